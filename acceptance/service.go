@@ -1,0 +1,226 @@
+package acceptance
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/postal"
+)
+
+// Store is what acceptance needs from persistence.
+type Store interface {
+	// CreateShipment stores n.Shipment under a newly allocated S10 id (see
+	// AllocateS10) in one transaction. If n.IdempotencyKey is set and the
+	// merchant already used it, the stored shipment is returned with
+	// created=false; a different n.RequestHash under the same key is a
+	// conflict.
+	CreateShipment(ctx context.Context, n NewShipment) (sh Shipment, created bool, err error)
+	// Shipment returns the shipment with id, or a not_found error.
+	Shipment(ctx context.Context, id postal.S10) (Shipment, error)
+	// Shipments returns shipments matching f in creation order, and the
+	// cursor of the next page ("" when there is none).
+	Shipments(ctx context.Context, f Filter) ([]Shipment, string, error)
+	// AllocateS10 takes the next free S10 id from the ranges, as CreateShipment does.
+	AllocateS10(ctx context.Context, indicators []string, country string) (postal.S10, error)
+	// PutMerchant creates or updates a merchant.
+	PutMerchant(ctx context.Context, m Merchant) error
+	// Merchant returns a merchant, or a not_found error.
+	Merchant(ctx context.Context, code string) (Merchant, error)
+}
+
+// NewShipment is a validated shipment ready to be stored.
+type NewShipment struct {
+	Shipment       Shipment // ID is assigned by the store
+	Indicators     []string // S10 service indicators to allocate from, in order
+	Country        string   // issuing country of the S10 id
+	IdempotencyKey string
+	RequestHash    string
+}
+
+// Filter selects shipments for a listing.
+type Filter struct {
+	Merchant string    // "" = all merchants
+	Since    time.Time // created at or after; zero = any
+	After    int64     // position after which the page starts (from the cursor)
+	Limit    int
+}
+
+// Errors callers branch on.
+var (
+	ErrIdempotencyMismatch = postal.Errorf(postal.CodeConflict, "this Idempotency-Key was already used with a different request body; use a new key for a new shipment")
+	ErrRangeExhausted      = errors.New("all S10 serial ranges of the product are used up")
+)
+
+// AllocateS10 returns the next S10 id from the indicators in order. next
+// bumps and returns the next serial of one indicator's range, with ok=false
+// when that range is used up. Stores call it inside their transaction.
+func AllocateS10(indicators []string, country string, next func(indicator string) (serial uint32, ok bool, err error)) (postal.S10, error) {
+	for _, ind := range indicators {
+		serial, ok, err := next(ind)
+		if err != nil {
+			return "", fmt.Errorf("allocate S10 serial in range %s…%s: %w", ind, country, err)
+		}
+		if ok {
+			return postal.NewS10(ind, serial, country)
+		}
+	}
+	return "", postal.Errorf(postal.CodeUnavailable, "allocate S10 id for %s: %w", country, ErrRangeExhausted)
+}
+
+// MaxSerial is the last serial of an S10 range.
+const MaxSerial = 99_999_999
+
+// EncodeCursor and DecodeCursor turn a store position into the opaque cursor
+// the API hands out.
+func EncodeCursor(pos int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("p" + strconv.FormatInt(pos, 10)))
+}
+
+// DecodeCursor parses a cursor made by EncodeCursor.
+func DecodeCursor(c string) (int64, error) {
+	if c == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || !strings.HasPrefix(string(b), "p") {
+		return 0, postal.Invalid("bad cursor", postal.FieldError{Field: "cursor", Message: "not a cursor returned by this API"})
+	}
+	n, err := strconv.ParseInt(string(b[1:]), 10, 64)
+	if err != nil || n < 0 {
+		return 0, postal.Invalid("bad cursor", postal.FieldError{Field: "cursor", Message: "not a cursor returned by this API"})
+	}
+	return n, nil
+}
+
+// Service runs acceptance.
+type Service struct {
+	Store   Store
+	Rates   postal.Rates
+	Country string // issuing post's country, e.g. "CN"
+	Now     func() time.Time
+}
+
+// Create validates r and stores it as a new shipment for the caller. Merchant
+// keys create for their own merchant; admins and operators name the merchant
+// in r.Merchant. With a non-empty key a retry returns the first result.
+func (s *Service) Create(ctx context.Context, who auth.Principal, r Request, key string) (Shipment, bool, error) {
+	merchantCode, err := s.merchantFor(who, r.Merchant)
+	if err != nil {
+		return Shipment{}, false, err
+	}
+	if len(key) > 255 {
+		return Shipment{}, false, postal.Invalid("bad Idempotency-Key", postal.FieldError{Field: "Idempotency-Key", Message: "longer than 255 characters"})
+	}
+	m, err := s.Store.Merchant(ctx, merchantCode)
+	if err != nil {
+		return Shipment{}, false, fmt.Errorf("merchant %s: %w", merchantCode, err)
+	}
+	v, err := Validate(r, s.Country, s.Rates)
+	if err != nil {
+		return Shipment{}, false, err
+	}
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	sh := Shipment{
+		Merchant:     m.Code,
+		MerchantRef:  r.MerchantRef,
+		Product:      string(v.Spec.Code),
+		Status:       StatusCreated,
+		OriginOffice: m.Office,
+		Sender:       trimParty(r.Sender),
+		Addressee:    trimParty(r.Addressee),
+		WeightG:      r.WeightG,
+		DimensionsMM: r.DimensionsMM,
+		Declaration:  v.Declaration,
+		CreatedAt:    now().UTC().Truncate(time.Microsecond),
+	}
+	return s.Store.CreateShipment(ctx, NewShipment{
+		Shipment:       sh,
+		Indicators:     v.Spec.Indicators,
+		Country:        s.Country,
+		IdempotencyKey: key,
+		RequestHash:    hashRequest(merchantCode, r),
+	})
+}
+
+func (s *Service) merchantFor(who auth.Principal, named string) (string, error) {
+	switch who.Role {
+	case auth.RoleMerchant:
+		if named != "" && named != who.Merchant {
+			return "", postal.Errorf(postal.CodeForbidden, "a merchant key can only create shipments for its own merchant %s", who.Merchant)
+		}
+		return who.Merchant, nil
+	case auth.RoleAdmin, auth.RoleOperator:
+		if named == "" {
+			return "", postal.Invalid("merchant missing", postal.FieldError{Field: "merchant", Message: "required when the key is not a merchant key"})
+		}
+		return named, nil
+	default:
+		return "", postal.Errorf(postal.CodeForbidden, "role %s cannot create shipments", who.Role)
+	}
+}
+
+// Get returns a shipment the caller may see; others' shipments are not_found
+// for merchant keys, so ids can't be probed.
+func (s *Service) Get(ctx context.Context, who auth.Principal, id string) (Shipment, error) {
+	sid, err := postal.ParseS10(id)
+	if err != nil {
+		return Shipment{}, postal.Invalid("bad item id", postal.FieldError{Field: "id", Message: err.Error()})
+	}
+	sh, err := s.Store.Shipment(ctx, sid)
+	if err != nil {
+		return Shipment{}, err
+	}
+	if !who.CanSeeMerchant(sh.Merchant) {
+		return Shipment{}, postal.Errorf(postal.CodeNotFound, "no shipment %s", sid)
+	}
+	return sh, nil
+}
+
+// List returns a page of shipments the caller may see.
+func (s *Service) List(ctx context.Context, who auth.Principal, merchant string, since time.Time, limit int, cursor string) ([]Shipment, string, error) {
+	after, err := DecodeCursor(cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	if who.Role == auth.RoleMerchant {
+		if merchant != "" && merchant != who.Merchant {
+			return nil, "", postal.Errorf(postal.CodeForbidden, "a merchant key can only list its own shipments (merchant %s)", who.Merchant)
+		}
+		merchant = who.Merchant
+	} else if !who.CanSeeMerchant(merchant) {
+		return nil, "", postal.Errorf(postal.CodeForbidden, "role %s cannot list shipments", who.Role)
+	}
+	switch {
+	case limit == 0:
+		limit = 50
+	case limit < 0 || limit > 500:
+		return nil, "", postal.Invalid("bad limit", postal.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and 500, got %d", limit)})
+	}
+	return s.Store.Shipments(ctx, Filter{Merchant: merchant, Since: since, After: after, Limit: limit})
+}
+
+func trimParty(p Party) Party {
+	for _, f := range []*string{&p.Name, &p.Company, &p.Address, &p.City, &p.State, &p.Postcode, &p.Phone, &p.Email, &p.TaxID} {
+		*f = strings.TrimSpace(*f)
+	}
+	return p
+}
+
+func hashRequest(merchant string, r Request) string {
+	r.Merchant = merchant
+	b, _ := json.Marshal(r) // a struct of strings, ints and slices cannot fail to marshal
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

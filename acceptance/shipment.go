@@ -1,0 +1,108 @@
+package acceptance
+
+import (
+	"time"
+
+	"github.com/interpost/interpost/postal"
+)
+
+// Party is a sender or addressee.
+type Party struct {
+	Name     string `json:"name" maxLength:"100" doc:"Full name of the person"`
+	Company  string `json:"company,omitempty" maxLength:"100"`
+	Address  string `json:"address" maxLength:"200" doc:"Street and number"`
+	City     string `json:"city" maxLength:"100"`
+	State    string `json:"state,omitempty" maxLength:"100"`
+	Postcode string `json:"postcode,omitempty" maxLength:"20"`
+	Country  string `json:"country" doc:"ISO 3166-1 alpha-2 country code" example:"PL"`
+	Phone    string `json:"phone,omitempty" maxLength:"30"`
+	Email    string `json:"email,omitempty" maxLength:"200"`
+	TaxID    string `json:"tax_id,omitempty" maxLength:"40" doc:"Tax/VAT/importer id of this party"`
+}
+
+// Line is one article of a customs declaration (a CN 22/CN 23 line).
+type Line struct {
+	Description   string `json:"description" doc:"Precise description of the article; generic words such as 'gift' or 'goods' are refused"`
+	Quantity      int    `json:"quantity"`
+	NetWeightG    int    `json:"net_weight_g" doc:"Net weight of the line in grams"`
+	Value         string `json:"value" doc:"Value of the whole line as a decimal string, in the declaration currency" example:"24.00"`
+	HSCode        string `json:"hs_code,omitempty" doc:"Harmonized System tariff number, 6 to 10 digits; required for commercial items"`
+	OriginCountry string `json:"origin_country,omitempty" doc:"ISO 3166-1 alpha-2 country of origin; required for commercial items"`
+}
+
+// Declaration is the electronic CN 22/CN 23 of an item.
+type Declaration struct {
+	Category    string `json:"category" enum:"gift,documents,commercial_sample,returned_goods,sale_of_goods,other"`
+	Explanation string `json:"explanation,omitempty" maxLength:"200" doc:"Required when category is other"`
+	Currency    string `json:"currency" doc:"ISO 4217 currency of all line values" example:"USD"`
+	ImporterRef string `json:"importer_ref,omitempty" maxLength:"40" doc:"Importer reference such as an EU IOSS number"`
+	Comments    string `json:"comments,omitempty" maxLength:"300"`
+	Invoice     string `json:"invoice,omitempty" maxLength:"60"`
+	Lines       []Line `json:"lines" maxItems:"99"`
+
+	// Set by Interpost.
+	Form            string `json:"form,omitempty" readOnly:"true" doc:"CN22 or CN23, decided from product and value"`
+	TotalValue      string `json:"total_value,omitempty" readOnly:"true"`
+	TotalValueSDR   string `json:"total_value_sdr,omitempty" readOnly:"true" doc:"Total value in SDR (XDR) at the rates table of the day"`
+	TotalNetWeightG int    `json:"total_net_weight_g,omitempty" readOnly:"true"`
+}
+
+// Request is what a merchant sends to create a shipment.
+type Request struct {
+	Product      string       `json:"product" enum:"ems,parcel,registered-small-packet,small-packet,e-packet"`
+	MerchantRef  string       `json:"merchant_ref,omitempty" maxLength:"64" doc:"The merchant's own reference, e.g. its order number"`
+	Merchant     string       `json:"merchant,omitempty" doc:"Merchant code; only admins and operators set it, merchants' keys imply it"`
+	Sender       Party        `json:"sender"`
+	Addressee    Party        `json:"addressee"`
+	WeightG      int          `json:"weight_g" doc:"Gross weight in grams"`
+	DimensionsMM []int        `json:"dimensions_mm" minItems:"3" maxItems:"3" doc:"Length, width, height in millimetres"`
+	Declaration  *Declaration `json:"declaration,omitempty" doc:"Customs declaration; required for every item that contains goods"`
+}
+
+// Status of a shipment.
+const (
+	StatusCreated = "created" // electronic data received, label printable, not yet scanned
+)
+
+// Shipment is an accepted item.
+type Shipment struct {
+	ID           postal.S10   `json:"id" doc:"UPU S10 item id" example:"EE123456785CN"`
+	Merchant     string       `json:"merchant"`
+	MerchantRef  string       `json:"merchant_ref,omitempty"`
+	Product      string       `json:"product"`
+	Status       string       `json:"status"`
+	OriginOffice string       `json:"origin_office,omitempty" doc:"Office of exchange that dispatches the item"`
+	Sender       Party        `json:"sender"`
+	Addressee    Party        `json:"addressee"`
+	WeightG      int          `json:"weight_g"`
+	DimensionsMM []int        `json:"dimensions_mm"`
+	Declaration  *Declaration `json:"declaration,omitempty"`
+	CreatedAt    time.Time    `json:"created_at"`
+}
+
+// Merchant is a customer that ships through the post.
+type Merchant struct {
+	Code      string    `json:"code"`
+	Name      string    `json:"name"`
+	Office    string    `json:"office" doc:"Office of exchange its items are dispatched from"`
+	Country   string    `json:"country"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Validate checks a merchant record.
+func (m Merchant) Validate() error {
+	var fe postal.FieldList
+	if m.Code == "" || len(m.Code) > 32 {
+		fe.Add("code", "required, at most 32 characters")
+	}
+	if m.Name == "" {
+		fe.Add("name", "required")
+	}
+	if !postal.ValidCountry(m.Country) {
+		fe.Add("country", "%q is not an ISO 3166-1 alpha-2 code", m.Country)
+	}
+	if m.Office == "" {
+		fe.Add("office", "required: the office of exchange its items leave from")
+	}
+	return fe.Err("merchant " + m.Code + " is invalid")
+}

@@ -1,0 +1,225 @@
+package acceptance
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/interpost/interpost/postal"
+)
+
+// Categories of a customs declaration (CN 23 boxes).
+var Categories = []string{"gift", "documents", "commercial_sample", "returned_goods", "sale_of_goods", "other"}
+
+// commercial categories need an HS code and an origin country on every line.
+func commercial(category string) bool {
+	return category == "sale_of_goods" || category == "commercial_sample" || category == "returned_goods"
+}
+
+// vague descriptions are refused by customs in most destinations (WCO–UPU EAD
+// guidelines ask for a precise description of each article).
+var vague = []string{"gift", "gifts", "goods", "merchandise", "item", "items", "parts", "sample", "samples", "various", "stuff", "products", "accessories", "clothes", "other"}
+
+// Validated is a request that passed Validate, with everything derived from it.
+type Validated struct {
+	Request
+	Spec        postal.ProductSpec
+	Declaration *Declaration // normalised copy with form and totals
+}
+
+// Validate checks every field of r and returns all problems at once as a
+// postal.Error with code invalid. origin is the issuing post's country: items
+// addressed to it are domestic and not accepted here.
+func Validate(r Request, origin string, rates postal.Rates) (Validated, error) {
+	var fe postal.FieldList
+	spec, err := postal.LookupProduct(r.Product)
+	if err != nil {
+		fe.Add("product", "%v", err)
+	}
+	if utf8.RuneCountInString(r.MerchantRef) > 64 {
+		fe.Add("merchant_ref", "longer than 64 characters")
+	}
+	validateParty(&fe, "sender", r.Sender)
+	validateParty(&fe, "addressee", r.Addressee)
+	if r.Addressee.Country != "" && r.Addressee.Country == origin {
+		fe.Add("addressee.country", "%s is the country of posting; domestic items are not accepted by the international service", origin)
+	}
+	if err == nil {
+		validateSize(&fe, r, spec)
+	}
+	v := Validated{Request: r, Spec: spec}
+	switch {
+	case r.Declaration == nil:
+		fe.Add("declaration", "required: international items with goods need CN 22/CN 23 data (use category \"documents\" for documents)")
+	default:
+		d := validateDeclaration(&fe, *r.Declaration, rates)
+		if d != nil && err == nil {
+			sdr, _ := decimal.NewFromString(d.TotalValueSDR)
+			if sdr.GreaterThan(spec.MaxValueSDR) {
+				fe.Add("declaration.lines", "total value %s %s (%s SDR) is over the %s limit of %s SDR", d.TotalValue, d.Currency, d.TotalValueSDR, spec.Name, spec.MaxValueSDR)
+			}
+			if d.TotalNetWeightG > r.WeightG && r.WeightG > 0 {
+				fe.Add("weight_g", "gross weight %d g is less than the declared net weight %d g", r.WeightG, d.TotalNetWeightG)
+			}
+			d.Form = spec.DeclarationForm(sdr)
+		}
+		v.Declaration = d
+	}
+	if err := fe.Err("the shipment has invalid fields"); err != nil {
+		return Validated{}, err
+	}
+	return v, nil
+}
+
+func validateParty(fe *postal.FieldList, path string, p Party) {
+	required := func(field, val string, max int) {
+		switch n := utf8.RuneCountInString(strings.TrimSpace(val)); {
+		case n == 0:
+			fe.Add(path+"."+field, "required")
+		case n > max:
+			fe.Add(path+"."+field, "longer than %d characters", max)
+		}
+	}
+	required("name", p.Name, 100)
+	required("address", p.Address, 200)
+	required("city", p.City, 100)
+	if p.Country == "" {
+		fe.Add(path+".country", "required (ISO 3166-1 alpha-2, e.g. \"PL\")")
+	} else if !postal.ValidCountry(p.Country) {
+		fe.Add(path+".country", "%q is not an ISO 3166-1 alpha-2 country code", p.Country)
+	}
+	if len(p.Postcode) > 20 {
+		fe.Add(path+".postcode", "longer than 20 characters")
+	} else if strings.ContainsAny(p.Postcode, "\n\r\t") {
+		fe.Add(path+".postcode", "contains control characters")
+	}
+}
+
+func validateSize(fe *postal.FieldList, r Request, spec postal.ProductSpec) {
+	switch {
+	case r.WeightG <= 0:
+		fe.Add("weight_g", "must be a positive number of grams, got %d", r.WeightG)
+	case r.WeightG > spec.MaxWeightG:
+		fe.Add("weight_g", "%d g is over the %s limit of %d g", r.WeightG, spec.Name, spec.MaxWeightG)
+	}
+	if len(r.DimensionsMM) != 3 {
+		fe.Add("dimensions_mm", "give exactly three numbers: length, width, height in mm")
+		return
+	}
+	d := slices.Clone(r.DimensionsMM)
+	for i, v := range d {
+		if v <= 0 {
+			fe.Add(fmt.Sprintf("dimensions_mm[%d]", i), "must be a positive number of millimetres, got %d", v)
+			return
+		}
+	}
+	slices.Sort(d)
+	l, w, h := d[2], d[1], d[0]
+	if l > spec.MaxSideMM {
+		fe.Add("dimensions_mm", "longest side %d mm is over the %s limit of %d mm", l, spec.Name, spec.MaxSideMM)
+	}
+	if spec.MaxSumMM > 0 && l+w+h > spec.MaxSumMM {
+		fe.Add("dimensions_mm", "length + width + height = %d mm is over the %s limit of %d mm", l+w+h, spec.Name, spec.MaxSumMM)
+	}
+	if spec.MaxGirthMM > 0 && l+2*(w+h) > spec.MaxGirthMM {
+		fe.Add("dimensions_mm", "length + girth = %d mm is over the %s limit of %d mm", l+2*(w+h), spec.Name, spec.MaxGirthMM)
+	}
+	if spec.MinSideMM[0] > 0 && (l < spec.MinSideMM[0] || w < spec.MinSideMM[1]) {
+		fe.Add("dimensions_mm", "the address side must be at least %d × %d mm", spec.MinSideMM[0], spec.MinSideMM[1])
+	}
+}
+
+func validateDeclaration(fe *postal.FieldList, d Declaration, rates postal.Rates) *Declaration {
+	before := len(*fe)
+	if !slices.Contains(Categories, d.Category) {
+		fe.Add("declaration.category", "%q is not one of %s", d.Category, strings.Join(Categories, ", "))
+	}
+	if d.Category == "other" && strings.TrimSpace(d.Explanation) == "" {
+		fe.Add("declaration.explanation", "required when category is other: say what the contents are")
+	}
+	currencyOK := false
+	switch {
+	case d.Currency == "":
+		fe.Add("declaration.currency", "required (ISO 4217, e.g. \"USD\")")
+	case !postal.ValidCurrency(d.Currency):
+		fe.Add("declaration.currency", "%q is not an ISO 4217 currency code", d.Currency)
+	default:
+		if _, err := rates.ToSDR(decimal.Zero, d.Currency); err != nil {
+			fe.Add("declaration.currency", "%v", err)
+		} else {
+			currencyOK = true
+		}
+	}
+	if len(d.Lines) == 0 && d.Category != "documents" {
+		fe.Add("declaration.lines", "at least one line is required for category %q", d.Category)
+	}
+	if len(d.Lines) > 99 {
+		fe.Add("declaration.lines", "at most 99 lines, got %d", len(d.Lines))
+	}
+	total := decimal.Zero
+	netG := 0
+	for i, ln := range d.Lines {
+		p := fmt.Sprintf("declaration.lines[%d].", i)
+		desc := strings.TrimSpace(ln.Description)
+		switch n := utf8.RuneCountInString(desc); {
+		case n == 0:
+			fe.Add(p+"description", "required")
+		case n > 200:
+			fe.Add(p+"description", "longer than 200 characters")
+		case slices.Contains(vague, strings.ToLower(desc)):
+			fe.Add(p+"description", "%q is too vague for customs; describe the article (e.g. \"cotton T-shirt\")", desc)
+		}
+		if ln.Quantity <= 0 {
+			fe.Add(p+"quantity", "must be at least 1, got %d", ln.Quantity)
+		}
+		if ln.NetWeightG <= 0 {
+			fe.Add(p+"net_weight_g", "must be a positive number of grams, got %d", ln.NetWeightG)
+		}
+		netG += ln.NetWeightG
+		if v, err := postal.ParseAmount(ln.Value, d.Currency); err != nil {
+			fe.Add(p+"value", "%v", err)
+		} else {
+			total = total.Add(v)
+		}
+		if ln.HSCode == "" {
+			if commercial(d.Category) {
+				fe.Add(p+"hs_code", "required for category %s (6 to 10 digits)", d.Category)
+			}
+		} else if _, err := postal.ParseHSCode(ln.HSCode); err != nil {
+			fe.Add(p+"hs_code", "%v", err)
+		}
+		if ln.OriginCountry == "" {
+			if commercial(d.Category) {
+				fe.Add(p+"origin_country", "required for category %s", d.Category)
+			}
+		} else if !postal.ValidCountry(ln.OriginCountry) {
+			fe.Add(p+"origin_country", "%q is not an ISO 3166-1 alpha-2 country code", ln.OriginCountry)
+		}
+	}
+	if len(*fe) > before || !currencyOK {
+		return nil
+	}
+	out := d
+	out.Lines = slices.Clone(d.Lines)
+	for i := range out.Lines {
+		h, _ := postal.ParseHSCode(out.Lines[i].HSCode)
+		out.Lines[i].HSCode = string(h)
+		v, _ := postal.ParseAmount(out.Lines[i].Value, d.Currency)
+		out.Lines[i].Value = v.StringFixed(minor(d.Currency))
+	}
+	sdr, _ := rates.ToSDR(total, d.Currency)
+	out.TotalValue = total.StringFixed(minor(d.Currency))
+	out.TotalValueSDR = sdr.StringFixed(2)
+	out.TotalNetWeightG = netG
+	return &out
+}
+
+func minor(currency string) int32 {
+	if u, ok := postal.CurrencyMinorUnits(currency); ok {
+		return int32(u)
+	}
+	return 2
+}

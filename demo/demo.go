@@ -1,0 +1,106 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/postal"
+)
+
+//go:embed offices.csv
+var officesCSV []byte
+
+// Offices returns the demo network's offices.
+func Offices() ([]network.Office, error) {
+	return network.ReadOffices(bytes.NewReader(officesCSV))
+}
+
+// Merchants of the demo world. The first is the one whose key the demo prints.
+var Merchants = []acceptance.Merchant{
+	{Code: "XMTEA", Name: "Xiamen Tea Co", Office: "CNXMNA", Country: "CN"},
+	{Code: "SZGADGET", Name: "Shenzhen Gadget Works", Office: "CNSZXA", Country: "CN"},
+	{Code: "YIWUCRAFT", Name: "Yiwu Craft & Toys", Office: "CNYIWA", Country: "CN"},
+	{Code: "HZSILK", Name: "Hangzhou Silk House", Office: "CNHGHA", Country: "CN"},
+	{Code: "GZFASHION", Name: "Guangzhou Fashion Outlet", Office: "CNCANA", Country: "CN"},
+}
+
+// Store is what seeding needs.
+type Store interface {
+	network.OfficeStore
+	acceptance.Store
+	auth.Store
+}
+
+// Options tune the seed.
+type Options struct {
+	Shipments int              // sample shipments (default 400)
+	Now       time.Time        // "today" of the demo; shipments spread over the 14 days before
+	Progress  func(done, all int)
+}
+
+// Result says what the seed made.
+type Result struct {
+	Offices, Merchants, Shipments, Replayed int
+	SampleID                                postal.S10
+}
+
+// Seed loads offices and merchants and creates sample shipments through the
+// acceptance service. It is idempotent: shipment n carries the
+// Idempotency-Key "demo-n", so a second run finds the first run's items.
+func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Result, error) {
+	var res Result
+	if o.Shipments == 0 {
+		o.Shipments = 400
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now().UTC()
+	}
+	offices, err := Offices()
+	if err != nil {
+		return res, fmt.Errorf("demo offices: %w", err)
+	}
+	if err := st.PutOffices(ctx, offices); err != nil {
+		return res, err
+	}
+	res.Offices = len(offices)
+	for _, m := range Merchants {
+		m.CreatedAt = o.Now.AddDate(0, -6, 0)
+		if err := st.PutMerchant(ctx, m); err != nil {
+			return res, err
+		}
+	}
+	res.Merchants = len(Merchants)
+	rng := rand.New(rand.NewPCG(2026, 11))
+	operator := auth.Principal{Role: auth.RoleOperator}
+	start := o.Now.Add(-14 * 24 * time.Hour)
+	step := 14 * 24 * time.Hour / time.Duration(o.Shipments)
+	for i := range o.Shipments {
+		at := start.Add(time.Duration(i)*step + time.Duration(rng.Int64N(int64(step))))
+		req := sampleRequest(rng, i)
+		seeded := *svc
+		seeded.Now = func() time.Time { return at }
+		sh, created, err := seeded.Create(ctx, operator, req, fmt.Sprintf("demo-%d", i))
+		if err != nil {
+			return res, fmt.Errorf("demo shipment %d (%s to %s): %w", i, req.Product, req.Addressee.Country, err)
+		}
+		if created {
+			res.Shipments++
+		} else {
+			res.Replayed++
+		}
+		if i == 0 {
+			res.SampleID = sh.ID
+		}
+		if o.Progress != nil {
+			o.Progress(i+1, o.Shipments)
+		}
+	}
+	return res, nil
+}

@@ -1,0 +1,308 @@
+package document
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/boombuler/barcode/code128"
+	"github.com/boombuler/barcode/qr"
+	"github.com/signintech/gopdf"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/gomono"
+	"golang.org/x/image/font/gofont/goregular"
+)
+
+// Font families registered on every canvas.
+const (
+	regular = "regular"
+	bold    = "bold"
+	mono    = "mono"
+)
+
+// ptMM is one typographic point in millimetres.
+const ptMM = 25.4 / 72
+
+// dotMM is one dot of a 203 dpi thermal printer. Barcode modules are whole
+// dots so that every bar prints with the same width.
+const dotMM = 25.4 / 203
+
+// Text alignment within a box.
+const (
+	alignLeft = iota
+	alignCenter
+	alignRight
+)
+
+// canvas wraps a one-page gopdf document in millimetres. Drawing methods
+// record the first error in err and then do nothing, so layout code reads
+// top to bottom without an error check per call.
+type canvas struct {
+	pdf      *gopdf.GoPdf
+	err      error
+	size     float64 // current font size in points
+	ellipsis string  // "…" or, if the font lacks it, "..."
+}
+
+func newCanvas(wMM, hMM float64) (*canvas, error) {
+	pdf := &gopdf.GoPdf{}
+	pdf.Start(gopdf.Config{Unit: gopdf.UnitMM, PageSize: gopdf.Rect{W: wMM, H: hMM}})
+	opt := gopdf.TtfOption{
+		// Unreachable in practice: text is cleaned against the font first.
+		OnGlyphNotFoundSubstitute: func(rune) rune { return '?' },
+	}
+	fonts := []struct {
+		name string
+		data []byte
+	}{{regular, goregular.TTF}, {bold, gobold.TTF}, {mono, gomono.TTF}}
+	for _, f := range fonts {
+		if err := pdf.AddTTFFontDataWithOption(f.name, f.data, opt); err != nil {
+			return nil, fmt.Errorf("load font %s: %w", f.name, err)
+		}
+	}
+	pdf.AddPage()
+	c := &canvas{pdf: pdf}
+	c.font(regular, 8)
+	c.ellipsis = "…"
+	if c.clean("…") != "…" {
+		c.ellipsis = "..."
+	}
+	return c, c.err
+}
+
+func pdfInfo(title string, created time.Time) gopdf.PdfInfo {
+	return gopdf.PdfInfo{Title: title, Creator: "Interpost", Producer: "Interpost", CreationDate: created}
+}
+
+func (c *canvas) font(family string, sizePt float64) {
+	if c.err != nil {
+		return
+	}
+	c.size = sizePt
+	c.err = c.pdf.SetFont(family, "", sizePt)
+}
+
+// clean makes s printable in the current font: control characters and
+// runs of white space become one space, and runes the font has no glyph
+// for become "?".
+//
+// The Go fonts cover Latin, Greek and Cyrillic but not CJK, so a Chinese
+// address prints as "??". TODO: embed a CJK fallback font (DEPENDENCIES.md:
+// fonts-droid-fallback) and switch font per run of text.
+func (c *canvas) clean(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		if r == utf8.RuneError || !c.hasGlyph(r) {
+			r = '?'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (c *canvas) hasGlyph(r rune) bool {
+	if r < 0x7f {
+		return true // the Go fonts have all of printable ASCII
+	}
+	ok, err := c.pdf.IsCurrFontContainGlyph(r)
+	return err == nil && ok
+}
+
+// width is the advance width of s in the current font, in mm.
+func (c *canvas) width(s string) float64 {
+	if c.err != nil {
+		return 0
+	}
+	w, err := c.pdf.MeasureTextWidth(s)
+	if err != nil {
+		c.err = err
+	}
+	return w
+}
+
+// fit cleans s and, if it is wider than w mm, cuts it and appends an
+// ellipsis so that the result fits.
+func (c *canvas) fit(s string, w float64) string {
+	s = c.clean(s)
+	if s == "" || c.width(s) <= w {
+		return s
+	}
+	runes := []rune(s)
+	// Binary search for the longest prefix that fits with the ellipsis.
+	lo, hi := 0, len(runes)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if c.width(strings.TrimRight(string(runes[:mid]), " ")+c.ellipsis) <= w {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	if lo == 0 {
+		return ""
+	}
+	return strings.TrimRight(string(runes[:lo]), " ") + c.ellipsis
+}
+
+// text draws s with its baseline at y, fitted into the box [x, x+w].
+func (c *canvas) text(x, y, w float64, s string, align int) {
+	s = c.fit(s, w)
+	if c.err != nil || s == "" {
+		return
+	}
+	switch align {
+	case alignCenter:
+		x += (w - c.width(s)) / 2
+	case alignRight:
+		x += w - c.width(s)
+	}
+	c.pdf.SetXY(x, y)
+	c.err = c.pdf.Text(s)
+}
+
+// wrap breaks s into at most maxLines lines of width w, breaking at
+// spaces; the last line is truncated with an ellipsis if text remains.
+func (c *canvas) wrap(s string, w float64, maxLines int) []string {
+	words := strings.Fields(c.clean(s))
+	var lines []string
+	for len(words) > 0 && len(lines) < maxLines {
+		if len(lines) == maxLines-1 {
+			// Last line: take the rest and cut it to fit.
+			lines = append(lines, c.fit(strings.Join(words, " "), w))
+			break
+		}
+		n := 1
+		for n < len(words) && c.width(strings.Join(words[:n+1], " ")) <= w {
+			n++
+		}
+		lines = append(lines, c.fit(strings.Join(words[:n], " "), w)) // a single long word is cut too
+		words = words[n:]
+	}
+	return lines
+}
+
+func (c *canvas) lineWidth(mm float64) {
+	if c.err == nil {
+		c.pdf.SetLineWidth(mm)
+	}
+}
+
+func (c *canvas) line(x1, y1, x2, y2 float64) {
+	if c.err == nil {
+		c.pdf.Line(x1, y1, x2, y2)
+	}
+}
+
+func (c *canvas) box(x, y, w, h float64) {
+	if c.err == nil {
+		c.pdf.RectFromUpperLeftWithStyle(x, y, w, h, "D")
+	}
+}
+
+func (c *canvas) fill(x, y, w, h float64) {
+	if c.err == nil {
+		c.pdf.RectFromUpperLeftWithStyle(x, y, w, h, "F")
+	}
+}
+
+// checkbox draws a square box of side s at (x, y), crossed if ticked.
+func (c *canvas) checkbox(x, y, s float64, ticked bool) {
+	c.lineWidth(0.2)
+	c.box(x, y, s, s)
+	if ticked {
+		c.lineWidth(0.35)
+		in := s * 0.2
+		c.line(x+in, y+in, x+s-in, y+s-in)
+		c.line(x+in, y+s-in, x+s-in, y+in)
+	}
+}
+
+// code128 draws content as a Code 128 barcode of height h, centred in
+// [x, x+w] with quiet zones of 10 modules on each side. The module is 3
+// printer dots (0.375 mm) if that fits, else 2 dots (0.25 mm); it returns
+// the bars' left edge and width.
+func (c *canvas) code128(x, y, w, h float64, content string) (float64, float64) {
+	if c.err != nil {
+		return 0, 0
+	}
+	bc, err := code128.Encode(content)
+	if err != nil {
+		c.err = fmt.Errorf("code 128 %q: %w", content, err)
+		return 0, 0
+	}
+	n := bc.Bounds().Dx()
+	dots := 3.0
+	for dots > 2 && float64(n+20)*dots*dotMM > w {
+		dots--
+	}
+	module := dots * dotMM
+	if float64(n+20)*module > w {
+		c.err = fmt.Errorf("code 128 %q: %d modules do not fit in %.1f mm", content, n, w)
+		return 0, 0
+	}
+	// Snap the left edge to the dot grid so bars land on whole dots when
+	// the page is printed 1:1 at 203 dpi.
+	left := math.Round((x+(w-float64(n)*module)/2)/dotMM) * dotMM
+	for i := 0; i < n; {
+		if !dark(bc.At(i, 0)) {
+			i++
+			continue
+		}
+		j := i
+		for j < n && dark(bc.At(j, 0)) {
+			j++
+		}
+		c.fill(left+float64(i)*module, y, float64(j-i)*module, h)
+		i = j
+	}
+	return left, float64(n) * module
+}
+
+// qrCode draws content as a QR code (level M) filling the square of side
+// s at (x, y), the 4-module quiet zone included.
+func (c *canvas) qrCode(x, y, s float64, content string) {
+	if c.err != nil {
+		return
+	}
+	code, err := qr.Encode(content, qr.M, qr.Auto)
+	if err != nil {
+		c.err = fmt.Errorf("qr %q: %w", content, err)
+		return
+	}
+	n := code.Bounds().Dx()
+	m := s / float64(n+8)
+	x0, y0 := x+4*m, y+4*m
+	for row := 0; row < n; row++ {
+		for i := 0; i < n; {
+			if !dark(code.At(i, row)) {
+				i++
+				continue
+			}
+			j := i
+			for j < n && dark(code.At(j, row)) {
+				j++
+			}
+			// Rows overlap by a hair so anti-aliased viewers show no seams.
+			c.fill(x0+float64(i)*m, y0+float64(row)*m, float64(j-i)*m, m+0.02)
+			i = j
+		}
+	}
+}
+
+func dark(col color.Color) bool {
+	r, g, b, _ := col.RGBA()
+	return r+g+b < 3*0x8000
+}

@@ -1,0 +1,130 @@
+// Package cli is the interpost command line: it parses flags and
+// environment, opens the store and runs a sub-command. main only calls Main,
+// so tests run the CLI in-process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/store"
+	"github.com/interpost/interpost/store/postgres"
+	"github.com/interpost/interpost/store/sqlite"
+)
+
+// Version is set at build time with -ldflags "-X github.com/interpost/interpost/internal/cli.Version=…".
+var Version = "dev"
+
+// Options are the flags every sub-command shares.
+type Options struct {
+	Addr    string
+	Data    string
+	DB      string
+	Country string
+	JSON    bool
+	out     io.Writer
+	errOut  io.Writer
+}
+
+// exit codes by error code, so scripts can branch on them.
+var exitCodes = map[postal.Code]int{
+	postal.CodeInvalid:         2,
+	postal.CodeNotFound:        3,
+	postal.CodeConflict:        4,
+	postal.CodeForbidden:       5,
+	postal.CodeUnauthenticated: 5,
+	postal.CodeUnavailable:     6,
+}
+
+// Main runs the CLI with args and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "interpost:", err)
+	for _, fe := range postal.Fields(err) {
+		fmt.Fprintln(stderr, "  -", fe.Error())
+	}
+	if code, ok := exitCodes[postal.ErrorCode(err)]; ok {
+		return code
+	}
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+var errUsage = errors.New("usage")
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	o := &Options{out: stdout, errOut: stderr}
+	root := &cobra.Command{
+		Use:   "interpost",
+		Short: "Interpost runs a post's international mail and cross-border e-commerce network",
+		Long: `Interpost runs a post's international mail and cross-border e-commerce network:
+acceptance with UPU S10 ids, customs, route planning, exchange operations, tracking.
+
+Every flag below can also be set from the environment: --addr as INTERPOST_ADDR,
+--data as INTERPOST_DATA, --db as INTERPOST_DB, --country as INTERPOST_COUNTRY.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	pf := root.PersistentFlags()
+	pf.StringVar(&o.Addr, "addr", envOr("INTERPOST_ADDR", "127.0.0.1:8080"), "address the server listens on (INTERPOST_ADDR)")
+	pf.StringVar(&o.Data, "data", envOr("INTERPOST_DATA", "./interpost-data"), "SQLite data directory (INTERPOST_DATA)")
+	pf.StringVar(&o.DB, "db", envOr("INTERPOST_DB", ""), "PostgreSQL URL instead of SQLite, e.g. postgres://user@host:5432/interpost (INTERPOST_DB)")
+	pf.StringVar(&o.Country, "country", envOr("INTERPOST_COUNTRY", "CN"), "country of the post running Interpost: issuing country of its S10 ids (INTERPOST_COUNTRY)")
+	pf.BoolVar(&o.JSON, "json", false, "print JSON instead of tables")
+	root.AddCommand(serveCmd(o), demoCmd(o), keysCmd(o), s10Cmd(o), merchantsCmd(o), officesCmd(o), versionCmd(o))
+	return root
+}
+
+// openStore opens the store the flags name.
+func (o *Options) openStore(ctx context.Context) (store.Store, error) {
+	if o.DB != "" {
+		if err := store.CheckURL(o.DB); err != nil {
+			return nil, err
+		}
+		return postgres.Open(ctx, o.DB)
+	}
+	return sqlite.Open(ctx, o.Data)
+}
+
+func (o *Options) logger() *slog.Logger {
+	return slog.New(slog.NewJSONHandler(o.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func versionCmd(o *Options) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			fmt.Fprintln(o.out, "interpost", Version)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/demo"
+	"github.com/interpost/interpost/postal"
+)
+
+func demoCmd(o *Options) *cobra.Command {
+	var shipments int
+	var noServe bool
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "seed the demo world and serve it",
+		Long: `Seed the demo world into --data (or --db): the offices of a large post's international
+network, five e-commerce merchants and a fortnight of their shipments; print an API key for
+the demo merchant and one for an admin; then serve on --addr. Running it again reuses the
+seeded data (it is idempotent) and prints fresh keys.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			st, err := o.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			var ln net.Listener
+			if !noServe {
+				// Listen first so a busy port fails before any work is done.
+				if ln, err = net.Listen("tcp", o.Addr); err != nil {
+					return postal.Errorf(postal.CodeUnavailable, "listen on %s: %w (is another interpost running? use --addr)", o.Addr, err)
+				}
+			}
+			svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: o.Country}
+			started := time.Now()
+			res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: shipments, Progress: progress(o.errOut, "seeding shipments")})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(o.out, "Demo world in %s (%s): %d offices, %d merchants, %d shipments created, %d already there (%.1fs).\n",
+				where(o), st.Kind(), res.Offices, res.Merchants, res.Shipments, res.Replayed, time.Since(started).Seconds())
+			merchantKey, err := newDemoKey(ctx, st, auth.RoleMerchant, demo.Merchants[0].Code)
+			if err != nil {
+				return err
+			}
+			adminKey, err := newDemoKey(ctx, st, auth.RoleAdmin, "")
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(o.out, "\nAPI keys (shown once; new ones each run):\n  merchant %-9s %s\n  admin              %s\n", demo.Merchants[0].Code, merchantKey, adminKey)
+			if noServe {
+				return nil
+			}
+			return o.serve(ctx, st, ln, func(url string) {
+				fmt.Fprintf(o.out, `
+Interpost is running at %[1]s  (Ctrl-C stops it)
+  API description   %[1]s/v1/openapi.json
+  products          %[1]s/v1/products
+  offices           %[1]s/v1/offices
+  check an S10 id   %[1]s/v1/s10/%[2]s
+  health, metrics   %[1]s/readyz  %[1]s/metrics
+Try:
+  curl -H "Authorization: Bearer %[3]s" %[1]s/v1/shipments?limit=5
+  curl -H "Authorization: Bearer %[3]s" -o label.pdf %[1]s/v1/shipments/%[2]s/label.pdf
+`, url, res.SampleID, merchantKey)
+			})
+		},
+	}
+	cmd.Flags().IntVar(&shipments, "shipments", 400, "sample shipments to create")
+	cmd.Flags().BoolVar(&noServe, "no-serve", false, "seed and print keys, then exit")
+	return cmd
+}
+
+func where(o *Options) string {
+	if o.DB != "" {
+		return "PostgreSQL"
+	}
+	return o.Data
+}
+
+func newDemoKey(ctx context.Context, st interface{ CreateKey(context.Context, auth.Key) error }, role auth.Role, merchant string) (string, error) {
+	k, secret, err := auth.NewKey(role, merchant, "", nil, "demo", time.Now())
+	if err != nil {
+		return "", err
+	}
+	return secret, st.CreateKey(ctx, k)
+}

@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/postal"
+)
+
+func merchantsCmd(o *Options) *cobra.Command {
+	cmd := &cobra.Command{Use: "merchants", Short: "manage merchants"}
+	var name, office, country string
+	add := &cobra.Command{
+		Use: "add CODE", Short: "create or update a merchant", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := o.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			m := acceptance.Merchant{Code: args[0], Name: name, Office: office, Country: country, CreatedAt: time.Now().UTC()}
+			if err := m.Validate(); err != nil {
+				return err
+			}
+			if _, err := st.Office(cmd.Context(), office); err != nil {
+				return postal.Invalid("unknown office", postal.FieldError{Field: "--office", Message: err.Error()})
+			}
+			if err := st.PutMerchant(cmd.Context(), m); err != nil {
+				return err
+			}
+			fmt.Fprintf(o.errOut, "merchant %s saved\n", m.Code)
+			return nil
+		},
+	}
+	add.Flags().StringVar(&name, "name", "", "merchant name")
+	add.Flags().StringVar(&office, "office", "", "office of exchange its items leave from, e.g. CNXMNA")
+	add.Flags().StringVar(&country, "country-of", "CN", "merchant's country")
+	cmd.AddCommand(add)
+	return cmd
+}
+
+func officesCmd(o *Options) *cobra.Command {
+	cmd := &cobra.Command{Use: "offices", Short: "import and list offices"}
+	imp := &cobra.Command{
+		Use: "import offices.csv", Short: "import offices (all or nothing; see docs/formats.md)", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			offices, err := network.ReadOffices(f)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			st, err := o.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := st.PutOffices(cmd.Context(), offices); err != nil {
+				return err
+			}
+			fmt.Fprintf(o.errOut, "imported %d offices\n", len(offices))
+			return nil
+		},
+	}
+	list := &cobra.Command{
+		Use: "list", Short: "list offices", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := o.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			offices, err := st.Offices(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if o.JSON {
+				return json.NewEncoder(o.out).Encode(offices)
+			}
+			tw := tabwriter.NewWriter(o.out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "CODE\tNAME\tCOUNTRY\tKIND\tTZ\tCONNECT\tCUSTOMS")
+			for _, of := range offices {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d min\t%v\n", of.Code, of.Name, of.Country, of.Kind, of.TZ, of.ConnectMin, of.Customs)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.AddCommand(imp, list)
+	return cmd
+}

@@ -1,0 +1,124 @@
+package network
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/interpost/interpost/postal"
+)
+
+// OfficeHeader is the header offices.csv must start with (docs/formats.md).
+var OfficeHeader = []string{"code", "name", "country", "kind", "lat", "lon", "tz", "connect_min", "customs"}
+
+// ReadOffices parses an offices.csv. It reads the whole file and returns
+// every problem found, each naming its line and column, so nothing is stored
+// from a file with errors.
+func ReadOffices(r io.Reader) ([]Office, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, postal.Invalid("offices file is empty", postal.FieldError{Field: "line 1", Message: "want header " + strings.Join(OfficeHeader, ",")})
+	}
+	if err != nil {
+		return nil, postal.Invalid("offices file is not valid CSV", postal.FieldError{Field: "line 1", Message: err.Error()})
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	if !slices.Equal(header, OfficeHeader) {
+		return nil, postal.Invalid("offices file has the wrong header", postal.FieldError{Field: "line 1", Message: fmt.Sprintf("got %q, want %s", strings.Join(header, ","), strings.Join(OfficeHeader, ","))})
+	}
+	var out []Office
+	var fe postal.FieldList
+	seen := map[string]int{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			fe.Add(fmt.Sprintf("line %d", line), "%v", err)
+			if len(fe) > 100 {
+				break
+			}
+			continue
+		}
+		if len(rec) != len(OfficeHeader) {
+			fe.Add(fmt.Sprintf("line %d", line), "has %d columns, want %d", len(rec), len(OfficeHeader))
+			continue
+		}
+		o, errs := parseOffice(rec)
+		for _, e := range errs {
+			fe.Add(fmt.Sprintf("line %d: %s", line, e.Field), "%s", e.Message)
+		}
+		if len(errs) == 0 {
+			if first, dup := seen[o.Code]; dup {
+				fe.Add(fmt.Sprintf("line %d: code", line), "office %s already defined on line %d", o.Code, first)
+			}
+			seen[o.Code] = line
+			out = append(out, o)
+		}
+		if len(fe) > 100 {
+			break
+		}
+	}
+	if err := fe.Err("offices file has errors"); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func parseOffice(rec []string) (Office, []postal.FieldError) {
+	var fe postal.FieldList
+	o := Office{Code: rec[0], Name: rec[1], Country: rec[2], Kind: Kind(rec[3]), TZ: rec[6]}
+	var err error
+	if o.Lat, err = strconv.ParseFloat(rec[4], 64); err != nil {
+		fe.Add("lat", "%q is not a number", rec[4])
+	}
+	if o.Lon, err = strconv.ParseFloat(rec[5], 64); err != nil {
+		fe.Add("lon", "%q is not a number", rec[5])
+	}
+	if o.ConnectMin, err = strconv.Atoi(rec[7]); err != nil {
+		fe.Add("connect_min", "%q is not a whole number of minutes", rec[7])
+	}
+	switch rec[8] {
+	case "yes":
+		o.Customs = true
+	case "no":
+	default:
+		fe.Add("customs", "%q must be yes or no", rec[8])
+	}
+	if len(fe) == 0 {
+		fe = append(fe, postal.Fields(o.Validate())...)
+	}
+	return o, fe
+}
+
+// WriteOffices writes offices in the offices.csv format.
+func WriteOffices(w io.Writer, offices []Office) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(OfficeHeader); err != nil {
+		return err
+	}
+	for _, o := range offices {
+		customs := "no"
+		if o.Customs {
+			customs = "yes"
+		}
+		if err := cw.Write([]string{o.Code, o.Name, o.Country, string(o.Kind),
+			strconv.FormatFloat(o.Lat, 'f', -1, 64), strconv.FormatFloat(o.Lon, 'f', -1, 64),
+			o.TZ, strconv.Itoa(o.ConnectMin), customs}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,59 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/interpost/interpost/postal"
+)
+
+var statusOf = map[postal.Code]int{
+	postal.CodeInvalid:         http.StatusUnprocessableEntity,
+	postal.CodeNotFound:        http.StatusNotFound,
+	postal.CodeConflict:        http.StatusConflict,
+	postal.CodeForbidden:       http.StatusForbidden,
+	postal.CodeUnauthenticated: http.StatusUnauthorized,
+	postal.CodeUnavailable:     http.StatusServiceUnavailable,
+}
+
+// problem turns a domain error into an RFC 9457 problem. Unknown errors are
+// logged and answered with "Internal error." so nothing internal leaks.
+func (s *Server) problem(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *postal.Error
+	if !errors.As(err, &pe) || pe.Code == postal.CodeInternal {
+		if errors.Is(err, context.Canceled) {
+			return huma.NewError(499, "request cancelled")
+		}
+		s.cfg.Logger.ErrorContext(ctx, "internal error", "err", err, "request_id", requestID(ctx))
+		return huma.NewError(http.StatusInternalServerError, "Internal error.")
+	}
+	status, ok := statusOf[pe.Code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	details := make([]error, 0, len(pe.Fields))
+	for _, f := range pe.Fields {
+		details = append(details, &huma.ErrorDetail{Location: location(f.Field), Message: f.Message, Value: f.Value})
+	}
+	return huma.NewError(status, pe.Message, details...)
+}
+
+// location prefixes a body field path the way huma's own validation does, so
+// every field error reads alike ("body.addressee.country"). Header and query
+// parameters are named as such by the domain already.
+func location(field string) string {
+	switch {
+	case field == "":
+		return ""
+	case strings.HasPrefix(field, "header.") || strings.HasPrefix(field, "query.") || strings.HasPrefix(field, "path."):
+		return field
+	}
+	return "body." + field
+}

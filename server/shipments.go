@@ -1,0 +1,135 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/document"
+)
+
+var (
+	shipmentWriters = []string{"admin", "operator", "merchant"}
+	shipmentReaders = []string{"admin", "operator", "customs", "merchant"}
+)
+
+type createShipmentInput struct {
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"255" doc:"Makes the POST safe to retry: a retry with the same key and body returns the first shipment (200) instead of creating another; the same key with a different body is 409."`
+	Body           acceptance.Request
+}
+
+type shipmentOutput struct {
+	Status   int
+	Location string `header:"Location"`
+	Replayed bool   `header:"Idempotent-Replayed" doc:"true when this response repeats an earlier one for the same Idempotency-Key"`
+	Body     acceptance.Shipment
+}
+
+type shipmentIDInput struct {
+	ID string `path:"id" doc:"S10 item id" example:"EE123456785CN"`
+}
+
+type listShipmentsInput struct {
+	Merchant string    `query:"merchant" doc:"Merchant code (merchant keys see only their own)"`
+	Since    time.Time `query:"since" doc:"Only shipments created at or after this RFC 3339 time"`
+	Limit    int       `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Cursor   string    `query:"cursor" doc:"next_cursor of the previous page"`
+}
+
+type shipmentPage struct {
+	Items      []acceptance.Shipment `json:"items"`
+	NextCursor string                `json:"next_cursor,omitempty" doc:"Pass as cursor to get the next page; absent on the last page"`
+}
+
+type listShipmentsOutput struct {
+	Body shipmentPage
+}
+
+type labelOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Body               []byte
+}
+
+func (s *Server) registerShipments() {
+	register(s, huma.Operation{
+		OperationID: "create-shipment", Method: http.MethodPost, Path: "/v1/shipments",
+		Summary: "create a shipment", Tags: []string{"Shipments"},
+		Description:   "Validates the shipment, decides CN 22 or CN 23, assigns a UPU S10 id and stores it. Answers 201 with the shipment; with an Idempotency-Key a retry answers 200 with the same shipment.",
+		DefaultStatus: http.StatusCreated,
+		Errors:        []int{http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity},
+	}, shipmentWriters, s.createShipment)
+	register(s, huma.Operation{
+		OperationID: "get-shipment", Method: http.MethodGet, Path: "/v1/shipments/{id}",
+		Summary: "get a shipment", Tags: []string{"Shipments"},
+		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
+	}, shipmentReaders, s.getShipment)
+	register(s, huma.Operation{
+		OperationID: "list-shipments", Method: http.MethodGet, Path: "/v1/shipments",
+		Summary: "list shipments", Tags: []string{"Shipments"},
+		Description: "Shipments in creation order, a page at a time (cursor pagination).",
+	}, shipmentReaders, s.listShipments)
+	register(s, huma.Operation{
+		OperationID: "get-shipment-label", Method: http.MethodGet, Path: "/v1/shipments/{id}/label.pdf",
+		Summary: "get a shipment's label", Tags: []string{"Shipments"},
+		Description: "A 100 × 150 mm PDF label: the S10 id as Code 128 and QR, addresses and the CN 22/CN 23 contents.",
+		Responses: map[string]*huma.Response{"200": {Description: "PDF label", Content: map[string]*huma.MediaType{
+			"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}},
+		Errors: []int{http.StatusNotFound},
+	}, shipmentReaders, s.shipmentLabel)
+}
+
+func (s *Server) createShipment(ctx context.Context, in *createShipmentInput) (*shipmentOutput, error) {
+	sh, created, err := s.cfg.Acceptance.Create(ctx, principal(ctx), in.Body, in.IdempotencyKey)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	out := &shipmentOutput{Status: http.StatusCreated, Location: "/v1/shipments/" + string(sh.ID), Body: sh}
+	if !created {
+		out.Status, out.Replayed = http.StatusOK, true
+	}
+	return out, nil
+}
+
+func (s *Server) getShipment(ctx context.Context, in *shipmentIDInput) (*struct{ Body acceptance.Shipment }, error) {
+	sh, err := s.cfg.Acceptance.Get(ctx, principal(ctx), in.ID)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &struct{ Body acceptance.Shipment }{sh}, nil
+}
+
+func (s *Server) listShipments(ctx context.Context, in *listShipmentsInput) (*listShipmentsOutput, error) {
+	items, next, err := s.cfg.Acceptance.List(ctx, principal(ctx), in.Merchant, in.Since, in.Limit, in.Cursor)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	if items == nil {
+		items = []acceptance.Shipment{}
+	}
+	return &listShipmentsOutput{Body: shipmentPage{Items: items, NextCursor: next}}, nil
+}
+
+func (s *Server) shipmentLabel(ctx context.Context, in *shipmentIDInput) (*labelOutput, error) {
+	sh, err := s.cfg.Acceptance.Get(ctx, principal(ctx), in.ID)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	origin := ""
+	if o, err := s.cfg.Store.Office(ctx, sh.OriginOffice); err == nil {
+		origin = o.Name
+	}
+	var buf bytes.Buffer
+	if err := document.WriteLabel(&buf, sh.Label(origin)); err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &labelOutput{
+		ContentType:        "application/pdf",
+		ContentDisposition: `inline; filename="` + string(sh.ID) + `.pdf"`,
+		Body:               buf.Bytes(),
+	}, nil
+}

@@ -1,0 +1,166 @@
+// Package sqlstore implements the Interpost store over database/sql once for
+// both backends. store/sqlite and store/postgres open the database, run their
+// migrations and hand over a Dialect that covers what differs: placeholder
+// style, how times are stored and how constraint violations are reported.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/interpost/interpost/postal"
+)
+
+// Dialect is what differs between SQLite and PostgreSQL.
+type Dialect struct {
+	Name string
+	// Numbered placeholders ($1, $2…) instead of ?.
+	Numbered bool
+	// TimeArg turns a time into the value stored; ScanTime reads it back.
+	TimeArg  func(time.Time) any
+	ScanTime func(src any) (time.Time, error)
+	// IsUnique reports whether err is a unique or primary-key violation.
+	IsUnique func(error) bool
+}
+
+// Store is a database/sql-backed store. W takes all writes (for SQLite a
+// single connection, so writers queue in Go instead of spinning on
+// SQLITE_BUSY); R serves reads.
+type Store struct {
+	W, R    *sql.DB
+	Dialect Dialect
+}
+
+// New wraps opened databases.
+func New(w, r *sql.DB, d Dialect) *Store {
+	return &Store{W: w, R: r, Dialect: d}
+}
+
+// Kind names the backend.
+func (s *Store) Kind() string { return s.Dialect.Name }
+
+// Ping checks both pools answer.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.W.PingContext(ctx); err != nil {
+		return postal.Errorf(postal.CodeUnavailable, "%s database is not answering: %w", s.Dialect.Name, err)
+	}
+	if s.R != s.W {
+		if err := s.R.PingContext(ctx); err != nil {
+			return postal.Errorf(postal.CodeUnavailable, "%s database is not answering: %w", s.Dialect.Name, err)
+		}
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	err := s.W.Close()
+	if s.R != s.W {
+		err = errors.Join(err, s.R.Close())
+	}
+	return err
+}
+
+// q rewrites ? placeholders for the dialect. Queries are written with ? and
+// contain no literal question marks.
+func (s *Store) q(query string) string {
+	if !s.Dialect.Numbered {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// tx runs fn in a write transaction, committing if fn returns nil.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.W.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(err, "begin transaction")
+	}
+	if err := fn(tx); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, rbErr)
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return s.wrap(err, "commit")
+	}
+	return nil
+}
+
+// wrap classifies a driver error: unique violations become conflicts, a
+// cancelled context stays recognisable, anything else is internal.
+func (s *Store) wrap(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case s.Dialect.IsUnique(err):
+		return postal.Errorf(postal.CodeConflict, "%s: already exists: %w", what, err)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	var pe *postal.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	return &postal.Error{Code: postal.CodeInternal, Message: what + ": " + err.Error(), Err: err}
+}
+
+func (s *Store) t(t time.Time) any { return s.Dialect.TimeArg(t) }
+
+// nullTime reads a nullable time column.
+type nullTime struct {
+	s     *Store
+	Time  time.Time
+	Valid bool
+}
+
+func (n *nullTime) Scan(src any) error {
+	if src == nil {
+		n.Time, n.Valid = time.Time{}, false
+		return nil
+	}
+	t, err := n.s.Dialect.ScanTime(src)
+	if err != nil {
+		return err
+	}
+	n.Time, n.Valid = t, true
+	return nil
+}
+
+func (s *Store) scanTime(dst *time.Time) sql.Scanner {
+	return timeScanner{s: s, dst: dst}
+}
+
+type timeScanner struct {
+	s   *Store
+	dst *time.Time
+}
+
+func (ts timeScanner) Scan(src any) error {
+	if src == nil {
+		return errors.New("unexpected NULL time")
+	}
+	t, err := ts.s.Dialect.ScanTime(src)
+	if err != nil {
+		return err
+	}
+	*ts.dst = t
+	return nil
+}
