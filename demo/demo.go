@@ -40,8 +40,8 @@ type Store interface {
 
 // Options tune the seed.
 type Options struct {
-	Shipments int              // sample shipments (default 400)
-	Now       time.Time        // "today" of the demo; shipments spread over the 14 days before
+	Shipments int       // sample shipments (default 400)
+	Now       time.Time // "today" of the demo; shipments spread over the 14 days before
 	Progress  func(done, all int)
 }
 

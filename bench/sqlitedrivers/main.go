@@ -576,7 +576,6 @@ func newProgress(label string, total int) *progress {
 			progressbar.OptionSetWriter(os.Stderr),
 			progressbar.OptionSetDescription(label),
 			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
 			progressbar.OptionSetWidth(30),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),

@@ -86,7 +86,9 @@ func where(o *Options) string {
 	return o.Data
 }
 
-func newDemoKey(ctx context.Context, st interface{ CreateKey(context.Context, auth.Key) error }, role auth.Role, merchant string) (string, error) {
+func newDemoKey(ctx context.Context, st interface {
+	CreateKey(context.Context, auth.Key) error
+}, role auth.Role, merchant string) (string, error) {
 	k, secret, err := auth.NewKey(role, merchant, "", nil, "demo", time.Now())
 	if err != nil {
 		return "", err
