@@ -43,14 +43,20 @@ func ReadOffices(r io.Reader) ([]Office, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			fe.Add(fmt.Sprintf("line %d", line), "%v", err)
+			// FieldPos panics after a failed Read; the ParseError has the line.
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				fe.Add("line ?", "%v", err)
+				break
+			}
+			fe.Add(fmt.Sprintf("line %d", pe.StartLine), "%v", pe.Err)
 			if len(fe) > 100 {
 				break
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != len(OfficeHeader) {
 			fe.Add(fmt.Sprintf("line %d", line), "has %d columns, want %d", len(rec), len(OfficeHeader))
 			continue

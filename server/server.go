@@ -56,6 +56,7 @@ func New(cfg Config) *Server {
 	s.registerMeta()
 	s.registerShipments()
 	s.registerKeys()
+	s.registerConsole()
 
 	s.handler = s.observe(s.mux)
 	return s

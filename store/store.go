@@ -13,6 +13,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/warehouse"
 )
 
 // Store is a complete Interpost store.
@@ -20,6 +21,8 @@ type Store interface {
 	acceptance.Store
 	auth.Store
 	network.OfficeStore
+	network.ServiceStore
+	warehouse.Store
 	// Ping checks the database answers (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the database.

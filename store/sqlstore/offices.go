@@ -13,21 +13,24 @@ const officeColumns = `code, name, country, kind, lat, lon, tz, connect_min, cus
 
 // PutOffices implements network.OfficeStore.
 func (s *Store) PutOffices(ctx context.Context, offices []network.Office) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, s.q(`INSERT INTO offices (`+officeColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (code) DO UPDATE SET name = excluded.name, country = excluded.country, kind = excluded.kind,
-			lat = excluded.lat, lon = excluded.lon, tz = excluded.tz, connect_min = excluded.connect_min, customs = excluded.customs`))
-		if err != nil {
-			return s.wrap(err, "prepare office upsert")
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.putOffices(ctx, tx, offices) })
+}
+
+// putOffices upserts offices in tx (ReplaceNetwork shares it).
+func (s *Store) putOffices(ctx context.Context, tx *sql.Tx, offices []network.Office) error {
+	stmt, err := tx.PrepareContext(ctx, s.q(`INSERT INTO offices (`+officeColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (code) DO UPDATE SET name = excluded.name, country = excluded.country, kind = excluded.kind,
+		lat = excluded.lat, lon = excluded.lon, tz = excluded.tz, connect_min = excluded.connect_min, customs = excluded.customs`))
+	if err != nil {
+		return s.wrap(err, "prepare office upsert")
+	}
+	defer stmt.Close()
+	for _, o := range offices {
+		if _, err := stmt.ExecContext(ctx, o.Code, o.Name, o.Country, string(o.Kind), o.Lat, o.Lon, o.TZ, o.ConnectMin, o.Customs); err != nil {
+			return s.wrap(err, "save office "+o.Code)
 		}
-		defer stmt.Close()
-		for _, o := range offices {
-			if _, err := stmt.ExecContext(ctx, o.Code, o.Name, o.Country, string(o.Kind), o.Lat, o.Lon, o.TZ, o.ConnectMin, o.Customs); err != nil {
-				return s.wrap(err, "save office "+o.Code)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func scanOffice(row interface{ Scan(...any) error }) (network.Office, error) {

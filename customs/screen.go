@@ -1,0 +1,328 @@
+package customs
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Screen runs every rule on a validated declaration. prior summarises the
+// earlier declarations to the same addressee within the splitting window
+// (zero when there are none). The result lists each hit with its score and
+// reason and proposes an action.
+func (e *Engine) Screen(d *Declaration, prior Prior, now time.Time) Screening {
+	s := screener{e: e, d: d, f: d.facts}
+	if s.f == nil {
+		s.f = e.prepare(d)
+	}
+	for i := range d.Lines {
+		s.line(i)
+	}
+	s.values()
+	s.splitting(prior)
+	s.watchlist()
+	out := Screening{RulesVersion: e.Version, At: now.UTC(), Action: ActionRelease}
+	for _, h := range s.hits {
+		out.Score += h.Score
+		if h.Action != "" {
+			out.Action = out.Action.Stronger(h.Action)
+		}
+	}
+	out.Action = out.Action.Stronger(e.band(out.Score))
+	sortHits(s.hits)
+	out.Hits = s.hits
+	return out
+}
+
+type screener struct {
+	e    *Engine
+	d    *Declaration
+	f    *facts
+	hits []Hit
+	toks [48][2]int // token bounds in buf
+	buf  [256]byte  // lower-cased description
+}
+
+// hit records rule r unless it already fired on this declaration.
+func (s *screener) hit(idx int32, line int, vars map[string]string) {
+	r := &s.e.rules[idx]
+	for _, h := range s.hits {
+		if h.Rule == r.id {
+			return
+		}
+	}
+	s.hits = append(s.hits, Hit{Rule: r.id, Kind: r.kind, Score: r.score, Action: r.action, Reason: s.reason(r, line, vars), Line: line})
+}
+
+func (s *screener) origin(i int) string {
+	if o := s.d.Lines[i].OriginCountry; o != "" {
+		return o
+	}
+	return s.d.Sender.Country
+}
+
+func (s *screener) line(i int) {
+	hs := s.f.hs[i]
+	origin := s.origin(i)
+	for _, n := range [...]int{2, 4, 6, 8, 10} {
+		if n > len(hs) {
+			break
+		}
+		for _, idx := range s.e.hs[hs[:n]] {
+			if r := &s.e.rules[idx]; r.kind != KindMismatch && r.applies(s.d, origin) {
+				s.hit(idx, i+1, map[string]string{"hs": hs, "prefix": hs[:n]})
+			}
+		}
+	}
+	s.keywords(i, hs, origin)
+	s.undervalued(i, hs, origin)
+}
+
+// keywords matches the line's description against keyword rules.
+func (s *screener) keywords(i int, hs, origin string) {
+	desc := s.d.Lines[i].Description
+	if len(s.e.kwOther) > 0 && !isPlainASCII(desc) {
+		lower := strings.ToLower(desc)
+		for _, ref := range s.e.kwOther {
+			if strings.Contains(lower, ref.text) {
+				s.keywordHit(ref, i, hs, origin)
+			}
+		}
+	}
+	n := s.tokenize(desc)
+	for t := 0; t < n; t++ {
+		tok := s.buf[s.toks[t][0]:s.toks[t][1]]
+		for _, ref := range s.e.kw[string(tok)] {
+			if s.restMatches(ref, t+1, n) {
+				s.keywordHit(ref, i, hs, origin)
+			}
+		}
+		if len(s.e.kwPrefix) > 0 && len(tok) >= 3 {
+			for _, ref := range s.e.kwPrefix[string(tok[:3])] {
+				if strings.HasPrefix(string(tok), ref.first) && s.restMatches(ref, t+1, n) {
+					s.keywordHit(ref, i, hs, origin)
+				}
+			}
+		}
+	}
+}
+
+func (s *screener) restMatches(ref kwRef, from, n int) bool {
+	if from+len(ref.rest) > n {
+		return false
+	}
+	for k, want := range ref.rest {
+		tok := string(s.buf[s.toks[from+k][0]:s.toks[from+k][1]])
+		if p, ok := strings.CutSuffix(want, "*"); ok {
+			if !strings.HasPrefix(tok, p) {
+				return false
+			}
+		} else if tok != want {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *screener) keywordHit(ref kwRef, i int, hs, origin string) {
+	r := &s.e.rules[ref.rule]
+	if !r.applies(s.d, origin) {
+		return
+	}
+	if r.kind == KindMismatch {
+		if hs == "" {
+			return
+		}
+		for _, p := range r.expect {
+			if strings.HasPrefix(hs, p) {
+				return
+			}
+		}
+	}
+	s.hit(ref.rule, i+1, map[string]string{"keyword": ref.text, "hs": hs, "expected": strings.Join(r.expect, ", ")})
+}
+
+// tokenize lower-cases the ASCII letters and digits of desc into buf and
+// returns the number of tokens; other bytes separate tokens.
+func (s *screener) tokenize(desc string) int {
+	n, w, start := 0, 0, -1
+	for i := 0; i < len(desc) && w < len(s.buf); i++ {
+		c := desc[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			if start < 0 {
+				start = w
+			}
+			s.buf[w] = c
+			w++
+			continue
+		}
+		if start >= 0 {
+			if n < len(s.toks) {
+				s.toks[n] = [2]int{start, w}
+				n++
+			}
+			start = -1
+		}
+	}
+	if start >= 0 && n < len(s.toks) {
+		s.toks[n] = [2]int{start, w}
+		n++
+	}
+	return n
+}
+
+func (s *screener) undervalued(i int, hs, origin string) {
+	if len(s.e.under) == 0 || len(hs) < 2 {
+		return
+	}
+	ln := &s.d.Lines[i]
+	if ln.NetWeightG < minUnderWeightG {
+		return
+	}
+	ch := int(hs[0]-'0')*10 + int(hs[1]-'0')
+	perKg := s.f.lineSDR[i] / (float64(ln.NetWeightG) / 1000)
+	for _, idx := range s.e.under {
+		r := &s.e.rules[idx]
+		if norm := r.norms[ch]; norm > 0 && perKg < r.ratio*norm && r.applies(s.d, origin) {
+			s.hit(idx, i+1, map[string]string{"hs": hs, "chapter": hs[:2], "per_kg": s.money(perKg), "norm": s.money(norm)})
+		}
+	}
+}
+
+// values runs the value-threshold rules and the e-commerce payment check.
+func (s *screener) values() {
+	total := s.f.totalSDR
+	for _, idx := range s.e.value {
+		r := &s.e.rules[idx]
+		if !r.applies(s.d, s.d.Sender.Country) {
+			continue
+		}
+		switch {
+		case r.overSDR > 0 && total > r.overSDR:
+			s.hit(idx, 0, map[string]string{"limit": s.money(r.overSDR)})
+		case r.near > 0:
+			dm, ok := s.e.dmSDR[s.d.Addressee.Country]
+			if ok && dm > 0 && total <= dm && total >= dm*(1-r.near) {
+				s.hit(idx, 0, map[string]string{"de_minimis": s.money(dm)})
+			}
+		}
+	}
+	if s.f.txSDR > 0 {
+		for _, idx := range s.e.under {
+			r := &s.e.rules[idx]
+			if r.txRatio > 0 && s.f.txSDR > total*r.txRatio && r.applies(s.d, s.d.Sender.Country) {
+				s.hit(idx, 0, map[string]string{"paid": s.money(s.f.txSDR)})
+			}
+		}
+	}
+}
+
+func (s *screener) splitting(p Prior) {
+	if p.Count == 0 {
+		return
+	}
+	total := s.f.totalSDR
+	for _, idx := range s.e.split {
+		r := &s.e.rules[idx]
+		limit := r.thresholdSDR
+		if limit == 0 {
+			limit = s.e.dmSDR[s.d.Addressee.Country]
+		}
+		if limit <= 0 || total > limit || p.Count+1 < r.minItems || p.ValueSDR+total <= limit || !r.applies(s.d, s.d.Sender.Country) {
+			continue
+		}
+		s.hit(idx, 0, map[string]string{"count": strconv.Itoa(p.Count + 1), "total": s.money(p.ValueSDR + total), "limit": s.money(limit), "window": fmtWindow(r.window)})
+	}
+}
+
+func (s *screener) watchlist() {
+	if len(s.e.watch) == 0 || len(s.e.watchIdx.names) == 0 {
+		return
+	}
+	var buf [8]watchMatch
+	check := func(party, name string) {
+		if name == "" {
+			return
+		}
+		matches := s.e.watchIdx.match(name, s.e.watchMin, buf[:0])
+		for _, idx := range s.e.watch {
+			r := &s.e.rules[idx]
+			if !contains(r.parties, party) || !r.applies(s.d, s.d.Sender.Country) {
+				continue
+			}
+			var best *watchMatch
+			for k := range matches {
+				m := &matches[k]
+				if m.similarity >= r.minSim && (r.lists == nil || r.lists[s.e.watchIdx.entries[m.name.entry].List]) && (best == nil || m.similarity > best.similarity) {
+					best = m
+				}
+			}
+			if best != nil {
+				w := s.e.watchIdx.entries[best.name.entry]
+				s.hit(idx, 0, map[string]string{"party": party, "name": name, "match": best.name.display,
+					"list": w.List, "similarity": strconv.FormatFloat(best.similarity, 'f', 2, 64), "note": w.Note})
+			}
+		}
+	}
+	check("sender", s.d.Sender.Name)
+	check("sender", s.d.Sender.Company)
+	check("addressee", s.d.Addressee.Name)
+	check("addressee", s.d.Addressee.Company)
+	if s.d.Ecommerce != nil {
+		check("seller", s.d.Ecommerce.Seller.Name)
+		check("seller", s.d.Ecommerce.Seller.Company)
+	}
+}
+
+// money formats an SDR amount in the reference currency.
+func (s *screener) money(sdr float64) string {
+	return strconv.FormatFloat(sdr*s.e.refPer, 'f', 2, 64) + " " + s.e.money.Reference
+}
+
+func fmtWindow(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+// defaultReasons are used when a rule gives no reason text.
+var defaultReasons = map[Kind]string{
+	KindProhibited:     "line {line}: HS {hs} ({desc}) is prohibited for {dest}",
+	KindRestricted:     "line {line}: HS {hs} ({desc}) is restricted in {dest}: licence or certificate needed",
+	KindDangerous:      "line {line}: {desc} looks like dangerous goods",
+	KindMismatch:       "line {line}: description {desc} says {keyword}, but HS {hs} is not under {expected}",
+	KindValue:          "total value {value} is over {limit}",
+	KindUndervaluation: "line {line}: {per_kg}/kg is far below the chapter {chapter} norm of {norm}/kg",
+	KindWatchlist:      "{party} {name} matches watch-list entry {match} ({list}, similarity {similarity})",
+	KindSplitting:      "{count} consignments to {addressee} within {window} total {total}, over {limit}, each under it",
+}
+
+// reason fills a rule's reason template. Placeholders: {line} {desc} {hs}
+// {dest} {origin} {value} {addressee} {id} plus the rule kind's own (see
+// docs/customs-rules.md).
+func (s *screener) reason(r *rule, line int, vars map[string]string) string {
+	tmpl := r.reason
+	if tmpl == "" {
+		tmpl = defaultReasons[r.kind]
+	}
+	if !strings.Contains(tmpl, "{") {
+		if line > 0 {
+			return fmt.Sprintf("line %d: %s", line, tmpl)
+		}
+		return tmpl
+	}
+	pairs := []string{"{id}", s.d.ID, "{dest}", s.d.Addressee.Country, "{value}", s.money(s.f.totalSDR), "{addressee}", s.d.Addressee.Name, "{line}", strconv.Itoa(line)}
+	if line > 0 {
+		ln := s.d.Lines[line-1]
+		pairs = append(pairs, "{desc}", strconv.Quote(ln.Description), "{origin}", s.origin(line-1))
+	}
+	for k, v := range vars {
+		pairs = append(pairs, "{"+k+"}", v)
+	}
+	return strings.NewReplacer(pairs...).Replace(tmpl)
+}

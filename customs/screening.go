@@ -1,0 +1,88 @@
+package customs
+
+import (
+	"strings"
+	"time"
+)
+
+// Action is what the risk engine proposes for an item, mildest first.
+type Action string
+
+// Actions, in order of severity.
+const (
+	ActionRelease            Action = "release"
+	ActionDocumentCheck      Action = "document_check"
+	ActionXray               Action = "xray"
+	ActionPhysicalInspection Action = "physical_inspection"
+	ActionReturnToSender     Action = "return_to_sender"
+	ActionSeize              Action = "seize"
+)
+
+// Actions lists every action, mildest first.
+var Actions = []Action{ActionRelease, ActionDocumentCheck, ActionXray, ActionPhysicalInspection, ActionReturnToSender, ActionSeize}
+
+// severity orders actions; -1 for an unknown one.
+func (a Action) severity() int {
+	for i, x := range Actions {
+		if x == a {
+			return i
+		}
+	}
+	return -1
+}
+
+// Stronger returns the more severe of a and b.
+func (a Action) Stronger(b Action) Action {
+	if b.severity() > a.severity() {
+		return b
+	}
+	return a
+}
+
+func joinActions() string {
+	s := make([]string, len(Actions))
+	for i, a := range Actions {
+		s[i] = string(a)
+	}
+	return strings.Join(s, ", ")
+}
+
+// Hit is one rule that fired on a declaration.
+type Hit struct {
+	Rule   string `json:"rule"`
+	Kind   Kind   `json:"kind"`
+	Score  int    `json:"score"`
+	Action Action `json:"action,omitempty" doc:"The least action this rule asks for, if any"`
+	Reason string `json:"reason" doc:"Why the rule fired, for the officer"`
+	Line   int    `json:"line,omitempty" doc:"1-based declaration line that triggered it; absent for the whole item"`
+}
+
+// Screening is the risk engine's verdict on one declaration.
+type Screening struct {
+	RulesVersion string    `json:"rules_version"`
+	Score        int       `json:"score" doc:"Sum of the hits' scores"`
+	Action       Action    `json:"action" doc:"Proposed action: the band of the score, or a stronger action a hit asks for"`
+	Hits         []Hit     `json:"hits,omitempty"`
+	At           time.Time `json:"at"`
+}
+
+// Reasons returns the hits' reasons, one per hit.
+func (s Screening) Reasons() []string {
+	out := make([]string, len(s.Hits))
+	for i, h := range s.Hits {
+		out[i] = h.Reason
+	}
+	return out
+}
+
+// Prior summarises the earlier declarations to the same addressee within a
+// splitting rule's window: how many and their total value in SDR.
+type Prior struct {
+	Count    int
+	ValueSDR float64
+}
+
+// Add returns p with one more declaration of valueSDR.
+func (p Prior) Add(valueSDR float64) Prior {
+	return Prior{Count: p.Count + 1, ValueSDR: p.ValueSDR + valueSDR}
+}

@@ -1,0 +1,395 @@
+package customs
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/postal"
+)
+
+// Offices is what customs needs to know about the network.
+type Offices interface {
+	Office(ctx context.Context, code string) (network.Office, error)
+	Offices(ctx context.Context) ([]network.Office, error)
+}
+
+// Service runs customs supervision.
+type Service struct {
+	Store   Store
+	Offices Offices
+	// Events receives decision events (tracking); nil leaves them in the
+	// outbox until DeliverEvents runs with a sink.
+	Events EventSink
+	Now    func() time.Time
+	// Logger reports event-delivery failures, which never fail a decision.
+	Logger *slog.Logger
+	// RulesFile is the rules file ReloadRules reads.
+	RulesFile string
+	// Rates is the operator's rates table, used by ReloadRules.
+	Rates postal.Rates
+
+	engine atomic.Pointer[Engine]
+}
+
+// SetRules puts a compiled rule set in force.
+func (s *Service) SetRules(e *Engine) { s.engine.Store(e) }
+
+// Rules returns the rule set in force, or nil.
+func (s *Service) Rules() *Engine { return s.engine.Load() }
+
+// ReloadRules reads RulesFile again. On any error the rules in force stay
+// unchanged and the error names the line and key at fault.
+func (s *Service) ReloadRules() (*Engine, error) {
+	if s.RulesFile == "" {
+		return nil, postal.Errorf(postal.CodeInvalid, "no rules file is configured (set INTERPOST_CUSTOMS_RULES or --customs-rules); the rules in force are unchanged")
+	}
+	e, err := LoadRules(s.RulesFile, s.Rates)
+	if err != nil {
+		var pe *postal.Error
+		if errors.As(err, &pe) {
+			return nil, &postal.Error{Code: pe.Code, Message: pe.Message + "; the rules in force are unchanged", Fields: pe.Fields, Err: err}
+		}
+		return nil, err
+	}
+	s.SetRules(e)
+	return e, nil
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) rules() (*Engine, error) {
+	e := s.engine.Load()
+	if e == nil {
+		return nil, ErrNoRules
+	}
+	return e, nil
+}
+
+func (s *Service) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+// mayDeclare says whether who may submit advance data for direction.
+func mayDeclare(who auth.Principal, dir Direction) error {
+	switch who.Role {
+	case auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms:
+		return nil
+	case auth.RolePartner:
+		if dir == Export {
+			return postal.Errorf(postal.CodeForbidden, "partner keys send advance data for items coming in (direction import), not export declarations")
+		}
+		return nil
+	}
+	return postal.Errorf(postal.CodeForbidden, "role %s cannot submit customs declarations; merchants' shipments are declared when they are created", who.Role)
+}
+
+// checkOffice validates the office-related fields of a declaration.
+func checkOffice(who auth.Principal, d *Declaration, o network.Office, found bool) (fe postal.FieldList, forbidden bool) {
+	switch {
+	case !found:
+		fe.Add("office", "no office %s in the network", d.Office)
+		return fe, false
+	case !o.Customs:
+		fe.Add("office", "%s (%s) is not a customs point", o.Code, o.Name)
+	case d.Direction == Import && d.Addressee.Country != o.Country:
+		fe.Add("addressee.country", "an import at %s must be addressed to %s, not %s", o.Code, o.Country, d.Addressee.Country)
+	case d.Direction == Export && d.Addressee.Country == o.Country:
+		fe.Add("addressee.country", "an export from %s cannot be addressed to %s itself", o.Code, o.Country)
+	}
+	if (who.Role == auth.RoleOperator || who.Role == auth.RoleCustoms) && !who.InOffice(o.Code) {
+		fe.Add("office", "%s is outside the offices of your key", o.Code)
+		return fe, true
+	}
+	return fe, false
+}
+
+// Declare validates, screens and stores one declaration.
+func (s *Service) Declare(ctx context.Context, who auth.Principal, d Declaration) (Item, error) {
+	e, err := s.rules()
+	if err != nil {
+		return Item{}, err
+	}
+	if err := mayDeclare(who, d.Direction); err != nil {
+		return Item{}, err
+	}
+	v, err := Validate(d, e.Money())
+	if err != nil {
+		return Item{}, err
+	}
+	o, err := s.Offices.Office(ctx, v.Office)
+	found := err == nil
+	if err != nil && postal.ErrorCode(err) != postal.CodeNotFound {
+		return Item{}, err
+	}
+	if fe, forbidden := checkOffice(who, &v, o, found); len(fe) > 0 {
+		if forbidden {
+			return Item{}, &postal.Error{Code: postal.CodeForbidden, Message: fmt.Sprintf("you may not declare items at office %s", v.Office), Fields: fe}
+		}
+		return Item{}, fe.Err("the declaration has invalid fields")
+	}
+	var out Item
+	err = s.Store.ImportItems(ctx, func(tx ImportTx) error {
+		now := s.now()
+		items, err := s.screenBatch(ctx, tx, e, []Declaration{v}, "", now)
+		if err != nil {
+			return err
+		}
+		dups, err := tx.InsertItems(ctx, items)
+		if err != nil {
+			return err
+		}
+		if len(dups) > 0 {
+			return postal.Errorf(postal.CodeConflict, "item %s is already declared", v.ID)
+		}
+		out = items[0]
+		return nil
+	})
+	return out, err
+}
+
+// screenBatch screens validated declarations in order, counting earlier
+// ones of the batch (and those already stored) for the splitting rule.
+func (s *Service) screenBatch(ctx context.Context, tx ImportTx, e *Engine, decls []Declaration, manifest string, now time.Time) ([]Item, error) {
+	var priors map[string]Prior
+	if w := e.MaxWindow(); w > 0 {
+		keys := make([]string, 0, len(decls))
+		for i := range decls {
+			keys = append(keys, decls[i].AddresseeKey())
+		}
+		var err error
+		if priors, err = tx.Priors(ctx, keys, now.Add(-w)); err != nil {
+			return nil, err
+		}
+	}
+	local := map[string]Prior{}
+	items := make([]Item, len(decls))
+	for i := range decls {
+		d := &decls[i]
+		key := d.AddresseeKey()
+		p := priors[key]
+		if l, ok := local[key]; ok {
+			p = Prior{Count: p.Count + l.Count, ValueSDR: p.ValueSDR + l.ValueSDR}
+		}
+		scr := e.Screen(d, p, now)
+		if priors != nil {
+			local[key] = local[key].Add(d.facts.totalSDR)
+		}
+		it, err := s.newItem(e, *d, scr, manifest, now)
+		if err != nil {
+			return nil, err
+		}
+		items[i] = it
+	}
+	return items, nil
+}
+
+// newItem makes the stored form of a screened declaration: released at once
+// when the engine proposes release, else pending in the office's queue.
+// Export items get a duty estimate for the destination; imports get the
+// final assessment when they are released.
+func (s *Service) newItem(e *Engine, d Declaration, scr Screening, manifest string, now time.Time) (Item, error) {
+	it := Item{Declaration: d, Screening: scr, Status: StatusPending, Manifest: manifest, DeclaredAt: now, UpdatedAt: now, Version: 1}
+	kind := DutyEstimate
+	if scr.Action == ActionRelease {
+		it.Status, it.AutoReleased, it.DecidedAt = StatusReleased, true, now
+		if d.Direction == Import {
+			kind = DutyFinal
+		}
+	}
+	duties, ok, err := e.Duties(&it.Declaration, kind, now)
+	if err != nil {
+		return Item{}, fmt.Errorf("assess duties on %s: %w", d.ID, err)
+	}
+	if ok {
+		it.Duties = &duties
+	}
+	return it, nil
+}
+
+// FromShipment turns an accepted postal shipment into its export
+// declaration at the merchant's office of exchange.
+func FromShipment(sh acceptance.Shipment) (Declaration, bool) {
+	if sh.Declaration == nil {
+		return Declaration{}, false
+	}
+	sd := sh.Declaration
+	d := Declaration{
+		ID: string(sh.ID), Stream: StreamPostal, Direction: Export, Office: sh.OriginOffice,
+		Category: sd.Category, Explanation: sd.Explanation, Currency: sd.Currency, GrossWeightG: sh.WeightG,
+		Sender:      Party{Name: sh.Sender.Name, Company: sh.Sender.Company, Address: sh.Sender.Address, City: sh.Sender.City, Postcode: sh.Sender.Postcode, Country: sh.Sender.Country, TaxID: sh.Sender.TaxID},
+		Addressee:   Party{Name: sh.Addressee.Name, Company: sh.Addressee.Company, Address: sh.Addressee.Address, City: sh.Addressee.City, Postcode: sh.Addressee.Postcode, Country: sh.Addressee.Country, TaxID: sh.Addressee.TaxID},
+		ImporterRef: sd.ImporterRef,
+		Postal:      &PostalInfo{Product: sh.Product, Form: sd.Form},
+	}
+	for _, ln := range sd.Lines {
+		d.Lines = append(d.Lines, Line{Description: ln.Description, Quantity: ln.Quantity, NetWeightG: ln.NetWeightG, Value: ln.Value, HSCode: ln.HSCode, OriginCountry: ln.OriginCountry})
+	}
+	return d, true
+}
+
+// DeclareShipment records the export declaration of a shipment accepted
+// through the foundation API. It is idempotent (a second call for the same
+// item does nothing), so acceptance may call it again on a replayed request
+// and Sync may call it for every shipment.
+func (s *Service) DeclareShipment(ctx context.Context, sh acceptance.Shipment) error {
+	d, ok := FromShipment(sh)
+	if !ok {
+		return nil
+	}
+	e, err := s.rules()
+	if err != nil {
+		return err
+	}
+	v, err := Validate(d, e.Money())
+	if err != nil {
+		return fmt.Errorf("declaration of shipment %s: %w", sh.ID, err)
+	}
+	return s.Store.ImportItems(ctx, func(tx ImportTx) error {
+		items, err := s.screenBatch(ctx, tx, e, []Declaration{v}, "", sh.CreatedAt.UTC())
+		if err != nil {
+			return err
+		}
+		_, err = tx.InsertItems(ctx, items) // an existing declaration is kept as it is
+		return err
+	})
+}
+
+// Sync declares every shipment that has no declaration yet (after a crash
+// between acceptance and customs, or for shipments from before customs was
+// wired in). It returns how many it declared.
+func (s *Service) Sync(ctx context.Context, shipments acceptance.Store) (int, error) {
+	n := 0
+	var after int64
+	for {
+		page, next, err := shipments.Shipments(ctx, acceptance.Filter{After: after, Limit: 500})
+		if err != nil {
+			return n, err
+		}
+		ids := make([]string, len(page))
+		for i, sh := range page {
+			ids[i] = string(sh.ID)
+		}
+		have, err := s.Store.Declared(ctx, ids)
+		if err != nil {
+			return n, err
+		}
+		for _, sh := range page {
+			if have[string(sh.ID)] || sh.Declaration == nil {
+				continue
+			}
+			if err := s.DeclareShipment(ctx, sh); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if next == "" {
+			return n, nil
+		}
+		if after, err = acceptance.DecodeCursor(next); err != nil {
+			return n, err
+		}
+	}
+}
+
+// ItemView is an item with its audit trail and tracking events.
+type ItemView struct {
+	Item
+	Audit  []AuditEntry `json:"audit"`
+	Events []Event      `json:"events"`
+}
+
+// Get returns an item for customs staff: admins and operators see all,
+// customs officers the items of their offices.
+func (s *Service) Get(ctx context.Context, who auth.Principal, id string) (ItemView, error) {
+	if !who.Is(auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms) {
+		return ItemView{}, postal.Errorf(postal.CodeForbidden, "role %s cannot read customs items", who.Role)
+	}
+	it, err := s.Store.Item(ctx, id)
+	if err != nil {
+		return ItemView{}, err
+	}
+	if who.Role == auth.RoleCustoms && !who.InOffice(it.Declaration.Office) {
+		return ItemView{}, postal.Errorf(postal.CodeForbidden, "item %s is cleared at %s, outside the offices of your key", id, it.Declaration.Office)
+	}
+	audit, events, err := s.Store.ItemHistory(ctx, id)
+	if err != nil {
+		return ItemView{}, err
+	}
+	if audit == nil {
+		audit = []AuditEntry{}
+	}
+	if events == nil {
+		events = []Event{}
+	}
+	return ItemView{Item: it, Audit: audit, Events: events}, nil
+}
+
+// EstimateDuties validates a declaration and estimates its duties and taxes
+// (a DDP quote before acceptance). Nothing is stored.
+func (s *Service) EstimateDuties(d Declaration) (Duties, error) {
+	e, err := s.rules()
+	if err != nil {
+		return Duties{}, err
+	}
+	v, err := Validate(d, e.Money())
+	if err != nil {
+		return Duties{}, err
+	}
+	out, ok, err := e.Duties(&v, DutyEstimate, s.now())
+	if err != nil {
+		return Duties{}, err
+	}
+	if !ok {
+		return Duties{}, postal.Invalid("no duty table", postal.FieldError{Field: "addressee.country", Message: fmt.Sprintf("the rules %s have no duty table for %s", e.Version, v.Addressee.Country)})
+	}
+	return out, nil
+}
+
+// DeliverEvents hands undelivered events to the sink, oldest first, and
+// returns how many it delivered.
+func (s *Service) DeliverEvents(ctx context.Context) (int, error) {
+	if s.Events == nil {
+		return 0, nil
+	}
+	n := 0
+	for {
+		evs, err := s.Store.UndeliveredEvents(ctx, 500)
+		if err != nil || len(evs) == 0 {
+			return n, err
+		}
+		if err := s.Events.Record(ctx, evs); err != nil {
+			return n, postal.Errorf(postal.CodeUnavailable, "deliver customs events: %w", err)
+		}
+		seqs := make([]int64, len(evs))
+		for i, ev := range evs {
+			seqs[i] = ev.Seq
+		}
+		if err := s.Store.MarkDelivered(ctx, seqs, s.now()); err != nil {
+			return n, err
+		}
+		n += len(evs)
+		if len(evs) < 500 {
+			return n, nil
+		}
+	}
+}
+
+func newManifestID(now time.Time) string {
+	return "M" + now.Format("20060102T150405") + "-" + rand.Text()[:6]
+}

@@ -1,0 +1,21 @@
+package server
+
+import (
+	"github.com/interpost/interpost/server/console"
+)
+
+// registerConsole mounts the operator console (package console) under
+// /console on the same mux as the API.
+func (s *Server) registerConsole() {
+	c, err := console.New(console.Config{
+		Store:      s.cfg.Store,
+		Acceptance: s.cfg.Acceptance,
+		Logger:     s.cfg.Logger,
+		Now:        s.cfg.Now,
+		RequestID:  requestID,
+	})
+	if err != nil {
+		panic(err) // the console's files are embedded: failing to parse them is a programmer error
+	}
+	c.Register(s.plain)
+}

@@ -1,0 +1,169 @@
+package console
+
+import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/interpost/interpost/postal"
+)
+
+// funcs are the template helpers. Numbers are formatted here so tables
+// line up (thousands separators, fixed decimals) and read the same on
+// every page.
+func (c *Console) funcs() template.FuncMap {
+	return template.FuncMap{
+		"static":  c.staticURL,
+		"int":     formatInt,
+		"kg":      formatKg,
+		"pct":     func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
+		"country": countryLabel,
+		"product": productName,
+		"local":   localTime,
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":    func(t time.Time) string { return t.Format("Mon 2 Jan") },
+		"bar":     func(f float64) string { return strconv.FormatFloat(math.Round(f*1000)/10, 'f', -1, 64) },
+		"add":     func(a, b int) int { return a + b },
+		"lat":     func(v float64) string { return coord(v, "N", "S") },
+		"lon":     func(v float64) string { return coord(v, "E", "W") },
+		"join":    strings.Join,
+		"fieldID": fieldID,
+		"dict":    dict,
+		"lower":   strings.ToLower,
+		"dims": func(d []int) string {
+			parts := make([]string, len(d))
+			for i, v := range d {
+				parts[i] = strconv.Itoa(v)
+			}
+			return strings.Join(parts, " × ") + " mm"
+		},
+	}
+}
+
+// formatInt writes n with thousands separators: 12,345.
+func formatInt(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// formatKg writes grams as kilograms: "0.85 kg", "1,234.5 kg".
+func formatKg(g any) string {
+	var grams float64
+	switch v := g.(type) {
+	case int:
+		grams = float64(v)
+	case int64:
+		grams = float64(v)
+	case float64:
+		grams = v
+	}
+	kg := grams / 1000
+	switch {
+	case kg < 10:
+		return strconv.FormatFloat(kg, 'f', 2, 64) + " kg"
+	case kg < 1000:
+		return strconv.FormatFloat(kg, 'f', 1, 64) + " kg"
+	}
+	return formatInt(int(math.Round(kg))) + " kg"
+}
+
+// countryLabel is "PL Poland".
+func countryLabel(code string) string {
+	if name, ok := postal.CountryName(code); ok {
+		return name
+	}
+	return code
+}
+
+func productName(code string) string {
+	if p, err := postal.LookupProduct(code); err == nil {
+		return p.Name
+	}
+	return code
+}
+
+// localTime shows t in an IANA zone, with the zone's abbreviation; UTC if
+// the zone is unknown.
+func localTime(t time.Time, tz string) string {
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "" {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2 Jan 2006 15:04 MST")
+}
+
+// share is a part of a whole for the tables with bars.
+type share struct {
+	Key, Label string
+	N          int
+	WeightG    int64
+	Frac       float64 // N / total
+	Rel        float64 // N / largest, for the bar length
+}
+
+// shares turns counts into rows sorted by count, largest first.
+func shares(counts map[string]*share, limit int) []share {
+	total, top := 0, 0
+	out := make([]share, 0, len(counts))
+	for _, s := range counts {
+		total += s.N
+		top = max(top, s.N)
+		out = append(out, *s)
+	}
+	sortShares(out)
+	for i := range out {
+		if total > 0 {
+			out[i].Frac = float64(out[i].N) / float64(total)
+			out[i].Rel = float64(out[i].N) / float64(top)
+		}
+	}
+	if limit > 0 && len(out) > limit {
+		rest := share{Key: "", Label: fmt.Sprintf("%d others", len(out)-limit)}
+		for _, s := range out[limit:] {
+			rest.N += s.N
+			rest.WeightG += s.WeightG
+			rest.Frac += s.Frac
+		}
+		out = append(out[:limit], rest)
+	}
+	return out
+}
+
+func sortShares(s []share) {
+	// Largest first; ties by label so the order is stable between requests.
+	slices.SortFunc(s, func(a, b share) int { return cmp.Or(cmp.Compare(b.N, a.N), strings.Compare(a.Label, b.Label)) })
+}
+
+// dict builds a map from key, value pairs, to pass several values to a
+// template: {{template "shares" (dict "Rows" .X "Head" "Country")}}.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}

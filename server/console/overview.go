@@ -1,0 +1,269 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/postal"
+)
+
+// trendDays is how far back the overview looks.
+const trendDays = 14
+
+type overviewPage struct {
+	Zone            string
+	Today           overviewDay
+	Yesterday       overviewDay
+	Total, Weight   int
+	Merchants       int
+	Destinations    int
+	Days            []overviewDay // oldest first
+	Products        []productCol
+	TodayByOffice   []officeRow
+	ByProduct       []share
+	ByMerchant      []share
+	ByOffice        []share
+	ByDestination   []share
+	Offices         int
+	CustomsOffices  int
+	OfficeCountries int
+	OfficeKinds     []share
+	Chart           trendChart
+}
+
+type overviewDay struct {
+	Date      time.Time
+	Total     int
+	WeightG   int64
+	ByProduct []int // in the order of overviewPage.Products
+}
+
+type productCol struct{ Code, Name string }
+
+// officeRow is one origin office's shipments today, per product.
+type officeRow struct {
+	Code, Name string
+	ByProduct  []int
+	Total      int
+}
+
+// trendChart is the JSON the trend chart script draws (uPlot).
+type trendChart struct {
+	Days   []int64       `json:"days"` // Unix seconds of each day's start
+	Series []trendSeries `json:"series"`
+}
+
+type trendSeries struct {
+	Label  string `json:"label"`
+	Values []int  `json:"values"`
+}
+
+func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	offices, err := c.cfg.Store.Offices(ctx)
+	if err != nil {
+		c.internalError(w, r, s, err)
+		return
+	}
+	loc := c.homeZone(offices)
+	now := c.now().In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	page := overviewPage{Zone: loc.String()}
+	for _, p := range postal.Products() {
+		page.Products = append(page.Products, productCol{string(p.Code), p.Name})
+	}
+	col := map[string]int{}
+	for i, p := range page.Products {
+		col[p.Code] = i
+	}
+	names := officeNames(offices)
+	byProduct, byMerchant, byOffice, byDest := map[string]*share{}, map[string]*share{}, map[string]*share{}, map[string]*share{}
+	todayOffice := map[string]*officeRow{}
+	for d := range trendDays {
+		from := today.AddDate(0, 0, d-trendDays+1)
+		counts, err := c.countShipments(ctx, from, from.AddDate(0, 0, 1))
+		if err != nil {
+			c.internalError(w, r, s, err)
+			return
+		}
+		day := overviewDay{Date: from, ByProduct: make([]int, len(page.Products))}
+		for _, n := range counts {
+			day.Total += n.Shipments
+			day.WeightG += n.WeightG
+			if i, ok := col[n.Product]; ok {
+				day.ByProduct[i] += n.Shipments
+			}
+			tally(byProduct, n.Product, productName(n.Product), n)
+			tally(byMerchant, n.Merchant, n.Merchant, n)
+			tally(byOffice, n.Office, names[n.Office], n)
+			tally(byDest, n.Destination, countryLabel(n.Destination), n)
+			if d == trendDays-1 {
+				row := todayOffice[n.Office]
+				if row == nil {
+					row = &officeRow{Code: n.Office, Name: names[n.Office], ByProduct: make([]int, len(page.Products))}
+					todayOffice[n.Office] = row
+				}
+				if i, ok := col[n.Product]; ok {
+					row.ByProduct[i] += n.Shipments
+				}
+				row.Total += n.Shipments
+			}
+		}
+		page.Total += day.Total
+		page.Weight += int(day.WeightG)
+		page.Days = append(page.Days, day)
+	}
+	page.Today, page.Yesterday = page.Days[trendDays-1], page.Days[trendDays-2]
+	page.Merchants, page.Destinations = len(byMerchant), len(byDest)
+	page.ByProduct = shares(byProduct, 0)
+	page.ByMerchant = shares(byMerchant, 0)
+	page.ByOffice = shares(byOffice, 0)
+	page.ByDestination = shares(byDest, 10)
+	for _, row := range todayOffice {
+		page.TodayByOffice = append(page.TodayByOffice, *row)
+	}
+	slices.SortFunc(page.TodayByOffice, func(a, b officeRow) int { return b.Total - a.Total })
+	page.summariseOffices(offices)
+	page.Chart = trendChartOf(page.Days, page.Products)
+	c.render(w, r, http.StatusOK, "overview", s.view("Overview", "overview", page))
+}
+
+func tally(m map[string]*share, key, label string, n acceptance.Count) {
+	s := m[key]
+	if s == nil {
+		s = &share{Key: key, Label: label}
+		m[key] = s
+	}
+	s.N += n.Shipments
+	s.WeightG += n.WeightG
+}
+
+func (p *overviewPage) summariseOffices(offices []network.Office) {
+	kinds := map[string]*share{}
+	countries := map[string]bool{}
+	for _, o := range offices {
+		p.Offices++
+		if o.Customs {
+			p.CustomsOffices++
+		}
+		countries[o.Country] = true
+		k := kinds[string(o.Kind)]
+		if k == nil {
+			k = &share{Key: string(o.Kind), Label: kindLabel(o.Kind)}
+			kinds[string(o.Kind)] = k
+		}
+		k.N++
+	}
+	p.OfficeCountries = len(countries)
+	p.OfficeKinds = shares(kinds, 0)
+}
+
+// trendChartOf keeps the products that had shipments, so the chart's
+// legend lists only what is drawn.
+func trendChartOf(days []overviewDay, products []productCol) trendChart {
+	var ch trendChart
+	for _, d := range days {
+		ch.Days = append(ch.Days, d.Date.Unix())
+	}
+	for i, p := range products {
+		vals := make([]int, len(days))
+		any := false
+		for j, d := range days {
+			vals[j] = d.ByProduct[i]
+			any = any || vals[j] > 0
+		}
+		if any {
+			ch.Series = append(ch.Series, trendSeries{Label: p.Name, Values: vals})
+		}
+	}
+	return ch
+}
+
+// countShipments counts a period through the store's acceptance.Counter,
+// or, for a store without one, by reading the period's shipments.
+func (c *Console) countShipments(ctx context.Context, from, to time.Time) ([]acceptance.Count, error) {
+	if counter, ok := c.cfg.Store.(acceptance.Counter); ok {
+		return counter.CountShipments(ctx, from, to)
+	}
+	type key struct{ p, m, o, d string }
+	sums := map[key]*acceptance.Count{}
+	var after int64
+	for {
+		page, next, err := c.cfg.Store.Shipments(ctx, acceptance.Filter{Since: from, After: after, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, sh := range page {
+			if !sh.CreatedAt.Before(to) {
+				continue
+			}
+			k := key{sh.Product, sh.Merchant, sh.OriginOffice, sh.Addressee.Country}
+			n := sums[k]
+			if n == nil {
+				n = &acceptance.Count{Product: k.p, Merchant: k.m, Office: k.o, Destination: k.d}
+				sums[k] = n
+			}
+			n.Shipments++
+			n.WeightG += int64(sh.WeightG)
+		}
+		if next == "" {
+			break
+		}
+		if after, err = acceptance.DecodeCursor(next); err != nil {
+			return nil, fmt.Errorf("count shipments: %w", err)
+		}
+	}
+	out := make([]acceptance.Count, 0, len(sums))
+	for _, n := range sums {
+		out = append(out, *n)
+	}
+	return out, nil
+}
+
+// homeZone is the time zone the overview's days follow: that of the post's
+// own offices (the country its S10 ids carry), else UTC.
+func (c *Console) homeZone(offices []network.Office) *time.Location {
+	country := ""
+	if c.cfg.Acceptance != nil {
+		country = c.cfg.Acceptance.Country
+	}
+	for _, o := range offices {
+		if o.Country == country {
+			if loc, err := time.LoadLocation(o.TZ); err == nil {
+				return loc
+			}
+		}
+	}
+	return time.UTC
+}
+
+func officeNames(offices []network.Office) map[string]string {
+	m := make(map[string]string, len(offices))
+	for _, o := range offices {
+		m[o.Code] = o.Name
+	}
+	return m
+}
+
+func kindLabel(k network.Kind) string {
+	switch k {
+	case network.KindOE:
+		return "Office of exchange"
+	case network.KindIMPC:
+		return "Mail processing centre"
+	case network.KindHub:
+		return "Transit hub"
+	case network.KindBorder:
+		return "Border crossing"
+	case network.KindWarehouse:
+		return "Warehouse"
+	case network.KindDelivery:
+		return "Delivery office"
+	}
+	return string(k)
+}

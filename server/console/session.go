@@ -1,0 +1,240 @@
+package console
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/postal"
+)
+
+// Console sessions are the API key itself, kept in a cookie the page's
+// scripts cannot read (HttpOnly), sent only over HTTPS or loopback (Secure),
+// only to this host (__Host- prefix) and not on cross-site subrequests
+// (SameSite=Lax). Every request authenticates the key again, so revoking a
+// key ends its console sessions at once and several nodes need no shared
+// session state.
+//
+// Forms carry a CSRF token: an HMAC of the session keyed by a random
+// per-browser cookie, so a page on another origin can neither read nor
+// compute it. On top of that, http.CrossOriginProtection refuses unsafe
+// requests that the browser marks as cross-origin (Sec-Fetch-Site, Origin).
+const (
+	sessionCookie = "__Host-interpost-session"
+	csrfCookie    = "__Host-interpost-csrf"
+	csrfField     = "csrf"
+	csrfHeader    = "X-CSRF-Token"
+	sessionMaxAge = 12 * time.Hour
+)
+
+// session is the signed-in caller of a console request.
+type session struct {
+	Who  auth.Principal
+	CSRF string // token for this session's forms
+}
+
+// csrfSeed returns the browser's CSRF cookie, setting a new one if it has
+// none (or a malformed one).
+func csrfSeed(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 43 {
+		return c.Value
+	}
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never returns an error
+	v := base64.RawURLEncoding.EncodeToString(b[:])
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: v, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	// Make the new value visible to token checks later in this request.
+	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: v})
+	return v
+}
+
+// csrfToken derives the form token for a session ("" before sign-in).
+func csrfToken(seed, sessionKey string) string {
+	m := hmac.New(sha256.New, []byte(seed))
+	m.Write([]byte("interpost console form\x00" + sessionKey))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// checkCSRF reports why an unsafe request is refused, or "" if it may go on.
+func (c *Console) checkCSRF(r *http.Request, sessionKey string) string {
+	if err := c.cop.Check(r); err != nil {
+		return "This form was sent from another site. Open the console at its own address and try again."
+	}
+	seed, err := r.Cookie(csrfCookie)
+	if err != nil || seed.Value == "" {
+		return "Your browser did not send the console's security cookie. Reload the page and try again."
+	}
+	got := r.PostFormValue(csrfField)
+	if got == "" {
+		got = r.Header.Get(csrfHeader)
+	}
+	want := csrfToken(seed.Value, sessionKey)
+	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return "The form's security token is missing or out of date. Reload the page and try again."
+	}
+	return ""
+}
+
+// sessionKey returns the API key in the session cookie, or "".
+func sessionKey(r *http.Request) string {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+func setSession(w http.ResponseWriter, key string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: key, Path: "/", MaxAge: int(sessionMaxAge / time.Second),
+		Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+// secureTransport reports whether the browser will keep a Secure cookie
+// from this request: HTTPS (directly or behind a proxy that says so) or a
+// loopback host, which browsers treat as a secure context.
+func secureTransport(r *http.Request) bool {
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		return true
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// safeNext keeps a post-sign-in redirect inside the console.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/console/") || strings.HasPrefix(next, "//") {
+		return ""
+	}
+	return u.RequestURI()
+}
+
+type signinView struct {
+	Next  string
+	Error string
+}
+
+func (c *Console) signinPage(w http.ResponseWriter, r *http.Request) {
+	seed := csrfSeed(w, r)
+	if p, err := c.authenticate(r); err == nil {
+		http.Redirect(w, r, c.home(p), http.StatusSeeOther)
+		return
+	}
+	c.render(w, r, http.StatusOK, "signin", &view{Title: "Sign in", CSRF: csrfToken(seed, ""), Page: signinView{Next: safeNext(r.URL.Query().Get("next"))}})
+}
+
+func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	seed := csrfSeed(w, r)
+	fail := func(status int, msg string) {
+		c.render(w, r, status, "signin", &view{Title: "Sign in", CSRF: csrfToken(seed, ""),
+			Page: signinView{Next: safeNext(r.PostFormValue("next")), Error: msg}})
+	}
+	if why := c.checkCSRF(r, ""); why != "" {
+		fail(http.StatusForbidden, why)
+		return
+	}
+	if !secureTransport(r) {
+		fail(http.StatusBadRequest, "The console keeps your key in a Secure cookie, which browsers only store over HTTPS. Open the console over HTTPS (or on localhost).")
+		return
+	}
+	key := strings.TrimSpace(r.PostFormValue("key"))
+	p, err := auth.Authenticate(r.Context(), c.cfg.Store, key)
+	switch {
+	case postal.ErrorCode(err) == postal.CodeUnauthenticated:
+		fail(http.StatusUnauthorized, "That API key is unknown or revoked. Keys start with ipk_; an admin can create one with `interpost keys create`.")
+		return
+	case err != nil:
+		c.cfg.Logger.ErrorContext(r.Context(), "console sign-in", "err", err, "request_id", c.cfg.RequestID(r.Context()))
+		fail(http.StatusServiceUnavailable, "Cannot check the key right now; try again in a moment.")
+		return
+	}
+	setSession(w, key)
+	next := safeNext(r.PostFormValue("next"))
+	if next == "" || !c.allowed(p, next) {
+		next = c.home(p)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (c *Console) signout(w http.ResponseWriter, r *http.Request) {
+	csrfSeed(w, r)
+	if why := c.checkCSRF(r, sessionKey(r)); why != "" {
+		c.errorPage(w, r, nil, http.StatusForbidden, why)
+		return
+	}
+	clearSession(w)
+	http.Redirect(w, r, "/console/signin", http.StatusSeeOther)
+}
+
+// authenticate returns the principal of the request's session cookie.
+func (c *Console) authenticate(r *http.Request) (auth.Principal, error) {
+	key := sessionKey(r)
+	if key == "" {
+		return auth.Principal{}, auth.ErrBadKey
+	}
+	return auth.Authenticate(r.Context(), c.cfg.Store, key)
+}
+
+// handler is a console page handler for a signed-in caller.
+type handler func(w http.ResponseWriter, r *http.Request, s *session)
+
+// page registers a console page that callers with one of roles may use.
+// GET/HEAD render; other methods must carry a valid CSRF token.
+func (c *Console) page(pattern string, roles []auth.Role, h handler) {
+	c.mux(pattern, func(w http.ResponseWriter, r *http.Request) {
+		seed := csrfSeed(w, r)
+		p, err := c.authenticate(r)
+		if err != nil {
+			if postal.ErrorCode(err) != postal.CodeUnauthenticated {
+				c.cfg.Logger.ErrorContext(r.Context(), "console authenticate", "err", err, "request_id", c.cfg.RequestID(r.Context()))
+				c.errorPage(w, r, nil, http.StatusServiceUnavailable, "Cannot check your key right now; try again in a moment.")
+				return
+			}
+			if sessionKey(r) != "" {
+				clearSession(w) // revoked or unknown: drop it
+			}
+			if r.Method != http.MethodGet {
+				c.errorPage(w, r, nil, http.StatusUnauthorized, "Your session has ended. Sign in again.")
+				return
+			}
+			http.Redirect(w, r, "/console/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		s := &session{Who: p, CSRF: csrfToken(seed, sessionKey(r))}
+		if !slices.Contains(roles, p.Role) {
+			c.errorPage(w, r, s, http.StatusForbidden, "Your key's role ("+string(p.Role)+") cannot open this page.")
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+			if why := c.checkCSRF(r, sessionKey(r)); why != "" {
+				c.errorPage(w, r, s, http.StatusForbidden, why)
+				return
+			}
+		}
+		h(w, r, s)
+	})
+}
