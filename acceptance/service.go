@@ -107,6 +107,11 @@ type Service struct {
 	Rates   postal.Rates
 	Country string // issuing post's country, e.g. "CN"
 	Now     func() time.Time
+	// Declared, if set, is called with every stored shipment, new or
+	// replayed, so customs records its declaration. It must be idempotent:
+	// a retry with the same Idempotency-Key calls it again, which is how a
+	// declaration missed by a crash gets recorded.
+	Declared func(ctx context.Context, sh Shipment) error
 }
 
 // Create validates r and stores it as a new shipment for the caller. Merchant
@@ -145,13 +150,21 @@ func (s *Service) Create(ctx context.Context, who auth.Principal, r Request, key
 		Declaration:  v.Declaration,
 		CreatedAt:    now().UTC().Truncate(time.Microsecond),
 	}
-	return s.Store.CreateShipment(ctx, NewShipment{
+	stored, created, err := s.Store.CreateShipment(ctx, NewShipment{
 		Shipment:       sh,
 		Indicators:     v.Spec.Indicators,
 		Country:        s.Country,
 		IdempotencyKey: key,
 		RequestHash:    hashRequest(merchantCode, r),
 	})
+	if err != nil || s.Declared == nil {
+		return stored, created, err
+	}
+	if err := s.Declared(ctx, stored); err != nil {
+		return stored, created, postal.Errorf(postal.CodeUnavailable,
+			"item %s was accepted but its customs declaration was not recorded; retry with the same Idempotency-Key: %w", stored.ID, err)
+	}
+	return stored, created, nil
 }
 
 func (s *Service) merchantFor(who auth.Principal, named string) (string, error) {

@@ -1,10 +1,12 @@
 package customs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/network"
@@ -148,6 +150,7 @@ func (im *importer) run(ctx context.Context, tx ImportTx, mr ManifestReader) err
 		return err
 	}
 	im.rep.Lines = mr.Lines()
+	slices.SortStableFunc(im.rep.Errors, func(a, b LineError) int { return cmp.Compare(a.Line, b.Line) })
 	if im.o.DryRun || im.rep.Accepted == 0 || im.o.Atomic && im.rep.Rejected > 0 {
 		return errRollback
 	}

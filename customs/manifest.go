@@ -237,7 +237,6 @@ func (c *csvReader) read() (row []string, line int, bad *LineError, err error) {
 		return nil, 0, nil, io.EOF
 	}
 	row, err = c.r.Read()
-	line, _ = c.r.FieldPos(0)
 	if errors.Is(err, io.EOF) {
 		c.seenEOF = true
 		return nil, 0, nil, io.EOF
@@ -250,6 +249,7 @@ func (c *csvReader) read() (row []string, line int, bad *LineError, err error) {
 	if err != nil {
 		return nil, 0, nil, fmt.Errorf("read manifest: %w", err)
 	}
+	line, _ = c.r.FieldPos(0)
 	return row, line, nil, nil
 }
 

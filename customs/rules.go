@@ -163,7 +163,7 @@ var (
 func ParseRules(data []byte, name string) (*RuleFile, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, postal.Invalid(fmt.Sprintf("rules file %s is not valid YAML or JSON", name), yamlFieldErrors(err)...)
+		return nil, postal.Invalid(fmt.Sprintf("rules file %s is not valid YAML or JSON", name), yamlFieldErrors(err, nil)...)
 	}
 	if len(doc.Content) == 0 {
 		return nil, postal.Invalid(fmt.Sprintf("rules file %s is empty", name))
@@ -171,12 +171,12 @@ func ParseRules(data []byte, name string) (*RuleFile, error) {
 	root := doc.Content[0]
 	var fe postal.FieldList
 	checkKeys(&fe, root, reflect.TypeFor[RuleFile](), "")
-	if len(fe) > 0 {
-		return nil, fe.Err(fmt.Sprintf("rules file %s has unknown keys", name))
-	}
 	var rf RuleFile
 	if err := root.Decode(&rf); err != nil {
-		return nil, postal.Invalid(fmt.Sprintf("rules file %s has values of the wrong type", name), yamlFieldErrors(err)...)
+		fe = append(fe, yamlFieldErrors(err, root)...)
+	}
+	if len(fe) > 0 {
+		return nil, fe.Err(fmt.Sprintf("rules file %s has unknown keys or values of the wrong type", name))
 	}
 	checkRuleFile(&fe, &rf, root)
 	if err := fe.Err(fmt.Sprintf("rules file %s is invalid", name)); err != nil {
@@ -188,8 +188,8 @@ func ParseRules(data []byte, name string) (*RuleFile, error) {
 var lineRE = regexp.MustCompile(`line (\d+): (.*)`)
 
 // yamlFieldErrors turns the YAML library's messages into field errors that
-// start with the line.
-func yamlFieldErrors(err error) []postal.FieldError {
+// start with the line and, when root is given, name the key on that line.
+func yamlFieldErrors(err error, root *yaml.Node) []postal.FieldError {
 	var out []postal.FieldError
 	var te *yaml.TypeError
 	msgs := []string{err.Error()}
@@ -199,12 +199,46 @@ func yamlFieldErrors(err error) []postal.FieldError {
 	for _, m := range msgs {
 		m = strings.TrimPrefix(m, "yaml: ")
 		if g := lineRE.FindStringSubmatch(m); g != nil {
-			out = append(out, postal.FieldError{Field: "line " + g[1], Message: strings.TrimPrefix(g[2], "yaml: ")})
+			field := "line " + g[1]
+			if line, _ := strconv.Atoi(g[1]); root != nil {
+				if p := pathAtLine(root, line, ""); p != "" {
+					field += ": " + p
+				}
+			}
+			out = append(out, postal.FieldError{Field: field, Message: strings.TrimPrefix(g[2], "yaml: ")})
 			continue
 		}
 		out = append(out, postal.FieldError{Message: m})
 	}
 	return out
+}
+
+// pathAtLine finds the key path of the first value on a line.
+func pathAtLine(n *yaml.Node, line int, path string) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := join(path, k.Value)
+			if v.Kind == yaml.ScalarNode && v.Line == line || k.Line == line && v.Kind != yaml.MappingNode && v.Kind != yaml.SequenceNode {
+				return p
+			}
+			if r := pathAtLine(v, line, p); r != "" {
+				return r
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if c.Kind == yaml.ScalarNode && c.Line == line {
+				return p
+			}
+			if r := pathAtLine(c, line, p); r != "" {
+				return r
+			}
+		}
+	}
+	return ""
 }
 
 func asTypeError(err error, te **yaml.TypeError) bool {
@@ -220,6 +254,9 @@ func checkKeys(fe *postal.FieldList, n *yaml.Node, t reflect.Type, path string) 
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		switch t.Kind() {
@@ -231,6 +268,10 @@ func checkKeys(fe *postal.FieldList, n *yaml.Node, t reflect.Type, path string) 
 			fields := yamlFields(t)
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k := n.Content[i]
+				if k.Value == "<<" && k.Tag == "!!merge" { // YAML merge key: check what it brings in
+					checkKeys(fe, n.Content[i+1], t, path)
+					continue
+				}
 				f, ok := fields[k.Value]
 				if !ok {
 					fe.Add(fmt.Sprintf("line %d: %s", k.Line, join(path, k.Value)), "unknown key %q%s", k.Value, suggest(k.Value, fields))
@@ -240,6 +281,11 @@ func checkKeys(fe *postal.FieldList, n *yaml.Node, t reflect.Type, path string) 
 			}
 		}
 	case yaml.SequenceNode:
+		if t.Kind() == reflect.Struct { // a merge key's list of aliases
+			for _, c := range n.Content {
+				checkKeys(fe, c, t, path)
+			}
+		}
 		if t.Kind() == reflect.Slice {
 			for i, c := range n.Content {
 				checkKeys(fe, c, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
@@ -413,7 +459,7 @@ func checkRule(fe *postal.FieldList, r *RuleSpec, n *yaml.Node, path string) {
 	if n != nil {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
-			if !contains(commonKeys, k.Value) && !contains(extra, k.Value) {
+			if k.Value != "<<" && !contains(commonKeys, k.Value) && !contains(extra, k.Value) {
 				fe.Add(fmt.Sprintf("line %d: %s.%s", k.Line, path, k.Value), "key %q does not apply to rules of kind %s (it takes %s)", k.Value, r.Kind, strings.Join(extra, ", "))
 			}
 		}

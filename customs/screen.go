@@ -55,6 +55,17 @@ func (s *screener) hit(idx int32, line int, vars map[string]string) {
 	s.hits = append(s.hits, Hit{Rule: r.id, Kind: r.kind, Score: r.score, Action: r.action, Reason: s.reason(r, line, vars), Line: line})
 }
 
+// hitReason records rule idx with a fixed reason (not the rule's template).
+func (s *screener) hitReason(idx int32, reason string) {
+	r := &s.e.rules[idx]
+	for _, h := range s.hits {
+		if h.Rule == r.id {
+			return
+		}
+	}
+	s.hits = append(s.hits, Hit{Rule: r.id, Kind: r.kind, Score: r.score, Action: r.action, Reason: reason})
+}
+
 func (s *screener) origin(i int) string {
 	if o := s.d.Lines[i].OriginCountry; o != "" {
 		return o
@@ -215,7 +226,7 @@ func (s *screener) values() {
 		for _, idx := range s.e.under {
 			r := &s.e.rules[idx]
 			if r.txRatio > 0 && s.f.txSDR > total*r.txRatio && r.applies(s.d, s.d.Sender.Country) {
-				s.hit(idx, 0, map[string]string{"paid": s.money(s.f.txSDR)})
+				s.hitReason(idx, fmt.Sprintf("the buyer paid %s, over %.1f× the declared %s", s.money(s.f.txSDR), r.txRatio, s.money(total)))
 			}
 		}
 	}
@@ -263,7 +274,7 @@ func (s *screener) watchlist() {
 			}
 			if best != nil {
 				w := s.e.watchIdx.entries[best.name.entry]
-				s.hit(idx, 0, map[string]string{"party": party, "name": name, "match": best.name.display,
+				s.hit(idx, 0, map[string]string{"party": party, "name": name, "match": w.Name, "alias": best.name.display,
 					"list": w.List, "similarity": strconv.FormatFloat(best.similarity, 'f', 2, 64), "note": w.Note})
 			}
 		}
@@ -298,7 +309,7 @@ var defaultReasons = map[Kind]string{
 	KindMismatch:       "line {line}: description {desc} says {keyword}, but HS {hs} is not under {expected}",
 	KindValue:          "total value {value} is over {limit}",
 	KindUndervaluation: "line {line}: {per_kg}/kg is far below the chapter {chapter} norm of {norm}/kg",
-	KindWatchlist:      "{party} {name} matches watch-list entry {match} ({list}, similarity {similarity})",
+	KindWatchlist:      "{party} {name} matches watch-list entry {match} as {alias} ({list}, similarity {similarity})",
 	KindSplitting:      "{count} consignments to {addressee} within {window} total {total}, over {limit}, each under it",
 }
 

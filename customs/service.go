@@ -35,6 +35,9 @@ type Service struct {
 	RulesFile string
 	// Rates is the operator's rates table, used by ReloadRules.
 	Rates postal.Rates
+	// Country is the post's own country: shipments leaving an office
+	// elsewhere (an overseas warehouse) are not declared to this customs.
+	Country string
 
 	engine atomic.Pointer[Engine]
 }
@@ -246,10 +249,21 @@ func FromShipment(sh acceptance.Shipment) (Declaration, bool) {
 // DeclareShipment records the export declaration of a shipment accepted
 // through the foundation API. It is idempotent (a second call for the same
 // item does nothing), so acceptance may call it again on a replayed request
-// and Sync may call it for every shipment.
+// and Sync may call it for every shipment. Items that cross no border of
+// this customs (sent from an overseas warehouse, or within one country) are
+// skipped.
 func (s *Service) DeclareShipment(ctx context.Context, sh acceptance.Shipment) error {
 	d, ok := FromShipment(sh)
-	if !ok {
+	if !ok || d.Sender.Country == d.Addressee.Country {
+		return nil
+	}
+	o, err := s.Offices.Office(ctx, d.Office)
+	switch {
+	case postal.ErrorCode(err) == postal.CodeNotFound:
+		return nil
+	case err != nil:
+		return err
+	case !o.Customs || s.Country != "" && o.Country != s.Country || o.Country == d.Addressee.Country:
 		return nil
 	}
 	e, err := s.rules()

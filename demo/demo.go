@@ -10,8 +10,10 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/warehouse"
 )
 
 //go:embed offices.csv
@@ -34,6 +36,7 @@ var Merchants = []acceptance.Merchant{
 // Store is what seeding needs.
 type Store interface {
 	network.OfficeStore
+	network.ServiceStore
 	acceptance.Store
 	auth.Store
 }
@@ -43,12 +46,17 @@ type Options struct {
 	Shipments int       // sample shipments (default 400)
 	Now       time.Time // "today" of the demo; shipments spread over the 14 days before
 	Progress  func(done, all int)
+	// Customs, if set, receives the demo's inbound manifest and officer
+	// decisions (SeedCustoms); shipments are declared by svc's Declared hook.
+	Customs *customs.Service
 }
 
 // Result says what the seed made.
 type Result struct {
-	Offices, Merchants, Shipments, Replayed int
-	SampleID                                postal.S10
+	Offices, Services, Merchants, Shipments, Replayed int
+	SampleID                                          postal.S10
+	Warehouse                                         WarehouseResult // warehouses, SKUs, inbounds, orders
+	Customs                                           CustomsResult   // inbound manifest and officer decisions
 }
 
 // Seed loads offices and merchants and creates sample shipments through the
@@ -62,14 +70,10 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 	if o.Now.IsZero() {
 		o.Now = time.Now().UTC()
 	}
-	offices, err := Offices()
-	if err != nil {
-		return res, fmt.Errorf("demo offices: %w", err)
-	}
-	if err := st.PutOffices(ctx, offices); err != nil {
+	var err error
+	if res.Offices, res.Services, err = SeedNetwork(ctx, st); err != nil {
 		return res, err
 	}
-	res.Offices = len(offices)
 	for _, m := range Merchants {
 		m.CreatedAt = o.Now.AddDate(0, -6, 0)
 		if err := st.PutMerchant(ctx, m); err != nil {
@@ -100,6 +104,17 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 		}
 		if o.Progress != nil {
 			o.Progress(i+1, o.Shipments)
+		}
+	}
+	if ws, ok := st.(warehouse.Store); ok {
+		wsvc := &warehouse.Service{Store: ws, Items: svc, Rates: svc.Rates, Country: svc.Country}
+		if res.Warehouse, err = SeedWarehouses(ctx, wsvc, o.Now, 300, nil); err != nil {
+			return res, err
+		}
+	}
+	if o.Customs != nil {
+		if res.Customs, err = SeedCustoms(ctx, o.Customs); err != nil {
+			return res, err
 		}
 	}
 	return res, nil

@@ -31,9 +31,18 @@
 // holds a bag of labels (ready time, cost, CO2, legs) none of which dominates
 // another, as in McRAPTOR (Delling, Pajor and Werneck, "Round-Based Public
 // Transit Routing", Transportation Science 49(3), 2015) and the
-// multi-criteria CSA of the journal paper. Labels dominated by an itinerary
-// already at the destination are dropped (target pruning), which is exact
-// because every later leg only adds time, cost and CO2.
+// multi-criteria CSA of the journal paper. Because connections come in drop
+// order, a label ready for one departure is ready for all later ones, so
+// each bag is split into pending labels (not ready yet) and active ones,
+// compared on cost, CO2 and legs only. Labels that cannot lead to a new
+// Pareto itinerary are dropped by target pruning with lower bounds: four
+// backward Dijkstra runs over the admissible services (time without waits,
+// cost, CO2, legs) bound what any way on from an office can still achieve,
+// and a label is dropped when an itinerary already at the destination is no
+// worse than those bounds and strictly better on one criterion. This is
+// exact because every leg only adds time, cost, CO2 and a leg; ties are kept
+// so the fewest-legs itinerary of each vector survives. The scan stops when
+// no label is left.
 //
 // Costs and CO2 are added in integer units (1/10 000 of the cost unit per kg,
 // milligrams per kg) and multiplied by the item's weight only at the end, so

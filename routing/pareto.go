@@ -6,9 +6,9 @@ import (
 	"slices"
 )
 
-// label is a partial itinerary waiting at an office: ready for a departure
-// at ready, having used legs legs and cost and co2 per kg. ref points into
-// the workspace log to rebuild its legs.
+// label is a partial itinerary at an office: ready for a departure at
+// ready, having used legs legs and cost and co2 per kg. ref points into the
+// workspace log to rebuild its legs.
 type label struct {
 	ready int32
 	legs  int32
@@ -31,12 +31,6 @@ type destLabel struct {
 	ref       int32
 }
 
-// dominates reports whether label a makes b useless: ready no later, no
-// dearer, no dirtier, with no more legs.
-func (a *label) dominates(b *label) bool {
-	return a.ready <= b.ready && a.cost <= b.cost && a.co2 <= b.co2 && a.legs <= b.legs
-}
-
 // beats reports whether destination itinerary a makes b useless: a is no
 // worse on arrival, cost and CO2 and either better on one of them or equal
 // with no more legs.
@@ -47,65 +41,88 @@ func (a *destLabel) beats(b *destLabel) bool {
 	return a.arr < b.arr || a.cost < b.cost || a.co2 < b.co2 || a.legs <= b.legs
 }
 
-// pareto runs the forward multi-criteria scan over the whole horizon and
-// returns the Pareto set over (arrival, cost, CO2), one itinerary per
-// distinct vector (the one with the fewest legs), sorted by arrival, then
-// cost, then CO2.
+// sweepEvery is how many connections the scan passes between sweeps that
+// drop hopeless labels and stop the scan when none is left.
+const sweepEvery = 1 << 13
+
+// pareto runs the forward multi-criteria scan and returns the Pareto set
+// over (arrival, cost, CO2), one itinerary per distinct vector (the one with
+// the fewest legs), sorted by arrival, then cost, then CO2.
+//
+// Each office keeps pending labels (not ready yet, by ready time) and
+// active ones. Connections are scanned by drop time, so a label that is
+// ready for one departure is ready for every later one: among active labels
+// only cost, CO2 and legs still matter, and a label beaten on those is
+// dropped. A label is also dropped when the lower bounds show that no way on
+// can beat the itineraries already at the destination.
 func (p *Planner) pareto(ctx context.Context, tt *Timetable, q *query, ws *workspace) ([]Itinerary, error) {
-	n := len(p.offices)
-	ws.bags = growBags(ws.bags, n)
-	bags := ws.bags
-	for _, o := range ws.inBag {
-		bags[o] = bags[o][:0]
-	}
-	ws.inBag = append(ws.inBag[:0], q.from)
-	ws.log = ws.log[:0]
-	ws.dest = ws.dest[:0]
-	bags[q.from] = append(bags[q.from], label{ready: q.readyMin, ref: -1})
+	b := &ws.bounds
+	p.computeBounds(q, b)
 	K := int32(q.maxLegs)
+	if b.time[q.from] >= unreachable || b.legs[q.from] > K {
+		return []Itinerary{}, nil
+	}
+	n := len(p.offices)
+	for _, o := range ws.inBag {
+		ws.pending[o], ws.active[o] = ws.pending[o][:0], ws.active[o][:0]
+	}
+	ws.pending, ws.active = growBags(ws.pending, n), growBags(ws.active, n)
+	ws.inBag = append(ws.inBag[:0], q.from)
+	ws.log, ws.dest = ws.log[:0], ws.dest[:0]
+	ws.pending[q.from] = append(ws.pending[q.from], label{ready: q.readyMin, ref: -1})
+
 	conns := tt.conns
 	for i := tt.first(q.readyMin); i < len(conns); i++ {
 		c := &conns[i]
 		if c.drop > q.endMin {
 			break
 		}
-		if i&0xffff == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+		if i%sweepEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if len(ws.dest) > 0 && p.sweep(ws, c.drop) == 0 {
+				break
+			}
 		}
-		bag := bags[c.from]
-		if len(bag) == 0 || c.arr > q.endMin || c.from == q.to || !q.admits(c) {
+		if c.from == q.to || c.arr > q.endMin || (len(ws.pending[c.from]) == 0 && len(ws.active[c.from]) == 0) || !q.admits(c) {
 			continue
 		}
-		if c.to != q.to && !q.passes(c.to) {
+		toDest := c.to == q.to
+		if !toDest && (!q.passes(c.to) || b.time[c.to] >= unreachable) {
 			continue
 		}
+		p.activate(ws, c.from, c.drop)
 		sv := &p.svc[c.svc]
-		for li := 0; li < len(bag); li++ {
-			l := &bag[li]
-			if l.ready > c.drop || l.legs >= K {
+		ready := c.arr
+		if !toDest {
+			ready += p.connect[c.to]
+		}
+		for _, l := range ws.active[c.from] {
+			if l.legs >= K {
 				continue
 			}
-			cost, co2 := l.cost+sv.cost, l.co2+sv.co2
-			if c.to == q.to {
-				d := destLabel{arr: c.arr, legs: l.legs + 1, cost: cost, co2: co2}
+			nl := label{ready: ready, legs: l.legs + 1, cost: l.cost + sv.cost, co2: l.co2 + sv.co2}
+			if toDest {
+				d := destLabel{arr: c.arr, legs: nl.legs, cost: nl.cost, co2: nl.co2}
 				if p.insertDest(ws, &d) {
 					ws.dest[len(ws.dest)-1].ref = p.logStep(ws, int32(i), l.ref)
 				}
 				continue
 			}
-			nl := label{ready: c.arr + p.connect[c.to], legs: l.legs + 1, cost: cost, co2: co2}
-			if p.deadEnd(ws, &nl) {
+			if nl.legs+b.legs[c.to] > K || p.hopeless(ws, c.to, nl.ready, nl.cost, nl.co2) {
 				continue
 			}
-			if p.insertLabel(ws, c.to, &nl) {
-				bags[c.to][len(bags[c.to])-1].ref = p.logStep(ws, int32(i), l.ref)
+			nl.ref = p.logStep(ws, int32(i), l.ref)
+			if !p.insertPending(ws, c.to, &nl) {
+				ws.log = ws.log[:len(ws.log)-1]
 			}
 		}
 	}
-	out := make([]Itinerary, 0, len(ws.dest))
 	slices.SortFunc(ws.dest, func(a, b destLabel) int {
 		return cmp.Or(cmp.Compare(a.arr, b.arr), cmp.Compare(a.cost, b.cost), cmp.Compare(a.co2, b.co2))
 	})
+	out := make([]Itinerary, 0, len(ws.dest))
 	var chain []int32
 	for _, d := range ws.dest {
 		chain = chain[:0]
@@ -123,35 +140,83 @@ func (p *Planner) logStep(ws *workspace, conn, parent int32) int32 {
 	return int32(len(ws.log) - 1)
 }
 
-// deadEnd reports whether every continuation of l is beaten by an itinerary
-// already at the destination: any later leg arrives after l.ready and only
-// adds cost and CO2.
-func (p *Planner) deadEnd(ws *workspace, l *label) bool {
+// hopeless reports whether a label at office o, ready at t with cost and
+// co2 so far, cannot lead to a new Pareto itinerary: an itinerary already at
+// the destination is no worse than the lower bounds of every way on, and
+// strictly better on one criterion (so ties, which could have fewer legs,
+// are kept).
+func (p *Planner) hopeless(ws *workspace, o int32, t int32, cost, co2 int64) bool {
+	b := &ws.bounds
+	at, ac, ae := int64(t)+b.time[o], cost+b.cost[o], co2+b.co2[o]
 	for i := range ws.dest {
 		d := &ws.dest[i]
-		if d.arr <= l.ready && d.cost <= l.cost && d.co2 <= l.co2 {
+		if int64(d.arr) <= at && d.cost <= ac && d.co2 <= ae && (int64(d.arr) < at || d.cost < ac || d.co2 < ae) {
 			return true
 		}
 	}
 	return false
 }
 
-// insertLabel adds l to the bag of office o unless a label there dominates
-// it, dropping the labels it dominates. It reports whether l was added (as
-// the bag's last label).
-func (p *Planner) insertLabel(ws *workspace, o int32, l *label) bool {
-	bag := ws.bags[o]
-	for i := range bag {
-		if bag[i].dominates(l) {
+// activate moves the pending labels of office o that are ready by now to
+// its active set.
+func (p *Planner) activate(ws *workspace, o int32, now int32) {
+	pend := ws.pending[o]
+	k := 0
+	for k < len(pend) && pend[k].ready <= now {
+		k++
+	}
+	if k == 0 {
+		return
+	}
+	act := ws.active[o]
+	for _, l := range pend[:k] {
+		if p.hopeless(ws, o, now, l.cost, l.co2) || slices.ContainsFunc(act, func(a label) bool {
+			return a.cost <= l.cost && a.co2 <= l.co2 && a.legs <= l.legs
+		}) {
+			continue
+		}
+		act = slices.DeleteFunc(act, func(a label) bool { return l.cost <= a.cost && l.co2 <= a.co2 && l.legs <= a.legs })
+		act = append(act, l)
+	}
+	ws.active[o] = act
+	ws.pending[o] = append(pend[:0], pend[k:]...)
+}
+
+// insertPending adds l (ready after every active label of o) to the pending
+// labels of o unless a label there is at least as good, dropping the
+// pending labels it beats. It reports whether l was added.
+func (p *Planner) insertPending(ws *workspace, o int32, l *label) bool {
+	for _, a := range ws.active[o] {
+		if a.cost <= l.cost && a.co2 <= l.co2 && a.legs <= l.legs {
 			return false
 		}
 	}
-	if len(bag) == 0 {
+	pend := ws.pending[o]
+	for _, q := range pend {
+		if q.ready <= l.ready && q.cost <= l.cost && q.co2 <= l.co2 && q.legs <= l.legs {
+			return false
+		}
+	}
+	if len(pend) == 0 && len(ws.active[o]) == 0 {
 		ws.inBag = append(ws.inBag, o)
 	}
-	bag = slices.DeleteFunc(bag, func(b label) bool { return l.dominates(&b) })
-	ws.bags[o] = append(bag, *l)
+	pend = slices.DeleteFunc(pend, func(q label) bool {
+		return l.ready <= q.ready && l.cost <= q.cost && l.co2 <= q.co2 && l.legs <= q.legs
+	})
+	i, _ := slices.BinarySearchFunc(pend, l.ready, func(q label, t int32) int { return cmp.Compare(q.ready, t+1) })
+	ws.pending[o] = slices.Insert(pend, i, *l)
 	return true
+}
+
+// sweep drops hopeless labels everywhere and returns how many are left.
+func (p *Planner) sweep(ws *workspace, now int32) int {
+	left := 0
+	for _, o := range ws.inBag {
+		ws.pending[o] = slices.DeleteFunc(ws.pending[o], func(l label) bool { return p.hopeless(ws, o, l.ready, l.cost, l.co2) })
+		ws.active[o] = slices.DeleteFunc(ws.active[o], func(l label) bool { return p.hopeless(ws, o, now, l.cost, l.co2) })
+		left += len(ws.pending[o]) + len(ws.active[o])
+	}
+	return left
 }
 
 // insertDest adds d to the destination set unless beaten, dropping what it

@@ -27,6 +27,8 @@ type Planner struct {
 	// minCapacityKg is the smallest capacity: lighter items need no
 	// per-service capacity check.
 	minCapacityKg float64
+	// in lists the services into each office: in[inOff[o]:inOff[o+1]].
+	in, inOff []int32
 
 	tt atomic.Pointer[Timetable]
 	ws sync.Pool
@@ -90,6 +92,19 @@ func New(offices []network.Office, services []network.Service) (*Planner, error)
 	}
 	if err := fe.Err("network cannot be planned on"); err != nil {
 		return nil, err
+	}
+	p.inOff = make([]int32, len(offices)+1)
+	for _, sv := range p.svc {
+		p.inOff[sv.to+1]++
+	}
+	for i := range offices {
+		p.inOff[i+1] += p.inOff[i]
+	}
+	p.in = make([]int32, len(services))
+	next := slices.Clone(p.inOff)
+	for i, sv := range p.svc {
+		p.in[next[sv.to]] = int32(i)
+		next[sv.to]++
 	}
 	return p, nil
 }
@@ -299,7 +314,9 @@ type workspace struct {
 	ready   []int32
 	stairs  [][]stair
 	touched []int
-	bags    [][]label
+	bounds  bounds
+	pending [][]label // per office: labels not yet ready, by ready time
+	active  [][]label // per office: ready labels, none dominating another on cost, CO2, legs
 	inBag   []int32
 	log     []step
 	dest    []destLabel

@@ -52,7 +52,8 @@ func location(field string) string {
 	switch {
 	case field == "":
 		return ""
-	case strings.HasPrefix(field, "header.") || strings.HasPrefix(field, "query.") || strings.HasPrefix(field, "path."):
+	case strings.HasPrefix(field, "header.") || strings.HasPrefix(field, "query.") || strings.HasPrefix(field, "path."),
+		strings.HasPrefix(field, "line "): // a line of a file (rules, manifest), not a body field
 		return field
 	}
 	return "body." + field

@@ -11,7 +11,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/store"
+	"github.com/interpost/interpost/warehouse"
 )
 
 // Config wires a server.
@@ -23,6 +25,10 @@ type Config struct {
 	Now        func() time.Time
 	// Registry receives the server's metrics; nil makes a new one.
 	Registry *prometheus.Registry
+	// Warehouse runs warehouses and orders; nil builds one over Store and Acceptance.
+	Warehouse *warehouse.Service
+	// Customs runs customs supervision; nil answers its routes with 503.
+	Customs *customs.Service
 }
 
 // Server is the HTTP handler of one Interpost node.
@@ -56,6 +62,9 @@ func New(cfg Config) *Server {
 	s.registerMeta()
 	s.registerShipments()
 	s.registerKeys()
+	s.registerRoutes()
+	s.registerWarehouses()
+	s.registerCustoms()
 	s.registerConsole()
 
 	s.handler = s.observe(s.mux)
@@ -82,6 +91,7 @@ func apiConfig(version string) huma.Config {
 	cfg.SchemasPath = ""
 	cfg.CreateHooks = nil // no $schema links injected into bodies
 	cfg.RejectUnknownQueryParameters = true
+	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaNamer)
 	cfg.Info.Description = "International mail and cross-border e-commerce: acceptance with UPU S10 ids, " +
 		"customs, routing, exchange operations, tracking. Errors are RFC 9457 problem details; " +
 		"`errors[].location` names each bad field (e.g. `body.addressee.country`)."

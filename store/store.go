@@ -12,6 +12,7 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/warehouse"
 )
@@ -20,6 +21,7 @@ import (
 type Store interface {
 	acceptance.Store
 	auth.Store
+	customs.Store
 	network.OfficeStore
 	network.ServiceStore
 	warehouse.Store

@@ -67,7 +67,9 @@ func (Estimate) Corridors(_ context.Context, from, to network.Office) ([]Corrido
 	if land && d <= 4500 {
 		add("road", 1+d/600, 0.2+0.12*d/1000)
 	}
-	if !landlocked[from.Country] && d > 1500 {
+	// Sea freight is for crossing seas: within one country (e.g. Guangzhou
+	// to Khorgos) the goods go by land or air.
+	if !landlocked[from.Country] && from.Country != to.Country && d > 1500 {
 		days := 10 + d*1.6/700
 		if landlocked[to.Country] {
 			days += 4

@@ -16,17 +16,17 @@ const (
 	InboundReceived InboundStatus = "received" // counted in at the warehouse; stock booked
 )
 
-// Line is a quantity of one SKU.
-type Line struct {
+// SKULine is a quantity of one SKU.
+type SKULine struct {
 	SKU      string `json:"sku" example:"TEA-OOLONG-100"`
 	Quantity int    `json:"quantity" doc:"Units, at least 1"`
 }
 
 // Package is a pallet or carton of an inbound shipment.
 type Package struct {
-	Ref   string `json:"ref" maxLength:"40" doc:"The merchant's label on the pallet or carton" example:"PALLET-1"`
-	Kind  string `json:"kind" enum:"pallet,carton"`
-	Lines []Line `json:"lines" minItems:"1" maxItems:"200"`
+	Ref   string    `json:"ref" maxLength:"40" doc:"The merchant's label on the pallet or carton" example:"PALLET-1"`
+	Kind  string    `json:"kind" enum:"pallet,carton"`
+	Lines []SKULine `json:"lines" minItems:"1" maxItems:"200"`
 }
 
 // Corridor is a way from an origin office to a warehouse with its transit
@@ -35,7 +35,7 @@ type Corridor struct {
 	Mode        string   `json:"mode" enum:"air,rail,road,sea"`
 	Via         []string `json:"via,omitempty" doc:"Offices on the way"`
 	TransitDays float64  `json:"transit_days"`
-	CostPerKg   string   `json:"cost_per_kg" doc:"Indicative cost per kg, in USD"`
+	CostPerKg   string   `json:"cost_per_kg" doc:"Indicative cost per kg in the network's cost currency (USD for estimates)"`
 	Source      string   `json:"source" enum:"planner,estimate" doc:"planner: from the route planner's timetable; estimate: from distance and typical mode speeds"`
 }
 
@@ -182,6 +182,9 @@ func notReceivable(in Inbound) error {
 	case InboundReceived:
 		return fmt.Errorf("inbound %s was already received at %s", in.ID, in.Receipt.ReceivedAt.Format(time.RFC3339))
 	case InboundBooked:
+		if !in.CustomsRequired {
+			return nil
+		}
 		return fmt.Errorf("inbound %s is an import into %s and customs has not released it yet; record the clearance first", in.ID, in.Warehouse)
 	}
 	return nil

@@ -42,7 +42,7 @@ type OrderRequest struct {
 	Merchant        string           `json:"merchant,omitempty" doc:"Merchant code; only admins and operators set it, merchants' keys imply it"`
 	MerchantOrderID string           `json:"merchant_order_id" maxLength:"64" doc:"The merchant's order number, unique per merchant" example:"SHOP-10001"`
 	Buyer           acceptance.Party `json:"buyer"`
-	Lines           []Line           `json:"lines" minItems:"1" maxItems:"50"`
+	Lines           []SKULine        `json:"lines" minItems:"1" maxItems:"50"`
 	ServiceLevel    ServiceLevel     `json:"service_level,omitempty" enum:"economy,standard,express" doc:"Default standard"`
 }
 
@@ -63,7 +63,7 @@ type Parcel struct {
 	Warehouse    string       `json:"warehouse"`
 	Status       ParcelStatus `json:"status" enum:"reserved,picking,packed,cancelled"`
 	DeliveryDays int          `json:"delivery_days"`
-	Lines        []Line       `json:"lines"`
+	Lines        []SKULine    `json:"lines"`
 	PickList     string       `json:"pick_list,omitempty"`
 	ItemID       postal.S10   `json:"item_id,omitempty" doc:"S10 id of the postal item, once packed"`
 	UpdatedAt    time.Time    `json:"updated_at"`
@@ -86,7 +86,7 @@ type Order struct {
 	Status          string           `json:"status" enum:"reserved,picking,packed,cancelled"`
 	ServiceLevel    ServiceLevel     `json:"service_level"`
 	Buyer           acceptance.Party `json:"buyer"`
-	Lines           []Line           `json:"lines"`
+	Lines           []SKULine        `json:"lines"`
 	Parcels         []Parcel         `json:"parcels"`
 	CreatedAt       time.Time        `json:"created_at"`
 }

@@ -53,7 +53,13 @@ func (s *Service) PlaceOrder(ctx context.Context, who auth.Principal, r OrderReq
 	if err := validateOrder(r); err != nil {
 		return Order{}, false, err
 	}
-	if _, err := s.Store.Merchant(ctx, m); err != nil {
+	if who.Role != auth.RoleMerchant { // a merchant key's merchant exists
+		if _, err := s.Store.Merchant(ctx, m); err != nil {
+			return Order{}, false, err
+		}
+	}
+	serving, err := s.serving(ctx, r.Buyer.Country)
+	if err != nil {
 		return Order{}, false, err
 	}
 	codes := make([]string, len(r.Lines))
@@ -72,10 +78,6 @@ func (s *Service) PlaceOrder(ctx context.Context, who auth.Principal, r OrderReq
 	}
 	if len(missing) > 0 {
 		return Order{}, false, &postal.Error{Code: postal.CodeNotFound, Message: "the order names unknown SKUs; nothing was reserved", Fields: missing}
-	}
-	serving, err := s.serving(ctx, r.Buyer.Country)
-	if err != nil {
-		return Order{}, false, err
 	}
 	var last error
 	for range reserveAttempts {

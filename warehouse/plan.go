@@ -34,7 +34,7 @@ type Candidate struct {
 //
 // Plan reads a snapshot; the store's reservation re-checks every line
 // atomically, and the service plans again if the snapshot was stale.
-func Plan(lines []Line, cands []Candidate) ([]Parcel, error) {
+func Plan(lines []SKULine, cands []Candidate) ([]Parcel, error) {
 	cands = slices.Clone(cands)
 	slices.SortFunc(cands, func(a, b Candidate) int {
 		return cmp.Or(cmp.Compare(a.Days, b.Days), cmp.Compare(a.Warehouse, b.Warehouse))
@@ -56,7 +56,7 @@ func Plan(lines []Line, cands []Candidate) ([]Parcel, error) {
 		p := Parcel{No: len(out) + 1, Warehouse: c.Warehouse, Status: ParcelReserved, DeliveryDays: c.Days}
 		for i, l := range lines {
 			if take := min(left[i], c.Available[l.SKU]); take > 0 {
-				p.Lines = append(p.Lines, Line{SKU: l.SKU, Quantity: take})
+				p.Lines = append(p.Lines, SKULine{SKU: l.SKU, Quantity: take})
 				left[i] -= take
 			}
 		}
@@ -86,7 +86,7 @@ func Plan(lines []Line, cands []Candidate) ([]Parcel, error) {
 	return out, nil
 }
 
-func holdsAll(c Candidate, lines []Line) bool {
+func holdsAll(c Candidate, lines []SKULine) bool {
 	for _, l := range lines {
 		if c.Available[l.SKU] < l.Quantity {
 			return false

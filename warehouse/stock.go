@@ -84,9 +84,9 @@ type CountLine struct {
 	Adjustment int    `json:"adjustment" readOnly:"true" doc:"counted - expected, booked to the ledger with reason count"`
 }
 
-// Count is a cycle count: SKUs counted at a warehouse and the adjustments
+// CycleCount is a cycle count: SKUs counted at a warehouse and the adjustments
 // that set on hand to what was found.
-type Count struct {
+type CycleCount struct {
 	ID        string      `json:"id" example:"CNT-7KQ2M9XD4T"`
 	Warehouse string      `json:"warehouse"`
 	Note      string      `json:"note,omitempty"`

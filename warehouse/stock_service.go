@@ -53,12 +53,12 @@ type CountRequest struct {
 
 // RecordCount books a cycle count at a warehouse: each counted SKU's on hand
 // becomes what was found, the difference a count movement.
-func (s *Service) RecordCount(ctx context.Context, who auth.Principal, warehouse string, r CountRequest) (Count, error) {
+func (s *Service) RecordCount(ctx context.Context, who auth.Principal, warehouse string, r CountRequest) (CycleCount, error) {
 	if err := operate(who, warehouse, "record cycle counts", auth.RoleAdmin, auth.RoleOperator); err != nil {
-		return Count{}, err
+		return CycleCount{}, err
 	}
 	if _, err := s.Store.Warehouse(ctx, warehouse); err != nil {
-		return Count{}, err
+		return CycleCount{}, err
 	}
 	var fe postal.FieldList
 	if len(r.Lines) == 0 || len(r.Lines) > 1000 {
@@ -92,7 +92,7 @@ func (s *Service) RecordCount(ctx context.Context, who auth.Principal, warehouse
 		}
 		skus, err := s.skuMap(ctx, m, codes)
 		if err != nil {
-			return Count{}, err
+			return CycleCount{}, err
 		}
 		for i, l := range r.Lines {
 			if _, ok := skus[l.SKU]; l.Merchant == m && !ok && ValidSKUCode(l.SKU) {
@@ -101,9 +101,9 @@ func (s *Service) RecordCount(ctx context.Context, who auth.Principal, warehouse
 		}
 	}
 	if err := fe.Err("the count has invalid fields; nothing was booked"); err != nil {
-		return Count{}, err
+		return CycleCount{}, err
 	}
-	c := Count{ID: NewID("CNT"), Warehouse: warehouse, Note: strings.TrimSpace(r.Note), By: who.KeyID, Lines: r.Lines, CountedAt: s.now()}
+	c := CycleCount{ID: NewID("CNT"), Warehouse: warehouse, Note: strings.TrimSpace(r.Note), By: who.KeyID, Lines: r.Lines, CountedAt: s.now()}
 	return s.Store.RecordCount(ctx, c)
 }
 
@@ -236,4 +236,3 @@ func (s *Service) replenishCorridor(ctx context.Context, seen map[[2]string]Corr
 	seen[[2]string{merchant, warehouse}] = c
 	return c, nil
 }
-

@@ -69,7 +69,7 @@ type StockStore interface {
 	// difference as a count movement, and stores c with Expected, Adjustment
 	// and Bin filled in. A count below the reserved units fails with
 	// CountBelowReserved and changes nothing.
-	RecordCount(ctx context.Context, c Count) (Count, error)
+	RecordCount(ctx context.Context, c CycleCount) (CycleCount, error)
 	// Demand sums units reserved minus units released per warehouse,
 	// merchant and SKU since a time.
 	Demand(ctx context.Context, merchant string, since time.Time) ([]Demand, error)

@@ -31,8 +31,12 @@ type Options struct {
 	DB      string
 	Country string
 	JSON    bool
-	out     io.Writer
-	errOut  io.Writer
+	// CustomsRules and Rates name the customs rules file and the SDR rates
+	// table; empty means the demo rules and postal.DefaultRates.
+	CustomsRules string
+	Rates        string
+	out          io.Writer
+	errOut       io.Writer
 }
 
 // exit codes by error code, so scripts can branch on them.
@@ -98,7 +102,9 @@ Every flag below can also be set from the environment: --addr as INTERPOST_ADDR,
 	pf.StringVar(&o.DB, "db", envOr("INTERPOST_DB", ""), "PostgreSQL URL instead of SQLite, e.g. postgres://user@host:5432/interpost (INTERPOST_DB)")
 	pf.StringVar(&o.Country, "country", envOr("INTERPOST_COUNTRY", "CN"), "country of the post running Interpost: issuing country of its S10 ids (INTERPOST_COUNTRY)")
 	pf.BoolVar(&o.JSON, "json", false, "print JSON instead of tables")
-	root.AddCommand(serveCmd(o), demoCmd(o), keysCmd(o), s10Cmd(o), merchantsCmd(o), officesCmd(o), versionCmd(o))
+	pf.StringVar(&o.CustomsRules, "customs-rules", envOr("INTERPOST_CUSTOMS_RULES", ""), "customs rules file, YAML or JSON (docs/customs-rules.md); empty uses the demo rules (INTERPOST_CUSTOMS_RULES)")
+	pf.StringVar(&o.Rates, "rates", envOr("INTERPOST_RATES", ""), "SDR exchange-rates table, CSV date,currency,units_per_sdr; empty uses the built-in table (INTERPOST_RATES)")
+	root.AddCommand(serveCmd(o), demoCmd(o), keysCmd(o), s10Cmd(o), merchantsCmd(o), officesCmd(o), routeCmd(o), networkCmd(o), warehouseCmd(o), customsCmd(o), versionCmd(o))
 	return root
 }
 

@@ -39,14 +39,21 @@ seeded data (it is idempotent) and prints fresh keys.`,
 					return postal.Errorf(postal.CodeUnavailable, "listen on %s: %w (is another interpost running? use --addr)", o.Addr, err)
 				}
 			}
-			svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: o.Country}
-			started := time.Now()
-			res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: shipments, Progress: progress(o.errOut, "seeding shipments")})
+			cs, rates, err := o.customsService(st, nil)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(o.out, "Demo world in %s (%s): %d offices, %d merchants, %d shipments created, %d already there (%.1fs).\n",
-				where(o), st.Kind(), res.Offices, res.Merchants, res.Shipments, res.Replayed, time.Since(started).Seconds())
+			svc := &acceptance.Service{Store: st, Rates: rates, Country: o.Country, Declared: cs.DeclareShipment}
+			started := time.Now()
+			res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: shipments, Progress: progress(o.errOut, "seeding shipments"), Customs: cs})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(o.out, "Demo world in %s (%s): %d offices, %d services, %d merchants, %d shipments created, %d already there (%.1fs).\n",
+				where(o), st.Kind(), res.Offices, res.Services, res.Merchants, res.Shipments, res.Replayed, time.Since(started).Seconds())
+			if err := o.printCustomsDemo(ctx, st, res.Customs); err != nil {
+				return err
+			}
 			merchantKey, err := newDemoKey(ctx, st, auth.RoleMerchant, demo.Merchants[0].Code)
 			if err != nil {
 				return err
@@ -62,6 +69,7 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			return o.serve(ctx, st, ln, func(url string) {
 				fmt.Fprintf(o.out, `
 Interpost is running at %[1]s  (Ctrl-C stops it)
+  operator console  %[1]s/console/  (sign in with one of the keys above)
   API description   %[1]s/v1/openapi.json
   products          %[1]s/v1/products
   offices           %[1]s/v1/offices
@@ -70,7 +78,8 @@ Interpost is running at %[1]s  (Ctrl-C stops it)
 Try:
   curl -H "Authorization: Bearer %[3]s" %[1]s/v1/shipments?limit=5
   curl -H "Authorization: Bearer %[3]s" -o label.pdf %[1]s/v1/shipments/%[2]s/label.pdf
-`, url, res.SampleID, merchantKey)
+  curl -H "Authorization: Bearer %[3]s" "%[1]s/v1/routes?from=CNXMNA&to=DEDUIA&ready=%[4]s&product=ems&pareto=true"
+`, url, res.SampleID, merchantKey, time.Now().UTC().Truncate(time.Minute).Format(time.RFC3339))
 			})
 		},
 	}

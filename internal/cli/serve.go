@@ -39,17 +39,25 @@ func serveCmd(o *Options) *cobra.Command {
 }
 
 // newServer wires the domain services over st.
-func (o *Options) newServer(st store.Store, log *slog.Logger) *server.Server {
-	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: o.Country}
-	return server.New(server.Config{Store: st, Acceptance: svc, Logger: log, Version: Version})
+func (o *Options) newServer(st store.Store, log *slog.Logger) (*server.Server, error) {
+	cs, rates, err := o.customsService(st, log)
+	if err != nil {
+		return nil, err
+	}
+	svc := &acceptance.Service{Store: st, Rates: rates, Country: o.Country, Declared: cs.DeclareShipment}
+	return server.New(server.Config{Store: st, Acceptance: svc, Logger: log, Version: Version, Warehouse: o.warehouseService(st, svc), Customs: cs}), nil
 }
 
 // serve runs the server on ln until ctx ends, then drains requests for up
 // to 10 s. ready, if set, is called once the server accepts connections.
 func (o *Options) serve(ctx context.Context, st store.Store, ln net.Listener, ready func(url string)) error {
 	log := o.logger()
+	h, err := o.newServer(st, log)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           o.newServer(st, log),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

@@ -44,6 +44,7 @@ var (
 	rolesCreate    = []auth.Role{auth.RoleAdmin, auth.RoleOperator, auth.RoleMerchant}
 	rolesNetwork   = []auth.Role{auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms, auth.RoleMerchant, auth.RolePartner}
 	rolesKeys      = []auth.Role{auth.RoleAdmin}
+	rolesRoutes    = []auth.Role{auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms, auth.RoleMerchant}
 )
 
 // navItem is one entry of the top navigation.
@@ -57,6 +58,7 @@ var navigation = []navItem{
 	{"shipments", "Shipments", "/console/shipments", rolesShipments},
 	{"new", "New shipment", "/console/shipments/new", rolesCreate},
 	{"network", "Network", "/console/network", rolesNetwork},
+	{"routes", "Route planner", "/console/routes", rolesRoutes},
 	{"keys", "Keys", "/console/keys", rolesKeys},
 }
 
@@ -73,6 +75,7 @@ type Console struct {
 
 // view is what every page template gets.
 type view struct {
+	Name   string // the page's template, marked on <body data-page> for tests and styles
 	Title  string
 	Active string // nav key
 	Nav    []navItem
@@ -108,6 +111,7 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 	c.page("GET /console/shipments/{id}/label.pdf", rolesShipments, c.shipmentLabel)
 	c.page("GET /console/network", rolesNetwork, c.network)
 	c.page("GET /console/network/offices/{code}", rolesNetwork, c.office)
+	c.page("GET /console/routes", rolesRoutes, c.routes)
 	c.page("GET /console/keys", rolesKeys, c.keys)
 	c.page("POST /console/keys", rolesKeys, c.createKey)
 	c.page("POST /console/keys/{id}/revoke", rolesKeys, c.revokeKey)
@@ -192,6 +196,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 	if !ok {
 		panic("console: no template " + page)
 	}
+	v.Name = page
 	if v.Who != nil && v.Nav == nil {
 		v.Nav = c.nav(*v.Who)
 	}

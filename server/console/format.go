@@ -20,9 +20,10 @@ func (c *Console) funcs() template.FuncMap {
 	return template.FuncMap{
 		"static":  c.staticURL,
 		"int":     formatInt,
+		"round":   func(f float64) string { return formatInt(int(math.Round(f))) },
 		"kg":      formatKg,
 		"pct":     func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
-		"country": countryLabel,
+		"country": c.countryName,
 		"product": productName,
 		"local":   localTime,
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
@@ -84,8 +85,13 @@ func formatKg(g any) string {
 	return formatInt(int(math.Round(kg))) + " kg"
 }
 
-// countryLabel is "PL Poland".
-func countryLabel(code string) string {
+// countryName is a country's name for tables: Natural Earth's short name
+// ("United Kingdom", "South Korea") where it has an unabbreviated one, else
+// the ISO 3166 name, else the code.
+func (c *Console) countryName(code string) string {
+	if n, ok := c.world.names[code]; ok {
+		return n
+	}
 	if name, ok := postal.CountryName(code); ok {
 		return name
 	}

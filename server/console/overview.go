@@ -101,7 +101,7 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 			tally(byProduct, n.Product, productName(n.Product), n)
 			tally(byMerchant, n.Merchant, n.Merchant, n)
 			tally(byOffice, n.Office, names[n.Office], n)
-			tally(byDest, n.Destination, countryLabel(n.Destination), n)
+			tally(byDest, n.Destination, c.countryName(n.Destination), n)
 			if d == trendDays-1 {
 				row := todayOffice[n.Office]
 				if row == nil {

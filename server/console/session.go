@@ -52,8 +52,6 @@ func csrfSeed(w http.ResponseWriter, r *http.Request) string {
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never returns an error
 	v := base64.RawURLEncoding.EncodeToString(b[:])
 	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: v, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	// Make the new value visible to token checks later in this request.
-	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: v})
 	return v
 }
 

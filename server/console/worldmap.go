@@ -63,6 +63,7 @@ type worldMap struct {
 	Outline       string // the sphere's outline as a path; also the clip path
 	Graticule     string // meridians every 30°, parallels every 30°
 	Countries     []mapCountry
+	names         map[string]string // alpha-2 → short name, where Natural Earth's is not abbreviated
 }
 
 // mapCountry is one country's outline.
@@ -105,7 +106,7 @@ func loadWorldMap(topoJSON []byte, numeric map[string]string) (*worldMap, error)
 	if !ok {
 		return nil, fmt.Errorf("decode world map: no countries object")
 	}
-	m := &worldMap{Width: mapWidth, Height: mapHeight, Outline: outlinePath(), Graticule: graticulePath()}
+	m := &worldMap{Width: mapWidth, Height: mapHeight, Outline: outlinePath(), Graticule: graticulePath(), names: map[string]string{}}
 	for _, g := range obj.Geometries {
 		if g.ID == "010" { // Antarctica
 			continue
@@ -135,7 +136,11 @@ func loadWorldMap(topoJSON []byte, numeric map[string]string) (*worldMap, error)
 				writeRing(&path, pts)
 			}
 		}
-		m.Countries = append(m.Countries, mapCountry{Code: numeric[g.ID], Name: g.Properties.Name, Path: path.String()})
+		code := numeric[g.ID]
+		m.Countries = append(m.Countries, mapCountry{Code: code, Name: g.Properties.Name, Path: path.String()})
+		if code != "" && !strings.Contains(g.Properties.Name, ".") {
+			m.names[code] = g.Properties.Name
+		}
 	}
 	return m, nil
 }
@@ -307,11 +312,19 @@ func (v viewBox) String() string {
 	return fmt.Sprintf("%s %s %s %s", num(math.Round(v.X)), num(math.Round(v.Y)), num(math.Round(v.W)), num(math.Round(v.H)))
 }
 
+// worldView shows the inhabited world: 84° N to 58° S (the map has no
+// Antarctica).
+func worldView() viewBox {
+	_, top := project(0, 84)
+	_, bottom := project(0, -58)
+	return viewBox{0, top, mapWidth, bottom - top}
+}
+
 // fitView returns a window around points (longitude, latitude) with a
 // margin, kept to the map's aspect ratio and no smaller than a fifth of the
 // world, so a network in one region fills the frame.
 func fitView(points [][2]float64) viewBox {
-	world := viewBox{0, 0, mapWidth, mapHeight}
+	world := worldView()
 	if len(points) == 0 {
 		return world
 	}
@@ -324,7 +337,7 @@ func fitView(points [][2]float64) viewBox {
 	aspect := mapWidth / mapHeight
 	w = max(w, h*aspect, mapWidth/5)
 	h = w / aspect
-	if w >= mapWidth {
+	if w >= mapWidth || h >= world.H {
 		return world
 	}
 	cx, cy := (minX+maxX)/2, (minY+maxY)/2

@@ -159,7 +159,10 @@ func (s *Store) SKUs(ctx context.Context, merchant string, codes ...string) ([]w
 
 // move appends a ledger entry.
 func (s *Store) move(ctx context.Context, tx *sql.Tx, m warehouse.Movement) error {
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO stock_movements (at, warehouse, merchant, sku, on_hand_delta, reserved_delta, reason, ref)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), s.t(m.At), m.Warehouse, m.Merchant, m.SKU, m.OnHandDelta, m.ReservedDelta, string(m.Reason), m.Ref)
+	insert, _ := s.stmt(ctx, tx, sqlMove)
+	_, err := insert(s.t(m.At), m.Warehouse, m.Merchant, m.SKU, m.OnHandDelta, m.ReservedDelta, string(m.Reason), m.Ref)
 	return s.wrap(err, "record stock movement")
 }
+
+const sqlMove = `INSERT INTO stock_movements (at, warehouse, merchant, sku, on_hand_delta, reserved_delta, reason, ref)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`

@@ -16,11 +16,22 @@ import (
 	"github.com/interpost/interpost/warehouse"
 )
 
+// Statements every order runs (prepared once on SQLite, see orderBatch).
+const (
+	sqlOrderKey     = `SELECT request_hash, order_id FROM order_keys WHERE merchant = ? AND key = ?`
+	sqlOrderByRef   = `SELECT id FROM orders WHERE merchant = ? AND merchant_order_id = ?`
+	sqlReserve      = `UPDATE stock SET reserved = reserved + ? WHERE warehouse = ? AND merchant = ? AND sku = ? AND on_hand - reserved >= ?`
+	sqlInsertOrder  = `INSERT INTO orders (id, merchant, merchant_order_id, status, created_at, body) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`
+	sqlInsertParcel = `INSERT INTO order_parcels (order_id, no, order_seq, warehouse, status, delivery_days, lines, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlInsertKey = `INSERT INTO order_keys (merchant, key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?, ?)`
+)
+
 // orderBody is the stored JSON of an order: what never changes.
 type orderBody struct {
 	ServiceLevel warehouse.ServiceLevel `json:"service_level"`
 	Buyer        acceptance.Party       `json:"buyer"`
-	Lines        []warehouse.Line       `json:"lines"`
+	Lines        []warehouse.SKULine    `json:"lines"`
 }
 
 // stockLine is one stock row's share of a parcel.
@@ -37,9 +48,14 @@ func parcelLines(ps []warehouse.Parcel) []stockLine {
 			out = append(out, stockLine{p.Warehouse, l.SKU, l.Quantity})
 		}
 	}
-	slices.SortFunc(out, func(a, b stockLine) int { return cmp.Or(cmp.Compare(a.warehouse, b.warehouse), cmp.Compare(a.sku, b.sku)) })
+	slices.SortFunc(out, func(a, b stockLine) int {
+		return cmp.Or(cmp.Compare(a.warehouse, b.warehouse), cmp.Compare(a.sku, b.sku))
+	})
 	return out
 }
+
+// errDuplicateRef is a merchant order id already stored.
+var errDuplicateRef = postal.Errorf(postal.CodeConflict, "merchant order id already used")
 
 // CreateOrder implements warehouse.OrderStore.
 func (s *Store) CreateOrder(ctx context.Context, n warehouse.NewOrder) (warehouse.Order, bool, error) {
@@ -48,90 +64,102 @@ func (s *Store) CreateOrder(ctx context.Context, n warehouse.NewOrder) (warehous
 		!errors.Is(err, warehouse.ErrOrderKeyMismatch) && !errors.Is(err, warehouse.ErrInsufficientStock) {
 		// A concurrent request with the same key committed first (possible
 		// on PostgreSQL, where writers don't queue): return its order.
-		return s.createOrder(ctx, n)
+		o, created, err = s.createOrder(ctx, n)
+	}
+	if errors.Is(err, errDuplicateRef) {
+		var first string
+		if err := s.R.QueryRowContext(ctx, s.q(sqlOrderByRef), n.Order.Merchant, n.Order.MerchantOrderID).Scan(&first); err != nil {
+			return warehouse.Order{}, false, s.wrap(err, "look up merchant order id")
+		}
+		return warehouse.Order{}, false, &postal.Error{Code: postal.CodeConflict, Message: "merchant order id already used", Fields: []postal.FieldError{{
+			Field: "merchant_order_id", Message: fmt.Sprintf("%s is already order %s", n.Order.MerchantOrderID, first)}}}
 	}
 	return o, created, err
 }
 
 func (s *Store) createOrder(ctx context.Context, n warehouse.NewOrder) (warehouse.Order, bool, error) {
-	o := n.Order
+	if s.W.Stats().MaxOpenConnections == 1 {
+		return s.orderBatch().add(ctx, s, n)
+	}
 	var out warehouse.Order
 	created := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if n.IdempotencyKey != "" {
-			var hash, id string
-			err := tx.QueryRowContext(ctx, s.q(`SELECT request_hash, order_id FROM order_keys WHERE merchant = ? AND key = ?`),
-				o.Merchant, n.IdempotencyKey).Scan(&hash, &id)
-			switch {
-			case err == nil && hash != n.RequestHash:
-				return warehouse.ErrOrderKeyMismatch
-			case err == nil:
-				var err error
-				out, err = s.order(ctx, tx, id, false)
-				return err
-			case !errors.Is(err, sql.ErrNoRows):
-				return s.wrap(err, "look up order key")
-			}
-		}
-		var first string
-		err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM orders WHERE merchant = ? AND merchant_order_id = ?`), o.Merchant, o.MerchantOrderID).Scan(&first)
-		switch {
-		case err == nil:
-			return &postal.Error{Code: postal.CodeConflict, Message: "merchant order id already used", Fields: []postal.FieldError{{
-				Field: "merchant_order_id", Message: fmt.Sprintf("%s is already order %s", o.MerchantOrderID, first)}}}
-		case !errors.Is(err, sql.ErrNoRows):
-			return s.wrap(err, "look up merchant order id")
-		}
-		for _, l := range parcelLines(o.Parcels) {
-			// The conditional update is the reservation: it takes the row
-			// lock on PostgreSQL and re-checks availability on the row's
-			// latest version, so concurrent orders never oversell.
-			res, err := tx.ExecContext(ctx, s.q(`UPDATE stock SET reserved = reserved + ?
-				WHERE warehouse = ? AND merchant = ? AND sku = ? AND on_hand - reserved >= ?`), l.qty, l.warehouse, o.Merchant, l.sku, l.qty)
-			if err != nil {
-				return s.wrap(err, "reserve "+l.sku)
-			}
-			if n, err := res.RowsAffected(); err != nil || n != 1 {
-				return errors.Join(warehouse.Short(l.warehouse, o.Merchant, l.sku, l.qty), err)
-			}
-			if err := s.move(ctx, tx, warehouse.Movement{At: o.CreatedAt, Warehouse: l.warehouse, Merchant: o.Merchant, SKU: l.sku,
-				ReservedDelta: l.qty, Reason: warehouse.ReasonReserve, Ref: o.ID}); err != nil {
-				return err
-			}
-		}
-		body, err := json.Marshal(orderBody{ServiceLevel: o.ServiceLevel, Buyer: o.Buyer, Lines: o.Lines})
-		if err != nil {
-			return fmt.Errorf("encode order %s: %w", o.ID, err)
-		}
-		var seq int64
-		if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO orders (id, merchant, merchant_order_id, status, created_at, body)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`), o.ID, o.Merchant, o.MerchantOrderID, warehouse.StatusOf(o.Parcels), s.t(o.CreatedAt), string(body)).Scan(&seq); err != nil {
-			return s.wrap(err, "insert order "+o.ID)
-		}
-		for _, p := range o.Parcels {
-			lines, err := json.Marshal(p.Lines)
-			if err != nil {
-				return fmt.Errorf("encode parcel lines: %w", err)
-			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO order_parcels (order_id, no, order_seq, warehouse, status, delivery_days, lines, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), o.ID, p.No, seq, p.Warehouse, string(p.Status), p.DeliveryDays, string(lines), s.t(p.UpdatedAt)); err != nil {
-				return s.wrap(err, "insert parcel of "+o.ID)
-			}
-		}
-		if n.IdempotencyKey != "" {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO order_keys (merchant, key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?, ?)`),
-				o.Merchant, n.IdempotencyKey, n.RequestHash, o.ID, s.t(o.CreatedAt)); err != nil {
-				return s.wrap(err, "record order key")
-			}
-		}
-		out, created = o, true
-		out.Status = warehouse.StatusOf(o.Parcels)
-		return nil
+		var err error
+		out, created, err = s.createOrderTx(ctx, tx, n)
+		return err
 	})
 	if err != nil {
 		return warehouse.Order{}, false, err
 	}
 	return out, created, nil
+}
+
+// createOrderTx reserves and stores one order inside tx.
+func (s *Store) createOrderTx(ctx context.Context, tx *sql.Tx, n warehouse.NewOrder) (warehouse.Order, bool, error) {
+	o := n.Order
+	if n.IdempotencyKey != "" {
+		var hash, id string
+		_, row := s.stmt(ctx, tx, sqlOrderKey)
+		err := row(o.Merchant, n.IdempotencyKey).Scan(&hash, &id)
+		switch {
+		case err == nil && hash != n.RequestHash:
+			return warehouse.Order{}, false, warehouse.ErrOrderKeyMismatch
+		case err == nil:
+			out, err := s.order(ctx, tx, id, false)
+			return out, false, err
+		case !errors.Is(err, sql.ErrNoRows):
+			return warehouse.Order{}, false, s.wrap(err, "look up order key")
+		}
+	}
+	for _, l := range parcelLines(o.Parcels) {
+		// The conditional update is the reservation: it takes the row
+		// lock on PostgreSQL and re-checks availability on the row's
+		// latest version, so concurrent orders never oversell.
+		reserve, _ := s.stmt(ctx, tx, sqlReserve)
+		res, err := reserve(l.qty, l.warehouse, o.Merchant, l.sku, l.qty)
+		if err != nil {
+			return warehouse.Order{}, false, s.wrap(err, "reserve "+l.sku)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return warehouse.Order{}, false, errors.Join(warehouse.Short(l.warehouse, o.Merchant, l.sku, l.qty), err)
+		}
+		if err := s.move(ctx, tx, warehouse.Movement{At: o.CreatedAt, Warehouse: l.warehouse, Merchant: o.Merchant, SKU: l.sku,
+			ReservedDelta: l.qty, Reason: warehouse.ReasonReserve, Ref: o.ID}); err != nil {
+			return warehouse.Order{}, false, err
+		}
+	}
+	body, err := json.Marshal(orderBody{ServiceLevel: o.ServiceLevel, Buyer: o.Buyer, Lines: o.Lines})
+	if err != nil {
+		return warehouse.Order{}, false, fmt.Errorf("encode order %s: %w", o.ID, err)
+	}
+	o.Status = warehouse.StatusOf(o.Parcels)
+	var seq int64
+	_, insert := s.stmt(ctx, tx, sqlInsertOrder)
+	if err := insert(o.ID, o.Merchant, o.MerchantOrderID, o.Status, s.t(o.CreatedAt), string(body)).Scan(&seq); err != nil {
+		if s.Dialect.IsUnique(err) {
+			// UNIQUE (merchant, merchant_order_id): CreateOrder names the
+			// first order once this transaction is gone.
+			return warehouse.Order{}, false, errDuplicateRef
+		}
+		return warehouse.Order{}, false, s.wrap(err, "insert order "+o.ID)
+	}
+	for _, p := range o.Parcels {
+		lines, err := json.Marshal(p.Lines)
+		if err != nil {
+			return warehouse.Order{}, false, fmt.Errorf("encode parcel lines: %w", err)
+		}
+		insert, _ := s.stmt(ctx, tx, sqlInsertParcel)
+		if _, err := insert(o.ID, p.No, seq, p.Warehouse, string(p.Status), p.DeliveryDays, string(lines), s.t(p.UpdatedAt)); err != nil {
+			return warehouse.Order{}, false, s.wrap(err, "insert parcel of "+o.ID)
+		}
+	}
+	if n.IdempotencyKey != "" {
+		insert, _ := s.stmt(ctx, tx, sqlInsertKey)
+		if _, err := insert(o.Merchant, n.IdempotencyKey, n.RequestHash, o.ID, s.t(o.CreatedAt)); err != nil {
+			return warehouse.Order{}, false, s.wrap(err, "record order key")
+		}
+	}
+	return o, true, nil
 }
 
 // order reads an order with its parcels; lock takes the parcels' row locks.
@@ -379,20 +407,16 @@ func (s *Store) CreatePickList(ctx context.Context, wh string, max int, at time.
 			pl.ID, wh, s.t(at), string(body)); err != nil {
 			return s.wrap(err, "insert pick list")
 		}
-		for _, p := range ps {
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE order_parcels SET status = ?, pick_list = ?, updated_at = ? WHERE order_id = ? AND no = ?`),
-				string(warehouse.ParcelPicking), pl.ID, s.t(at), p.Order, p.Parcel.No); err != nil {
-				return s.wrap(err, "mark parcel picking")
-			}
+		// An order has at most one parcel per warehouse, so the order ids
+		// name the parcels taken; each of those orders is now picking.
+		args := append([]any{string(warehouse.ParcelPicking), pl.ID, s.t(at), wh}, ids...)
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE order_parcels SET status = ?, pick_list = ?, updated_at = ?
+			WHERE warehouse = ? AND order_id IN (`+in(len(ids))+`)`), args...); err != nil {
+			return s.wrap(err, "mark parcels picking")
 		}
-		for _, id := range ids {
-			o, err := s.order(ctx, tx, id.(string), false)
-			if err != nil {
-				return err
-			}
-			if err := s.setOrderStatus(ctx, tx, &o); err != nil {
-				return err
-			}
+		args = append([]any{warehouse.OrderPicking}, ids...)
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE orders SET status = ? WHERE id IN (`+in(len(ids))+`)`), args...); err != nil {
+			return s.wrap(err, "mark orders picking")
 		}
 		return nil
 	})

@@ -112,7 +112,7 @@ func (s *Store) VerifyLedger(ctx context.Context) ([]warehouse.LedgerMismatch, e
 }
 
 // RecordCount implements warehouse.StockStore.
-func (s *Store) RecordCount(ctx context.Context, c warehouse.Count) (warehouse.Count, error) {
+func (s *Store) RecordCount(ctx context.Context, c warehouse.CycleCount) (warehouse.CycleCount, error) {
 	c.Lines = slices.Clone(c.Lines)
 	order := make([]int, len(c.Lines))
 	for i := range order {

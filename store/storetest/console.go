@@ -31,8 +31,8 @@ func testCountShipments(t *testing.T, s store.Store) {
 		}
 	}
 	day := t0.Truncate(24 * time.Hour)
-	add("ACME", "ems", "PL", 500, day)                      // first instant: in
-	add("ACME", "ems", "PL", 700, day.Add(5*time.Hour))     // same group
+	add("ACME", "ems", "PL", 500, day)                       // first instant: in
+	add("ACME", "ems", "PL", 700, day.Add(5*time.Hour))      // same group
 	add("ACME", "e-packet", "PL", 300, day.Add(6*time.Hour)) // other product
 	add("BETA", "ems", "DE", 1000, day.Add(23*time.Hour))
 	add("ACME", "ems", "PL", 900, day.Add(24*time.Hour)) // next day: out

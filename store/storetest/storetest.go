@@ -37,6 +37,8 @@ func Run(t *testing.T, newDB Opener) {
 	t.Run("Offices", func(t *testing.T) { testOffices(t, newDB(t)()) })
 	t.Run("Network", func(t *testing.T) { testNetwork(t, newDB(t)()) })
 	t.Run("CountShipments", func(t *testing.T) { testCountShipments(t, newDB(t)()) })
+	runWarehouse(t, newDB)
+	runCustoms(t, newDB)
 }
 
 var t0 = time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC)

@@ -25,7 +25,7 @@
       cum.push(run.slice());
     });
     var order = d.series.map(function (_, i) { return i; }).reverse();
-    var series = [{ value: function (u, v) { return v == null ? "" : fmtDay(v); } }];
+    var series = [{ label: "Day", value: function (u, v) { return v == null ? "" : fmtDay(v); } }];
     var cols = [d.days];
     order.forEach(function (k) {
       var colour = palette[k % palette.length];

@@ -1,0 +1,389 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/postal"
+)
+
+// itemColumns are the customs_items columns an insert writes, in order.
+const itemColumns = `id, stream, direction, office, status, score, action, priority, claimed_by, dest_country,
+	addressee_key, value_sdr_milli, manifest, declared_at, updated_at, version, body`
+
+const itemColumnCount = 17
+
+// itemRowsPerInsert bounds one multi-row INSERT (17 × 400 = 6,800 parameters,
+// below both SQLite's 32,766 and PostgreSQL's 65,535).
+const itemRowsPerInsert = 400
+
+// ImportItems implements customs.Store.
+func (s *Store) ImportItems(ctx context.Context, fn func(customs.ImportTx) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return fn(&customsTx{s: s, tx: tx}) })
+}
+
+type customsTx struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+func (c *customsTx) Priors(ctx context.Context, keys []string, since time.Time) (map[string]customs.Prior, error) {
+	out := map[string]customs.Prior{}
+	uniq := uniqueStrings(keys)
+	for len(uniq) > 0 {
+		n := min(len(uniq), 500)
+		args := make([]any, 0, n+1)
+		for _, k := range uniq[:n] {
+			args = append(args, k)
+		}
+		uniq = uniq[n:]
+		args = append(args, c.s.t(since))
+		err := c.s.each(ctx, c.tx, `SELECT addressee_key, COUNT(*), CAST(SUM(value_sdr_milli) AS BIGINT) FROM customs_items
+			WHERE addressee_key IN (`+placeholders(n)+`) AND declared_at >= ? GROUP BY addressee_key`, args, func(rows *sql.Rows) error {
+			var key string
+			var count, milli int64
+			if err := rows.Scan(&key, &count, &milli); err != nil {
+				return err
+			}
+			out[key] = customs.Prior{Count: int(count), ValueSDR: float64(milli) / 1000}
+			return nil
+		})
+		if err != nil {
+			return nil, c.s.wrap(err, "count earlier declarations")
+		}
+	}
+	return out, nil
+}
+
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// each runs query (with ? placeholders) and calls fn for every row.
+func (s *Store) each(ctx context.Context, db queryer, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := db.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (c *customsTx) InsertItems(ctx context.Context, items []customs.Item) ([]int, error) {
+	var dups []int
+	for start := 0; start < len(items); start += itemRowsPerInsert {
+		chunk := items[start:min(len(items), start+itemRowsPerInsert)]
+		inserted, err := c.insertChunk(ctx, chunk)
+		if err != nil {
+			return nil, err
+		}
+		first := make(map[string]int, len(chunk))
+		for i, it := range chunk {
+			if f, ok := first[it.ID()]; ok && f != i || !inserted[it.ID()] {
+				dups = append(dups, start+i)
+			} else {
+				first[it.ID()] = i
+			}
+		}
+	}
+	return dups, nil
+}
+
+// insertChunk inserts items, skipping ids already stored, and returns the
+// ids it inserted.
+func (c *customsTx) insertChunk(ctx context.Context, items []customs.Item) (map[string]bool, error) {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO customs_items (` + itemColumns + `) VALUES `)
+	args := make([]any, 0, len(items)*itemColumnCount)
+	row := "(" + placeholders(itemColumnCount) + ")"
+	seen := make(map[string]bool, len(items))
+	n := 0
+	for _, it := range items {
+		if seen[it.ID()] { // the same id twice in one statement would fail the whole statement on PostgreSQL
+			continue
+		}
+		seen[it.ID()] = true
+		body, err := json.Marshal(it)
+		if err != nil {
+			return nil, fmt.Errorf("encode customs item %s: %w", it.ID(), err)
+		}
+		if n > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+		n++
+		d := &it.Declaration
+		args = append(args, d.ID, string(d.Stream), string(d.Direction), d.Office, string(it.Status), it.Screening.Score,
+			string(it.Screening.Action), it.Priority(), it.ClaimedBy, d.Addressee.Country, d.AddresseeKey(),
+			sdrMilli(d.TotalValueSDR), it.Manifest, c.s.t(it.DeclaredAt), c.s.t(it.UpdatedAt), it.Version, string(body))
+	}
+	b.WriteString(` ON CONFLICT (id) DO NOTHING RETURNING id`)
+	rows, err := c.tx.QueryContext(ctx, c.s.q(b.String()), args...)
+	if err != nil {
+		return nil, c.s.wrap(err, "insert customs items")
+	}
+	defer rows.Close()
+	inserted := make(map[string]bool, len(items))
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, c.s.wrap(err, "insert customs items")
+		}
+		inserted[id] = true
+	}
+	return inserted, c.s.wrap(rows.Err(), "insert customs items")
+}
+
+func (c *customsTx) PutManifest(ctx context.Context, m customs.Manifest) error {
+	_, err := c.tx.ExecContext(ctx, c.s.q(`INSERT INTO customs_manifests
+		(id, name, format, submitted_by, lines, declarations, accepted, rejected, atomic, rules_version, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		m.ID, m.Name, m.Format, m.SubmittedBy, m.Lines, m.Declarations, m.Accepted, m.Rejected, m.Atomic, m.RulesVersion, c.s.t(m.CreatedAt))
+	return c.s.wrap(err, "record manifest "+m.ID)
+}
+
+func sdrMilli(s string) int64 {
+	var whole, frac int64
+	var scale int64 = 1000
+	intPart, fracPart, _ := strings.Cut(s, ".")
+	for _, ch := range intPart {
+		whole = whole*10 + int64(ch-'0')
+	}
+	for _, ch := range fracPart {
+		if scale == 1 {
+			break
+		}
+		scale /= 10
+		frac += int64(ch-'0') * scale
+	}
+	if whole > math.MaxInt64/1000-1 {
+		return math.MaxInt64
+	}
+	return whole*1000 + frac
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func uniqueStrings(s []string) []string {
+	seen := make(map[string]bool, len(s))
+	out := make([]string, 0, len(s))
+	for _, v := range s {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Item implements customs.Store.
+func (s *Store) Item(ctx context.Context, id string) (customs.Item, error) {
+	var body []byte
+	err := s.R.QueryRowContext(ctx, s.q(`SELECT body FROM customs_items WHERE id = ?`), id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return customs.Item{}, postal.Errorf(postal.CodeNotFound, "no customs item %s", id)
+	}
+	if err != nil {
+		return customs.Item{}, s.wrap(err, "read customs item "+id)
+	}
+	return decodeItem(body)
+}
+
+func decodeItem(body []byte) (customs.Item, error) {
+	var it customs.Item
+	if err := json.Unmarshal(body, &it); err != nil {
+		return customs.Item{}, fmt.Errorf("decode customs item: %w", err)
+	}
+	return it, nil
+}
+
+// Queue implements customs.Store.
+func (s *Store) Queue(ctx context.Context, f customs.QueueFilter) ([]customs.Item, error) {
+	query := `SELECT body FROM customs_items WHERE office = ? AND status IN ('pending', 'held')`
+	args := []any{f.Office}
+	if f.Status != "" {
+		query += ` AND status = ?`
+		args = append(args, string(f.Status))
+	}
+	query += ` ORDER BY priority, seq LIMIT ?`
+	args = append(args, f.Limit)
+	var out []customs.Item
+	err := s.each(ctx, s.R, query, args, func(rows *sql.Rows) error {
+		var body []byte
+		if err := rows.Scan(&body); err != nil {
+			return err
+		}
+		it, err := decodeItem(body)
+		if err != nil {
+			return err
+		}
+		out = append(out, it)
+		return nil
+	})
+	return out, s.wrap(err, "read customs queue")
+}
+
+// UpdateItem implements customs.Store.
+func (s *Store) UpdateItem(ctx context.Context, u customs.Update) error {
+	it := u.Item
+	body, err := json.Marshal(it)
+	if err != nil {
+		return fmt.Errorf("encode customs item %s: %w", it.ID(), err)
+	}
+	audit, err := json.Marshal(u.Audit)
+	if err != nil {
+		return fmt.Errorf("encode audit entry: %w", err)
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE customs_items SET status = ?, claimed_by = ?, updated_at = ?, version = ?, body = ?
+			WHERE id = ? AND version = ?`),
+			string(it.Status), it.ClaimedBy, s.t(it.UpdatedAt), it.Version, string(body), it.ID(), u.PrevVersion)
+		if err != nil {
+			return s.wrap(err, "update customs item "+it.ID())
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return s.wrap(err, "update customs item "+it.ID())
+		} else if n == 0 {
+			return postal.Errorf(postal.CodeConflict, "customs item %s version %d: %w", it.ID(), u.PrevVersion, customs.ErrChanged)
+		}
+		a := u.Audit
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO customs_audit (item_id, office, at, officer, action, from_status, to_status, body)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), a.ItemID, a.Office, s.t(a.At), a.Officer, a.Action, string(a.FromStatus), string(a.ToStatus), string(audit)); err != nil {
+			return s.wrap(err, "record customs decision")
+		}
+		for _, ev := range u.Events {
+			eb, err := json.Marshal(ev)
+			if err != nil {
+				return fmt.Errorf("encode event: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO customs_events (item_id, code, office, at, body) VALUES (?, ?, ?, ?, ?)`),
+				ev.ItemID, ev.Code, ev.Office, s.t(ev.At), string(eb)); err != nil {
+				return s.wrap(err, "record customs event")
+			}
+		}
+		return nil
+	})
+}
+
+// ItemHistory implements customs.Store.
+func (s *Store) ItemHistory(ctx context.Context, id string) ([]customs.AuditEntry, []customs.Event, error) {
+	var audit []customs.AuditEntry
+	err := s.scanBodies(ctx, `SELECT seq, body FROM customs_audit WHERE item_id = ? ORDER BY seq`, []any{id}, func(seq int64, b []byte) error {
+		var a customs.AuditEntry
+		if err := json.Unmarshal(b, &a); err != nil {
+			return fmt.Errorf("decode audit entry %d: %w", seq, err)
+		}
+		a.Seq = seq
+		audit = append(audit, a)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	events, err := s.events(ctx, `SELECT seq, body FROM customs_events WHERE item_id = ? ORDER BY seq`, id)
+	return audit, events, err
+}
+
+// UndeliveredEvents implements customs.Store.
+func (s *Store) UndeliveredEvents(ctx context.Context, limit int) ([]customs.Event, error) {
+	return s.events(ctx, `SELECT seq, body FROM customs_events WHERE delivered_at IS NULL ORDER BY seq LIMIT ?`, limit)
+}
+
+func (s *Store) events(ctx context.Context, query string, args ...any) ([]customs.Event, error) {
+	var out []customs.Event
+	err := s.scanBodies(ctx, query, args, func(seq int64, b []byte) error {
+		var ev customs.Event
+		if err := json.Unmarshal(b, &ev); err != nil {
+			return fmt.Errorf("decode customs event %d: %w", seq, err)
+		}
+		ev.Seq = seq
+		out = append(out, ev)
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) scanBodies(ctx context.Context, query string, args []any, fn func(seq int64, body []byte) error) error {
+	var decodeErr error
+	err := s.each(ctx, s.R, query, args, func(rows *sql.Rows) error {
+		var seq int64
+		var body []byte
+		if err := rows.Scan(&seq, &body); err != nil {
+			return err
+		}
+		if err := fn(seq, body); err != nil {
+			decodeErr = err
+			return err
+		}
+		return nil
+	})
+	if decodeErr != nil {
+		return decodeErr
+	}
+	return s.wrap(err, "read customs history")
+}
+
+// MarkDelivered implements customs.Store.
+func (s *Store) MarkDelivered(ctx context.Context, seqs []int64, at time.Time) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(seqs)+1)
+	args = append(args, s.t(at))
+	for _, q := range seqs {
+		args = append(args, q)
+	}
+	_, err := s.W.ExecContext(ctx, s.q(`UPDATE customs_events SET delivered_at = ? WHERE seq IN (`+placeholders(len(seqs))+`) AND delivered_at IS NULL`), args...)
+	return s.wrap(err, "mark customs events delivered")
+}
+
+// Manifest implements customs.Store.
+func (s *Store) Manifest(ctx context.Context, id string) (customs.Manifest, error) {
+	var m customs.Manifest
+	err := s.R.QueryRowContext(ctx, s.q(`SELECT id, name, format, submitted_by, lines, declarations, accepted, rejected, atomic, rules_version, created_at
+		FROM customs_manifests WHERE id = ?`), id).Scan(&m.ID, &m.Name, &m.Format, &m.SubmittedBy, &m.Lines, &m.Declarations,
+		&m.Accepted, &m.Rejected, &m.Atomic, &m.RulesVersion, s.scanTime(&m.CreatedAt))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, postal.Errorf(postal.CodeNotFound, "no manifest %s", id)
+	}
+	return m, s.wrap(err, "read manifest "+id)
+}
+
+// Declared implements customs.Store.
+func (s *Store) Declared(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		ids = ids[n:]
+		err := s.each(ctx, s.R, `SELECT id FROM customs_items WHERE id IN (`+placeholders(n)+`)`, args, func(rows *sql.Rows) error {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+			return nil
+		})
+		if err != nil {
+			return nil, s.wrap(err, "look up declarations")
+		}
+	}
+	return out, nil
+}
