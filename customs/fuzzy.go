@@ -147,8 +147,13 @@ func dropLegalForms(s string) string {
 	return strings.Join(out, " ")
 }
 
-// skeleton is the consonant key of a normalised token.
+// skeleton is the consonant key of a normalised token. Tokens of three
+// letters or fewer are their own key: in "li", "lei" or "wu" the vowels are
+// most of the name (and pinyin spells them one way).
 func skeleton(tok string) string {
+	if len(tok) <= 3 {
+		return tok
+	}
 	var buf [48]byte
 	b := buf[:0]
 	var last byte

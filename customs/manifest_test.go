@@ -147,4 +147,3 @@ func roundTrip(t *testing.T, d customs.Declaration) {
 		t.Fatalf("round trip changed the declaration:\n got %+v\nwant %+v", back[0].Decl, d)
 	}
 }
-

@@ -327,13 +327,53 @@ func (s *screener) reason(r *rule, line int, vars map[string]string) string {
 		}
 		return tmpl
 	}
-	pairs := []string{"{id}", s.d.ID, "{dest}", s.d.Addressee.Country, "{value}", s.money(s.f.totalSDR), "{addressee}", s.d.Addressee.Name, "{line}", strconv.Itoa(line)}
+	var b strings.Builder
+	b.Grow(len(tmpl) + 64)
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		b.WriteString(tmpl[:i])
+		name := tmpl[i+1 : i+j]
+		if v, ok := s.placeholder(name, line, vars); ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(tmpl[i : i+j+1]) // unknown placeholders stay visible
+		}
+		tmpl = tmpl[i+j+1:]
+	}
+}
+
+func (s *screener) placeholder(name string, line int, vars map[string]string) (string, bool) {
+	if v, ok := vars[name]; ok {
+		return v, true
+	}
+	switch name {
+	case "id":
+		return s.d.ID, true
+	case "dest":
+		return s.d.Addressee.Country, true
+	case "value":
+		return s.money(s.f.totalSDR), true
+	case "addressee":
+		return s.d.Addressee.Name, true
+	case "line":
+		return strconv.Itoa(line), true
+	}
 	if line > 0 {
-		ln := s.d.Lines[line-1]
-		pairs = append(pairs, "{desc}", strconv.Quote(ln.Description), "{origin}", s.origin(line-1))
+		switch name {
+		case "desc":
+			return strconv.Quote(s.d.Lines[line-1].Description), true
+		case "origin":
+			return s.origin(line - 1), true
+		}
 	}
-	for k, v := range vars {
-		pairs = append(pairs, "{"+k+"}", v)
-	}
-	return strings.NewReplacer(pairs...).Replace(tmpl)
+	return "", false
 }

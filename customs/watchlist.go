@@ -1,25 +1,34 @@
 package customs
 
 import (
+	"slices"
 	"sync"
 )
 
 // watchIndex finds watch-list names similar to a query name. Every name and
-// alias is tokenised; a posting list per token skeleton gives the
-// candidates, and only candidates sharing enough skeletons with the query
-// (two, or all of a one-word entry) are scored, so a query costs a few map
-// lookups and a handful of Jaro–Winkler comparisons however long the list.
+// alias is tokenised; names of several words are indexed under each pair of
+// their token skeletons, one-word names under their skeleton. A query looks
+// up the pairs of its own skeletons, so the candidates share two words
+// (transliteration-tolerantly) with it, and only those are scored: a query
+// costs a few map lookups and a handful of Jaro–Winkler comparisons however
+// long the list and however common the names on it ("Mohammed", "Wang").
+// A one-word query is compared with one-word names only.
 type watchIndex struct {
-	names    []watchName
-	entries  []WatchSpec
-	postings map[string][]int32
-	pool     sync.Pool // *watchScratch
+	names   []watchName
+	entries []WatchSpec
+	pairs   map[string][]int32 // "skelA skelB" (sorted) → names
+	singles map[string][]int32 // skeleton → one-word names
+	pool    sync.Pool          // *watchScratch
 }
 
 type watchName struct {
 	entry   int32
 	display string
 	nt      nameTokens
+	// top[k] is the summed length of the name's k+1 longest tokens: with a
+	// query of n tokens at most n of the name's tokens can match (each query
+	// token is used once), so top[n-1]/weight bounds the similarity.
+	top []int
 }
 
 type watchScratch struct {
@@ -34,7 +43,7 @@ type watchMatch struct {
 }
 
 func newWatchIndex(entries []WatchSpec) *watchIndex {
-	w := &watchIndex{entries: entries, postings: map[string][]int32{}}
+	w := &watchIndex{entries: entries, pairs: map[string][]int32{}, singles: map[string][]int32{}}
 	for i, e := range entries {
 		for _, n := range append([]string{e.Name}, e.Aliases...) {
 			nt := tokenize(NormalizeName(n))
@@ -42,14 +51,17 @@ func newWatchIndex(entries []WatchSpec) *watchIndex {
 				continue
 			}
 			id := int32(len(w.names))
-			w.names = append(w.names, watchName{entry: int32(i), display: n, nt: nt})
-			seen := map[string]bool{}
-			for _, s := range nt.skels {
-				if s == "" || seen[s] {
-					continue
+			w.names = append(w.names, watchName{entry: int32(i), display: n, nt: nt, top: topLengths(nt.toks)})
+			skels := uniqueSkeletons(nt.skels)
+			if len(skels) == 1 {
+				w.singles[skels[0]] = append(w.singles[skels[0]], id)
+				continue
+			}
+			for a := range skels {
+				for b := a + 1; b < len(skels); b++ {
+					k := pairKey(skels[a], skels[b])
+					w.pairs[k] = append(w.pairs[k], id)
 				}
-				seen[s] = true
-				w.postings[s] = append(w.postings[s], id)
 			}
 		}
 	}
@@ -58,37 +70,81 @@ func newWatchIndex(entries []WatchSpec) *watchIndex {
 	return w
 }
 
-// match returns the names whose similarity to the query reaches floor, best
-// first is not guaranteed; the caller picks per rule.
+func topLengths(toks []string) []int {
+	l := make([]int, len(toks))
+	for i, t := range toks {
+		l[i] = len(t)
+	}
+	slices.Sort(l)
+	slices.Reverse(l)
+	for i := 1; i < len(l); i++ {
+		l[i] += l[i-1]
+	}
+	return l
+}
+
+func uniqueSkeletons(s []string) []string {
+	var out []string
+	for _, k := range s {
+		if k != "" && !contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func pairKey(a, b string) string {
+	if a > b {
+		a, b = b, a
+	}
+	return a + " " + b
+}
+
+// match returns the names whose similarity to the query reaches floor, in
+// no particular order; the caller picks per rule.
 func (w *watchIndex) match(query string, floor float64, out []watchMatch) []watchMatch {
 	norm := NormalizeName(query)
 	if norm == "" || len(w.names) == 0 {
 		return out
 	}
 	q := tokenize(norm)
+	skels := q.skels
 	sc := w.pool.Get().(*watchScratch)
-	for i, s := range q.skels {
-		if s == "" || containsBefore(q.skels, i, s) {
-			continue
-		}
-		for _, id := range w.postings[s] {
+	visit := func(ids []int32) {
+		for _, id := range ids {
 			if sc.counts[id] == 0 {
+				sc.counts[id] = 1
 				sc.touched = append(sc.touched, id)
 			}
-			if sc.counts[id] < 255 {
-				sc.counts[id]++
+		}
+	}
+	var key [96]byte
+	for a := range skels {
+		if skels[a] == "" || containsBefore(skels, a, skels[a]) {
+			continue
+		}
+		visit(w.singles[skels[a]])
+		for b := a + 1; b < len(skels); b++ {
+			x, y := skels[a], skels[b]
+			if y == "" || x == y || len(x)+len(y)+1 > len(key) {
+				continue
 			}
+			if x > y {
+				x, y = y, x
+			}
+			k := append(append(append(key[:0], x...), ' '), y...)
+			visit(w.pairs[string(k)])
 		}
 	}
 	for _, id := range sc.touched {
 		n := &w.names[id]
-		need := min(2, len(n.nt.toks), len(q.toks))
-		if int(sc.counts[id]) >= need {
-			if s := similarity(n.nt, q); s >= floor {
-				out = append(out, watchMatch{name: n, similarity: s})
-			}
-		}
 		sc.counts[id] = 0
+		if bound := float64(n.top[min(len(q.toks), len(n.top))-1]) / float64(n.nt.weight); bound < floor {
+			continue
+		}
+		if s := similarity(n.nt, q); s >= floor {
+			out = append(out, watchMatch{name: n, similarity: s})
+		}
 	}
 	sc.touched = sc.touched[:0]
 	w.pool.Put(sc)

@@ -1,7 +1,5 @@
 package routing
 
-import "container/heap"
-
 // bounds are per-office lower bounds on what is still to come on the way to
 // the destination: minutes from being ready to arriving, cost and CO2 per
 // kg, and legs. They come from backward shortest paths over the services the
@@ -13,66 +11,72 @@ type bounds struct {
 	cost []int64
 	co2  []int64
 	legs []int32
+	heap distHeap
+	tmp  []int64
 }
 
 const unreachable = int64(1) << 62
 
-// computeBounds runs four backward Dijkstras (time, cost, CO2, legs) from the
+// Which bound a backward run computes.
+const (
+	byTime = iota
+	byCost
+	byCO2
+	byLegs
+)
+
+// computeBounds runs backward Dijkstras (time, cost, CO2, legs) from the
 // destination over the admissible services.
 func (p *Planner) computeBounds(q *query, b *bounds) {
 	n := len(p.offices)
 	b.time, b.cost, b.co2 = grow(b.time, n), grow(b.cost, n), grow(b.co2, n)
-	b.legs = grow(b.legs, n)
-	weights := []func(s int32) int64{
-		func(s int32) int64 {
-			sv := &p.services[s]
-			w := int64(sv.CutoffMin + sv.DurationMin)
-			if to := p.svc[s].to; to != q.to {
-				w += int64(p.connect[to])
-			}
-			return w
-		},
-		func(s int32) int64 { return p.svc[s].cost },
-		func(s int32) int64 { return p.svc[s].co2 },
-		func(int32) int64 { return 1 },
-	}
-	var legs []int64
-	for k, dist := range [][]int64{b.time, b.cost, b.co2, nil} {
-		if dist == nil {
-			legs = grow(legs, n)
-			dist = legs
-		}
-		p.backward(q, dist, weights[k])
-	}
-	for i, l := range legs {
+	b.legs, b.tmp = grow(b.legs, n), grow(b.tmp, n)
+	p.backward(q, b, b.time, byTime)
+	p.backward(q, b, b.cost, byCost)
+	p.backward(q, b, b.co2, byCO2)
+	p.backward(q, b, b.tmp, byLegs)
+	for i, l := range b.tmp {
 		b.legs[i] = int32(min(l, 1<<20))
 	}
 }
 
 // backward fills dist with the shortest distance from each office to the
-// destination under weight w.
-func (p *Planner) backward(q *query, dist []int64, w func(s int32) int64) {
+// destination under the weight kind.
+func (p *Planner) backward(q *query, b *bounds, dist []int64, kind int) {
 	for i := range dist {
 		dist[i] = unreachable
 	}
 	dist[q.to] = 0
-	h := &distHeap{{0, q.to}}
-	for h.Len() > 0 {
-		it := heap.Pop(h).(distItem)
+	h := &b.heap
+	*h = append((*h)[:0], distItem{0, q.to})
+	for len(*h) > 0 {
+		it := h.pop()
 		if it.d > dist[it.o] {
 			continue
 		}
 		for _, s := range p.in[p.inOff[it.o]:p.inOff[it.o+1]] {
 			sv := &p.svc[s]
-			if sv.mask&q.modeMask == 0 || sv.mask&q.reqMask != q.reqMask || (q.svcBlocked != nil && q.svcBlocked[s]) {
+			if sv.mask&q.modeMask == 0 || sv.mask&q.reqMask != q.reqMask || (q.svcBlocked != nil && q.svcBlocked[s]) ||
+				sv.from == q.to || (sv.from != q.from && !q.passes(sv.from)) {
 				continue
 			}
-			if sv.from == q.to || (sv.from != q.from && !q.passes(sv.from)) {
-				continue
+			var w int64
+			switch kind {
+			case byTime:
+				w = sv.minutes
+				if it.o != q.to {
+					w += int64(p.connect[it.o])
+				}
+			case byCost:
+				w = sv.cost
+			case byCO2:
+				w = sv.co2
+			default:
+				w = 1
 			}
-			if nd := it.d + w(s); nd < dist[sv.from] {
+			if nd := it.d + w; nd < dist[sv.from] {
 				dist[sv.from] = nd
-				heap.Push(h, distItem{nd, sv.from})
+				h.push(distItem{nd, sv.from})
 			}
 		}
 	}
@@ -83,15 +87,44 @@ type distItem struct {
 	o int32
 }
 
+// distHeap is a binary min-heap on d (typed, so pushes do not allocate).
 type distHeap []distItem
 
-func (h distHeap) Len() int           { return len(h) }
-func (h distHeap) Less(i, j int) bool { return h[i].d < h[j].d }
-func (h distHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *distHeap) Push(x any)        { *h = append(*h, x.(distItem)) }
-func (h *distHeap) Pop() any {
-	old := *h
-	it := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return it
+func (h *distHeap) push(it distItem) {
+	*h = append(*h, it)
+	s := *h
+	i := len(s) - 1
+	for i > 0 {
+		parent := (i - 1) / 2
+		if s[parent].d <= s[i].d {
+			break
+		}
+		s[parent], s[i] = s[i], s[parent]
+		i = parent
+	}
+}
+
+func (h *distHeap) pop() distItem {
+	s := *h
+	top := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	s = s[:last]
+	i := 0
+	for {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(s) && s[l].d < s[m].d {
+			m = l
+		}
+		if r < len(s) && s[r].d < s[m].d {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		s[i], s[m] = s[m], s[i]
+		i = m
+	}
+	*h = s
+	return top
 }

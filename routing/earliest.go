@@ -136,6 +136,14 @@ func (p *Planner) cheapestChain(tt *Timetable, q *query, ws *workspace, i0, iEnd
 		if thr >= best {
 			continue
 		}
+		// Reaching the destination in time with fewer legs implies reaching
+		// it with more, so one look with the whole budget rules most out.
+		if budget < 2 {
+			continue
+		}
+		if _, ok := lookup(stairs[at(c.to, budget-1)], thr); !ok {
+			continue
+		}
 		for j := 2; j <= budget; j++ {
 			if next, ok := lookup(stairs[at(c.to, j-1)], thr); ok {
 				push(at(c.from, j), stair{drop: c.drop, conn: int32(i), cost: sv.cost + next.cost, co2: sv.co2 + next.co2})

@@ -110,13 +110,11 @@ func (p *Planner) pareto(ctx context.Context, tt *Timetable, q *query, ws *works
 				}
 				continue
 			}
-			if nl.legs+b.legs[c.to] > K || p.hopeless(ws, c.to, nl.ready, nl.cost, nl.co2) {
+			if nl.legs+b.legs[c.to] > K || p.beaten(ws, c.to, &nl) || p.hopeless(ws, c.to, nl.ready, nl.cost, nl.co2) {
 				continue
 			}
 			nl.ref = p.logStep(ws, int32(i), l.ref)
-			if !p.insertPending(ws, c.to, &nl) {
-				ws.log = ws.log[:len(ws.log)-1]
-			}
+			p.insertPending(ws, c.to, &nl)
 		}
 	}
 	slices.SortFunc(ws.dest, func(a, b destLabel) int {
@@ -182,21 +180,26 @@ func (p *Planner) activate(ws *workspace, o int32, now int32) {
 	ws.pending[o] = append(pend[:0], pend[k:]...)
 }
 
-// insertPending adds l (ready after every active label of o) to the pending
-// labels of o unless a label there is at least as good, dropping the
-// pending labels it beats. It reports whether l was added.
-func (p *Planner) insertPending(ws *workspace, o int32, l *label) bool {
+// beaten reports whether a label of office o is at least as good as l, which
+// is ready after every active label of o.
+func (p *Planner) beaten(ws *workspace, o int32, l *label) bool {
 	for _, a := range ws.active[o] {
 		if a.cost <= l.cost && a.co2 <= l.co2 && a.legs <= l.legs {
-			return false
+			return true
 		}
 	}
-	pend := ws.pending[o]
-	for _, q := range pend {
+	for _, q := range ws.pending[o] {
 		if q.ready <= l.ready && q.cost <= l.cost && q.co2 <= l.co2 && q.legs <= l.legs {
-			return false
+			return true
 		}
 	}
+	return false
+}
+
+// insertPending adds l, which no label of o beats, to the pending labels of
+// o, dropping the pending labels it beats.
+func (p *Planner) insertPending(ws *workspace, o int32, l *label) {
+	pend := ws.pending[o]
 	if len(pend) == 0 && len(ws.active[o]) == 0 {
 		ws.inBag = append(ws.inBag, o)
 	}
@@ -205,7 +208,6 @@ func (p *Planner) insertPending(ws *workspace, o int32, l *label) bool {
 	})
 	i, _ := slices.BinarySearchFunc(pend, l.ready, func(q label, t int32) int { return cmp.Compare(q.ready, t+1) })
 	ws.pending[o] = slices.Insert(pend, i, *l)
-	return true
 }
 
 // sweep drops hopeless labels everywhere and returns how many are left.

@@ -38,6 +38,7 @@ type svcInfo struct {
 	from, to int32
 	cost     int64 // cost per kg in 1/10 000 units
 	co2      int64 // CO2e in milligrams per kg
+	minutes  int64 // cut-off + duration: the least time from ready to arrival
 	mask     uint8
 }
 
@@ -84,7 +85,7 @@ func New(offices []network.Office, services []network.Service) (*Planner, error)
 			mask |= dgBit
 		}
 		p.svc[i] = svcInfo{
-			from: from, to: to, mask: mask,
+			from: from, to: to, mask: mask, minutes: int64(s.CutoffMin + s.DurationMin),
 			cost: int64(math.Round(s.CostPerKg * 1e4)),
 			co2:  int64(math.Round(s.CO2GramsPerKg(offices[from], offices[to]) * 1000)),
 		}

@@ -183,9 +183,9 @@ type movementsInput struct {
 	Warehouse string `query:"warehouse"`
 	Merchant  string `query:"merchant" doc:"Merchant code (merchant keys see only their own)"`
 	SKU       string `query:"sku"`
-	Ref    string `query:"ref" doc:"Inbound, order (or order/parcel) or count id"`
-	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
-	Cursor string `query:"cursor" doc:"next_cursor of the previous page"`
+	Ref       string `query:"ref" doc:"Inbound, order (or order/parcel) or count id"`
+	Limit     int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Cursor    string `query:"cursor" doc:"next_cursor of the previous page"`
 }
 
 type page[T any] struct {

@@ -168,4 +168,3 @@ func TestOrderBadInput(t *testing.T) {
 		t.Errorf("bad orders were stored: %v", list.Items)
 	}
 }
-

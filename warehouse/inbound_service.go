@@ -276,7 +276,7 @@ type ReceiptRequest struct {
 func (s *Service) Receive(ctx context.Context, who auth.Principal, id string, r ReceiptRequest) (Inbound, error) {
 	in, err := s.Store.Inbound(ctx, id)
 	if postal.ErrorCode(err) == postal.CodeNotFound {
-		return Inbound{}, postal.Errorf(postal.CodeNotFound, "no inbound %s was ever booked; the merchant books it first (POST /v1/inbounds)", id)
+		return Inbound{}, postal.Errorf(postal.CodeNotFound, "inbound %s was never booked; the merchant books it first (POST /v1/inbounds)", id)
 	}
 	if err != nil {
 		return Inbound{}, err

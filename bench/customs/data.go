@@ -53,6 +53,8 @@ var (
 	companyW1 = strings.Fields("Global Orion Silk Golden Eastern Pacific Northern Royal Summit Delta Apex Vertex Atlas Phoenix Crown Sterling Unity Prime Star Liberty")
 	companyW2 = strings.Fields("Trading Logistics Components Imports Exports Industries Electronics Supply Holdings Ventures Shipping Technologies Resources Commerce Solutions")
 	companyW3 = strings.Fields("Ltd LLC FZE GmbH Co Inc Limited JSC SA BV")
+	places    = strings.Fields("Dubai Sharjah Tehran Minsk Caracas Pyongyang Damascus Tashkent Almaty Istanbul Riga Tallinn Limassol Panama Labuan Macau Manila Lagos Karachi Baku")
+	middles   = strings.Fields("Sergeyevich Ivanovich Petrovich Nikolaevna Viktorovna bin ibn Abdul Jian Hong Xiao Maria Jose Karl Anton Pavel Omar Ali Yusuf Lee")
 	cyr       = map[string]string{"Ivan": "Иван", "Sergei": "Сергей", "Dmitri": "Дмитрий", "Aleksandr": "Александр", "Nikolai": "Николай",
 		"Viktor": "Виктор", "Mikhail": "Михаил", "Andrei": "Андрей", "Oleg": "Олег", "Yuri": "Юрий", "Ivanov": "Иванов", "Petrov": "Петров",
 		"Sidorov": "Сидоров", "Kuznetsov": "Кузнецов", "Smirnov": "Смирнов", "Popov": "Попов", "Volkov": "Волков", "Morozov": "Морозов",
@@ -86,10 +88,14 @@ func watchlist(r *rand.Rand, n int) []customs.WatchSpec {
 	seen := map[string]bool{}
 	for len(out) < n {
 		var w customs.WatchSpec
+		// Listed people carry a middle name or patronymic and listed firms a
+		// place, as real entries do; the random population has neither, so
+		// only the respelled listed parties the generator plants match.
 		if r.IntN(4) == 0 {
-			w.Name = companyName(r)
+			w.Name = companyName(r) + " " + pick(r, places)
 		} else {
-			w.Name = personName(r) + pick(r, []string{"", "", " " + pick(r, givenEU)})
+			n := strings.Fields(personName(r))
+			w.Name = n[0] + " " + pick(r, middles) + " " + n[len(n)-1]
 		}
 		if seen[w.Name] {
 			continue
@@ -133,36 +139,41 @@ func ruleFile(r *rand.Rand, base *customs.RuleFile, nRules, nWatch int) *customs
 	rf.Version = fmt.Sprintf("bench-%d-%d", nRules, nWatch)
 	rf.Rules = append([]customs.RuleSpec(nil), base.Rules...)
 	rf.Watchlist = watchlist(r, nWatch)
-	hsPool := []string{"0106", "0208", "0307", "0410", "0602", "1211", "1301", "2106", "2208", "2402", "2403", "2844", "2933", "2939",
-		"3003", "3004", "3204", "3303", "3304", "3401", "3604", "3808", "3926", "4011", "4202", "4901", "6109", "6204", "6402", "7113",
-		"8211", "8471", "8504", "8507", "8517", "8518", "8525", "8528", "8543", "8806", "9004", "9018", "9102", "9303", "9304", "9503", "9504"}
-	kinds := []customs.Kind{customs.KindProhibited, customs.KindRestricted, customs.KindRestricted, customs.KindRestricted}
+	// Restrictions are mostly on ordinary goods for one destination, with
+	// small scores (a certificate to check); prohibitions target rare goods.
+	common := []string{"3304", "3303", "2106", "0902", "1901", "6109", "6204", "6110", "6404", "4202", "8517", "8518", "8504",
+		"8471", "9503", "9102", "9004", "7113", "8806", "8507", "3926", "9405", "8211", "9506"}
+	rare := []string{"0106", "0208", "0307", "0410", "0602", "1211", "1301", "2208", "2402", "2403", "2844", "2933", "2939",
+		"3003", "3004", "3204", "3601", "3604", "3808", "9018", "9303", "9304", "9504", "8525", "8543"}
 	for i := 0; len(rf.Rules) < nRules-60; i++ {
-		k := kinds[r.IntN(len(kinds))]
-		spec := customs.RuleSpec{ID: fmt.Sprintf("GEN-%s-%04d", strings.ToUpper(string(k[:4])), i), Kind: k, Score: 20 + r.IntN(60),
+		spec := customs.RuleSpec{ID: fmt.Sprintf("GEN-R-%04d", i), Kind: customs.KindRestricted, Score: 5 + r.IntN(20),
 			Dest: []string{pick(r, countries)}}
-		for range 1 + r.IntN(3) {
-			p := pick(r, hsPool)
+		pool := common
+		if i%10 == 0 {
+			spec.ID, spec.Kind, spec.Score, pool = fmt.Sprintf("GEN-P-%04d", i), customs.KindProhibited, 100+r.IntN(200), rare
+		}
+		for range 1 + r.IntN(2) {
+			p := pick(r, pool)
 			if r.IntN(2) == 0 {
 				p += fmt.Sprintf("%02d", 10+r.IntN(80))
 			}
 			spec.HS = append(spec.HS, p)
 		}
 		if r.IntN(3) == 0 {
-			spec.Origin = []string{pick(r, countries), pick(r, countries)}
+			spec.Origin = []string{pick(r, countries), pick(r, countries), "CN"}
 		}
 		if r.IntN(4) == 0 {
 			spec.Direction = "import"
 		}
 		rf.Rules = append(rf.Rules, spec)
 	}
-	words := strings.Fields("lithium battery aerosol spray flammable perfume lighter solvent paint mercury magnet knife sword replica counterfeit " +
-		"brand copy imitation seeds plant soil meat cheese milk honey drone camera gps transmitter radio jammer laser pointer e-cigarette vape nicotine")
+	words := strings.Fields("jammer vape e-cigarette nicotine sword replica counterfeit mercury asbestos laser radioactive " +
+		"tobacco cigar absinthe kratom steroid taser crossbow bullet silencer ivory fur coral antique meteorite")
 	for i := 0; len(rf.Rules) < nRules; i++ {
 		w1, w2 := pick(r, words), pick(r, words)
 		spec := customs.RuleSpec{ID: fmt.Sprintf("GEN-KW-%04d", i), Kind: customs.KindDangerous, Score: 15 + r.IntN(40), Keywords: []string{w1, w1 + " " + w2}}
 		if i%3 == 0 {
-			spec.Kind, spec.ExpectHS = customs.KindMismatch, []string{pick(r, hsPool)[:2]}
+			spec.Kind, spec.ExpectHS = customs.KindMismatch, []string{pick(r, rare)[:2]}
 		}
 		if i%5 == 0 {
 			spec.Dest = []string{pick(r, countries)}

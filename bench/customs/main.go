@@ -47,6 +47,7 @@ func main() {
 	pgURL := flag.String("pg", os.Getenv("INTERPOST_BENCH_POSTGRES"), "PostgreSQL server for the import (a fresh database is created and dropped)")
 	dir := flag.String("dir", "", "parent of the temporary directory (manifest, SQLite)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the screening to this file")
+	importProfile := flag.String("importprofile", "", "write a CPU profile of the SQLite import to this file")
 	flag.Parse()
 	log.SetFlags(0)
 	ctx := context.Background()
@@ -125,7 +126,15 @@ func main() {
 	check(err)
 	check(sq.PutOffices(ctx, offices))
 	peer := sqlitePeer(manifest, filepath.Join(tmp, "peer.db"))
+	if *importProfile != "" {
+		f, err := os.Create(*importProfile)
+		check(err)
+		check(pprof.StartCPUProfile(f))
+	}
 	secs, peak := importInto(ctx, sq, e, manifest)
+	if *importProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	check(sq.Close())
 	importRow("sqlite3 CLI .import (peer)", peer, lines, 0, peer)
 	importRow("Interpost → SQLite", secs, lines, peak, peer)
@@ -176,6 +185,9 @@ func screenAll(e *customs.Engine, ds []customs.Declaration, n int) (time.Duratio
 				s := e.Screen(d, p, now)
 				seen[key] = p.Add(1)
 				acts[w][s.Action]++
+				for _, h := range s.Hits {
+					acts[w][customs.Action("hit:"+string(h.Kind))]++
+				}
 			}
 		}()
 	}
@@ -192,13 +204,18 @@ func screenAll(e *customs.Engine, ds []customs.Declaration, n int) (time.Duratio
 }
 
 func fmtActions(m map[customs.Action]int) string {
-	var s []string
+	var s, h []string
 	for _, a := range customs.Actions {
 		if m[a] > 0 {
 			s = append(s, fmt.Sprintf("%s %d", a, m[a]))
 		}
 	}
-	return strings.Join(s, ", ")
+	for _, k := range customs.Kinds {
+		if n := m[customs.Action("hit:"+string(k))]; n > 0 {
+			h = append(h, fmt.Sprintf("%s %d", k, n))
+		}
+	}
+	return strings.Join(s, ", ") + "\nhits by rule kind: " + strings.Join(h, ", ")
 }
 
 // writeManifest writes at least lines CSV rows and returns the rows and

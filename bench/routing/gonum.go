@@ -216,7 +216,7 @@ type teNodes struct {
 	lo, hi, i int32
 }
 
-func (it *teNodes) Next() bool      { it.i++; return it.i < it.hi }
-func (it *teNodes) Len() int        { return int(max(0, it.hi-it.i-1)) }
-func (it *teNodes) Reset()          { it.i = it.lo - 1 }
+func (it *teNodes) Next() bool       { it.i++; return it.i < it.hi }
+func (it *teNodes) Len() int         { return int(max(0, it.hi-it.i-1)) }
+func (it *teNodes) Reset()           { it.i = it.lo - 1 }
 func (it *teNodes) Node() graph.Node { return teNode(it.g.dst[it.i]) }

@@ -13,7 +13,7 @@
 //
 // Queries: -queries random (origin, destination, ready time) triples, the
 // same for every method. Each is timed alone, single-threaded, after a
-// warm-up. The peer is path.DijkstraFromTo of gonum v0.17.0, which stops at
+// warm-up, -runs times; its median time counts. The peer is path.DijkstraFromTo of gonum v0.17.0, which stops at
 // the target, on a compressed time-expanded graph that implements gonum's
 // graph interfaces directly (no map-based simple.Graph), so the comparison
 // is of algorithms, not of graph containers. Dijkstra has no leg limit; the
@@ -22,7 +22,7 @@
 //
 // Usage:
 //
-//	go run ./bench/routing [-hubs 200] [-per-hub 10] [-queries 1000] [-gonum 1000] [-seed 1]
+//	go run ./bench/routing [-hubs 200] [-per-hub 10] [-queries 1000] [-gonum 1000] [-runs 3] [-seed 1]
 package main
 
 import (
@@ -50,6 +50,7 @@ func main() {
 	perHub := flag.Int("per-hub", 10, "offices per gateway, itself included")
 	queries := flag.Int("queries", 1000, "random queries")
 	gonumN := flag.Int("gonum", -1, "queries also run through gonum Dijkstra (-1: all)")
+	runs := flag.Int("runs", 3, "times each query is run; its median time counts (for every method alike)")
 	seed := flag.Uint64("seed", 1, "random seed of network and queries")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
@@ -64,7 +65,7 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(os.Stdout, *hubs, *perHub, *queries, *gonumN, *seed); err != nil {
+	if err := run(os.Stdout, *hubs, *perHub, *queries, *gonumN, max(1, *runs), *seed); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench/routing:", err)
 		os.Exit(1)
@@ -78,15 +79,15 @@ const (
 	horizon = 14 * day
 )
 
-func run(out io.Writer, hubs, perHub, nq, gonumN int, seed uint64) error {
+func run(out io.Writer, hubs, perHub, nq, gonumN, runs int, seed uint64) error {
 	if gonumN < 0 || gonumN > nq {
 		gonumN = nq
 	}
+	before := heap()
 	started := time.Now()
 	w := genWorld(hubs, perHub, seed)
 	genTime := time.Since(started)
 
-	before := heap()
 	started = time.Now()
 	p, err := routing.New(w.offices, w.services)
 	if err != nil {
@@ -126,21 +127,19 @@ func run(out io.Writer, hubs, perHub, nq, gonumN int, seed uint64) error {
 	var tEA, tPareto, tGonum []time.Duration
 	bar := newBar("earliest arrival", nq)
 	for i, q := range qs {
-		s := time.Now()
-		it, err := p.Earliest(q)
-		tEA = append(tEA, time.Since(s))
+		var err error
+		tEA = append(tEA, timed(runs, func() { earliest[i], err = p.Earliest(q) }))
 		if err != nil {
 			return err
 		}
-		earliest[i] = it
 		bar(i + 1)
 	}
 	paretoSizes := 0
 	bar = newBar("Pareto", nq)
 	for i, q := range qs {
-		s := time.Now()
-		set, err := p.Pareto(context.Background(), q)
-		tPareto = append(tPareto, time.Since(s))
+		var set []routing.Itinerary
+		var err error
+		tPareto = append(tPareto, timed(runs, func() { set, err = p.Pareto(context.Background(), q) }))
 		if err != nil {
 			return err
 		}
@@ -164,9 +163,8 @@ func run(out io.Writer, hubs, perHub, nq, gonumN int, seed uint64) error {
 	bar = newBar("gonum Dijkstra", gonumN)
 	for i, q := range qs[:gonumN] {
 		ready := int32((q.Ready.Unix() + 59) / 60)
-		s := time.Now()
-		arr := g.earliest(idx[q.From], idx[q.To], ready)
-		tGonum = append(tGonum, time.Since(s))
+		var arr int32
+		tGonum = append(tGonum, timed(runs, func() { arr = g.earliest(idx[q.From], idx[q.To], ready) }))
 		end := int32(q.Ready.Add(horizon).Unix() / 60)
 		if arr > end {
 			arr = -1 // outside the horizon: no route for the planner either
@@ -198,7 +196,7 @@ func run(out io.Writer, hubs, perHub, nq, gonumN int, seed uint64) error {
 
 	report(out, reportData{
 		hubs: hubs, offices: len(w.offices), services: len(w.services), departures: tt.Len(), in14: in14,
-		gen: genTime, build: buildTime, netMem: netMem, nq: nq, gonumN: gonumN,
+		gen: genTime, build: buildTime, netMem: netMem, nq: nq, gonumN: gonumN, runs: runs,
 		tEA: tEA, tPareto: tPareto, tGonum: tGonum, paretoAvg: float64(paretoSizes) / float64(nq),
 		teNodes: g.nodes(), teEdges: g.edges(), teBuild: teBuild, teMem: teMem,
 		same: same, noRoute: noRoute, legLimited: legLimited, avgLegs: float64(legs) / float64(max(1, gonumN-noRoute)),
@@ -210,7 +208,7 @@ type reportData struct {
 	hubs, offices, services, departures, in14 int
 	gen, build                                time.Duration
 	netMem                                    uint64
-	nq, gonumN                                int
+	nq, gonumN, runs                          int
 	tEA, tPareto, tGonum                      []time.Duration
 	paretoAvg                                 float64
 	teNodes, teEdges                          int
@@ -224,9 +222,10 @@ func report(out io.Writer, d reportData) {
 	fmt.Fprintf(out, "\nInterpost routing benchmark (%s, %s/%s, %d CPUs)\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	fmt.Fprintf(out, "network: %d offices (%d gateways), %d services; timetable %s → %s: %d departures, %d departing in the first 14 days\n",
 		d.offices, d.hubs, d.services, t0.Format(time.DateOnly), t0.Add(21*day).Format(time.DateOnly), d.departures, d.in14)
-	fmt.Fprintf(out, "planner build (services → sorted departures): %s; heap for network + timetable: %.0f MiB\n", d.build.Round(time.Millisecond), mib(d.netMem))
-	fmt.Fprintf(out, "queries: %d random (origin, destination, ready in the first 7 days), horizon 14 days, at most %d legs; Pareto sets average %.1f itineraries\n\n",
+	fmt.Fprintf(out, "planner build (services → sorted departures): %s; heap for offices, services, planner and timetable: %.0f MiB\n", d.build.Round(time.Millisecond), mib(d.netMem))
+	fmt.Fprintf(out, "queries: %d random (origin, destination, ready in the first 7 days), horizon 14 days, at most %d legs; Pareto sets average %.1f itineraries\n",
 		d.nq, routing.DefaultMaxLegs, d.paretoAvg)
+	fmt.Fprintf(out, "each query timed alone, single-threaded, %d runs, median kept (same for every method)\n\n", d.runs)
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "method\tqueries\tp50\tp99\tmean\tqueries/s\t")
 	row := func(name string, ts []time.Duration) {
@@ -252,6 +251,19 @@ func report(out io.Writer, d reportData) {
 		check(pct(d.tEA, 50) <= 2*time.Millisecond), check(ratio(pct(d.tGonum, 50), pct(ours, 50)) >= 20),
 		check(pct(d.tPareto, 50) <= 50*time.Millisecond), check(d.netMem <= 1<<30), check(d.offices >= 2000), check(d.in14 >= 1_000_000))
 	fmt.Fprintf(out, "(data generation %s, not timed above; same-run figures on a shared machine: read ratios, not absolutes)\n", d.gen.Round(time.Millisecond))
+}
+
+// timed runs f runs times and returns the median duration, which filters
+// out preemption by other processes on a shared machine.
+func timed(runs int, f func()) time.Duration {
+	ts := make([]time.Duration, runs)
+	for i := range ts {
+		s := time.Now()
+		f()
+		ts[i] = time.Since(s)
+	}
+	slices.Sort(ts)
+	return ts[runs/2]
 }
 
 func heap() uint64 {

@@ -54,7 +54,7 @@ func (o *Options) serve(ctx context.Context, st store.Store, ln net.Listener, re
 	log := o.logger()
 	h, err := o.newServer(st, log)
 	if err != nil {
-		return err
+		return errors.Join(err, ln.Close())
 	}
 	srv := &http.Server{
 		Handler:           h,

@@ -47,7 +47,7 @@ func TestWarehouseWalkthrough(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "DISCREPANCY TEA-OOLONG-100 short 1") || !strings.Contains(out, "DISCREPANCY TEA-OOLONG-100 damaged 3") {
 		t.Fatalf("receive: %d %s %s", code, out, errOut)
 	}
-	if code, _, errOut := run(t, "warehouse", "inbound", "receive", "INB-NEVERBOOKED", counted, "--data", data); code != 3 || !strings.Contains(errOut, "never booked") {
+	if code, _, errOut := run(t, "warehouse", "inbound", "receive", "INB-NEVERBOOKED", counted, "--data", data); code != 3 || !strings.Contains(errOut, "was never booked") {
 		t.Errorf("receive unbooked: %d %s", code, errOut)
 	}
 	order := write("order.json", `{"merchant":"XMTEA","merchant_order_id":"SHOP-20001","service_level":"standard",

@@ -1,0 +1,229 @@
+package tracking
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/interpost/interpost/postal"
+)
+
+// Event is a scan or decision on an item, receptacle or dispatch. Its wire
+// form (JSON keys, CSV columns in this order) is object, code, office, time,
+// source, reason, next_office, signatory.
+type Event struct {
+	// Object is an S10 item id (13 characters), an S8 dispatch id (20) or
+	// an S9 receptacle id (29), in canonical form.
+	Object string `json:"object" doc:"S10 item id, S8 dispatch id or S9 receptacle id" example:"EE123456785CN"`
+	Code   Code   `json:"code" doc:"UPU EMSEVT V3 event code (see GET /v1/events/codes)" example:"EMC"`
+	Office string `json:"office" doc:"6-character code of the office where it happened" example:"CNXMNA"`
+	// Time keeps the offset it was sent with; the identity uses the instant.
+	Time   time.Time `json:"time" doc:"RFC 3339 time with the offset of the office, e.g. 2026-11-20T14:05:00+08:00"`
+	Source string    `json:"source" doc:"Who reported it: post, customs, partner:CODE or carrier:CODE" example:"post"`
+	// Reason is a reason or retention code (EMH, EME, EXB …), free text up to 100 characters.
+	Reason     string `json:"reason,omitempty" maxLength:"100"`
+	NextOffice string `json:"next_office,omitempty" doc:"Office the object goes to next"`
+	// Signatory is who signed for a delivery: personal data, never shown on
+	// the public tracking page.
+	Signatory string `json:"signatory,omitempty" maxLength:"100"`
+}
+
+// Key is an event's identity: the same key is the same event.
+type Key struct {
+	Object string
+	Code   Code
+	Office string
+	Time   int64 // Unix microseconds
+	Source string
+}
+
+// Key returns the event's identity.
+func (e Event) Key() Key {
+	return Key{Object: e.Object, Code: e.Code, Office: e.Office, Time: e.Time.UnixMicro(), Source: e.Source}
+}
+
+// ObjectKind is what an event is about.
+type ObjectKind string
+
+// Object kinds, told apart by the length of the id.
+const (
+	KindItem       ObjectKind = "item"       // S10, 13 characters
+	KindDispatch   ObjectKind = "dispatch"   // S8, 20 characters
+	KindReceptacle ObjectKind = "receptacle" // S9, 29 characters
+)
+
+// KindOf returns the kind of a canonical object id ("" if none fits).
+func KindOf(object string) ObjectKind {
+	switch len(object) {
+	case 13:
+		return KindItem
+	case 20:
+		return KindDispatch
+	case 29:
+		return KindReceptacle
+	}
+	return ""
+}
+
+// ParseObject validates an object id and returns its canonical form.
+func ParseObject(s string) (string, ObjectKind, error) {
+	t := strings.TrimSpace(s)
+	switch {
+	case len(t) == 20:
+		d, err := postal.ParseDispatchID(t)
+		if err != nil {
+			return "", "", err
+		}
+		return d.String(), KindDispatch, nil
+	case len(t) == 29:
+		r, err := postal.ParseReceptacleID(t)
+		if err != nil {
+			return "", "", err
+		}
+		return r.String(), KindReceptacle, nil
+	}
+	id, err := postal.ParseS10(t)
+	if err != nil {
+		return "", "", err
+	}
+	return string(id), KindItem, nil
+}
+
+// Sources of events. A partner or carrier source names the partner:
+// "partner:PLPOST", "carrier:DHL".
+const (
+	SourcePost    = "post"    // our own offices
+	SourceCustoms = "customs" // a customs administration's decision
+	SourcePartner = "partner" // a partner post
+	SourceCarrier = "carrier" // an airline, railway or trucker
+)
+
+// CheckSource says what is wrong with a source ("" when it is valid):
+// post, customs, partner:CODE or carrier:CODE, where CODE is 2 to 20
+// characters A–Z, 0–9, _ or -. post and customs may name a code too.
+func CheckSource(s string) string {
+	kind, code, hasCode := strings.Cut(s, ":")
+	switch kind {
+	case SourcePost, SourceCustoms:
+	case SourcePartner, SourceCarrier:
+		if !hasCode {
+			return fmt.Sprintf("%q needs the partner's code, e.g. %s:PLPOST", s, kind)
+		}
+	default:
+		return fmt.Sprintf("%q is not one of post, customs, partner:CODE, carrier:CODE", s)
+	}
+	if hasCode && !validPartyCode(code) {
+		return fmt.Sprintf("code %q in %q must be 2 to 20 characters A-Z, 0-9, _ or -", code, s)
+	}
+	return ""
+}
+
+func validPartyCode(c string) bool {
+	if len(c) < 2 || len(c) > 20 {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		b := c[i]
+		if (b < 'A' || b > 'Z') && (b < '0' || b > '9') && b != '_' && b != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// validOfficeCode checks the shape of an office code (6 letters or digits).
+func validOfficeCode(c string) bool {
+	if len(c) != 6 {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		b := c[i]
+		if (b < 'A' || b > 'Z') && (b < '0' || b > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// Limits on event times: a scanner clock may run a little fast, so times up
+// to MaxFuture ahead are accepted; anything earlier than MinTime is a broken
+// clock or a wrong format.
+var (
+	MaxFuture = 24 * time.Hour
+	MinTime   = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+const maxText = 100
+
+// OfficeChecker tells whether an office code is known to the network.
+type OfficeChecker interface {
+	Known(code string) bool
+}
+
+// Normalize canonicalises e in place and returns what is wrong with it, as
+// field errors (nil when valid): the object id must be valid, the code in
+// the table, the office known, the time within [MinTime, now+MaxFuture].
+// Times are truncated to microseconds, the precision stored.
+func Normalize(e *Event, now time.Time, offices OfficeChecker) []postal.FieldError {
+	var fe postal.FieldList
+	if obj, _, err := ParseObject(e.Object); err != nil {
+		fe.Add("object", "%s", idMessage(err))
+	} else {
+		e.Object = obj
+	}
+	e.Code = Code(strings.ToUpper(strings.TrimSpace(string(e.Code))))
+	if _, ok := LookupCode(e.Code); !ok {
+		if e.Code == "" {
+			fe.Add("code", "required: a UPU event code such as EMC")
+		} else {
+			fe.Add("code", "%q is not a UPU EMSEVT event code (one of %s)", e.Code, codeList())
+		}
+	}
+	e.Office = strings.ToUpper(strings.TrimSpace(e.Office))
+	switch {
+	case e.Office == "":
+		fe.Add("office", "required: the 6-character office code")
+	case !validOfficeCode(e.Office):
+		fe.Add("office", "%q must be 6 letters or digits, e.g. CNXMNA", e.Office)
+	case offices != nil && !offices.Known(e.Office):
+		fe.Add("office", "unknown office %q: add it to the network first (interpost offices import)", e.Office)
+	}
+	switch {
+	case e.Time.IsZero():
+		fe.Add("time", "required: RFC 3339 time with an offset, e.g. 2026-11-20T14:05:00+08:00")
+	case e.Time.Before(MinTime):
+		fe.Add("time", "%s is before 2000: check the scanner clock or the time format", e.Time.Format(time.RFC3339))
+	case e.Time.After(now.Add(MaxFuture)):
+		fe.Add("time", "%s is more than %s in the future (clock skew?)", e.Time.Format(time.RFC3339), MaxFuture)
+	default:
+		e.Time = e.Time.Truncate(time.Microsecond)
+	}
+	e.Source = strings.TrimSpace(e.Source)
+	if e.Source == "" {
+		fe.Add("source", "required: post, customs, partner:CODE or carrier:CODE")
+	} else if msg := CheckSource(e.Source); msg != "" {
+		fe.Add("source", "%s", msg)
+	}
+	e.NextOffice = strings.ToUpper(strings.TrimSpace(e.NextOffice))
+	if e.NextOffice != "" && !validOfficeCode(e.NextOffice) {
+		fe.Add("next_office", "%q must be 6 letters or digits", e.NextOffice)
+	}
+	e.Reason = strings.TrimSpace(e.Reason)
+	if len(e.Reason) > maxText {
+		fe.Add("reason", "longer than %d characters", maxText)
+	}
+	e.Signatory = strings.TrimSpace(e.Signatory)
+	if len(e.Signatory) > maxText {
+		fe.Add("signatory", "longer than %d characters", maxText)
+	}
+	return fe
+}
+
+// idMessage returns the message of an identifier error without repeating
+// the whole input twice.
+func idMessage(err error) string {
+	if ie, ok := err.(*postal.IDError); ok {
+		return ie.Error()
+	}
+	return err.Error()
+}
