@@ -1,0 +1,248 @@
+package tracking
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/postal"
+)
+
+// Timeline is an object's events in event-time order with its derived
+// status.
+type Timeline struct {
+	Object      string     `json:"id"`
+	Kind        ObjectKind `json:"kind"`
+	Status      Status     `json:"status"`
+	StatusLabel string     `json:"status_label"`
+	Final       bool       `json:"final" doc:"No further movement expected (delivered, cancelled, terminated)"`
+	Linked      bool       `json:"linked" doc:"Interpost has the shipment of this item; false for partner-only items"`
+	Merchant    string     `json:"merchant,omitempty"`
+	Lane        *Lane      `json:"lane,omitempty"`
+	// EstimatedDelivery is absent for delivered items and when nothing can
+	// be estimated.
+	EstimatedDelivery *Estimate       `json:"estimated_delivery,omitempty"`
+	Events            []TimelineEvent `json:"events"`
+}
+
+// TimelineEvent is one event as shown on a timeline.
+type TimelineEvent struct {
+	Code          Code      `json:"code"`
+	Meaning       string    `json:"meaning"`
+	Stage         Stage     `json:"stage"`
+	Status        Status    `json:"status"`
+	Office        string    `json:"office"`
+	OfficeName    string    `json:"office_name,omitempty"`
+	OfficeCountry string    `json:"office_country,omitempty"`
+	Time          time.Time `json:"time" doc:"As reported, with its offset"`
+	LocalTime     string    `json:"local_time" doc:"In the office's time zone, e.g. 2026-11-20 14:05 CST"`
+	Source        string    `json:"source"`
+	Reason        string    `json:"reason,omitempty"`
+	NextOffice    string    `json:"next_office,omitempty"`
+	Signatory     string    `json:"signatory,omitempty"`
+	Received      time.Time `json:"received" doc:"When Interpost received it"`
+}
+
+// Estimate is an estimated delivery date.
+type Estimate struct {
+	Date  string `json:"date" doc:"Local date, YYYY-MM-DD"`
+	Basis string `json:"basis" doc:"route planner, or delivery standard (J+n working days from posting)"`
+}
+
+// Estimator estimates when an item will be delivered, e.g. from the route
+// planner; ok is false when it cannot tell.
+type Estimator interface {
+	EstimateDelivery(ctx context.Context, q EstimateQuery) (at time.Time, ok bool, err error)
+}
+
+// EstimateQuery describes where an item stands.
+type EstimateQuery struct {
+	Object      string
+	From        string    // office of the latest event, or the origin office
+	Ready       time.Time // time of the latest event, or now
+	DestCountry string
+	Product     string
+}
+
+// Timeline returns the timeline of an object the caller may see: merchants
+// see their own items only (others are not_found, so ids can't be probed).
+func (s *Service) Timeline(ctx context.Context, who auth.Principal, id string) (Timeline, error) {
+	obj, kind, err := ParseObject(id)
+	if err != nil {
+		return Timeline{}, postal.Invalid("bad object id", postal.FieldError{Field: "path.id", Message: idMessage(err)})
+	}
+	tl, ref, err := s.timeline(ctx, obj, kind)
+	if err != nil {
+		return Timeline{}, err
+	}
+	if who.Role == auth.RoleMerchant && (ref == nil || ref.Merchant != who.Merchant) {
+		return Timeline{}, postal.Errorf(postal.CodeNotFound, "no events for %s", obj)
+	}
+	return tl, nil
+}
+
+// PublicTimeline is the timeline for the public tracking page: statuses,
+// steps, places and times only — no merchant, addresses or signatory.
+func (s *Service) PublicTimeline(ctx context.Context, id string) (Timeline, error) {
+	obj, kind, err := ParseObject(id)
+	if err != nil || kind != KindItem {
+		if err == nil {
+			err = fmt.Errorf("%q is not an item id", id)
+		}
+		return Timeline{}, postal.Invalid("bad item id", postal.FieldError{Field: "path.id", Message: idMessage(err)})
+	}
+	tl, _, err := s.timeline(ctx, obj, kind)
+	if err != nil {
+		return Timeline{}, err
+	}
+	tl.Merchant = ""
+	for i := range tl.Events {
+		tl.Events[i].Signatory = ""
+		tl.Events[i].Source = ""
+	}
+	return tl, nil
+}
+
+func (s *Service) timeline(ctx context.Context, obj string, kind ObjectKind) (Timeline, *ItemRef, error) {
+	events, err := s.Store.Events(ctx, obj)
+	if err != nil {
+		return Timeline{}, nil, err
+	}
+	var ref *ItemRef
+	if kind == KindItem {
+		refs, err := s.Store.ItemRefs(ctx, []string{obj})
+		if err != nil {
+			return Timeline{}, nil, err
+		}
+		if r, ok := refs[obj]; ok {
+			ref = &r
+		}
+	}
+	if len(events) == 0 && ref == nil {
+		return Timeline{}, nil, postal.Errorf(postal.CodeNotFound, "no events for %s", obj)
+	}
+	sortStored(events)
+	country := s.countryOf(ctx)
+	it := Item{Object: obj, Kind: kind, Status: StatusCreated}
+	if ref != nil {
+		it.link(*ref, country)
+	}
+	tl := Timeline{Object: obj, Kind: kind, Linked: ref != nil, Events: make([]TimelineEvent, 0, len(events))}
+	for _, e := range events {
+		it.Apply(e.Event, country)
+		tl.Events = append(tl.Events, s.timelineEvent(ctx, e))
+	}
+	tl.Status, tl.StatusLabel, tl.Final, tl.Merchant = it.Status, it.Status.Label(), it.Status.Final(), it.Merchant
+	if it.Origin != "" || it.Dest != "" {
+		l := it.Lane()
+		tl.Lane = &l
+	}
+	if !tl.Final {
+		tl.EstimatedDelivery = s.estimate(ctx, it, ref)
+	}
+	return tl, ref, nil
+}
+
+func (s *Service) timelineEvent(ctx context.Context, e Stored) TimelineEvent {
+	info, _ := LookupCode(e.Code)
+	te := TimelineEvent{
+		Code: e.Code, Meaning: info.Meaning, Stage: info.Stage, Status: info.Status, Office: e.Office,
+		Time: e.Time, Source: e.Source, Reason: e.Reason, NextOffice: e.NextOffice, Signatory: e.Signatory,
+		Received: e.Received,
+	}
+	local := e.Time
+	if o, ok := s.office(ctx, e.Office); ok {
+		te.OfficeName, te.OfficeCountry = o.Name, o.Country
+		if loc, err := time.LoadLocation(o.TZ); err == nil {
+			local = e.Time.In(loc)
+		}
+	}
+	te.LocalTime = local.Format("2006-01-02 15:04 MST")
+	return te
+}
+
+// estimate asks the Estimator (the route planner) from where the item is;
+// without one, or when it cannot tell, it counts the lane's delivery
+// standard in working days from posting.
+func (s *Service) estimate(ctx context.Context, it Item, ref *ItemRef) *Estimate {
+	if s.Estimator != nil && it.Dest != "" {
+		q := EstimateQuery{Object: it.Object, From: it.LastOffice, Ready: it.LastTime, DestCountry: it.Dest, Product: it.Product}
+		if q.From == "" && ref != nil {
+			q.From, q.Ready = ref.OriginOffice, s.now()
+		}
+		if q.From != "" {
+			at, ok, err := s.Estimator.EstimateDelivery(ctx, q)
+			if err != nil {
+				s.logger().WarnContext(ctx, "estimate delivery", "object", it.Object, "err", err)
+			} else if ok {
+				return &Estimate{Date: at.Format(time.DateOnly), Basis: "route planner"}
+			}
+		}
+	}
+	start, off := it.AcceptedAt, it.AcceptedOffset
+	if start.IsZero() {
+		if ref == nil {
+			return nil
+		}
+		start, off = ref.CreatedAt, 0
+	}
+	stds, err := s.Store.Standards(ctx)
+	if err != nil {
+		return nil
+	}
+	days := StandardFor(stds, it.Lane())
+	d := AddWorkingDays(localDate(start, off), days)
+	return &Estimate{Date: d.Format(time.DateOnly), Basis: fmt.Sprintf("delivery standard J+%d", days)}
+}
+
+// Stuck lists items that have stayed at one step for at least stuckFor,
+// optionally only those in the given statuses and lane; merchants see only
+// their own. Final items (delivered, cancelled, terminated) are never stuck.
+func (s *Service) Stuck(ctx context.Context, who auth.Principal, statuses []string, lane string, stuckFor time.Duration, cursor string, limit int) ([]Item, string, error) {
+	f := ItemFilter{NotFinal: true, After: cursor, Limit: limit}
+	for _, st := range statuses {
+		v, ok := ParseStatus(st)
+		if !ok {
+			return nil, "", postal.Invalid("bad status", postal.FieldError{Field: "query.status", Message: fmt.Sprintf("%q is not an item status", st)})
+		}
+		f.Statuses = append(f.Statuses, v)
+	}
+	if lane != "" {
+		l, err := ParseLane(lane)
+		if err != nil {
+			return nil, "", err
+		}
+		f.Origin, f.Dest, f.Product = l.Origin, l.Dest, l.Product
+	}
+	if stuckFor < 0 {
+		return nil, "", postal.Invalid("bad stuck_for", postal.FieldError{Field: "query.stuck_for", Message: "must not be negative"})
+	}
+	if stuckFor > 0 {
+		f.LastBefore = s.now().Add(-stuckFor)
+	}
+	switch who.Role {
+	case auth.RoleMerchant:
+		f.Merchant = who.Merchant
+	case auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms:
+	default:
+		return nil, "", postal.Errorf(postal.CodeForbidden, "role %s cannot list items", who.Role)
+	}
+	return s.Store.Items(ctx, f)
+}
+
+// ItemOf returns the projected state of an item the caller may see.
+func (s *Service) ItemOf(ctx context.Context, who auth.Principal, id string) (Item, error) {
+	obj, _, err := ParseObject(id)
+	if err != nil {
+		return Item{}, postal.Invalid("bad object id", postal.FieldError{Field: "path.id", Message: idMessage(err)})
+	}
+	it, err := s.Store.Item(ctx, obj)
+	if err != nil {
+		return Item{}, err
+	}
+	if who.Role == auth.RoleMerchant && it.Merchant != who.Merchant {
+		return Item{}, postal.Errorf(postal.CodeNotFound, "no item %s", obj)
+	}
+	return it, nil
+}
