@@ -133,6 +133,13 @@ func (s *Service) Create(ctx context.Context, who auth.Principal, r Request, key
 	if err != nil {
 		return Shipment{}, false, err
 	}
+	origin := m.Office
+	if r.OriginOffice != "" {
+		if who.Role == auth.RoleMerchant {
+			return Shipment{}, false, postal.Errorf(postal.CodeForbidden, "a merchant key cannot choose the origin office; items leave from the merchant's office %s", m.Office)
+		}
+		origin = r.OriginOffice
+	}
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now
@@ -142,7 +149,7 @@ func (s *Service) Create(ctx context.Context, who auth.Principal, r Request, key
 		MerchantRef:  r.MerchantRef,
 		Product:      string(v.Spec.Code),
 		Status:       StatusCreated,
-		OriginOffice: m.Office,
+		OriginOffice: origin,
 		Sender:       trimParty(r.Sender),
 		Addressee:    trimParty(r.Addressee),
 		WeightG:      r.WeightG,

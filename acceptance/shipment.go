@@ -52,6 +52,7 @@ type Request struct {
 	Product      string       `json:"product" enum:"ems,parcel,registered-small-packet,small-packet,e-packet"`
 	MerchantRef  string       `json:"merchant_ref,omitempty" maxLength:"64" doc:"The merchant's own reference, e.g. its order number"`
 	Merchant     string       `json:"merchant,omitempty" doc:"Merchant code; only admins and operators set it, merchants' keys imply it"`
+	OriginOffice string       `json:"origin_office,omitempty" doc:"Office the item leaves from (e.g. a warehouse); only admins and operators set it, else the merchant's office"`
 	Sender       Party        `json:"sender"`
 	Addressee    Party        `json:"addressee"`
 	WeightG      int          `json:"weight_g" doc:"Gross weight in grams"`

@@ -39,6 +39,9 @@ func Validate(r Request, origin string, rates postal.Rates) (Validated, error) {
 	if err != nil {
 		fe.Add("product", "%v", err)
 	}
+	if r.OriginOffice != "" && (len(r.OriginOffice) != 6 || !postal.ValidCountry(r.OriginOffice[:2])) {
+		fe.Add("origin_office", "%q is not a 6-character office code such as CNXMNA", r.OriginOffice)
+	}
 	if utf8.RuneCountInString(r.MerchantRef) > 64 {
 		fe.Add("merchant_ref", "longer than 64 characters")
 	}

@@ -182,3 +182,17 @@ func TestCursor(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateOriginOffice(t *testing.T) {
+	t.Parallel()
+	r := request()
+	r.OriginOffice = "BELGGW"
+	if _, err := acceptance.Validate(r, "CN", postal.DefaultRates()); err != nil {
+		t.Fatalf("warehouse origin: %v", err)
+	}
+	r.OriginOffice = "XXLGGW"
+	_, err := acceptance.Validate(r, "CN", postal.DefaultRates())
+	if f := postal.Fields(err); len(f) != 1 || f[0].Field != "origin_office" {
+		t.Fatalf("bad origin office: %v", err)
+	}
+}

@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
 )
 
@@ -55,8 +57,10 @@ type Options struct {
 type Result struct {
 	Offices, Services, Merchants, Shipments, Replayed int
 	SampleID                                          postal.S10
-	Warehouse                                         WarehouseResult // warehouses, SKUs, inbounds, orders
-	Customs                                           CustomsResult   // inbound manifest and officer decisions
+	Warehouse                                         WarehouseResult  // warehouses, SKUs, inbounds, orders
+	Customs                                           CustomsResult    // inbound manifest and officer decisions
+	Tracking                                          TrackingResult   // scans of the shipments and partner items
+	Accounting                                        AccountingResult // tariffs loaded, months rated
 }
 
 // Seed loads offices and merchants and creates sample shipments through the
@@ -114,6 +118,22 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 	}
 	if o.Customs != nil {
 		if res.Customs, err = SeedCustoms(ctx, o.Customs); err != nil {
+			return res, err
+		}
+	}
+	if ts, ok := st.(tracking.Store); ok {
+		offices, err := st.Offices(ctx)
+		if err != nil {
+			return res, err
+		}
+		tsvc := &tracking.Service{Store: ts, Offices: st, Now: func() time.Time { return o.Now }}
+		if res.Tracking, err = SeedTracking(ctx, tsvc, st, offices, o.Now); err != nil {
+			return res, err
+		}
+	}
+	if as, ok := st.(accounting.Store); ok {
+		asvc := &accounting.Service{Store: as, Network: st, Merchants: st, Country: svc.Country, Rates: svc.Rates, Now: func() time.Time { return o.Now }}
+		if res.Accounting, err = SeedAccounting(ctx, asvc, o.Now); err != nil {
 			return res, err
 		}
 	}

@@ -10,6 +10,8 @@ func (s *Server) registerConsole() {
 	c, err := console.New(console.Config{
 		Store:      s.cfg.Store,
 		Acceptance: s.cfg.Acceptance,
+		Customs:    s.cfg.Customs,
+		Warehouse:  s.cfg.Warehouse, // registerWarehouses has built one when the config named none
 		Logger:     s.cfg.Logger,
 		Now:        s.cfg.Now,
 		RequestID:  requestID,

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,11 +22,13 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/server"
 	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/store/sqlite"
+	"github.com/interpost/interpost/warehouse"
 )
 
 var updateShots = flag.Bool("update-screenshots", false, "rewrite the console screenshots in docs/console from the browser test")
@@ -50,6 +54,7 @@ type browserEnv struct {
 	ctx    context.Context
 	base   string
 	store  store.Store
+	cs     *customs.Service
 	keys   map[string]string
 	seeded demo.Result
 	shots  string // folder for this run's screenshots
@@ -79,7 +84,10 @@ func TestConsoleBrowser(t *testing.T) {
 	t.Run("Keys", e.testKeys)
 	t.Run("Network", e.testNetwork)
 	t.Run("CSRF", e.testCSRF)
+	t.Run("Warehouses", e.testWarehouses)
+	t.Run("Orders", e.testOrders)
 	t.Run("Phone", e.testPhone)
+	t.Run("Customs", e.testCustoms)
 	t.Run("Merchant", e.testMerchant)
 	t.Run("SignOut", e.testSignOut)
 	if len(e.errs) > 0 {
@@ -95,17 +103,26 @@ func newBrowserEnv(t *testing.T, chromium string) *browserEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN"}
-	res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: 240, Now: time.Now().UTC()})
+	// Customs as `interpost serve` wires it: shipments are declared when
+	// accepted, and the demo's inbound manifest fills the IMPCs' queues.
+	cs, err := demo.NewCustoms(st, st, postal.DefaultRates(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &browserEnv{t: t, store: st, keys: map[string]string{}, seeded: res, shots: t.ArtifactDir()}
+	cs.Country = "CN"
+	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN", Declared: cs.DeclareShipment}
+	res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: 240, Now: time.Now().UTC(), Customs: cs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &browserEnv{t: t, store: st, cs: cs, keys: map[string]string{}, seeded: res, shots: t.ArtifactDir()}
 	for name, k := range map[string]struct {
 		role     auth.Role
 		merchant string
-	}{"admin": {auth.RoleAdmin, ""}, "operator": {auth.RoleOperator, ""}, "merchant": {auth.RoleMerchant, "XMTEA"}} {
-		key, secret, err := auth.NewKey(k.role, k.merchant, "", nil, "browser test "+name, time.Now())
+		offices  []string
+	}{"admin": {auth.RoleAdmin, "", nil}, "operator": {auth.RoleOperator, "", nil}, "merchant": {auth.RoleMerchant, "XMTEA", nil},
+		"customs": {auth.RoleCustoms, "", []string{"CNSHAA"}}, "customs-pek": {auth.RoleCustoms, "", []string{"CNPEKA"}}} {
+		key, secret, err := auth.NewKey(k.role, k.merchant, "", k.offices, "browser test "+name, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +131,7 @@ func newBrowserEnv(t *testing.T, chromium string) *browserEnv {
 		}
 		e.keys[name] = secret
 	}
-	h := server.New(server.Config{Store: st, Acceptance: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
+	h := server.New(server.Config{Store: st, Acceptance: svc, Customs: cs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	e.base = srv.URL
@@ -230,7 +247,7 @@ func (e *browserEnv) signIn(name string) {
 	t.Helper()
 	e.open(t, "/console/overview", "signin") // redirected to sign in, keeping where we were going
 	e.do(t, chromedp.SetValue(chromedp.CSS("#key"), e.keys[name]), chromedp.Click(chromedp.CSS(`form[action="/console/signin"] button`)))
-	e.waitPage(t, map[string]string{"admin": "overview", "operator": "overview", "merchant": "shipments"}[name])
+	e.waitPage(t, map[string]string{"admin": "overview", "operator": "overview", "merchant": "shipments", "customs": "customs", "customs-pek": "customs"}[name])
 }
 
 func (e *browserEnv) testOverview(t *testing.T) {
@@ -515,6 +532,10 @@ func (e *browserEnv) testPhone(t *testing.T) {
 	for _, p := range []struct{ path, page string }{
 		{"/console/overview", "overview"}, {"/console/shipments", "shipments"}, {"/console/shipments/new", "shipment_new"},
 		{"/console/network", "network"}, {"/console/keys", "keys"},
+		{"/console/customs?office=CNSHAA", "customs"}, {"/console/customs/items/" + e.seeded.Customs.Held, "customs_item"},
+		{"/console/warehouses", "warehouses"}, {"/console/stock", "stock"}, {"/console/orders", "orders"},
+		{"/console/orders/new", "order_new"}, {"/console/orders/" + e.seeded.Warehouse.SampleOrder, "order"},
+		{"/console/inbounds", "inbounds"}, {"/console/replenishment", "replenishment"},
 	} {
 		e.open(t, p.path, p.page)
 		// Wide tables scroll inside their cards; the page itself must not.
@@ -531,13 +552,17 @@ func (e *browserEnv) testPhone(t *testing.T) {
 	}
 	e.open(t, "/console/overview", "overview")
 	e.screenshot(t, "phone-overview", "")
+	e.open(t, "/console/customs/items/"+e.seeded.Customs.Held, "customs_item")
+	e.screenshot(t, "phone-customs-item", "")
+	e.open(t, "/console/orders/new", "order_new")
+	e.screenshot(t, "phone-order-new", "")
 }
 
 func (e *browserEnv) testMerchant(t *testing.T) {
 	e.signOut(t)
 	e.signIn("merchant")
 	nav := eval[[]string](t, e, `[...document.querySelectorAll("header nav a")].map(a => a.textContent)`)
-	if strings.Join(nav, ",") != "Shipments,New shipment,Network,Route planner" {
+	if strings.Join(nav, ",") != "Shipments,New shipment,Warehouses,Network,Route planner" {
 		t.Errorf("a merchant's navigation = %v", nav)
 	}
 	heads := eval[[]string](t, e, `[...document.querySelectorAll("#shipments-table thead th")].map(th => th.textContent)`)
@@ -615,5 +640,346 @@ func (e *browserEnv) testRoutes(t *testing.T) {
 	e.open(t, "/console/routes?from=CNXMNA&to=NOWHERE", "routes")
 	if got := e.text(t, "#r-to-err"); !strings.Contains(got, "NOWHERE") {
 		t.Errorf("unknown destination error = %q", got)
+	}
+}
+
+// waitFor evaluates js until it is true, across page loads (which fail
+// an evaluation while the next document replaces the last).
+func (e *browserEnv) waitFor(t *testing.T, js string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok, err := chromedp.Run(e.ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) || e.ctx.Err() != nil {
+			t.Fatalf("waiting for %s: %v", js, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// shownInt reads a number shown with thousands separators.
+func shownInt(t *testing.T, e *browserEnv, sel string) int {
+	t.Helper()
+	n, err := strconv.Atoi(strings.ReplaceAll(e.text(t, sel), ",", ""))
+	if err != nil {
+		t.Fatalf("%s does not show a number: %v", sel, err)
+	}
+	return n
+}
+
+func (e *browserEnv) testWarehouses(t *testing.T) {
+	ctx := context.Background()
+	ws, err := e.store.Warehouses(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stock, err := e.store.Stock(ctx, warehouse.StockFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var onHand, reserved int
+	for _, st := range stock {
+		onHand += st.OnHand
+		reserved += st.Reserved
+	}
+	e.open(t, "/console/warehouses", "warehouses")
+	if n := eval[int](t, e, `document.querySelectorAll("#warehouses-table tbody tr").length`); n != len(ws) || n == 0 {
+		t.Errorf("warehouses table has %d rows, want %d", n, len(ws))
+	}
+	if got := shownInt(t, e, "#tile-onhand .tile-value"); got != onHand {
+		t.Errorf("on hand tile = %d, want %d", got, onHand)
+	}
+	if got := shownInt(t, e, "#tile-reserved .tile-value"); got != reserved || reserved == 0 {
+		t.Errorf("reserved tile = %d, want %d (the demo's last week waits in the warehouses)", got, reserved)
+	}
+	e.screenshot(t, "warehouses", "warehouses.png")
+
+	// Stock of one warehouse, then a SKU's ledger: its running sums end at
+	// the stock row.
+	e.open(t, "/console/stock?warehouse=PLWAWW", "stock")
+	e.checkLabels(t)
+	at := eval[[]string](t, e, `[...document.querySelectorAll("#stock-table tbody tr")].map(tr => tr.dataset.warehouse)`)
+	if len(at) == 0 {
+		t.Fatal("no stock at PLWAWW")
+	}
+	for _, w := range at {
+		if w != "PLWAWW" {
+			t.Fatalf("the PLWAWW filter shows stock at %s", w)
+		}
+	}
+	e.screenshot(t, "stock", "")
+	e.do(t, chromedp.Click(chromedp.CSS(`#stock-table tbody tr:first-child td:nth-child(3) a`)))
+	e.waitPage(t, "ledger")
+	if got := e.text(t, "#tile-ledger .tile-sub"); !strings.Contains(got, "sums match") {
+		t.Errorf("ledger check says %q", got)
+	}
+	if n := eval[int](t, e, `document.querySelectorAll("#ledger-table tbody tr").length`); n < 2 {
+		t.Errorf("the ledger shows %d movements", n)
+	}
+	e.screenshot(t, "ledger", "")
+
+	// Inbound shipments: the demo's receipts report damaged units.
+	e.open(t, "/console/inbounds", "inbounds")
+	ins, _, err := e.store.Inbounds(ctx, warehouse.InboundFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := eval[int](t, e, `document.querySelectorAll("#inbounds-table tbody tr").length`); n != len(ins) {
+		t.Errorf("inbound table has %d rows, want %d", n, len(ins))
+	}
+	e.do(t, chromedp.Click(chromedp.CSS(`#inbounds-table tbody tr:has(.disc-damaged) td:first-child a`)))
+	e.waitPage(t, "inbound")
+	if got := e.text(t, "#discrepancy-banner"); !strings.Contains(got, "damaged") {
+		t.Errorf("discrepancy banner = %q", got)
+	}
+	if n := eval[int](t, e, `document.querySelectorAll("#receipt-table tr.hit").length`); n == 0 {
+		t.Error("no receipt line is marked as a discrepancy")
+	}
+	e.screenshot(t, "inbound", "")
+
+	e.open(t, "/console/replenishment", "replenishment")
+	e.checkLabels(t)
+	if n := eval[int](t, e, `document.querySelectorAll("#advice-table tbody tr:not(:has(.empty))").length`); n == 0 {
+		t.Error("no replenishment advice")
+	}
+	e.screenshot(t, "replenishment", "")
+}
+
+func (e *browserEnv) testOrders(t *testing.T) {
+	ctx := context.Background()
+	e.open(t, "/console/orders/new", "order_new")
+	e.checkLabels(t)
+	fill := func(values map[string]string) {
+		t.Helper()
+		for id, v := range values {
+			e.do(t, chromedp.SetValue(chromedp.CSS("#"+id), v))
+		}
+	}
+	// A first try without the buyer's name and with a bad quantity: both
+	// are named beside their fields, and what was typed stays.
+	fill(map[string]string{
+		"f-merchant": "XMTEA", "f-merchant-order-id": "BROWSER-1",
+		"f-buyer-address": "ul. Prosta 5", "f-buyer-city": "Warszawa", "f-buyer-postcode": "00-850", "f-buyer-country": "PL",
+		"f-lines-0-sku": "TEA-OOLONG-100", "f-lines-0-quantity": "two",
+	})
+	e.do(t, chromedp.Click(chromedp.CSS("#place-order")))
+	e.do(t, chromedp.WaitVisible(chromedp.CSS("#error-summary")))
+	if got := e.text(t, "#f-buyer-name-err"); got != "required" {
+		t.Errorf("buyer name error = %q", got)
+	}
+	if got := e.text(t, "#f-lines-0-quantity-err"); !strings.Contains(got, `"two" is not a whole number`) {
+		t.Errorf("quantity error = %q", got)
+	}
+	if v := eval[string](t, e, `document.querySelector("#f-buyer-city").value`); v != "Warszawa" {
+		t.Errorf("the form lost what was typed: city = %q", v)
+	}
+	e.screenshot(t, "order-errors", "")
+	fill(map[string]string{"f-buyer-name": "Anna Nowak", "f-lines-0-quantity": "2"})
+	e.do(t, chromedp.Click(chromedp.CSS("#place-order")))
+	e.waitPage(t, "order")
+	e.do(t, chromedp.WaitVisible(chromedp.CSS("#created-banner")))
+	id := e.text(t, "#order-id")
+	o, err := e.store.Order(ctx, id)
+	if err != nil || o.Merchant != "XMTEA" || o.MerchantOrderID != "BROWSER-1" || len(o.Parcels) != 1 || o.Status != warehouse.OrderReserved {
+		t.Fatalf("placed %s = %+v, %v", id, o, err)
+	}
+	if got := e.text(t, "#order-status"); got != "reserved" {
+		t.Errorf("order status shows %q", got)
+	}
+	// Pick list → pack → label: the pick list takes this warehouse's
+	// reserved parcels, oldest first, this one among them.
+	e.do(t, chromedp.Click(chromedp.CSS(`#parcels-table tr[data-parcel="1"] .pick-button`)))
+	e.waitPage(t, "picklist")
+	e.do(t, chromedp.WaitVisible(chromedp.CSS("#created-banner")))
+	row := `#pick-parcels tr[data-parcel="` + id + `/1"]`
+	e.do(t, chromedp.Click(chromedp.CSS(row+" .pack-button")))
+	e.waitPage(t, "picklist")
+	e.do(t, chromedp.WaitVisible(chromedp.CSS("#flash")))
+	if got := e.text(t, row+" .pill"); got != "packed" {
+		t.Errorf("packed parcel shows %q", got)
+	}
+	got, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](`fetch(document.querySelector('`+row+` .label-link').href)
+		.then(async r => r.status + " " + r.headers.get("content-type") + " " + (await r.text()).slice(0, 5))`, chromedp.EvalAwaitPromise))
+	if err != nil || got != "200 application/pdf %PDF-" {
+		t.Errorf("parcel label answers %q, %v; want a PDF", got, err)
+	}
+	e.screenshot(t, "picklist", "")
+	e.open(t, "/console/orders/"+id, "order")
+	if got := e.text(t, "#order-status"); got != "packed" {
+		t.Errorf("after packing the order shows %q", got)
+	}
+	e.do(t, chromedp.WaitVisible(chromedp.CSS(`#parcels-table tr[data-parcel="1"] .label-link`)))
+	e.screenshot(t, "order", "order.png")
+
+	// Cancel a reserved order before it is picked: its stock is free again.
+	reserved, _, err := e.store.Orders(ctx, warehouse.OrderFilter{Status: warehouse.OrderReserved, Limit: 1})
+	if err != nil || len(reserved) == 0 {
+		t.Fatalf("no reserved demo order to cancel: %v", err)
+	}
+	victim := reserved[0]
+	e.open(t, "/console/orders/"+victim.ID, "order")
+	eval[bool](t, e, `(window.confirm = () => true, true)`)
+	e.do(t, chromedp.Click(chromedp.CSS("#cancel-order")))
+	e.waitPage(t, "order")
+	e.do(t, chromedp.WaitVisible(chromedp.CSS("#flash")))
+	if got := e.text(t, "#order-status"); got != "cancelled" {
+		t.Errorf("cancelled order shows %q", got)
+	}
+	if o, err := e.store.Order(ctx, victim.ID); err != nil || o.Status != warehouse.OrderCancelled {
+		t.Errorf("order %s is %q after cancel, %v", victim.ID, o.Status, err)
+	}
+	// The list shows the newest first: the order placed above.
+	e.open(t, "/console/orders", "orders")
+	if first := e.text(t, "#orders-table tbody tr:first-child td:first-child a"); first != id {
+		t.Errorf("orders list starts with %s, want the newest %s", first, id)
+	}
+}
+
+func (e *browserEnv) testCustoms(t *testing.T) {
+	ctx := context.Background()
+	officer := auth.Principal{Role: auth.RoleCustoms, Offices: []string{"CNSHAA"}}
+	queue, err := e.cs.Queue(ctx, officer, customs.QueueFilter{Office: "CNSHAA", Limit: 500})
+	if err != nil || len(queue) == 0 {
+		t.Fatalf("the CNSHAA queue is empty: %v", err)
+	}
+	// An admin reads the queue in the service's order, without buttons.
+	e.open(t, "/console/customs?office=CNSHAA", "customs")
+	ids := eval[[]string](t, e, `[...document.querySelectorAll("#customs-queue tbody tr")].map(tr => tr.dataset.item)`)
+	if len(ids) != len(queue) {
+		t.Fatalf("the queue shows %d items, want %d", len(ids), len(queue))
+	}
+	for i, q := range queue {
+		if ids[i] != q.ItemID {
+			t.Fatalf("queue row %d is %s, want %s (risk and waiting order)", i+1, ids[i], q.ItemID)
+		}
+	}
+	e.open(t, "/console/customs/items/"+queue[0].ItemID, "customs_item")
+	if n := eval[int](t, e, `document.querySelectorAll("#decide-form").length`); n != 0 {
+		t.Error("an admin gets decide buttons")
+	}
+
+	// The Shanghai officer lands on the desk and decides the riskiest
+	// pending item: hold for X-ray, record the result, release.
+	e.signOut(t)
+	e.signIn("customs")
+	e.checkLabels(t)
+	e.screenshot(t, "customs", "customs.png")
+	// The riskiest pending item whose declaration lines fired rules.
+	var item customs.QueueEntry
+	for _, q := range queue {
+		if q.Status != customs.StatusPending || q.ClaimedBy != "" {
+			continue
+		}
+		v, err := e.cs.Get(ctx, officer, q.ItemID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.ContainsFunc(v.Screening.Hits, func(h customs.Hit) bool { return h.Line > 0 }) {
+			item = q
+			break
+		}
+	}
+	if item.ItemID == "" {
+		t.Fatal("no pending item at CNSHAA with risk hits on its lines")
+	}
+	e.do(t, chromedp.Click(chromedp.CSS(`#customs-queue tr[data-item="`+item.ItemID+`"] td:nth-child(2) a`)))
+	e.waitPage(t, "customs_item")
+	view, err := e.cs.Get(ctx, officer, item.ItemID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := eval[int](t, e, `document.querySelectorAll("#hits li.hit").length`); n != len(view.Screening.Hits) {
+		t.Errorf("the page lists %d risk hits, want %d", n, len(view.Screening.Hits))
+	}
+	lines := map[int]bool{}
+	for _, h := range view.Screening.Hits {
+		if h.Line > 0 {
+			lines[h.Line] = true
+		}
+	}
+	if n := eval[int](t, e, `document.querySelectorAll("#declaration-lines tr.hit mark").length`); n != len(lines) {
+		t.Errorf("%d declaration lines are highlighted, want %d", n, len(lines))
+	}
+	if got := e.text(t, "#hits li:first-child .hit-reason"); got != view.Screening.Hits[0].Reason {
+		t.Errorf("first reason = %q, want %q", got, view.Screening.Hits[0].Reason)
+	}
+	e.checkLabels(t)
+	e.screenshot(t, "customs-item", "customs-item.png")
+
+	// submitted clicks sel and waits for the next item page with a
+	// banner: the page before may show one already.
+	submitted := func(sel string) {
+		t.Helper()
+		eval[bool](t, e, `(document.body.dataset.stale = "1", true)`)
+		e.do(t, chromedp.Click(chromedp.CSS(sel)))
+		e.waitFor(t, `document.body.dataset.page === "customs_item" && !document.body.dataset.stale && !!document.querySelector("#decided-banner")`)
+	}
+	decide := func(reason, action string) {
+		t.Helper()
+		e.do(t, chromedp.SetValue(chromedp.CSS("#d-reason"), reason))
+		submitted(`#decide-form button[data-decision="` + action + `"]`)
+	}
+	decide("declared batteries: check the cells", "hold:xray")
+	if got := e.text(t, "#item-status"); got != "held" {
+		t.Errorf("after hold the item is %q", got)
+	}
+	if got := e.text(t, "#audit tbody tr:last-child"); !strings.Contains(got, "declared batteries: check the cells") {
+		t.Errorf("the audit trail's last row = %q", got)
+	}
+	e.do(t, chromedp.Click(chromedp.CSS(`#inspect-form input[name="result"][value="clear"]`)),
+		chromedp.SetValue(chromedp.CSS("#i-findings"), "contents match the declaration"),
+		chromedp.SetValue(chromedp.CSS("#i-reason"), "X-ray image reviewed"))
+	submitted("#record-inspection")
+	if got := e.text(t, "#inspections tbody tr:last-child"); !strings.Contains(got, "clear") || !strings.Contains(got, "contents match") {
+		t.Errorf("inspection row = %q", got)
+	}
+	decide("X-ray clear; released", "release")
+	if got := e.text(t, "#item-status"); got != "released" {
+		t.Errorf("after release the item is %q", got)
+	}
+	if got := e.text(t, "#decided-banner"); !strings.Contains(got, "Released") {
+		t.Errorf("banner = %q", got)
+	}
+	view, err = e.cs.Get(ctx, officer, item.ItemID)
+	if err != nil || view.Status != customs.StatusReleased || len(view.Audit) != 3 || view.Audit[2].Reason != "X-ray clear; released" {
+		t.Errorf("stored item after the decisions: %+v, %v", view.Item.Status, err)
+	}
+	codes := eval[[]string](t, e, `[...document.querySelectorAll("#events tbody td:first-child")].map(td => td.textContent)`)
+	if !slices.Contains(codes, "EDC") && !slices.Contains(codes, "EXC") {
+		t.Errorf("tracking events after release: %v", codes)
+	}
+
+	// An officer of another office may not decide on Shanghai's items:
+	// the console answers 403 and says why.
+	held := e.seeded.Customs.Held
+	e.signOut(t)
+	e.signIn("customs-pek")
+	if status := e.open(t, "/console/customs/items/"+held, "error"); status != http.StatusForbidden {
+		t.Errorf("a Beijing officer opening a Shanghai item gets %d, want 403", status)
+	}
+	e.open(t, "/console/customs?office=CNPEKA", "customs")
+	status, err := chromedp.Run(e.ctx, chromedp.Evaluate[int](`(() => {
+		const f = document.createElement("form");
+		f.method = "post"; f.action = "/console/customs/items/`+held+`/decision";
+		for (const [k, v] of Object.entries({csrf: document.querySelector('input[name="csrf"]').value, form: "decide", action: "release", reason: "not mine"})) {
+			const i = document.createElement("input"); i.type = "hidden"; i.name = k; i.value = v; f.appendChild(i);
+		}
+		document.body.appendChild(f);
+		// f.action is the input named action: take the attribute.
+		return fetch(f.getAttribute("action"), {method: "POST", body: new URLSearchParams(new FormData(f))}).then(r => r.status);
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil || status != http.StatusForbidden {
+		t.Errorf("a Beijing officer's decision on a Shanghai item = %d, %v; want 403", status, err)
+	}
+	e.do(t, chromedp.Submit(chromedp.CSS(`form[action="/console/customs/items/`+held+`/decision"] input`)))
+	e.waitPage(t, "error")
+	if msg := e.text(t, "main .lead"); !strings.Contains(msg, "outside the offices of your key") {
+		t.Errorf("the refused decision shows %q", msg)
+	}
+	if v, err := e.cs.Get(ctx, auth.Principal{Role: auth.RoleAdmin}, held); err != nil || v.Status != customs.StatusHeld {
+		t.Errorf("the Shanghai item is %q after another office's decision, %v", v.Status, err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/store"
+	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
 )
 
@@ -29,6 +30,9 @@ type Config struct {
 	Warehouse *warehouse.Service
 	// Customs runs customs supervision; nil answers its routes with 503.
 	Customs *customs.Service
+	// Tracking ingests events and serves timelines, webhooks and reports;
+	// nil builds one over Store (no bus, no route-planner estimates).
+	Tracking *tracking.Service
 }
 
 // Server is the HTTP handler of one Interpost node.
@@ -65,6 +69,7 @@ func New(cfg Config) *Server {
 	s.registerRoutes()
 	s.registerWarehouses()
 	s.registerCustoms()
+	s.registerTracking()
 	s.registerConsole()
 
 	s.handler = s.observe(s.mux)

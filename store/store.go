@@ -11,19 +11,25 @@ import (
 	"strings"
 
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
 )
 
 // Store is a complete Interpost store.
 type Store interface {
 	acceptance.Store
+	accounting.Store
 	auth.Store
 	customs.Store
+	dispatch.Store
 	network.OfficeStore
 	network.ServiceStore
+	tracking.Store
 	warehouse.Store
 	// Ping checks the database answers (for /readyz).
 	Ping(ctx context.Context) error

@@ -74,7 +74,7 @@ func (s *Service) PutStandard(ctx context.Context, st Standard) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}
-	return s.Store.PutStandard(ctx, st)
+	return s.Store.PutDeliveryStandard(ctx, st)
 }
 
 // localDate returns the calendar date of t at a UTC offset, as midnight UTC.
@@ -164,7 +164,7 @@ func (s *Service) E2E(ctx context.Context, from, to time.Time) (Report, error) {
 	if to.Sub(from) > 400*24*time.Hour {
 		return Report{}, postal.Invalid("bad period", postal.FieldError{Field: "to", Message: "the period may span at most 400 days"})
 	}
-	stds, err := s.Store.Standards(ctx)
+	stds, err := s.Store.DeliveryStandards(ctx)
 	if err != nil {
 		return Report{}, err
 	}
@@ -172,7 +172,7 @@ func (s *Service) E2E(ctx context.Context, from, to time.Time) (Report, error) {
 	acc := map[string]*laneWeekAcc{}
 	// Posting dates are local: widen the UTC window by a day each side and
 	// filter on the local date.
-	err = s.Store.ItemsAccepted(ctx, from.Add(-24*time.Hour), to.Add(48*time.Hour), func(it Item) error {
+	err = s.Store.TrackedItemsAccepted(ctx, from.Add(-24*time.Hour), to.Add(48*time.Hour), func(it Item) error {
 		j := localDate(it.AcceptedAt, it.AcceptedOffset)
 		if j.Before(from) || j.After(to) {
 			return nil

@@ -10,11 +10,11 @@ import (
 // ProjectBatch is how many events one projection step reads.
 var ProjectBatch = 5000
 
-// Project runs one projection step (see ProjectionStore.Project) and returns
+// Project runs one projection step (see ProjectionStore.ProjectItems) and returns
 // how many events it folded into the item read model.
 func (s *Service) Project(ctx context.Context) (int, error) {
 	country := s.countryOf(ctx)
-	return s.Store.Project(ctx, ProjectBatch, func(b ProjectionBatch) (ProjectionResult, error) {
+	return s.Store.ProjectItems(ctx, ProjectBatch, func(b ProjectionBatch) (ProjectionResult, error) {
 		return s.apply(b, country)
 	})
 }

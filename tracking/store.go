@@ -19,9 +19,9 @@ type EventStore interface {
 	// not stored yet and returns how many were new. Events must have passed
 	// Normalize. Errors: unavailable, internal.
 	AppendEvents(ctx context.Context, events []Event, received time.Time) (added int, err error)
-	// Events returns the stored events of object ordered by time (an empty
+	// EventsOf returns the stored events of object ordered by time (an empty
 	// slice, not not_found, for an object without events).
-	Events(ctx context.Context, object string) ([]Stored, error)
+	EventsOf(ctx context.Context, object string) ([]Stored, error)
 	// ItemRefs returns the shipment data of those S10 ids that have a
 	// shipment; ids without one are absent from the map.
 	ItemRefs(ctx context.Context, ids []string) (map[string]ItemRef, error)
@@ -29,21 +29,21 @@ type EventStore interface {
 
 // ProjectionStore keeps the read model of items.
 type ProjectionStore interface {
-	// Project runs one projection step in one transaction: it reads up to
+	// ProjectItems runs one projection step in one transaction: it reads up to
 	// limit events after the projection's cursor in arrival order, the
 	// current state of their objects, the shipments of objects not linked
 	// yet and the active webhook subscriptions; calls apply; writes the
 	// item states and webhook deliveries apply returns; and moves the
 	// cursor past the events read. It returns how many events it read: 0
 	// when caught up, or when another node is projecting right now.
-	Project(ctx context.Context, limit int, apply ApplyFunc) (int, error)
-	// Item returns the projected state of an object, or not_found.
-	Item(ctx context.Context, object string) (Item, error)
-	// Items lists projected items matching f, oldest last event first, and
+	ProjectItems(ctx context.Context, limit int, apply ApplyFunc) (int, error)
+	// TrackedItem returns the projected state of an object, or not_found.
+	TrackedItem(ctx context.Context, object string) (Item, error)
+	// TrackedItems lists projected items matching f, oldest last event first, and
 	// the cursor of the next page ("" on the last page).
-	Items(ctx context.Context, f ItemFilter) ([]Item, string, error)
-	// ItemsAccepted calls fn for every item accepted (EMA) in [from, to).
-	ItemsAccepted(ctx context.Context, from, to time.Time, fn func(Item) error) error
+	TrackedItems(ctx context.Context, f ItemFilter) ([]Item, string, error)
+	// TrackedItemsAccepted calls fn for every item accepted (EMA) in [from, to).
+	TrackedItemsAccepted(ctx context.Context, from, to time.Time, fn func(Item) error) error
 	// ProjectionLag returns the seq of the last stored event and of the
 	// last projected one.
 	ProjectionLag(ctx context.Context) (last, projected int64, err error)
@@ -51,30 +51,30 @@ type ProjectionStore interface {
 
 // WebhookStore keeps subscriptions and the delivery outbox.
 type WebhookStore interface {
-	// CreateSubscription stores a new subscription; a duplicate id is a conflict.
-	CreateSubscription(ctx context.Context, s Subscription) error
-	// Subscription returns one subscription, or not_found.
-	Subscription(ctx context.Context, id string) (Subscription, error)
-	// Subscriptions lists the subscriptions of a merchant ("" = all), newest first.
-	Subscriptions(ctx context.Context, merchant string) ([]Subscription, error)
-	// DisableSubscription stops deliveries to a subscription; not_found if none.
-	DisableSubscription(ctx context.Context, id string, at time.Time) error
-	// ClaimDeliveries leases up to limit pending deliveries due at now to
+	// CreateWebhook stores a new subscription; a duplicate id is a conflict.
+	CreateWebhook(ctx context.Context, s Subscription) error
+	// Webhook returns one subscription, or not_found.
+	Webhook(ctx context.Context, id string) (Subscription, error)
+	// Webhooks lists the subscriptions of a merchant ("" = all), newest first.
+	Webhooks(ctx context.Context, merchant string) ([]Subscription, error)
+	// DisableWebhook stops deliveries to a subscription; not_found if none.
+	DisableWebhook(ctx context.Context, id string, at time.Time) error
+	// ClaimWebhookDeliveries leases up to limit pending deliveries due at now to
 	// the caller until now+lease, so no other node sends them meanwhile.
-	ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Delivery, error)
-	// FinishAttempt records the outcome of one delivery attempt.
-	FinishAttempt(ctx context.Context, a Attempt) error
-	// Deliveries lists the deliveries of a subscription, newest first,
+	ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Delivery, error)
+	// FinishWebhookAttempt records the outcome of one delivery attempt.
+	FinishWebhookAttempt(ctx context.Context, a Attempt) error
+	// WebhookDeliveries lists the deliveries of a subscription, newest first,
 	// starting after the cursor position before ("" = from the newest).
-	Deliveries(ctx context.Context, subscription string, before int64, limit int) ([]Delivery, error)
+	WebhookDeliveries(ctx context.Context, subscription string, before int64, limit int) ([]Delivery, error)
 }
 
 // StandardStore keeps the delivery standards of lanes.
 type StandardStore interface {
-	// PutStandard creates or replaces the standard of a lane.
-	PutStandard(ctx context.Context, s Standard) error
-	// Standards lists every configured standard.
-	Standards(ctx context.Context) ([]Standard, error)
+	// PutDeliveryStandard creates or replaces the standard of a lane.
+	PutDeliveryStandard(ctx context.Context, s Standard) error
+	// DeliveryStandards lists every configured standard.
+	DeliveryStandards(ctx context.Context) ([]Standard, error)
 }
 
 // Stored is an event as stored.

@@ -105,7 +105,7 @@ func (s *Service) PublicTimeline(ctx context.Context, id string) (Timeline, erro
 }
 
 func (s *Service) timeline(ctx context.Context, obj string, kind ObjectKind) (Timeline, *ItemRef, error) {
-	events, err := s.Store.Events(ctx, obj)
+	events, err := s.Store.EventsOf(ctx, obj)
 	if err != nil {
 		return Timeline{}, nil, err
 	}
@@ -176,7 +176,7 @@ func (s *Service) estimate(ctx context.Context, it Item, ref *ItemRef) *Estimate
 			if err != nil {
 				s.logger().WarnContext(ctx, "estimate delivery", "object", it.Object, "err", err)
 			} else if ok {
-				return &Estimate{Date: at.Format(time.DateOnly), Basis: "route planner"}
+				return s.notBeforeToday(localDate(at, 0), "route planner")
 			}
 		}
 	}
@@ -187,13 +187,22 @@ func (s *Service) estimate(ctx context.Context, it Item, ref *ItemRef) *Estimate
 		}
 		start, off = ref.CreatedAt, 0
 	}
-	stds, err := s.Store.Standards(ctx)
+	stds, err := s.Store.DeliveryStandards(ctx)
 	if err != nil {
 		return nil
 	}
 	days := StandardFor(stds, it.Lane())
-	d := AddWorkingDays(localDate(start, off), days)
-	return &Estimate{Date: d.Format(time.DateOnly), Basis: fmt.Sprintf("delivery standard J+%d", days)}
+	return s.notBeforeToday(AddWorkingDays(localDate(start, off), days), fmt.Sprintf("delivery standard J+%d", days))
+}
+
+// notBeforeToday turns an estimate into an answer: an estimate already in
+// the past means the item is late, so the next working day is the earliest
+// it can come.
+func (s *Service) notBeforeToday(d time.Time, basis string) *Estimate {
+	if today := localDate(s.now(), 0); d.Before(today) {
+		d, basis = AddWorkingDays(today, 1), basis+"; overdue, so the next working day at the earliest"
+	}
+	return &Estimate{Date: d.Format(time.DateOnly), Basis: basis}
 }
 
 // Stuck lists items that have stayed at one step for at least stuckFor,
@@ -228,7 +237,7 @@ func (s *Service) Stuck(ctx context.Context, who auth.Principal, statuses []stri
 	default:
 		return nil, "", postal.Errorf(postal.CodeForbidden, "role %s cannot list items", who.Role)
 	}
-	return s.Store.Items(ctx, f)
+	return s.Store.TrackedItems(ctx, f)
 }
 
 // ItemOf returns the projected state of an item the caller may see.
@@ -237,7 +246,7 @@ func (s *Service) ItemOf(ctx context.Context, who auth.Principal, id string) (It
 	if err != nil {
 		return Item{}, postal.Invalid("bad object id", postal.FieldError{Field: "path.id", Message: idMessage(err)})
 	}
-	it, err := s.Store.Item(ctx, obj)
+	it, err := s.Store.TrackedItem(ctx, obj)
 	if err != nil {
 		return Item{}, err
 	}

@@ -155,12 +155,12 @@ func (s *Service) Subscribe(ctx context.Context, who auth.Principal, merchant, e
 		ID: randomID("whs_", 10), Merchant: merchant, URL: endpoint, Secret: randomID("whsec_", 20),
 		Statuses: sts, CreatedAt: s.now().UTC().Truncate(time.Microsecond),
 	}
-	return sub, s.Store.CreateSubscription(ctx, sub)
+	return sub, s.Store.CreateWebhook(ctx, sub)
 }
 
 // visibleSubscription returns a subscription the caller may see.
 func (s *Service) visibleSubscription(ctx context.Context, who auth.Principal, id string) (Subscription, error) {
-	sub, err := s.Store.Subscription(ctx, id)
+	sub, err := s.Store.Webhook(ctx, id)
 	if err != nil {
 		return Subscription{}, err
 	}
@@ -174,9 +174,9 @@ func (s *Service) visibleSubscription(ctx context.Context, who auth.Principal, i
 func (s *Service) Subscriptions(ctx context.Context, who auth.Principal) ([]Subscription, error) {
 	switch who.Role {
 	case auth.RoleAdmin:
-		return s.Store.Subscriptions(ctx, "")
+		return s.Store.Webhooks(ctx, "")
 	case auth.RoleMerchant:
-		return s.Store.Subscriptions(ctx, who.Merchant)
+		return s.Store.Webhooks(ctx, who.Merchant)
 	}
 	return nil, postal.Errorf(postal.CodeForbidden, "role %s has no webhook subscriptions", who.Role)
 }
@@ -186,7 +186,7 @@ func (s *Service) Unsubscribe(ctx context.Context, who auth.Principal, id string
 	if _, err := s.visibleSubscription(ctx, who, id); err != nil {
 		return err
 	}
-	return s.Store.DisableSubscription(ctx, id, s.now().UTC())
+	return s.Store.DisableWebhook(ctx, id, s.now().UTC())
 }
 
 // Deliveries lists a subscription's deliveries, newest first; before is the
@@ -199,7 +199,7 @@ func (s *Service) Deliveries(ctx context.Context, who auth.Principal, id string,
 	if err != nil {
 		return nil, "", err
 	}
-	out, err := s.Store.Deliveries(ctx, id, pos, limit+1)
+	out, err := s.Store.WebhookDeliveries(ctx, id, pos, limit+1)
 	if err != nil {
 		return nil, "", err
 	}
@@ -306,7 +306,7 @@ func (d *Dispatcher) now() time.Time {
 func (d *Dispatcher) Step(ctx context.Context) (int, error) {
 	timeout := orDefault(d.Timeout, 10*time.Second)
 	workers := orDefault(d.Workers, 8)
-	due, err := d.Store.ClaimDeliveries(ctx, d.now(), timeout+time.Minute, workers*4)
+	due, err := d.Store.ClaimWebhookDeliveries(ctx, d.now(), timeout+time.Minute, workers*4)
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
@@ -366,7 +366,7 @@ func (d *Dispatcher) attempt(ctx context.Context, dl Delivery, timeout time.Dura
 			a.State, a.NextAttempt = DeliveryFailed, time.Time{}
 		}
 	}
-	return d.Store.FinishAttempt(context.WithoutCancel(ctx), a)
+	return d.Store.FinishWebhookAttempt(context.WithoutCancel(ctx), a)
 }
 
 func jitter(d time.Duration) time.Duration {

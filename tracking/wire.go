@@ -102,8 +102,10 @@ func (w wireEvent) event() (Event, []postal.FieldError) {
 func ParseTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		if _, err2 := time.Parse("2006-01-02T15:04:05", s); err2 == nil {
-			return time.Time{}, fmt.Errorf("%q has no UTC offset: add the office's offset, e.g. %s+08:00", s, s)
+		for _, layout := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02 15:04:05.999999999", "2006-01-02 15:04", time.DateOnly} {
+			if _, err2 := time.Parse(layout, s); err2 == nil {
+				return time.Time{}, fmt.Errorf("%q has no UTC offset: write it as RFC 3339 with the office's offset, e.g. 2026-11-20T14:05:00+08:00", s)
+			}
 		}
 		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time such as 2026-11-20T14:05:00+08:00", s)
 	}

@@ -352,9 +352,10 @@ func (s *Service) itemRequest(ctx context.Context, o Order, p Parcel, r PackRequ
 		ref = fmt.Sprintf("%s/%d", ref, p.No)
 	}
 	return acceptance.Request{
-		Product:     string(o.ServiceLevel.Product(weight, sdr.InexactFloat64())),
-		MerchantRef: ref,
-		Merchant:    o.Merchant,
+		Product:      string(o.ServiceLevel.Product(weight, sdr.InexactFloat64())),
+		MerchantRef:  ref,
+		Merchant:     o.Merchant,
+		OriginOffice: p.Warehouse,
 		Sender: acceptance.Party{Name: m.Name, Company: "c/o " + w.Name, Address: w.Address.Address, City: w.Address.City,
 			Postcode: w.Address.Postcode, Country: w.Country},
 		Addressee:    o.Buyer,

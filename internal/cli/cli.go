@@ -35,8 +35,12 @@ type Options struct {
 	// table; empty means the demo rules and postal.DefaultRates.
 	CustomsRules string
 	Rates        string
-	out          io.Writer
-	errOut       io.Writer
+	// Bus is the NATS URL of the multi-node event bus; empty keeps events
+	// in process (stored before the request is answered).
+	Bus      string
+	out      io.Writer
+	errOut   io.Writer
+	tracking *trackingRuntime // set by newServer, run by serve
 }
 
 // exit codes by error code, so scripts can branch on them.
@@ -104,7 +108,10 @@ Every flag below can also be set from the environment: --addr as INTERPOST_ADDR,
 	pf.BoolVar(&o.JSON, "json", false, "print JSON instead of tables")
 	pf.StringVar(&o.CustomsRules, "customs-rules", envOr("INTERPOST_CUSTOMS_RULES", ""), "customs rules file, YAML or JSON (docs/customs-rules.md); empty uses the demo rules (INTERPOST_CUSTOMS_RULES)")
 	pf.StringVar(&o.Rates, "rates", envOr("INTERPOST_RATES", ""), "SDR exchange-rates table, CSV date,currency,units_per_sdr; empty uses the built-in table (INTERPOST_RATES)")
-	root.AddCommand(serveCmd(o), demoCmd(o), keysCmd(o), s10Cmd(o), merchantsCmd(o), officesCmd(o), routeCmd(o), networkCmd(o), warehouseCmd(o), customsCmd(o), versionCmd(o))
+	pf.StringVar(&o.Bus, "bus", envOr("INTERPOST_BUS", ""), "NATS JetStream URL for several nodes, e.g. nats://127.0.0.1:4222: accepted tracking events go to the stream and every node persists them (INTERPOST_BUS)")
+	root.AddCommand(serveCmd(o), demoCmd(o), keysCmd(o), s10Cmd(o), merchantsCmd(o), officesCmd(o), routeCmd(o), networkCmd(o), warehouseCmd(o), customsCmd(o), eventsCmd(o), reportCmd(o), webhooksCmd(o), versionCmd(o))
+	root.AddCommand(tariffsCmd(o), ledgerCmd(o), statementCmd(o))
+	addMarginReport(root, o)
 	return root
 }
 

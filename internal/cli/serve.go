@@ -45,7 +45,12 @@ func (o *Options) newServer(st store.Store, log *slog.Logger) (*server.Server, e
 		return nil, err
 	}
 	svc := &acceptance.Service{Store: st, Rates: rates, Country: o.Country, Declared: cs.DeclareShipment}
-	return server.New(server.Config{Store: st, Acceptance: svc, Logger: log, Version: Version, Warehouse: o.warehouseService(st, svc), Customs: cs}), nil
+	trk, err := o.trackingService(st, log)
+	if err != nil {
+		return nil, err
+	}
+	cs.Events, trk.customs, o.tracking = customsSink(trk.svc), cs, trk
+	return server.New(server.Config{Store: st, Acceptance: svc, Logger: log, Version: Version, Warehouse: o.warehouseService(st, svc), Customs: cs, Tracking: trk.svc}), nil
 }
 
 // serve runs the server on ln until ctx ends, then drains requests for up
@@ -56,6 +61,9 @@ func (o *Options) serve(ctx context.Context, st store.Store, ln net.Listener, re
 	if err != nil {
 		return errors.Join(err, ln.Close())
 	}
+	// Tracking's projector, webhook dispatcher and bus persister stop after
+	// the HTTP server has drained.
+	defer o.tracking.start(ctx)()
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,

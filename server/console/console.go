@@ -18,8 +18,10 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
+	"github.com/interpost/interpost/warehouse"
 )
 
 //go:embed templates static data
@@ -29,8 +31,12 @@ var files embed.FS
 type Config struct {
 	Store      store.Store
 	Acceptance *acceptance.Service
-	Logger     *slog.Logger
-	Now        func() time.Time
+	// Customs runs the customs desk; nil hides it.
+	Customs *customs.Service
+	// Warehouse runs the warehouse pages; nil hides them.
+	Warehouse *warehouse.Service
+	Logger    *slog.Logger
+	Now       func() time.Time
 	// RequestID returns the id the server gave a request, for error pages
 	// and logs; nil means none.
 	RequestID func(context.Context) string
@@ -57,6 +63,8 @@ var navigation = []navItem{
 	{"overview", "Overview", "/console/overview", rolesOverview},
 	{"shipments", "Shipments", "/console/shipments", rolesShipments},
 	{"new", "New shipment", "/console/shipments/new", rolesCreate},
+	{"customs", "Customs", "/console/customs", rolesCustoms},
+	{"warehouses", "Warehouses", "/console/warehouses", rolesWarehouses},
 	{"network", "Network", "/console/network", rolesNetwork},
 	{"routes", "Route planner", "/console/routes", rolesRoutes},
 	{"keys", "Keys", "/console/keys", rolesKeys},
@@ -115,6 +123,8 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 	c.page("GET /console/keys", rolesKeys, c.keys)
 	c.page("POST /console/keys", rolesKeys, c.createKey)
 	c.page("POST /console/keys/{id}/revoke", rolesKeys, c.revokeKey)
+	c.registerCustoms()
+	c.registerWarehouses()
 	handle("/console/", func(w http.ResponseWriter, r *http.Request) {
 		c.errorPage(w, r, nil, http.StatusNotFound, "There is no console page at "+r.URL.Path+".")
 	})
@@ -246,7 +256,7 @@ func (c *Console) internalError(w http.ResponseWriter, r *http.Request, s *sessi
 func (c *Console) nav(p auth.Principal) []navItem {
 	var out []navItem
 	for _, n := range navigation {
-		if slices.Contains(n.Roles, p.Role) {
+		if slices.Contains(n.Roles, p.Role) && c.enabled(n.Key) {
 			out = append(out, n)
 		}
 	}
@@ -255,6 +265,9 @@ func (c *Console) nav(p auth.Principal) []navItem {
 
 // home is the first page for a role.
 func (c *Console) home(p auth.Principal) string {
+	if p.Role == auth.RoleCustoms && c.enabled("customs") {
+		return "/console/customs" // an officer's day starts at the desk
+	}
 	if nav := c.nav(p); len(nav) > 0 {
 		return nav[0].Path
 	}

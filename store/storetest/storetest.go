@@ -39,6 +39,8 @@ func Run(t *testing.T, newDB Opener) {
 	t.Run("CountShipments", func(t *testing.T) { testCountShipments(t, newDB(t)()) })
 	runWarehouse(t, newDB)
 	runCustoms(t, newDB)
+	t.Run("Dispatch", func(t *testing.T) { runDispatch(t, newDB) })
+	t.Run("Tracking", func(t *testing.T) { runTracking(t, newDB) })
 }
 
 var t0 = time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC)

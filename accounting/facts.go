@@ -1,0 +1,110 @@
+package accounting
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/postal"
+)
+
+// ItemFact is what rating needs of an accepted item.
+type ItemFact struct {
+	ID         string         `json:"id"`
+	Merchant   string         `json:"merchant"`
+	Product    postal.Product `json:"product"`
+	Origin     string         `json:"origin"` // office of exchange it leaves from
+	Dest       string         `json:"dest"`   // addressee country
+	Postcode   string         `json:"postcode,omitempty"`
+	WeightG    int            `json:"weight_g"`
+	DimsMM     [3]int         `json:"dimensions_mm"`
+	Documents  bool           `json:"documents,omitempty"` // declared as documents only: no goods
+	DDP        bool           `json:"ddp,omitempty"`       // duties paid by the sender (importer reference given)
+	AcceptedAt time.Time      `json:"accepted_at"`
+}
+
+// FactOf takes the facts of a shipment.
+func FactOf(sh acceptance.Shipment) ItemFact {
+	f := ItemFact{
+		ID: string(sh.ID), Merchant: sh.Merchant, Product: postal.Product(sh.Product), Origin: sh.OriginOffice,
+		Dest: sh.Addressee.Country, Postcode: sh.Addressee.Postcode, WeightG: sh.WeightG, AcceptedAt: sh.CreatedAt.UTC(),
+	}
+	copy(f.DimsMM[:], sh.DimensionsMM)
+	if d := sh.Declaration; d != nil {
+		f.Documents = d.Category == "documents"
+		f.DDP = d.ImporterRef != ""
+	}
+	return f
+}
+
+// Letter-post format limits (UPU Letter Post Regulations): P up to
+// 235 × 120 × 5 mm and 100 g, G up to 353 × 250 × 20 mm and 500 g.
+type formatLimit struct {
+	dims [3]int // longest side first
+	g    int
+}
+
+var (
+	formatP = formatLimit{[3]int{235, 120, 5}, 100}
+	formatG = formatLimit{[3]int{353, 250, 20}, 500}
+)
+
+// LetterFormat is the format terminal dues take for a letter-post item.
+// Since 2020 the UPU classes every letter-post item containing goods as E
+// whatever its size (UNCONFIRMED against the Regulations' text; see
+// docs/formats.md); documents are P, G or E by size and weight.
+func LetterFormat(it ItemFact) Format {
+	if !it.Documents {
+		return FormatE
+	}
+	d := it.DimsMM
+	slices.SortFunc(d[:], func(a, b int) int { return b - a })
+	fits := func(l formatLimit) bool {
+		return it.WeightG <= l.g && d[0] <= l.dims[0] && d[1] <= l.dims[1] && d[2] <= l.dims[2]
+	}
+	switch {
+	case fits(formatP):
+		return FormatP
+	case fits(formatG):
+		return FormatG
+	}
+	return FormatE
+}
+
+// DispatchFact is a closed dispatch, as the dispatch package will report it:
+// the S8 id, its offices of exchange, the items inside and the gross weight
+// of its receptacles.
+type DispatchFact struct {
+	ID          string    `json:"id"` // S8
+	Origin      string    `json:"origin"`
+	Dest        string    `json:"dest"`
+	Class       string    `json:"class"` // U, C, E
+	ClosedAt    time.Time `json:"closed_at"`
+	Items       []string  `json:"items"`
+	Receptacles int       `json:"receptacles"`
+	GrossG      int       `json:"gross_g"`
+	// Transit lists offices of exchange in third countries the dispatch
+	// passes in closed transit, in order.
+	Transit []string `json:"transit,omitempty"`
+}
+
+// ConsignmentFact is a consignment handed to a carrier for one departure of
+// a service (CN 38/37/41).
+type ConsignmentFact struct {
+	ID         string    `json:"id"`
+	Service    string    `json:"service"`
+	Departure  time.Time `json:"departure"`
+	Dispatches []string  `json:"dispatches"`
+	GrossG     int       `json:"gross_g"`
+}
+
+// DispatchFacts is what rating needs from the dispatch package. When it is
+// wired, conveyance is charged per consignment and transit per dispatch;
+// until then both are derived from the planner's itinerary of each item.
+type DispatchFacts interface {
+	// ClosedDispatches lists dispatches closed in [from, to).
+	ClosedDispatches(ctx context.Context, from, to time.Time) ([]DispatchFact, error)
+	// Consignments lists consignments that departed in [from, to).
+	Consignments(ctx context.Context, from, to time.Time) ([]ConsignmentFact, error)
+}

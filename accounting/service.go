@@ -1,0 +1,351 @@
+package accounting
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/routing"
+)
+
+// Network is what accounting reads of the network.
+type Network interface {
+	Offices(ctx context.Context) ([]network.Office, error)
+	Services(ctx context.Context) ([]network.Service, error)
+}
+
+// Merchants finds merchants (price lists and invoices name them).
+type Merchants interface {
+	Merchant(ctx context.Context, code string) (acceptance.Merchant, error)
+}
+
+// Service runs tariffs, rating, the ledger, statements and margins.
+type Service struct {
+	Store     Store
+	Network   Network
+	Merchants Merchants // nil: merchant codes are not checked
+	// Dispatches, when set, supplies closed dispatches and consignments:
+	// conveyance and transit are then charged on them instead of on each
+	// item's planned way.
+	Dispatches DispatchFacts
+	Country    string       // of the post running Interpost, e.g. CN
+	Rates      postal.Rates // for report conversions
+	Now        func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func allow(who auth.Principal, roles ...auth.Role) error {
+	if who.Is(roles...) {
+		return nil
+	}
+	return postal.Errorf(postal.CodeForbidden, "the %s role may not do this", who.Role)
+}
+
+// may reports whether who may see the ledger entries and statements of
+// party: admins and operators see all, partners their own post or carrier,
+// merchants themselves.
+func may(who auth.Principal, party Party) bool {
+	switch who.Role {
+	case auth.RoleAdmin, auth.RoleOperator:
+		return true
+	case auth.RolePartner:
+		return who.Partner != "" && (who.Partner == party.Code() || who.Partner == string(party)) && party.Kind() != PartyMerchant
+	case auth.RoleMerchant:
+		return party == Merchant(who.Merchant)
+	}
+	return false
+}
+
+// Home is the party of the post running Interpost.
+func (s *Service) Home() Party { return Post(s.Country) }
+
+// CheckTariff validates files as the next tariff version without storing
+// it. Files that include tariff.yaml are a whole tariff set; without it they
+// replace those tables of the version in force, and version names the
+// result. Besides each file's own rules, conveyance rows must name services
+// of the network, price lists known merchants and handling rows known
+// offices.
+func (s *Service) CheckTariff(ctx context.Context, who auth.Principal, files map[string][]byte, version string) (*Set, error) {
+	if err := allow(who, auth.RoleAdmin, auth.RoleOperator); err != nil {
+		return nil, err
+	}
+	var set *Set
+	var err error
+	if _, whole := files[ManifestFile]; whole {
+		set, err = ParseFiles(files)
+	} else {
+		if !ValidVersion(version) {
+			return nil, postal.Invalid("the new tariff version needs a name", postal.FieldError{Field: "version",
+				Message: fmt.Sprintf("%q must be 1–32 letters, digits, dots, hyphens or underscores, e.g. 2026.2 (files without tariff.yaml replace tables of the version in force)", version)})
+		}
+		base, berr := s.Tariff(ctx, "")
+		if berr != nil && !errors.Is(berr, ErrNoTariff) {
+			return nil, berr
+		}
+		set, err = Overlay(base, files, version)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkWorld(ctx, set); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+func (s *Service) checkWorld(ctx context.Context, set *Set) error {
+	var fe postal.FieldList
+	if s.Network != nil {
+		services, err := s.Network.Services(ctx)
+		if err != nil {
+			return err
+		}
+		offices, err := s.Network.Offices(ctx)
+		if err != nil {
+			return err
+		}
+		known := map[string]bool{}
+		for _, sv := range services {
+			known[sv.ID] = true
+		}
+		for _, o := range offices {
+			known["office:"+o.Code] = true
+		}
+		for _, r := range set.Conveyance {
+			if !strings.HasPrefix(r.Service, "mode:") && !known[r.Service] {
+				fe.Add(fmt.Sprintf("%s line %d: service", r.File, r.Line), "%q is not a service of the network (services.csv)", r.Service)
+			}
+		}
+		for _, r := range set.Handling {
+			if r.Office != "*" && !known["office:"+r.Office] {
+				fe.Add(fmt.Sprintf("%s line %d: office", r.File, r.Line), "%q is not an office of the network", r.Office)
+			}
+		}
+	}
+	if s.Merchants != nil {
+		checked := map[string]bool{}
+		for _, r := range set.Prices {
+			if r.Merchant == "*" || checked[r.Merchant] {
+				continue
+			}
+			checked[r.Merchant] = true
+			if _, err := s.Merchants.Merchant(ctx, r.Merchant); postal.ErrorCode(err) == postal.CodeNotFound {
+				fe.Add(fmt.Sprintf("%s line %d: merchant", r.File, r.Line), "%q is not a merchant (* is the public list)", r.Merchant)
+			} else if err != nil {
+				return err
+			}
+		}
+	}
+	return fe.Err("tariff files refer to unknown things")
+}
+
+// ImportTariff checks files (see CheckTariff) and stores them as a new
+// version, which is then in force. Importing the same files under the same
+// version again is a no-op; other files under a taken version are a
+// conflict: a correction is a new version.
+func (s *Service) ImportTariff(ctx context.Context, who auth.Principal, files map[string][]byte, version string) (TariffVersion, error) {
+	if err := allow(who, auth.RoleAdmin); err != nil {
+		return TariffVersion{}, err
+	}
+	set, err := s.CheckTariff(ctx, who, files, version)
+	if err != nil {
+		return TariffVersion{}, err
+	}
+	v := TariffVersion{Version: set.Version, Description: set.Description, ImportedAt: s.now(), ImportedBy: who.KeyID,
+		SHA256: filesHash(set.Files), Rows: set.Rows(), Files: set.Files}
+	if old, err := s.Store.TariffVersion(ctx, set.Version); err == nil {
+		if old.SHA256 == v.SHA256 {
+			return old, nil
+		}
+		return TariffVersion{}, postal.Errorf(postal.CodeConflict, "tariff version %s is already loaded (on %s) with other files; load the correction as a new version",
+			set.Version, old.ImportedAt.Format(time.DateOnly))
+	} else if postal.ErrorCode(err) != postal.CodeNotFound {
+		return TariffVersion{}, err
+	}
+	if err := s.Store.PutTariffVersion(ctx, v); err != nil {
+		return TariffVersion{}, err
+	}
+	return v, nil
+}
+
+func filesHash(files map[string][]byte) string {
+	h := sha256.New()
+	for _, name := range sortedKeys(files) {
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(files[name]))
+		h.Write(files[name])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// TariffVersions lists the stored versions, newest (in force) first.
+func (s *Service) TariffVersions(ctx context.Context, who auth.Principal) ([]TariffVersion, error) {
+	if err := allow(who, auth.RoleAdmin, auth.RoleOperator); err != nil {
+		return nil, err
+	}
+	return s.Store.TariffVersions(ctx)
+}
+
+// Tariff returns a stored version parsed ("" for the one in force). It
+// wraps ErrNoTariff when none is loaded.
+func (s *Service) Tariff(ctx context.Context, version string) (*Set, error) {
+	v, err := s.Store.TariffVersion(ctx, version)
+	if postal.ErrorCode(err) == postal.CodeNotFound && version == "" {
+		return nil, &postal.Error{Code: postal.CodeNotFound, Message: "no tariff is loaded: run interpost tariffs import DIR", Err: ErrNoTariff}
+	}
+	if err != nil {
+		return nil, err
+	}
+	set, err := ParseFiles(v.Files)
+	if err != nil {
+		return nil, fmt.Errorf("stored tariff %s no longer parses: %w", v.Version, err)
+	}
+	return set, nil
+}
+
+// world is the network and planner rating needs.
+type world struct {
+	offices  map[string]network.Office
+	services map[string]network.Service
+	ways     *Ways
+}
+
+func (s *Service) world(ctx context.Context) (*world, error) {
+	offices, err := s.Network.Offices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	services, err := s.Network.Services(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w := &world{offices: network.OfficeMap(offices), services: map[string]network.Service{}}
+	for _, sv := range services {
+		w.services[sv.ID] = sv
+	}
+	if s.Dispatches == nil {
+		p, err := routing.New(offices, services)
+		if err != nil {
+			return nil, fmt.Errorf("build the route planner: %w", err)
+		}
+		w.ways = NewWays(p)
+	}
+	return w, nil
+}
+
+func (s *Service) rater(set *Set, w *world) *Rater {
+	return &Rater{Tariff: set, Home: s.Country, Offices: w.offices, Services: w.services, Ways: w.ways}
+}
+
+// Facts are the facts of a period.
+type Facts struct {
+	Items        []ItemFact
+	Dispatches   []DispatchFact
+	Consignments []ConsignmentFact
+}
+
+func (s *Service) facts(ctx context.Context, p Period) (Facts, error) {
+	var f Facts
+	var err error
+	if f.Items, err = s.Store.ItemFacts(ctx, p.From, p.To); err != nil {
+		return f, err
+	}
+	if s.Dispatches != nil {
+		if f.Dispatches, err = s.Dispatches.ClosedDispatches(ctx, p.From, p.To); err != nil {
+			return f, fmt.Errorf("read dispatches: %w", err)
+		}
+		if f.Consignments, err = s.Dispatches.Consignments(ctx, p.From, p.To); err != nil {
+			return f, fmt.Errorf("read consignments: %w", err)
+		}
+	}
+	return f, nil
+}
+
+// rateFacts rates every fact of a period.
+func rateFacts(r *Rater, f Facts, dispatchItems map[string]int) Result {
+	var res Result
+	for _, it := range f.Items {
+		r.Item(it, &res)
+	}
+	for _, d := range f.Dispatches {
+		r.Dispatch(d, &res)
+	}
+	for _, c := range f.Consignments {
+		n := 0
+		for _, d := range c.Dispatches {
+			n += dispatchItems[d]
+		}
+		r.Consignment(c, n, &res)
+	}
+	SortCharges(res.Charges)
+	return res
+}
+
+func itemsPerDispatch(f Facts) map[string]int {
+	m := map[string]int{}
+	for _, d := range f.Dispatches {
+		m[d.ID] = len(d.Items)
+	}
+	return m
+}
+
+// allEntries reads every entry matching f.
+func (s *Service) allEntries(ctx context.Context, f EntryFilter) ([]Entry, error) {
+	var out []Entry
+	f.Limit = 5000
+	for {
+		page, next, err := s.Store.Entries(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if next == "" || len(page) == 0 {
+			return out, nil
+		}
+		f.After = page[len(page)-1].Seq
+	}
+}
+
+// Entries lists ledger entries a page at a time; partners and merchants
+// must name their own party.
+func (s *Service) Entries(ctx context.Context, who auth.Principal, f EntryFilter, cursor string) ([]Entry, string, error) {
+	if f.Party == "" && !who.Is(auth.RoleAdmin, auth.RoleOperator) {
+		switch who.Role {
+		case auth.RoleMerchant:
+			f.Party = Merchant(who.Merchant)
+		case auth.RolePartner:
+			p, err := ParseParty(who.Partner)
+			if err != nil {
+				return nil, "", postal.Errorf(postal.CodeForbidden, "this partner key names no post or carrier")
+			}
+			f.Party = p
+		}
+	}
+	if !may(who, f.Party) && !(f.Party == "" && who.Is(auth.RoleAdmin, auth.RoleOperator)) {
+		return nil, "", postal.Errorf(postal.CodeNotFound, "no ledger for %s", f.Party)
+	}
+	if cursor != "" {
+		after, err := acceptance.DecodeCursor(cursor)
+		if err != nil {
+			return nil, "", postal.Invalid("bad cursor", postal.FieldError{Field: "query.cursor", Message: err.Error()})
+		}
+		f.After = after
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	return s.Store.Entries(ctx, f)
+}

@@ -1,0 +1,163 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/interpost/interpost/document"
+	"github.com/interpost/interpost/edi"
+	"github.com/interpost/interpost/postal"
+)
+
+// DeliveryBill returns the CN 38, CN 41 or CN 37 of a consignment.
+func (s *Service) DeliveryBill(ctx context.Context, id string) (document.DeliveryBill, error) {
+	c, err := s.Consignment(ctx, id)
+	if err != nil {
+		return document.DeliveryBill{}, err
+	}
+	b := document.DeliveryBill{Form: string(c.Form), Number: c.ID, Office: c.Office, Carrier: c.Carrier, Service: c.Service, Mode: c.Mode,
+		From: c.From, To: c.To, Departure: c.Departure, Arrival: c.Arrival, Prepared: c.CreatedAt}
+	if o, err := s.Network.Office(ctx, c.Office); err == nil {
+		b.OfficeName = o.Name
+		b.FromName = o.Name
+		if loc, err := time.LoadLocation(o.TZ); err == nil {
+			b.Zone = loc
+		}
+	}
+	if o, err := s.Network.Office(ctx, c.To); err == nil {
+		b.ToName = o.Name
+	}
+	for _, did := range c.Dispatches {
+		d, err := s.Store.Dispatch(ctx, did)
+		if err != nil {
+			return b, err
+		}
+		rs, err := s.Store.Receptacles(ctx, did)
+		if err != nil {
+			return b, err
+		}
+		bd := document.BillDispatch{ID: d.ID, Origin: d.Origin, Destination: d.Destination, Category: d.Category, Subclass: d.Subclass}
+		for _, r := range rs {
+			bd.Receptacles = append(bd.Receptacles, document.BillReceptacle{ID: r.ID, Type: string(r.Type), Registered: r.Registered,
+				Last: r.Last, GrossWeightG: r.GrossWeightG})
+		}
+		b.Dispatches = append(b.Dispatches, bd)
+	}
+	return b, nil
+}
+
+// BillCSVHeader is the header of a delivery bill as CSV: one row per
+// receptacle (docs/formats.md).
+var BillCSVHeader = []string{"form", "consignment", "service", "departure", "from", "to", "dispatch", "origin", "destination",
+	"category", "subclass", "receptacle", "type", "registered", "last", "gross_weight_kg"}
+
+// WriteBillCSV writes a delivery bill as CSV, one row per receptacle.
+func WriteBillCSV(w io.Writer, b document.DeliveryBill) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(BillCSVHeader); err != nil {
+		return err
+	}
+	for _, d := range b.Dispatches {
+		for _, r := range d.Receptacles {
+			if err := cw.Write([]string{b.Form, b.Number, b.Service, b.Departure.UTC().Format(time.RFC3339), b.From, b.To, d.ID, d.Origin,
+				d.Destination, d.Category, d.Subclass, r.ID, r.Type, yesNo(r.Registered), yesNo(r.Last),
+				strconv.FormatFloat(float64(r.GrossWeightG)/1000, 'f', 1, 64)}); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// Predes returns the pre-advice of a closed dispatch to the destination
+// post, with the planned transport once it is consigned.
+func (s *Service) Predes(ctx context.Context, id string) (edi.Predes, error) {
+	d, err := s.Dispatch(ctx, id)
+	if err != nil {
+		return edi.Predes{}, err
+	}
+	if d.Status == StatusOpen || d.Status == StatusCancelled {
+		return edi.Predes{}, postal.Errorf(postal.CodeConflict, "dispatch %s is %s: its pre-advice goes out when it closes", d.ID, d.Status)
+	}
+	// The reference is unique per pair of offices: category, subclass, year
+	// digit and serial.
+	p := edi.Predes{Ref: "P" + d.ID[12:], Prepared: s.now().Truncate(time.Minute), Dispatch: d.ID, Origin: d.Origin, Destination: d.Destination}
+	rs, err := s.Store.Receptacles(ctx, d.ID)
+	if err != nil {
+		return p, err
+	}
+	for _, r := range rs {
+		items, err := s.Store.Contents(ctx, r.Number)
+		if err != nil {
+			return p, err
+		}
+		er := edi.Receptacle{ID: r.ID, Type: string(r.Type), GrossWeightG: r.GrossWeightG}
+		for _, it := range items {
+			er.Items = append(er.Items, it.Item)
+		}
+		p.Receptacles = append(p.Receptacles, er)
+	}
+	if d.Consignment != "" {
+		c, err := s.Store.Consignment(ctx, d.Consignment)
+		if err != nil {
+			return p, err
+		}
+		t := transportOf(c)
+		p.Transport = &t
+	}
+	return p, p.Validate()
+}
+
+// Cardit returns the consignment message to the carrier.
+func (s *Service) Cardit(ctx context.Context, id string) (edi.Cardit, error) {
+	c, err := s.Consignment(ctx, id)
+	if err != nil {
+		return edi.Cardit{}, err
+	}
+	m := edi.Cardit{Ref: "C" + c.ID, Prepared: c.CreatedAt.Truncate(time.Minute), Consignment: c.ID,
+		Form: string(c.Form), Office: c.Office, Carrier: carrierCode(c), Transport: transportOf(c)}
+	for _, did := range c.Dispatches {
+		rs, err := s.Store.Receptacles(ctx, did)
+		if err != nil {
+			return m, err
+		}
+		for _, r := range rs {
+			m.Receptacles = append(m.Receptacles, edi.Receptacle{ID: r.ID, Type: string(r.Type), GrossWeightG: r.GrossWeightG})
+		}
+	}
+	return m, m.Validate()
+}
+
+func transportOf(c Consignment) edi.Transport {
+	return edi.Transport{Service: c.Service, Mode: c.Mode, Carrier: c.Carrier, From: c.From, To: c.To,
+		Departure: c.Departure.Truncate(time.Minute), Arrival: c.Arrival.Truncate(time.Minute)}
+}
+
+// carrierCode is the carrier's code in messages: for air, the airline
+// designator of the flight number (MF811 → MF, O36821 → O3); otherwise the
+// service id (A–Z, 0–9, - and _, at most 20).
+func carrierCode(c Consignment) string {
+	id := c.Service
+	if c.Mode == "air" && len(id) >= 3 && allDigits(id[2:]) {
+		return id[:2]
+	}
+	out := []byte{}
+	for i := 0; i < len(id) && len(out) < 20; i++ {
+		ch := id[i]
+		if (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' {
+			out = append(out, ch)
+		}
+	}
+	return string(out)
+}

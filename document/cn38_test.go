@@ -1,0 +1,106 @@
+package document
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// exampleBill is a CN 38 for a Xiamen → Amsterdam flight carrying two
+// dispatches, one with a registered receptacle.
+func exampleBill(receptacles int) DeliveryBill {
+	dep := time.Date(2026, 11, 24, 15, 30, 0, 0, time.UTC)
+	zone, _ := time.LoadLocation("Asia/Shanghai")
+	b := DeliveryBill{Form: "CN38", Number: "CNXMNA2600042", Office: "CNXMNA", OfficeName: "Xiamen Office of Exchange",
+		Carrier: "Xiamen Airlines", Service: "MF811", Mode: "air", From: "CNXMNA", FromName: "Xiamen", To: "NLAMSA", ToName: "Amsterdam",
+		Departure: dep, Arrival: dep.Add(13 * time.Hour), Zone: zone, Prepared: dep.Add(-5 * time.Hour)}
+	for k, dest := range []string{"NLAMSA", "DEFRAA"} {
+		d := BillDispatch{ID: fmt.Sprintf("CNXMNA%sAUN6%04d", dest, 41+k), Origin: "CNXMNA", Destination: dest, Category: "A", Subclass: "UN"}
+		n := receptacles/2 + k*(receptacles%2)
+		for i := 1; i <= n; i++ {
+			g := 8000 + 1370*i%21000
+			reg := i%4 == 0
+			d.Receptacles = append(d.Receptacles, BillReceptacle{
+				ID:   fmt.Sprintf("%s%03d%d%d%04d", d.ID, i, b2i(i == n), b2i(reg), (g+50)/100),
+				Type: map[bool]string{true: "tray", false: "bag"}[i%5 == 0], Registered: reg, Last: i == n, GrossWeightG: g})
+		}
+		b.Dispatches = append(b.Dispatches, d)
+	}
+	return b
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func renderBill(t *testing.T, b DeliveryBill) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteDeliveryBill(&buf, b); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestDeliveryBillPages(t *testing.T) {
+	for _, tc := range []struct{ receptacles, pages int }{{7, 1}, {40, 2}, {150, 3}} {
+		pdf := renderBill(t, exampleBill(tc.receptacles))
+		if n := len(pageRE.FindAll(pdf, -1)); n != tc.pages {
+			t.Errorf("%d receptacles: %d pages, want %d", tc.receptacles, n, tc.pages)
+		}
+	}
+	for _, form := range []string{"CN41", "CN37"} {
+		b := exampleBill(3)
+		b.Form = form
+		renderBill(t, b)
+	}
+}
+
+func TestDeliveryBillInvalid(t *testing.T) {
+	for _, b := range []DeliveryBill{{Form: "CN99", Number: "X"}, {Form: "CN38"}, {Form: "CN38", Number: "A B"}, {Form: "CN38", Number: "X"}} {
+		if err := WriteDeliveryBill(&bytes.Buffer{}, b); !errors.Is(err, ErrInvalidBill) {
+			t.Errorf("%+v: %v, want ErrInvalidBill", b, err)
+		}
+	}
+}
+
+// TestDeliveryBillText checks the text and the barcode of the rendered bill,
+// and with -update writes docs/cn38.png (150 dpi) for the docs.
+func TestDeliveryBillText(t *testing.T) {
+	requireTools(t, "pdftoppm", "pdftotext")
+	b := exampleBill(7)
+	pdf := renderBill(t, b)
+	text := pdfText(t, pdf)
+	for _, want := range []string{"CN 38", "Delivery bill – air mails", "CNXMNA2600042", "MF811", "CNXMNANLAMSAAUN60041",
+		"CNXMNADEFRAAAUN60042001", "Total: 2 dispatches", "23:30 CST local", "Received by the carrier"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("rendered bill lacks %q", want)
+		}
+	}
+	png := rasterise(t, pdf, 150, filepath.Join(t.TempDir(), "cn38"))
+	if _, err := exec.LookPath("zbarimg"); err == nil {
+		hi := rasterise(t, pdf, 300, filepath.Join(t.TempDir(), "cn38hi"))
+		out, _ := exec.Command("zbarimg", "--quiet", hi).Output()
+		if !strings.Contains(string(out), "CODE-128:CNXMNA2600042") {
+			t.Errorf("zbarimg read %q, want the consignment number", out)
+		}
+	}
+	if *update {
+		data, err := os.ReadFile(png)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("..", "docs", "cn38.png"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,432 @@
+package console
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/postal"
+)
+
+// The customs desk: an office's queue and an item's page, where officers
+// decide. Everything goes through customs.Service, so the rules are the
+// API's: admins and operators read every office, customs keys the offices
+// in their scope, and only customs keys of the item's office decide.
+
+var rolesCustoms = []auth.Role{auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms}
+
+// queueLimit is the most items a queue page lists (the service's maximum).
+const queueLimit = 500
+
+// enabled reports whether the capability behind a nav entry runs on this
+// node: pages of services the server was not given stay out of the nav.
+func (c *Console) enabled(key string) bool {
+	switch key {
+	case "customs":
+		return c.cfg.Customs != nil
+	case "warehouses":
+		return c.cfg.Warehouse != nil
+	}
+	return true
+}
+
+func (c *Console) registerCustoms() {
+	c.page("GET /console/customs", rolesCustoms, c.withCustoms(c.customsQueue))
+	c.page("GET /console/customs/items/{id}", rolesCustoms, c.withCustoms(c.customsItem))
+	c.page("POST /console/customs/items/{id}/decision", rolesCustoms, c.withCustoms(c.customsDecide))
+}
+
+// withCustoms answers 503 when this node runs no customs service.
+func (c *Console) withCustoms(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, s *session) {
+		if c.cfg.Customs == nil {
+			c.errorPage(w, r, s, http.StatusServiceUnavailable, "Customs is not configured on this node.")
+			return
+		}
+		h(w, r, s)
+	}
+}
+
+// riskBand names the colour of a proposed action, mildest to strongest.
+func riskBand(a customs.Action) string {
+	switch a {
+	case customs.ActionRelease:
+		return "low"
+	case customs.ActionDocumentCheck:
+		return "medium"
+	case customs.ActionXray, customs.ActionPhysicalInspection:
+		return "high"
+	}
+	return "severe"
+}
+
+// actionLabel is an engine action in words.
+func actionLabel(a customs.Action) string {
+	switch a {
+	case customs.ActionRelease:
+		return "release"
+	case customs.ActionDocumentCheck:
+		return "document check"
+	case customs.ActionXray:
+		return "X-ray"
+	case customs.ActionPhysicalInspection:
+		return "physical inspection"
+	case customs.ActionReturnToSender:
+		return "return to sender"
+	case customs.ActionSeize:
+		return "seize"
+	}
+	return string(a)
+}
+
+// waiting writes minutes as "45 min", "3 h 05 min" or "2 d 4 h".
+func waiting(min int) string {
+	switch {
+	case min < 60:
+		return fmt.Sprintf("%d min", max(min, 0))
+	case min < 48*60:
+		return fmt.Sprintf("%d h %02d min", min/60, min%60)
+	}
+	return fmt.Sprintf("%d d %d h", min/(24*60), min%(24*60)/60)
+}
+
+type queueOffice struct {
+	network.Office
+	Pending, Held int
+}
+
+// Waiting is the office's queue length for the picker.
+func (o queueOffice) Waiting() int { return o.Pending + o.Held }
+
+type queueRow struct {
+	customs.QueueEntry
+	Rank     int
+	Band     string
+	Proposed string
+	Waiting  string
+	Reason   string // the first (strongest) reason
+	More     int    // reasons beyond the first
+	HoldFor  string // the check a held item waits for, in words
+}
+
+type customsQueuePage struct {
+	Offices          []queueOffice
+	Office           queueOffice
+	Status           string // "", pending or held
+	Rows             []queueRow
+	HighRisk         int
+	Oldest           string
+	Full             bool // the office has more items than one page shows
+	Officer          bool // the caller decides (customs key)
+	Error            string
+	AllURL, PendURL  string
+	HeldURL, SelfURL string
+}
+
+func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	page := customsQueuePage{Status: q.Get("status"), Officer: s.Who.Role == auth.RoleCustoms}
+	if page.Status != string(customs.StatusPending) && page.Status != string(customs.StatusHeld) {
+		page.Status = ""
+	}
+	offices, err := c.queueOffices(ctx, s.Who)
+	if err != nil {
+		c.internalError(w, r, s, err)
+		return
+	}
+	page.Offices = offices
+	if len(offices) == 0 {
+		c.errorPage(w, r, s, http.StatusForbidden, "No customs office is in the scope of your key.")
+		return
+	}
+	want := strings.ToUpper(strings.TrimSpace(q.Get("office")))
+	page.Office = offices[0]
+	if want != "" {
+		i := slices.IndexFunc(offices, func(o queueOffice) bool { return o.Code == want })
+		if i < 0 {
+			page.Error = fmt.Sprintf("%s is not a customs office in the scope of your key; showing %s.", want, page.Office.Code)
+		} else {
+			page.Office = offices[i]
+		}
+	}
+	entries, err := c.cfg.Customs.Queue(ctx, s.Who, customs.QueueFilter{Office: page.Office.Code, Status: customs.Status(page.Status), Limit: queueLimit})
+	switch code := postal.ErrorCode(err); {
+	case err == nil:
+	case code == postal.CodeForbidden || code == postal.CodeInvalid:
+		page.Error = userMessage(err)
+	default:
+		c.internalError(w, r, s, err)
+		return
+	}
+	oldest := -1
+	for i, e := range entries {
+		row := queueRow{QueueEntry: e, Rank: i + 1, Band: riskBand(e.Action), Proposed: actionLabel(e.Action), Waiting: waiting(e.WaitingMinutes)}
+		if e.Hold != "" {
+			row.HoldFor = actionLabel(e.Hold)
+		}
+		if len(e.Reasons) > 0 {
+			row.Reason, row.More = e.Reasons[0], len(e.Reasons)-1
+		}
+		if row.Band == "high" || row.Band == "severe" {
+			page.HighRisk++
+		}
+		oldest = max(oldest, e.WaitingMinutes)
+		page.Rows = append(page.Rows, row)
+	}
+	if oldest >= 0 {
+		page.Oldest = waiting(oldest)
+	}
+	page.Full = len(entries) == queueLimit
+	link := func(status string) string {
+		v := url.Values{"office": {page.Office.Code}}
+		if status != "" {
+			v.Set("status", status)
+		}
+		return "/console/customs?" + v.Encode()
+	}
+	page.AllURL, page.PendURL, page.HeldURL, page.SelfURL = link(""), link("pending"), link("held"), link(page.Status)
+	c.render(w, r, http.StatusOK, "customs", s.view("Customs desk", "customs", page))
+}
+
+// queueOffices lists the customs offices in who's scope with their queue
+// lengths: the busiest first, then by code.
+func (c *Console) queueOffices(ctx context.Context, who auth.Principal) ([]queueOffice, error) {
+	all, err := c.cfg.Store.Offices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []queueOffice
+	for _, o := range all {
+		if !o.Customs || !who.InOffice(o.Code) {
+			continue
+		}
+		qo := queueOffice{Office: o}
+		entries, err := c.cfg.Customs.Queue(ctx, who, customs.QueueFilter{Office: o.Code, Limit: queueLimit})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if e.Status == customs.StatusHeld {
+				qo.Held++
+			} else {
+				qo.Pending++
+			}
+		}
+		out = append(out, qo)
+	}
+	slices.SortStableFunc(out, func(a, b queueOffice) int {
+		return cmp.Or(cmp.Compare(b.Waiting(), a.Waiting()), cmp.Compare(a.Code, b.Code))
+	})
+	return out, nil
+}
+
+// declLine is a declaration line with the rules that fired on it.
+type declLine struct {
+	customs.Line
+	N    int
+	Hits []customs.Hit
+}
+
+// decideButton is one decision an officer can take with a reason.
+type decideButton struct {
+	Value, Label, Class string
+	Suggested           bool
+}
+
+type customsItemPage struct {
+	customs.ItemView
+	Office    network.Office
+	Band      string
+	Proposed  string
+	Lines     []declLine
+	ItemHits  []customs.Hit // hits on the whole item
+	HitLines  int           // lines with at least one hit
+	Buttons   []decideButton
+	Checks    []customs.Action
+	Officer   bool   // the caller is a customs officer
+	CanDecide bool   // … in scope, and the item is not final
+	ReadOnly  string // why there are no buttons
+	Self      string // the caller's key id
+	Claimed   bool   // claimed by someone
+	Mine      bool   // claimed by the caller
+	Decided   string // banner after a decision
+	Problem   string // a decision's error that names no field
+	Form      string // the form the errors belong to: decide or inspect
+	Values    map[string]string
+	Errors    map[string]string
+}
+
+// holdChecks are the checks a hold names, mildest first.
+var holdChecks = []customs.Action{customs.ActionDocumentCheck, customs.ActionXray, customs.ActionPhysicalInspection}
+
+func (c *Console) customsItemPage(ctx context.Context, s *session, id string) (*customsItemPage, error) {
+	v, err := c.cfg.Customs.Get(ctx, s.Who, id)
+	if err != nil {
+		return nil, err
+	}
+	d := v.Declaration
+	page := &customsItemPage{ItemView: v, Band: riskBand(v.Screening.Action), Proposed: actionLabel(v.Screening.Action),
+		Checks: holdChecks, Officer: s.Who.Role == auth.RoleCustoms, Self: s.Who.KeyID,
+		Claimed: v.ClaimedBy != "", Mine: v.ClaimedBy != "" && v.ClaimedBy == s.Who.KeyID,
+		Values: map[string]string{}, Errors: map[string]string{}}
+	page.Office = network.Office{Code: d.Office, Name: d.Office, TZ: "UTC"}
+	if o, err := c.cfg.Store.Office(ctx, d.Office); err == nil {
+		page.Office = o
+	}
+	for i, l := range d.Lines {
+		page.Lines = append(page.Lines, declLine{Line: l, N: i + 1})
+	}
+	for _, h := range v.Screening.Hits {
+		if h.Line >= 1 && h.Line <= len(page.Lines) {
+			page.Lines[h.Line-1].Hits = append(page.Lines[h.Line-1].Hits, h)
+		} else {
+			page.ItemHits = append(page.ItemHits, h)
+		}
+	}
+	for _, l := range page.Lines {
+		if len(l.Hits) > 0 {
+			page.HitLines++
+		}
+	}
+	switch {
+	case v.Status.Final():
+		page.ReadOnly = fmt.Sprintf("The item is %s; decisions are final.", v.Status)
+	case !page.Officer:
+		page.ReadOnly = fmt.Sprintf("Only customs officers of %s decide on this item; your %s key reads it.", d.Office, s.Who.Role)
+	case v.ClaimedBy != "" && !page.Mine:
+		page.ReadOnly = fmt.Sprintf("Officer %s claimed this item; they decide on it until they unclaim it.", v.ClaimedBy)
+	default:
+		page.CanDecide = true
+	}
+	suggest := v.Screening.Action
+	page.Buttons = []decideButton{{Value: "release", Label: "Release", Class: "ok", Suggested: suggest == customs.ActionRelease}}
+	for _, ch := range holdChecks {
+		if v.Status == customs.StatusHeld && v.Hold == ch {
+			continue // already held for it
+		}
+		page.Buttons = append(page.Buttons, decideButton{Value: "hold:" + string(ch), Label: "Hold: " + actionLabel(ch), Class: "secondary", Suggested: suggest == ch})
+	}
+	page.Buttons = append(page.Buttons,
+		decideButton{Value: "return", Label: "Return to sender", Class: "danger", Suggested: suggest == customs.ActionReturnToSender},
+		decideButton{Value: "seize", Label: "Seize", Class: "danger", Suggested: suggest == customs.ActionSeize})
+	return page, nil
+}
+
+func (c *Console) customsItem(w http.ResponseWriter, r *http.Request, s *session) {
+	page, err := c.customsItemPage(r.Context(), s, r.PathValue("id"))
+	if err != nil {
+		c.domainError(w, r, s, err)
+		return
+	}
+	if r.URL.Query().Get("decided") != "" && len(page.Audit) > 0 {
+		page.Decided = decidedBanner(page.Audit[len(page.Audit)-1])
+	}
+	c.render(w, r, http.StatusOK, "customs_item", s.view(page.ID(), "customs", page))
+}
+
+// decidedBanner says what the last decision did.
+func decidedBanner(a customs.AuditEntry) string {
+	var what string
+	switch customs.DecisionAction(a.Action) {
+	case customs.DecideClaim:
+		return "You claimed the item: other officers cannot decide on it until you unclaim it."
+	case customs.DecideUnclaim:
+		return "You gave the item back to the queue."
+	case customs.DecideHold:
+		what = "Held for " + actionLabel(a.Check)
+	case customs.DecideInspect:
+		what = "Recorded the " + actionLabel(a.Check) + " result: " + a.Result
+	case customs.DecideRelease:
+		what = "Released"
+	case customs.DecideSeize:
+		what = "Seized"
+	case customs.DecideReturn:
+		what = "Refused and returned to sender"
+	default:
+		what = a.Action
+	}
+	if len(a.Events) > 0 {
+		return what + ". Tracking events " + strings.Join(a.Events, ", ") + " went to the item's timeline."
+	}
+	return what + "."
+}
+
+// customsDecide applies a decision posted by the item page's forms and
+// shows the item again: after a redirect when it worked, with the error
+// beside its field or at the top when it did not.
+func (c *Console) customsDecide(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	form := r.PostFormValue("form")
+	if form != "inspect" && form != "claim" {
+		form = "decide"
+	}
+	values := map[string]string{}
+	for _, f := range []string{"action", "reason", "check", "result", "findings"} {
+		values[f] = strings.TrimSpace(r.PostFormValue(f))
+	}
+	d := customs.Decision{Action: customs.DecisionAction(values["action"]), Reason: values["reason"]}
+	if check, ok := strings.CutPrefix(values["action"], "hold:"); ok {
+		d.Action, d.Check = customs.DecideHold, customs.Action(check)
+	}
+	if form == "inspect" {
+		d.Action, d.Check, d.Result, d.Findings = customs.DecideInspect, customs.Action(values["check"]), values["result"], values["findings"]
+	}
+	_, err := c.cfg.Customs.Decide(ctx, s.Who, id, d)
+	if err == nil {
+		http.Redirect(w, r, "/console/customs/items/"+url.PathEscape(id)+"?decided="+url.QueryEscape(string(d.Action))+"#main", http.StatusSeeOther)
+		return
+	}
+	status, known := statusOf[postal.ErrorCode(err)]
+	if !known {
+		c.internalError(w, r, s, err)
+		return
+	}
+	page, gerr := c.customsItemPage(ctx, s, id)
+	if gerr != nil {
+		// The caller may not even read the item (another office's): the
+		// decision's own refusal is the clearer message.
+		c.errorPage(w, r, s, status, userMessage(err))
+		return
+	}
+	page.Form, page.Values = form, values
+	fields := postal.Fields(err)
+	for _, fe := range fields {
+		page.Errors[fe.Field] = fe.Message
+	}
+	if len(fields) == 0 || postal.ErrorCode(err) != postal.CodeInvalid {
+		page.Problem = userMessage(err)
+	}
+	c.render(w, r, status, "customs_item", s.view(page.ID(), "customs", page))
+}
+
+// E is the error of a field of form f on the item page.
+func (p *customsItemPage) E(form, field string) string {
+	if p.Form != form {
+		return ""
+	}
+	return p.Errors[field]
+}
+
+// V is what was typed in a field of form f before an error.
+func (p *customsItemPage) V(form, field string) string {
+	if p.Form != form {
+		return ""
+	}
+	return p.Values[field]
+}
+
+// CheckLabel names a check for the templates.
+func (p *customsItemPage) CheckLabel(a customs.Action) string { return actionLabel(a) }
+
+// At shows a time in the item's office zone.
+func (p *customsItemPage) At(t time.Time) string { return localTime(t, p.Office.TZ) }

@@ -1,0 +1,564 @@
+package console
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/document"
+	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/warehouse"
+)
+
+// Orders: the list, the order form, an order with its parcels (cancel,
+// pick list, pack, label) and pick lists. The form posts field names that
+// are the request's JSON paths ("buyer.country", "lines[1].sku"), so the
+// warehouse service's field errors land beside the input they name.
+
+const (
+	ordersPageSize = 50
+	orderFormLines = 3
+	maxOrderLines  = 50
+)
+
+var buyerFields = []string{"name", "company", "address", "city", "state", "postcode", "country", "phone", "email"}
+
+func (c *Console) registerOrders() {
+	w := c.withWarehouse
+	c.page("GET /console/orders", rolesWarehouses, w(c.orders))
+	c.page("GET /console/orders/new", rolesWarehouses, w(c.newOrderForm))
+	c.page("POST /console/orders/new", rolesWarehouses, w(c.createOrder))
+	c.page("GET /console/orders/{id}", rolesWarehouses, w(c.order))
+	c.page("POST /console/orders/{id}/cancel", rolesWarehouses, w(c.cancelOrder))
+	c.page("POST /console/orders/{id}/parcels/{no}/pack", rolesFulfil, w(c.packParcel))
+	c.page("GET /console/orders/{id}/parcels/{no}/label.pdf", rolesWarehouses, w(c.parcelLabel))
+	c.page("GET /console/pick-lists/{id}", rolesFulfil, w(c.pickList))
+}
+
+type orderRow struct {
+	warehouse.Order
+	Units int
+}
+
+type statusTab struct {
+	Label, URL string
+	Current    bool
+}
+
+type ordersPage struct {
+	whHead
+	Rows         []orderRow
+	Status       string
+	Merchant     string
+	Merchants    []string
+	ShowMerchant bool
+	Statuses     []statusTab
+	PageNo       int
+	Total        int
+	Prev, Next   string
+	Capped       bool
+	Error        string
+}
+
+var orderStatuses = []string{warehouse.OrderReserved, warehouse.OrderPicking, warehouse.OrderPacked, warehouse.OrderCancelled}
+
+func ordersURL(status, merchant string, pageNo int) string {
+	v := url.Values{}
+	if status != "" {
+		v.Set("status", status)
+	}
+	if merchant != "" {
+		v.Set("merchant", merchant)
+	}
+	if pageNo > 1 {
+		v.Set("page", itoa(pageNo))
+	}
+	if len(v) == 0 {
+		return "/console/orders"
+	}
+	return "/console/orders?" + v.Encode()
+}
+
+func (c *Console) orders(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	page := ordersPage{whHead: newWHHead(s, "orders"), Status: q.Get("status"), ShowMerchant: s.Who.Role != auth.RoleMerchant, PageNo: 1,
+		Merchant: strings.ToUpper(strings.TrimSpace(q.Get("merchant")))}
+	if !slices.Contains(orderStatuses, page.Status) {
+		page.Status = ""
+	}
+	if !page.ShowMerchant {
+		page.Merchant = ""
+	}
+	if n, err := atoiPositive(q.Get("page")); err == nil {
+		page.PageNo = n
+	}
+	page.Statuses = append(page.Statuses, statusTab{"All", ordersURL("", page.Merchant, 0), page.Status == ""})
+	for _, st := range orderStatuses {
+		page.Statuses = append(page.Statuses, statusTab{st, ordersURL(st, page.Merchant, 0), page.Status == st})
+	}
+	all, capped, err := c.allOrders(ctx, s, warehouse.OrderFilter{Status: page.Status, Merchant: page.Merchant})
+	switch code := postal.ErrorCode(err); {
+	case err == nil:
+	case code == postal.CodeInvalid || code == postal.CodeForbidden:
+		page.Error = userMessage(err)
+	default:
+		c.internalError(w, r, s, err)
+		return
+	}
+	page.Capped, page.Total = capped, len(all)
+	from := (page.PageNo - 1) * ordersPageSize
+	for _, o := range all[min(from, len(all)):min(from+ordersPageSize, len(all))] {
+		row := orderRow{Order: o}
+		for _, l := range o.Lines {
+			row.Units += l.Quantity
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	if from+ordersPageSize < len(all) {
+		page.Next = ordersURL(page.Status, page.Merchant, page.PageNo+1)
+	}
+	if page.PageNo > 1 {
+		page.Prev = ordersURL(page.Status, page.Merchant, page.PageNo-1)
+	}
+	if page.ShowMerchant {
+		page.Merchants = c.stockedMerchants(r, s)
+	}
+	c.render(w, r, http.StatusOK, "orders", s.view("Orders", "warehouses", page))
+}
+
+// stockedMerchants lists the merchants with stock in a warehouse.
+func (c *Console) stockedMerchants(r *http.Request, s *session) []string {
+	rows, err := c.cfg.Warehouse.Stock(r.Context(), s.Who, warehouse.StockFilter{})
+	if err != nil {
+		c.cfg.Logger.WarnContext(r.Context(), "console merchants", "err", err)
+		return nil
+	}
+	var out []string
+	for _, st := range rows {
+		if !slices.Contains(out, st.Merchant) {
+			out = append(out, st.Merchant)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// skuOption is a SKU the order form suggests, with what is available.
+type skuOption struct {
+	Merchant, SKU string
+	Available     int
+}
+
+// orderForm is the order form's state.
+type orderForm struct {
+	whHead
+	Values       map[string]string
+	Errors       map[string]string
+	Summary      []postal.FieldError
+	Problem      string
+	NeedMerchant bool
+	Merchants    []string
+	SKUs         []skuOption
+	Countries    []countryOpt // countries the warehouses serve
+	Levels       []warehouse.ServiceLevel
+	Lines        []int
+	Key          string
+}
+
+// F describes an input for the "field" template.
+func (f *orderForm) F(name, label string) formField {
+	return formField{ID: fieldID(name), Name: name, Label: label, Value: f.Values[name], Error: f.Errors[name], Type: "text"}
+}
+
+// V is the typed value of a field; E its error.
+func (f *orderForm) V(name string) string { return f.Values[name] }
+func (f *orderForm) E(name string) string { return f.Errors[name] }
+
+// Cell describes field of order line i.
+func (f *orderForm) Cell(i int, field, label, class string) cellField {
+	name := fmt.Sprintf("lines[%d].%s", i, field)
+	return cellField{ID: fieldID(name), Name: name, Value: f.Values[name], Error: f.Errors[name], Label: label, Class: class, Row: i + 1}
+}
+
+func (c *Console) newOrder(r *http.Request, s *session) *orderForm {
+	ctx := r.Context()
+	f := &orderForm{whHead: newWHHead(s, "orders"), Values: map[string]string{}, Errors: map[string]string{},
+		NeedMerchant: s.Who.Role != auth.RoleMerchant,
+		Levels:       []warehouse.ServiceLevel{warehouse.LevelEconomy, warehouse.LevelStandard, warehouse.LevelExpress}}
+	if ws, err := c.cfg.Warehouse.Warehouses(ctx); err == nil {
+		var codes []string
+		for _, wh := range ws {
+			for _, cv := range wh.Serves {
+				if !slices.Contains(codes, cv.Country) {
+					codes = append(codes, cv.Country)
+				}
+			}
+		}
+		slices.Sort(codes)
+		for _, code := range codes {
+			f.Countries = append(f.Countries, countryOpt{code, c.countryName(code)})
+		}
+	}
+	if rows, err := c.cfg.Warehouse.Stock(ctx, s.Who, warehouse.StockFilter{}); err == nil {
+		idx := map[[2]string]int{}
+		for _, st := range rows {
+			k := [2]string{st.Merchant, st.SKU}
+			i, ok := idx[k]
+			if !ok {
+				i = len(f.SKUs)
+				idx[k] = i
+				f.SKUs = append(f.SKUs, skuOption{Merchant: st.Merchant, SKU: st.SKU})
+			}
+			f.SKUs[i].Available += max(st.Available, 0)
+			if !slices.Contains(f.Merchants, st.Merchant) {
+				f.Merchants = append(f.Merchants, st.Merchant)
+			}
+		}
+		slices.Sort(f.Merchants)
+	}
+	return f
+}
+
+func (c *Console) newOrderForm(w http.ResponseWriter, r *http.Request, s *session) {
+	f := c.newOrder(r, s)
+	f.Values["service_level"] = string(warehouse.LevelStandard)
+	if m := strings.ToUpper(r.URL.Query().Get("merchant")); m != "" && f.NeedMerchant {
+		f.Values["merchant"] = m
+	}
+	for i := range orderFormLines {
+		f.Lines = append(f.Lines, i)
+	}
+	f.Key = newFormKey()
+	c.render(w, r, http.StatusOK, "order_new", s.view("New order", "warehouses", f))
+}
+
+func (c *Console) createOrder(w http.ResponseWriter, r *http.Request, s *session) {
+	f := c.newOrder(r, s)
+	req, parseErrs := f.read(r)
+	f.Key = r.PostFormValue("idempotency_key")
+	if len(f.Key) != 32 {
+		f.Key = newFormKey()
+	}
+	// A quantity that did not parse went in as 0, which the service
+	// refuses: it still checks the rest, so one submit shows every problem.
+	o, _, err := c.cfg.Warehouse.PlaceOrder(r.Context(), s.Who, req, "console-"+f.Key)
+	if err == nil {
+		http.Redirect(w, r, "/console/orders/"+url.PathEscape(o.ID)+"?created=1", http.StatusSeeOther)
+		return
+	}
+	fields := append(parseErrs, postal.Fields(err)...)
+	status := http.StatusUnprocessableEntity
+	switch code := postal.ErrorCode(err); {
+	case code == postal.CodeInvalid:
+	case code == postal.CodeNotFound && len(postal.Fields(err)) > 0: // unknown SKUs
+	case code == postal.CodeNotFound && f.NeedMerchant:
+		fields = append(fields, postal.FieldError{Field: "merchant", Message: fmt.Sprintf("no merchant %q", req.Merchant)})
+	case errors.Is(err, warehouse.ErrOrderKeyMismatch):
+		f.Problem = "This form was already used to place an order. Open a new form to place another."
+		status = http.StatusConflict
+	case code == postal.CodeConflict || code == postal.CodeForbidden || code == postal.CodeNotFound:
+		f.Problem = userMessage(err)
+		status = statusOf[code]
+	default:
+		c.internalError(w, r, s, err)
+		return
+	}
+	for _, fe := range fields {
+		if _, dup := f.Errors[fe.Field]; !dup {
+			f.Errors[fe.Field] = fe.Message
+			f.Summary = append(f.Summary, fe)
+		}
+	}
+	slices.SortStableFunc(f.Summary, func(a, b postal.FieldError) int { return formRank(a.Field) - formRank(b.Field) })
+	c.render(w, r, status, "order_new", s.view("New order", "warehouses", f))
+}
+
+// formRank orders field errors as the form shows the fields.
+func formRank(field string) int {
+	for i, prefix := range []string{"merchant", "merchant_order_id", "service_level", "buyer.", "lines"} {
+		if field == prefix || strings.HasPrefix(field, prefix) && (strings.HasSuffix(prefix, ".") || prefix == "lines") {
+			return i
+		}
+	}
+	return 99
+}
+
+// read turns the posted form into an order request. Empty line rows are
+// dropped and the rest renumbered, so the service's line indexes match the
+// rows shown again.
+func (f *orderForm) read(r *http.Request) (warehouse.OrderRequest, []postal.FieldError) {
+	var errs []postal.FieldError
+	get := func(name string) string {
+		v := strings.TrimSpace(r.PostFormValue(name))
+		f.Values[name] = v
+		return v
+	}
+	req := warehouse.OrderRequest{
+		MerchantOrderID: get("merchant_order_id"),
+		ServiceLevel:    warehouse.ServiceLevel(get("service_level")),
+	}
+	if f.NeedMerchant {
+		req.Merchant = strings.ToUpper(get("merchant"))
+		f.Values["merchant"] = req.Merchant
+	}
+	b := map[string]string{}
+	for _, fld := range buyerFields {
+		v := get("buyer." + fld)
+		if fld == "country" {
+			v = strings.ToUpper(v)
+			f.Values["buyer.country"] = v
+		}
+		b[fld] = v
+	}
+	req.Buyer = acceptance.Party{Name: b["name"], Company: b["company"], Address: b["address"], City: b["city"], State: b["state"],
+		Postcode: b["postcode"], Country: b["country"], Phone: b["phone"], Email: b["email"]}
+	for i := range maxOrderLines {
+		sku := strings.TrimSpace(r.PostFormValue(fmt.Sprintf("lines[%d].sku", i)))
+		qty := strings.TrimSpace(r.PostFormValue(fmt.Sprintf("lines[%d].quantity", i)))
+		if sku == "" && qty == "" {
+			continue
+		}
+		n := len(req.Lines)
+		skuName, qtyName := fmt.Sprintf("lines[%d].sku", n), fmt.Sprintf("lines[%d].quantity", n)
+		f.Values[skuName], f.Values[qtyName] = sku, qty
+		q, err := strconv.Atoi(qty)
+		if err != nil {
+			errs = append(errs, postal.FieldError{Field: qtyName, Message: fmt.Sprintf("%q is not a whole number", qty)})
+			q = 0 // refused by the service's checks, so nothing is reserved
+		}
+		req.Lines = append(req.Lines, warehouse.SKULine{SKU: sku, Quantity: q})
+	}
+	for i := range max(len(req.Lines)+1, orderFormLines) {
+		f.Lines = append(f.Lines, i)
+	}
+	return req, errs
+}
+
+type parcelRow struct {
+	warehouse.Parcel
+	Name, TZ         string
+	Units            int
+	CanPick, CanPack bool
+	Label            string
+}
+
+type orderPage struct {
+	whHead
+	warehouse.Order
+	Parcels   []parcelRow
+	Units     int
+	TZ        string
+	Created   bool
+	Flash     string
+	Problem   string
+	CanCancel bool
+}
+
+func (c *Console) orderPage(r *http.Request, s *session, id string) (*orderPage, error) {
+	ctx := r.Context()
+	o, err := c.cfg.Warehouse.Order(ctx, s.Who, id)
+	if err != nil {
+		return nil, err
+	}
+	page := &orderPage{whHead: newWHHead(s, "orders"), Order: o, TZ: "UTC",
+		CanCancel: o.Status == warehouse.OrderReserved && s.Who.Is(rolesWarehouses...)}
+	for _, l := range o.Lines {
+		page.Units += l.Quantity
+	}
+	fulfil := s.Who.Is(rolesFulfil...)
+	for i, p := range o.Parcels {
+		row := parcelRow{Parcel: p, Name: p.Warehouse, TZ: "UTC"}
+		if wh, err := c.cfg.Warehouse.Warehouse(ctx, p.Warehouse); err == nil {
+			row.Name, row.TZ = wh.Name, wh.TZ
+		}
+		if i == 0 {
+			page.TZ = row.TZ
+		}
+		for _, l := range p.Lines {
+			row.Units += l.Quantity
+		}
+		inScope := fulfil && s.Who.InOffice(p.Warehouse)
+		row.CanPick = inScope && p.Status == warehouse.ParcelReserved
+		row.CanPack = inScope && p.Status == warehouse.ParcelPicking
+		if p.Status == warehouse.ParcelPacked {
+			row.Label = fmt.Sprintf("/console/orders/%s/parcels/%d/label.pdf", url.PathEscape(o.ID), p.No)
+		}
+		page.Parcels = append(page.Parcels, row)
+	}
+	return page, nil
+}
+
+func (c *Console) order(w http.ResponseWriter, r *http.Request, s *session) {
+	page, err := c.orderPage(r, s, r.PathValue("id"))
+	if err != nil {
+		c.domainError(w, r, s, err)
+		return
+	}
+	q := r.URL.Query()
+	page.Created = q.Get("created") == "1"
+	switch {
+	case q.Get("cancelled") == "1":
+		page.Flash = "Order cancelled: its reserved stock is available again."
+	case q.Get("packed") != "":
+		page.Flash = "Parcel " + q.Get("packed") + " packed: it is a postal item now and its label is ready."
+	}
+	c.render(w, r, http.StatusOK, "order", s.view(page.ID, "warehouses", page))
+}
+
+// orderProblem shows an order with an action's refusal at the top.
+func (c *Console) orderProblem(w http.ResponseWriter, r *http.Request, s *session, id string, status int, err error) {
+	page, perr := c.orderPage(r, s, id)
+	if perr != nil {
+		c.errorPage(w, r, s, status, userMessage(err))
+		return
+	}
+	page.Problem = userMessage(err)
+	if errors.Is(err, warehouse.ErrNothingToPick) {
+		page.Problem = "No reserved parcels are waiting to be picked at that warehouse."
+	}
+	c.render(w, r, status, "order", s.view(page.ID, "warehouses", page))
+}
+
+func (c *Console) cancelOrder(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PathValue("id")
+	_, err := c.cfg.Warehouse.CancelOrder(r.Context(), s.Who, id)
+	if err == nil {
+		http.Redirect(w, r, "/console/orders/"+url.PathEscape(id)+"?cancelled=1", http.StatusSeeOther)
+		return
+	}
+	status, known := statusOf[postal.ErrorCode(err)]
+	if !known {
+		c.internalError(w, r, s, err)
+		return
+	}
+	c.orderProblem(w, r, s, id, status, err)
+}
+
+func (c *Console) packParcel(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PathValue("id")
+	no, err := atoiPositive(r.PathValue("no"))
+	if err != nil {
+		c.errorPage(w, r, s, http.StatusNotFound, "There is no such parcel.")
+		return
+	}
+	_, _, err = c.cfg.Warehouse.Pack(r.Context(), s.Who, id, no, warehouse.PackRequest{})
+	if err == nil {
+		back := "/console/orders/" + url.PathEscape(id) + "?packed=" + itoa(no)
+		if pl := r.PostFormValue("pick_list"); strings.HasPrefix(pl, "PCK-") {
+			back = "/console/pick-lists/" + url.PathEscape(pl) + "?packed=" + url.QueryEscape(fmt.Sprintf("%s/%d", id, no))
+		}
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
+	status, known := statusOf[postal.ErrorCode(err)]
+	if !known {
+		c.internalError(w, r, s, err)
+		return
+	}
+	c.orderProblem(w, r, s, id, status, err)
+}
+
+// parcelLabel serves a packed parcel's label, as the API does: the
+// warehouse is the dispatching office.
+func (c *Console) parcelLabel(w http.ResponseWriter, r *http.Request, s *session) {
+	no, err := atoiPositive(r.PathValue("no"))
+	if err != nil {
+		c.errorPage(w, r, s, http.StatusNotFound, "There is no such parcel.")
+		return
+	}
+	sh, wh, err := c.cfg.Warehouse.ParcelItem(r.Context(), s.Who, r.PathValue("id"), no)
+	if err != nil {
+		c.domainError(w, r, s, err)
+		return
+	}
+	sh.OriginOffice = wh.Code
+	var buf bytes.Buffer
+	if err := document.WriteLabel(&buf, sh.Label(wh.Name)); err != nil {
+		c.internalError(w, r, s, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Disposition", `inline; filename="`+string(sh.ID)+`.pdf"`)
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(buf.Bytes())
+}
+
+// pickParcel is a parcel on a pick list with where it is now.
+type pickParcel struct {
+	Order     string
+	No        int
+	Status    warehouse.ParcelStatus
+	ItemID    postal.S10
+	Units     int
+	MerchRef  string
+	Label     string
+	CanPack   bool
+	JustAdded bool
+}
+
+type pickListPage struct {
+	whHead
+	warehouse.PickList
+	Name, TZ string
+	Parcels  []pickParcel
+	Created  bool
+	Packed   string
+	Left     int // parcels still to pack
+}
+
+func (c *Console) pickList(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	pl, err := c.cfg.Warehouse.PickList(ctx, s.Who, r.PathValue("id"))
+	if err != nil {
+		c.domainError(w, r, s, err)
+		return
+	}
+	page := pickListPage{whHead: newWHHead(s, "orders"), PickList: pl, Name: pl.Warehouse, TZ: "UTC",
+		Created: r.URL.Query().Get("created") == "1", Packed: r.URL.Query().Get("packed")}
+	if wh, err := c.cfg.Warehouse.Warehouse(ctx, pl.Warehouse); err == nil {
+		page.Name, page.TZ = wh.Name, wh.TZ
+	}
+	seen := map[string]bool{}
+	orders := map[string]warehouse.Order{}
+	for _, l := range pl.Lines {
+		key := fmt.Sprintf("%s/%d", l.Order, l.Parcel)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		o, ok := orders[l.Order]
+		if !ok {
+			if o, err = c.cfg.Warehouse.Order(ctx, s.Who, l.Order); err != nil {
+				c.domainError(w, r, s, err)
+				return
+			}
+			orders[l.Order] = o
+		}
+		pp := pickParcel{Order: l.Order, No: l.Parcel, MerchRef: o.MerchantOrderID}
+		if l.Parcel >= 1 && l.Parcel <= len(o.Parcels) {
+			p := o.Parcels[l.Parcel-1]
+			pp.Status, pp.ItemID = p.Status, p.ItemID
+			for _, pl := range p.Lines {
+				pp.Units += pl.Quantity
+			}
+		}
+		pp.CanPack = pp.Status == warehouse.ParcelPicking && s.Who.InOffice(pl.Warehouse)
+		if pp.Status == warehouse.ParcelPacked {
+			pp.Label = fmt.Sprintf("/console/orders/%s/parcels/%d/label.pdf", url.PathEscape(l.Order), l.Parcel)
+		} else {
+			page.Left++
+		}
+		page.Parcels = append(page.Parcels, pp)
+	}
+	c.render(w, r, http.StatusOK, "picklist", s.view(pl.ID, "warehouses", page))
+}

@@ -1,0 +1,156 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/tracking"
+)
+
+// Tracking events are written by dialect-specific bulk paths
+// (tracking_sqlite.go, tracking_pg.go): the generic one-row-per-statement
+// helpers run at a fraction of the rate the ingest needs.
+
+const trackingEventColumns = `seq, object, code, office, time, tz_offset, source, reason, next_office, signatory, received_at`
+
+// AppendEvents implements tracking.EventStore.
+func (s *Store) AppendEvents(ctx context.Context, events []tracking.Event, received time.Time) (int, error) {
+	if len(events) == 0 {
+		return 0, nil
+	}
+	// Insert in index order: neighbouring keys share index pages, so a
+	// sorted batch touches (and rewrites in the WAL) far fewer of them.
+	keys := make([]trkSortKey, len(events))
+	for i := range events {
+		keys[i] = trkSortKey{object: events[i].Object, time: events[i].Time.UnixMicro(), i: int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b trkSortKey) int {
+		return cmp.Or(strings.Compare(a.object, b.object), cmp.Compare(a.time, b.time))
+	})
+	order := make([]int32, len(keys))
+	for i, k := range keys {
+		order[i] = k.i
+	}
+	if s.Dialect.Numbered {
+		return s.appendEventsPG(ctx, events, order, received)
+	}
+	return s.appendEventsSQLite(ctx, events, order, received)
+}
+
+type trkSortKey struct {
+	object string
+	time   int64
+	i      int32
+}
+
+// trkNull stores "" as NULL: the optional columns are nearly always empty.
+func trkNull(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
+}
+
+// EventsOf implements tracking.EventStore.
+func (s *Store) EventsOf(ctx context.Context, object string) ([]tracking.Stored, error) {
+	rows, err := s.R.QueryContext(ctx, s.q(`SELECT `+trackingEventColumns+` FROM tracking_events WHERE object = ? ORDER BY time, seq`), object)
+	if err != nil {
+		return nil, s.wrap(err, "read events of "+object)
+	}
+	defer rows.Close()
+	out := []tracking.Stored{}
+	for rows.Next() {
+		e, err := s.scanStored(rows)
+		if err != nil {
+			return nil, s.wrap(err, "read events of "+object)
+		}
+		out = append(out, e)
+	}
+	return out, s.wrap(rows.Err(), "read events of "+object)
+}
+
+func (s *Store) scanStored(row interface{ Scan(...any) error }) (tracking.Stored, error) {
+	var e tracking.Stored
+	var t time.Time
+	var off int
+	var reason, next, sig sql.NullString
+	var code string
+	err := row.Scan(&e.Seq, &e.Object, &code, &e.Office, s.scanTime(&t), &off, &e.Source, &reason, &next, &sig, s.scanTime(&e.Received))
+	e.Code = tracking.Code(code)
+	e.Time = t.In(time.FixedZone("", off))
+	e.Reason, e.NextOffice, e.Signatory = reason.String, next.String, sig.String
+	return e, err
+}
+
+// trkChunk bounds the ids of one IN (…) list.
+const trkChunk = 500
+
+// ItemRefs implements tracking.EventStore.
+func (s *Store) ItemRefs(ctx context.Context, ids []string) (map[string]tracking.ItemRef, error) {
+	return s.itemRefs(ctx, s.R, ids)
+}
+
+func (s *Store) itemRefs(ctx context.Context, db queryer, ids []string) (map[string]tracking.ItemRef, error) {
+	out := make(map[string]tracking.ItemRef, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), trkChunk)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		err := s.each(ctx, db, `SELECT id, merchant, merchant_ref, product, origin_office, dest_country, created_at
+			FROM shipments WHERE id IN (`+placeholders(len(chunk))+`)`, args, func(rows *sql.Rows) error {
+			var id string
+			var r tracking.ItemRef
+			if err := rows.Scan(&id, &r.Merchant, &r.MerchantRef, &r.Product, &r.OriginOffice, &r.DestCountry, s.scanTime(&r.CreatedAt)); err != nil {
+				return err
+			}
+			out[id] = r
+			return nil
+		})
+		if err != nil {
+			return nil, s.wrap(err, "look up shipments")
+		}
+	}
+	return out, nil
+}
+
+// ProjectionLag implements tracking.ProjectionStore.
+func (s *Store) ProjectionLag(ctx context.Context) (last, projected int64, err error) {
+	err = s.R.QueryRowContext(ctx, `SELECT COALESCE((SELECT MAX(seq) FROM tracking_events), 0),
+		(SELECT seq FROM tracking_cursors WHERE name = 'items')`).Scan(&last, &projected)
+	return last, projected, s.wrap(err, "read projection lag")
+}
+
+// PutDeliveryStandard implements tracking.StandardStore.
+func (s *Store) PutDeliveryStandard(ctx context.Context, st tracking.Standard) error {
+	_, err := s.W.ExecContext(ctx, s.q(`INSERT INTO delivery_standards (origin, dest, product, days) VALUES (?, ?, ?, ?)
+		ON CONFLICT (origin, dest, product) DO UPDATE SET days = excluded.days`), st.Origin, st.Dest, st.Product, st.Days)
+	return s.wrap(err, fmt.Sprintf("save delivery standard %s-%s %s", st.Origin, st.Dest, st.Product))
+}
+
+// DeliveryStandards implements tracking.StandardStore.
+func (s *Store) DeliveryStandards(ctx context.Context) ([]tracking.Standard, error) {
+	out := []tracking.Standard{}
+	err := s.each(ctx, s.R, `SELECT origin, dest, product, days FROM delivery_standards ORDER BY origin, dest, product`, nil, func(rows *sql.Rows) error {
+		var st tracking.Standard
+		if err := rows.Scan(&st.Origin, &st.Dest, &st.Product, &st.Days); err != nil {
+			return err
+		}
+		out = append(out, st)
+		return nil
+	})
+	return out, s.wrap(err, "list delivery standards")
+}
+
+// notFound is a not_found error for a missing row.
+func trkNotFound(format string, args ...any) error {
+	return postal.Errorf(postal.CodeNotFound, format, args...)
+}

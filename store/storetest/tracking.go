@@ -1,0 +1,339 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/store"
+	"github.com/interpost/interpost/tracking"
+)
+
+func runTracking(t *testing.T, newDB Opener) {
+	t.Run("TrackingAppend", func(t *testing.T) { testTrackingAppend(t, newDB(t)()) })
+	t.Run("TrackingConcurrentAppend", func(t *testing.T) { testTrackingConcurrent(t, newDB(t)) })
+	t.Run("TrackingProjection", func(t *testing.T) { testTrackingProjection(t, newDB(t)()) })
+	t.Run("TrackingWebhooks", func(t *testing.T) { testTrackingWebhooks(t, newDB(t)()) })
+	t.Run("TrackingStandards", func(t *testing.T) { testTrackingStandards(t, newDB(t)()) })
+}
+
+var (
+	trkCST = time.FixedZone("", 8*3600)
+	trkCET = time.FixedZone("", 3600)
+)
+
+func trkEvent(obj string, code tracking.Code, office string, at time.Time) tracking.Event {
+	return tracking.Event{Object: obj, Code: code, Office: office, Time: at, Source: "post"}
+}
+
+func trkOffices(t *testing.T, s store.Store) {
+	t.Helper()
+	err := s.PutOffices(context.Background(), []network.Office{
+		{Code: "CNXMNA", Name: "Xiamen", Country: "CN", Kind: network.KindOE, Lat: 24.5, Lon: 118.1, TZ: "Asia/Shanghai", ConnectMin: 120, Customs: true},
+		{Code: "PLWAWA", Name: "Warszawa", Country: "PL", Kind: network.KindOE, Lat: 52.2, Lon: 21, TZ: "Europe/Warsaw", ConnectMin: 90, Customs: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testTrackingAppend(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	merchant(t, s, "ACME")
+	sh, _, err := s.CreateShipment(ctx, newShipment("ACME", "ORDER-1", t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := string(sh.ID)
+	ema := trkEvent(id, tracking.EMA, "CNXMNA", time.Date(2026, 11, 20, 9, 0, 0, 0, trkCST))
+	emc := trkEvent(id, tracking.EMC, "CNXMNA", time.Date(2026, 11, 21, 18, 30, 0, 123000, trkCST))
+	emd := trkEvent(id, tracking.EMD, "PLWAWA", time.Date(2026, 11, 22, 7, 0, 0, 0, trkCET))
+	emd.Source, emd.Reason, emd.NextOffice, emd.Signatory = "partner:PLPOST", "R1", "PLWAWA", "J. Kowalski"
+	// Out of order on arrival; the same instant in another offset is the same event.
+	added, err := s.AppendEvents(ctx, []tracking.Event{emd, ema}, t0)
+	if err != nil || added != 2 {
+		t.Fatalf("first append = %d, %v; want 2", added, err)
+	}
+	same := emd
+	same.Time = emd.Time.UTC()
+	added, err = s.AppendEvents(ctx, []tracking.Event{emc, same, ema}, t0.Add(time.Minute))
+	if err != nil || added != 1 {
+		t.Fatalf("second append = %d, %v; want 1 (only EMC is new)", added, err)
+	}
+	got, err := s.EventsOf(ctx, id)
+	if err != nil || len(got) != 3 {
+		t.Fatalf("EventsOf = %d events, %v", len(got), err)
+	}
+	for i, want := range []tracking.Event{ema, emc, emd} {
+		g := got[i].Event
+		if g.Code != want.Code || !g.Time.Equal(want.Time) || g.Time.Format(time.RFC3339Nano) != want.Time.Format(time.RFC3339Nano) ||
+			g.Office != want.Office || g.Source != want.Source || g.Reason != want.Reason || g.NextOffice != want.NextOffice || g.Signatory != want.Signatory {
+			t.Errorf("event %d = %+v\nwant %+v", i, g, want)
+		}
+	}
+	if !got[0].Received.Equal(t0) || !got[1].Received.Equal(t0.Add(time.Minute)) {
+		t.Errorf("received = %v, %v", got[0].Received, got[1].Received)
+	}
+	if none, err := s.EventsOf(ctx, "EE123456785CN"); err != nil || len(none) != 0 {
+		t.Errorf("EventsOf(unknown) = %v, %v; want empty", none, err)
+	}
+	refs, err := s.ItemRefs(ctx, []string{id, "EE123456785CN"})
+	if err != nil || len(refs) != 1 || refs[id].Merchant != "ACME" || refs[id].DestCountry != "PL" || refs[id].MerchantRef != "ORDER-1" {
+		t.Errorf("ItemRefs = %+v, %v", refs, err)
+	}
+	// A big batch goes through the bulk path in several statements.
+	var many []tracking.Event
+	for i := range 1234 {
+		obj, _ := postal.NewS10("LX", uint32(i), "CN")
+		many = append(many, trkEvent(string(obj), tracking.EMA, "CNXMNA", t0.Add(time.Duration(i)*time.Second)))
+	}
+	if added, err := s.AppendEvents(ctx, append(many, many[:100]...), t0); err != nil || added != 1234 {
+		t.Fatalf("bulk append = %d, %v; want 1234", added, err)
+	}
+	if last, projected, err := s.ProjectionLag(ctx); err != nil || last < 1237 || projected != 0 {
+		t.Errorf("ProjectionLag = %d, %d, %v", last, projected, err)
+	}
+}
+
+func testTrackingConcurrent(t *testing.T, open func() store.Store) {
+	nodes := []store.Store{open(), open()}
+	ctx := context.Background()
+	var events []tracking.Event
+	for i := range 400 {
+		obj, _ := postal.NewS10("LX", uint32(i%50), "CN")
+		events = append(events, trkEvent(string(obj), tracking.EMA, "CNXMNA", t0.Add(time.Duration(i)*time.Minute)))
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	total := 0
+	for w := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Each worker sends overlapping slices of the same events.
+			part := events[w*50 : min(len(events), w*50+150)]
+			n, err := nodes[w%2].AppendEvents(ctx, part, t0)
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			total += n
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	want := min(len(events), 5*50+150)
+	if total != want {
+		t.Errorf("added %d in all, want %d (each event once)", total, want)
+	}
+	stored := 0
+	for i := range 50 {
+		obj, _ := postal.NewS10("LX", uint32(i), "CN")
+		evs, err := nodes[0].EventsOf(ctx, string(obj))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored += len(evs)
+	}
+	if stored != want {
+		t.Errorf("stored %d events, want %d", stored, want)
+	}
+}
+
+func testTrackingProjection(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	trkOffices(t, s)
+	merchant(t, s, "ACME")
+	sh, _, err := s.CreateShipment(ctx, newShipment("ACME", "ORDER-1", t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := string(sh.ID)
+	sub := tracking.Subscription{ID: "whs_test", Merchant: "ACME", URL: "https://shop.example/hook", Secret: "whsec_x", CreatedAt: t0}
+	if err := s.CreateWebhook(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	svc := &tracking.Service{Store: s, Offices: s, Now: func() time.Time { return t0.Add(72 * time.Hour) }}
+	partner := "LX000000005PL" // a partner's item we have no shipment for
+	events := []tracking.Event{
+		trkEvent(id, tracking.EMA, "CNXMNA", time.Date(2026, 11, 20, 9, 0, 0, 0, trkCST)),
+		trkEvent(id, tracking.EMC, "CNXMNA", time.Date(2026, 11, 21, 18, 0, 0, 0, trkCST)),
+		trkEvent(partner, tracking.EMD, "PLWAWA", time.Date(2026, 11, 21, 7, 0, 0, 0, trkCET)),
+	}
+	if err := svc.Record(ctx, events...); err != nil {
+		t.Fatal(err)
+	}
+	n, err := svc.CatchUp(ctx)
+	if err != nil || n != 3 {
+		t.Fatalf("CatchUp = %d, %v; want 3", n, err)
+	}
+	if n, err := svc.CatchUp(ctx); err != nil || n != 0 {
+		t.Fatalf("second CatchUp = %d, %v; want 0", n, err)
+	}
+	it, err := s.TrackedItem(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Status != tracking.StatusDeparted || it.Merchant != "ACME" || it.Origin != "CN" || it.Dest != "PL" || it.Product != "ems" ||
+		it.Events != 2 || it.AcceptedAt.IsZero() || it.DepartedAt.IsZero() || it.AcceptedOffset != 8*3600 || it.MerchantRef != "ORDER-1" {
+		t.Errorf("item = %+v", it)
+	}
+	p, err := s.TrackedItem(ctx, partner)
+	if err != nil || p.Linked() || p.Origin != "PL" || p.Dest != "PL" || p.Product != "e-packet" || p.Status != tracking.StatusArrived {
+		t.Errorf("partner item = %+v, %v", p, err)
+	}
+	if _, err := s.TrackedItem(ctx, "EE123456785CN"); code(err) != postal.CodeNotFound {
+		t.Errorf("TrackedItem(unknown) = %v", err)
+	}
+	// One delivery per status change of the linked item: accepted, departed.
+	ds, err := s.WebhookDeliveries(ctx, "whs_test", 0, 10)
+	if err != nil || len(ds) != 2 || ds[0].Status != tracking.StatusDeparted || ds[1].Status != tracking.StatusAccepted {
+		t.Fatalf("deliveries = %+v, %v", ds, err)
+	}
+	// A late scan out of order does not change the status.
+	late := trkEvent(id, tracking.EMB, "CNXMNA", time.Date(2026, 11, 20, 15, 0, 0, 0, trkCST))
+	if err := svc.Record(ctx, late); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if it, _ := s.TrackedItem(ctx, id); it.Status != tracking.StatusDeparted || it.Events != 3 {
+		t.Errorf("after a late EMB: %s with %d events", it.Status, it.Events)
+	}
+	// Stuck listing: both items' last events are before now-24h.
+	items, next, err := s.TrackedItems(ctx, tracking.ItemFilter{NotFinal: true, LastBefore: t0, Limit: 1})
+	if err != nil || len(items) != 1 || next == "" || items[0].Object != partner {
+		t.Fatalf("page 1 = %+v, %q, %v", items, next, err)
+	}
+	items, next, err = s.TrackedItems(ctx, tracking.ItemFilter{NotFinal: true, LastBefore: t0, Limit: 1, After: next})
+	if err != nil || len(items) != 1 || next != "" || items[0].Object != id {
+		t.Fatalf("page 2 = %+v, %q, %v", items, next, err)
+	}
+	items, _, err = s.TrackedItems(ctx, tracking.ItemFilter{Statuses: []tracking.Status{tracking.StatusArrived}, Origin: "PL", Dest: "PL", Limit: 10})
+	if err != nil || len(items) != 1 || items[0].Object != partner {
+		t.Errorf("by status and lane = %+v, %v", items, err)
+	}
+	items, _, err = s.TrackedItems(ctx, tracking.ItemFilter{Merchant: "ACME", LastBefore: time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC), Limit: 10})
+	if err != nil || len(items) != 0 {
+		t.Errorf("departed 21 Nov 10:00 UTC is not before 21 Nov 00:00: %+v, %v", items, err)
+	}
+	var accepted []string
+	err = s.TrackedItemsAccepted(ctx, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC), func(it tracking.Item) error {
+		accepted = append(accepted, it.Object)
+		return nil
+	})
+	if err != nil || !slices.Equal(accepted, []string{id}) {
+		t.Errorf("accepted = %v, %v", accepted, err)
+	}
+}
+
+func testTrackingWebhooks(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	trkOffices(t, s)
+	merchant(t, s, "ACME")
+	merchant(t, s, "OTHER")
+	for i, m := range []string{"ACME", "OTHER"} {
+		sub := tracking.Subscription{ID: fmt.Sprint("whs_", i), Merchant: m, URL: "https://x.example/" + m, Secret: "s" + m,
+			Statuses: []tracking.Status{tracking.StatusDelivered, tracking.StatusHeldCustoms}, CreatedAt: t0.Add(time.Duration(i) * time.Minute)}
+		if err := s.CreateWebhook(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CreateWebhook(ctx, tracking.Subscription{ID: "whs_0", Merchant: "ACME", URL: "https://y", Secret: "z", CreatedAt: t0}); code(err) != postal.CodeConflict {
+		t.Errorf("duplicate id = %v, want conflict", err)
+	}
+	all, err := s.Webhooks(ctx, "")
+	if err != nil || len(all) != 2 || all[0].ID != "whs_1" || !slices.Equal(all[1].Statuses, []tracking.Status{tracking.StatusDelivered, tracking.StatusHeldCustoms}) {
+		t.Fatalf("Webhooks = %+v, %v", all, err)
+	}
+	if mine, err := s.Webhooks(ctx, "ACME"); err != nil || len(mine) != 1 || mine[0].Secret != "sACME" {
+		t.Errorf("Webhooks(ACME) = %+v, %v", mine, err)
+	}
+	// Queue deliveries through a projection.
+	merchantItem := func(m string) string {
+		sh, _, err := s.CreateShipment(ctx, newShipment(m, "R-"+m, t0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(sh.ID)
+	}
+	a, o := merchantItem("ACME"), merchantItem("OTHER")
+	svc := &tracking.Service{Store: s, Offices: s, Now: func() time.Time { return t0 }}
+	at := time.Date(2026, 11, 22, 10, 0, 0, 0, trkCET)
+	if err := svc.Record(ctx, trkEvent(a, tracking.EMI, "PLWAWA", at), trkEvent(o, tracking.EMI, "PLWAWA", at), trkEvent(o, tracking.EMD, "PLWAWA", at.Add(-time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := t0.Add(time.Hour)
+	got, err := s.ClaimWebhookDeliveries(ctx, now, time.Minute, 10)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("claim = %+v, %v; want the 2 deliveries (arrived is not subscribed)", got, err)
+	}
+	if again, err := s.ClaimWebhookDeliveries(ctx, now, time.Minute, 10); err != nil || len(again) != 0 {
+		t.Fatalf("second claim while leased = %d, %v; want 0", len(again), err)
+	}
+	var first tracking.Delivery
+	for _, d := range got {
+		if d.Subscription == "whs_0" {
+			first = d
+		}
+	}
+	if first.URL != "https://x.example/ACME" || first.Secret != "sACME" || first.Object != a || len(first.Body) == 0 {
+		t.Fatalf("claimed = %+v", first)
+	}
+	for _, d := range got {
+		a := tracking.Attempt{Seq: d.Seq, At: now, Attempts: 1, ResponseStatus: 200, State: tracking.DeliveryDelivered}
+		if d.Subscription == "whs_1" {
+			a = tracking.Attempt{Seq: d.Seq, At: now, Attempts: 1, ResponseStatus: 503, Error: "endpoint answered 503",
+				State: tracking.DeliveryPending, NextAttempt: now.Add(30 * time.Second)}
+		}
+		if err := s.FinishWebhookAttempt(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if due, _ := s.ClaimWebhookDeliveries(ctx, now.Add(10*time.Second), time.Minute, 10); len(due) != 0 {
+		t.Errorf("retry claimed before its time: %+v", due)
+	}
+	due, err := s.ClaimWebhookDeliveries(ctx, now.Add(31*time.Second), time.Minute, 10)
+	if err != nil || len(due) != 1 || due[0].Subscription != "whs_1" || due[0].Attempts != 1 || due[0].LastStatus != 503 {
+		t.Fatalf("retry = %+v, %v", due, err)
+	}
+	ds, err := s.WebhookDeliveries(ctx, "whs_0", 0, 10)
+	if err != nil || len(ds) != 1 || ds[0].State != tracking.DeliveryDelivered || ds[0].DeliveredAt.IsZero() || ds[0].LastStatus != 200 {
+		t.Errorf("deliveries of whs_0 = %+v, %v", ds, err)
+	}
+	if err := s.DisableWebhook(ctx, "whs_1", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DisableWebhook(ctx, "nope", now); code(err) != postal.CodeNotFound {
+		t.Errorf("DisableWebhook(unknown) = %v", err)
+	}
+	if due, _ := s.ClaimWebhookDeliveries(ctx, now.Add(time.Hour), time.Minute, 10); len(due) != 0 {
+		t.Errorf("claimed for a disabled subscription: %+v", due)
+	}
+	if sub, err := s.Webhook(ctx, "whs_1"); err != nil || sub.DisabledAt.IsZero() {
+		t.Errorf("Webhook = %+v, %v", sub, err)
+	}
+}
+
+func testTrackingStandards(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	for _, st := range []tracking.Standard{{Origin: "CN", Dest: "PL", Days: 8}, {Origin: "CN", Dest: "PL", Product: "ems", Days: 5}, {Origin: "CN", Dest: "PL", Days: 7}} {
+		if err := s.PutDeliveryStandard(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.DeliveryStandards(ctx)
+	want := []tracking.Standard{{Origin: "CN", Dest: "PL", Days: 7}, {Origin: "CN", Dest: "PL", Product: "ems", Days: 5}}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("standards = %+v, %v", got, err)
+	}
+}
