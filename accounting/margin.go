@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -42,7 +43,7 @@ type MarginReport struct {
 	Period   string      `json:"period"`
 	Currency string      `json:"currency"`
 	Tariff   string      `json:"tariff"`
-	WhatIf   string      `json:"what_if,omitempty" doc:"The what-if tariff version, when one was given"`
+	WhatIf   string      `json:"what_if,omitempty" doc:"The what-if tariff: its version, or the files that replaced tables of the version in force"`
 	Rows     []MarginRow `json:"rows" doc:"Lowest margin per item first"`
 	Total    MarginRow   `json:"total"`
 	Notes    []string    `json:"notes"`
@@ -69,6 +70,7 @@ func (s *Service) Margin(ctx context.Context, who auth.Principal, p Period, o Ma
 	if err != nil {
 		return MarginReport{}, err
 	}
+	rep := MarginReport{Period: p.Name, Tariff: base.Version, Rows: []MarginRow{}}
 	var whatIf *Set
 	if o.WhatIf != nil {
 		v := "what-if"
@@ -77,6 +79,10 @@ func (s *Service) Margin(ctx context.Context, who auth.Principal, p Period, o Ma
 		}
 		if whatIf, err = Overlay(base, o.WhatIf, v); err != nil {
 			return MarginReport{}, err
+		}
+		rep.WhatIf = whatIf.Version
+		if v != "" {
+			rep.WhatIf = "tariff " + base.Version + " with " + strings.Join(sortedKeys(o.WhatIf), ", ") + " replaced"
 		}
 	}
 	cur := o.Currency
@@ -89,6 +95,7 @@ func (s *Service) Margin(ctx context.Context, who auth.Principal, p Period, o Ma
 	if !postal.ValidCurrency(cur) {
 		return MarginReport{}, postal.Invalid("bad report currency", postal.FieldError{Field: "currency", Message: fmt.Sprintf("%q is not an ISO 4217 code", cur)})
 	}
+	rep.Currency = cur
 	w, err := s.world(ctx)
 	if err != nil {
 		return MarginReport{}, err
@@ -97,7 +104,6 @@ func (s *Service) Margin(ctx context.Context, who auth.Principal, p Period, o Ma
 	if err != nil {
 		return MarginReport{}, err
 	}
-	rep := MarginReport{Period: p.Name, Currency: cur, Tariff: base.Version, Rows: []MarginRow{}}
 	lanes, order := laneRows(f)
 	conv := converter{rates: s.Rates, to: cur}
 	for i, set := range []*Set{base, whatIf} {
@@ -112,7 +118,6 @@ func (s *Service) Margin(ctx context.Context, who auth.Principal, p Period, o Ma
 				lanes[k].Unrated = sums[k].unrated
 			} else {
 				lanes[k].WhatIf = &fig
-				rep.WhatIf = set.Version
 			}
 		}
 	}

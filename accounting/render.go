@@ -79,6 +79,10 @@ func (s Statement) lineRows(lines []StatementLine) []document.Row {
 			}
 		}
 		if len(mine) == 0 {
+			if s.Party.Kind() == PartyPost {
+				// The UPU accounts show both directions, even when one is empty.
+				rows = append(rows, document.Row{Shade: true, Cells: []string{fmt.Sprintf("Owed by %s to %s: nothing in the period", dir[0].Code(), dir[1].Code())}})
+			}
 			continue
 		}
 		rows = append(rows, document.Row{Shade: true, Cells: []string{fmt.Sprintf("Owed by %s to %s", dir[0].Code(), dir[1].Code())}})
@@ -205,8 +209,8 @@ func (s Statement) Document() document.Statement {
 }
 
 func entriesBlock(es []Entry) document.Block {
-	b := document.Block{Title: "Entries", Columns: []document.Column{{Title: "Date", Width: 15}, {Title: "Basis", Width: 25},
-		{Title: "Category", Width: 18}, {Title: "kg", Width: 10, Right: true}, {Title: "Rate", Width: 64},
+	b := document.Block{Title: "Entries", Columns: []document.Column{{Title: "Date", Width: 18}, {Title: "Basis", Width: 25},
+		{Title: "Category", Width: 18}, {Title: "kg", Width: 10, Right: true}, {Title: "Rate", Width: 61},
 		{Title: "Amount", Width: 16, Right: true}, {Title: "Cur", Width: 8}}}
 	for _, e := range es {
 		basis := firstNonEmpty(e.Item, e.Consignment, e.Dispatch)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/interpost/interpost/acceptance"
@@ -39,6 +41,12 @@ type Service struct {
 	Country    string       // of the post running Interpost, e.g. CN
 	Rates      postal.Rates // for report conversions
 	Now        func() time.Time
+
+	// ways remembers planned ways while the network stays the same, so
+	// statements and reports of a period plan each item once.
+	mu      sync.Mutex
+	ways    *Ways
+	network [sha256.Size]byte
 }
 
 func (s *Service) now() time.Time {
@@ -237,13 +245,35 @@ func (s *Service) world(ctx context.Context) (*world, error) {
 		w.services[sv.ID] = sv
 	}
 	if s.Dispatches == nil {
-		p, err := routing.New(offices, services)
-		if err != nil {
-			return nil, fmt.Errorf("build the route planner: %w", err)
+		if w.ways, err = s.waysFor(offices, services); err != nil {
+			return nil, err
 		}
-		w.ways = NewWays(p)
 	}
 	return w, nil
+}
+
+// waysFor returns the planner-derived ways over this network, reusing the
+// last ones when the network has not changed.
+func (s *Service) waysFor(offices []network.Office, services []network.Service) (*Ways, error) {
+	b, err := json.Marshal(struct {
+		O []network.Office
+		S []network.Service
+	}{offices, services})
+	if err != nil {
+		return nil, fmt.Errorf("fingerprint the network: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ways != nil && s.network == sum {
+		return s.ways, nil
+	}
+	p, err := routing.New(offices, services)
+	if err != nil {
+		return nil, fmt.Errorf("build the route planner: %w", err)
+	}
+	s.ways, s.network = NewWays(p), sum
+	return s.ways, nil
 }
 
 func (s *Service) rater(set *Set, w *world) *Rater {

@@ -43,7 +43,7 @@ func TestDemoTariffParses(t *testing.T) {
 	}
 	nov, jan := date(t, "2026-11-14"), date(t, "2027-01-05")
 	// A country's own row (self-declared rates) wins over its group's.
-	if r, g := set.DuesFor("US", accounting.FormatE, nov); r == nil || g != "" || r.PerKg.String() != "9.4" {
+	if r, g := set.DuesFor("US", accounting.FormatE, nov); r == nil || g != "" || r.PerKg.String() != "10.1" {
 		t.Errorf("US E dues = %+v (group %q), want the US row", r, g)
 	}
 	if r, g := set.DuesFor("PL", accounting.FormatE, nov); r == nil || g != "target-2" || r.PerItem.String() != "0.735" {

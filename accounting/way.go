@@ -77,11 +77,17 @@ func (w *Ways) Of(it ItemFact) (legs []Leg, note, why string) {
 			}
 		}
 		w.mu.Lock()
+		if len(w.cache) >= maxWays {
+			clear(w.cache) // a long-running server: keep memory bounded
+		}
 		w.cache[it.ID] = c
 		w.mu.Unlock()
 	}
 	return c.legs, c.note, c.why
 }
+
+// maxWays bounds the ways remembered (about 1 KB each).
+const maxWays = 200_000
 
 // SurfaceHorizon bounds the way of an item planned over every mode.
 const SurfaceHorizon = 35 * 24 * time.Hour

@@ -12,6 +12,7 @@ import (
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
@@ -61,6 +62,7 @@ type Result struct {
 	Customs                                           CustomsResult    // inbound manifest and officer decisions
 	Tracking                                          TrackingResult   // scans of the shipments and partner items
 	Accounting                                        AccountingResult // tariffs loaded, months rated
+	Dispatch                                          DispatchResult   // sort plans, a day of dispatches and its plan
 }
 
 // Seed loads offices and merchants and creates sample shipments through the
@@ -128,6 +130,15 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 		}
 		tsvc := &tracking.Service{Store: ts, Offices: st, Now: func() time.Time { return o.Now }}
 		if res.Tracking, err = SeedTracking(ctx, tsvc, st, offices, o.Now); err != nil {
+			return res, err
+		}
+	}
+	if ds, ok := st.(DispatchStore); ok {
+		dsvc := &dispatch.Service{Store: ds, Network: ds, Items: ds, Now: func() time.Time { return o.Now }}
+		if ts, ok := st.(tracking.Store); ok {
+			dsvc.Events = TrackingSink(&tracking.Service{Store: ts, Offices: st, Now: func() time.Time { return o.Now }})
+		}
+		if res.Dispatch, err = SeedDispatch(ctx, dsvc, ds, o.Now); err != nil {
 			return res, err
 		}
 	}

@@ -15,16 +15,21 @@ import (
 func DefaultCategory(p postal.Product) postal.MailCategory { return FallbackCategories(p)[0] }
 
 // FallbackCategories are the categories an item of a product may travel in
-// when the request names none, best first: a parcel goes surface (C) where
+// when the request names none, best first. A parcel goes surface (C) where
 // the sort plan has a surface rule for its destination, else S.A.L. (B),
-// else air (A); the other products travel as priority (A). The plan decides
-// by the rules it has, so no destination without a surface corridor gets
-// surface mail.
+// else air (A). Letter-post items go priority (A), else priority by
+// surface (D) — e-commerce packets to Russia or Central Asia by block
+// train where no flight serves them. EMS goes by air only. The plan decides
+// through the rules it has, so no destination gets a category its office
+// has no corridor for.
 func FallbackCategories(p postal.Product) []postal.MailCategory {
-	if p == postal.ProductParcel {
+	switch p {
+	case postal.ProductParcel:
 		return []postal.MailCategory{postal.CategorySurface, postal.CategorySAL, postal.CategoryAir}
+	case postal.ProductEMS:
+		return []postal.MailCategory{postal.CategoryAir}
 	}
-	return []postal.MailCategory{postal.CategoryAir}
+	return []postal.MailCategory{postal.CategoryAir, postal.CategoryPrioritySurface}
 }
 
 // DefaultSubclass is the mail subclass (code list 117) of a product when the

@@ -224,10 +224,16 @@ func (l *statementLayout) text(b Block) {
 	c.font(regular, 8)
 	w := a4W - 2*stMargin - 6
 	var lines []string
-	for _, p := range b.Text {
+	for i, p := range b.Text {
+		if i > 0 {
+			lines = append(lines, "") // a half line between paragraphs
+		}
 		lines = append(lines, c.wrap(p, w, 6)...)
 	}
-	h := float64(len(lines))*4 + 4
+	h := 4.0
+	for _, s := range lines {
+		h += lineH(s)
+	}
 	if b.Warning {
 		if l.y+h > stBottom && h < stBottom-stTop {
 			l.newPage()
@@ -240,13 +246,23 @@ func (l *statementLayout) text(b Block) {
 	}
 	l.y += 1
 	for _, s := range lines {
-		if l.room(4) {
+		if l.room(lineH(s)) {
 			c.font(regular, 8)
 		}
-		c.text(stMargin+4, l.y+3.2, w, s, alignLeft)
-		l.y += 4
+		if s != "" {
+			c.text(stMargin+4, l.y+3.2, w, s, alignLeft)
+		}
+		l.y += lineH(s)
 	}
 	l.y += 6
+}
+
+// lineH is the height of a paragraph line: 4 mm, 1.5 mm between paragraphs.
+func lineH(s string) float64 {
+	if s == "" {
+		return 1.5
+	}
+	return 4
 }
 
 // footers prints "page n of N" and the footer line on every page.

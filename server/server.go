@@ -11,7 +11,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
@@ -33,6 +35,11 @@ type Config struct {
 	// Tracking ingests events and serves timelines, webhooks and reports;
 	// nil builds one over Store (no bus, no route-planner estimates).
 	Tracking *tracking.Service
+	// Dispatch runs exchange operations; nil builds one over Store.
+	Dispatch *dispatch.Service
+	// Accounting runs tariffs, the ledger, statements and margins; nil
+	// builds one over Store (the post's country and rates from Acceptance).
+	Accounting *accounting.Service
 }
 
 // Server is the HTTP handler of one Interpost node.
@@ -70,6 +77,8 @@ func New(cfg Config) *Server {
 	s.registerWarehouses()
 	s.registerCustoms()
 	s.registerTracking()
+	s.registerDispatch()
+	s.registerAccounting()
 	s.registerConsole()
 
 	s.handler = s.observe(s.mux)

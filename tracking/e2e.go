@@ -74,7 +74,13 @@ func (s *Service) PutStandard(ctx context.Context, st Standard) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}
-	return s.Store.PutDeliveryStandard(ctx, st)
+	if err := s.Store.PutDeliveryStandard(ctx, st); err != nil {
+		return err
+	}
+	s.stdCache.mu.Lock()
+	s.stdCache.list = nil // re-read on next use
+	s.stdCache.mu.Unlock()
+	return nil
 }
 
 // localDate returns the calendar date of t at a UTC offset, as midnight UTC.

@@ -50,9 +50,10 @@ type Service struct {
 	// (counts stay exact). Default 1000.
 	MaxListed int
 
-	offices officeCache
-	once    sync.Once
-	wake    chan struct{}
+	offices  officeCache
+	stdCache standardsCache
+	once     sync.Once
+	wake     chan struct{}
 }
 
 func (s *Service) init() {
@@ -212,7 +213,9 @@ func (s *Service) IngestStream(ctx context.Context, who auth.Principal, dec Deco
 				return res, fmt.Errorf("store events after %d records: %w", res.Received, err)
 			}
 			p.res.New = added
-			if added != Unknown {
+			if added == Unknown {
+				p.res.Queued = true
+			} else {
 				p.res.Duplicates += len(p.events) - added
 			}
 			s.notify()

@@ -3,6 +3,7 @@ package tracking
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/interpost/interpost/auth"
@@ -154,7 +155,7 @@ func (s *Service) timelineEvent(ctx context.Context, e Stored) TimelineEvent {
 	local := e.Time
 	if o, ok := s.office(ctx, e.Office); ok {
 		te.OfficeName, te.OfficeCountry = o.Name, o.Country
-		if loc, err := time.LoadLocation(o.TZ); err == nil {
+		if loc := zone(o.TZ); loc != nil {
 			local = e.Time.In(loc)
 		}
 	}
@@ -187,7 +188,7 @@ func (s *Service) estimate(ctx context.Context, it Item, ref *ItemRef) *Estimate
 		}
 		start, off = ref.CreatedAt, 0
 	}
-	stds, err := s.Store.DeliveryStandards(ctx)
+	stds, err := s.standards(ctx)
 	if err != nil {
 		return nil
 	}
@@ -254,4 +255,47 @@ func (s *Service) ItemOf(ctx context.Context, who auth.Principal, id string) (It
 		return Item{}, postal.Errorf(postal.CodeNotFound, "no item %s", obj)
 	}
 	return it, nil
+}
+
+// zones caches time.LoadLocation, which reads the zone file on every call.
+var zones sync.Map // IANA name → *time.Location (nil when unknown)
+
+func zone(name string) *time.Location {
+	if v, ok := zones.Load(name); ok {
+		return v.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = nil
+	}
+	zones.Store(name, loc)
+	return loc
+}
+
+// standardsTTL is how long timelines reuse the delivery standards read.
+const standardsTTL = 30 * time.Second
+
+type standardsCache struct {
+	mu   sync.Mutex
+	list []Standard
+	at   time.Time
+}
+
+// standards returns the delivery standards, read at most every standardsTTL.
+func (s *Service) standards(ctx context.Context) ([]Standard, error) {
+	c := &s.stdCache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.list != nil && time.Since(c.at) < standardsTTL {
+		return c.list, nil
+	}
+	list, err := s.Store.DeliveryStandards(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if list == nil {
+		list = []Standard{}
+	}
+	c.list, c.at = list, time.Now()
+	return list, nil
 }

@@ -174,10 +174,10 @@ func (a *Allocator) build(k *commodity, mode capMode, prices []int64, onlyLane i
 		}
 	}
 	kg.nodes = kg.g.Nodes()
-	add := func(from, to int32, capacity, cost int64, a karc) {
-		a.from, a.to = from, to
+	add := func(from, to int32, capacity, cost int64, arc karc) {
+		arc.from, arc.to = from, to
 		kg.g.AddArc(int(from), int(to), capacity, cost)
-		kg.arcs = append(kg.arcs, a)
+		kg.arcs = append(kg.arcs, arc)
 	}
 	none := karc{dep: -1, lane: -1, late: -1}
 	for i, li := range k.lanes {
@@ -188,9 +188,9 @@ func (a *Allocator) build(k *commodity, mode capMode, prices []int64, onlyLane i
 		l := &a.lanes[li]
 		if src := localOf(l.node); src >= 0 {
 			kg.laneArc[i] = len(kg.arcs)
-			a := none
-			a.lane = int32(i)
-			add(0, src, l.v.Grams, 0, a)
+			arc := none
+			arc.lane = int32(i)
+			add(0, src, l.v.Grams, 0, arc)
 		}
 	}
 	add(0, 1, mcf.Inf, k.unserved, none) // mail no departure can carry
@@ -214,15 +214,19 @@ func (a *Allocator) build(k *commodity, mode capMode, prices []int64, onlyLane i
 			if prices != nil {
 				cost += prices[d]
 			}
-			a := none
-			a.dep = d
-			add(lv, ar, avail(d), cost, a)
+			arc := none
+			arc.dep = d
+			add(lv, ar, avail(d), cost, arc)
 			dp := &x.deps[d]
 			if dp.to == k.dest {
+				day := daysBetween(a.opts.Date, x.localDate(k.dest, dp.arrive))
 				late := max(0, daysBetween(k.deadline, x.localDate(k.dest, dp.arrive)))
 				s := none
 				s.late = int32(late)
-				add(ar, 1, mcf.Inf, int64(late)*k.late, s)
+				// One unit (1e-7 per gram, 0.0001 per kg) per day of arrival
+				// breaks ties between equally cheap itineraries in favour of
+				// the earlier; it stays out of the costs reported.
+				add(ar, 1, mcf.Inf, int64(late)*k.late+int64(max(day, 0)), s)
 			}
 			if post := x.postNode[d]; post >= 0 {
 				if lp := localOf(post); lp >= 0 {

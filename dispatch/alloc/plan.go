@@ -24,8 +24,12 @@ type Totals struct {
 	Kg          float64 `json:"kg"`
 	Items       int     `json:"items"`
 	Cost        float64 `json:"cost" doc:"Transport cost (Σ cost per kg × kg over the legs)"`
-	LatePenalty float64 `json:"late_penalty"`
+	LatePenalty float64 `json:"late_penalty" doc:"Σ kg × days past the standard × the category's penalty"`
 	UnservedKg  float64 `json:"unserved_kg"`
+	// UnservedPenalty prices the mail no departure can carry.
+	UnservedPenalty float64 `json:"unserved_penalty"`
+	// Objective is what the allocation minimises: cost + penalties.
+	Objective float64 `json:"objective"`
 	OnTimeShare float64 `json:"on_time_share" doc:"Share of kg arriving within its lane's standard"`
 	CO2Kg       float64 `json:"co2_kg"`
 }
@@ -115,7 +119,7 @@ func (a *Allocator) plan() Plan {
 	co2 := make([]float64, len(a.lanes))
 	depG := map[int32]int64{}
 	depLanes := map[int32]map[int]bool{}
-	var lateU int64
+	var lateU, unservedU int64
 	for i, l := range a.lanes {
 		lanes[i] = Lane{Origin: l.v.Origin, Destination: l.v.Destination, Category: l.v.Category, Kg: kgOf(l.v.Grams), Items: l.v.Items,
 			StandardDays: l.std, Routes: []Route{}}
@@ -147,6 +151,7 @@ func (a *Allocator) plan() Plan {
 			if un > 0 {
 				lanes[li].UnservedKg = kgOf(un)
 				lateU -= un * k.unserved
+				unservedU += un * k.unserved
 				p.Spill = append(p.Spill, Spill{Origin: lanes[li].Origin, Destination: lanes[li].Destination, Category: lanes[li].Category,
 					Kg: kgOf(un), Preferred: "any departure within the horizon"})
 			}
@@ -170,8 +175,10 @@ func (a *Allocator) plan() Plan {
 	}
 	p.Totals.OnTimeShare = share(onG, totalG)
 	p.Totals.LatePenalty = money(lateU)
+	p.Totals.UnservedPenalty = money(unservedU)
 	p.Totals.Cost = math.Round(p.Totals.Cost*100) / 100
 	p.Totals.CO2Kg = math.Round(p.Totals.CO2Kg*10) / 10
+	p.Totals.Objective = math.Round((p.Totals.Cost+p.Totals.LatePenalty+p.Totals.UnservedPenalty)*100) / 100
 	slices.SortFunc(lanes, func(x, y Lane) int {
 		return cmp.Or(cmp.Compare(x.Origin, y.Origin), cmp.Compare(x.Destination, y.Destination), cmp.Compare(x.Category, y.Category))
 	})
@@ -208,6 +215,7 @@ func (a *Allocator) spill(k *commodity, p *Plan) {
 			continue
 		}
 		prefArr := a.x.deps[pref[len(pref)-1]].arrive
+		prefCost := a.pathCost(k, pref)
 		type key struct{ from, to int32 }
 		moved := map[key]int64{}
 		delay := map[key]int64{}
@@ -222,6 +230,11 @@ func (a *Allocator) spill(k *commodity, p *Plan) {
 			if i == len(pa.deps) && i == len(pref) {
 				continue
 			}
+			// An itinerary as cheap and as early as the preferred one is
+			// an equal choice, not a spill.
+			if a.pathCost(k, pa.deps) <= prefCost && a.x.deps[pa.deps[len(pa.deps)-1]].arrive <= prefArr {
+				continue
+			}
 			kk := key{pref[min(i, len(pref)-1)], pa.deps[min(i, len(pa.deps)-1)]}
 			moved[kk] += pa.grams
 			delay[kk] = max(delay[kk], a.x.deps[pa.deps[len(pa.deps)-1]].arrive-prefArr)
@@ -232,4 +245,18 @@ func (a *Allocator) spill(k *commodity, p *Plan) {
 				Preferred: a.depName(kk.from), Took: a.depName(kk.to), DelayHours: math.Round(float64(delay[kk])/6) / 10})
 		}
 	}
+}
+
+// pathCost is the cost per gram of an itinerary for commodity k: transport
+// and lateness.
+func (a *Allocator) pathCost(k *commodity, deps []int32) int64 {
+	var c int64
+	for _, d := range deps {
+		c += a.x.deps[d].cost
+	}
+	last := a.x.deps[deps[len(deps)-1]]
+	if last.to == k.dest {
+		c += int64(max(0, daysBetween(k.deadline, a.x.localDate(k.dest, last.arrive)))) * k.late
+	}
+	return c
 }

@@ -13,10 +13,12 @@ import (
 	"github.com/interpost/interpost/postal"
 )
 
-// Store is what planning reads: sort plans and the loads already consigned.
+// Store is what planning reads: sort plans, the loads already consigned and
+// which items are already in receptacles.
 type Store interface {
 	SortPlan(ctx context.Context, office string) (dispatch.SortPlan, error)
 	DepartureLoads(ctx context.Context, from, to time.Time) (map[dispatch.DepartureKey]int, error)
+	Scanned(ctx context.Context, office, item string) (dispatch.ScannedItem, error)
 }
 
 // Shipments lists accepted items.
@@ -47,6 +49,9 @@ type DayPlan struct {
 	// Unsorted lists accepted items left out because their origin has no
 	// sort plan or the plan has no rule for them: reported, not guessed.
 	Unsorted []Unsorted `json:"unsorted"`
+	// Dispatched counts accepted items left out because they are in
+	// receptacles already: their weight is in the departures' loads.
+	Dispatched int `json:"dispatched"`
 }
 
 // Unsorted is an item the plan could not place.
@@ -75,11 +80,12 @@ func (p *Planner) PlanDay(ctx context.Context, r DayRequest) (DayPlan, error) {
 	vols := r.Forecast
 	if vols == nil {
 		out.Source = "accepted items"
-		if vols, out.Unsorted, err = p.VolumesFromItems(ctx, d, offices); err != nil {
+		if vols, out.Unsorted, out.Dispatched, err = p.VolumesFromItems(ctx, d, offices); err != nil {
 			return DayPlan{}, err
 		}
 		if len(vols) == 0 {
-			return DayPlan{}, postal.Errorf(postal.CodeNotFound, "no items were accepted on %s that a sort plan places (%d left unsorted): give a forecast file instead", d, len(out.Unsorted))
+			return DayPlan{}, postal.Errorf(postal.CodeNotFound, "no items accepted on %s wait for a departure (%d already dispatched, %d without a sort-plan rule): give a forecast file instead",
+				d, out.Dispatched, len(out.Unsorted))
 		}
 	}
 	opts := r.Options
@@ -95,19 +101,21 @@ func (p *Planner) PlanDay(ctx context.Context, r DayRequest) (DayPlan, error) {
 }
 
 // VolumesFromItems sums the items accepted on date d (local date at the
-// origin office) into lanes by each origin's sort plan. A lane's weight is
-// the items' plus the tare of the bags they fill (about 2 %).
-func (p *Planner) VolumesFromItems(ctx context.Context, d network.Date, offices []network.Office) ([]Volume, []Unsorted, error) {
+// origin office) into lanes by each origin's sort plan, leaving out items
+// already in receptacles. A lane's weight is the items' plus the tare of
+// the bags they fill (about 2 %).
+func (p *Planner) VolumesFromItems(ctx context.Context, d network.Date, offices []network.Office) ([]Volume, []Unsorted, int, error) {
 	om := network.OfficeMap(offices)
 	plans := map[string]*dispatch.SortPlan{}
 	sums := map[[3]string]*Volume{}
-	var unsorted []Unsorted
+	unsorted := []Unsorted{}
+	dispatched := 0
 	since := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Add(-15 * time.Hour) // the earliest zone is UTC+14
 	var after int64
 	for {
 		page, next, err := p.Shipments.Shipments(ctx, acceptance.Filter{Since: since, After: after, Limit: 500})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 		for _, sh := range page {
 			o, ok := om[sh.OriginOffice]
@@ -118,6 +126,12 @@ func (p *Planner) VolumesFromItems(ctx context.Context, d network.Date, offices 
 			if err != nil || network.DateOf(sh.CreatedAt.In(loc)) != d {
 				continue
 			}
+			if _, err := p.Store.Scanned(ctx, o.Code, string(sh.ID)); err == nil {
+				dispatched++
+				continue
+			} else if postal.ErrorCode(err) != postal.CodeNotFound {
+				return nil, nil, 0, err
+			}
 			plan, ok := plans[o.Code]
 			if !ok {
 				sp, err := p.Store.SortPlan(ctx, o.Code)
@@ -125,7 +139,7 @@ func (p *Planner) VolumesFromItems(ctx context.Context, d network.Date, offices 
 				case err == nil:
 					plan = &sp
 				case postal.ErrorCode(err) != postal.CodeNotFound:
-					return nil, nil, err
+					return nil, nil, 0, err
 				}
 				plans[o.Code] = plan
 			}
@@ -156,7 +170,7 @@ func (p *Planner) VolumesFromItems(ctx context.Context, d network.Date, offices 
 			break
 		}
 		if after, err = acceptance.DecodeCursor(next); err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 	}
 	// Volumes are what loads: the items and their receptacles' tare.
@@ -176,7 +190,7 @@ func (p *Planner) VolumesFromItems(ctx context.Context, d network.Date, offices 
 		}
 		return compare(a.Category, b.Category)
 	})
-	return vols, unsorted, nil
+	return vols, unsorted, dispatched, nil
 }
 
 func compare(a, b string) int {

@@ -12,7 +12,6 @@
 package mcf
 
 import (
-	"container/heap"
 	"errors"
 	"math"
 )
@@ -97,16 +96,16 @@ func (g *Graph) Solve(s, t int, amount int64) (Result, error) {
 	prev := make([]int32, n)
 	done := make([]bool, n)
 	var res Result
-	h := &nodeHeap{}
+	h := &nodeHeap{items: make([]item, 0, 64)}
 	for res.Flow < amount {
 		for v := range dist {
 			dist[v], prev[v], done[v] = Inf, -1, false
 		}
 		dist[s] = 0
 		h.items = h.items[:0]
-		heap.Push(h, item{int32(s), 0})
-		for h.Len() > 0 {
-			it := heap.Pop(h).(item)
+		h.push(item{int32(s), 0})
+		for len(h.items) > 0 {
+			it := h.pop()
 			u := it.node
 			if done[u] || it.dist > dist[u] {
 				continue
@@ -124,7 +123,7 @@ func (g *Graph) Solve(s, t int, amount int64) (Result, error) {
 				nd := du + g.cost[a] - pot[v]
 				if nd < dist[v] {
 					dist[v], prev[v] = nd, a
-					heap.Push(h, item{v, nd})
+					h.push(item{v, nd})
 				}
 			}
 		}
@@ -244,14 +243,47 @@ type item struct {
 	dist int64
 }
 
+// nodeHeap is a binary min-heap of tentative distances (lazy deletion:
+// stale entries are skipped when popped).
 type nodeHeap struct{ items []item }
 
-func (h *nodeHeap) Len() int           { return len(h.items) }
-func (h *nodeHeap) Less(i, j int) bool { return h.items[i].dist < h.items[j].dist }
-func (h *nodeHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *nodeHeap) Push(x any)         { h.items = append(h.items, x.(item)) }
-func (h *nodeHeap) Pop() any {
-	x := h.items[len(h.items)-1]
+func (h *nodeHeap) push(x item) {
+	h.items = append(h.items, x)
+	i := len(h.items) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if h.items[p].dist <= x.dist {
+			break
+		}
+		h.items[i] = h.items[p]
+		i = p
+	}
+	h.items[i] = x
+}
+
+func (h *nodeHeap) pop() item {
+	top := h.items[0]
+	last := h.items[len(h.items)-1]
 	h.items = h.items[:len(h.items)-1]
-	return x
+	n := len(h.items)
+	if n == 0 {
+		return top
+	}
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && h.items[c+1].dist < h.items[c].dist {
+			c++
+		}
+		if last.dist <= h.items[c].dist {
+			break
+		}
+		h.items[i] = h.items[c]
+		i = c
+	}
+	h.items[i] = last
+	return top
 }

@@ -25,8 +25,9 @@ type Runner struct {
 	Service *dispatch.Service
 	// Options tune the allocation; Date is set by Run.
 	Options alloc.Options
-	// Depart records each consignment's departure (EMC events).
-	Depart bool
+	// DepartBefore records the departure (EMC events) of every consignment
+	// leaving at or before it; zero departs none.
+	DepartBefore time.Time
 	// Progress reports each stage's progress.
 	Progress func(stage string, done, all int)
 
@@ -364,7 +365,7 @@ func (r *Runner) office(ctx context.Context, svc *dispatch.Service, who auth.Pri
 			}
 			or.Consignments++
 			rep.Consignments = append(rep.Consignments, c.ID)
-			if r.Depart {
+			if !r.DepartBefore.IsZero() && !c.Departure.After(r.DepartBefore) {
 				if _, err := svc.Depart(ctx, who, c.ID, c.Departure); err != nil {
 					return or, err
 				}

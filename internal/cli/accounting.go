@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -437,24 +438,23 @@ directory or files that replace tables of the version in force, side by side.`,
 }
 
 func (o *Options) printMargin(r accounting.MarginReport) error {
-	fmt.Fprintf(o.out, "Lane margins %s, tariff %s", r.Period, r.Tariff)
+	fmt.Fprintf(o.out, "Lane margins %s under tariff %s, in %s, lowest margin per item first\n", r.Period, r.Tariff, r.Currency)
 	if r.WhatIf != "" {
-		fmt.Fprintf(o.out, " vs what-if %s", r.WhatIf)
+		fmt.Fprintf(o.out, "What-if: %s\n", r.WhatIf)
 	}
-	fmt.Fprintf(o.out, ", in %s (lowest margin per item first)\n", r.Currency)
-	header := "ORIGIN\tDEST\tPRODUCT\tITEMS\tKG\tREVENUE\tDUES\tTRANSIT\tCONVEY\tHANDLING\tMARGIN\t/ITEM\t/KG\t%"
+	header := "ORIGIN\tDEST\tPRODUCT\tITEMS\tKG\tREVENUE\tDUES\tTRANSIT\tCONVEY\tHANDLING\tMARGIN\t/ITEM\t/KG\t%\tUNRATED"
 	if r.WhatIf != "" {
 		header += "\tWHAT-IF MARGIN\t/ITEM\t%"
 	}
 	err := o.table(header, func(w io.Writer) {
 		row := func(x accounting.MarginRow) {
 			f := x.Base.Strings(r.Currency)
-			flag := ""
+			unrated := ""
 			if x.Unrated > 0 {
-				flag = fmt.Sprintf(" (%d unrated)", x.Unrated)
+				unrated = strconv.Itoa(x.Unrated)
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s", x.Origin, x.Dest, x.Product, x.Items,
-				kgText(x.WeightG), f.Revenue, f.Dues, f.Transit, f.Conveyance, f.Handling, f.Margin, f.PerItem, f.PerKg, f.Percent, flag)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", x.Origin, x.Dest, x.Product, x.Items,
+				kgText(x.WeightG), f.Revenue, f.Dues, f.Transit, f.Conveyance, f.Handling, f.Margin, f.PerItem, f.PerKg, f.Percent, unrated)
 			if x.WhatIf != nil {
 				g := x.WhatIf.Strings(r.Currency)
 				fmt.Fprintf(w, "\t%s\t%s\t%s", g.Margin, g.PerItem, g.Percent)

@@ -111,6 +111,7 @@ Every flag below can also be set from the environment: --addr as INTERPOST_ADDR,
 	pf.StringVar(&o.Bus, "bus", envOr("INTERPOST_BUS", ""), "NATS JetStream URL for several nodes, e.g. nats://127.0.0.1:4222: accepted tracking events go to the stream and every node persists them (INTERPOST_BUS)")
 	root.AddCommand(serveCmd(o), demoCmd(o), keysCmd(o), s10Cmd(o), merchantsCmd(o), officesCmd(o), routeCmd(o), networkCmd(o), warehouseCmd(o), customsCmd(o), eventsCmd(o), reportCmd(o), webhooksCmd(o), versionCmd(o))
 	root.AddCommand(tariffsCmd(o), ledgerCmd(o), statementCmd(o))
+	root.AddCommand(dispatchCmd(o), planCmd(o))
 	addMarginReport(root, o)
 	return root
 }

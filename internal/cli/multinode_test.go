@@ -62,8 +62,8 @@ func TestMultiNode(t *testing.T) {
 	}
 	if v := os.Getenv("INTERPOST_TEST_MULTINODE_EVENTS"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1000 {
-			t.Fatalf("INTERPOST_TEST_MULTINODE_EVENTS=%q: want a number ≥ 1000", v)
+		if err != nil || n < 5000 {
+			t.Fatalf("INTERPOST_TEST_MULTINODE_EVENTS=%q: want a number ≥ 5000", v)
 		}
 		total = n
 	}
@@ -99,9 +99,13 @@ func TestMultiNode(t *testing.T) {
 
 	batches, unique := multinodeEvents(total, 1000)
 	var sent, acked, failed atomic.Int64
-	killAt := int64(len(batches) * 2 / 5)
-	var killOnce sync.Once
+	// Node 0 is killed at 40 % of the requests; at 70 % the senders wait
+	// for it to be back, so the rest also goes through the restarted node.
+	killAt, gateAt := int64(len(batches)*2/5), int64(len(batches)*7/10)
+	var killOnce, gateOnce sync.Once
 	restarted := make(chan error, 1)
+	var restartErr error
+	gate := make(chan struct{})
 	work := make(chan int)
 	var wg sync.WaitGroup
 	client := &http.Client{Timeout: 60 * time.Second}
@@ -111,7 +115,14 @@ func TestMultiNode(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				if sent.Add(1) == killAt {
+				k := sent.Add(1)
+				if k == gateAt {
+					gateOnce.Do(func() { restartErr = <-restarted; close(gate) })
+				}
+				if k >= gateAt {
+					<-gate
+				}
+				if k == killAt {
 					killOnce.Do(func() {
 						// Kill node 0 mid-run and bring it back; its requests
 						// in flight fail and are retried on node 1.
@@ -145,8 +156,8 @@ func TestMultiNode(t *testing.T) {
 	close(work)
 	wg.Wait()
 	sendTime := time.Since(started)
-	if err := <-restarted; err != nil {
-		t.Errorf("restart node 0: %v", err)
+	if restartErr != nil {
+		t.Errorf("restart node 0: %v", restartErr)
 	}
 	if t.Failed() {
 		nodes[0].dumpLog(t)
@@ -279,7 +290,7 @@ func post(c *http.Client, addr, secret string, body []byte) error {
 		return err
 	}
 	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("%d %s", res.StatusCode, b)
+		return fmt.Errorf("%d %.300s", res.StatusCode, b)
 	}
 	var r struct {
 		Accepted int  `json:"accepted"`
@@ -287,7 +298,7 @@ func post(c *http.Client, addr, secret string, body []byte) error {
 		Rejected int  `json:"rejected_count"`
 	}
 	if err := json.Unmarshal(b, &r); err != nil || !r.Queued || r.Rejected > 0 {
-		return fmt.Errorf("unexpected answer %s (%v)", b, err)
+		return fmt.Errorf("unexpected answer %.300s (%v)", b, err)
 	}
 	return nil
 }

@@ -50,7 +50,8 @@ func (o *Options) newServer(st store.Store, log *slog.Logger) (*server.Server, e
 		return nil, err
 	}
 	cs.Events, trk.customs, o.tracking = customsSink(trk.svc), cs, trk
-	return server.New(server.Config{Store: st, Acceptance: svc, Logger: log, Version: Version, Warehouse: o.warehouseService(st, svc), Customs: cs, Tracking: trk.svc}), nil
+	return server.New(server.Config{Store: st, Acceptance: svc, Logger: log, Version: Version, Warehouse: o.warehouseService(st, svc), Customs: cs, Tracking: trk.svc,
+		Dispatch: dispatchService(st, trk.svc)}), nil
 }
 
 // serve runs the server on ln until ctx ends, then drains requests for up

@@ -1,0 +1,185 @@
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/interpost/interpost/accounting"
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/demo"
+	"github.com/interpost/interpost/document"
+	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/store/sqlite"
+)
+
+// TestDemoMonthReconciles seeds the demo world, which loads the demo
+// tariffs and rates its months, then draws the statement of every party in
+// the ledger for the demo month and checks, to the cent and per currency:
+// each statement's CSV entry rows sum to its balance, each balance equals
+// the party's ledger entries summed straight from the store, and all
+// statements together equal the whole ledger. Every statement and invoice
+// also renders as PDF, and none leaves a fact uncharged.
+func TestDemoMonthReconciles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo world")
+	}
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN"}
+	res, err := demo.Seed(ctx, st, svc, demo.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Accounting.Tariff != "2026.1" || len(res.Accounting.Periods) == 0 {
+		t.Fatalf("accounting seed: %+v", res.Accounting)
+	}
+	acc := &accounting.Service{Store: st, Network: st, Merchants: st, Country: "CN", Rates: postal.DefaultRates(), Now: func() time.Time { return now }}
+	admin := auth.Principal{KeyID: "test", Role: auth.RoleAdmin}
+	month := accounting.Month(now)
+	if rep, err := acc.Rate(ctx, admin, month); err != nil || rep.Posted+rep.Adjusted+rep.Reversed != 0 {
+		t.Fatalf("rating the seeded month again posted %+v, %v", rep, err)
+	}
+
+	// The ledger, summed straight from the store: per party and currency,
+	// positive when the party owes the home post.
+	entries, _, err := st.Entries(ctx, accounting.EntryFilter{From: month.From, To: month.To})
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := accounting.Post("CN")
+	ledger := map[accounting.Party]map[string]decimal.Decimal{}
+	whole := map[string]decimal.Decimal{}
+	for _, e := range entries {
+		party, amount := e.Creditor, e.Amount.Neg()
+		if e.Creditor == home {
+			party, amount = e.Debtor, e.Amount
+		}
+		if e.Debtor != home && e.Creditor != home {
+			t.Fatalf("entry %d between %s and %s: the home post is on no side", e.Seq, e.Debtor, e.Creditor)
+		}
+		if ledger[party] == nil {
+			ledger[party] = map[string]decimal.Decimal{}
+		}
+		ledger[party][e.Currency] = ledger[party][e.Currency].Add(amount)
+		whole[e.Currency] = whole[e.Currency].Add(amount)
+	}
+	if len(ledger) < 40 || len(entries) < 2000 {
+		t.Fatalf("demo ledger has %d entries for %d parties", len(entries), len(ledger))
+	}
+	statements := map[string]decimal.Decimal{}
+	kinds := map[string]int{}
+	for party, want := range ledger {
+		kinds[party.Kind()]++
+		var buf bytes.Buffer
+		var doc document.Statement
+		var balances []accounting.Balance
+		var unrated int
+		if party.Kind() == accounting.PartyMerchant {
+			inv, err := acc.Invoice(ctx, admin, party.Code(), month, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := accounting.WriteInvoiceCSV(&buf, inv); err != nil {
+				t.Fatal(err)
+			}
+			checkInvoiceCSV(t, party, buf.Bytes(), inv.Balances)
+			doc, balances, unrated = inv.Document(), inv.Balances, len(inv.Unrated)
+		} else {
+			s, err := acc.Statement(ctx, admin, party, month, accounting.StatementOptions{Entries: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := accounting.WriteStatementCSV(&buf, s); err != nil {
+				t.Fatal(err)
+			}
+			checkStatementCSV(t, party, home, buf.Bytes(), s.Balances)
+			doc, balances, unrated = s.Document(), s.Balances, len(s.Unrated)
+		}
+		if unrated != 0 {
+			t.Errorf("%s: %d facts not charged", party, unrated)
+		}
+		if len(balances) != len(want) {
+			t.Errorf("%s: %d currencies on the statement, %d in the ledger", party, len(balances), len(want))
+		}
+		for _, b := range balances {
+			if !b.Net.Equal(want[b.Currency]) {
+				t.Errorf("%s %s: statement net %s, ledger %s", party, b.Currency, b.Net, want[b.Currency])
+			}
+			statements[b.Currency] = statements[b.Currency].Add(b.Net)
+		}
+		var pdf bytes.Buffer
+		if err := document.WriteStatement(&pdf, doc); err != nil || !bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")) {
+			t.Errorf("%s: PDF: %v", party, err)
+		}
+	}
+	for cur, w := range whole {
+		if !statements[cur].Equal(w) {
+			t.Errorf("%s: statements sum to %s, the ledger to %s", cur, statements[cur], w)
+		}
+	}
+	if kinds[accounting.PartyPost] < 20 || kinds[accounting.PartyCarrier] < 10 || kinds[accounting.PartyMerchant] != len(demo.Merchants) {
+		t.Errorf("parties by kind: %v", kinds)
+	}
+	t.Logf("%d entries, %d parties (%v); ledger %v", len(entries), len(ledger), kinds, whole)
+}
+
+// checkStatementCSV sums the entry rows (signed: positive when the party
+// owes the home post) and the net balance rows per currency.
+func checkStatementCSV(t *testing.T, party, home accounting.Party, b []byte, balances []accounting.Balance) {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, net := map[string]decimal.Decimal{}, map[string]decimal.Decimal{}
+	for _, r := range rows[1:] {
+		amount, cur := r[12], r[13]
+		switch {
+		case r[0] == "entry" && r[1] == string(home):
+			sum[cur] = sum[cur].Sub(decimal.RequireFromString(amount))
+		case r[0] == "entry":
+			sum[cur] = sum[cur].Add(decimal.RequireFromString(amount))
+		case r[0] == "balance" && r[3] == "net":
+			net[cur] = decimal.RequireFromString(amount)
+		}
+	}
+	for _, bal := range balances {
+		if !sum[bal.Currency].Equal(bal.Net) || !net[bal.Currency].Equal(bal.Net) {
+			t.Errorf("%s %s: CSV entries sum to %s, net row %s, balance %s", party, bal.Currency, sum[bal.Currency], net[bal.Currency], bal.Net)
+		}
+	}
+}
+
+// checkInvoiceCSV sums the item and correction rows and reads the totals.
+func checkInvoiceCSV(t *testing.T, party accounting.Party, b []byte, balances []accounting.Balance) {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, total := map[string]decimal.Decimal{}, map[string]decimal.Decimal{}
+	for _, r := range rows[1:] {
+		switch r[0] {
+		case "item", "correction":
+			sum[r[10]] = sum[r[10]].Add(decimal.RequireFromString(r[9]))
+		case "total":
+			total[r[10]] = decimal.RequireFromString(r[9])
+		}
+	}
+	for _, bal := range balances {
+		if !sum[bal.Currency].Equal(bal.Net) || !total[bal.Currency].Equal(bal.Net) {
+			t.Errorf("%s %s: invoice rows sum to %s, total row %s, balance %s", party, bal.Currency, sum[bal.Currency], total[bal.Currency], bal.Net)
+		}
+	}
+}

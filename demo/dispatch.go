@@ -1,0 +1,145 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/dispatch/sim"
+	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/tracking"
+)
+
+// sortPlanFiles are the sort plans of the Chinese offices of exchange the
+// demo merchants ship from, one CSV per office (docs/formats.md).
+//
+//go:embed sortplan-*.csv
+var sortPlanFiles embed.FS
+
+// SortPlanOffices are the offices with a demo sort plan.
+var SortPlanOffices = []string{"CNCANA", "CNHGHA", "CNSZXA", "CNXMNA", "CNYIWA"}
+
+// SortPlanFile returns the demo sort plan of an office as CSV.
+func SortPlanFile(office string) ([]byte, error) {
+	return sortPlanFiles.ReadFile("sortplan-" + office + ".csv")
+}
+
+// DispatchStore is what seeding exchange operations needs.
+type DispatchStore interface {
+	dispatch.Store
+	network.OfficeStore
+	network.ServiceStore
+	acceptance.Store
+}
+
+// DispatchResult says what the exchange-operations seed made.
+type DispatchResult struct {
+	SortPlans    int
+	Date         string // the simulated day
+	Report       *sim.Report
+	Consignments []string
+	Existing     bool // the day was simulated by an earlier run
+}
+
+var demoAdmin = auth.Principal{KeyID: "demo", Role: auth.RoleAdmin}
+
+// SeedDispatch stores the sort plans (unless an office's plan is already
+// the same) and runs one day of exchange operations at the five offices:
+// the items accepted three days before now are presorted, allocated to
+// departures, packed into receptacles and dispatches, consigned with their
+// delivery bills, and the departures already past are recorded. A second
+// run finds the day's dispatches and does nothing.
+func SeedDispatch(ctx context.Context, svc *dispatch.Service, st DispatchStore, now time.Time) (DispatchResult, error) {
+	var res DispatchResult
+	for _, o := range SortPlanOffices {
+		b, err := SortPlanFile(o)
+		if err != nil {
+			return res, err
+		}
+		rules, err := dispatch.ReadSortPlan(bytes.NewReader(b))
+		if err != nil {
+			return res, fmt.Errorf("demo sort plan of %s: %w", o, err)
+		}
+		if cur, err := st.SortPlan(ctx, o); err == nil && sameRules(cur.Rules, rules) {
+			continue
+		}
+		if _, err := svc.PutSortPlan(ctx, demoAdmin, o, rules); err != nil {
+			return res, fmt.Errorf("demo sort plan of %s: %w", o, err)
+		}
+		res.SortPlans++
+	}
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	day := network.DateOf(now.In(shanghai)).AddDays(-3)
+	res.Date = day.String()
+	dayStart := network.LocalTime(shanghai, day, 0)
+	if ds, err := st.Dispatches(ctx, dispatch.DispatchFilter{Origin: "CNXMNA", Since: dayStart, Limit: 1}); err != nil {
+		return res, err
+	} else if len(ds) > 0 {
+		res.Existing = true
+		return res, nil
+	}
+	items, err := dayItems(ctx, st, day, shanghai)
+	if err != nil {
+		return res, err
+	}
+	r := &sim.Runner{Service: svc, DepartBefore: now}
+	rep, err := r.Run(ctx, sim.Day{Date: day, Items: items})
+	if err != nil {
+		return res, fmt.Errorf("demo day of exchange operations: %w", err)
+	}
+	res.Report, res.Consignments = &rep, rep.Consignments
+	return res, nil
+}
+
+func sameRules(a, b []dispatch.Rule) bool {
+	return slices.EqualFunc(a, b, func(x, y dispatch.Rule) bool {
+		x.Line, y.Line = 0, 0
+		return x == y
+	})
+}
+
+// dayItems returns the shipments accepted on day at the offices with a
+// sort plan.
+func dayItems(ctx context.Context, st acceptance.Store, day network.Date, loc *time.Location) (map[string][]dispatch.Item, error) {
+	out := map[string][]dispatch.Item{}
+	for _, o := range SortPlanOffices {
+		out[o] = nil
+	}
+	since := network.LocalTime(loc, day, 0)
+	var after int64
+	for {
+		page, next, err := st.Shipments(ctx, acceptance.Filter{Since: since, After: after, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, sh := range page {
+			if _, ok := out[sh.OriginOffice]; ok && network.DateOf(sh.CreatedAt.In(loc)) == day {
+				out[sh.OriginOffice] = append(out[sh.OriginOffice], dispatch.ItemOf(sh))
+			}
+		}
+		if next == "" {
+			return out, nil
+		}
+		if after, err = acceptance.DecodeCursor(next); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// TrackingSink hands exchange-operation events to the tracking service.
+func TrackingSink(svc *tracking.Service) dispatch.EventSink {
+	return dispatch.EventSinkFunc(func(ctx context.Context, evs []dispatch.Event) error {
+		out := make([]tracking.Event, len(evs))
+		for i, e := range evs {
+			out[i] = tracking.Event{Object: e.Object, Code: tracking.Code(e.Code), Office: e.Office, Time: e.Time, Source: e.Source,
+				Reason: e.Reason, NextOffice: e.NextOffice}
+		}
+		return svc.Record(ctx, out...)
+	})
+}

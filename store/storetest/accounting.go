@@ -1,0 +1,197 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/interpost/interpost/accounting"
+	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/store"
+)
+
+// runAccounting runs the accounting cases (issue 10).
+func runAccounting(t *testing.T, newDB Opener) {
+	t.Run("TariffVersions", func(t *testing.T) { testTariffVersions(t, newDB(t)()) })
+	t.Run("Ledger", func(t *testing.T) { testLedger(t, newDB(t)()) })
+	t.Run("LedgerConcurrentRevision", func(t *testing.T) { testLedgerRace(t, newDB(t)) })
+	t.Run("ItemFacts", func(t *testing.T) { testItemFacts(t, newDB(t)()) })
+}
+
+func testTariffVersions(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if _, err := s.TariffVersion(ctx, ""); code(err) != postal.CodeNotFound {
+		t.Fatalf("TariffVersion before any: %v, want not_found", err)
+	}
+	v1 := accounting.TariffVersion{Version: "2026.1", Description: "first", ImportedAt: t0, ImportedBy: "k1", SHA256: "aa",
+		Rows: map[string]int{"terminal-dues.csv": 2}, Files: map[string][]byte{"tariff.yaml": []byte("version: 2026.1\n"), "terminal-dues.csv": []byte("dest,…\nPL,ä\n")}}
+	if err := s.PutTariffVersion(ctx, v1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutTariffVersion(ctx, v1); code(err) != postal.CodeConflict {
+		t.Fatalf("same version again: %v, want conflict", err)
+	}
+	v2 := v1
+	v2.Version, v2.ImportedAt, v2.SHA256 = "2026.2", t0.Add(time.Hour), "bb"
+	if err := s.PutTariffVersion(ctx, v2); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := s.TariffVersion(ctx, "")
+	if err != nil || cur.Version != "2026.2" || string(cur.Files["terminal-dues.csv"]) != "dest,…\nPL,ä\n" || !cur.ImportedAt.Equal(v2.ImportedAt) {
+		t.Fatalf("current version: %+v %v", cur, err)
+	}
+	old, err := s.TariffVersion(ctx, "2026.1")
+	if err != nil || old.Description != "first" || old.Rows["terminal-dues.csv"] != 2 || old.Seq >= cur.Seq {
+		t.Errorf("version 2026.1: %+v %v", old, err)
+	}
+	list, err := s.TariffVersions(ctx)
+	if err != nil || len(list) != 2 || list[0].Version != "2026.2" || list[0].Files != nil {
+		t.Errorf("TariffVersions: %+v %v", list, err)
+	}
+	if _, err := s.TariffVersion(ctx, "1999"); code(err) != postal.CodeNotFound {
+		t.Errorf("unknown version: %v", err)
+	}
+}
+
+func entry(key string, rev int, at time.Time, debtor, creditor accounting.Party, amount, currency string) accounting.Entry {
+	return accounting.Entry{Revision: rev, Charge: accounting.Charge{Key: key, Kind: accounting.KindTerminalDues, Category: "E", At: at,
+		Debtor: debtor, Creditor: creditor, Amount: decimal.RequireFromString(amount), Currency: currency, Items: 1, WeightG: 850,
+		Item: "LA000000014CN", Merchant: "ACME", Origin: "CNXMNA", Dest: "PL", Product: "e-packet", TariffVersion: "2026.1",
+		TariffRow: "terminal-dues.csv:2", Rate: "0.735 + 4.52 × 0.850 kg"}}
+}
+
+func testLedger(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	cn, pl, nl := accounting.Post("CN"), accounting.Post("PL"), accounting.Post("NL")
+	nov, dec := time.Date(2026, 11, 16, 2, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	posted, err := s.AppendEntries(ctx, []accounting.Entry{
+		entry("td/A", 0, nov, cn, pl, "4.58", "XDR"),
+		entry("td/B", 0, nov.Add(time.Hour), cn, pl, "-0.01", "XDR"),
+		entry("td/C", 0, dec, cn, nl, "1234567.89", "XDR"),
+		entry("td/D", 0, nov, cn, pl, "1500", "JPY"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(posted) != 4 || posted[0].Seq == 0 || posted[1].Seq <= posted[0].Seq || posted[0].PostedAt.IsZero() {
+		t.Fatalf("posted %+v", posted)
+	}
+	// All or none: one taken (key, revision) refuses the whole batch.
+	_, err = s.AppendEntries(ctx, []accounting.Entry{entry("td/E", 0, nov, cn, pl, "1", "XDR"), entry("td/A", 0, nov, cn, pl, "9", "XDR")})
+	if code(err) != postal.CodeConflict {
+		t.Fatalf("posting td/A revision 0 twice: %v, want conflict", err)
+	}
+	if es, _, _ := s.Entries(ctx, accounting.EntryFilter{Key: "td/E"}); len(es) != 0 {
+		t.Fatalf("a refused batch left %+v", es)
+	}
+	if _, err := s.AppendEntries(ctx, []accounting.Entry{entry("td/A", 1, nov, cn, pl, "0.06", "XDR")}); err != nil {
+		t.Fatal(err)
+	}
+	all, next, err := s.Entries(ctx, accounting.EntryFilter{})
+	if err != nil || next != "" || len(all) != 5 {
+		t.Fatalf("all entries: %d %q %v", len(all), next, err)
+	}
+	got := all[0]
+	want := posted[0]
+	if got.Key != want.Key || !got.Amount.Equal(decimal.RequireFromString("4.58")) || got.Currency != "XDR" || got.Debtor != cn || got.Creditor != pl ||
+		!got.At.Equal(nov) || got.Items != 1 || got.WeightG != 850 || got.Item != "LA000000014CN" || got.TariffRow != "terminal-dues.csv:2" ||
+		got.Rate != want.Rate || got.Merchant != "ACME" || got.Product != "e-packet" || got.Kind != accounting.KindTerminalDues || got.Category != "E" {
+		t.Errorf("read back %+v\nwant %+v", got, want)
+	}
+	if all[2].Amount.String() != "1234567.89" || all[3].Amount.String() != "1500" || all[1].Amount.String() != "-0.01" {
+		t.Errorf("amounts %s %s %s", all[1].Amount, all[2].Amount, all[3].Amount)
+	}
+	for _, c := range []struct {
+		name string
+		f    accounting.EntryFilter
+		want int
+	}{
+		{"november", accounting.EntryFilter{From: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), To: dec}, 4},
+		{"december", accounting.EntryFilter{From: dec}, 1},
+		{"PLPOST", accounting.EntryFilter{Party: pl}, 4},
+		{"CNPOST", accounting.EntryFilter{Party: cn}, 5},
+		{"key", accounting.EntryFilter{Key: "td/A"}, 2},
+		{"item", accounting.EntryFilter{Item: "LA000000014CN"}, 5},
+		{"kind", accounting.EntryFilter{Kind: accounting.KindTransit}, 0},
+		{"through", accounting.EntryFilter{Through: posted[1].Seq}, 2},
+	} {
+		es, _, err := s.Entries(ctx, c.f)
+		if err != nil || len(es) != c.want {
+			t.Errorf("%s: %d entries, %v; want %d", c.name, len(es), err, c.want)
+		}
+	}
+	page, next, err := s.Entries(ctx, accounting.EntryFilter{Limit: 2})
+	if err != nil || len(page) != 2 || next == "" {
+		t.Fatalf("page 1: %d %q %v", len(page), next, err)
+	}
+	page2, next2, err := s.Entries(ctx, accounting.EntryFilter{Limit: 2, After: page[1].Seq})
+	if err != nil || len(page2) != 2 || next2 == "" || page2[0].Seq <= page[1].Seq {
+		t.Errorf("page 2: %+v %q %v", page2, next2, err)
+	}
+}
+
+// testLedgerRace has two nodes post the same key and revision at once:
+// exactly one wins.
+func testLedgerRace(t *testing.T, open func() store.Store) {
+	ctx := context.Background()
+	nodes := []store.Store{open(), open()}
+	cn, pl := accounting.Post("CN"), accounting.Post("PL")
+	at := time.Date(2026, 11, 16, 2, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = nodes[i%2].AppendEntries(ctx, []accounting.Entry{
+				entry(fmt.Sprintf("own/%d", i), 0, at, cn, pl, "1", "XDR"),
+				entry("td/shared", 1, at, cn, pl, "0.06", "XDR"),
+			})
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch code(err) {
+		case "":
+			won++
+		case postal.CodeConflict:
+		default:
+			t.Errorf("AppendEntries: %v", err)
+		}
+	}
+	es, _, err := nodes[0].Entries(ctx, accounting.EntryFilter{})
+	if won != 1 || err != nil || len(es) != 2 {
+		t.Errorf("%d posts won, %d entries stored (%v); want 1 and 2", won, len(es), err)
+	}
+}
+
+func testItemFacts(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	merchant(t, s, "ACME")
+	n := newShipment("ACME", "A-1", t0)
+	n.Shipment.Declaration.ImporterRef = "IM1234567890"
+	first, _, err := s.CreateShipment(ctx, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.CreateShipment(ctx, newShipment("ACME", "A-2", t0.Add(48*time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	facts, err := s.ItemFacts(ctx, t0.Add(-time.Hour), t0.Add(time.Hour))
+	if err != nil || len(facts) != 1 {
+		t.Fatalf("ItemFacts: %+v %v", facts, err)
+	}
+	f := facts[0]
+	if f.ID != string(first.ID) || f.Merchant != "ACME" || f.Product != "ems" || f.Origin != "CNXMNA" || f.Dest != "PL" || f.Postcode != "00-850" ||
+		f.WeightG != 850 || f.DimsMM != [3]int{300, 200, 100} || !f.DDP || f.Documents || !f.AcceptedAt.Equal(t0) {
+		t.Errorf("fact %+v", f)
+	}
+	if facts, err := s.ItemFacts(ctx, t0, t0.Add(72*time.Hour)); err != nil || len(facts) != 2 || facts[0].ID != string(first.ID) {
+		t.Errorf("two days: %+v %v", facts, err)
+	}
+}
