@@ -31,7 +31,7 @@ lint: ## go vet + staticcheck
 fuzz: ## run each fuzzer for 30 s
 	for f in FuzzParseS10 FuzzParseDispatchID FuzzParseReceptacleID FuzzParseHSCode; do \
 	  $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=30s ./postal || exit 1; done
-	for p in ./network ./customs; do \
+	for p in ./network ./customs ./accounting ./edi; do \
 	  for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
 	    $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=30s $$p || exit 1; done; done
 

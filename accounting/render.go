@@ -69,7 +69,7 @@ var lineColumns = []document.Column{{Title: "Category", Width: 62}, {Title: "Ent
 	{Title: "Amount", Width: 24, Right: true}, {Title: "Currency", Width: 14}}
 
 // lineRows lays out lines by direction with a subtotal per currency.
-func (s Statement) lineRows(lines []StatementLine) []document.Row {
+func (s Statement) lineRows(lines []StatementLine, bothWays bool) []document.Row {
 	var rows []document.Row
 	for _, dir := range [][2]Party{{s.Home, s.Party}, {s.Party, s.Home}} {
 		var mine []StatementLine
@@ -79,7 +79,7 @@ func (s Statement) lineRows(lines []StatementLine) []document.Row {
 			}
 		}
 		if len(mine) == 0 {
-			if s.Party.Kind() == PartyPost {
+			if bothWays && s.Party.Kind() == PartyPost {
 				// The UPU accounts show both directions, even when one is empty.
 				rows = append(rows, document.Row{Shade: true, Cells: []string{fmt.Sprintf("Owed by %s to %s: nothing in the period", dir[0].Code(), dir[1].Code())}})
 			}
@@ -100,7 +100,11 @@ func (s Statement) lineRows(lines []StatementLine) []document.Row {
 			weight[l.Currency] += l.WeightG
 		}
 		for _, c := range sortedKeys(sub) {
-			rows = append(rows, document.Row{Bold: true, Cells: []string{"Subtotal", "", strconv.Itoa(items[c]), weightKg(weight[c]), money(sub[c], c), c}})
+			n, kgs := strconv.Itoa(items[c]), weightKg(weight[c])
+			if items[c] == 0 && weight[c] == 0 {
+				n, kgs = "", ""
+			}
+			rows = append(rows, document.Row{Bold: true, Cells: []string{"Subtotal", "", n, kgs, money(sub[c], c), c}})
 		}
 	}
 	if len(rows) == 0 {
@@ -190,9 +194,9 @@ func (s Statement) Document() document.Statement {
 	if s.Party.Kind() == PartyCarrier {
 		d.Title = "Conveyance statement"
 	}
-	d.Blocks = append(d.Blocks, document.Block{Title: "Charges by category", Columns: lineColumns, Rows: s.lineRows(s.Lines)})
+	d.Blocks = append(d.Blocks, document.Block{Title: "Charges by category", Columns: lineColumns, Rows: s.lineRows(s.Lines, true)})
 	if len(s.Adjustments) > 0 {
-		d.Blocks = append(d.Blocks, document.Block{Title: "Adjustments (re-rating; originals are never changed)", Columns: lineColumns, Rows: s.lineRows(s.Adjustments)})
+		d.Blocks = append(d.Blocks, document.Block{Title: "Adjustments (re-rating; originals are never changed)", Columns: lineColumns, Rows: s.lineRows(s.Adjustments, false)})
 	}
 	d.Blocks = append(d.Blocks, s.balanceBlock())
 	if len(s.Unrated) > 0 {
@@ -249,9 +253,9 @@ func (inv Invoice) Document() document.Statement {
 	for _, c := range sortedKeys(sum) {
 		items.Rows = append(items.Rows, document.Row{Bold: true, Cells: []string{"Total items", "", "", "", "", "", "", "", money(sum[c], c), c}})
 	}
-	d.Blocks = append(d.Blocks, document.Block{Title: "Summary", Columns: lineColumns, Rows: s.lineRows(s.Lines)})
+	d.Blocks = append(d.Blocks, document.Block{Title: "Summary", Columns: lineColumns, Rows: s.lineRows(s.Lines, true)})
 	if len(inv.Corrections) > 0 {
-		d.Blocks = append(d.Blocks, document.Block{Title: "Corrections (re-rating)", Columns: lineColumns, Rows: s.lineRows(s.Adjustments)})
+		d.Blocks = append(d.Blocks, document.Block{Title: "Corrections (re-rating)", Columns: lineColumns, Rows: s.lineRows(s.Adjustments, false)})
 	}
 	if len(s.Unrated) > 0 {
 		d.Blocks = append(d.Blocks, unratedBlock(s.Party, s.Unrated))

@@ -83,6 +83,10 @@ func (s *Service) Statement(ctx context.Context, who auth.Principal, party Party
 	if !may(who, party) {
 		return Statement{}, postal.Errorf(postal.CodeNotFound, "no statement for %s", party)
 	}
+	if party == s.Home() {
+		return Statement{}, postal.Invalid("no statement with oneself", postal.FieldError{Field: "party",
+			Message: fmt.Sprintf("%s is the home post: statements are between it and a partner post, a carrier or a merchant", party)})
+	}
 	entries, err := s.allEntries(ctx, EntryFilter{Party: party, From: p.From, To: p.To, Through: o.Through})
 	if err != nil {
 		return Statement{}, err

@@ -9,8 +9,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/document"

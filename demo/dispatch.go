@@ -13,6 +13,7 @@ import (
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/sim"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
 )
 
@@ -77,16 +78,14 @@ func SeedDispatch(ctx context.Context, svc *dispatch.Service, st DispatchStore, 
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
 	day := network.DateOf(now.In(shanghai)).AddDays(-3)
 	res.Date = day.String()
-	dayStart := network.LocalTime(shanghai, day, 0)
-	if ds, err := st.Dispatches(ctx, dispatch.DispatchFilter{Origin: "CNXMNA", Since: dayStart, Limit: 1}); err != nil {
-		return res, err
-	} else if len(ds) > 0 {
-		res.Existing = true
-		return res, nil
-	}
-	items, err := dayItems(ctx, st, day, shanghai)
+	items, done, err := dayItems(ctx, st, day, shanghai)
 	if err != nil {
 		return res, err
+	}
+	if done > 0 {
+		// An earlier run simulated the day: its items are in receptacles.
+		res.Existing = true
+		return res, nil
 	}
 	r := &sim.Runner{Service: svc, DepartBefore: now}
 	rep, err := r.Run(ctx, sim.Day{Date: day, Items: items})
@@ -105,29 +104,39 @@ func sameRules(a, b []dispatch.Rule) bool {
 }
 
 // dayItems returns the shipments accepted on day at the offices with a
-// sort plan.
-func dayItems(ctx context.Context, st acceptance.Store, day network.Date, loc *time.Location) (map[string][]dispatch.Item, error) {
+// sort plan, and how many of them are in receptacles already.
+func dayItems(ctx context.Context, st DispatchStore, day network.Date, loc *time.Location) (map[string][]dispatch.Item, int, error) {
 	out := map[string][]dispatch.Item{}
 	for _, o := range SortPlanOffices {
 		out[o] = nil
 	}
 	since := network.LocalTime(loc, day, 0)
 	var after int64
+	done := 0
 	for {
 		page, next, err := st.Shipments(ctx, acceptance.Filter{Since: since, After: after, Limit: 500})
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for _, sh := range page {
-			if _, ok := out[sh.OriginOffice]; ok && network.DateOf(sh.CreatedAt.In(loc)) == day {
+			if _, ok := out[sh.OriginOffice]; !ok || network.DateOf(sh.CreatedAt.In(loc)) != day {
+				continue
+			}
+			_, err := st.Scanned(ctx, sh.OriginOffice, string(sh.ID))
+			switch {
+			case err == nil:
+				done++
+			case postal.ErrorCode(err) == postal.CodeNotFound:
 				out[sh.OriginOffice] = append(out[sh.OriginOffice], dispatch.ItemOf(sh))
+			default:
+				return nil, 0, err
 			}
 		}
 		if next == "" {
-			return out, nil
+			return out, done, nil
 		}
 		if after, err = acceptance.DecodeCursor(next); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 }

@@ -36,8 +36,9 @@ type Unsorted struct {
 // Items no rule takes are listed, not guessed.
 func Presort(plan *SortPlan, items []Item) Sorted {
 	s := Sorted{Office: plan.Office, Streams: map[Stream][]Item{}}
+	sorter := plan.Sorter()
 	for _, it := range items {
-		t, err := plan.Sort(it)
+		t, err := sorter.Sort(it)
 		if err != nil {
 			reason := err.Error()
 			var pe *postal.Error

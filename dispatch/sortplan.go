@@ -83,7 +83,34 @@ var ErrNoRule = postal.Errorf(postal.CodeInvalid, "no sort-plan rule takes the i
 // category tries its product's FallbackCategories in order. An item no rule
 // takes is an error naming what was looked for: unknown destinations are
 // reported, not guessed.
-func (p *SortPlan) Sort(it Item) (Target, error) {
+func (p *SortPlan) Sort(it Item) (Target, error) { return p.sort(it, nil) }
+
+// Sorter sorts many items by one plan, its rules indexed by country.
+type Sorter struct {
+	plan      *SortPlan
+	byCountry map[string][]int
+}
+
+// Sorter returns a sorter over p; p must not change while it is used.
+func (p *SortPlan) Sorter() *Sorter {
+	s := &Sorter{plan: p, byCountry: map[string][]int{}}
+	for i, r := range p.Rules {
+		s.byCountry[r.Country] = append(s.byCountry[r.Country], i)
+	}
+	return s
+}
+
+// Sort is SortPlan.Sort.
+func (s *Sorter) Sort(it Item) (Target, error) {
+	idx := s.byCountry[it.Country]
+	if idx == nil {
+		idx = []int{}
+	}
+	return s.plan.sort(it, idx)
+}
+
+// sort looks for it among the rules idx (nil = all).
+func (p *SortPlan) sort(it Item, idx []int) (Target, error) {
 	cats := []postal.MailCategory{it.Category}
 	if it.Category == 0 {
 		cats = FallbackCategories(it.Product)
@@ -93,13 +120,22 @@ func (p *SortPlan) Sort(it Item) (Target, error) {
 	for _, c := range cats {
 		cat := string(c)
 		best, bestScore := -1, -1
-		for i := range p.Rules {
+		consider := func(i int) {
 			r := &p.Rules[i]
 			if r.Country != it.Country || !r.matches(pc, cat, class, string(it.Product)) {
-				continue
+				return
 			}
 			if s := r.specificity(); s > bestScore {
 				best, bestScore = i, s
+			}
+		}
+		if idx == nil {
+			for i := range p.Rules {
+				consider(i)
+			}
+		} else {
+			for _, i := range idx {
+				consider(i)
 			}
 		}
 		if best < 0 {

@@ -82,6 +82,9 @@ func TestSort(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
+			if bulk, err := p.Sorter().Sort(tc.item); err != nil || bulk != got {
+				t.Errorf("Sorter: %+v, %v; Sort: %+v", bulk, err, got)
+			}
 		})
 	}
 }

@@ -71,11 +71,11 @@ func Encode(segs []Segment) []byte {
 func escape(b *bytes.Buffer, s string) {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
-		case '?', ':', '+', '\'':
+		case '?', ':', '+', '\'', '\r', '\n':
+			// Line breaks between segments are layout; inside data they
+			// are released like the service characters.
 			b.WriteByte('?')
 			b.WriteByte(c)
-		case '\r', '\n':
-			b.WriteByte(' ') // line breaks are not data in EDIFACT text
 		default:
 			b.WriteByte(c)
 		}
@@ -168,7 +168,10 @@ func toSegment(elems [][]string, index int) (Segment, error) {
 		tag = elems[0][0]
 	}
 	if len(tag) != maxTagLen || !upperAlnum(tag) || len(elems[0]) != 1 {
-		return Segment{}, fmt.Errorf("segment %d: tag %q must be 3 capital letters", index, tag)
+		return Segment{}, fmt.Errorf("segment %d: tag %q must be 3 capital letters or digits", index, tag)
+	}
+	if tag == "UNA" {
+		return Segment{}, fmt.Errorf("segment %d: UNA (service string advice) may only open the text", index)
 	}
 	return Segment{Tag: tag, Elements: elems[1:], Index: index}, nil
 }

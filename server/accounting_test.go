@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/demo"
 )
 

@@ -11,7 +11,10 @@ func (s *Server) registerConsole() {
 		Store:      s.cfg.Store,
 		Acceptance: s.cfg.Acceptance,
 		Customs:    s.cfg.Customs,
-		Warehouse:  s.cfg.Warehouse, // registerWarehouses has built one when the config named none
+		Warehouse:  s.cfg.Warehouse,  // registerWarehouses has built one when the config named none
+		Accounting: s.cfg.Accounting, // registerAccounting has built one when the config named none
+		Tracking:   s.tracking(),
+		Dispatch:   s.cfg.Dispatch, // registerDispatch has built one when the config named none
 		Logger:     s.cfg.Logger,
 		Now:        s.cfg.Now,
 		RequestID:  requestID,

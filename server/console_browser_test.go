@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/demo"
@@ -55,6 +56,7 @@ type browserEnv struct {
 	base   string
 	store  store.Store
 	cs     *customs.Service
+	acct   *accounting.Service
 	keys   map[string]string
 	seeded demo.Result
 	shots  string // folder for this run's screenshots
@@ -87,7 +89,11 @@ func TestConsoleBrowser(t *testing.T) {
 	t.Run("Warehouses", e.testWarehouses)
 	t.Run("Orders", e.testOrders)
 	t.Run("Phone", e.testPhone)
-	t.Run("Customs", e.testCustoms)
+	t.Run("Finance", e.testFinance)
+	t.Run("Tracking", e.testTracking)
+	t.Run("Performance", e.testPerformance)
+	t.Run("Exchange", e.testExchange)
+	t.Run("Customs", e.testCustoms) // signs in as customs officers
 	t.Run("Merchant", e.testMerchant)
 	t.Run("SignOut", e.testSignOut)
 	if len(e.errs) > 0 {
@@ -115,7 +121,10 @@ func newBrowserEnv(t *testing.T, chromium string) *browserEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &browserEnv{t: t, store: st, cs: cs, keys: map[string]string{}, seeded: res, shots: t.ArtifactDir()}
+	// Accounting over the ledger demo.Seed rated (the demo tariffs, the
+	// last months), so the finance page has figures.
+	acct := &accounting.Service{Store: st, Network: st, Merchants: st, Now: time.Now, Rates: postal.DefaultRates(), Country: "CN"}
+	e := &browserEnv{t: t, store: st, cs: cs, acct: acct, keys: map[string]string{}, seeded: res, shots: t.ArtifactDir()}
 	for name, k := range map[string]struct {
 		role     auth.Role
 		merchant string
@@ -131,7 +140,7 @@ func newBrowserEnv(t *testing.T, chromium string) *browserEnv {
 		}
 		e.keys[name] = secret
 	}
-	h := server.New(server.Config{Store: st, Acceptance: svc, Customs: cs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
+	h := server.New(server.Config{Store: st, Acceptance: svc, Customs: cs, Accounting: acct, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	e.base = srv.URL
@@ -286,6 +295,25 @@ func (e *browserEnv) testOverview(t *testing.T) {
 	}
 	if got := e.text(t, "#tile-merchants .tile-value"); got != fmt.Sprint(len(demo.Merchants)) {
 		t.Errorf("merchants tile = %q, want %d", got, len(demo.Merchants))
+	}
+	// The customs queue is every customs office's pending and held items.
+	waiting := 0
+	offices, err := e.store.Offices(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range offices {
+		if !o.Customs {
+			continue
+		}
+		q, err := e.cs.Queue(context.Background(), auth.Principal{KeyID: "test", Role: auth.RoleAdmin}, customs.QueueFilter{Office: o.Code, Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waiting += len(q)
+	}
+	if got := e.text(t, "#tile-customs .tile-value"); got != fmt.Sprint(waiting) || waiting == 0 {
+		t.Errorf("customs queue tile = %q, want %d", got, waiting)
 	}
 	// The chart script drew a canvas with a legend entry per product.
 	e.do(t, chromedp.WaitVisible(chromedp.CSS("#trend-chart .uplot canvas")))
@@ -536,6 +564,8 @@ func (e *browserEnv) testPhone(t *testing.T) {
 		{"/console/warehouses", "warehouses"}, {"/console/stock", "stock"}, {"/console/orders", "orders"},
 		{"/console/orders/new", "order_new"}, {"/console/orders/" + e.seeded.Warehouse.SampleOrder, "order"},
 		{"/console/inbounds", "inbounds"}, {"/console/replenishment", "replenishment"},
+		{"/console/finance", "finance"}, {"/console/tracking", "tracking"}, {"/console/performance", "performance"},
+		{"/console/exchange", "exchange"},
 	} {
 		e.open(t, p.path, p.page)
 		// Wide tables scroll inside their cards; the page itself must not.
@@ -562,7 +592,7 @@ func (e *browserEnv) testMerchant(t *testing.T) {
 	e.signOut(t)
 	e.signIn("merchant")
 	nav := eval[[]string](t, e, `[...document.querySelectorAll("header nav a")].map(a => a.textContent)`)
-	if strings.Join(nav, ",") != "Shipments,New shipment,Warehouses,Network,Route planner" {
+	if strings.Join(nav, ",") != "Shipments,New shipment,Tracking,Warehouses,Finance,Network,Route planner" {
 		t.Errorf("a merchant's navigation = %v", nav)
 	}
 	heads := eval[[]string](t, e, `[...document.querySelectorAll("#shipments-table thead th")].map(th => th.textContent)`)
@@ -583,6 +613,7 @@ func (e *browserEnv) testMerchant(t *testing.T) {
 			t.Errorf("a merchant opening %s gets %d, want 403", p, status)
 		}
 	}
+	e.testMerchantFinance(t)
 	// Another merchant's item is not found, as in the API.
 	var other acceptance.Shipment
 	page, _, err := e.store.Shipments(context.Background(), acceptance.Filter{Merchant: "HZSILK", Limit: 1})

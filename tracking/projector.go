@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// ProjectBatch is how many events one projection step reads.
-var ProjectBatch = 5000
+// ProjectBatch is how many events one projection step reads: larger steps
+// share a commit and touch each index page once for more items.
+var ProjectBatch = 20000
 
 // Project runs one projection step (see ProjectionStore.ProjectItems) and returns
 // how many events it folded into the item read model.

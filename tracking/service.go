@@ -264,7 +264,13 @@ func (s *Service) prepare(ctx context.Context, who auth.Principal, b *Batch) (pr
 	p := prepared{events: make([]Event, 0, len(b.Events))}
 	p.res.Received = len(b.Events) + len(b.Rejected)
 	p.res.Rejected = append(p.res.Rejected, b.Rejected...)
-	seen := make(map[Key]struct{}, len(b.Events))
+	// The store drops repeats itself (and counts them); a bus cannot tell
+	// what it already carries, so drop repeats within the batch before
+	// publishing.
+	var seen map[Key]struct{}
+	if s.Sink != nil {
+		seen = make(map[Key]struct{}, len(b.Events))
+	}
 	var idx []int // input index of each accepted event
 	for i := range b.Events {
 		e := b.Events[i]
@@ -276,12 +282,14 @@ func (s *Service) prepare(ctx context.Context, who auth.Principal, b *Batch) (pr
 			p.res.Rejected = append(p.res.Rejected, reject(b.Index[i], b.Lines[i], e.Object, fe))
 			continue
 		}
-		k := e.Key()
-		if _, dup := seen[k]; dup {
-			p.res.Duplicates++
-			continue
+		if seen != nil {
+			k := e.Key()
+			if _, dup := seen[k]; dup {
+				p.res.Duplicates++
+				continue
+			}
+			seen[k] = struct{}{}
 		}
-		seen[k] = struct{}{}
 		p.events = append(p.events, e)
 		idx = append(idx, i)
 	}

@@ -158,6 +158,14 @@ func main() {
 	}
 	fmt.Println("\n(an LP in gonum's dense simplex is the test oracle on small networks only: DEPENDENCIES.md measured 10 s at 60 nodes/400 arcs;")
 	fmt.Printf(" this network has %d nodes)\n", p.Solver.Nodes)
+	lanes := slices.Clone(p.Lanes)
+	slices.SortFunc(lanes, func(a, b alloc.Lane) int { return cmpF(b.UnservedKg, a.UnservedKg) })
+	fmt.Println("\nlargest unserved lanes (no departure within the horizon for them):")
+	for _, l := range lanes[:min(6, len(lanes))] {
+		if l.UnservedKg > 0 {
+			fmt.Printf("  %s→%s %s  %9.1f kg of %9.1f\n", l.Origin, l.Destination, l.Category, l.UnservedKg, l.Kg)
+		}
+	}
 	busiest := slices.Clone(p.Departures)
 	slices.SortFunc(busiest, func(a, b alloc.Departure) int { return cmpF(b.AllocatedKg, a.AllocatedKg) })
 	fmt.Println("\nbusiest departures:")

@@ -168,6 +168,14 @@ func (a *Allocator) build(k *commodity, mode capMode, prices []int64, onlyLane i
 		return w.local[v]
 	}
 	// Number the kept nodes.
+	kept := 0
+	for v := range n {
+		if w.fwd[v] == w.epoch && w.bwd[v] == w.epoch {
+			kept++
+		}
+	}
+	kg.g.Grow(kept, 3*kept+len(k.lanes)+1)
+	kg.arcs = make([]karc, 0, 3*kept+len(k.lanes)+1)
 	for v := range n {
 		if w.fwd[v] == w.epoch && w.bwd[v] == w.epoch {
 			w.local[v] = int32(kg.g.AddNode())

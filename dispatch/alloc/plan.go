@@ -29,7 +29,7 @@ type Totals struct {
 	// UnservedPenalty prices the mail no departure can carry.
 	UnservedPenalty float64 `json:"unserved_penalty"`
 	// Objective is what the allocation minimises: cost + penalties.
-	Objective float64 `json:"objective"`
+	Objective   float64 `json:"objective"`
 	OnTimeShare float64 `json:"on_time_share" doc:"Share of kg arriving within its lane's standard"`
 	CO2Kg       float64 `json:"co2_kg"`
 }

@@ -38,6 +38,22 @@ func New(n int) *Graph {
 	return g
 }
 
+// Grow reserves room for n more nodes and m more arcs.
+func (g *Graph) Grow(n, m int) {
+	g.first = growCap(g.first, n)
+	g.next, g.to = growCap(g.next, 2*m), growCap(g.to, 2*m)
+	g.cap, g.cost = growCap(g.cap, 2*m), growCap(g.cost, 2*m)
+}
+
+func growCap[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	out := make([]T, len(s), len(s)+n)
+	copy(out, s)
+	return out
+}
+
 // AddNode adds a node and returns its number.
 func (g *Graph) AddNode() int {
 	g.first = append(g.first, -1)

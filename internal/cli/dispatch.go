@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,13 +13,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/dispatch"
-	"github.com/interpost/interpost/dispatch/alloc"
-	"github.com/interpost/interpost/dispatch/sim"
 	"github.com/interpost/interpost/document"
 	"github.com/interpost/interpost/edi"
-	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/tracking"
 )
@@ -577,144 +572,4 @@ func resditCmd(o *Options) *cobra.Command {
 			})
 		},
 	}
-}
-
-func simulateCmd(o *Options) *cobra.Command {
-	var date, bills string
-	var offices []string
-	var synthetic int
-	var depart bool
-	cmd := &cobra.Command{
-		Use:   "simulate --date YYYY-MM-DD [--office O]... [--synthetic N] [--bills DIR] [--depart]",
-		Short: "run a whole day of exchange operations in bulk",
-		Long: `Run a day at one or more offices of exchange in bulk: presort the day's items with each
-office's sort plan, allocate the lanes to departures (as plan day), pack receptacles and
-dispatches per planned departure, store them, consign each departure (with the capacity check)
-and, with --bills, write every consignment's delivery bill as PDF into DIR.
-
-The items are those accepted on the date (local date at the office); --synthetic N adds N
-made-up items per office, spread over the countries of its sort plan.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := parseDateFlag(date)
-			if err != nil {
-				return err
-			}
-			return o.withDispatch(cmd, func(svc *dispatch.Service, st store.Store) error {
-				ctx := cmd.Context()
-				if len(offices) == 0 {
-					return fmt.Errorf("name at least one --office: %w", errUsage)
-				}
-				day := sim.Day{Date: d, Items: map[string][]dispatch.Item{}}
-				for i, off := range offices {
-					off = strings.ToUpper(off)
-					items, err := officeItems(ctx, st, off, d)
-					if err != nil {
-						return err
-					}
-					if synthetic > 0 {
-						plan, err := svc.SortPlan(ctx, off)
-						if err != nil {
-							return err
-						}
-						items = append(items, sim.Generate(&plan, synthetic, nil, rand.New(rand.NewPCG(uint64(i+1), 7)), uint32(9_000_000+i*100_000), "CN")...)
-					}
-					day.Items[off] = items
-				}
-				r := &sim.Runner{Service: svc, Progress: func(stage string, done, all int) { progress(o.errOut, stage)(done, all) }}
-				if depart {
-					r.DepartBefore = time.Now().Add(100 * 365 * 24 * time.Hour)
-				}
-				rep, err := r.Run(ctx, day)
-				if err != nil {
-					return err
-				}
-				if bills != "" {
-					if err := os.MkdirAll(bills, 0o750); err != nil {
-						return err
-					}
-					for _, id := range rep.Consignments {
-						b, err := svc.DeliveryBill(ctx, id)
-						if err != nil {
-							return err
-						}
-						if err := writeBill(filepath.Join(bills, b.Form+"-"+b.Number+".pdf"), b); err != nil {
-							return err
-						}
-					}
-				}
-				return o.print(rep, func() { printSimulation(o, rep, bills) })
-			})
-		},
-	}
-	cmd.Flags().StringVar(&date, "date", "", "the day, YYYY-MM-DD")
-	cmd.Flags().StringSliceVar(&offices, "office", nil, "office of exchange (repeat or comma-separate for several)")
-	cmd.Flags().IntVar(&synthetic, "synthetic", 0, "made-up items to add per office")
-	cmd.Flags().StringVar(&bills, "bills", "", "directory to write the delivery bills (PDF) into")
-	cmd.Flags().BoolVar(&depart, "depart", false, "also record every consignment's departure")
-	return cmd
-}
-
-// officeItems returns the items accepted at office on date d.
-func officeItems(ctx context.Context, st store.Store, office string, d network.Date) ([]dispatch.Item, error) {
-	o, err := st.Office(ctx, office)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := time.LoadLocation(o.TZ)
-	if err != nil {
-		return nil, err
-	}
-	vols, _, err := itemsOn(ctx, st, office, d, loc)
-	return vols, err
-}
-
-func printSimulation(o *Options, rep sim.Report, bills string) {
-	fmt.Fprintf(o.out, "Day %s: %s items → %s receptacles in %d dispatches, %d consignments", rep.Date, thousands(rep.Items), thousands(rep.Receptacles),
-		rep.Dispatches, len(rep.Consignments))
-	if rep.UnplacedItems > 0 {
-		fmt.Fprintf(o.out, "; %s items packed but without a departure in the horizon", thousands(rep.UnplacedItems))
-	}
-	fmt.Fprintln(o.out)
-	tw := tabwriter.NewWriter(o.out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "OFFICE\tITEMS\tUNSORTED\tRECEPTACLES\tDISPATCHES\tCONSIGNMENTS\tGROSS KG\t")
-	for _, r := range rep.Offices {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\t%d\t%s\t\n", r.Office, thousands(r.Items), len(r.Unsorted), thousands(r.Receptacles), r.Dispatches, r.Consignments, kgf(r.GrossKg))
-	}
-	tw.Flush()
-	fmt.Fprintf(o.out, "Timings: presort %.0f ms, allocate %.0f ms, pack/store/consign %.0f ms\n", rep.Timings["presort"], rep.Timings["allocate"], rep.Timings["pack, store, consign"])
-	if bills != "" {
-		fmt.Fprintf(o.out, "Delivery bills in %s\n", bills)
-	}
-	fmt.Fprintln(o.out)
-	printPlan(o.out, planOf(rep), false)
-}
-
-// itemsOn lists the shipments accepted at office on local date d.
-func itemsOn(ctx context.Context, st store.Store, office string, d network.Date, loc *time.Location) ([]dispatch.Item, int, error) {
-	var out []dispatch.Item
-	var after int64
-	seen := 0
-	for {
-		page, next, err := st.Shipments(ctx, acceptance.Filter{Since: network.LocalTime(loc, d, 0), After: after, Limit: 500})
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, sh := range page {
-			seen++
-			if sh.OriginOffice == office && network.DateOf(sh.CreatedAt.In(loc)) == d {
-				out = append(out, dispatch.ItemOf(sh))
-			}
-		}
-		if next == "" {
-			return out, seen, nil
-		}
-		if after, err = acceptance.DecodeCursor(next); err != nil {
-			return nil, 0, err
-		}
-	}
-}
-
-func planOf(rep sim.Report) alloc.DayPlan {
-	return alloc.DayPlan{Plan: rep.Plan, Source: "the simulated items", Unsorted: []alloc.Unsorted{}}
 }

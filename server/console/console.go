@@ -17,10 +17,13 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
+	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
 )
 
@@ -35,8 +38,14 @@ type Config struct {
 	Customs *customs.Service
 	// Warehouse runs the warehouse pages; nil hides them.
 	Warehouse *warehouse.Service
-	Logger    *slog.Logger
-	Now       func() time.Time
+	// Accounting runs the finance page; nil hides it.
+	Accounting *accounting.Service
+	// Tracking runs the tracking and performance pages; nil hides them.
+	Tracking *tracking.Service
+	// Dispatch runs the exchange operations page; nil hides it.
+	Dispatch *dispatch.Service
+	Logger   *slog.Logger
+	Now      func() time.Time
 	// RequestID returns the id the server gave a request, for error pages
 	// and logs; nil means none.
 	RequestID func(context.Context) string
@@ -63,8 +72,11 @@ var navigation = []navItem{
 	{"overview", "Overview", "/console/overview", rolesOverview},
 	{"shipments", "Shipments", "/console/shipments", rolesShipments},
 	{"new", "New shipment", "/console/shipments/new", rolesCreate},
+	{"tracking", "Tracking", "/console/tracking", rolesTracking},
 	{"customs", "Customs", "/console/customs", rolesCustoms},
+	{"exchange", "Exchange", "/console/exchange", rolesExchange},
 	{"warehouses", "Warehouses", "/console/warehouses", rolesWarehouses},
+	{"finance", "Finance", "/console/finance", rolesFinance},
 	{"network", "Network", "/console/network", rolesNetwork},
 	{"routes", "Route planner", "/console/routes", rolesRoutes},
 	{"keys", "Keys", "/console/keys", rolesKeys},
@@ -125,6 +137,9 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 	c.page("POST /console/keys/{id}/revoke", rolesKeys, c.revokeKey)
 	c.registerCustoms()
 	c.registerWarehouses()
+	c.registerFinance()
+	c.registerTracking()
+	c.registerExchange()
 	handle("/console/", func(w http.ResponseWriter, r *http.Request) {
 		c.errorPage(w, r, nil, http.StatusNotFound, "There is no console page at "+r.URL.Path+".")
 	})

@@ -34,6 +34,12 @@ func (c *Console) enabled(key string) bool {
 		return c.cfg.Customs != nil
 	case "warehouses":
 		return c.cfg.Warehouse != nil
+	case "finance":
+		return c.cfg.Accounting != nil
+	case "tracking":
+		return c.cfg.Tracking != nil
+	case "exchange":
+		return c.cfg.Dispatch != nil
 	}
 	return true
 }

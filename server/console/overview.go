@@ -34,6 +34,11 @@ type overviewPage struct {
 	OfficeCountries int
 	OfficeKinds     []share
 	Chart           trendChart
+	// Customs is whether this node runs customs; CustomsQueue the items
+	// waiting for an officer at every customs office, CustomsHeld those
+	// held for a check.
+	Customs                   bool
+	CustomsQueue, CustomsHeld int
 }
 
 type overviewDay struct {
@@ -130,6 +135,18 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 	slices.SortFunc(page.TodayByOffice, func(a, b officeRow) int { return b.Total - a.Total })
 	page.summariseOffices(offices)
 	page.Chart = trendChartOf(page.Days, page.Products)
+	if c.cfg.Customs != nil {
+		queues, err := c.queueOffices(ctx, s.Who)
+		if err != nil {
+			c.internalError(w, r, s, err)
+			return
+		}
+		page.Customs = true
+		for _, q := range queues {
+			page.CustomsQueue += q.Waiting()
+			page.CustomsHeld += q.Held
+		}
+	}
 	c.render(w, r, http.StatusOK, "overview", s.view("Overview", "overview", page))
 }
 

@@ -1,8 +1,11 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/interpost/interpost/dispatch"
@@ -14,63 +17,99 @@ import (
 // is what this avoids (see docs/benchmarks.md, peak day).
 func (s *Store) SaveDispatches(ctx context.Context, b []dispatch.PackedDispatch, out []dispatch.Outbox) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		ds := make([]dispatch.Dispatch, len(b))
-		var rs []dispatch.Receptacle
-		var items []dispatch.ScannedItem
-		for i, p := range b {
-			ds[i] = p.Dispatch
-			for _, r := range p.Receptacles {
-				rs = append(rs, r.Receptacle)
-				items = append(items, r.Items...)
+		if s.Dialect.Name == "sqlite" {
+			// A day's scans outgrow the default 2 MB page cache, which then
+			// spills half-built pages to the WAL again and again; give this
+			// transaction 256 MB and take it back after.
+			var prev int
+			if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&prev); err != nil {
+				return s.wrap(err, "read cache size")
 			}
-		}
-		err := s.bulkInsert(ctx, tx, "dispatches", []string{"id", "origin", "destination", "category", "subclass", "year", "serial", "status",
-			"at_office", "receptacles", "items", "net_weight_g", "gross_weight_g", "registered", "opened_at", "opened_by", "closed_at", "closed_by"},
-			len(ds), 50, func(i int, a []any) []any {
-				d := ds[i]
-				var closed any
-				if d.ClosedAt != nil {
-					closed = s.t(*d.ClosedAt)
-				}
-				return append(a, d.ID, d.Origin, d.Destination, d.Category, d.Subclass, d.Year, d.Serial, string(d.Status), d.AtOffice,
-					d.Receptacles, d.Items, d.NetWeightG, d.GrossWeightG, d.Registered, s.t(d.OpenedAt), d.OpenedBy, closed, d.ClosedBy)
-			})
-		if err != nil {
-			return s.wrap(err, "store dispatches")
-		}
-		err = s.bulkInsert(ctx, tx, "receptacles", []string{"number", "dispatch", "serial", "id", "type", "status", "items", "net_weight_g",
-			"gross_weight_g", "registered", "last", "opened_at", "closed_at", "closed_by"},
-			len(rs), 200, func(i int, a []any) []any {
-				r := rs[i]
-				var closed any
-				if r.ClosedAt != nil {
-					closed = s.t(*r.ClosedAt)
-				}
-				return append(a, r.Number, r.Dispatch, r.Serial, r.ID, string(r.Type), string(r.Status), r.Items, r.NetWeightG,
-					r.GrossWeightG, r.Registered, r.Last, s.t(r.OpenedAt), closed, r.ClosedBy)
-			})
-		if err != nil {
-			return s.wrap(err, "store receptacles")
-		}
-		err = s.bulkInsert(ctx, tx, "receptacle_items", []string{"office", "item", "receptacle", "weight_g", "registered", "scanned_at", "scanned_by"},
-			len(items), 500, func(i int, a []any) []any {
-				it := &items[i]
-				return append(a, it.Office, it.Item, it.Receptacle, it.WeightG, it.Registered, s.t(it.ScannedAt), it.ScannedBy)
-			})
-		if err != nil {
-			return s.wrap(err, "store receptacle items")
-		}
-		for _, o := range out {
-			at := b[0].Dispatch.OpenedAt
-			if len(o.Events) > 0 {
-				at = o.Events[0].Time
+			if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+				return s.wrap(err, "grow cache")
 			}
-			if err := s.appendOutbox(ctx, tx, at, o); err != nil {
-				return err
+			err := s.saveDispatches(ctx, tx, b, out)
+			if _, rerr := tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.Itoa(prev)); rerr != nil && err == nil {
+				err = s.wrap(rerr, "restore cache size")
 			}
+			return err
 		}
-		return nil
+		return s.saveDispatches(ctx, tx, b, out)
 	})
+}
+
+func (s *Store) saveDispatches(ctx context.Context, tx *sql.Tx, b []dispatch.PackedDispatch, out []dispatch.Outbox) error {
+	ds := make([]dispatch.Dispatch, len(b))
+	nr, ni := 0, 0
+	for _, p := range b {
+		nr += len(p.Receptacles)
+		for _, r := range p.Receptacles {
+			ni += len(r.Items)
+		}
+	}
+	rs := make([]dispatch.Receptacle, 0, nr)
+	items := make([]*dispatch.ScannedItem, 0, ni)
+	for i, p := range b {
+		ds[i] = p.Dispatch
+		for _, r := range p.Receptacles {
+			rs = append(rs, r.Receptacle)
+			for j := range r.Items {
+				items = append(items, &r.Items[j])
+			}
+		}
+	}
+	// Rows go in in primary-key order: the table is its key (WITHOUT
+	// ROWID on SQLite), so sorted inserts append to pages instead of
+	// splitting them all over the tree.
+	slices.SortFunc(items, func(x, y *dispatch.ScannedItem) int {
+		return cmp.Or(cmp.Compare(x.Office, y.Office), cmp.Compare(x.Item, y.Item))
+	})
+	err := s.bulkInsert(ctx, tx, "dispatches", []string{"id", "origin", "destination", "category", "subclass", "year", "serial", "status",
+		"at_office", "receptacles", "items", "net_weight_g", "gross_weight_g", "registered", "opened_at", "opened_by", "closed_at", "closed_by"},
+		len(ds), 50, func(i int, a []any) []any {
+			d := ds[i]
+			var closed any
+			if d.ClosedAt != nil {
+				closed = s.t(*d.ClosedAt)
+			}
+			return append(a, d.ID, d.Origin, d.Destination, d.Category, d.Subclass, d.Year, d.Serial, string(d.Status), d.AtOffice,
+				d.Receptacles, d.Items, d.NetWeightG, d.GrossWeightG, d.Registered, s.t(d.OpenedAt), d.OpenedBy, closed, d.ClosedBy)
+		})
+	if err != nil {
+		return s.wrap(err, "store dispatches")
+	}
+	err = s.bulkInsert(ctx, tx, "receptacles", []string{"number", "dispatch", "serial", "id", "type", "status", "items", "net_weight_g",
+		"gross_weight_g", "registered", "last", "opened_at", "closed_at", "closed_by"},
+		len(rs), 200, func(i int, a []any) []any {
+			r := rs[i]
+			var closed any
+			if r.ClosedAt != nil {
+				closed = s.t(*r.ClosedAt)
+			}
+			return append(a, r.Number, r.Dispatch, r.Serial, r.ID, string(r.Type), string(r.Status), r.Items, r.NetWeightG,
+				r.GrossWeightG, r.Registered, r.Last, s.t(r.OpenedAt), closed, r.ClosedBy)
+		})
+	if err != nil {
+		return s.wrap(err, "store receptacles")
+	}
+	err = s.bulkInsert(ctx, tx, "receptacle_items", []string{"office", "item", "receptacle", "weight_g", "registered", "scanned_at", "scanned_by"},
+		len(items), 500, func(i int, a []any) []any {
+			it := items[i]
+			return append(a, it.Office, it.Item, it.Receptacle, it.WeightG, it.Registered, s.t(it.ScannedAt), it.ScannedBy)
+		})
+	if err != nil {
+		return s.wrap(err, "store receptacle items")
+	}
+	for _, o := range out {
+		at := b[0].Dispatch.OpenedAt
+		if len(o.Events) > 0 {
+			at = o.Events[0].Time
+		}
+		if err := s.appendOutbox(ctx, tx, at, o); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // bulkInsert inserts n rows perStmt at a time; row appends row i's values

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/interpost/interpost/postal"
@@ -96,6 +97,28 @@ func (s *Store) ItemRefs(ctx context.Context, ids []string) (map[string]tracking
 	return s.itemRefs(ctx, s.R, ids)
 }
 
+const trkRefsSQL = `SELECT id, merchant, merchant_ref, product, origin_office, dest_country, created_at FROM shipments WHERE id IN (`
+
+// trkRefStmts holds each store's prepared full-chunk shipment lookup on its
+// read pool (*Store → *sql.Stmt): the ingest looks up every batch's items,
+// and parsing a 500-parameter statement each time cost as much as running it.
+var trkRefStmts sync.Map
+
+func (s *Store) refStmt(ctx context.Context) (*sql.Stmt, error) {
+	if st, ok := trkRefStmts.Load(s); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.R.PrepareContext(ctx, s.q(trkRefsSQL+placeholders(trkChunk)+`)`))
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := trkRefStmts.LoadOrStore(s, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
 func (s *Store) itemRefs(ctx context.Context, db queryer, ids []string) (map[string]tracking.ItemRef, error) {
 	out := make(map[string]tracking.ItemRef, len(ids))
 	for len(ids) > 0 {
@@ -105,8 +128,15 @@ func (s *Store) itemRefs(ctx context.Context, db queryer, ids []string) (map[str
 		for i, id := range chunk {
 			args[i] = id
 		}
-		err := s.each(ctx, db, `SELECT id, merchant, merchant_ref, product, origin_office, dest_country, created_at
-			FROM shipments WHERE id IN (`+placeholders(len(chunk))+`)`, args, func(rows *sql.Rows) error {
+		q := db
+		if db == queryer(s.R) && len(chunk) == trkChunk {
+			st, err := s.refStmt(ctx)
+			if err != nil {
+				return nil, s.wrap(err, "prepare shipment lookup")
+			}
+			q = stmtQueryer{st}
+		}
+		err := s.each(ctx, q, trkRefsSQL+placeholders(len(chunk))+`)`, args, func(rows *sql.Rows) error {
 			var id string
 			var r tracking.ItemRef
 			if err := rows.Scan(&id, &r.Merchant, &r.MerchantRef, &r.Product, &r.OriginOffice, &r.DestCountry, s.scanTime(&r.CreatedAt)); err != nil {
@@ -120,6 +150,14 @@ func (s *Store) itemRefs(ctx context.Context, db queryer, ids []string) (map[str
 		}
 	}
 	return out, nil
+}
+
+// stmtQueryer runs a prepared statement whatever query it is given (each
+// passes the statement's own text).
+type stmtQueryer struct{ st *sql.Stmt }
+
+func (q stmtQueryer) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return q.st.QueryContext(ctx, args...)
 }
 
 // ProjectionLag implements tracking.ProjectionStore.

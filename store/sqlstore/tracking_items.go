@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -162,7 +163,10 @@ func (s *Store) saveProjection(ctx context.Context, tx *sql.Tx, res tracking.Pro
 		set.WriteString(c + " = excluded." + c)
 	}
 	row := "(" + placeholders(trkItemColumnCount) + ")"
-	for rest := res.Items; len(rest) > 0; {
+	// Upsert in key order: neighbouring items share pages (see AppendEvents).
+	items := slices.Clone(res.Items)
+	slices.SortFunc(items, func(a, b tracking.Item) int { return strings.Compare(a.Object, b.Object) })
+	for rest := items; len(rest) > 0; {
 		chunk := rest[:min(len(rest), trkItemsPerUpsert)]
 		rest = rest[len(chunk):]
 		args := make([]any, 0, len(chunk)*trkItemColumnCount)

@@ -1,0 +1,363 @@
+package console
+
+import (
+	"cmp"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/tracking"
+)
+
+// Tracking: find an item (S10), a receptacle or a dispatch and show its
+// timeline with office names and each event's local time, as
+// tracking.Service derives it. Merchants see their own items only. The
+// public page /track/{id} belongs to the server; we link to it.
+
+var rolesTracking = []auth.Role{auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms, auth.RoleMerchant}
+
+// recentLimit is how many items in flight the search page suggests.
+const recentLimit = 12
+
+func (c *Console) registerTracking() {
+	c.page("GET /console/tracking", rolesTracking, c.withTracking(c.trackingPage))
+	c.page("GET /console/performance", rolesPerformance, c.withTracking(c.performance))
+}
+
+func (c *Console) withTracking(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, s *session) {
+		if c.cfg.Tracking == nil {
+			c.errorPage(w, r, s, http.StatusServiceUnavailable, "Tracking is not configured on this node.")
+			return
+		}
+		h(w, r, s)
+	}
+}
+
+type trackEvent struct {
+	tracking.TimelineEvent
+	Last bool
+}
+
+type inFlight struct {
+	tracking.Item
+	Office, When, Label string
+}
+
+type trackingPage struct {
+	Query    string
+	Error    string
+	Timeline *tracking.Timeline
+	Events   []trackEvent // newest first
+	Public   string       // the public page, for items
+	Lane     string
+	InFlight []inFlight
+	Tabs     []tab
+	Stages   []stageStep
+}
+
+// stageStep is one step of the chain strip above a timeline.
+type stageStep struct {
+	Label     string
+	Done, Now bool
+}
+
+// chain is the strip of steps an item goes through, in order.
+var chain = []struct {
+	Label    string
+	Statuses []tracking.Status
+}{
+	{"Accepted", []tracking.Status{tracking.StatusCreated, tracking.StatusAccepted}},
+	{"Export", []tracking.Status{tracking.StatusAtOriginOE, tracking.StatusExportCustoms, tracking.StatusHeldOrigin, tracking.StatusExportCancelled}},
+	{"In transit", []tracking.Status{tracking.StatusDeparted, tracking.StatusInTransit}},
+	{"Arrived", []tracking.Status{tracking.StatusArrived, tracking.StatusHeldInward}},
+	{"Customs", []tracking.Status{tracking.StatusImportCustoms, tracking.StatusHeldCustoms, tracking.StatusCustomsReleased, tracking.StatusImportTerminated}},
+	{"Delivery", []tracking.Status{tracking.StatusDomestic, tracking.StatusAtDeliveryOffice, tracking.StatusHeldDeliveryOffice, tracking.StatusOutForDelivery, tracking.StatusAwaitingPickup, tracking.StatusDeliveryAttempted}},
+	{"Delivered", []tracking.Status{tracking.StatusDelivered}},
+}
+
+func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	page := trackingPage{Query: strings.ToUpper(strings.Join(strings.Fields(r.URL.Query().Get("id")), ""))}
+	if page.Query != "" {
+		tl, err := c.cfg.Tracking.Timeline(ctx, s.Who, page.Query)
+		switch code := postal.ErrorCode(err); {
+		case err == nil:
+			page.Timeline = &tl
+			for i := len(tl.Events) - 1; i >= 0; i-- {
+				page.Events = append(page.Events, trackEvent{TimelineEvent: tl.Events[i], Last: i == len(tl.Events)-1})
+			}
+			if tl.Kind == tracking.KindItem {
+				page.Public = "/track/" + url.PathEscape(tl.Object)
+				page.Stages = stagesOf(tl.Status)
+			}
+			if tl.Lane != nil {
+				page.Lane = tl.Lane.Origin + " → " + tl.Lane.Dest
+			}
+		case code == postal.CodeInvalid:
+			page.Error = userMessage(err)
+		case code == postal.CodeNotFound:
+			page.Error = "No events for " + page.Query + " yet."
+		default:
+			c.internalError(w, r, s, err)
+			return
+		}
+	}
+	if page.Timeline == nil {
+		items, _, err := c.cfg.Tracking.Stuck(ctx, s.Who, nil, "", 0, "", recentLimit)
+		if err != nil {
+			c.domainError(w, r, s, err)
+			return
+		}
+		offices, err := c.cfg.Store.Offices(ctx)
+		if err != nil {
+			c.internalError(w, r, s, err)
+			return
+		}
+		byCode := map[string]network.Office{}
+		for _, o := range offices {
+			byCode[o.Code] = o
+		}
+		for _, it := range items {
+			o := byCode[it.LastOffice]
+			f := inFlight{Item: it, Label: it.Status.Label(), Office: it.LastOffice, When: localTime(it.LastTime, o.TZ)}
+			if o.Name != "" {
+				f.Office = o.Name
+			}
+			page.InFlight = append(page.InFlight, f)
+		}
+	}
+	title := "Tracking"
+	if page.Timeline != nil {
+		title = page.Timeline.Object
+	}
+	page.Tabs = trackTabs(s, "tracking")
+	c.render(w, r, http.StatusOK, "tracking", s.view(title, "tracking", page))
+}
+
+// stagesOf marks the steps an item has passed and the one it is at.
+func stagesOf(st tracking.Status) []stageStep {
+	at := -1
+	for i, step := range chain {
+		if slices.Contains(step.Statuses, st) {
+			at = i
+		}
+	}
+	out := make([]stageStep, len(chain))
+	for i, step := range chain {
+		out[i] = stageStep{Label: step.Label, Done: i < at || (i == at && st == tracking.StatusDelivered), Now: i == at}
+	}
+	return out
+}
+
+// The performance page: the e2e report per lane as charts.
+
+var rolesPerformance = []auth.Role{auth.RoleAdmin, auth.RoleOperator}
+
+// perfWeeks is how far back the performance page looks by default.
+const perfWeeks = 8
+
+// perfLane is one lane summed over the report's weeks.
+type perfLane struct {
+	tracking.Lane
+	Key          string
+	Volume       int
+	Delivered    int
+	OnTime       int
+	Late         int
+	StandardDays int
+	Share        float64
+	JN           []int
+	Bars         []jnBar
+	Weeks        []tracking.LaneWeek
+}
+
+// jnBar is one bucket of a J+n histogram (SVG units, 0–100 high).
+type jnBar struct {
+	Label      string
+	N          int
+	X, H, Y, W float64
+	Late       bool // past the lane's standard
+}
+
+type perfChart struct {
+	Weeks  []string     `json:"weeks"`
+	Series []perfSeries `json:"series"`
+}
+
+type perfSeries struct {
+	Label  string     `json:"label"`
+	Values []*float64 `json:"values"` // on-time share in %, null without deliveries
+}
+
+type performancePage struct {
+	From, To  string
+	Error     string
+	Lanes     []perfLane
+	Lane      *perfLane // the lane the charts show
+	All       perfLane  // every lane together
+	Chart     perfChart
+	Volume    int
+	Delivered int
+	OnTime    int
+	Share     float64
+	Late      int
+	Tabs      []tab
+}
+
+// tab is one entry of a page's sub-navigation.
+type tab struct {
+	Label, Path string
+	Current     bool
+}
+
+// trackTabs are the tracking pages a caller may open: the search, and the
+// performance report for admins and operators.
+func trackTabs(s *session, current string) []tab {
+	tabs := []tab{{"Search", "/console/tracking", current == "tracking"}}
+	if slices.Contains(rolesPerformance, s.Who.Role) {
+		tabs = append(tabs, tab{"Performance", "/console/performance", current == "performance"})
+	}
+	return tabs
+}
+
+func (c *Console) performance(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	today := c.now().UTC().Truncate(24 * time.Hour)
+	to, from := today, today.AddDate(0, 0, -7*perfWeeks+1)
+	page := performancePage{}
+	if v := q.Get("from"); v != "" {
+		if t, err := time.Parse(time.DateOnly, v); err == nil {
+			from = t
+		} else {
+			page.Error = "“" + v + "” is not a date YYYY-MM-DD. "
+		}
+	}
+	if v := q.Get("to"); v != "" {
+		if t, err := time.Parse(time.DateOnly, v); err == nil {
+			to = t
+		} else {
+			page.Error += "“" + v + "” is not a date YYYY-MM-DD. "
+		}
+	}
+	page.From, page.To = from.Format(time.DateOnly), to.Format(time.DateOnly)
+	rep, err := c.cfg.Tracking.E2E(ctx, from, to)
+	if err != nil {
+		if postal.ErrorCode(err) != postal.CodeInvalid {
+			c.internalError(w, r, s, err)
+			return
+		}
+		page.Error += userMessage(err)
+	}
+	lanes := map[string]*perfLane{}
+	weeks := map[string]bool{}
+	page.All = perfLane{Key: "", JN: make([]int, tracking.JNBuckets)}
+	for _, lw := range rep.Lanes {
+		key := lw.Origin + "-" + lw.Dest + "-" + lw.Product
+		l := lanes[key]
+		if l == nil {
+			l = &perfLane{Lane: lw.Lane, Key: key, JN: make([]int, tracking.JNBuckets), StandardDays: lw.StandardDays}
+			lanes[key] = l
+		}
+		weeks[lw.Week] = true
+		l.Weeks = append(l.Weeks, lw)
+		for _, t := range []*perfLane{l, &page.All} {
+			t.Volume += lw.Volume
+			t.Delivered += lw.Delivered
+			t.OnTime += lw.OnTime
+			t.Late += lw.Late
+			for i, n := range lw.JN {
+				if i < len(t.JN) {
+					t.JN[i] += n
+				}
+			}
+		}
+	}
+	for _, l := range lanes {
+		l.finish()
+		page.Lanes = append(page.Lanes, *l)
+	}
+	page.All.finish()
+	page.All.Bars = jnBars(page.All.JN, -1)
+	slices.SortFunc(page.Lanes, func(a, b perfLane) int {
+		return cmp.Or(cmp.Compare(b.Volume, a.Volume), strings.Compare(a.Key, b.Key))
+	})
+	page.Volume, page.Delivered, page.OnTime, page.Share, page.Late = page.All.Volume, page.All.Delivered, page.All.OnTime, page.All.Share, page.All.Late
+	if want := q.Get("lane"); want != "" {
+		for i := range page.Lanes {
+			if page.Lanes[i].Key == want {
+				page.Lane = &page.Lanes[i]
+			}
+		}
+		if page.Lane == nil {
+			page.Error += "No items posted on lane " + want + " in the period."
+		}
+	}
+	if page.Lane == nil && len(page.Lanes) > 0 {
+		page.Lane = &page.Lanes[0]
+	}
+	page.Chart = perfChartOf(page.Lanes, slices.Sorted(mapsKeys(weeks)))
+	page.Tabs = trackTabs(s, "performance")
+	c.render(w, r, http.StatusOK, "performance", s.view("Performance", "tracking", page))
+}
+
+func (l *perfLane) finish() {
+	if l.Delivered > 0 {
+		l.Share = float64(l.OnTime) / float64(l.Delivered)
+	}
+	l.Bars = jnBars(l.JN, l.StandardDays)
+}
+
+// jnBars lays out a J+n histogram in a 0–100 × 0–100 box; buckets past
+// std (when std ≥ 0) are marked late.
+func jnBars(jn []int, std int) []jnBar {
+	top := 0
+	for _, n := range jn {
+		top = max(top, n)
+	}
+	w := 100.0 / float64(len(jn))
+	out := make([]jnBar, len(jn))
+	for i, n := range jn {
+		h := 0.0
+		if top > 0 {
+			h = float64(n) / float64(top) * 100
+		}
+		label := "J+" + itoa(i)
+		if i == len(jn)-1 {
+			label += "+"
+		}
+		out[i] = jnBar{Label: label, N: n, X: float64(i)*w + w*.12, W: w * .76, H: h, Y: 100 - h, Late: std >= 0 && i > std}
+	}
+	return out
+}
+
+// perfChartOf is the on-time share per week of the five busiest lanes.
+func perfChartOf(lanes []perfLane, weeks []string) perfChart {
+	ch := perfChart{Weeks: weeks}
+	idx := map[string]int{}
+	for i, w := range weeks {
+		idx[w] = i
+	}
+	for _, l := range lanes[:min(len(lanes), 5)] {
+		s := perfSeries{Label: l.Origin + "→" + l.Dest + " " + productName(l.Product), Values: make([]*float64, len(weeks))}
+		for _, lw := range l.Weeks {
+			if lw.Delivered > 0 {
+				v := lw.OnTimeShare * 100
+				s.Values[idx[lw.Week]] = &v
+			}
+		}
+		ch.Series = append(ch.Series, s)
+	}
+	return ch
+}
+
+// LaneURL links the page to a lane's charts.
+func (p performancePage) LaneURL(key string) string {
+	return "/console/performance?" + url.Values{"from": {p.From}, "to": {p.To}, "lane": {key}}.Encode() + "#lane-h"
+}
