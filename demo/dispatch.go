@@ -55,7 +55,7 @@ var demoAdmin = auth.Principal{KeyID: "demo", Role: auth.RoleAdmin}
 // the items accepted three days before now are presorted, allocated to
 // departures, packed into receptacles and dispatches, consigned with their
 // delivery bills, and the departures already past are recorded. A second
-// run finds the day's dispatches and does nothing.
+// run finds the day's items in receptacles and does nothing.
 func SeedDispatch(ctx context.Context, svc *dispatch.Service, st DispatchStore, now time.Time) (DispatchResult, error) {
 	var res DispatchResult
 	for _, o := range SortPlanOffices {

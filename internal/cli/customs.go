@@ -46,8 +46,8 @@ func (o *Options) customsService(st store.Store, log *slog.Logger) (*customs.Ser
 	if err != nil {
 		return nil, rates, err
 	}
-	// TODO(customs): set Events to an adapter over tracking.Service.Record once
-	// issue 6 lands; until then decision events wait in the customs outbox.
+	// newServer sets Events to the tracking service; until a sink is set,
+	// decision events wait in the customs outbox.
 	svc := &customs.Service{Store: st, Offices: st, Rates: rates, Logger: log, RulesFile: o.CustomsRules, Country: o.Country}
 	var e *customs.Engine
 	if o.CustomsRules == "" {

@@ -54,6 +54,8 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			if err := o.printCustomsDemo(ctx, st, res.Customs); err != nil {
 				return err
 			}
+			fmt.Fprintf(o.out, "Tracking: %d scans (%d new), %d of them of partner-only items (unlinked); see interpost events items --stuck-for 72h, interpost report e2e.\n",
+				res.Tracking.Events, res.Tracking.New, res.Tracking.Unlinked)
 			merchantKey, err := newDemoKey(ctx, st, auth.RoleMerchant, demo.Merchants[0].Code)
 			if err != nil {
 				return err
@@ -74,10 +76,12 @@ Interpost is running at %[1]s  (Ctrl-C stops it)
   products          %[1]s/v1/products
   offices           %[1]s/v1/offices
   check an S10 id   %[1]s/v1/s10/%[2]s
+  public tracking   %[1]s/track/%[2]s
   health, metrics   %[1]s/readyz  %[1]s/metrics
 Try:
   curl -H "Authorization: Bearer %[3]s" %[1]s/v1/shipments?limit=5
   curl -H "Authorization: Bearer %[3]s" -o label.pdf %[1]s/v1/shipments/%[2]s/label.pdf
+  curl -H "Authorization: Bearer %[3]s" %[1]s/v1/items/%[2]s/events
   curl -H "Authorization: Bearer %[3]s" "%[1]s/v1/routes?from=CNXMNA&to=DEDUIA&ready=%[4]s&product=ems&pareto=true"
 `, url, res.SampleID, merchantKey, time.Now().UTC().Truncate(time.Minute).Format(time.RFC3339))
 			})
