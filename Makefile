@@ -31,7 +31,7 @@ lint: ## go vet + staticcheck
 fuzz: ## run each fuzzer for 30 s
 	for f in FuzzParseS10 FuzzParseDispatchID FuzzParseReceptacleID FuzzParseHSCode; do \
 	  $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=30s ./postal || exit 1; done
-	for p in ./network ./customs ./accounting ./edi; do \
+	for p in ./network ./customs ./accounting ./edi ./tracking ./dispatch; do \
 	  for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
 	    $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=30s $$p || exit 1; done; done
 
@@ -39,3 +39,5 @@ bench: ## benchmarks against peers measured in the same run (docs/benchmarks.md)
 	$(GO) run ./bench/sqlitedrivers
 	$(GO) run ./bench/routing
 	$(GO) run ./bench/customs
+	$(GO) run ./bench/ingest
+	$(GO) run ./bench/peakday

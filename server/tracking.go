@@ -102,7 +102,7 @@ func (s *Server) registerTracking() {
 		// Each event is validated on its own (and JSON lines are no JSON
 		// document): huma's whole-body validation would refuse them all.
 		SkipValidateBody: true,
-		Errors:       []int{http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity, http.StatusServiceUnavailable},
+		Errors:           []int{http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity, http.StatusServiceUnavailable},
 	}, eventWriters, s.ingestEvents)
 	register(s, huma.Operation{
 		OperationID: "list-event-codes", Method: http.MethodGet, Path: "/v1/events/codes",

@@ -105,7 +105,7 @@ func writeReportCSV(path string, rep tracking.Report) error {
 }
 
 func printE2E(w io.Writer, rep tracking.Report) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LANE\tWEEK\tPOSTED\tDELIV\tSTD\tON TIME\tLATE*\tJ+n (0…9, 10+)\tORIGIN h\tTRANSPORT h\tCUSTOMS h\tLAST MILE h\t")
 	for _, l := range rep.Lanes {
 		jn := make([]string, len(l.JN))

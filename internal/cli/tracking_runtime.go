@@ -118,7 +118,7 @@ const lastMileDays = 2
 func (r *routeEstimator) load(ctx context.Context) (*routing.Planner, map[string]string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.planner != nil && time.Since(r.built) < 10*time.Minute {
+	if !r.built.IsZero() && time.Since(r.built) < 10*time.Minute {
 		return r.planner, r.inward, nil
 	}
 	offices, err := r.st.Offices(ctx)
@@ -131,7 +131,9 @@ func (r *routeEstimator) load(ctx context.Context) (*routing.Planner, map[string
 	}
 	p, err := routing.New(offices, services)
 	if err != nil {
-		return nil, nil, err
+		// No usable network (no services yet): estimate from the delivery
+		// standards until the next rebuild.
+		p = nil
 	}
 	inward := map[string]string{}
 	for _, o := range offices {
@@ -146,7 +148,7 @@ func (r *routeEstimator) load(ctx context.Context) (*routing.Planner, map[string
 // EstimateDelivery implements tracking.Estimator.
 func (r *routeEstimator) EstimateDelivery(ctx context.Context, q tracking.EstimateQuery) (time.Time, bool, error) {
 	p, inward, err := r.load(ctx)
-	if err != nil {
+	if err != nil || p == nil {
 		return time.Time{}, false, err
 	}
 	to, ok := inward[q.DestCountry]

@@ -60,7 +60,11 @@ func trkNull(v string) any {
 
 // EventsOf implements tracking.EventStore.
 func (s *Store) EventsOf(ctx context.Context, object string) ([]tracking.Stored, error) {
-	rows, err := s.R.QueryContext(ctx, s.q(`SELECT `+trackingEventColumns+` FROM tracking_events WHERE object = ? ORDER BY time, seq`), object)
+	st, err := s.readStmt(ctx, `SELECT `+trackingEventColumns+` FROM tracking_events WHERE object = ? ORDER BY time, seq`)
+	if err != nil {
+		return nil, s.wrap(err, "prepare events read")
+	}
+	rows, err := st.QueryContext(ctx, object)
 	if err != nil {
 		return nil, s.wrap(err, "read events of "+object)
 	}
@@ -99,20 +103,27 @@ func (s *Store) ItemRefs(ctx context.Context, ids []string) (map[string]tracking
 
 const trkRefsSQL = `SELECT id, merchant, merchant_ref, product, origin_office, dest_country, created_at FROM shipments WHERE id IN (`
 
-// trkRefStmts holds each store's prepared full-chunk shipment lookup on its
-// read pool (*Store → *sql.Stmt): the ingest looks up every batch's items,
-// and parsing a 500-parameter statement each time cost as much as running it.
-var trkRefStmts sync.Map
+// trkStmts holds statements prepared once per store on its read pool, keyed
+// by {store, SQL}: timelines and the ingest's shipment lookups run them at
+// high rates, and parsing a statement cost as much as running it.
+var trkStmts sync.Map
 
-func (s *Store) refStmt(ctx context.Context) (*sql.Stmt, error) {
-	if st, ok := trkRefStmts.Load(s); ok {
+type trkStmtKey struct {
+	s     *Store
+	query string
+}
+
+// readStmt returns query (with ? placeholders) prepared on s.R.
+func (s *Store) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	k := trkStmtKey{s, query}
+	if st, ok := trkStmts.Load(k); ok {
 		return st.(*sql.Stmt), nil
 	}
-	st, err := s.R.PrepareContext(ctx, s.q(trkRefsSQL+placeholders(trkChunk)+`)`))
+	st, err := s.R.PrepareContext(ctx, s.q(query))
 	if err != nil {
 		return nil, err
 	}
-	if prev, loaded := trkRefStmts.LoadOrStore(s, st); loaded {
+	if prev, loaded := trkStmts.LoadOrStore(k, st); loaded {
 		st.Close()
 		return prev.(*sql.Stmt), nil
 	}
@@ -129,8 +140,8 @@ func (s *Store) itemRefs(ctx context.Context, db queryer, ids []string) (map[str
 			args[i] = id
 		}
 		q := db
-		if db == queryer(s.R) && len(chunk) == trkChunk {
-			st, err := s.refStmt(ctx)
+		if db == queryer(s.R) && (len(chunk) == trkChunk || len(chunk) == 1) {
+			st, err := s.readStmt(ctx, trkRefsSQL+placeholders(len(chunk))+`)`)
 			if err != nil {
 				return nil, s.wrap(err, "prepare shipment lookup")
 			}
