@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/interpost/interpost/postal"
@@ -20,23 +19,9 @@ var SortPlanHeader = []string{"country", "postcode_from", "postcode_to", "catego
 // line and returns every problem at once, each naming its line; the
 // network checks are Normalize's.
 func ReadSortPlan(r io.Reader) ([]Rule, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	cr.Comment = '#'
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, postal.Invalid("sort plan file is empty", postal.FieldError{Field: "line 1", Message: "want header " + strings.Join(SortPlanHeader, ",")})
-	}
+	cr, err := postal.OpenCSV(r, "sort plan file", SortPlanHeader, '#')
 	if err != nil {
-		return nil, postal.Invalid("sort plan file is not valid CSV", postal.FieldError{Field: "line 1", Message: err.Error()})
-	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
-	if !slices.Equal(header, SortPlanHeader) {
-		return nil, postal.Invalid("sort plan file has the wrong header", postal.FieldError{Field: "line 1",
-			Message: fmt.Sprintf("got %q, want %s", strings.Join(header, ","), strings.Join(SortPlanHeader, ","))})
+		return nil, err
 	}
 	var rules []Rule
 	var fe postal.FieldList

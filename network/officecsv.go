@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/interpost/interpost/postal"
 )
@@ -19,21 +17,9 @@ var OfficeHeader = []string{"code", "name", "country", "kind", "lat", "lon", "tz
 // every problem found, each naming its line and column, so nothing is stored
 // from a file with errors.
 func ReadOffices(r io.Reader) ([]Office, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, postal.Invalid("offices file is empty", postal.FieldError{Field: "line 1", Message: "want header " + strings.Join(OfficeHeader, ",")})
-	}
+	cr, err := postal.OpenCSV(r, "offices file", OfficeHeader, 0)
 	if err != nil {
-		return nil, postal.Invalid("offices file is not valid CSV", postal.FieldError{Field: "line 1", Message: err.Error()})
-	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
-	if !slices.Equal(header, OfficeHeader) {
-		return nil, postal.Invalid("offices file has the wrong header", postal.FieldError{Field: "line 1", Message: fmt.Sprintf("got %q, want %s", strings.Join(header, ","), strings.Join(OfficeHeader, ","))})
+		return nil, err
 	}
 	var out []Office
 	var fe postal.FieldList

@@ -105,21 +105,9 @@ var SKUHeader = []string{"sku", "description", "hs_code", "unit_weight_g", "unit
 // ReadSKUs parses a SKU CSV file. Every problem is reported with its line and
 // column, and a file with any problem yields no SKUs.
 func ReadSKUs(r io.Reader, merchant string, rates postal.Rates) ([]SKU, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, postal.Invalid("SKU file is empty", postal.FieldError{Field: "line 1", Message: "want header " + strings.Join(SKUHeader, ",")})
-	}
+	cr, err := postal.OpenCSV(r, "SKU file", SKUHeader, 0)
 	if err != nil {
-		return nil, postal.Invalid("SKU file is not valid CSV", postal.FieldError{Field: "line 1", Message: err.Error()})
-	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
-	if !slices.Equal(header, SKUHeader) {
-		return nil, postal.Invalid("SKU file has the wrong header", postal.FieldError{Field: "line 1", Message: fmt.Sprintf("got %q, want %s", strings.Join(header, ","), strings.Join(SKUHeader, ","))})
+		return nil, err
 	}
 	var out []SKU
 	var fe postal.FieldList
