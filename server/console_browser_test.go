@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -208,13 +209,28 @@ func eval[T any](t *testing.T, e *browserEnv, js string) T {
 	return v
 }
 
+// text returns the innerText of the first element matching sel, waiting up
+// to 5 s for it to exist. It reads through JavaScript rather than a DOM node
+// query: right after a form post navigates, chromedp's cached node ids can
+// still point into the old document ("No node with given id found").
 func (e *browserEnv) text(t *testing.T, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(e.ctx, chromedp.Text(chromedp.CSS(sel)))
+	q, err := json.Marshal(sel)
 	if err != nil {
-		t.Fatalf("text of %s: %v", sel, err)
+		t.Fatal(err)
 	}
-	return strings.TrimSpace(s)
+	js := `(() => { const n = document.querySelector(` + string(q) + `); return n ? n.innerText : null })()`
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		v, err := chromedp.Run(e.ctx, chromedp.Evaluate[*string](js))
+		if err == nil && v != nil {
+			return strings.TrimSpace(*v)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("text of %s: not found within 5 s (%v)", sel, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // screenshot saves the page; docs names a file in docs/console that
