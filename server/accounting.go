@@ -19,8 +19,6 @@ var (
 	statementReaders  = []string{"admin", "operator", "partner"}
 	invoiceReaders    = []string{"admin", "operator", "merchant"}
 	ledgerReaders     = []string{"admin", "operator", "partner", "merchant"}
-	pdfResponse       = map[string]*huma.Response{"200": {Description: "PDF", Content: map[string]*huma.MediaType{"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}}
-	csvResponse       = map[string]*huma.Response{"200": {Description: "CSV", Content: map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Type: "string"}}}}}
 	statementFormats  = "Documents: `…/csv` and `…/pdf` give the same statement as CSV (docs/formats.md) and PDF."
 	accountingTag     = []string{"Accounting"}
 	maxTariffBodySize = int64(16 << 20)
@@ -243,7 +241,7 @@ func (s *Server) registerStatement(format string) {
 		op.OperationID += "-" + format
 		op.Path += "/" + format
 		op.Summary += " (" + strings.ToUpper(format) + ")"
-		op.Responses = map[string]map[string]*huma.Response{"csv": csvResponse, "pdf": pdfResponse}[format]
+		op.Responses = fileResponses(format)
 		register(s, op, statementReaders, func(ctx context.Context, in *statementInput) (*fileOutput, error) {
 			st, err := s.statement(ctx, in, true)
 			if err != nil {
@@ -312,7 +310,7 @@ func (s *Server) registerInvoice(format string) {
 		op.OperationID += "-" + format
 		op.Path += "/" + format
 		op.Summary += " (" + strings.ToUpper(format) + ")"
-		op.Responses = map[string]map[string]*huma.Response{"csv": csvResponse, "pdf": pdfResponse}[format]
+		op.Responses = fileResponses(format)
 		register(s, op, invoiceReaders, func(ctx context.Context, in *invoiceInput) (*fileOutput, error) {
 			inv, err := s.invoice(ctx, in)
 			if err != nil {
@@ -370,4 +368,14 @@ func (s *Server) marginReport(ctx context.Context, field, pv, currency string, w
 		return nil, s.problem(ctx, inFiles(err, "what_if.files."))
 	}
 	return &struct{ Body accounting.MarginReport }{rep}, nil
+}
+
+// fileResponses describes a CSV or PDF download. It builds new maps on every
+// call: huma adds to an operation's responses while registering, so a map
+// shared between operations (or between servers in parallel tests) races.
+func fileResponses(format string) map[string]*huma.Response {
+	if format == "pdf" {
+		return map[string]*huma.Response{"200": {Description: "PDF", Content: map[string]*huma.MediaType{"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}}
+	}
+	return map[string]*huma.Response{"200": {Description: "CSV", Content: map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Type: "string"}}}}}
 }
