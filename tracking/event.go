@@ -1,7 +1,10 @@
 package tracking
 
 import (
+	"cmp"
+	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,6 +38,75 @@ type Key struct {
 	Office string
 	Time   int64 // Unix microseconds
 	Source string
+}
+
+// CompareStorage orders events as stores keep them: by object, then time
+// (the leading columns of the identity index). Stores insert a batch in
+// this order so that neighbouring keys share index pages.
+func CompareStorage(a, b *Event) int {
+	if c := strings.Compare(a.Object, b.Object); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Time.UnixMicro(), b.Time.UnixMicro())
+}
+
+// SortForStorage sorts events by CompareStorage. It sorts small keys — the
+// first 16 bytes of the id as two integers, which hold a whole S10 id, and
+// the time — and moves each event once: sorting the events themselves
+// moved 150-byte structs and compared strings through an indirection, and
+// took a third of a core at 200,000 events/s.
+func SortForStorage(events []Event) {
+	if SortedForStorage(events) {
+		return
+	}
+	type key struct {
+		hi, lo uint64
+		t      int64
+		i      int32
+	}
+	keys := make([]key, len(events))
+	for i := range events {
+		e := &events[i]
+		hi, lo := objectPrefix(e.Object)
+		keys[i] = key{hi, lo, e.Time.UnixMicro(), int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.lo, b.lo); c != 0 {
+			return c
+		}
+		if len(events[a.i].Object) > 16 || len(events[b.i].Object) > 16 {
+			if c := strings.Compare(events[a.i].Object, events[b.i].Object); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(a.t, b.t)
+	})
+	sorted := make([]Event, len(events))
+	for i, k := range keys {
+		sorted[i] = events[k.i]
+	}
+	copy(events, sorted)
+}
+
+// SortedForStorage reports whether events are in CompareStorage order.
+func SortedForStorage(events []Event) bool {
+	for i := 1; i < len(events); i++ {
+		if CompareStorage(&events[i-1], &events[i]) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// objectPrefix is the first 16 bytes of id, big-endian, zero-padded: its
+// order is the strings' order up to the 16th byte.
+func objectPrefix(id string) (hi, lo uint64) {
+	var b [16]byte
+	copy(b[:], id)
+	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
 }
 
 // Key returns the event's identity.

@@ -304,6 +304,9 @@ func (s *Service) prepare(ctx context.Context, who auth.Principal, b *Batch) (pr
 		p.res.Unlinked = append(p.res.Unlinked, Unlinked{Index: b.Index[i], Line: b.Lines[i], Object: p.events[j].Object})
 	}
 	p.res.UnlinkedCount = len(unlinked)
+	// Sort here, on the decoding goroutine, so the writer gets the batch in
+	// storage order and spends its core on storing it.
+	SortForStorage(p.events)
 	return p, nil
 }
 

@@ -138,7 +138,7 @@ With --bus the events go to the NATS stream and the nodes' persisters store them
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "csv, json (JSON lines or an array) or evt (default: from the file name)")
-	cmd.Flags().IntVar(&batch, "batch", 50_000, "events stored per transaction")
+	cmd.Flags().IntVar(&batch, "batch", 250_000, "events stored per transaction")
 	return cmd
 }
 

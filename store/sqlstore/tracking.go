@@ -1,12 +1,10 @@
 package sqlstore
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -26,28 +24,20 @@ func (s *Store) AppendEvents(ctx context.Context, events []tracking.Event, recei
 		return 0, nil
 	}
 	// Insert in index order: neighbouring keys share index pages, so a
-	// sorted batch touches (and rewrites in the WAL) far fewer of them.
-	keys := make([]trkSortKey, len(events))
-	for i := range events {
-		keys[i] = trkSortKey{object: events[i].Object, time: events[i].Time.UnixMicro(), i: int32(i)}
+	// sorted batch touches (and rewrites in the WAL) far fewer of them. The
+	// ingest hands batches over sorted (tracking.CompareStorage); others
+	// are sorted here.
+	order := make([]int32, len(events))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	slices.SortFunc(keys, func(a, b trkSortKey) int {
-		return cmp.Or(strings.Compare(a.object, b.object), cmp.Compare(a.time, b.time))
-	})
-	order := make([]int32, len(keys))
-	for i, k := range keys {
-		order[i] = k.i
+	if !tracking.SortedForStorage(events) {
+		slices.SortStableFunc(order, func(a, b int32) int { return tracking.CompareStorage(&events[a], &events[b]) })
 	}
 	if s.Dialect.Numbered {
 		return s.appendEventsPG(ctx, events, order, received)
 	}
 	return s.appendEventsSQLite(ctx, events, order, received)
-}
-
-type trkSortKey struct {
-	object string
-	time   int64
-	i      int32
 }
 
 // trkNull stores "" as NULL: the optional columns are nearly always empty.
@@ -64,7 +54,7 @@ func (s *Store) EventsOf(ctx context.Context, object string) ([]tracking.Stored,
 	if err != nil {
 		return nil, s.wrap(err, "prepare events read")
 	}
-	rows, err := st.QueryContext(ctx, object)
+	rows, err := st.QueryContext(ctx, s.eventObjectArg(object))
 	if err != nil {
 		return nil, s.wrap(err, "read events of "+object)
 	}
@@ -80,13 +70,21 @@ func (s *Store) EventsOf(ctx context.Context, object string) ([]tracking.Stored,
 	return out, s.wrap(rows.Err(), "read events of "+object)
 }
 
+// eventObjectArg is object as tracking_events stores it (tracking_objkey.go).
+func (s *Store) eventObjectArg(object string) any {
+	if s.Dialect.Numbered {
+		return object
+	}
+	return objectKey(object)
+}
+
 func (s *Store) scanStored(row interface{ Scan(...any) error }) (tracking.Stored, error) {
 	var e tracking.Stored
 	var t time.Time
 	var off int
 	var reason, next, sig sql.NullString
 	var code string
-	err := row.Scan(&e.Seq, &e.Object, &code, &e.Office, s.scanTime(&t), &off, &e.Source, &reason, &next, &sig, s.scanTime(&e.Received))
+	err := row.Scan(&e.Seq, objectScanner{&e.Object}, &code, &e.Office, s.scanTime(&t), &off, &e.Source, &reason, &next, &sig, s.scanTime(&e.Received))
 	e.Code = tracking.Code(code)
 	e.Time = t.In(time.FixedZone("", off))
 	e.Reason, e.NextOffice, e.Signatory = reason.String, next.String, sig.String

@@ -129,7 +129,7 @@ func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, events []tracki
 		for _, k := range chunk {
 			e := &events[k]
 			_, off := e.Time.Zone()
-			args = append(args, e.Object, string(e.Code), e.Office, e.Time.UnixMicro(), off, e.Source)
+			args = append(args, objectKey(e.Object), string(e.Code), e.Office, e.Time.UnixMicro(), off, e.Source)
 			if !lean {
 				args = append(args, trkNull(e.Reason), trkNull(e.NextOffice), trkNull(e.Signatory))
 			}

@@ -1,0 +1,83 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/interpost/interpost/store/sqlstore"
+)
+
+// TestObjectKeyMigration stores events the way version 7 did (object as
+// text), migrates to the packed form and back, and checks every id reads
+// back the same through the store.
+func TestObjectKeyMigration(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, FileName)+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, mustSub(migrations, "migrations"), goose.WithAllowOutofOrder(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"AA000000000AA", "EE123456785CN", "LA000000017DE", "ZZ999999999ZZ", "CNPEKAPLWAWAAUN61001001000100", "CNPEKAPLWAWAAUN61001"}
+	for i, id := range ids {
+		if _, err := db.ExecContext(ctx, `INSERT INTO tracking_events (object, code, office, time, tz_offset, source, received_at)
+			VALUES (?, 'EMA', 'CNXMNA', ?, 28800, 'post', 0)`, id, int64(i)*1e6); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ints := func() int {
+		t.Helper()
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM tracking_events WHERE typeof(object) = 'integer'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if _, err := p.UpTo(ctx, 8); err != nil {
+		t.Fatal(err)
+	}
+	if n := ints(); n != 4 {
+		t.Fatalf("%d S10 ids packed, want 4", n)
+	}
+	st := sqlstore.New(db, db, Dialect)
+	for _, id := range ids {
+		got, err := st.EventsOf(ctx, id)
+		if err != nil || len(got) != 1 || got[0].Object != id {
+			t.Fatalf("EventsOf(%s) after the migration = %+v, %v", id, got, err)
+		}
+	}
+	if _, err := p.DownTo(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	if n := ints(); n != 0 {
+		t.Fatalf("%d packed ids left after going down, want 0", n)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT object FROM tracking_events ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var back []string
+	for rows.Next() {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			t.Fatal(err)
+		}
+		back = append(back, o)
+	}
+	if !slices.Equal(back, ids) {
+		t.Fatalf("after going down: %q, want %q", back, ids)
+	}
+}
