@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
+	"syscall"
 	"time"
 
 	"github.com/interpost/interpost/tracking"
@@ -17,16 +20,75 @@ type webhookPoster struct {
 	client *http.Client
 }
 
+// WebhookPolicy says where webhook deliveries may go.
+type WebhookPolicy struct {
+	// AllowPrivate lets deliveries reach loopback, private (RFC 1918,
+	// fc00::/7), link-local (169.254.0.0/16, where cloud metadata services
+	// answer), shared (100.64.0.0/10) and unspecified addresses. Off by
+	// default: a merchant's subscription must not make the post's servers
+	// call its own internal services (server-side request forgery).
+	AllowPrivate bool
+}
+
+// ErrWebhookAddress is returned for a delivery whose endpoint resolves to an
+// address the policy refuses.
+var ErrWebhookAddress = errors.New("webhook endpoint address not allowed")
+
 // NewWebhookPoster returns the HTTP sender of webhook deliveries: no
 // redirects followed (a 3xx is a failed attempt), a body read of at most
-// 4 KB from the endpoint, and the attempt's context as its deadline.
-func NewWebhookPoster() tracking.Poster {
+// 4 KB from the endpoint, the attempt's context as its deadline, and the
+// address checked against the policy when connecting — after name
+// resolution, so a name that resolves to an internal address is refused too.
+func NewWebhookPoster(p WebhookPolicy) tracking.Poster {
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	if !p.AllowPrivate {
+		dialer.Control = refuseInternal
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil // a proxy would connect on our behalf, past the check
+	tr.DialContext = dialer.DialContext
 	return &webhookPoster{client: &http.Client{
-		Timeout: 30 * time.Second, // a backstop; each attempt's context is shorter
+		Transport: tr,
+		Timeout:   30 * time.Second, // a backstop; each attempt's context is shorter
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
 	}}
+}
+
+// refuseInternal is a net.Dialer Control: it runs with the resolved address
+// of each connection attempt.
+func refuseInternal(_, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrWebhookAddress, address, err)
+	}
+	if why := internalAddr(ap.Addr().Unmap()); why != "" {
+		return fmt.Errorf("%w: %s is %s; webhooks go to public addresses only (serve --webhook-allow-private allows internal ones)",
+			ErrWebhookAddress, ap.Addr(), why)
+	}
+	return nil
+}
+
+var sharedSpace = netip.MustParsePrefix("100.64.0.0/10")
+
+// internalAddr names the kind of a non-public address, or returns "".
+func internalAddr(a netip.Addr) string {
+	switch {
+	case a.IsLoopback():
+		return "a loopback address"
+	case a.IsPrivate():
+		return "a private address"
+	case a.IsLinkLocalUnicast(), a.IsLinkLocalMulticast():
+		return "a link-local address"
+	case a.IsUnspecified():
+		return "the unspecified address"
+	case a.IsMulticast(), a.IsInterfaceLocalMulticast():
+		return "a multicast address"
+	case sharedSpace.Contains(a):
+		return "a shared (carrier-grade NAT) address"
+	}
+	return ""
 }
 
 // Post implements tracking.Poster.

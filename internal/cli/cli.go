@@ -37,10 +37,12 @@ type Options struct {
 	Rates        string
 	// Bus is the NATS URL of the multi-node event bus; empty keeps events
 	// in process (stored before the request is answered).
-	Bus      string
-	out      io.Writer
-	errOut   io.Writer
-	tracking *trackingRuntime // set by newServer, run by serve
+	Bus string
+	// WebhookAllowPrivate lets webhook deliveries reach internal addresses.
+	WebhookAllowPrivate bool
+	out                 io.Writer
+	errOut              io.Writer
+	tracking            *trackingRuntime // set by newServer, run by serve
 }
 
 // exit codes by error code, so scripts can branch on them.
@@ -108,6 +110,8 @@ Every flag below can also be set from the environment: --addr as INTERPOST_ADDR,
 	pf.BoolVar(&o.JSON, "json", false, "print JSON instead of tables")
 	pf.StringVar(&o.CustomsRules, "customs-rules", envOr("INTERPOST_CUSTOMS_RULES", ""), "customs rules file, YAML or JSON (docs/customs-rules.md); empty uses the demo rules (INTERPOST_CUSTOMS_RULES)")
 	pf.StringVar(&o.Rates, "rates", envOr("INTERPOST_RATES", ""), "SDR exchange-rates table, CSV date,currency,units_per_sdr; empty uses the built-in table (INTERPOST_RATES)")
+	pf.BoolVar(&o.WebhookAllowPrivate, "webhook-allow-private", envOr("INTERPOST_WEBHOOK_ALLOW_PRIVATE", "") == "true",
+		"let webhook deliveries reach loopback, private and link-local addresses (off: a merchant's endpoint must be public) (INTERPOST_WEBHOOK_ALLOW_PRIVATE=true)")
 	pf.StringVar(&o.Bus, "bus", envOr("INTERPOST_BUS", ""), "NATS JetStream URL for several nodes, e.g. nats://127.0.0.1:4222: accepted tracking events go to the stream and every node persists them (INTERPOST_BUS)")
 	root.AddCommand(serveCmd(o), demoCmd(o), keysCmd(o), s10Cmd(o), merchantsCmd(o), officesCmd(o), routeCmd(o), networkCmd(o), warehouseCmd(o), customsCmd(o), eventsCmd(o), reportCmd(o), webhooksCmd(o), versionCmd(o))
 	root.AddCommand(tariffsCmd(o), ledgerCmd(o), statementCmd(o))

@@ -20,17 +20,19 @@ import (
 // trackingRuntime is the tracking service of one node and what runs beside
 // it: the projector, the webhook dispatcher and, with --bus, the persister.
 type trackingRuntime struct {
-	svc     *tracking.Service
-	bus     *natsbus.Bus // nil without --bus
-	st      store.Store
-	log     *slog.Logger
-	customs *customs.Service // its waiting decision events are delivered at start
+	svc *tracking.Service
+	bus *natsbus.Bus // nil without --bus
+	// allowPrivate: --webhook-allow-private
+	allowPrivate bool
+	st           store.Store
+	log          *slog.Logger
+	customs      *customs.Service // its waiting decision events are delivered at start
 }
 
 // trackingService builds the node's tracking service over st; with --bus it
 // connects to NATS and sends accepted events there.
 func (o *Options) trackingService(st store.Store, log *slog.Logger) (*trackingRuntime, error) {
-	rt := &trackingRuntime{st: st, log: log}
+	rt := &trackingRuntime{st: st, log: log, allowPrivate: o.WebhookAllowPrivate}
 	rt.svc = &tracking.Service{Store: st, Offices: st, Merchants: st, Logger: log, Estimator: &routeEstimator{st: st}}
 	if o.Bus != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -72,7 +74,7 @@ func (rt *trackingRuntime) start(ctx context.Context) func() {
 		go func() { defer wg.Done(); f(ctx) }()
 	}
 	run(rt.svc.RunProjector)
-	run((&tracking.Dispatcher{Store: rt.st, Poster: server.NewWebhookPoster(), Logger: rt.log}).Run)
+	run((&tracking.Dispatcher{Store: rt.st, Poster: server.NewWebhookPoster(server.WebhookPolicy{AllowPrivate: rt.allowPrivate}), Logger: rt.log}).Run)
 	if rt.bus != nil {
 		p := &natsbus.Persister{Bus: rt.bus, Store: rt.st, Logger: rt.log, Stored: func(_, added int) {
 			if added > 0 {
