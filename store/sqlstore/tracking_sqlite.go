@@ -100,41 +100,34 @@ func (s *Store) insertEventsSQLite(ctx context.Context, tx *sql.Tx, events []tra
 	return added, nil
 }
 
-// insertEventRows inserts events[rows] trkRowsPerInsert at a time.
+// insertEventRows inserts events[rows] trkRowsPerInsert at a time. The
+// values of each statement — packed ids, boxed integers — are built on
+// another goroutine (see eventArgs) while the writer runs the statements:
+// the writer's core is the ingest's limit, the other one has room.
 func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, events []tracking.Event, rows []int32, lean bool, rec int64) (int, error) {
-	per := 9
-	if lean {
-		per = 6
-	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := eventArgs(ctx, events, rows, lean)
 	added := 0
 	var st *sql.Stmt
+	stRows := 0
 	defer func() {
 		if st != nil {
 			st.Close()
 		}
 	}()
-	args := make([]any, 0, trkRowsPerInsert*per)
-	for start := 0; start < len(rows); start += trkRowsPerInsert {
-		chunk := rows[start:min(len(rows), start+trkRowsPerInsert)]
-		if st == nil || len(chunk) < trkRowsPerInsert {
+	for c := range chunks {
+		if st == nil || c.rows != stRows {
 			if st != nil {
 				st.Close()
 			}
 			var err error
-			if st, err = tx.PrepareContext(ctx, trkInsertSQL(len(chunk), lean, rec)); err != nil {
+			if st, err = tx.PrepareContext(ctx, trkInsertSQL(c.rows, lean, rec)); err != nil {
 				return 0, s.wrap(err, "prepare event insert")
 			}
+			stRows = c.rows
 		}
-		args = args[:0]
-		for _, k := range chunk {
-			e := &events[k]
-			_, off := e.Time.Zone()
-			args = append(args, objectKey(e.Object), string(e.Code), e.Office, e.Time.UnixMicro(), off, e.Source)
-			if !lean {
-				args = append(args, trkNull(e.Reason), trkNull(e.NextOffice), trkNull(e.Signatory))
-			}
-		}
-		res, err := st.ExecContext(ctx, args...)
+		res, err := st.ExecContext(ctx, c.args...)
 		if err != nil {
 			return 0, s.wrap(err, "insert events")
 		}
@@ -144,7 +137,44 @@ func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, events []tracki
 		}
 		added += int(n)
 	}
-	return added, nil
+	return added, ctx.Err()
+}
+
+// eventChunk is the bound values of one INSERT of rows events.
+type eventChunk struct {
+	rows int
+	args []any
+}
+
+// eventArgs sends the values of events[rows], trkRowsPerInsert events per
+// chunk, until done or ctx ends.
+func eventArgs(ctx context.Context, events []tracking.Event, rows []int32, lean bool) <-chan eventChunk {
+	per := 9
+	if lean {
+		per = 6
+	}
+	out := make(chan eventChunk, 64)
+	go func() {
+		defer close(out)
+		for start := 0; start < len(rows); start += trkRowsPerInsert {
+			chunk := rows[start:min(len(rows), start+trkRowsPerInsert)]
+			args := make([]any, 0, len(chunk)*per)
+			for _, k := range chunk {
+				e := &events[k]
+				_, off := e.Time.Zone()
+				args = append(args, objectKey(e.Object), string(e.Code), e.Office, e.Time.UnixMicro(), off, e.Source)
+				if !lean {
+					args = append(args, trkNull(e.Reason), trkNull(e.NextOffice), trkNull(e.Signatory))
+				}
+			}
+			select {
+			case out <- eventChunk{rows: len(chunk), args: args}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
 }
 
 func trkRollback(tx *sql.Tx) error {
