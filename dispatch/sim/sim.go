@@ -65,13 +65,6 @@ type OfficeReport struct {
 	UnplacedItems int                 `json:"unplaced_items"`
 }
 
-// planned is a receptacle's items bound for a departure (nil: none).
-type planned struct {
-	stream dispatch.Stream
-	dep    *quota
-	items  []dispatch.Item
-}
-
 // quota is what the plan puts on one first-leg departure for one lane.
 type quota struct {
 	service string

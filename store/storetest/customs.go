@@ -102,10 +102,10 @@ func testCustomsImport(t *testing.T, s store.Store) {
 			return err
 		}
 		if p[key].Count != 3 || p[key].ValueSDR < 21.98 || p[key].ValueSDR > 22 || len(p) != 1 {
-			return fmt.Errorf("Priors = %+v, want 3 items worth 21.99 SDR", p)
+			return fmt.Errorf("priors = %+v, want 3 items worth 21.99 SDR", p)
 		}
 		if p, err = tx.Priors(ctx, []string{key}, t0.Add(time.Hour)); err != nil || len(p) != 0 {
-			return fmt.Errorf("Priors after the window = %+v, %v", p, err)
+			return fmt.Errorf("priors after the window = %+v, %v", p, err)
 		}
 		return nil
 	})
