@@ -63,32 +63,11 @@ func refuseInternal(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrWebhookAddress, address, err)
 	}
-	if why := internalAddr(ap.Addr().Unmap()); why != "" {
+	if why := tracking.InternalAddress(ap.Addr()); why != "" {
 		return fmt.Errorf("%w: %s is %s; webhooks go to public addresses only (serve --webhook-allow-private allows internal ones)",
 			ErrWebhookAddress, ap.Addr(), why)
 	}
 	return nil
-}
-
-var sharedSpace = netip.MustParsePrefix("100.64.0.0/10")
-
-// internalAddr names the kind of a non-public address, or returns "".
-func internalAddr(a netip.Addr) string {
-	switch {
-	case a.IsLoopback():
-		return "a loopback address"
-	case a.IsPrivate():
-		return "a private address"
-	case a.IsLinkLocalUnicast(), a.IsLinkLocalMulticast():
-		return "a link-local address"
-	case a.IsUnspecified():
-		return "the unspecified address"
-	case a.IsMulticast(), a.IsInterfaceLocalMulticast():
-		return "a multicast address"
-	case sharedSpace.Contains(a):
-		return "a shared (carrier-grade NAT) address"
-	}
-	return ""
 }
 
 // Post implements tracking.Poster.

@@ -49,6 +49,9 @@ type Service struct {
 	// MaxListed caps the rejected and unlinked events a Result lists
 	// (counts stay exact). Default 1000.
 	MaxListed int
+	// AllowPrivateWebhooks accepts subscriptions to internal addresses
+	// (see InternalAddress); the sender must allow them too.
+	AllowPrivateWebhooks bool
 
 	offices  officeCache
 	stdCache standardsCache

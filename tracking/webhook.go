@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	mrand "math/rand/v2"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -98,6 +99,44 @@ func Verify(secret string, body []byte, header string) bool {
 	return hmac.Equal([]byte(Sign(secret, body)), []byte(header))
 }
 
+// InternalAddress names the kind of a non-public address — loopback,
+// private (RFC 1918, fc00::/7), link-local (169.254.0.0/16, where cloud
+// metadata services answer), shared (100.64.0.0/10), multicast or
+// unspecified — or returns "" for a public one. Webhook deliveries refuse
+// internal addresses unless the post allows them.
+func InternalAddress(a netip.Addr) string {
+	a = a.Unmap()
+	switch {
+	case a.IsLoopback():
+		return "a loopback address"
+	case a.IsPrivate():
+		return "a private address"
+	case a.IsLinkLocalUnicast(), a.IsLinkLocalMulticast():
+		return "a link-local address"
+	case a.IsUnspecified():
+		return "the unspecified address"
+	case a.IsMulticast(), a.IsInterfaceLocalMulticast():
+		return "a multicast address"
+	case sharedAddressSpace.Contains(a):
+		return "a shared (carrier-grade NAT) address"
+	}
+	return ""
+}
+
+var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
+
+// internalHost classifies a URL host that is an address literal or
+// localhost; names are checked by the sender once they resolve.
+func internalHost(host string) string {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return "a loopback name"
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		return InternalAddress(a)
+	}
+	return ""
+}
+
 // Poster sends one webhook request and returns the HTTP status (0 when
 // there was no response). It must give up when ctx ends.
 type Poster interface {
@@ -134,6 +173,8 @@ func (s *Service) Subscribe(ctx context.Context, who auth.Principal, merchant, e
 	u, err := url.Parse(endpoint)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
 		fe.Add("url", "%q must be an absolute http(s) URL without credentials", endpoint)
+	} else if why := internalHost(u.Hostname()); why != "" && !s.AllowPrivateWebhooks {
+		fe.Add("url", "%s is %s; webhook endpoints must be public (the server's --webhook-allow-private allows internal ones)", u.Hostname(), why)
 	}
 	var sts []Status
 	for i, st := range statuses {

@@ -33,7 +33,8 @@ type trackingRuntime struct {
 // connects to NATS and sends accepted events there.
 func (o *Options) trackingService(st store.Store, log *slog.Logger) (*trackingRuntime, error) {
 	rt := &trackingRuntime{st: st, log: log, allowPrivate: o.WebhookAllowPrivate}
-	rt.svc = &tracking.Service{Store: st, Offices: st, Merchants: st, Logger: log, Estimator: &routeEstimator{st: st}}
+	rt.svc = &tracking.Service{Store: st, Offices: st, Merchants: st, Logger: log, Estimator: &routeEstimator{st: st},
+		AllowPrivateWebhooks: o.WebhookAllowPrivate}
 	if o.Bus != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
