@@ -29,7 +29,11 @@ func TestSortForStorage(t *testing.T) {
 		}
 		want := slices.Clone(events)
 		slices.SortStableFunc(want, func(a, b Event) int { return CompareStorage(&a, &b) })
+		order := StorageOrder(events)
 		SortForStorage(events)
+		if order != nil && len(order) != len(events) {
+			t.Fatalf("round %d: order has %d indexes for %d events", round, len(order), len(events))
+		}
 		if !SortedForStorage(events) {
 			t.Fatalf("round %d: not sorted", round)
 		}
@@ -42,7 +46,7 @@ func TestSortForStorage(t *testing.T) {
 			}
 		}
 		for i := range events {
-			if CompareStorage(&events[i], &want[i]) != 0 {
+			if events[i] != want[i] { // stable: equal keys keep their input order
 				t.Fatalf("round %d, position %d: %s %v, want %s %v", round, i, events[i].Object, events[i].Time, want[i].Object, want[i].Time)
 			}
 		}

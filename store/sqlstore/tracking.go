@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -27,12 +26,12 @@ func (s *Store) AppendEvents(ctx context.Context, events []tracking.Event, recei
 	// sorted batch touches (and rewrites in the WAL) far fewer of them. The
 	// ingest hands batches over sorted (tracking.CompareStorage); others
 	// are sorted here.
-	order := make([]int32, len(events))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	if !tracking.SortedForStorage(events) {
-		slices.SortStableFunc(order, func(a, b int32) int { return tracking.CompareStorage(&events[a], &events[b]) })
+	order := tracking.StorageOrder(events)
+	if order == nil {
+		order = make([]int32, len(events))
+		for i := range order {
+			order[i] = int32(i)
+		}
 	}
 	if s.Dialect.Numbered {
 		return s.appendEventsPG(ctx, events, order, received)
