@@ -130,6 +130,10 @@ func (s *Service) rate(ctx context.Context, p Period) (RateReport, error) {
 		rep.Unrated = []Unrated{}
 	}
 	posts := plan(positions(existing), res, set.Version, &rep)
+	at := s.now()
+	for i := range posts {
+		posts[i].PostedAt = at
+	}
 	posted, err := s.Store.AppendEntries(ctx, posts)
 	if err != nil {
 		return RateReport{}, err

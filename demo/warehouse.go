@@ -125,6 +125,13 @@ func SeedWarehouses(ctx context.Context, svc *warehouse.Service, now time.Time, 
 	at := func(t time.Time) *warehouse.Service {
 		c := *svc
 		c.Now = func() time.Time { return t }
+		// Packing creates postal items through acceptance: they are
+		// accepted at the same moment, not at the machine's clock.
+		if items, ok := c.Items.(*acceptance.Service); ok {
+			clocked := *items
+			clocked.Now = c.Now
+			c.Items = &clocked
+		}
 		return &c
 	}
 	for _, w := range Warehouses {
