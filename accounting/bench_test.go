@@ -55,7 +55,7 @@ func demoRater(b *testing.B) (*accounting.Rater, *routing.Planner) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	services := map[string]network.Service{}
+	services := map[string]network.Leg{}
 	for _, s := range n.Services {
 		services[s.ID] = s
 	}

@@ -107,11 +107,11 @@ func (m *memStore) ItemFacts(_ context.Context, from, to time.Time) ([]accountin
 // memNetwork is a fixed network.
 type memNetwork struct {
 	offices  []network.Office
-	services []network.Service
+	services []network.Leg
 }
 
 func (n memNetwork) Offices(context.Context) ([]network.Office, error)   { return n.offices, nil }
-func (n memNetwork) Services(context.Context) ([]network.Service, error) { return n.services, nil }
+func (n memNetwork) Services(context.Context) ([]network.Leg, error) { return n.services, nil }
 
 var admin = auth.Principal{KeyID: "test", Role: auth.RoleAdmin}
 
@@ -125,7 +125,7 @@ func testNetwork() memNetwork {
 			{Code: "PLWAWA", Name: "Warszawa", Country: "PL", Kind: network.KindOE, Lat: 52.1657, Lon: 20.9671, TZ: "Europe/Warsaw", ConnectMin: 120, Customs: true},
 			{Code: "BELGGW", Name: "Liege warehouse", Country: "BE", Kind: network.KindWarehouse, Lat: 50.6461, Lon: 5.4653, TZ: "Europe/Brussels", ConnectMin: 120, Customs: true},
 		},
-		services: []network.Service{
+		services: []network.Leg{
 			{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines", Days: mustDays("1234567"), Departs: 23*60 + 30, DurationMin: 780, CutoffMin: 240, CapacityKg: 4000, CostPerKg: 5.85},
 			{ID: "RD-AMS-WAW-1", From: "NLAMSA", To: "PLWAWA", Mode: network.ModeRoad, Carrier: "PostNL Road", Days: mustDays("1234567"), Departs: 12 * 60, DurationMin: 900, CutoffMin: 60, CapacityKg: 20000, CostPerKg: 0.4},
 		},

@@ -39,7 +39,7 @@ type Rater struct {
 	// Offices and Services are the network: conveyance is paid to a
 	// service's carrier, transit to the post of a third-country office.
 	Offices  map[string]network.Office
-	Services map[string]network.Service
+	Services map[string]network.Leg
 	// Ways gives an item's itinerary when conveyance and transit are
 	// derived from the planner; nil when dispatch facts are rated instead.
 	Ways *Ways
@@ -266,7 +266,7 @@ func (r *Rater) leg(it ItemFact, n int, l Leg, note string, res *Result) {
 }
 
 // conveyance prices carrying weightG on a service departing on d.
-func (r *Rater) conveyance(svc network.Service, weightG int, d network.Date) (decimal.Decimal, string, *ConveyanceRow, string) {
+func (r *Rater) conveyance(svc network.Leg, weightG int, d network.Date) (decimal.Decimal, string, *ConveyanceRow, string) {
 	row := r.Tariff.ConveyanceFor(svc.ID, svc.Mode, d)
 	if row == nil {
 		return decimal.Zero, "", nil, fmt.Sprintf("no conveyance rate for service %s nor mode:%s on %s in %s", svc.ID, svc.Mode, d, ConveyanceFile)

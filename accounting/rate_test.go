@@ -24,7 +24,7 @@ func rater(t *testing.T) *accounting.Rater {
 	if err != nil {
 		t.Fatal(err)
 	}
-	services := map[string]network.Service{}
+	services := map[string]network.Leg{}
 	for _, s := range n.services {
 		services[s.ID] = s
 	}

@@ -21,7 +21,7 @@ import (
 // Network is what accounting reads of the network.
 type Network interface {
 	Offices(ctx context.Context) ([]network.Office, error)
-	Services(ctx context.Context) ([]network.Service, error)
+	Services(ctx context.Context) ([]network.Leg, error)
 }
 
 // Merchants finds merchants (price lists and invoices name them).
@@ -227,7 +227,7 @@ func (s *Service) Tariff(ctx context.Context, version string) (*Set, error) {
 // world is the network and planner rating needs.
 type world struct {
 	offices  map[string]network.Office
-	services map[string]network.Service
+	services map[string]network.Leg
 	ways     *Ways
 }
 
@@ -240,7 +240,7 @@ func (s *Service) world(ctx context.Context) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &world{offices: network.OfficeMap(offices), services: map[string]network.Service{}}
+	w := &world{offices: network.OfficeMap(offices), services: map[string]network.Leg{}}
 	for _, sv := range services {
 		w.services[sv.ID] = sv
 	}
@@ -254,10 +254,10 @@ func (s *Service) world(ctx context.Context) (*world, error) {
 
 // waysFor returns the planner-derived ways over this network, reusing the
 // last ones when the network has not changed.
-func (s *Service) waysFor(offices []network.Office, services []network.Service) (*Ways, error) {
+func (s *Service) waysFor(offices []network.Office, services []network.Leg) (*Ways, error) {
 	b, err := json.Marshal(struct {
 		O []network.Office
-		S []network.Service
+		S []network.Leg
 	}{offices, services})
 	if err != nil {
 		return nil, fmt.Errorf("fingerprint the network: %w", err)

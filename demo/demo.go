@@ -39,7 +39,7 @@ var Merchants = []acceptance.Merchant{
 // Store is what seeding needs.
 type Store interface {
 	network.OfficeStore
-	network.ServiceStore
+	network.LegStore
 	acceptance.Store
 	auth.Store
 }

@@ -35,7 +35,7 @@ func SortPlanFile(office string) ([]byte, error) {
 type DispatchStore interface {
 	dispatch.Store
 	network.OfficeStore
-	network.ServiceStore
+	network.LegStore
 	acceptance.Store
 }
 

@@ -25,7 +25,7 @@ func Network() (network.Network, error) {
 
 // NetworkStore is what seeding the network needs.
 type NetworkStore interface {
-	network.ServiceStore
+	network.LegStore
 }
 
 // SeedNetwork stores the demo offices and replaces the timetable with the

@@ -23,7 +23,7 @@ type ConsignRequest struct {
 
 // Departure is one dated departure of a service.
 type Departure struct {
-	Service   network.Service
+	Service   network.Leg
 	Date      network.Date
 	Departure time.Time // UTC
 	Arrival   time.Time // UTC
@@ -41,7 +41,7 @@ func (s *Service) departure(ctx context.Context, service, date string) (Departur
 	if err != nil {
 		return Departure{}, network.Office{}, err
 	}
-	i := slices.IndexFunc(services, func(x network.Service) bool { return x.ID == service })
+	i := slices.IndexFunc(services, func(x network.Leg) bool { return x.ID == service })
 	if i < 0 {
 		fe.Add("service", "unknown service %q (see interpost network export)", service)
 	}

@@ -17,7 +17,7 @@ import (
 type Network interface {
 	Offices(ctx context.Context) ([]network.Office, error)
 	Office(ctx context.Context, code string) (network.Office, error)
-	Services(ctx context.Context) ([]network.Service, error)
+	Services(ctx context.Context) ([]network.Leg, error)
 }
 
 // Items looks up accepted items.

@@ -78,7 +78,7 @@ func world(t *testing.T) (*dispatch.Service, items, *sink) {
 		{Code: "NLAMSA", Name: "Amsterdam", Country: "NL", Kind: network.KindOE, Lat: 52.3, Lon: 4.8, TZ: "Europe/Amsterdam", ConnectMin: 120, Customs: true},
 		{Code: "DEFRAA", Name: "Frankfurt", Country: "DE", Kind: network.KindOE, Lat: 50.0, Lon: 8.6, TZ: "Europe/Berlin", ConnectMin: 120, Customs: true},
 	}
-	services := []network.Service{
+	services := []network.Leg{
 		{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines", Days: network.EveryDay, Departs: 23*60 + 30,
 			DurationMin: 780, CutoffMin: 240, CapacityKg: 20, CostPerKg: 5.85},
 		{ID: "X8057", From: "CNXMNA", To: "DEFRAA", Mode: network.ModeRail, Carrier: "CR Express", Days: network.EveryDay, Departs: 21 * 60,

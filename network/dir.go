@@ -21,7 +21,7 @@ const (
 // directory holding offices.csv and services.csv.
 type Network struct {
 	Offices  []Office
-	Services []Service
+	Services []Leg
 }
 
 // OfficeMap indexes offices by code.

@@ -28,7 +28,7 @@ const maxFieldErrors = 100
 // and to must name one of them. It reads the whole file and returns every
 // problem found, each naming its line and column ("line 4: departs"), so
 // nothing is stored from a file with errors.
-func ReadServices(r io.Reader, offices map[string]Office) ([]Service, error) {
+func ReadServices(r io.Reader, offices map[string]Office) ([]Leg, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
@@ -44,7 +44,7 @@ func ReadServices(r io.Reader, offices map[string]Office) ([]Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Service
+	var out []Leg
 	var fe postal.FieldList
 	seen := map[string]int{}
 	for len(fe) <= maxFieldErrors {
@@ -106,9 +106,9 @@ func serviceColumns(header []string) ([]string, error) {
 	return cols, nil
 }
 
-func parseService(rec, cols []string, offices map[string]Office) (Service, []postal.FieldError) {
+func parseService(rec, cols []string, offices map[string]Office) (Leg, []postal.FieldError) {
 	var fe postal.FieldList
-	var s Service
+	var s Leg
 	var err error
 	for i, col := range cols {
 		v := rec[i]
@@ -227,7 +227,7 @@ func parseCost(v string) (float64, error) {
 // optional columns. Numbers are written in their shortest exact form, so a
 // file written here reads back to the same services and, read and written
 // again, to the same bytes.
-func WriteServices(w io.Writer, services []Service) error {
+func WriteServices(w io.Writer, services []Leg) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(append(slices.Clone(ServiceHeader), ServiceOptional...)); err != nil {
 		return err

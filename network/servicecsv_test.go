@@ -27,7 +27,7 @@ func TestReadServices(t *testing.T) {
 		t.Fatal(err)
 	}
 	co2 := 95.5
-	want := []Service{
+	want := []Leg{
 		{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: ModeAir, Carrier: "Xiamen Airlines", Days: 1 | 4 | 16 | 64, Departs: 23*60 + 55,
 			DurationMin: 780, CutoffMin: 180, CapacityKg: 2500, CostPerKg: 5.85},
 		{ID: "X8017", From: "CNXMNA", To: "PLMALA", Mode: ModeRail, Carrier: "CR Express", Days: 4, Departs: 22 * 60,

@@ -54,7 +54,7 @@ func bruteLocal(loc *time.Location, d network.Date, clock network.Clock) int64 {
 	return naive - int64(before)
 }
 
-func bruteDeps(offices map[string]network.Office, services []network.Service, from, to int64) []bruteDep {
+func bruteDeps(offices map[string]network.Office, services []network.Leg, from, to int64) []bruteDep {
 	var out []bruteDep
 	for i, s := range services {
 		loc, err := time.LoadLocation(offices[s.From].TZ)
@@ -93,7 +93,7 @@ type bruteItin struct {
 
 // bruteForce lists every itinerary the rules allow (stopping at the
 // destination), or ok=false if there are too many to list.
-func bruteForce(offices []network.Office, services []network.Service, q Query) (all []bruteItin, ok bool) {
+func bruteForce(offices []network.Office, services []network.Leg, q Query) (all []bruteItin, ok bool) {
 	om := network.OfficeMap(offices)
 	if q.WeightG == 0 {
 		q.WeightG = DefaultWeightG
@@ -199,7 +199,7 @@ func brutePareto(all []bruteItin) map[vector]int {
 
 // checkItinerary verifies an itinerary against the rules: each leg is a real
 // departure the item can make, and the totals add up. It returns the vector.
-func checkItinerary(offices []network.Office, services []network.Service, q Query, it *Itinerary) (vector, error) {
+func checkItinerary(offices []network.Office, services []network.Leg, q Query, it *Itinerary) (vector, error) {
 	all, _ := bruteForceDeps(offices, services, q)
 	om := network.OfficeMap(offices)
 	at, readyAt := q.From, q.Ready.Unix()
@@ -236,7 +236,7 @@ func checkItinerary(offices []network.Office, services []network.Service, q Quer
 }
 
 // bruteForceDeps returns the departures the item of q may take at all.
-func bruteForceDeps(offices []network.Office, services []network.Service, q Query) ([]bruteDep, error) {
+func bruteForceDeps(offices []network.Office, services []network.Leg, q Query) ([]bruteDep, error) {
 	q2 := q
 	if q2.Horizon == 0 {
 		q2.Horizon = DefaultHorizon
@@ -278,7 +278,7 @@ var testDays = []time.Time{
 
 // randomNetwork draws a small network. Values are drawn from small sets
 // often, so ties in time, cost and CO2 are common.
-func randomNetwork(r *rand.Rand) ([]network.Office, []network.Service, time.Time) {
+func randomNetwork(r *rand.Rand) ([]network.Office, []network.Leg, time.Time) {
 	nOff := 2 + r.IntN(5)
 	if r.IntN(4) > 0 {
 		nOff = 3 + r.IntN(4)
@@ -293,7 +293,7 @@ func randomNetwork(r *rand.Rand) ([]network.Office, []network.Service, time.Time
 	}
 	base := testDays[r.IntN(len(testDays))]
 	nSvc := 1 + r.IntN(2*nOff) + r.IntN(4*nOff)
-	services := make([]network.Service, nSvc)
+	services := make([]network.Leg, nSvc)
 	specialClocks := []int{0, 1, 59, 60, 90, 119, 120, 121, 150, 179, 180, 181, 1380, 1439}
 	for i := range services {
 		from := r.IntN(nOff)
@@ -302,7 +302,7 @@ func randomNetwork(r *rand.Rand) ([]network.Office, []network.Service, time.Time
 			from = r.IntN(nOff - 1)
 			to = min(nOff-1, from+1+r.IntN(2))
 		}
-		s := network.Service{
+		s := network.Leg{
 			ID: fmt.Sprint("S", i), From: offices[from].Code, To: offices[to].Code,
 			Mode: network.Modes[r.IntN(4)], Carrier: "C", Days: []network.Weekdays{network.EveryDay, network.Weekdays(1 + r.IntN(127))}[r.IntN(2)],
 			DurationMin: []int{1, 30, 60, 90, 180, 240, 600, 1440, 3000}[r.IntN(9)] + r.IntN(3)*r.IntN(200),

@@ -22,7 +22,7 @@ type Planner struct {
 	index    map[string]int32
 	locs     []*time.Location
 	connect  []int32 // connect_min per office
-	services []network.Service
+	services []network.Leg
 	svc      []svcInfo
 	// minCapacityKg is the smallest capacity: lighter items need no
 	// per-service capacity check.
@@ -45,7 +45,7 @@ type svcInfo struct {
 // New compiles a network for planning. It checks what the planner relies
 // on: valid offices with loadable zones, valid services, known offices,
 // unique codes and ids.
-func New(offices []network.Office, services []network.Service) (*Planner, error) {
+func New(offices []network.Office, services []network.Leg) (*Planner, error) {
 	p := &Planner{
 		offices: offices, services: services, index: make(map[string]int32, len(offices)),
 		locs: make([]*time.Location, len(offices)), connect: make([]int32, len(offices)),

@@ -24,16 +24,16 @@ var handOffices = []network.Office{
 }
 
 // svc builds a service running every day, open validity, 1000 kg, no DG.
-func svc(id, from, to string, mode network.Mode, departs string, durationMin, cutoffMin int, cost float64) network.Service {
+func svc(id, from, to string, mode network.Mode, departs string, durationMin, cutoffMin int, cost float64) network.Leg {
 	c, err := network.ParseClock(departs)
 	if err != nil {
 		panic(err)
 	}
-	return network.Service{ID: id, From: from, To: to, Mode: mode, Carrier: "Test", Days: network.EveryDay, Departs: c,
+	return network.Leg{ID: id, From: from, To: to, Mode: mode, Carrier: "Test", Days: network.EveryDay, Departs: c,
 		DurationMin: durationMin, CutoffMin: cutoffMin, CapacityKg: 1000, CostPerKg: cost}
 }
 
-func mustPlanner(t *testing.T, services ...network.Service) *Planner {
+func mustPlanner(t *testing.T, services ...network.Leg) *Planner {
 	t.Helper()
 	p, err := New(handOffices, services)
 	if err != nil {
@@ -355,11 +355,11 @@ func jsonNumber(f float64) string {
 
 func TestNewRejectsBadNetworks(t *testing.T) {
 	s := svc("X", "CNXMNA", "ZZZZZZ", network.ModeAir, "12:00", 60, 0, 1)
-	if _, err := New(handOffices, []network.Service{s}); postal.ErrorCode(err) != postal.CodeInvalid {
+	if _, err := New(handOffices, []network.Leg{s}); postal.ErrorCode(err) != postal.CodeInvalid {
 		t.Errorf("unknown office: %v", err)
 	}
 	a := svc("X", "CNXMNA", "DEFRAA", network.ModeAir, "12:00", 60, 0, 1)
-	if _, err := New(handOffices, []network.Service{a, a}); err == nil || !strings.Contains(err.Error(), "twice") {
+	if _, err := New(handOffices, []network.Leg{a, a}); err == nil || !strings.Contains(err.Error(), "twice") {
 		t.Errorf("duplicate id: %v", err)
 	}
 }

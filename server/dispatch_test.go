@@ -24,7 +24,7 @@ func dispatchEnv(t *testing.T) (*env, []string) {
 		{Code: "NLAMSA", Name: "Amsterdam", Country: "NL", Kind: network.KindOE, Lat: 52.3, Lon: 4.8, TZ: "Europe/Amsterdam", ConnectMin: 120, Customs: true},
 		{Code: "DEFRAA", Name: "Frankfurt", Country: "DE", Kind: network.KindOE, Lat: 50.0, Lon: 8.6, TZ: "Europe/Berlin", ConnectMin: 120, Customs: true},
 	}
-	services := []network.Service{{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines",
+	services := []network.Leg{{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines",
 		Days: network.EveryDay, Departs: 23*60 + 30, DurationMin: 780, CutoffMin: 240, CapacityKg: 4000, CostPerKg: 5.85}}
 	if err := e.store.ReplaceNetwork(ctx, offices, services); err != nil {
 		t.Fatal(err)

@@ -28,7 +28,7 @@ type Store interface {
 	customs.Store
 	dispatch.Store
 	network.OfficeStore
-	network.ServiceStore
+	network.LegStore
 	tracking.Store
 	warehouse.Store
 	// Ping checks the database answers (for /readyz).

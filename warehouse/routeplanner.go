@@ -15,7 +15,7 @@ import (
 // Network is what RoutePlanner reads: the offices and scheduled services.
 type Network interface {
 	Offices(ctx context.Context) ([]network.Office, error)
-	Services(ctx context.Context) ([]network.Service, error)
+	Services(ctx context.Context) ([]network.Leg, error)
 }
 
 // RoutePlanner proposes corridors with the timetable route planner

@@ -10,11 +10,11 @@ import (
 
 type fakeNetwork struct {
 	offices  []network.Office
-	services []network.Service
+	services []network.Leg
 }
 
 func (f fakeNetwork) Offices(context.Context) ([]network.Office, error)   { return f.offices, nil }
-func (f fakeNetwork) Services(context.Context) ([]network.Service, error) { return f.services, nil }
+func (f fakeNetwork) Services(context.Context) ([]network.Leg, error) { return f.services, nil }
 
 func TestRoutePlanner(t *testing.T) {
 	days, _ := network.ParseWeekdays("1234567")
@@ -22,7 +22,7 @@ func TestRoutePlanner(t *testing.T) {
 	xmn := network.Office{Code: "CNXMNA", Name: "Xiamen", Country: "CN", Kind: network.KindOE, Lat: 24.544, Lon: 118.1277, TZ: "Asia/Shanghai", ConnectMin: 60}
 	lgg := network.Office{Code: "BELGGW", Name: "Liege", Country: "BE", Kind: network.KindWarehouse, Lat: 50.6374, Lon: 5.4432, TZ: "Europe/Brussels", ConnectMin: 60}
 	far := network.Office{Code: "BRSAOW", Name: "Sao Paulo", Country: "BR", Kind: network.KindWarehouse, Lat: -23.4, Lon: -46.5, TZ: "America/Sao_Paulo", ConnectMin: 60}
-	net := fakeNetwork{offices: []network.Office{xmn, lgg, far}, services: []network.Service{
+	net := fakeNetwork{offices: []network.Office{xmn, lgg, far}, services: []network.Leg{
 		{ID: "AIR1", From: "CNXMNA", To: "BELGGW", Mode: network.ModeAir, Carrier: "CA", Days: days, Departs: at, DurationMin: 14 * 60, CutoffMin: 120, CapacityKg: 20000, CostPerKg: 4.2},
 		{ID: "RAIL1", From: "CNXMNA", To: "BELGGW", Mode: network.ModeRail, Carrier: "CR", Days: days, Departs: at, DurationMin: 17 * 24 * 60, CutoffMin: 240, CapacityKg: 500000, CostPerKg: 1.1},
 	}}

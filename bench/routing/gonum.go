@@ -13,7 +13,7 @@ import (
 )
 
 // departure is one dated departure, expanded here independently of package
-// routing (network.Service.RunsOn and network.LocalTime); times are minutes
+// routing (network.Leg.RunsOn and network.LocalTime); times are minutes
 // since the Unix epoch.
 type departure struct {
 	from, to   int32
@@ -23,7 +23,7 @@ type departure struct {
 
 // expand lists the departures of services with drop ≥ start and arrival ≤
 // end — the same window rule as routing.Planner.Prepare.
-func expand(offices []network.Office, services []network.Service, start, end time.Time) []departure {
+func expand(offices []network.Office, services []network.Leg, start, end time.Time) []departure {
 	idx := map[string]int32{}
 	locs := make([]*time.Location, len(offices))
 	for i, o := range offices {

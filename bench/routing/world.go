@@ -23,7 +23,7 @@ var zones = []string{
 // world is the generated network and the plan it was generated from.
 type world struct {
 	offices  []network.Office
-	services []network.Service
+	services []network.Leg
 }
 
 // genWorld builds a hierarchical postal network: gateways (hubs) grouped
@@ -72,7 +72,7 @@ func genWorld(hubs, perHub int, seed uint64) world {
 		dur := int(km/speedKmh*60 + fixedMin)
 		cost := math.Round((handling[mode]+perMm[mode]*km/1000)*(0.9+0.05*float64(r.IntN(5)))*100) / 100
 		id++
-		w.services = append(w.services, network.Service{
+		w.services = append(w.services, network.Leg{
 			ID: fmt.Sprintf("S%07d", id), From: a.Code, To: b.Code, Mode: mode, Carrier: "Bench " + string(mode),
 			Days: days, Departs: network.Clock(departs % 1440), DurationMin: max(dur, 5), CutoffMin: cutoff,
 			CapacityKg: 20000, CostPerKg: cost, DG: mode != network.ModeAir || r.IntN(4) == 0,

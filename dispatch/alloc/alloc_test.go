@@ -20,14 +20,14 @@ var day = network.Date{Year: 2026, Month: 11, Day: 24}
 
 // smallWorld is a random network of a few offices in one zone with daily
 // services of small capacity, so that capacity binds.
-func smallWorld(rng *rand.Rand) ([]network.Office, []network.Service) {
+func smallWorld(rng *rand.Rand) ([]network.Office, []network.Leg) {
 	codes := []string{"CNAAAA", "CNBBBA", "CNCCCA", "DEDDDA", "NLEEEA"}
 	var offices []network.Office
 	for i, c := range codes {
 		offices = append(offices, network.Office{Code: c, Name: c, Country: c[:2], Kind: network.KindOE, Lat: float64(i), Lon: float64(i),
 			TZ: "UTC", ConnectMin: 60 * rng.IntN(3)})
 	}
-	var services []network.Service
+	var services []network.Leg
 	for i := range 7 {
 		a, b := rng.IntN(len(codes)), rng.IntN(len(codes))
 		if a == b {
@@ -37,7 +37,7 @@ func smallWorld(rng *rand.Rand) ([]network.Office, []network.Service) {
 		if rng.IntN(4) == 0 {
 			mode = network.ModeRoad
 		}
-		services = append(services, network.Service{ID: fmt.Sprintf("S%d", i), From: codes[a], To: codes[b], Mode: mode, Carrier: "c",
+		services = append(services, network.Leg{ID: fmt.Sprintf("S%d", i), From: codes[a], To: codes[b], Mode: mode, Carrier: "c",
 			Days: network.EveryDay, Departs: network.Clock(rng.IntN(24) * 60), DurationMin: 60 + rng.IntN(20)*60, CutoffMin: 60,
 			CapacityKg: float64(1 + rng.IntN(4)), CostPerKg: float64(1 + rng.IntN(9))})
 	}
@@ -236,7 +236,7 @@ func TestSpill(t *testing.T) {
 		{Code: "CNXMNA", Name: "Xiamen", Country: "CN", Kind: network.KindOE, TZ: "Asia/Shanghai", ConnectMin: 150},
 		{Code: "NLAMSA", Name: "Amsterdam", Country: "NL", Kind: network.KindOE, TZ: "Europe/Amsterdam", ConnectMin: 120},
 	}
-	services := []network.Service{{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines",
+	services := []network.Leg{{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines",
 		Days: network.EveryDay, Departs: 23*60 + 30, DurationMin: 780, CutoffMin: 240, CapacityKg: 4000, CostPerKg: 5.85}}
 	p, err := Allocate(offices, services, []Volume{{Origin: "CNXMNA", Destination: "NLAMSA", Category: "A", Grams: 6_000_000, Items: 9000, Ready: 12 * 60}},
 		Options{Date: day})

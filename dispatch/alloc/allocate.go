@@ -96,7 +96,7 @@ type Stats struct {
 }
 
 // Allocate plans the volumes over the network's services.
-func Allocate(offices []network.Office, services []network.Service, volumes []Volume, opts Options) (Plan, error) {
+func Allocate(offices []network.Office, services []network.Leg, volumes []Volume, opts Options) (Plan, error) {
 	opts.defaults()
 	started := time.Now()
 	a := &Allocator{opts: opts, offMap: network.OfficeMap(offices)}
@@ -116,7 +116,7 @@ func Allocate(offices []network.Office, services []network.Service, volumes []Vo
 
 // setup places the lanes, expands the network over the window and groups
 // the lanes into commodities.
-func (a *Allocator) setup(offices []network.Office, services []network.Service, volumes []Volume) error {
+func (a *Allocator) setup(offices []network.Office, services []network.Leg, volumes []Volume) error {
 	var fe postal.FieldList
 	type placed struct {
 		v         Volume

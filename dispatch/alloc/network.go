@@ -30,7 +30,7 @@ type expanded struct {
 	offices  []network.Office
 	index    map[string]int32
 	locs     []*time.Location
-	services []network.Service
+	services []network.Leg
 	deps     []dep
 
 	// Office nodes: one per office and moment, ordered by time within the
@@ -53,7 +53,7 @@ func atMinute(m int64) time.Time { return time.Unix(m*60, 0).UTC() }
 // expand builds the departures of every service in [start, end] (drop at
 // or after start, arrival by end) and the nodes of the network; extra are
 // (office, minute) moments that need a node (the lanes' ready times).
-func expand(offices []network.Office, services []network.Service, start, end time.Time, loads map[dispatch.DepartureKey]int, extra [][2]int64) (*expanded, error) {
+func expand(offices []network.Office, services []network.Leg, start, end time.Time, loads map[dispatch.DepartureKey]int, extra [][2]int64) (*expanded, error) {
 	x := &expanded{offices: offices, services: services, index: map[string]int32{}, locs: make([]*time.Location, len(offices)),
 		start: minutes(start), end: minutes(end)}
 	for i, o := range offices {

@@ -123,7 +123,7 @@ func flagNames(err error) error {
 
 // loadNetwork reads the network from dir, or from the store when dir is
 // empty.
-func (o *Options) loadNetwork(ctx context.Context, dir string) ([]network.Office, []network.Service, error) {
+func (o *Options) loadNetwork(ctx context.Context, dir string) ([]network.Office, []network.Leg, error) {
 	if dir != "" {
 		n, err := network.ReadDir(os.DirFS(dir), nil)
 		if err != nil {

@@ -145,7 +145,7 @@ func (c *Console) mapView(view viewBox, offices []network.Office, perCountry map
 // serviceLines groups services by (from, to, mode) and projects each group
 // as a curve, bowed to the left of travel so that the two directions of a
 // lane don't overlap.
-func serviceLines(offices []network.Office, services []network.Service, r float64) []serviceLine {
+func serviceLines(offices []network.Office, services []network.Leg, r float64) []serviceLine {
 	pos := map[string][2]float64{}
 	for _, o := range offices {
 		pos[o.Code] = [2]float64{o.Lon, o.Lat}
@@ -345,7 +345,7 @@ func (c *Console) office(w http.ResponseWriter, r *http.Request, s *session) {
 
 // departures lists the office's scheduled departures from now over the
 // next boardDays days, in the office's local time, earliest first.
-func departures(o network.Office, offices []network.Office, services []network.Service, now time.Time) []departure {
+func departures(o network.Office, offices []network.Office, services []network.Leg, now time.Time) []departure {
 	loc := loadZone(o.TZ)
 	byCode := map[string]network.Office{}
 	for _, of := range offices {

@@ -14,7 +14,7 @@ const serviceColumns = `id, from_office, to_office, mode, carrier, days, departs
 	capacity_kg, cost_per_kg, valid_from, valid_to, co2_g_per_kg, dg`
 
 // ReplaceNetwork implements network.ServiceStore.
-func (s *Store) ReplaceNetwork(ctx context.Context, offices []network.Office, services []network.Service) error {
+func (s *Store) ReplaceNetwork(ctx context.Context, offices []network.Office, services []network.Leg) error {
 	var fe postal.FieldList
 	for i, o := range offices {
 		if err := o.Validate(); err != nil {
@@ -97,15 +97,15 @@ func nullDate(d network.Date) any {
 }
 
 // Services implements network.ServiceStore.
-func (s *Store) Services(ctx context.Context) ([]network.Service, error) {
+func (s *Store) Services(ctx context.Context) ([]network.Leg, error) {
 	rows, err := s.R.QueryContext(ctx, `SELECT `+serviceColumns+` FROM services ORDER BY id`)
 	if err != nil {
 		return nil, s.wrap(err, "list services")
 	}
 	defer rows.Close()
-	var out []network.Service
+	var out []network.Leg
 	for rows.Next() {
-		var sv network.Service
+		var sv network.Leg
 		var mode, days string
 		var departs int
 		var co2 sql.NullFloat64

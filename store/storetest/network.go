@@ -21,7 +21,7 @@ func testNetwork(t *testing.T, s store.Store) {
 		{Code: "PLMALA", Name: "Malaszewicze", Country: "PL", Kind: network.KindBorder, Lat: 52.0333, Lon: 23.5333, TZ: "Europe/Warsaw", ConnectMin: 240},
 	}
 	co2 := 95.25
-	services := []network.Service{
+	services := []network.Leg{
 		{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines", Days: 1 | 4 | 16 | 64,
 			Departs: 23*60 + 55, DurationMin: 780, CutoffMin: 180, CapacityKg: 2500.5, CostPerKg: 5.8501},
 		{ID: "X8017", From: "CNXMNA", To: "PLMALA", Mode: network.ModeRail, Carrier: "CR Express", Days: 4, Departs: 22 * 60,
@@ -57,7 +57,7 @@ func testNetwork(t *testing.T, s store.Store) {
 	unknown.To = "XXXXXX"
 	bad := services[0]
 	bad.DurationMin = 0
-	for name, call := range map[string][]network.Service{
+	for name, call := range map[string][]network.Leg{
 		"unknown office": {services[0], unknown},
 		"duplicate id":   {services[0], services[0]},
 		"invalid":        {bad},

@@ -27,10 +27,10 @@ const (
 // Modes lists every mode.
 var Modes = []Mode{ModeAir, ModeRail, ModeRoad, ModeSea}
 
-// Service is one scheduled transport from one office to another: a flight
+// Leg is one scheduled transport from one office to another: a flight
 // number, a block train path, a trunk truck line or a sailing. It departs on
 // the given ISO weekdays at a local time of the From office.
-type Service struct {
+type Leg struct {
 	ID          string   `json:"id"`
 	From        string   `json:"from"`
 	To          string   `json:"to"`
@@ -59,7 +59,7 @@ const (
 // Validate checks a service on its own; references to offices are checked
 // where the offices are known (ReadServices, the store). Errors name the
 // CSV column.
-func (s Service) Validate() error {
+func (s Leg) Validate() error {
 	var fe postal.FieldList
 	if !validServiceID(s.ID) {
 		fe.Add("id", "%q must be 1–64 letters, digits or . _ - /", s.ID)
@@ -131,7 +131,7 @@ func validServiceID(id string) bool {
 
 // RunsOn reports whether the service departs on local date d: its weekday is
 // one of Days and d lies within the validity dates.
-func (s Service) RunsOn(d Date) bool {
+func (s Leg) RunsOn(d Date) bool {
 	if !s.Days.Has(d.Weekday()) {
 		return false
 	}
@@ -143,7 +143,7 @@ func (s Service) RunsOn(d Date) bool {
 
 // DepartureOn returns the departure instant on local date d in loc, the zone
 // of the From office, by the rules of LocalTime.
-func (s Service) DepartureOn(d Date, loc *time.Location) time.Time {
+func (s Leg) DepartureOn(d Date, loc *time.Location) time.Time {
 	return LocalTime(loc, d, s.Departs)
 }
 
@@ -361,21 +361,21 @@ func GreatCircleKm(a, b Office) float64 {
 // CO2GramsPerKg returns the CO2e in grams for carrying one kilogram on this
 // service from office from to office to: co2_g_per_kg when given, else the
 // great-circle distance times the mode's factor.
-func (s Service) CO2GramsPerKg(from, to Office) float64 {
+func (s Leg) CO2GramsPerKg(from, to Office) float64 {
 	if s.CO2GPerKg != nil {
 		return *s.CO2GPerKg
 	}
 	return GreatCircleKm(from, to) * CO2Factors[s.Mode] / 1000
 }
 
-// ServiceStore keeps the timetable.
-type ServiceStore interface {
+// LegStore keeps the timetable.
+type LegStore interface {
 	// ReplaceNetwork creates or replaces offices by code and replaces the
 	// whole timetable with services, in one transaction: all or nothing.
 	// Offices are never deleted (items and merchants refer to them).
 	// Returns invalid when a service is invalid, repeats an id, or names an
 	// office that is neither in offices nor stored.
-	ReplaceNetwork(ctx context.Context, offices []Office, services []Service) error
+	ReplaceNetwork(ctx context.Context, offices []Office, services []Leg) error
 	// Services lists every service sorted by id.
-	Services(ctx context.Context) ([]Service, error)
+	Services(ctx context.Context) ([]Leg, error)
 }

@@ -91,7 +91,7 @@ func TestDate(t *testing.T) {
 }
 
 func TestRunsOn(t *testing.T) {
-	s := Service{Days: 1 << 2, ValidFrom: Date{2026, 11, 1}, ValidTo: Date{2026, 11, 25}} // Wednesdays in November up to the 25th
+	s := Leg{Days: 1 << 2, ValidFrom: Date{2026, 11, 1}, ValidTo: Date{2026, 11, 25}} // Wednesdays in November up to the 25th
 	for d, want := range map[Date]bool{
 		{2026, 10, 28}: false, {2026, 11, 4}: true, {2026, 11, 25}: true, {2026, 12, 2}: false, {2026, 11, 24}: false,
 	} {
@@ -108,7 +108,7 @@ func TestCO2(t *testing.T) {
 	if km < 9250 || km > 9400 { // Xiamen–Amsterdam is about 9,300 km
 		t.Errorf("great circle = %.0f km", km)
 	}
-	s := Service{Mode: ModeAir}
+	s := Leg{Mode: ModeAir}
 	if got := s.CO2GramsPerKg(xmn, ams); math.Abs(got-km*0.602) > 1e-9 {
 		t.Errorf("air CO2 = %v g/kg, want %v", got, km*0.602)
 	}
