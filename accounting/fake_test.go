@@ -110,8 +110,8 @@ type memNetwork struct {
 	services []network.Leg
 }
 
-func (n memNetwork) Offices(context.Context) ([]network.Office, error)   { return n.offices, nil }
-func (n memNetwork) Services(context.Context) ([]network.Leg, error) { return n.services, nil }
+func (n memNetwork) Offices(context.Context) ([]network.Office, error) { return n.offices, nil }
+func (n memNetwork) Services(context.Context) ([]network.Leg, error)   { return n.services, nil }
 
 var admin = auth.Principal{KeyID: "test", Role: auth.RoleAdmin}
 

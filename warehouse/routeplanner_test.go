@@ -13,8 +13,8 @@ type fakeNetwork struct {
 	services []network.Leg
 }
 
-func (f fakeNetwork) Offices(context.Context) ([]network.Office, error)   { return f.offices, nil }
-func (f fakeNetwork) Services(context.Context) ([]network.Leg, error) { return f.services, nil }
+func (f fakeNetwork) Offices(context.Context) ([]network.Office, error) { return f.offices, nil }
+func (f fakeNetwork) Services(context.Context) ([]network.Leg, error)   { return f.services, nil }
 
 func TestRoutePlanner(t *testing.T) {
 	days, _ := network.ParseWeekdays("1234567")
