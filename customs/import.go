@@ -81,6 +81,15 @@ type importer struct {
 	id      string
 }
 
+// Manifest returns an imported manifest's record, or not_found. The same
+// roles that import manifests may read them.
+func (s *Service) Manifest(ctx context.Context, who auth.Principal, id string) (Manifest, error) {
+	if !who.Is(auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms, auth.RolePartner) {
+		return Manifest{}, postal.Errorf(postal.CodeForbidden, "role %s cannot read customs manifests", who.Role)
+	}
+	return s.Store.Manifest(ctx, id)
+}
+
 // ImportManifest reads a CSV or JSON-lines manifest, validates and screens
 // every declaration and stores the valid ones in one transaction, so a
 // failure half-way stores nothing. By default the valid declarations are

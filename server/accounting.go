@@ -27,13 +27,6 @@ var (
 func (s *Server) accounting() *accounting.Service { return s.cfg.Accounting }
 
 func (s *Server) registerAccounting() {
-	if s.cfg.Accounting == nil {
-		a := &accounting.Service{Store: s.cfg.Store, Network: s.cfg.Store, Merchants: s.cfg.Store, Now: s.cfg.Now, Rates: postal.DefaultRates()}
-		if acc := s.cfg.Acceptance; acc != nil {
-			a.Country, a.Rates = acc.Country, acc.Rates
-		}
-		s.cfg.Accounting = a
-	}
 	register(s, huma.Operation{OperationID: "list-tariffs", Method: http.MethodGet, Path: "/v1/tariffs", Summary: "list tariff versions", Tags: accountingTag,
 		Description: "Every loaded tariff version, the one in force (newest) first, with its row counts per file."}, financeReaders, s.listTariffs)
 	register(s, huma.Operation{OperationID: "import-tariff", Method: http.MethodPost, Path: "/v1/tariffs", Summary: "load a tariff version", Tags: accountingTag,
@@ -119,7 +112,7 @@ func (s *Server) importTariff(ctx context.Context, in *struct{ Body tariffFiles 
 	Status int
 	Body   accounting.TariffVersion
 }, error) {
-	before, err := s.cfg.Store.TariffVersions(ctx)
+	before, err := s.accounting().TariffVersions(ctx, principal(ctx))
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

@@ -1,26 +1,32 @@
 package server
 
 import (
+	"fmt"
+
 	"github.com/interpost/interpost/server/console"
 )
 
 // registerConsole mounts the operator console (package console) under
-// /console on the same mux as the API.
-func (s *Server) registerConsole() {
+// /console on the same mux as the API, over the same services.
+func (s *Server) registerConsole() error {
 	c, err := console.New(console.Config{
-		Store:      s.cfg.Store,
+		Auth:       s.cfg.Auth,
+		Merchants:  s.cfg.Merchants,
+		Network:    s.cfg.Network,
 		Acceptance: s.cfg.Acceptance,
 		Customs:    s.cfg.Customs,
-		Warehouse:  s.cfg.Warehouse,  // registerWarehouses has built one when the config named none
-		Accounting: s.cfg.Accounting, // registerAccounting has built one when the config named none
-		Tracking:   s.tracking(),
-		Dispatch:   s.cfg.Dispatch, // registerDispatch has built one when the config named none
+		Warehouse:  s.cfg.Warehouse,
+		Accounting: s.cfg.Accounting,
+		Tracking:   s.cfg.Tracking,
+		Dispatch:   s.cfg.Dispatch,
+		Planner:    s.cfg.Planner,
 		Logger:     s.cfg.Logger,
 		Now:        s.cfg.Now,
 		RequestID:  requestID,
 	})
 	if err != nil {
-		panic(err) // the console's files are embedded: failing to parse them is a programmer error
+		return fmt.Errorf("console: %w", err)
 	}
 	c.Register(s.plain)
+	return nil
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -26,8 +24,8 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/demo"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
-	"github.com/interpost/interpost/server"
 	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/store/sqlite"
 	"github.com/interpost/interpost/warehouse"
@@ -112,19 +110,15 @@ func newBrowserEnv(t *testing.T, chromium string) *browserEnv {
 	t.Cleanup(func() { _ = st.Close() })
 	// Customs as `interpost serve` wires it: shipments are declared when
 	// accepted, and the demo's inbound manifest fills the IMPCs' queues.
-	cs, err := demo.NewCustoms(st, st, postal.DefaultRates(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs.Country = "CN"
-	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN", Declared: cs.DeclareShipment}
-	res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: 240, Now: time.Now().UTC(), Customs: cs})
+	a := newApp(t, st, app.Options{})
+	cs, svc := a.Customs, a.Acceptance
+	res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: 240, Now: a.Now().UTC(), Customs: cs})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Accounting over the ledger demo.Seed rated (the demo tariffs, the
 	// last months), so the finance page has figures.
-	acct := &accounting.Service{Store: st, Network: st, Merchants: st, Now: time.Now, Rates: postal.DefaultRates(), Country: "CN"}
+	acct := a.Accounting
 	e := &browserEnv{t: t, store: st, cs: cs, acct: acct, keys: map[string]string{}, seeded: res, shots: t.ArtifactDir()}
 	for name, k := range map[string]struct {
 		role     auth.Role
@@ -141,7 +135,7 @@ func newBrowserEnv(t *testing.T, chromium string) *browserEnv {
 		}
 		e.keys[name] = secret
 	}
-	h := server.New(server.Config{Store: st, Acceptance: svc, Customs: cs, Accounting: acct, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
+	h := newServer(t, a)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	e.base = srv.URL

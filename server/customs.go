@@ -209,10 +209,11 @@ func (s *Server) importManifest(ctx context.Context, in *manifestInput) (*manife
 func (s *Server) getManifest(ctx context.Context, in *struct {
 	ID string `path:"id"`
 }) (*struct{ Body customs.Manifest }, error) {
-	if _, err := s.customs(ctx); err != nil {
+	cs, err := s.customs(ctx)
+	if err != nil {
 		return nil, err
 	}
-	m, err := s.cfg.Store.Manifest(ctx, in.ID)
+	m, err := cs.Manifest(ctx, principal(ctx), in.ID)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -15,9 +13,8 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/network"
-	"github.com/interpost/interpost/postal"
-	"github.com/interpost/interpost/server"
 	"github.com/interpost/interpost/store/sqlite"
 )
 
@@ -81,18 +78,16 @@ func newCustomsEnv(t *testing.T) *customsEnv {
 	if err := os.WriteFile(ce.rules, rules, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ce.svc = &customs.Service{Store: st, Offices: st, RulesFile: ce.rules, Rates: postal.DefaultRates(),
-		Events: customs.EventSinkFunc(func(_ context.Context, evs []customs.Event) error {
-			ce.mu.Lock()
-			defer ce.mu.Unlock()
-			ce.events = append(ce.events, evs...)
-			return nil
-		})}
-	if _, err := ce.svc.ReloadRules(); err != nil {
-		t.Fatal(err)
-	}
-	acc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN", Declared: ce.svc.DeclareShipment}
-	h := server.New(server.Config{Store: st, Acceptance: acc, Customs: ce.svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
+	a := newApp(t, st, app.Options{CustomsRules: ce.rules})
+	ce.svc = a.Customs
+	// The test reads the decision events customs hands on.
+	ce.svc.Events = customs.EventSinkFunc(func(_ context.Context, evs []customs.Event) error {
+		ce.mu.Lock()
+		defer ce.mu.Unlock()
+		ce.events = append(ce.events, evs...)
+		return nil
+	})
+	h := newServer(t, a)
 	ce.handler = h
 	ce.srv = httptest.NewServer(h)
 	t.Cleanup(ce.srv.Close)

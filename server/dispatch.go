@@ -21,9 +21,6 @@ var (
 func (s *Server) dispatches() *dispatch.Service { return s.cfg.Dispatch }
 
 func (s *Server) registerDispatch() {
-	if s.cfg.Dispatch == nil {
-		s.cfg.Dispatch = &dispatch.Service{Store: s.cfg.Store, Network: s.cfg.Store, Items: s.cfg.Store, Now: s.cfg.Now, Logger: s.cfg.Logger}
-	}
 	tags := []string{"Exchange operations"}
 	register(s, huma.Operation{
 		OperationID: "put-sort-plan", Method: http.MethodPut, Path: "/v1/offices/{office}/sortplan",

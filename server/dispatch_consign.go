@@ -187,9 +187,7 @@ type planDayInput struct {
 	Baseline bool   `query:"baseline" doc:"Solve with plain successive shortest paths (Bellman-Ford) instead of Dijkstra with potentials"`
 }
 
-func (s *Server) planner() *alloc.Planner {
-	return &alloc.Planner{Network: s.cfg.Store, Store: s.cfg.Store, Shipments: s.cfg.Store}
-}
+func (s *Server) planner() *alloc.Planner { return s.cfg.Planner }
 
 func (s *Server) planDay(ctx context.Context, in *planDayInput) (*struct{ Body alloc.DayPlan }, error) {
 	p, err := s.planner().PlanDay(ctx, alloc.DayRequest{Date: in.Date, Options: alloc.Options{Baseline: in.Baseline}})
@@ -204,7 +202,7 @@ func (s *Server) planDayForecast(ctx context.Context, in *struct {
 	Baseline bool   `query:"baseline" doc:"Solve with plain successive shortest paths (Bellman-Ford)"`
 	RawBody  []byte `contentType:"text/csv" doc:"Forecast CSV: origin,destination,category,kg,items[,ready]"`
 }) (*struct{ Body alloc.DayPlan }, error) {
-	offices, err := s.cfg.Store.Offices(ctx)
+	offices, err := s.cfg.Network.Offices(ctx)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
-	"github.com/interpost/interpost/postal"
 )
 
 var adminOnly = []string{"admin"}
@@ -54,32 +53,19 @@ func (s *Server) registerKeys() {
 }
 
 func (s *Server) createKey(ctx context.Context, in *struct{ Body createKeyBody }) (*struct{ Body createdKey }, error) {
-	role, err := auth.ParseRole(in.Body.Role)
+	b := in.Body
+	k, secret, err := s.cfg.Auth.CreateKey(ctx, principal(ctx), auth.KeyRequest{Role: auth.Role(b.Role), Merchant: b.Merchant,
+		Partner: b.Partner, Offices: b.Offices, Label: b.Label})
 	if err != nil {
-		return nil, s.problem(ctx, err)
-	}
-	if role == auth.RoleMerchant {
-		if _, err := s.cfg.Store.Merchant(ctx, in.Body.Merchant); err != nil {
-			return nil, s.problem(ctx, postal.Invalid("unknown merchant", postal.FieldError{Field: "merchant", Message: err.Error()}))
-		}
-	}
-	k, secret, err := auth.NewKey(role, in.Body.Merchant, in.Body.Partner, in.Body.Offices, in.Body.Label, s.cfg.Now())
-	if err != nil {
-		return nil, s.problem(ctx, err)
-	}
-	if err := s.cfg.Store.CreateKey(ctx, k); err != nil {
 		return nil, s.problem(ctx, err)
 	}
 	return &struct{ Body createdKey }{createdKey{Key: k, Secret: secret}}, nil
 }
 
 func (s *Server) listKeys(ctx context.Context, _ *struct{}) (*struct{ Body []auth.Key }, error) {
-	keys, err := s.cfg.Store.Keys(ctx)
+	keys, err := s.cfg.Auth.Keys(ctx, principal(ctx))
 	if err != nil {
 		return nil, s.problem(ctx, err)
-	}
-	if keys == nil {
-		keys = []auth.Key{}
 	}
 	return &struct{ Body []auth.Key }{keys}, nil
 }
@@ -87,18 +73,13 @@ func (s *Server) listKeys(ctx context.Context, _ *struct{}) (*struct{ Body []aut
 func (s *Server) revokeKey(ctx context.Context, in *struct {
 	ID string `path:"id"`
 }) (*struct{}, error) {
-	return nil, s.problem(ctx, s.cfg.Store.RevokeKey(ctx, in.ID, s.cfg.Now()))
+	return nil, s.problem(ctx, s.cfg.Auth.RevokeKey(ctx, principal(ctx), in.ID))
 }
 
 func (s *Server) putMerchant(ctx context.Context, in *merchantInput) (*struct{ Body acceptance.Merchant }, error) {
-	m := acceptance.Merchant{Code: in.Code, Name: in.Body.Name, Office: in.Body.Office, Country: in.Body.Country, CreatedAt: s.cfg.Now().UTC()}
-	if err := m.Validate(); err != nil {
-		return nil, s.problem(ctx, err)
-	}
-	if _, err := s.cfg.Store.Office(ctx, m.Office); err != nil {
-		return nil, s.problem(ctx, postal.Invalid("unknown office", postal.FieldError{Field: "office", Message: err.Error()}))
-	}
-	if err := s.cfg.Store.PutMerchant(ctx, m); err != nil {
+	m, err := s.cfg.Merchants.Put(ctx, principal(ctx), acceptance.Merchant{Code: in.Code, Name: in.Body.Name, Office: in.Body.Office,
+		Country: in.Body.Country, CreatedAt: s.cfg.Now().UTC()})
+	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
 	return &struct{ Body acceptance.Merchant }{m}, nil

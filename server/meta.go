@@ -21,9 +21,9 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	body := map[string]string{"status": "ready", "store": s.cfg.Store.Kind(), "version": s.cfg.Version}
+	body := map[string]string{"status": "ready", "store": s.cfg.Health.Kind(), "version": s.cfg.Version}
 	status := http.StatusOK
-	if err := s.cfg.Store.Ping(ctx); err != nil {
+	if err := s.cfg.Health.Ping(ctx); err != nil {
 		status = http.StatusServiceUnavailable
 		body["status"], body["error"] = "not ready", err.Error()
 	}
@@ -78,7 +78,7 @@ func (s *Server) registerMeta() {
 	register(s, huma.Operation{
 		OperationID: "list-offices", Method: http.MethodGet, Path: "/v1/offices", Summary: "list offices", Tags: []string{"Network"},
 	}, nil, func(ctx context.Context, _ *struct{}) (*struct{ Body []network.Office }, error) {
-		offices, err := s.cfg.Store.Offices(ctx)
+		offices, err := s.cfg.Network.Offices(ctx)
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}

@@ -49,7 +49,7 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "missing API key: send Authorization: Bearer ipk_…")
 		return
 	}
-	p, err := auth.Authenticate(ctx.Context(), s.cfg.Store, strings.TrimSpace(secret))
+	p, err := s.cfg.Auth.Authenticate(ctx.Context(), strings.TrimSpace(secret))
 	if err != nil {
 		if postal.ErrorCode(err) == postal.CodeUnauthenticated {
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="interpost", error="invalid_token"`)

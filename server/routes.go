@@ -51,11 +51,11 @@ func (s *Server) planRoute(ctx context.Context, in *routesInput) (*struct{ Body 
 	if in.Avoid != "" {
 		q.Avoid = strings.Split(in.Avoid, ",")
 	}
-	offices, err := s.cfg.Store.Offices(ctx)
+	offices, err := s.cfg.Network.Offices(ctx)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	services, err := s.cfg.Store.Services(ctx)
+	services, err := s.cfg.Network.Legs(ctx)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

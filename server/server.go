@@ -2,8 +2,11 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -12,34 +15,56 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/accounting"
+	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
-	"github.com/interpost/interpost/store"
+	"github.com/interpost/interpost/dispatch/alloc"
+	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
 )
 
-// Config wires a server.
+// Health is what /readyz asks: does the store answer, and which is it.
+type Health interface {
+	Ping(ctx context.Context) error
+	Kind() string
+}
+
+// Config names the services a server adapts to HTTP; internal/app builds
+// them once. Every service is required.
 type Config struct {
-	Store      store.Store
+	Health     Health
+	Auth       *auth.Service
+	Merchants  *acceptance.Merchants
+	Network    *network.Directory
 	Acceptance *acceptance.Service
+	Customs    *customs.Service
+	Tracking   *tracking.Service
+	Dispatch   *dispatch.Service
+	Planner    *alloc.Planner
+	Warehouse  *warehouse.Service
+	Accounting *accounting.Service
 	Logger     *slog.Logger
 	Version    string
 	Now        func() time.Time
 	// Registry receives the server's metrics; nil makes a new one.
 	Registry *prometheus.Registry
-	// Warehouse runs warehouses and orders; nil builds one over Store and Acceptance.
-	Warehouse *warehouse.Service
-	// Customs runs customs supervision; nil answers its routes with 503.
-	Customs *customs.Service
-	// Tracking ingests events and serves timelines, webhooks and reports;
-	// nil builds one over Store (no bus, no route-planner estimates).
-	Tracking *tracking.Service
-	// Dispatch runs exchange operations; nil builds one over Store.
-	Dispatch *dispatch.Service
-	// Accounting runs tariffs, the ledger, statements and margins; nil
-	// builds one over Store (the post's country and rates from Acceptance).
-	Accounting *accounting.Service
+}
+
+// missing names the services cfg lacks.
+func (cfg Config) missing() []string {
+	var out []string
+	for name, nil_ := range map[string]bool{
+		"Health": cfg.Health == nil, "Auth": cfg.Auth == nil, "Merchants": cfg.Merchants == nil, "Network": cfg.Network == nil,
+		"Acceptance": cfg.Acceptance == nil, "Customs": cfg.Customs == nil, "Tracking": cfg.Tracking == nil,
+		"Dispatch": cfg.Dispatch == nil, "Planner": cfg.Planner == nil, "Warehouse": cfg.Warehouse == nil, "Accounting": cfg.Accounting == nil,
+	} {
+		if nil_ {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Server is the HTTP handler of one Interpost node.
@@ -52,8 +77,12 @@ type Server struct {
 	handler http.Handler
 }
 
-// New builds the server and registers every route.
-func New(cfg Config) *Server {
+// New builds the server and registers every route. A config without one
+// of its services is a programming error of the wiring, reported as such.
+func New(cfg Config) (*Server, error) {
+	if m := cfg.missing(); len(m) > 0 {
+		return nil, fmt.Errorf("server config lacks %s (build it with internal/app)", strings.Join(m, ", "))
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -79,10 +108,12 @@ func New(cfg Config) *Server {
 	s.registerTracking()
 	s.registerDispatch()
 	s.registerAccounting()
-	s.registerConsole()
 
+	if err := s.registerConsole(); err != nil {
+		return nil, err
+	}
 	s.handler = s.observe(s.mux)
-	return s
+	return s, nil
 }
 
 // ServeHTTP implements http.Handler.

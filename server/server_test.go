@@ -15,6 +15,7 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/server"
@@ -67,8 +68,7 @@ func newEnv(t *testing.T) *env {
 		}
 		e.keys[name] = secret
 	}
-	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN"}
-	h := server.New(server.Config{Store: st, Acceptance: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
+	h := newServer(t, newApp(t, st, app.Options{}))
 	e.handler = h
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)
@@ -472,4 +472,29 @@ func TestOps(t *testing.T) {
 	if r := e.do("POST", "/healthz", "", nil); r.status != http.StatusMethodNotAllowed {
 		t.Errorf("POST /healthz = %d", r.status)
 	}
+}
+
+// newApp builds the services over st as `interpost serve` does
+// (internal/app), logging nowhere; o's country defaults to CN.
+func newApp(t *testing.T, st store.Store, o app.Options) *app.App {
+	t.Helper()
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	a, err := app.New(context.Background(), st, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	return a
+}
+
+// newServer is the HTTP server over a's services.
+func newServer(t *testing.T, a *app.App) *server.Server {
+	t.Helper()
+	h, err := a.Server("test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

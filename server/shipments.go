@@ -120,7 +120,7 @@ func (s *Server) shipmentLabel(ctx context.Context, in *shipmentIDInput) (*label
 		return nil, s.problem(ctx, err)
 	}
 	origin := ""
-	if o, err := s.cfg.Store.Office(ctx, sh.OriginOffice); err == nil {
+	if o, err := s.cfg.Network.Office(ctx, sh.OriginOffice); err == nil {
 		origin = o.Name
 	}
 	var buf bytes.Buffer

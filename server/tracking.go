@@ -27,14 +27,8 @@ var (
 // MaxEventsBody is the largest POST /v1/events body (larger ones get 413).
 const MaxEventsBody = 10 << 20
 
-// tracking returns the tracking service, building one over the store when
-// the config names none.
-func (s *Server) tracking() *tracking.Service {
-	if s.cfg.Tracking == nil {
-		s.cfg.Tracking = &tracking.Service{Store: s.cfg.Store, Offices: s.cfg.Store, Merchants: s.cfg.Store, Now: s.cfg.Now, Logger: s.cfg.Logger}
-	}
-	return s.cfg.Tracking
-}
+// tracking returns the tracking service.
+func (s *Server) tracking() *tracking.Service { return s.cfg.Tracking }
 
 type ingestInput struct {
 	ContentType string `header:"Content-Type"`
@@ -290,7 +284,7 @@ func (s *Server) e2eReportCSV(ctx context.Context, in *e2eInput) (*csvOutput, er
 }
 
 func (s *Server) listStandards(ctx context.Context, _ *struct{}) (*struct{ Body []tracking.Standard }, error) {
-	stds, err := s.cfg.Store.DeliveryStandards(ctx)
+	stds, err := s.tracking().Standards(ctx)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

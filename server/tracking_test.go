@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,8 +13,8 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/edi"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/network"
-	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/server"
 	"github.com/interpost/interpost/tracking"
 )
@@ -30,9 +29,9 @@ func trackingEnv(t *testing.T) (*env, *tracking.Service) {
 	if err := e.store.PutOffices(ctx, []network.Office{{Code: "PLWAWA", Name: "Warszawa", Country: "PL", Kind: network.KindOE, Lat: 52.2, Lon: 21, TZ: "Europe/Warsaw", ConnectMin: 90, Customs: true}}); err != nil {
 		t.Fatal(err)
 	}
-	svc := &tracking.Service{Store: e.store, Offices: e.store, Merchants: e.store, AllowPrivateWebhooks: true} // hooks are on loopback
-	acc := &acceptance.Service{Store: e.store, Rates: postal.DefaultRates(), Country: "CN"}
-	h := server.New(server.Config{Store: e.store, Acceptance: acc, Tracking: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
+	a := newApp(t, e.store, app.Options{WebhookAllowPrivate: true}) // hooks are on loopback
+	svc := a.Tracking
+	h := newServer(t, a)
 	e.handler = h
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)

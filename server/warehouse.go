@@ -15,20 +15,12 @@ var (
 	merchantWriters  = []string{"admin", "operator", "merchant"}
 )
 
-// warehouses returns the warehouse service, built over the store and the
-// acceptance service when the config doesn't name one.
+// warehouses returns the warehouse service.
 func (s *Server) warehouses() *warehouse.Service {
 	return s.cfg.Warehouse
 }
 
 func (s *Server) registerWarehouses() {
-	if s.cfg.Warehouse == nil {
-		w := &warehouse.Service{Store: s.cfg.Store, Now: s.cfg.Now}
-		if a := s.cfg.Acceptance; a != nil {
-			w.Items, w.Rates, w.Country = a, a.Rates, a.Country
-		}
-		s.cfg.Warehouse = w
-	}
 	register(s, huma.Operation{
 		OperationID: "put-warehouse", Method: http.MethodPut, Path: "/v1/warehouses/{code}",
 		Summary: "configure a warehouse", Tags: []string{"Warehouses"},

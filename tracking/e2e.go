@@ -292,3 +292,8 @@ func (r Report) WriteCSV(w io.Writer) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// Standards lists every configured delivery standard.
+func (s *Service) Standards(ctx context.Context) ([]Standard, error) {
+	return s.Store.DeliveryStandards(ctx)
+}

@@ -14,31 +14,13 @@ import (
 
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/document"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
-	"github.com/interpost/interpost/store"
 )
 
-// accountingService wires accounting over st.
-func (o *Options) accountingService(st store.Store) (*accounting.Service, error) {
-	rates, err := o.rates()
-	if err != nil {
-		return nil, err
-	}
-	return &accounting.Service{Store: st, Network: st, Merchants: st, Country: o.Country, Rates: rates}, nil
-}
-
-// withAccounting opens the store and runs fn with the accounting service.
+// withAccounting runs fn with the accounting service.
 func (o *Options) withAccounting(cmd *cobra.Command, fn func(*accounting.Service) error) error {
-	st, err := o.openStore(cmd.Context())
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	svc, err := o.accountingService(st)
-	if err != nil {
-		return err
-	}
-	return fn(svc)
+	return o.withApp(cmd.Context(), false, func(a *app.App) error { return fn(a.Accounting) })
 }
 
 // readTariffFiles loads a tariff directory, or single files (which then

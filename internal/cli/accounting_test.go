@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/demo"
@@ -17,7 +16,7 @@ func TestAccountingCLI(t *testing.T) {
 	if code, _, errOut := run(t, "demo", "--data", dir, "--no-serve", "--shipments", "40"); code != 0 {
 		t.Fatalf("demo: %d %s", code, errOut)
 	}
-	month := accounting.Month(time.Now()).Name
+	month := accounting.Month(testNow).Name
 	code, stdout, errOut := run(t, "tariffs", "list", "--data", dir)
 	if code != 0 || !strings.Contains(stdout, "2026.1") {
 		t.Fatalf("tariffs list: %d %s %s", code, stdout, errOut)

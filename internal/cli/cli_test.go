@@ -5,13 +5,18 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 // run runs the CLI in-process and returns exit code, stdout and stderr.
+// testNow is the moment every CLI test runs at (--now), so no test
+// depends on the day it runs.
+var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := Main(args, &out, &errOut)
+	code := Main(append(args, "--now", testNow.Format(time.RFC3339)), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

@@ -5,20 +5,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/demo"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
-	"github.com/interpost/interpost/store"
 )
 
 // rates reads the --rates table, or returns the built-in one.
@@ -36,33 +34,6 @@ func (o *Options) rates() (postal.Rates, error) {
 		return postal.Rates{}, fmt.Errorf("%s: %w", o.Rates, err)
 	}
 	return r, nil
-}
-
-// customsService builds the customs service over st with the rules of
-// --customs-rules (the demo rules when none is named). A rules file that
-// does not load stops the start: customs never runs without rules.
-func (o *Options) customsService(st store.Store, log *slog.Logger) (*customs.Service, postal.Rates, error) {
-	rates, err := o.rates()
-	if err != nil {
-		return nil, rates, err
-	}
-	// newServer sets Events to the tracking service; until a sink is set,
-	// decision events wait in the customs outbox.
-	svc := &customs.Service{Store: st, Offices: st, Rates: rates, Logger: log, RulesFile: o.CustomsRules, Country: o.Country}
-	var e *customs.Engine
-	if o.CustomsRules == "" {
-		e, err = customs.CompileRules(demo.CustomsRules, "demo/customs-rules.yaml (built in)", rates)
-	} else {
-		e, err = customs.LoadRules(o.CustomsRules, rates)
-	}
-	if err != nil {
-		return nil, rates, err
-	}
-	svc.SetRules(e)
-	if log != nil {
-		log.Info("customs rules loaded", "version", e.Version, "source", e.Source, "rules", e.Counts.Rules, "watchlist", e.Counts.Watchlist, "duty_tables", e.Counts.Duties)
-	}
-	return svc, rates, nil
 }
 
 func customsCmd(o *Options) *cobra.Command {
@@ -114,40 +85,33 @@ stores nothing. --dry-run screens without storing.`,
 			if err != nil {
 				return err
 			}
-			st, err := o.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			svc, _, err := o.customsService(st, nil)
-			if err != nil {
-				return err
-			}
-			opts := customs.ImportOptions{Format: format, Atomic: atomic, DryRun: dryRun, Name: filepath.Base(args[0])}
-			if report != "" {
-				opts.MaxListed = 1 << 30
-			}
-			r := &countingReader{r: f, all: int(fi.Size()), progress: progress(o.errOut, "importing "+filepath.Base(args[0]))}
-			rep, err := svc.ImportManifest(cmd.Context(), auth.Principal{Role: auth.RoleAdmin}, r, opts)
-			if err != nil {
-				return err
-			}
-			if report != "" {
-				if err := writeJSONFile(report, rep); err != nil {
+			return o.withCustoms(cmd.Context(), func(svc *customs.Service, _ *app.App) error {
+				opts := customs.ImportOptions{Format: format, Atomic: atomic, DryRun: dryRun, Name: filepath.Base(args[0])}
+				if report != "" {
+					opts.MaxListed = 1 << 30
+				}
+				r := &countingReader{r: f, all: int(fi.Size()), progress: progress(o.errOut, "importing "+filepath.Base(args[0]))}
+				rep, err := svc.ImportManifest(cmd.Context(), auth.Principal{Role: auth.RoleAdmin}, r, opts)
+				if err != nil {
 					return err
 				}
-			}
-			if o.JSON {
-				if err := json.NewEncoder(o.out).Encode(rep); err != nil {
-					return err
+				if report != "" {
+					if err := writeJSONFile(report, rep); err != nil {
+						return err
+					}
 				}
-			} else {
-				printReport(o.out, rep, report)
-			}
-			if !rep.Stored && !dryRun {
-				return postal.Errorf(postal.CodeInvalid, "nothing stored: %d of %d declarations rejected", rep.Rejected, rep.Declarations)
-			}
-			return nil
+				if o.JSON {
+					if err := json.NewEncoder(o.out).Encode(rep); err != nil {
+						return err
+					}
+				} else {
+					printReport(o.out, rep, report)
+				}
+				if !rep.Stored && !dryRun {
+					return postal.Errorf(postal.CodeInvalid, "nothing stored: %d of %d declarations rejected", rep.Rejected, rep.Declarations)
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&atomic, "atomic", false, "store nothing if any declaration is rejected")
@@ -246,7 +210,7 @@ func customsQueueCmd(o *Options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "queue --office CODE", Short: "list an office's customs queue, riskiest and longest-waiting first", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.withCustoms(cmd.Context(), func(svc *customs.Service, _ store.Store) error {
+			return o.withCustoms(cmd.Context(), func(svc *customs.Service, _ *app.App) error {
 				q, err := svc.Queue(cmd.Context(), auth.Principal{Role: auth.RoleAdmin}, customs.QueueFilter{Office: office, Status: customs.Status(status), Limit: limit})
 				if err != nil {
 					return err
@@ -273,24 +237,15 @@ func customsQueueCmd(o *Options) *cobra.Command {
 	return cmd
 }
 
-func (o *Options) withCustoms(ctx context.Context, fn func(*customs.Service, store.Store) error) error {
-	st, err := o.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	svc, _, err := o.customsService(st, nil)
-	if err != nil {
-		return err
-	}
-	return fn(svc, st)
+func (o *Options) withCustoms(ctx context.Context, fn func(*customs.Service, *app.App) error) error {
+	return o.withApp(ctx, false, func(a *app.App) error { return fn(a.Customs, a) })
 }
 
 func customsShowCmd(o *Options) *cobra.Command {
 	return &cobra.Command{
 		Use: "show ITEM", Short: "show a customs item: declaration, screening, decisions, events", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withCustoms(cmd.Context(), func(svc *customs.Service, _ store.Store) error {
+			return o.withCustoms(cmd.Context(), func(svc *customs.Service, _ *app.App) error {
 				v, err := svc.Get(cmd.Context(), auth.Principal{Role: auth.RoleAdmin}, strings.ToUpper(args[0]))
 				if err != nil {
 					return err
@@ -354,8 +309,8 @@ must include the item's office.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d.Action, d.Check = customs.DecisionAction(action), customs.Action(check)
-			return o.withCustoms(cmd.Context(), func(svc *customs.Service, st store.Store) error {
-				who, err := auth.Authenticate(cmd.Context(), st, key)
+			return o.withCustoms(cmd.Context(), func(svc *customs.Service, a *app.App) error {
+				who, err := a.Auth.Authenticate(cmd.Context(), key)
 				if err != nil {
 					return err
 				}
@@ -384,8 +339,8 @@ func customsSyncCmd(o *Options) *cobra.Command {
 	return &cobra.Command{
 		Use: "sync", Short: "declare every shipment that has no customs declaration yet", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.withCustoms(cmd.Context(), func(svc *customs.Service, st store.Store) error {
-				n, err := svc.Sync(cmd.Context(), st)
+			return o.withCustoms(cmd.Context(), func(svc *customs.Service, a *app.App) error {
+				n, err := svc.Sync(cmd.Context(), a.Store)
 				if err != nil {
 					return err
 				}
@@ -398,7 +353,7 @@ func customsSyncCmd(o *Options) *cobra.Command {
 
 // printCustomsDemo prints what the demo's customs seed did and a key for
 // the Shanghai officer.
-func (o *Options) printCustomsDemo(ctx context.Context, st store.Store, res demo.CustomsResult) error {
+func (o *Options) printCustomsDemo(ctx context.Context, a *app.App, res demo.CustomsResult) error {
 	if res.Report.Declarations > 0 {
 		var acts []string
 		for _, a := range customs.Actions {
@@ -409,11 +364,8 @@ func (o *Options) printCustomsDemo(ctx context.Context, st store.Store, res demo
 		fmt.Fprintf(o.out, "Customs: inbound manifest of %d declarations screened (%s); officer decisions %d: %s seized, %s released after X-ray, %s held.\n",
 			res.Report.Declarations, strings.Join(acts, ", "), res.Decisions, res.Seized, res.Released, res.Held)
 	}
-	k, secret, err := auth.NewKey(auth.RoleCustoms, "", "", demo.CustomsOfficer.Offices, "demo customs officer", time.Now())
+	_, secret, err := a.Auth.CreateKey(ctx, cliPrincipal, auth.KeyRequest{Role: auth.RoleCustoms, Offices: demo.CustomsOfficer.Offices, Label: "demo customs officer"})
 	if err != nil {
-		return err
-	}
-	if err := st.CreateKey(ctx, k); err != nil {
 		return err
 	}
 	fmt.Fprintf(o.out, "Customs officer key for CNSHAA (shown once): %s\n  interpost customs queue --office CNSHAA;  GET /v1/customs/queue?office=CNSHAA\n", secret)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/postal"
@@ -39,28 +38,28 @@ seeded data (it is idempotent) and prints fresh keys.`,
 					return postal.Errorf(postal.CodeUnavailable, "listen on %s: %w (is another interpost running? use --addr)", o.Addr, err)
 				}
 			}
-			cs, rates, err := o.customsService(st, nil)
+			a, err := o.newApp(ctx, st, o.logger(), !noServe)
 			if err != nil {
 				return err
 			}
-			svc := &acceptance.Service{Store: st, Rates: rates, Country: o.Country, Declared: cs.DeclareShipment}
+			defer a.Close() // serve closes it too; closing twice is harmless
 			started := time.Now()
-			res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: shipments, Progress: progress(o.errOut, "seeding shipments"), Customs: cs})
+			res, err := demo.Seed(ctx, st, a.Acceptance, demo.Options{Shipments: shipments, Now: a.Now().UTC(), Progress: progress(o.errOut, "seeding shipments"), Customs: a.Customs})
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(o.out, "Demo world in %s (%s): %d offices, %d services, %d merchants, %d shipments created, %d already there (%.1fs).\n",
 				where(o), st.Kind(), res.Offices, res.Services, res.Merchants, res.Shipments, res.Replayed, time.Since(started).Seconds())
-			if err := o.printCustomsDemo(ctx, st, res.Customs); err != nil {
+			if err := o.printCustomsDemo(ctx, a, res.Customs); err != nil {
 				return err
 			}
 			fmt.Fprintf(o.out, "Tracking: %d scans (%d new), %d of them of partner-only items (unlinked); see interpost events items --stuck-for 72h, interpost report e2e.\n",
 				res.Tracking.Events, res.Tracking.New, res.Tracking.Unlinked)
-			merchantKey, err := newDemoKey(ctx, st, auth.RoleMerchant, demo.Merchants[0].Code)
+			merchantKey, err := newDemoKey(ctx, a.Auth, auth.RoleMerchant, demo.Merchants[0].Code)
 			if err != nil {
 				return err
 			}
-			adminKey, err := newDemoKey(ctx, st, auth.RoleAdmin, "")
+			adminKey, err := newDemoKey(ctx, a.Auth, auth.RoleAdmin, "")
 			if err != nil {
 				return err
 			}
@@ -68,7 +67,7 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			if noServe {
 				return nil
 			}
-			return o.serve(ctx, st, ln, func(url string) {
+			return o.serve(ctx, a, ln, func(url string) {
 				fmt.Fprintf(o.out, `
 Interpost is running at %[1]s  (Ctrl-C stops it)
   operator console  %[1]s/console/  (sign in with one of the keys above)
@@ -83,7 +82,7 @@ Try:
   curl -H "Authorization: Bearer %[3]s" -o label.pdf %[1]s/v1/shipments/%[2]s/label.pdf
   curl -H "Authorization: Bearer %[3]s" %[1]s/v1/items/%[2]s/events
   curl -H "Authorization: Bearer %[3]s" "%[1]s/v1/routes?from=CNXMNA&to=DEDUIA&ready=%[4]s&product=ems&pareto=true"
-`, url, res.SampleID, merchantKey, time.Now().UTC().Truncate(time.Minute).Format(time.RFC3339))
+`, url, res.SampleID, merchantKey, a.Now().UTC().Truncate(time.Minute).Format(time.RFC3339))
 			})
 		},
 	}
@@ -99,12 +98,7 @@ func where(o *Options) string {
 	return o.Data
 }
 
-func newDemoKey(ctx context.Context, st interface {
-	CreateKey(context.Context, auth.Key) error
-}, role auth.Role, merchant string) (string, error) {
-	k, secret, err := auth.NewKey(role, merchant, "", nil, "demo", time.Now())
-	if err != nil {
-		return "", err
-	}
-	return secret, st.CreateKey(ctx, k)
+func newDemoKey(ctx context.Context, keys *auth.Service, role auth.Role, merchant string) (string, error) {
+	_, secret, err := keys.CreateKey(ctx, cliPrincipal, auth.KeyRequest{Role: role, Merchant: merchant, Label: "demo"})
+	return secret, err
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -16,37 +15,13 @@ import (
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/document"
 	"github.com/interpost/interpost/edi"
-	"github.com/interpost/interpost/store"
-	"github.com/interpost/interpost/tracking"
+	"github.com/interpost/interpost/internal/app"
 )
 
-// dispatchSink hands exchange-operation events to the tracking service.
-func dispatchSink(svc *tracking.Service) dispatch.EventSink {
-	return dispatch.EventSinkFunc(func(ctx context.Context, evs []dispatch.Event) error {
-		out := make([]tracking.Event, len(evs))
-		for i, e := range evs {
-			out[i] = tracking.Event{Object: e.Object, Code: tracking.Code(e.Code), Office: e.Office, Time: e.Time, Source: e.Source,
-				Reason: e.Reason, NextOffice: e.NextOffice}
-		}
-		return svc.Record(ctx, out...)
-	})
-}
-
-// dispatchService wires exchange operations over st, with events to tr.
-func dispatchService(st store.Store, tr *tracking.Service) *dispatch.Service {
-	svc := &dispatch.Service{Store: st, Network: st, Items: st}
-	if tr != nil {
-		svc.Events = dispatchSink(tr)
-	}
-	return svc
-}
-
-// withDispatch opens the store and runs fn with the exchange-operations
-// service; its events go to tracking (and the bus with --bus).
-func (o *Options) withDispatch(cmd *cobra.Command, fn func(*dispatch.Service, store.Store) error) error {
-	return o.withTracking(cmd.Context(), func(st store.Store, tr *tracking.Service) error {
-		return fn(dispatchService(st, tr), st)
-	})
+// withDispatch runs fn with the exchange-operations service; its events
+// go to tracking (and the bus with --bus).
+func (o *Options) withDispatch(cmd *cobra.Command, fn func(*dispatch.Service, *app.App) error) error {
+	return o.withApp(cmd.Context(), true, func(a *app.App) error { return fn(a.Dispatch, a) })
 }
 
 func dispatchCmd(o *Options) *cobra.Command {
@@ -94,7 +69,7 @@ func sortPlanImportCmd(o *Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				p, err := svc.PutSortPlan(cmd.Context(), cliAdmin, strings.ToUpper(args[0]), rules)
 				if err != nil {
 					return err
@@ -113,7 +88,7 @@ func sortPlanExportCmd(o *Options) *cobra.Command {
 		Short: "write an office's sort plan as CSV",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				p, err := svc.SortPlan(cmd.Context(), strings.ToUpper(args[0]))
 				if err != nil {
 					return err
@@ -134,7 +109,7 @@ func sortCmd(o *Options) *cobra.Command {
 		Short: "say where an item goes at an office",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				r, err := svc.Sort(cmd.Context(), cliAdmin, strings.ToUpper(args[0]), args[1], category)
 				if err != nil {
 					return err
@@ -166,7 +141,7 @@ func dispatchOpenCmd(o *Options) *cobra.Command {
 		Short: "open a dispatch (takes its S8 serial)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				r.Origin, r.Destination, r.Category, r.Subclass = strings.ToUpper(r.Origin), strings.ToUpper(r.Destination), strings.ToUpper(r.Category), strings.ToUpper(r.Subclass)
 				d, err := svc.OpenDispatch(cmd.Context(), cliAdmin, r)
 				if err != nil {
@@ -191,7 +166,7 @@ func dispatchListCmd(o *Options) *cobra.Command {
 		Short: "list dispatches, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				f.Origin, f.Destination, f.Status = strings.ToUpper(f.Origin), strings.ToUpper(f.Destination), dispatch.Status(status)
 				ds, err := svc.Dispatches(cmd.Context(), f)
 				if err != nil {
@@ -222,7 +197,7 @@ func dispatchShowCmd(o *Options) *cobra.Command {
 		Short: "show a dispatch and its receptacles",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				v, err := svc.View(cmd.Context(), args[0])
 				if err != nil {
 					return err
@@ -254,7 +229,7 @@ func receptacleOpenCmd(o *Options) *cobra.Command {
 		Short: "open a receptacle in a dispatch",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				r, err := svc.OpenReceptacle(cmd.Context(), cliAdmin, args[0], dispatch.ReceptacleType(typ))
 				if err != nil {
 					return err
@@ -274,7 +249,7 @@ func receptacleCloseCmd(o *Options) *cobra.Command {
 		Short: "close a receptacle (gives its S9 id)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				r, err := svc.CloseReceptacle(cmd.Context(), cliAdmin, args[0], req)
 				if err != nil {
 					return err
@@ -296,7 +271,7 @@ func receptacleReopenCmd(o *Options) *cobra.Command {
 		Short: "reopen a closed receptacle of an open dispatch",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				r, err := svc.ReopenReceptacle(cmd.Context(), cliAdmin, args[0])
 				if err != nil {
 					return err
@@ -315,7 +290,7 @@ func scanCmd(o *Options) *cobra.Command {
 		Long:  "Scan items into an open receptacle. An item for another destination is refused naming the receptacle it belongs in; an item scanned twice is reported and changes nothing.",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				var results []dispatch.ScanResult
 				for _, item := range args[1:] {
 					r, err := svc.Scan(cmd.Context(), cliAdmin, args[0], item, category)
@@ -348,7 +323,7 @@ func unscanCmd(o *Options) *cobra.Command {
 		Short: "take an item out of an open receptacle",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				r, err := svc.Unscan(cmd.Context(), cliAdmin, args[0], args[1])
 				if err != nil {
 					return err
@@ -365,7 +340,7 @@ func dispatchCloseCmd(o *Options) *cobra.Command {
 		Short: "close a dispatch whose receptacles are closed",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				v, err := svc.CloseDispatch(cmd.Context(), cliAdmin, args[0])
 				if err != nil {
 					return err
@@ -382,7 +357,7 @@ func dispatchCancelCmd(o *Options) *cobra.Command {
 		Short: "cancel an open dispatch without items (its serial stays used)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				d, err := svc.CancelDispatch(cmd.Context(), cliAdmin, args[0])
 				if err != nil {
 					return err
@@ -400,7 +375,7 @@ func consignCmd(o *Options) *cobra.Command {
 		Short: "hand closed dispatches to a departure (CN 38/41/37)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				r.Office, r.Dispatches = strings.ToUpper(r.Office), args
 				c, err := svc.Consign(cmd.Context(), cliAdmin, r)
 				if err != nil {
@@ -434,7 +409,7 @@ func departCmd(o *Options) *cobra.Command {
 					return fmt.Errorf("--at %q: want RFC 3339 with a zone: %w", at, errUsage)
 				}
 			}
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				c, err := svc.Depart(cmd.Context(), cliAdmin, args[0], t)
 				if err != nil {
 					return err
@@ -454,7 +429,7 @@ func billCmd(o *Options) *cobra.Command {
 		Short: "write a consignment's delivery bill (CN 38, CN 41 or CN 37) as PDF or CSV",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				b, err := svc.DeliveryBill(cmd.Context(), args[0])
 				if err != nil {
 					return err
@@ -495,7 +470,7 @@ func predesCmd(o *Options) *cobra.Command {
 		Short: "print a closed dispatch's pre-advice (PREDES)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				p, err := svc.Predes(cmd.Context(), args[0])
 				if err != nil {
 					return err
@@ -515,7 +490,7 @@ func carditCmd(o *Options) *cobra.Command {
 		Short: "print a consignment's message to the carrier (CARDIT)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				c, err := svc.Cardit(cmd.Context(), args[0])
 				if err != nil {
 					return err
@@ -558,7 +533,7 @@ func resditCmd(o *Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return o.withDispatch(cmd, func(svc *dispatch.Service, _ store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, _ *app.App) error {
 				rep, err := svc.IngestResdit(cmd.Context(), cliAdmin, m)
 				if err != nil {
 					return err

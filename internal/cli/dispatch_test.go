@@ -46,7 +46,7 @@ func TestDispatchCLI(t *testing.T) {
 	}
 	forecast := filepath.Join(dir, "forecast.csv")
 	os.WriteFile(forecast, []byte("origin,destination,category,kg,items\nCNXMNA,NLAMSA,A,9000,15000\nCNXMNA,XXYYYA,A,1,1\n"), 0o644)
-	date := time.Now().UTC().Format(time.DateOnly)
+	date := testNow.Format(time.DateOnly)
 	if code, _, errOut := run(t, "plan", "day", "--data", dir, "--date", date, "--forecast", forecast); code != 2 || !strings.Contains(errOut, `line 3: destination: unknown office "XXYYYA"`) {
 		t.Errorf("bad forecast: %d %s", code, errOut)
 	}

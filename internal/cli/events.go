@@ -16,8 +16,8 @@ import (
 
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/edi"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
-	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/tracking"
 )
 
@@ -29,22 +29,10 @@ func eventsCmd(o *Options) *cobra.Command {
 	return cmd
 }
 
-// withTracking opens the store and the tracking service (with --bus, the
-// events of imports go to the bus).
-func (o *Options) withTracking(ctx context.Context, fn func(store.Store, *tracking.Service) error) error {
-	st, err := o.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	rt, err := o.trackingService(st, nil)
-	if err != nil {
-		return err
-	}
-	if rt.bus != nil {
-		defer rt.bus.Close()
-	}
-	return fn(st, rt.svc)
+// withTracking runs fn with the tracking service (with --bus, the events
+// of imports go to the bus).
+func (o *Options) withTracking(ctx context.Context, fn func(*app.App, *tracking.Service) error) error {
+	return o.withApp(ctx, true, func(a *app.App) error { return fn(a, a.Tracking) })
 }
 
 // eventFormat tells the format of an events file by its name.
@@ -99,7 +87,7 @@ With --bus the events go to the NATS stream and the nodes' persisters store them
 			if err != nil {
 				return err
 			}
-			return o.withTracking(cmd.Context(), func(_ store.Store, svc *tracking.Service) error {
+			return o.withTracking(cmd.Context(), func(_ *app.App, svc *tracking.Service) error {
 				counter := &byteCounter{r: f}
 				var dec tracking.Decoder
 				switch format {
@@ -171,7 +159,7 @@ func eventsTimelineCmd(o *Options) *cobra.Command {
 		Short:   "show an item's events in time order with its status",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withTracking(cmd.Context(), func(_ store.Store, svc *tracking.Service) error {
+			return o.withTracking(cmd.Context(), func(_ *app.App, svc *tracking.Service) error {
 				tl, err := svc.Timeline(cmd.Context(), cliAdmin, args[0])
 				if err != nil {
 					return err
@@ -222,7 +210,7 @@ func eventsItemsCmd(o *Options) *cobra.Command {
   interpost events items --lane CN-PL:parcel --stuck-for 120h`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.withTracking(cmd.Context(), func(_ store.Store, svc *tracking.Service) error {
+			return o.withTracking(cmd.Context(), func(_ *app.App, svc *tracking.Service) error {
 				if _, err := svc.CatchUp(cmd.Context()); err != nil {
 					return err
 				}
@@ -286,8 +274,8 @@ func eventsProjectCmd(o *Options) *cobra.Command {
 runs, or to measure how long projection takes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.withTracking(cmd.Context(), func(st store.Store, svc *tracking.Service) error {
-				last, done, err := st.ProjectionLag(cmd.Context())
+			return o.withTracking(cmd.Context(), func(a *app.App, svc *tracking.Service) error {
+				last, done, err := a.Store.ProjectionLag(cmd.Context())
 				if err != nil {
 					return err
 				}

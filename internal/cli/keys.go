@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/interpost/interpost/auth"
-	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/internal/app"
 )
 
 func keysCmd(o *Options) *cobra.Command {
@@ -22,29 +22,18 @@ func keysCmd(o *Options) *cobra.Command {
 		Long:  "Create an API key. The key is printed once and stored only as a hash; it works against a running server on the same --data or --db.",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := auth.ParseRole(role)
-			if err != nil {
-				return err
-			}
-			st, err := o.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			if r == auth.RoleMerchant {
-				if _, err := st.Merchant(cmd.Context(), merchant); err != nil {
-					return postal.Invalid("unknown merchant", postal.FieldError{Field: "--merchant", Message: fmt.Sprintf("%v; create it with `interpost merchants add`", err)})
-				}
-			}
 			var scope []string
 			if offices != "" {
 				scope = strings.Split(offices, ",")
 			}
-			k, secret, err := auth.NewKey(r, merchant, partner, scope, label, time.Now())
+			var k auth.Key
+			var secret string
+			err := o.withApp(cmd.Context(), false, func(a *app.App) (err error) {
+				k, secret, err = a.Auth.CreateKey(cmd.Context(), cliPrincipal, auth.KeyRequest{Role: auth.Role(role), Merchant: merchant,
+					Partner: partner, Offices: scope, Label: label})
+				return asFlags(err, map[string]string{"role": "--role", "merchant": "--merchant", "partner": "--partner", "offices": "--offices"})
+			})
 			if err != nil {
-				return err
-			}
-			if err := st.CreateKey(cmd.Context(), k); err != nil {
 				return err
 			}
 			if o.JSON {
@@ -66,12 +55,11 @@ func keysCmd(o *Options) *cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "list keys (never their secrets)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := o.openStore(cmd.Context())
-			if err != nil {
+			var keys []auth.Key
+			err := o.withApp(cmd.Context(), false, func(a *app.App) (err error) {
+				keys, err = a.Auth.Keys(cmd.Context(), cliPrincipal)
 				return err
-			}
-			defer st.Close()
-			keys, err := st.Keys(cmd.Context())
+			})
 			if err != nil {
 				return err
 			}
@@ -94,12 +82,10 @@ func keysCmd(o *Options) *cobra.Command {
 	revoke := &cobra.Command{
 		Use: "revoke ID", Short: "revoke a key", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := o.openStore(cmd.Context())
+			err := o.withApp(cmd.Context(), false, func(a *app.App) error {
+				return a.Auth.RevokeKey(cmd.Context(), cliPrincipal, args[0])
+			})
 			if err != nil {
-				return err
-			}
-			defer st.Close()
-			if err := st.RevokeKey(cmd.Context(), args[0], time.Now()); err != nil {
 				return err
 			}
 			fmt.Fprintf(o.errOut, "revoked key %s\n", args[0])

@@ -19,9 +19,9 @@ import (
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/dispatch/sim"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
-	"github.com/interpost/interpost/store"
 )
 
 func planCmd(o *Options) *cobra.Command {
@@ -50,37 +50,34 @@ consolidating several origins' mail on shared departures saves in cost and CO2.`
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, err := o.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			req := alloc.DayRequest{Date: date, Options: alloc.Options{Baseline: baseline, Rounds: rounds, Progress: progress(o.errOut, "allocating")}}
-			if forecast != "" {
-				offices, err := st.Offices(ctx)
+			return o.withApp(ctx, false, func(a *app.App) error {
+				req := alloc.DayRequest{Date: date, Options: alloc.Options{Baseline: baseline, Rounds: rounds, Progress: progress(o.errOut, "allocating")}}
+				if forecast != "" {
+					offices, err := a.Network.Offices(ctx)
+					if err != nil {
+						return err
+					}
+					f, err := os.Open(forecast)
+					if err != nil {
+						return err
+					}
+					defer f.Close()
+					if req.Forecast, err = alloc.ReadForecast(f, network.OfficeMap(offices)); err != nil {
+						return err
+					}
+				}
+				p, err := a.Planner.PlanDay(ctx, req)
 				if err != nil {
 					return err
 				}
-				f, err := os.Open(forecast)
-				if err != nil {
-					return err
+				if o.JSON {
+					enc := json.NewEncoder(o.out)
+					enc.SetIndent("", "  ")
+					return enc.Encode(p)
 				}
-				defer f.Close()
-				if req.Forecast, err = alloc.ReadForecast(f, network.OfficeMap(offices)); err != nil {
-					return err
-				}
-			}
-			p, err := (&alloc.Planner{Network: st, Store: st, Shipments: st}).PlanDay(ctx, req)
-			if err != nil {
-				return err
-			}
-			if o.JSON {
-				enc := json.NewEncoder(o.out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(p)
-			}
-			printPlan(o.out, p, all)
-			return nil
+				printPlan(o.out, p, all)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&date, "date", "", "planning date YYYY-MM-DD (required)")
@@ -286,7 +283,7 @@ made-up items per office, spread over the countries of its sort plan.`,
 			if err != nil {
 				return err
 			}
-			return o.withDispatch(cmd, func(svc *dispatch.Service, st store.Store) error {
+			return o.withDispatch(cmd, func(svc *dispatch.Service, a *app.App) error {
 				ctx := cmd.Context()
 				if len(offices) == 0 {
 					return fmt.Errorf("name at least one --office: %w", errUsage)
@@ -294,7 +291,7 @@ made-up items per office, spread over the countries of its sort plan.`,
 				day := sim.Day{Date: d, Items: map[string][]dispatch.Item{}}
 				for i, off := range offices {
 					off = strings.ToUpper(off)
-					items, err := officeItems(ctx, st, off, d)
+					items, err := officeItems(ctx, a, off, d)
 					if err != nil {
 						return err
 					}
@@ -342,8 +339,8 @@ made-up items per office, spread over the countries of its sort plan.`,
 }
 
 // officeItems returns the items accepted at office on date d.
-func officeItems(ctx context.Context, st store.Store, office string, d network.Date) ([]dispatch.Item, error) {
-	o, err := st.Office(ctx, office)
+func officeItems(ctx context.Context, a *app.App, office string, d network.Date) ([]dispatch.Item, error) {
+	o, err := a.Network.Office(ctx, office)
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +348,7 @@ func officeItems(ctx context.Context, st store.Store, office string, d network.D
 	if err != nil {
 		return nil, err
 	}
-	vols, _, err := itemsOn(ctx, st, office, d, loc)
+	vols, _, err := itemsOn(ctx, a.Acceptance, office, d, loc)
 	return vols, err
 }
 
@@ -377,12 +374,12 @@ func printSimulation(o *Options, rep sim.Report, bills string) {
 }
 
 // itemsOn lists the shipments accepted at office on local date d.
-func itemsOn(ctx context.Context, st store.Store, office string, d network.Date, loc *time.Location) ([]dispatch.Item, int, error) {
+func itemsOn(ctx context.Context, items *acceptance.Service, office string, d network.Date, loc *time.Location) ([]dispatch.Item, int, error) {
 	var out []dispatch.Item
-	var after int64
+	cursor := ""
 	seen := 0
 	for {
-		page, next, err := st.Shipments(ctx, acceptance.Filter{Since: network.LocalTime(loc, d, 0), After: after, Limit: 500})
+		page, next, err := items.List(ctx, cliPrincipal, "", network.LocalTime(loc, d, 0), 500, cursor)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -395,9 +392,7 @@ func itemsOn(ctx context.Context, st store.Store, office string, d network.Date,
 		if next == "" {
 			return out, seen, nil
 		}
-		if after, err = acceptance.DecodeCursor(next); err != nil {
-			return nil, 0, err
-		}
+		cursor = next
 	}
 }
 

@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"os"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/network"
-	"github.com/interpost/interpost/postal"
 )
 
 func merchantsCmd(o *Options) *cobra.Command {
@@ -20,19 +19,12 @@ func merchantsCmd(o *Options) *cobra.Command {
 	add := &cobra.Command{
 		Use: "add CODE", Short: "create or update a merchant", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := o.openStore(cmd.Context())
+			m := acceptance.Merchant{Code: args[0], Name: name, Office: office, Country: country}
+			err := o.withApp(cmd.Context(), false, func(a *app.App) (err error) {
+				m, err = a.Merchants.Put(cmd.Context(), cliPrincipal, m)
+				return asFlags(err, map[string]string{"office": "--office", "name": "--name", "country": "--country-of"})
+			})
 			if err != nil {
-				return err
-			}
-			defer st.Close()
-			m := acceptance.Merchant{Code: args[0], Name: name, Office: office, Country: country, CreatedAt: time.Now().UTC()}
-			if err := m.Validate(); err != nil {
-				return err
-			}
-			if _, err := st.Office(cmd.Context(), office); err != nil {
-				return postal.Invalid("unknown office", postal.FieldError{Field: "--office", Message: err.Error()})
-			}
-			if err := st.PutMerchant(cmd.Context(), m); err != nil {
 				return err
 			}
 			fmt.Fprintf(o.errOut, "merchant %s saved\n", m.Code)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/routing"
@@ -131,16 +132,15 @@ func (o *Options) loadNetwork(ctx context.Context, dir string) ([]network.Office
 		}
 		return n.Offices, n.Services, nil
 	}
-	st, err := o.openStore(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer st.Close()
-	offices, err := st.Offices(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	services, err := st.Services(ctx)
+	var offices []network.Office
+	var services []network.Leg
+	err := o.withApp(ctx, false, func(a *app.App) (err error) {
+		if offices, err = a.Network.Offices(ctx); err != nil {
+			return err
+		}
+		services, err = a.Network.Legs(ctx)
+		return err
+	})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,10 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
-	"github.com/interpost/interpost/server"
-	"github.com/interpost/interpost/store"
 )
 
 func serveCmd(o *Options) *cobra.Command {
@@ -33,38 +31,32 @@ func serveCmd(o *Options) *cobra.Command {
 			if err != nil {
 				return postal.Errorf(postal.CodeUnavailable, "listen on %s: %w (is another interpost running? use --addr)", o.Addr, err)
 			}
-			return o.serve(cmd.Context(), st, ln, nil)
+			a, err := o.newApp(cmd.Context(), st, o.logger(), true)
+			if err != nil {
+				return errors.Join(err, ln.Close())
+			}
+			return o.serve(cmd.Context(), a, ln, nil)
 		},
 	}
 }
 
-// newServer wires the domain services over st.
-func (o *Options) newServer(st store.Store, log *slog.Logger) (*server.Server, error) {
-	cs, rates, err := o.customsService(st, log)
-	if err != nil {
-		return nil, err
-	}
-	svc := &acceptance.Service{Store: st, Rates: rates, Country: o.Country, Declared: cs.DeclareShipment}
-	trk, err := o.trackingService(st, log)
-	if err != nil {
-		return nil, err
-	}
-	cs.Events, trk.customs, o.tracking = customsSink(trk.svc), cs, trk
-	return server.New(server.Config{Store: st, Acceptance: svc, Logger: log, Version: Version, Warehouse: o.warehouseService(st, svc), Customs: cs, Tracking: trk.svc,
-		Dispatch: dispatchService(st, trk.svc)}), nil
-}
-
 // serve runs the server on ln until ctx ends, then drains requests for up
 // to 10 s. ready, if set, is called once the server accepts connections.
-func (o *Options) serve(ctx context.Context, st store.Store, ln net.Listener, ready func(url string)) error {
-	log := o.logger()
-	h, err := o.newServer(st, log)
+func (o *Options) serve(ctx context.Context, a *app.App, ln net.Listener, ready func(url string)) error {
+	log := a.Logger
+	defer func() {
+		if err := a.Close(); err != nil {
+			log.Warn("close NATS connection", "err", err)
+		}
+	}()
+	a.LogRules()
+	h, err := a.Server(Version, nil)
 	if err != nil {
 		return errors.Join(err, ln.Close())
 	}
 	// Tracking's projector, webhook dispatcher and bus persister stop after
 	// the HTTP server has drained.
-	defer o.tracking.start(ctx)()
+	defer a.Start(ctx)()
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -76,7 +68,7 @@ func (o *Options) serve(ctx context.Context, st store.Store, ln net.Listener, re
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
-	log.Info("serving", "url", url, "store", st.Kind(), "version", Version)
+	log.Info("serving", "url", url, "store", a.Store.Kind(), "version", Version)
 	if ready != nil {
 		ready(url)
 	}

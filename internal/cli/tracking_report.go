@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
-	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/tracking"
 )
 
@@ -60,7 +60,7 @@ handling (EMA→EMC), transport (EMC→EMD), destination customs (EMD→EMF) and
 			if csvPath == "" {
 				csvPath = fmt.Sprintf("e2e-%s-%s.csv", from, to)
 			}
-			return o.withTracking(cmd.Context(), func(_ store.Store, svc *tracking.Service) error {
+			return o.withTracking(cmd.Context(), func(_ *app.App, svc *tracking.Service) error {
 				if _, err := svc.CatchUp(cmd.Context()); err != nil {
 					return err
 				}
@@ -142,7 +142,7 @@ func reportStandardsCmd(o *Options) *cobra.Command {
   interpost report standards set CN-US 8`,
 		Args: cobra.MaximumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withTracking(cmd.Context(), func(st store.Store, svc *tracking.Service) error {
+			return o.withTracking(cmd.Context(), func(_ *app.App, svc *tracking.Service) error {
 				if len(args) > 0 {
 					if len(args) != 3 || args[0] != "set" {
 						return postal.Invalid("usage", postal.FieldError{Message: "interpost report standards set ORIGIN-DEST[:product] DAYS"})
@@ -159,7 +159,7 @@ func reportStandardsCmd(o *Options) *cobra.Command {
 						return err
 					}
 				}
-				stds, err := st.DeliveryStandards(cmd.Context())
+				stds, err := svc.Standards(cmd.Context())
 				if err != nil {
 					return err
 				}
@@ -191,7 +191,7 @@ func webhooksCmd(o *Options) *cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "list subscriptions", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.withTracking(cmd.Context(), func(_ store.Store, svc *tracking.Service) error {
+			return o.withTracking(cmd.Context(), func(_ *app.App, svc *tracking.Service) error {
 				subs, err := svc.Subscriptions(cmd.Context(), cliAdmin)
 				if err != nil {
 					return err
@@ -220,7 +220,7 @@ func webhooksCmd(o *Options) *cobra.Command {
 	create := &cobra.Command{
 		Use: "create", Short: "subscribe a merchant's endpoint to its items' status changes", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.withTracking(cmd.Context(), func(_ store.Store, svc *tracking.Service) error {
+			return o.withTracking(cmd.Context(), func(_ *app.App, svc *tracking.Service) error {
 				var sts []string
 				if statuses != "" {
 					sts = strings.Split(statuses, ",")
@@ -243,7 +243,7 @@ func webhooksCmd(o *Options) *cobra.Command {
 	deliveries := &cobra.Command{
 		Use: "deliveries ID", Short: "list a subscription's deliveries, newest first", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withTracking(cmd.Context(), func(_ store.Store, svc *tracking.Service) error {
+			return o.withTracking(cmd.Context(), func(_ *app.App, svc *tracking.Service) error {
 				ds, _, err := svc.Deliveries(cmd.Context(), cliAdmin, args[0], "", 100)
 				if err != nil {
 					return err
@@ -271,7 +271,7 @@ func webhooksCmd(o *Options) *cobra.Command {
 	remove := &cobra.Command{
 		Use: "delete ID", Short: "stop a subscription", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.withTracking(cmd.Context(), func(_ store.Store, svc *tracking.Service) error {
+			return o.withTracking(cmd.Context(), func(_ *app.App, svc *tracking.Service) error {
 				return svc.Unsubscribe(cmd.Context(), cliAdmin, args[0])
 			})
 		},

@@ -15,35 +15,19 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/document"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
-	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/warehouse"
 )
 
 // cliPrincipal is who the CLI acts as: someone with the database at hand.
 var cliPrincipal = auth.Principal{KeyID: "cli", Role: auth.RoleAdmin}
 
-// warehouseService wires the warehouse service over st, with the timetable
-// route planner for corridors and acceptance for packed parcels.
-func (o *Options) warehouseService(st store.Store, items *acceptance.Service) *warehouse.Service {
-	if items == nil {
-		items = &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: o.Country}
-	}
-	return &warehouse.Service{Store: st, Items: items, Planner: warehouse.RoutePlanner{Network: st},
-		Rates: items.Rates, Country: o.Country}
-}
-
-// withWarehouse opens the store and runs fn with the warehouse service.
+// withWarehouse runs fn with the warehouse service.
 func (o *Options) withWarehouse(cmd *cobra.Command, fn func(*warehouse.Service) error) error {
-	st, err := o.openStore(cmd.Context())
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	return fn(o.warehouseService(st, nil))
+	return o.withApp(cmd.Context(), false, func(a *app.App) error { return fn(a.Warehouse) })
 }
 
 // readJSON decodes a JSON file strictly: unknown fields are errors naming the file.

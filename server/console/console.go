@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -21,8 +22,9 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/dispatch/alloc"
+	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
-	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
 )
@@ -32,7 +34,10 @@ var files embed.FS
 
 // Config is what the console needs from the server.
 type Config struct {
-	Store      store.Store
+	// Auth, Merchants, Network and Acceptance are required.
+	Auth       *auth.Service
+	Merchants  *acceptance.Merchants
+	Network    *network.Directory
 	Acceptance *acceptance.Service
 	// Customs runs the customs desk; nil hides it.
 	Customs *customs.Service
@@ -42,8 +47,9 @@ type Config struct {
 	Accounting *accounting.Service
 	// Tracking runs the tracking and performance pages; nil hides them.
 	Tracking *tracking.Service
-	// Dispatch runs the exchange operations page; nil hides it.
+	// Dispatch and Planner run the exchange operations page; nil hides it.
 	Dispatch *dispatch.Service
+	Planner  *alloc.Planner
 	Logger   *slog.Logger
 	Now      func() time.Time
 	// RequestID returns the id the server gave a request, for error pages
@@ -147,6 +153,9 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 
 // New parses the embedded templates and map data.
 func New(cfg Config) (*Console, error) {
+	if cfg.Auth == nil || cfg.Merchants == nil || cfg.Network == nil || cfg.Acceptance == nil {
+		return nil, errors.New("console config lacks Auth, Merchants, Network or Acceptance")
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}

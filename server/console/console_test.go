@@ -17,6 +17,7 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/store/sqlite"
 )
 
@@ -120,7 +121,7 @@ func newTestConsole(t *testing.T) *testConsole {
 		tc.keys[name] = secret
 	}
 	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN"}
-	c, err := New(Config{Store: st, Acceptance: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	c, err := New(Config{Auth: &auth.Service{Store: st, Refs: testRefs{st}}, Merchants: &acceptance.Merchants{Store: st}, Network: &network.Directory{Store: st}, Acceptance: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,4 +289,17 @@ func TestCreateShipmentForm(t *testing.T) {
 	if resp, _ := tc.do(t, "POST", "/console/shipments/new", form, cookies); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("post without token = %d", resp.StatusCode)
 	}
+}
+
+// testRefs checks key references against st, as internal/app wires it.
+type testRefs struct{ st store.Store }
+
+func (r testRefs) CheckMerchant(ctx context.Context, code string) error {
+	_, err := r.st.Merchant(ctx, code)
+	return err
+}
+
+func (r testRefs) CheckOffice(ctx context.Context, code string) error {
+	_, err := r.st.Office(ctx, code)
+	return err
 }

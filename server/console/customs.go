@@ -45,20 +45,9 @@ func (c *Console) enabled(key string) bool {
 }
 
 func (c *Console) registerCustoms() {
-	c.page("GET /console/customs", rolesCustoms, c.withCustoms(c.customsQueue))
-	c.page("GET /console/customs/items/{id}", rolesCustoms, c.withCustoms(c.customsItem))
-	c.page("POST /console/customs/items/{id}/decision", rolesCustoms, c.withCustoms(c.customsDecide))
-}
-
-// withCustoms answers 503 when this node runs no customs service.
-func (c *Console) withCustoms(h handler) handler {
-	return func(w http.ResponseWriter, r *http.Request, s *session) {
-		if c.cfg.Customs == nil {
-			c.errorPage(w, r, s, http.StatusServiceUnavailable, "Customs is not configured on this node.")
-			return
-		}
-		h(w, r, s)
-	}
+	c.page("GET /console/customs", rolesCustoms, c.requires(c.cfg.Customs != nil, "Customs is", c.customsQueue))
+	c.page("GET /console/customs/items/{id}", rolesCustoms, c.requires(c.cfg.Customs != nil, "Customs is", c.customsItem))
+	c.page("POST /console/customs/items/{id}/decision", rolesCustoms, c.requires(c.cfg.Customs != nil, "Customs is", c.customsDecide))
 }
 
 // riskBand names the colour of a proposed action, mildest to strongest.
@@ -206,7 +195,7 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 // queueOffices lists the customs offices in who's scope with their queue
 // lengths: the busiest first, then by code.
 func (c *Console) queueOffices(ctx context.Context, who auth.Principal) ([]queueOffice, error) {
-	all, err := c.cfg.Store.Offices(ctx)
+	all, err := c.cfg.Network.Offices(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +274,7 @@ func (c *Console) customsItemPage(ctx context.Context, s *session, id string) (*
 		Claimed: v.ClaimedBy != "", Mine: v.ClaimedBy != "" && v.ClaimedBy == s.Who.KeyID,
 		Values: map[string]string{}, Errors: map[string]string{}}
 	page.Office = network.Office{Code: d.Office, Name: d.Office, TZ: "UTC"}
-	if o, err := c.cfg.Store.Office(ctx, d.Office); err == nil {
+	if o, err := c.cfg.Network.Office(ctx, d.Office); err == nil {
 		page.Office = o
 	}
 	for i, l := range d.Lines {

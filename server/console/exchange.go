@@ -33,19 +33,9 @@ var (
 const dispatchLimit = 200
 
 func (c *Console) registerExchange() {
-	c.page("GET /console/exchange", rolesExchange, c.withDispatch(c.exchange))
-	c.page("POST /console/exchange/receptacles/{ref}/close", rolesExchOps, c.withDispatch(c.closeReceptacle))
-	c.page("GET /console/exchange/consignments/{id}/{file}", rolesExchange, c.withDispatch(c.billFile))
-}
-
-func (c *Console) withDispatch(h handler) handler {
-	return func(w http.ResponseWriter, r *http.Request, s *session) {
-		if c.cfg.Dispatch == nil {
-			c.errorPage(w, r, s, http.StatusServiceUnavailable, "Exchange operations are not configured on this node.")
-			return
-		}
-		h(w, r, s)
-	}
+	c.page("GET /console/exchange", rolesExchange, c.requires(c.cfg.Dispatch != nil && c.cfg.Planner != nil, "Exchange operations are", c.exchange))
+	c.page("POST /console/exchange/receptacles/{ref}/close", rolesExchOps, c.requires(c.cfg.Dispatch != nil && c.cfg.Planner != nil, "Exchange operations are", c.closeReceptacle))
+	c.page("GET /console/exchange/consignments/{id}/{file}", rolesExchange, c.requires(c.cfg.Dispatch != nil && c.cfg.Planner != nil, "Exchange operations are", c.billFile))
 }
 
 type openDispatch struct {
@@ -102,7 +92,7 @@ func (c *Console) exchangePage(r *http.Request, s *session) (*exchangePage, erro
 	ctx := r.Context()
 	q := r.URL.Query()
 	page := &exchangePage{Operator: s.Who.Is(rolesExchOps...)}
-	all, err := c.cfg.Store.Offices(ctx)
+	all, err := c.cfg.Network.Offices(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +153,7 @@ func (c *Console) exchangePage(r *http.Request, s *session) (*exchangePage, erro
 	}
 
 	// The departure board: the day's plan over the stored network.
-	plan, err := (&alloc.Planner{Network: c.cfg.Store, Store: c.cfg.Store, Shipments: c.cfg.Store}).PlanDay(ctx, alloc.DayRequest{Date: page.Date})
+	plan, err := c.cfg.Planner.PlanDay(ctx, alloc.DayRequest{Date: page.Date})
 	if err != nil {
 		if _, known := statusOf[postal.ErrorCode(err)]; !known {
 			return nil, err

@@ -29,18 +29,8 @@ var rolesFinance = []auth.Role{auth.RoleAdmin, auth.RolePartner, auth.RoleMercha
 const marginChartRows = 12
 
 func (c *Console) registerFinance() {
-	c.page("GET /console/finance", rolesFinance, c.withAccounting(c.finance))
-	c.page("GET /console/finance/statements/{party}/{format}", rolesFinance, c.withAccounting(c.statementFile))
-}
-
-func (c *Console) withAccounting(h handler) handler {
-	return func(w http.ResponseWriter, r *http.Request, s *session) {
-		if c.cfg.Accounting == nil {
-			c.errorPage(w, r, s, http.StatusServiceUnavailable, "Accounting is not configured on this node.")
-			return
-		}
-		h(w, r, s)
-	}
+	c.page("GET /console/finance", rolesFinance, c.requires(c.cfg.Accounting != nil, "Accounting is", c.finance))
+	c.page("GET /console/finance/statements/{party}/{format}", rolesFinance, c.requires(c.cfg.Accounting != nil, "Accounting is", c.statementFile))
 }
 
 // partyRow is one party's balance over the period in one currency.

@@ -16,6 +16,8 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/dispatch/alloc"
+	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store/sqlite"
 	"github.com/interpost/interpost/tracking"
@@ -50,10 +52,11 @@ func TestFinanceTrackingExchange(t *testing.T) {
 		}
 		tc.keys[name] = secret
 	}
-	c, err := New(Config{Store: st, Acceptance: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	c, err := New(Config{Auth: &auth.Service{Store: st, Refs: testRefs{st}}, Merchants: &acceptance.Merchants{Store: st}, Network: &network.Directory{Store: st}, Acceptance: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Accounting: &accounting.Service{Store: st, Network: st, Merchants: st, Rates: svc.Rates, Country: "CN"},
 		Tracking:   &tracking.Service{Store: st, Offices: st, Merchants: st},
-		Dispatch:   &dispatch.Service{Store: st, Network: st, Items: st}})
+		Dispatch:   &dispatch.Service{Store: st, Network: st, Items: st},
+		Planner:    &alloc.Planner{Network: st, Store: st, Shipments: st}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
 package console
 
 import (
-	"fmt"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -23,7 +23,7 @@ type keysPage struct {
 }
 
 func (c *Console) keysPage(r *http.Request, s *session) (*keysPage, error) {
-	keys, err := c.cfg.Store.Keys(r.Context())
+	keys, err := c.cfg.Auth.Keys(r.Context(), s.Who)
 	if err != nil {
 		return nil, err
 	}
@@ -55,28 +55,8 @@ func (c *Console) createKey(w http.ResponseWriter, r *http.Request, s *session) 
 			offices = append(offices, o)
 		}
 	}
-	role, err := auth.ParseRole(v["role"])
-	if err == nil && role == auth.RoleMerchant && v["merchant"] != "" {
-		if _, merr := c.cfg.Store.Merchant(ctx, v["merchant"]); merr != nil {
-			err = postal.Invalid("unknown merchant", postal.FieldError{Field: "merchant", Message: fmt.Sprintf("no merchant %q", v["merchant"])})
-		}
-	}
-	for _, o := range offices {
-		if err != nil {
-			break
-		}
-		if _, oerr := c.cfg.Store.Office(ctx, o); oerr != nil {
-			err = postal.Invalid("unknown office", postal.FieldError{Field: "offices", Message: fmt.Sprintf("no office %q", o)})
-		}
-	}
-	var k auth.Key
-	var secret string
-	if err == nil {
-		k, secret, err = auth.NewKey(role, v["merchant"], v["partner"], offices, v["label"], c.now())
-	}
-	if err == nil {
-		err = c.cfg.Store.CreateKey(ctx, k)
-	}
+	k, secret, err := c.cfg.Auth.CreateKey(ctx, s.Who, auth.KeyRequest{Role: auth.Role(v["role"]), Merchant: v["merchant"],
+		Partner: v["partner"], Offices: offices, Label: v["label"]})
 	page, lerr := c.keysPage(r, s)
 	if lerr != nil {
 		c.internalError(w, r, s, lerr)
@@ -101,11 +81,12 @@ func (c *Console) createKey(w http.ResponseWriter, r *http.Request, s *session) 
 
 func (c *Console) revokeKey(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	if id == s.Who.KeyID {
+	err := c.cfg.Auth.RevokeKey(r.Context(), s.Who, id)
+	if errors.Is(err, auth.ErrRevokeSelf) {
 		c.errorPage(w, r, s, http.StatusConflict, "This is the key you are signed in with. Sign in with another admin key to revoke it.")
 		return
 	}
-	if err := c.cfg.Store.RevokeKey(r.Context(), id, c.now()); err != nil {
+	if err != nil {
 		c.domainError(w, r, s, err)
 		return
 	}

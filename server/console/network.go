@@ -70,7 +70,7 @@ type legendStep struct {
 
 func (c *Console) network(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
-	offices, err := c.cfg.Store.Offices(ctx)
+	offices, err := c.cfg.Network.Offices(ctx)
 	if err != nil {
 		c.internalError(w, r, s, err)
 		return
@@ -94,7 +94,7 @@ func (c *Console) network(w http.ResponseWriter, r *http.Request, s *session) {
 	levels, legend := quintiles(perCountry)
 	page.Legend = legend
 	page.Map = c.mapView(view, offices, perCountry, levels, "Map of the network's offices and services; countries shaded by shipments sent there in the last 14 days")
-	services, err := c.cfg.Store.Services(ctx)
+	services, err := c.cfg.Network.Legs(ctx)
 	if err != nil {
 		c.internalError(w, r, s, err)
 		return
@@ -298,7 +298,7 @@ const boardDays = 3
 
 func (c *Console) office(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
-	o, err := c.cfg.Store.Office(ctx, r.PathValue("code"))
+	o, err := c.cfg.Network.Office(ctx, r.PathValue("code"))
 	if err != nil {
 		c.domainError(w, r, s, err)
 		return
@@ -324,12 +324,12 @@ func (c *Console) office(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 		page.ByDestination, page.ByProduct, page.ByMerchant = shares(dest, 8), shares(prod, 0), shares(merch, 0)
 	}
-	services, err := c.cfg.Store.Services(ctx)
+	services, err := c.cfg.Network.Legs(ctx)
 	if err != nil {
 		c.internalError(w, r, s, err)
 		return
 	}
-	offices, err := c.cfg.Store.Offices(ctx)
+	offices, err := c.cfg.Network.Offices(ctx)
 	if err != nil {
 		c.internalError(w, r, s, err)
 		return

@@ -31,7 +31,7 @@ const (
 var buyerFields = []string{"name", "company", "address", "city", "state", "postcode", "country", "phone", "email"}
 
 func (c *Console) registerOrders() {
-	w := c.withWarehouse
+	w := func(h handler) handler { return c.requires(c.cfg.Warehouse != nil, "Warehouses are", h) }
 	c.page("GET /console/orders", rolesWarehouses, w(c.orders))
 	c.page("GET /console/orders/new", rolesWarehouses, w(c.newOrderForm))
 	c.page("POST /console/orders/new", rolesWarehouses, w(c.createOrder))

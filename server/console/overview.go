@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -70,7 +69,7 @@ type trendSeries struct {
 
 func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
-	offices, err := c.cfg.Store.Offices(ctx)
+	offices, err := c.cfg.Network.Offices(ctx)
 	if err != nil {
 		c.internalError(w, r, s, err)
 		return
@@ -201,45 +200,9 @@ func trendChartOf(days []overviewDay, products []productCol) trendChart {
 	return ch
 }
 
-// countShipments counts a period through the store's acceptance.Counter,
-// or, for a store without one, by reading the period's shipments.
+// countShipments counts a period's shipments (acceptance.CountShipments).
 func (c *Console) countShipments(ctx context.Context, from, to time.Time) ([]acceptance.Count, error) {
-	if counter, ok := c.cfg.Store.(acceptance.Counter); ok {
-		return counter.CountShipments(ctx, from, to)
-	}
-	type key struct{ p, m, o, d string }
-	sums := map[key]*acceptance.Count{}
-	var after int64
-	for {
-		page, next, err := c.cfg.Store.Shipments(ctx, acceptance.Filter{Since: from, After: after, Limit: 500})
-		if err != nil {
-			return nil, err
-		}
-		for _, sh := range page {
-			if !sh.CreatedAt.Before(to) {
-				continue
-			}
-			k := key{sh.Product, sh.Merchant, sh.OriginOffice, sh.Addressee.Country}
-			n := sums[k]
-			if n == nil {
-				n = &acceptance.Count{Product: k.p, Merchant: k.m, Office: k.o, Destination: k.d}
-				sums[k] = n
-			}
-			n.Shipments++
-			n.WeightG += int64(sh.WeightG)
-		}
-		if next == "" {
-			break
-		}
-		if after, err = acceptance.DecodeCursor(next); err != nil {
-			return nil, fmt.Errorf("count shipments: %w", err)
-		}
-	}
-	out := make([]acceptance.Count, 0, len(sums))
-	for _, n := range sums {
-		out = append(out, *n)
-	}
-	return out, nil
+	return c.cfg.Acceptance.CountShipments(ctx, from, to)
 }
 
 // homeZone is the time zone the overview's days follow: that of the post's

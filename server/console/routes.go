@@ -48,7 +48,7 @@ type routeLeg struct {
 
 func (c *Console) routes(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
-	offices, err := c.cfg.Store.Offices(ctx)
+	offices, err := c.cfg.Network.Offices(ctx)
 	if err != nil {
 		c.internalError(w, r, s, err)
 		return
@@ -113,7 +113,7 @@ func (c *Console) plan(r *http.Request, page *routesPage, offices []network.Offi
 			query.Avoid = append(query.Avoid, a)
 		}
 	}
-	services, err := c.cfg.Store.Services(r.Context())
+	services, err := c.cfg.Network.Legs(r.Context())
 	if err != nil {
 		page.Problem = "Cannot read the timetable right now."
 		c.cfg.Logger.ErrorContext(r.Context(), "console routes", "err", err)

@@ -159,7 +159,7 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := strings.TrimSpace(r.PostFormValue("key"))
-	p, err := auth.Authenticate(r.Context(), c.cfg.Store, key)
+	p, err := c.cfg.Auth.Authenticate(r.Context(), key)
 	switch {
 	case postal.ErrorCode(err) == postal.CodeUnauthenticated:
 		fail(http.StatusUnauthorized, "That API key is unknown or revoked. Keys start with ipk_; an admin can create one with `interpost keys create`.")
@@ -193,7 +193,18 @@ func (c *Console) authenticate(r *http.Request) (auth.Principal, error) {
 	if key == "" {
 		return auth.Principal{}, auth.ErrBadKey
 	}
-	return auth.Authenticate(r.Context(), c.cfg.Store, key)
+	return c.cfg.Auth.Authenticate(r.Context(), key)
+}
+
+// requires guards a page whose service this node may not run: without it
+// the page answers 503 saying what is not configured.
+func (c *Console) requires(configured bool, subject string, h handler) handler {
+	if configured {
+		return h
+	}
+	return func(w http.ResponseWriter, r *http.Request, s *session) {
+		c.errorPage(w, r, s, http.StatusServiceUnavailable, subject+" not configured on this node.")
+	}
 }
 
 // handler is a console page handler for a signed-in caller.

@@ -131,7 +131,7 @@ func (c *Console) newShipmentForm(w http.ResponseWriter, r *http.Request, s *ses
 		f.Values["sender.country"] = c.cfg.Acceptance.Country
 	}
 	if s.Who.Role == auth.RoleMerchant {
-		if m, err := c.cfg.Store.Merchant(r.Context(), s.Who.Merchant); err == nil {
+		if m, err := c.cfg.Merchants.Get(r.Context(), s.Who, s.Who.Merchant); err == nil {
 			f.Values["sender.name"] = m.Name
 		}
 	} else {

@@ -68,7 +68,7 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 	if n, err := atoiPositive(q.Get("page")); err == nil {
 		page.PageNo = n
 	}
-	offices, err := c.cfg.Store.Offices(ctx)
+	offices, err := c.cfg.Network.Offices(ctx)
 	if err != nil {
 		c.internalError(w, r, s, err)
 		return
@@ -155,7 +155,7 @@ func (c *Console) shipment(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	page := shipmentPage{Shipment: sh, Created: r.URL.Query().Get("created") == "1", Label: "/console/shipments/" + string(sh.ID) + "/label.pdf"}
-	if o, err := c.cfg.Store.Office(ctx, sh.OriginOffice); err == nil {
+	if o, err := c.cfg.Network.Office(ctx, sh.OriginOffice); err == nil {
 		page.Origin = o
 	} else {
 		page.Origin = network.Office{Code: sh.OriginOffice, TZ: "UTC"}
@@ -172,7 +172,7 @@ func (c *Console) shipmentLabel(w http.ResponseWriter, r *http.Request, s *sessi
 		return
 	}
 	origin := ""
-	if o, err := c.cfg.Store.Office(ctx, sh.OriginOffice); err == nil {
+	if o, err := c.cfg.Network.Office(ctx, sh.OriginOffice); err == nil {
 		origin = o.Name
 	}
 	var buf bytes.Buffer

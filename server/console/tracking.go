@@ -25,18 +25,8 @@ var rolesTracking = []auth.Role{auth.RoleAdmin, auth.RoleOperator, auth.RoleCust
 const recentLimit = 12
 
 func (c *Console) registerTracking() {
-	c.page("GET /console/tracking", rolesTracking, c.withTracking(c.trackingPage))
-	c.page("GET /console/performance", rolesPerformance, c.withTracking(c.performance))
-}
-
-func (c *Console) withTracking(h handler) handler {
-	return func(w http.ResponseWriter, r *http.Request, s *session) {
-		if c.cfg.Tracking == nil {
-			c.errorPage(w, r, s, http.StatusServiceUnavailable, "Tracking is not configured on this node.")
-			return
-		}
-		h(w, r, s)
-	}
+	c.page("GET /console/tracking", rolesTracking, c.requires(c.cfg.Tracking != nil, "Tracking is", c.trackingPage))
+	c.page("GET /console/performance", rolesPerformance, c.requires(c.cfg.Tracking != nil, "Tracking is", c.performance))
 }
 
 type trackEvent struct {
@@ -114,7 +104,7 @@ func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *sessio
 			c.domainError(w, r, s, err)
 			return
 		}
-		offices, err := c.cfg.Store.Offices(ctx)
+		offices, err := c.cfg.Network.Offices(ctx)
 		if err != nil {
 			c.internalError(w, r, s, err)
 			return

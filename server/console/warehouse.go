@@ -62,7 +62,7 @@ func newest[T any](fetch func(cursor string) ([]T, string, error)) (rows []T, ca
 }
 
 func (c *Console) registerWarehouses() {
-	w := c.withWarehouse
+	w := func(h handler) handler { return c.requires(c.cfg.Warehouse != nil, "Warehouses are", h) }
 	c.page("GET /console/warehouses", rolesWarehouses, w(c.warehouses))
 	c.page("GET /console/warehouses/{code}", rolesWarehouses, w(c.warehouseDetail))
 	c.page("POST /console/warehouses/{code}/pick-lists", rolesFulfil, w(c.createPickList))
@@ -72,17 +72,6 @@ func (c *Console) registerWarehouses() {
 	c.page("GET /console/inbounds/{id}", rolesWarehouses, w(c.inbound))
 	c.page("GET /console/replenishment", rolesWarehouses, w(c.replenishment))
 	c.registerOrders()
-}
-
-// withWarehouse answers 503 when this node runs no warehouse service.
-func (c *Console) withWarehouse(h handler) handler {
-	return func(w http.ResponseWriter, r *http.Request, s *session) {
-		if c.cfg.Warehouse == nil {
-			c.errorPage(w, r, s, http.StatusServiceUnavailable, "Warehouses are not configured on this node.")
-			return
-		}
-		h(w, r, s)
-	}
 }
 
 // whTab is one tab of the warehouse pages' sub-navigation.
@@ -549,10 +538,10 @@ func (c *Console) inbound(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	page := inboundPage{inboundRow: summarizeInbound(in, names), Origin: in.Origin, TZ: "UTC"}
-	if o, err := c.cfg.Store.Office(ctx, in.Origin); err == nil {
+	if o, err := c.cfg.Network.Office(ctx, in.Origin); err == nil {
 		page.Origin = o.Name
 	}
-	if o, err := c.cfg.Store.Office(ctx, in.Warehouse); err == nil {
+	if o, err := c.cfg.Network.Office(ctx, in.Warehouse); err == nil {
 		page.TZ = o.TZ
 	}
 	advised := in.Advised()

@@ -1,0 +1,220 @@
+// Package app is Interpost's composition root: it builds every use-case
+// service once over a store, with one clock, one logger, the post's country
+// and its exchange rates, and hands them to the adapters (the HTTP API and
+// console, the CLI, the demo). Nothing else constructs a service, so the
+// server and the CLI are always configured identically.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/accounting"
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/bus/natsbus"
+	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/demo"
+	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/dispatch/alloc"
+	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/store"
+	"github.com/interpost/interpost/tracking"
+	"github.com/interpost/interpost/warehouse"
+)
+
+// Options configure the services.
+type Options struct {
+	// Country of the post running Interpost: issuing country of its S10 ids.
+	Country string
+	// Rates are the SDR exchange rates; zero means postal.DefaultRates.
+	Rates postal.Rates
+	// CustomsRules names a rules file (YAML or JSON); empty loads the demo rules.
+	CustomsRules string
+	// Bus is a NATS JetStream URL; empty keeps tracking events in process.
+	Bus string
+	// Node names this node to the bus (its listen address, say).
+	Node string
+	// WebhookAllowPrivate lets webhooks reach internal addresses.
+	WebhookAllowPrivate bool
+	// Logger receives the services' logs; nil discards nothing and uses slog.Default.
+	Logger *slog.Logger
+	// Now is the clock of every service; nil is the machine's clock.
+	Now func() time.Time
+}
+
+// App holds the services of one node. Fields are set by New; tests may
+// replace one before handing the App to an adapter.
+type App struct {
+	Store   store.Store
+	Logger  *slog.Logger
+	Now     func() time.Time
+	Country string
+	Rates   postal.Rates
+
+	Auth       *auth.Service
+	Merchants  *acceptance.Merchants
+	Network    *network.Directory
+	Acceptance *acceptance.Service
+	Customs    *customs.Service
+	Tracking   *tracking.Service
+	Dispatch   *dispatch.Service
+	Planner    *alloc.Planner
+	Warehouse  *warehouse.Service
+	Accounting *accounting.Service
+
+	bus          *natsbus.Bus
+	allowPrivate bool
+}
+
+// New builds every service over st. A customs rules file that does not
+// load, or a bus that cannot be reached, stops the start.
+func New(ctx context.Context, st store.Store, o Options) (*App, error) {
+	if o.Country == "" {
+		o.Country = "CN"
+	}
+	if o.Rates.PerSDR == nil {
+		o.Rates = postal.DefaultRates()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	a := &App{Store: st, Logger: o.Logger, Now: o.Now, Country: o.Country, Rates: o.Rates, allowPrivate: o.WebhookAllowPrivate}
+	a.Network = &network.Directory{Store: st}
+	a.Merchants = &acceptance.Merchants{Store: st, Office: a.Network.CheckOffice, Now: o.Now}
+	a.Auth = &auth.Service{Store: st, Refs: refs{a}, Now: o.Now}
+
+	engine, err := loadRules(o.CustomsRules, o.Rates)
+	if err != nil {
+		return nil, err
+	}
+	a.Customs = &customs.Service{Store: st, Offices: st, Rates: o.Rates, Logger: o.Logger, RulesFile: o.CustomsRules, Country: o.Country, Now: o.Now}
+	a.Customs.SetRules(engine)
+
+	a.Tracking = &tracking.Service{Store: st, Offices: st, Merchants: st, Logger: o.Logger, Now: o.Now,
+		Estimator: &routeEstimator{dir: a.Network, now: o.Now}, AllowPrivateWebhooks: o.WebhookAllowPrivate}
+	if o.Bus != "" {
+		bctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		b, err := natsbus.Open(bctx, o.Bus, natsbus.Config{Name: "interpost " + o.Node})
+		if err != nil {
+			return nil, err
+		}
+		a.bus, a.Tracking.Sink = b, b
+	}
+	a.Customs.Events = CustomsEvents(a.Tracking)
+
+	a.Acceptance = &acceptance.Service{Store: st, Rates: o.Rates, Country: o.Country, Declared: a.Customs.DeclareShipment, Now: o.Now}
+	a.Dispatch = &dispatch.Service{Store: st, Network: st, Items: st, Events: DispatchEvents(a.Tracking), Now: o.Now, Logger: o.Logger}
+	a.Planner = &alloc.Planner{Network: st, Store: st, Shipments: st}
+	a.Warehouse = &warehouse.Service{Store: st, Items: a.Acceptance, Planner: warehouse.RoutePlanner{Network: st},
+		Rates: o.Rates, Country: o.Country, Now: o.Now}
+	a.Accounting = &accounting.Service{Store: st, Network: st, Merchants: st, Country: o.Country, Rates: o.Rates, Now: o.Now}
+	return a, nil
+}
+
+// loadRules compiles the customs rules of path, or the demo rules.
+func loadRules(path string, rates postal.Rates) (*customs.Engine, error) {
+	if path == "" {
+		return customs.CompileRules(demo.CustomsRules, "demo/customs-rules.yaml (built in)", rates)
+	}
+	return customs.LoadRules(path, rates)
+}
+
+// LogRules logs which customs rules the node runs.
+func (a *App) LogRules() {
+	if e := a.Customs.Rules(); e != nil {
+		a.Logger.Info("customs rules loaded", "version", e.Version, "source", e.Source, "rules", e.Counts.Rules,
+			"watchlist", e.Counts.Watchlist, "duty_tables", e.Counts.Duties)
+	}
+}
+
+// Close releases what New opened besides the store (the bus connection).
+func (a *App) Close() error {
+	if a.bus == nil {
+		return nil
+	}
+	err := a.bus.Close()
+	a.bus = nil
+	return err
+}
+
+// refs checks the merchants and offices a key names.
+type refs struct{ a *App }
+
+func (r refs) CheckMerchant(ctx context.Context, code string) error {
+	return r.a.Merchants.Check(ctx, code)
+}
+func (r refs) CheckOffice(ctx context.Context, code string) error {
+	return r.a.Network.CheckOffice(ctx, code)
+}
+
+// CustomsEvents hands customs decisions (EME held, EDC released, …) to tracking.
+func CustomsEvents(svc *tracking.Service) customs.EventSink {
+	return customs.EventSinkFunc(func(ctx context.Context, evs []customs.Event) error {
+		out := make([]tracking.Event, len(evs))
+		for i, e := range evs {
+			reason := e.Reason
+			if e.Retention != "" {
+				reason = e.Retention
+			}
+			if len(reason) > 100 {
+				reason = reason[:100]
+			}
+			out[i] = tracking.Event{Object: e.ItemID, Code: tracking.Code(e.Code), Office: e.Office, Time: e.At, Source: tracking.SourceCustoms, Reason: reason}
+		}
+		return svc.Record(ctx, out...)
+	})
+}
+
+// DispatchEvents hands exchange-operation events to tracking.
+func DispatchEvents(svc *tracking.Service) dispatch.EventSink {
+	return dispatch.EventSinkFunc(func(ctx context.Context, evs []dispatch.Event) error {
+		out := make([]tracking.Event, len(evs))
+		for i, e := range evs {
+			out[i] = tracking.Event{Object: e.Object, Code: tracking.Code(e.Code), Office: e.Office, Time: e.Time, Source: e.Source,
+				Reason: e.Reason, NextOffice: e.NextOffice}
+		}
+		return svc.Record(ctx, out...)
+	})
+}
+
+// Start runs the node's background work until ctx ends: the tracking
+// projector, the webhook dispatcher, with a bus the persister, and the
+// delivery of customs events that waited in the outbox. The returned
+// function stops it and waits.
+func (a *App) Start(ctx context.Context) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	run := func(f func(context.Context)) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f(ctx) }()
+	}
+	run(a.Tracking.RunProjector)
+	run((&tracking.Dispatcher{Store: a.Store, Poster: webhookPoster(a.allowPrivate), Logger: a.Logger}).Run)
+	if a.bus != nil {
+		p := &natsbus.Persister{Bus: a.bus, Store: a.Store, Logger: a.Logger, Stored: func(_, added int) {
+			if added > 0 {
+				a.Tracking.Notify()
+			}
+		}}
+		run(p.Run)
+	}
+	run(func(ctx context.Context) {
+		// Decisions taken while tracking was unreachable wait in the
+		// customs outbox; Decide delivers new ones itself.
+		if _, err := a.Customs.DeliverEvents(ctx); err != nil && ctx.Err() == nil {
+			a.Logger.Warn("deliver waiting customs events", "err", err)
+		}
+	})
+	return func() {
+		cancel()
+		wg.Wait()
+	}
+}

@@ -1,0 +1,34 @@
+package app
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/interpost/interpost/server"
+	"github.com/interpost/interpost/tracking"
+)
+
+// Server builds the HTTP API and console over the app's services.
+// registry receives the metrics; nil makes a new one.
+func (a *App) Server(version string, registry *prometheus.Registry) (*server.Server, error) {
+	return server.New(server.Config{
+		Health:     a.Store,
+		Auth:       a.Auth,
+		Merchants:  a.Merchants,
+		Network:    a.Network,
+		Acceptance: a.Acceptance,
+		Customs:    a.Customs,
+		Tracking:   a.Tracking,
+		Dispatch:   a.Dispatch,
+		Planner:    a.Planner,
+		Warehouse:  a.Warehouse,
+		Accounting: a.Accounting,
+		Logger:     a.Logger,
+		Version:    version,
+		Now:        a.Now,
+		Registry:   registry,
+	})
+}
+
+func webhookPoster(allowPrivate bool) tracking.Poster {
+	return server.NewWebhookPoster(server.WebhookPolicy{AllowPrivate: allowPrivate})
+}
