@@ -60,7 +60,11 @@ type browserEnv struct {
 	seeded demo.Result
 	shots  string // folder for this run's screenshots
 	errs   []string
+	now    time.Time // the server's clock: fixed, so no page depends on the day the test runs
 }
+
+// browserNow is the moment the browser test's server lives at.
+var browserNow = time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
 
 // TestConsoleBrowser drives the operator console in a real headless
 // Chromium: it signs in with API keys of several roles, opens every page,
@@ -110,7 +114,7 @@ func newBrowserEnv(t *testing.T, chromium string) *browserEnv {
 	t.Cleanup(func() { _ = st.Close() })
 	// Customs as `interpost serve` wires it: shipments are declared when
 	// accepted, and the demo's inbound manifest fills the IMPCs' queues.
-	a := newApp(t, st, app.Options{})
+	a := newApp(t, st, app.Options{Now: func() time.Time { return browserNow }})
 	cs, svc := a.Customs, a.Acceptance
 	res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: 240, Now: a.Now().UTC(), Customs: cs})
 	if err != nil {
@@ -119,7 +123,7 @@ func newBrowserEnv(t *testing.T, chromium string) *browserEnv {
 	// Accounting over the ledger demo.Seed rated (the demo tariffs, the
 	// last months), so the finance page has figures.
 	acct := a.Accounting
-	e := &browserEnv{t: t, store: st, cs: cs, acct: acct, keys: map[string]string{}, seeded: res, shots: t.ArtifactDir()}
+	e := &browserEnv{t: t, store: st, cs: cs, acct: acct, keys: map[string]string{}, seeded: res, shots: t.ArtifactDir(), now: browserNow}
 	for name, k := range map[string]struct {
 		role     auth.Role
 		merchant string
@@ -274,7 +278,7 @@ func (e *browserEnv) testOverview(t *testing.T) {
 	// The figures must be those of the seeded shipments, counted here from
 	// the store, in the days of the post's own zone (Asia/Shanghai).
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	now := time.Now().In(loc)
+	now := e.now.In(loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	from := today.AddDate(0, 0, -13)
 	var total, todayN int

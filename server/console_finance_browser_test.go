@@ -22,7 +22,7 @@ import (
 func (e *browserEnv) testFinance(t *testing.T) {
 	ctx := context.Background()
 	admin := auth.Principal{KeyID: "test", Role: auth.RoleAdmin}
-	month := accounting.Month(time.Now())
+	month := accounting.Month(e.now)
 	bals, err := e.acct.Balances(ctx, admin, month)
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +101,7 @@ func (e *browserEnv) testMerchantFinance(t *testing.T) {
 	}
 	e.screenshot(t, "finance-merchant", "")
 	// Another merchant's invoice is not theirs to download.
-	status := evalAwait[int](t, e, `fetch("/console/finance/statements/merchant:HZSILK/csv?period=`+accounting.Month(time.Now()).Name+`").then(r => r.status)`)
+	status := evalAwait[int](t, e, `fetch("/console/finance/statements/merchant:HZSILK/csv?period=`+accounting.Month(e.now).Name+`").then(r => r.status)`)
 	if status != 404 {
 		t.Errorf("a merchant downloading another's invoice gets %d, want 404", status)
 	}
@@ -232,9 +232,9 @@ func (e *browserEnv) openReceptacle(t *testing.T, office string) string {
 	if !ok {
 		t.Skip("the store keeps no dispatches")
 	}
-	svc := &dispatch.Service{Store: ds, Network: ds, Items: ds, Now: time.Now}
+	svc := &dispatch.Service{Store: ds, Network: ds, Items: ds, Now: func() time.Time { return e.now }}
 	admin := auth.Principal{KeyID: "test", Role: auth.RoleAdmin}
-	page, _, err := e.store.Shipments(ctx, acceptance.Filter{Since: time.Now().Add(-24 * time.Hour), Limit: 500})
+	page, _, err := e.store.Shipments(ctx, acceptance.Filter{Since: e.now.Add(-24 * time.Hour), Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -303,3 +303,6 @@ func (r testRefs) CheckOffice(ctx context.Context, code string) error {
 	_, err := r.st.Office(ctx, code)
 	return err
 }
+
+// testNow is the moment the console tests' seeds and services live at.
+var testNow = time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)

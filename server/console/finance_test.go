@@ -33,7 +33,7 @@ func TestFinanceTrackingExchange(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	now := time.Now().UTC()
+	now := testNow
 	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN"}
 	if _, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: 20, Now: now}); err != nil {
 		t.Fatal(err)
@@ -52,10 +52,10 @@ func TestFinanceTrackingExchange(t *testing.T) {
 		}
 		tc.keys[name] = secret
 	}
-	c, err := New(Config{Auth: &auth.Service{Store: st, Refs: testRefs{st}}, Merchants: &acceptance.Merchants{Store: st}, Network: &network.Directory{Store: st}, Acceptance: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Accounting: &accounting.Service{Store: st, Network: st, Merchants: st, Rates: svc.Rates, Country: "CN"},
-		Tracking:   &tracking.Service{Store: st, Offices: st, Merchants: st},
-		Dispatch:   &dispatch.Service{Store: st, Network: st, Items: st},
+	c, err := New(Config{Auth: &auth.Service{Store: st, Refs: testRefs{st}}, Merchants: &acceptance.Merchants{Store: st}, Network: &network.Directory{Store: st}, Acceptance: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now },
+		Accounting: &accounting.Service{Store: st, Network: st, Merchants: st, Rates: svc.Rates, Country: "CN", Now: func() time.Time { return now }},
+		Tracking:   &tracking.Service{Store: st, Offices: st, Merchants: st, Now: func() time.Time { return now }},
+		Dispatch:   &dispatch.Service{Store: st, Network: st, Items: st, Now: func() time.Time { return now }},
 		Planner:    &alloc.Planner{Network: st, Store: st, Shipments: st}})
 	if err != nil {
 		t.Fatal(err)

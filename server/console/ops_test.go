@@ -40,17 +40,18 @@ func newOpsConsole(t *testing.T) *opsConsole {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	cs, err := demo.NewCustoms(st, st, postal.DefaultRates(), nil)
+	clock := func() time.Time { return testNow }
+	cs, err := demo.NewCustoms(st, st, postal.DefaultRates(), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cs.Country = "CN"
-	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN", Declared: cs.DeclareShipment}
-	res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: 20, Now: time.Now().UTC(), Customs: cs})
+	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN", Declared: cs.DeclareShipment, Now: clock}
+	res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: 20, Now: testNow, Customs: cs})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws := &warehouse.Service{Store: st, Items: svc, Rates: svc.Rates, Country: "CN"}
+	ws := &warehouse.Service{Store: st, Items: svc, Rates: svc.Rates, Country: "CN", Now: clock}
 	tc := &testConsole{keys: map[string]string{}}
 	for name, k := range map[string]auth.Key{
 		"admin": {Role: auth.RoleAdmin}, "merchant": {Role: auth.RoleMerchant, Merchant: "XMTEA"},
@@ -65,7 +66,7 @@ func newOpsConsole(t *testing.T) *opsConsole {
 		}
 		tc.keys[name] = secret
 	}
-	c, err := New(Config{Auth: &auth.Service{Store: st, Refs: testRefs{st}}, Merchants: &acceptance.Merchants{Store: st}, Network: &network.Directory{Store: st}, Acceptance: svc, Customs: cs, Warehouse: ws, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	c, err := New(Config{Auth: &auth.Service{Store: st, Refs: testRefs{st}}, Merchants: &acceptance.Merchants{Store: st}, Network: &network.Directory{Store: st}, Acceptance: svc, Customs: cs, Warehouse: ws, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
