@@ -25,6 +25,12 @@ func Round(amount decimal.Decimal, currency string) decimal.Decimal {
 	return amount.Round(minorUnits(currency))
 }
 
+// RoundingNote states the rounding rules on every statement and invoice.
+const RoundingNote = "Rounding: each charge is computed exactly from its tariff row (per item + per kg on the actual gross weight, " +
+	"merchant prices on the weight rounded up to the band's step) and rounded once, half away from zero, to the currency's " +
+	"minor units (SDR/XDR to 2 decimals); a percentage surcharge is taken of the rounded postage. Subtotals and totals are " +
+	"sums of rounded entries and are not rounded again, so they equal the ledger to the cent."
+
 // FormatAmount writes an amount with exactly its currency's decimals ("12.30").
 func FormatAmount(amount decimal.Decimal, currency string) string {
 	return amount.StringFixed(minorUnits(currency))

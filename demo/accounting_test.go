@@ -110,7 +110,7 @@ func reconcileDemoMonth(t *testing.T, now time.Time) {
 				t.Fatal(err)
 			}
 			checkInvoiceCSV(t, party, buf.Bytes(), inv.Balances)
-			doc, balances, unrated = inv.Document(), inv.Balances, len(inv.Unrated)
+			doc, balances, unrated = document.MerchantInvoice(inv), inv.Balances, len(inv.Unrated)
 		} else {
 			s, err := acc.Statement(ctx, admin, party, month, accounting.StatementOptions{Entries: true})
 			if err != nil {
@@ -120,7 +120,7 @@ func reconcileDemoMonth(t *testing.T, now time.Time) {
 				t.Fatal(err)
 			}
 			checkStatementCSV(t, party, home, buf.Bytes(), s.Balances)
-			doc, balances, unrated = s.Document(), s.Balances, len(s.Unrated)
+			doc, balances, unrated = document.AccountStatement(s), s.Balances, len(s.Unrated)
 		}
 		if unrated != 0 {
 			t.Errorf("%s: %d facts not charged", party, unrated)

@@ -7,22 +7,41 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/interpost/interpost/document"
 	"github.com/interpost/interpost/edi"
 	"github.com/interpost/interpost/postal"
 )
 
+// Bill is what the delivery bill (CN 38, CN 41 or CN 37) of a consignment
+// lists: the consignment, the names of its offices, the dispatching
+// office's zone, and each dispatch with its receptacles. Package document
+// prints it; WriteBillCSV writes it as CSV.
+type Bill struct {
+	Consignment Consignment
+	OfficeName  string         // name of the dispatching office; "" when unknown
+	ToName      string         // name of the office of unloading; "" when unknown
+	Zone        *time.Location // the dispatching office's zone; nil = unknown
+	Dispatches  []BillDispatch
+}
+
+// Name is the bill's form and number, the stem of its file names:
+// CN38-CNXMNA2600042.
+func (b Bill) Name() string { return string(b.Consignment.Form) + "-" + b.Consignment.ID }
+
+// BillDispatch is one dispatch of a bill with its receptacles.
+type BillDispatch struct {
+	Dispatch    Dispatch
+	Receptacles []Receptacle
+}
+
 // DeliveryBill returns the CN 38, CN 41 or CN 37 of a consignment.
-func (s *Service) DeliveryBill(ctx context.Context, id string) (document.DeliveryBill, error) {
+func (s *Service) DeliveryBill(ctx context.Context, id string) (Bill, error) {
 	c, err := s.Consignment(ctx, id)
 	if err != nil {
-		return document.DeliveryBill{}, err
+		return Bill{}, err
 	}
-	b := document.DeliveryBill{Form: string(c.Form), Number: c.ID, Office: c.Office, Carrier: c.Carrier, Service: c.Service, Mode: c.Mode,
-		From: c.From, To: c.To, Departure: c.Departure, Arrival: c.Arrival, Prepared: c.CreatedAt}
+	b := Bill{Consignment: c}
 	if o, err := s.Network.Office(ctx, c.Office); err == nil {
 		b.OfficeName = o.Name
-		b.FromName = o.Name
 		if loc, err := time.LoadLocation(o.TZ); err == nil {
 			b.Zone = loc
 		}
@@ -39,12 +58,7 @@ func (s *Service) DeliveryBill(ctx context.Context, id string) (document.Deliver
 		if err != nil {
 			return b, err
 		}
-		bd := document.BillDispatch{ID: d.ID, Origin: d.Origin, Destination: d.Destination, Category: d.Category, Subclass: d.Subclass}
-		for _, r := range rs {
-			bd.Receptacles = append(bd.Receptacles, document.BillReceptacle{ID: r.ID, Type: string(r.Type), Registered: r.Registered,
-				Last: r.Last, GrossWeightG: r.GrossWeightG})
-		}
-		b.Dispatches = append(b.Dispatches, bd)
+		b.Dispatches = append(b.Dispatches, BillDispatch{Dispatch: d, Receptacles: rs})
 	}
 	return b, nil
 }
@@ -55,15 +69,17 @@ var BillCSVHeader = []string{"form", "consignment", "service", "departure", "fro
 	"category", "subclass", "receptacle", "type", "registered", "last", "gross_weight_kg"}
 
 // WriteBillCSV writes a delivery bill as CSV, one row per receptacle.
-func WriteBillCSV(w io.Writer, b document.DeliveryBill) error {
+func WriteBillCSV(w io.Writer, b Bill) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(BillCSVHeader); err != nil {
 		return err
 	}
-	for _, d := range b.Dispatches {
-		for _, r := range d.Receptacles {
-			if err := cw.Write([]string{b.Form, b.Number, b.Service, b.Departure.UTC().Format(time.RFC3339), b.From, b.To, d.ID, d.Origin,
-				d.Destination, d.Category, d.Subclass, r.ID, r.Type, yesNo(r.Registered), yesNo(r.Last),
+	c := b.Consignment
+	for _, bd := range b.Dispatches {
+		d := bd.Dispatch
+		for _, r := range bd.Receptacles {
+			if err := cw.Write([]string{string(c.Form), c.ID, c.Service, c.Departure.UTC().Format(time.RFC3339), c.From, c.To, d.ID, d.Origin,
+				d.Destination, d.Category, d.Subclass, r.ID, string(r.Type), yesNo(r.Registered), yesNo(r.Last),
 				strconv.FormatFloat(float64(r.GrossWeightG)/1000, 'f', 1, 64)}); err != nil {
 				return err
 			}

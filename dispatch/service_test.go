@@ -230,7 +230,7 @@ func TestDispatchDay(t *testing.T) {
 	}
 	bill := must(svc.DeliveryBill(ctx, c.ID))
 	var pdf, csv bytes.Buffer
-	if err := document.WriteDeliveryBill(&pdf, bill); err != nil {
+	if err := document.WriteDeliveryBill(&pdf, document.ConsignmentBill(bill)); err != nil {
 		t.Fatal(err)
 	}
 	if err := dispatch.WriteBillCSV(&csv, bill); err != nil || strings.Count(csv.String(), "\n") != 4 {

@@ -127,10 +127,10 @@ func (s *Server) billPDF(ctx context.Context, in *idInput) (*textOutput, error) 
 		return nil, s.problem(ctx, err)
 	}
 	var buf bytes.Buffer
-	if err := document.WriteDeliveryBill(&buf, b); err != nil {
+	if err := document.WriteDeliveryBill(&buf, document.ConsignmentBill(b)); err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	return &textOutput{ContentType: "application/pdf", ContentDisposition: `inline; filename="` + b.Form + "-" + b.Number + `.pdf"`, Body: buf.Bytes()}, nil
+	return &textOutput{ContentType: "application/pdf", ContentDisposition: `inline; filename="` + b.Name() + `.pdf"`, Body: buf.Bytes()}, nil
 }
 
 func (s *Server) billCSV(ctx context.Context, in *idInput) (*textOutput, error) {
@@ -142,7 +142,7 @@ func (s *Server) billCSV(ctx context.Context, in *idInput) (*textOutput, error) 
 	if err := dispatch.WriteBillCSV(&buf, b); err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	return &textOutput{ContentType: "text/csv", ContentDisposition: `attachment; filename="` + b.Form + "-" + b.Number + `.csv"`, Body: buf.Bytes()}, nil
+	return &textOutput{ContentType: "text/csv", ContentDisposition: `attachment; filename="` + b.Name() + `.csv"`, Body: buf.Bytes()}, nil
 }
 
 func (s *Server) cardit(ctx context.Context, in *formatInput) (*textOutput, error) {

@@ -124,7 +124,7 @@ func (s *Server) shipmentLabel(ctx context.Context, in *shipmentIDInput) (*label
 		origin = o.Name
 	}
 	var buf bytes.Buffer
-	if err := document.WriteLabel(&buf, sh.Label(origin)); err != nil {
+	if err := document.WriteLabel(&buf, document.ShipmentLabel(sh, origin)); err != nil {
 		return nil, s.problem(ctx, err)
 	}
 	return &labelOutput{

@@ -98,7 +98,7 @@ func TestDay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := document.WriteDeliveryBill(&bytes.Buffer{}, b); err != nil {
+		if err := document.WriteDeliveryBill(&bytes.Buffer{}, document.ConsignmentBill(b)); err != nil {
 			t.Fatal(err)
 		}
 	}

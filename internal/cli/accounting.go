@@ -328,7 +328,7 @@ func (o *Options) writeStatement(cmd *cobra.Command, svc *accounting.Service, pa
 		if err := accounting.WriteInvoiceCSV(&csvBuf, inv); err != nil {
 			return err
 		}
-		number, unrated, doc, view = inv.Number, inv.Unrated, inv.Document(), inv
+		number, unrated, doc, view = inv.Number, inv.Unrated, document.MerchantInvoice(inv), inv
 	} else {
 		st, err := svc.Statement(ctx, cliPrincipal, party, p, accounting.StatementOptions{Through: through, Entries: true})
 		if err != nil {
@@ -341,7 +341,7 @@ func (o *Options) writeStatement(cmd *cobra.Command, svc *accounting.Service, pa
 		if !entries {
 			st.Entries = nil
 		}
-		doc = st.Document()
+		doc = document.AccountStatement(st)
 	}
 	if err := document.WriteStatement(&pdfBuf, doc); err != nil {
 		return err

@@ -435,12 +435,12 @@ func billCmd(o *Options) *cobra.Command {
 					return err
 				}
 				if out == "" {
-					out = b.Form + "-" + b.Number + ".pdf"
+					out = b.Name() + ".pdf"
 				}
 				if err := writeBill(out, b); err != nil {
 					return err
 				}
-				fmt.Fprintf(o.out, "%s %s written to %s\n", b.Form, b.Number, out)
+				fmt.Fprintf(o.out, "%s %s written to %s\n", b.Consignment.Form, b.Consignment.ID, out)
 				return nil
 			})
 		},
@@ -449,13 +449,13 @@ func billCmd(o *Options) *cobra.Command {
 	return cmd
 }
 
-func writeBill(path string, b document.DeliveryBill) error {
+func writeBill(path string, b dispatch.Bill) error {
 	var buf bytes.Buffer
 	var err error
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
 		err = dispatch.WriteBillCSV(&buf, b)
 	} else {
-		err = document.WriteDeliveryBill(&buf, b)
+		err = document.WriteDeliveryBill(&buf, document.ConsignmentBill(b))
 	}
 	if err != nil {
 		return err

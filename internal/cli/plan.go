@@ -321,7 +321,7 @@ made-up items per office, spread over the countries of its sort plan.`,
 						if err != nil {
 							return err
 						}
-						if err := writeBill(filepath.Join(bills, b.Form+"-"+b.Number+".pdf"), b); err != nil {
+						if err := writeBill(filepath.Join(bills, b.Name()+".pdf"), b); err != nil {
 							return err
 						}
 					}

@@ -249,13 +249,13 @@ func (c *Console) billFile(w http.ResponseWriter, r *http.Request, s *session) {
 	var buf bytes.Buffer
 	h := w.Header()
 	if file == "bill.pdf" {
-		err = document.WriteDeliveryBill(&buf, b)
+		err = document.WriteDeliveryBill(&buf, document.ConsignmentBill(b))
 		h.Set("Content-Type", "application/pdf")
-		h.Set("Content-Disposition", `inline; filename="`+b.Form+"-"+b.Number+`.pdf"`)
+		h.Set("Content-Disposition", `inline; filename="`+b.Name()+`.pdf"`)
 	} else {
 		err = dispatch.WriteBillCSV(&buf, b)
 		h.Set("Content-Type", "text/csv; charset=utf-8")
-		h.Set("Content-Disposition", `attachment; filename="`+b.Form+"-"+b.Number+`.csv"`)
+		h.Set("Content-Disposition", `attachment; filename="`+b.Name()+`.csv"`)
 	}
 	if err != nil {
 		h.Del("Content-Disposition")

@@ -249,7 +249,7 @@ func (c *Console) statementFile(w http.ResponseWriter, r *http.Request, s *sessi
 			c.domainError(w, r, s, err)
 			return
 		}
-		number, doc = inv.Number, inv.Document()
+		number, doc = inv.Number, document.MerchantInvoice(inv)
 		if format == "csv" {
 			err = accounting.WriteInvoiceCSV(&buf, inv)
 		}
@@ -263,7 +263,7 @@ func (c *Console) statementFile(w http.ResponseWriter, r *http.Request, s *sessi
 			c.domainError(w, r, s, err)
 			return
 		}
-		number, doc = st.Number, st.Document()
+		number, doc = st.Number, document.AccountStatement(st)
 		if format == "csv" {
 			err = accounting.WriteStatementCSV(&buf, st)
 		}

@@ -176,7 +176,7 @@ func (c *Console) shipmentLabel(w http.ResponseWriter, r *http.Request, s *sessi
 		origin = o.Name
 	}
 	var buf bytes.Buffer
-	if err := document.WriteLabel(&buf, sh.Label(origin)); err != nil {
+	if err := document.WriteLabel(&buf, document.ShipmentLabel(sh, origin)); err != nil {
 		c.internalError(w, r, s, err)
 		return
 	}

@@ -1,15 +1,16 @@
-package acceptance
+package document
 
 import (
-	"github.com/interpost/interpost/document"
+	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/postal"
 )
 
-// Label returns what the 100 × 150 mm label of sh shows. origin is the
-// display name of the dispatching office ("" to show only its code).
-func (sh Shipment) Label(origin string) document.Label {
+// ShipmentLabel returns what the 100 × 150 mm label of sh shows, for
+// WriteLabel. origin is the display name of the dispatching office ("" to
+// show only its code).
+func ShipmentLabel(sh acceptance.Shipment, origin string) Label {
 	spec, _ := postal.LookupProduct(sh.Product)
-	l := document.Label{
+	l := Label{
 		ItemID:        string(sh.ID),
 		Product:       spec.Name,
 		ServiceLetter: spec.ServiceLetter,
@@ -26,12 +27,12 @@ func (sh Shipment) Label(origin string) document.Label {
 	}
 	copy(l.DimensionsMM[:], sh.DimensionsMM)
 	if d := sh.Declaration; d != nil {
-		ld := &document.Declaration{
+		ld := &Declaration{
 			Form: d.Form, Category: d.Category, Explanation: d.Explanation, Currency: d.Currency,
 			TotalValue: d.TotalValue, TotalNetWeightG: d.TotalNetWeightG, ImporterRef: d.ImporterRef, Comments: d.Comments,
 		}
 		for _, ln := range d.Lines {
-			ld.Lines = append(ld.Lines, document.DeclarationLine{
+			ld.Lines = append(ld.Lines, DeclarationLine{
 				Description: ln.Description, Quantity: ln.Quantity, NetWeightG: ln.NetWeightG,
 				Value: ln.Value, HSCode: ln.HSCode, OriginCountry: ln.OriginCountry,
 			})
@@ -41,9 +42,9 @@ func (sh Shipment) Label(origin string) document.Label {
 	return l
 }
 
-func labelParty(p Party) document.Party {
+func labelParty(p acceptance.Party) Party {
 	name, _ := postal.CountryName(p.Country)
-	return document.Party{
+	return Party{
 		Name: p.Name, Company: p.Company, Address: p.Address, City: p.City, State: p.State,
 		Postcode: p.Postcode, Country: p.Country, CountryName: name, Phone: p.Phone,
 	}

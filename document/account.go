@@ -1,26 +1,22 @@
-package accounting
+package document
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 
-	"github.com/interpost/interpost/document"
+	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/postal"
 )
 
-// RoundingNote states the rounding rules on every statement and invoice.
-const RoundingNote = "Rounding: each charge is computed exactly from its tariff row (per item + per kg on the actual gross weight, " +
-	"merchant prices on the weight rounded up to the band's step) and rounded once, half away from zero, to the currency's " +
-	"minor units (SDR/XDR to 2 decimals); a percentage surcharge is taken of the rounded postage. Subtotals and totals are " +
-	"sums of rounded entries and are not rounded again, so they equal the ledger to the cent."
-
 // money writes an amount with thousands separators: 12345.6 XDR → 12,345.60.
 func money(d decimal.Decimal, currency string) string {
-	s := FormatAmount(d, currency)
+	s := accounting.FormatAmount(d, currency)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, _ := strings.Cut(s, ".")
@@ -41,7 +37,13 @@ func money(d decimal.Decimal, currency string) string {
 	return out
 }
 
-func (s Statement) facts() [][2]string {
+// weightKg writes grams as kilograms with three decimals, as the CSV does.
+func weightKg(g int) string { return decimal.New(int64(g), -3).StringFixed(3) }
+
+// currencies returns the currencies of t in order.
+func currencies(t accounting.Totals) []string { return slices.Sorted(maps.Keys(t)) }
+
+func statementFacts(s accounting.Statement) [][2]string {
 	return [][2]string{
 		{"Period", s.From + " to " + s.To},
 		{"Issued", s.Issued.Format(time.DateOnly)},
@@ -50,70 +52,70 @@ func (s Statement) facts() [][2]string {
 	}
 }
 
-func categoryLabel(k Kind, category string) string {
+func categoryLabel(k accounting.Kind, category string) string {
 	switch k {
-	case KindTerminalDues:
+	case accounting.KindTerminalDues:
 		return "Terminal dues, format " + category
-	case KindLandRate:
+	case accounting.KindLandRate:
 		return "Inward land rates, parcels"
-	case KindEMS:
+	case accounting.KindEMS:
 		return "EMS"
-	case KindPostage:
+	case accounting.KindPostage:
 		return "Postage, " + category
 	}
 	return k.Label() + ", " + category
 }
 
-var lineColumns = []document.Column{{Title: "Category", Width: 62}, {Title: "Entries", Width: 14, Right: true},
+var lineColumns = []Column{{Title: "Category", Width: 62}, {Title: "Entries", Width: 14, Right: true},
 	{Title: "Items", Width: 14, Right: true}, {Title: "Weight (kg)", Width: 20, Right: true},
 	{Title: "Amount", Width: 24, Right: true}, {Title: "Currency", Width: 14}}
 
 // lineRows lays out lines by direction with a subtotal per currency.
-func (s Statement) lineRows(lines []StatementLine, bothWays bool) []document.Row {
-	var rows []document.Row
-	for _, dir := range [][2]Party{{s.Home, s.Party}, {s.Party, s.Home}} {
-		var mine []StatementLine
+func lineRows(s accounting.Statement, lines []accounting.StatementLine, bothWays bool) []Row {
+	var rows []Row
+	for _, dir := range [][2]accounting.Party{{s.Home, s.Party}, {s.Party, s.Home}} {
+		var mine []accounting.StatementLine
 		for _, l := range lines {
 			if l.Debtor == dir[0] && l.Creditor == dir[1] {
 				mine = append(mine, l)
 			}
 		}
 		if len(mine) == 0 {
-			if bothWays && s.Party.Kind() == PartyPost {
+			if bothWays && s.Party.Kind() == accounting.PartyPost {
 				// The UPU accounts show both directions, even when one is empty.
-				rows = append(rows, document.Row{Shade: true, Cells: []string{fmt.Sprintf("Owed by %s to %s: nothing in the period", dir[0].Code(), dir[1].Code())}})
+				rows = append(rows, Row{Shade: true, Cells: []string{fmt.Sprintf("Owed by %s to %s: nothing in the period", dir[0].Code(), dir[1].Code())}})
 			}
 			continue
 		}
-		rows = append(rows, document.Row{Shade: true, Cells: []string{fmt.Sprintf("Owed by %s to %s", dir[0].Code(), dir[1].Code())}})
-		sub := Totals{}
+		rows = append(rows, Row{Shade: true, Cells: []string{fmt.Sprintf("Owed by %s to %s", dir[0].Code(), dir[1].Code())}})
+		sub := accounting.Totals{}
 		items, weight := map[string]int{}, map[string]int{}
 		for _, l := range mine {
 			n, kgs := strconv.Itoa(l.Items), weightKg(l.WeightG)
 			if l.Items == 0 && l.WeightG == 0 {
 				n, kgs = "", "" // surcharges and rate adjustments count no items
 			}
-			rows = append(rows, document.Row{Cells: []string{categoryLabel(l.Kind, l.Category), strconv.Itoa(l.Entries), n, kgs,
+			rows = append(rows, Row{Cells: []string{categoryLabel(l.Kind, l.Category), strconv.Itoa(l.Entries), n, kgs,
 				money(l.Amount, l.Currency), l.Currency}})
 			sub.Add(l.Currency, l.Amount)
 			items[l.Currency] += l.Items
 			weight[l.Currency] += l.WeightG
 		}
-		for _, c := range sortedKeys(sub) {
+		for _, c := range currencies(sub) {
 			n, kgs := strconv.Itoa(items[c]), weightKg(weight[c])
 			if items[c] == 0 && weight[c] == 0 {
 				n, kgs = "", ""
 			}
-			rows = append(rows, document.Row{Bold: true, Cells: []string{"Subtotal", "", n, kgs, money(sub[c], c), c}})
+			rows = append(rows, Row{Bold: true, Cells: []string{"Subtotal", "", n, kgs, money(sub[c], c), c}})
 		}
 	}
 	if len(rows) == 0 {
-		rows = append(rows, document.Row{Shade: true, Cells: []string{"No charges in the period"}})
+		rows = append(rows, Row{Shade: true, Cells: []string{"No charges in the period"}})
 	}
 	return rows
 }
 
-func (s Statement) due() []string {
+func statementDue(s accounting.Statement) []string {
 	var out []string
 	for _, b := range s.Balances {
 		switch b.Net.Sign() {
@@ -128,20 +130,20 @@ func (s Statement) due() []string {
 	return out
 }
 
-func (s Statement) balanceBlock() document.Block {
-	b := document.Block{Title: "Balance", Columns: []document.Column{{Title: "Currency", Width: 16},
+func balanceBlock(s accounting.Statement) Block {
+	b := Block{Title: "Balance", Columns: []Column{{Title: "Currency", Width: 16},
 		{Title: "Payable by " + s.Home.Code(), Width: 34, Right: true}, {Title: "Receivable from " + s.Party.Code(), Width: 34, Right: true},
 		{Title: "Net (+ owed to " + s.Home.Code() + ")", Width: 34, Right: true}}}
 	for _, x := range s.Balances {
-		b.Rows = append(b.Rows, document.Row{Cells: []string{x.Currency, money(x.Payable, x.Currency), money(x.Receivable, x.Currency), money(x.Net, x.Currency)}})
+		b.Rows = append(b.Rows, Row{Cells: []string{x.Currency, money(x.Payable, x.Currency), money(x.Receivable, x.Currency), money(x.Net, x.Currency)}})
 	}
 	return b
 }
 
 // unratedBlock lists facts not charged, so a statement never shows them as
 // zero.
-func unratedBlock(party Party, us []Unrated) document.Block {
-	b := document.Block{Title: fmt.Sprintf("Not charged: %d facts of the period", len(us)), Warning: true}
+func unratedBlock(party accounting.Party, us []accounting.Unrated) Block {
+	b := Block{Title: fmt.Sprintf("Not charged: %d facts of the period", len(us)), Warning: true}
 	b.Text = append(b.Text, fmt.Sprintf("These facts owe %s something the ledger does not hold yet: the totals above leave them out. "+
 		"Load the missing tariff rows or rate the period, then draw the statement again.", party.Code()))
 	for i, u := range us {
@@ -163,48 +165,49 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-func (s Statement) account(p Party, name, caption string) document.Account {
-	a := document.Account{Caption: caption, Name: name, Code: string(p)}
+func account(p accounting.Party, name, caption string) Account {
+	a := Account{Caption: caption, Name: name, Code: string(p)}
 	switch p.Kind() {
-	case PartyPost:
+	case accounting.PartyPost:
 		a.Lines = []string{"Designated postal operator, UPU member " + p.Country()}
-	case PartyCarrier:
+	case accounting.PartyCarrier:
 		a.Lines = []string{"Carrier (conveyance contract)"}
-	case PartyMerchant:
+	case accounting.PartyMerchant:
 		a.Lines = []string{"Merchant account " + p.Code()}
 	}
 	return a
 }
 
-func (s Statement) homeName() string {
+func homeName(s accounting.Statement) string {
 	if n, ok := postal.CountryName(s.Home.Country()); ok {
 		return "Designated operator of " + n
 	}
 	return s.Home.Code()
 }
 
-// Document lays the statement out for PDF rendering.
-func (s Statement) Document() document.Statement {
-	d := document.Statement{
-		Title: "Statement of account", Number: s.Number, Issued: s.Issued, Facts: s.facts(), Due: s.due(),
-		Issuer:    s.account(s.Home, s.homeName()+" ("+s.Home.Code()+")", "FROM"),
-		Recipient: s.account(s.Party, s.PartyName, "TO"),
+// AccountStatement lays out a statement of account (between posts, or a
+// carrier's conveyance statement) for WriteStatement.
+func AccountStatement(s accounting.Statement) Statement {
+	d := Statement{
+		Title: "Statement of account", Number: s.Number, Issued: s.Issued, Facts: statementFacts(s), Due: statementDue(s),
+		Issuer:    account(s.Home, homeName(s)+" ("+s.Home.Code()+")", "FROM"),
+		Recipient: account(s.Party, s.PartyName, "TO"),
 		Footer:    fmt.Sprintf("%s · %s · drawn through ledger entry %d · Interpost", s.Number, s.Party, s.Through),
 	}
-	if s.Party.Kind() == PartyCarrier {
+	if s.Party.Kind() == accounting.PartyCarrier {
 		d.Title = "Conveyance statement"
 	}
-	d.Blocks = append(d.Blocks, document.Block{Title: "Charges by category", Columns: lineColumns, Rows: s.lineRows(s.Lines, true)})
+	d.Blocks = append(d.Blocks, Block{Title: "Charges by category", Columns: lineColumns, Rows: lineRows(s, s.Lines, true)})
 	if len(s.Adjustments) > 0 {
-		d.Blocks = append(d.Blocks, document.Block{Title: "Adjustments (re-rating; originals are never changed)", Columns: lineColumns, Rows: s.lineRows(s.Adjustments, false)})
+		d.Blocks = append(d.Blocks, Block{Title: "Adjustments (re-rating; originals are never changed)", Columns: lineColumns, Rows: lineRows(s, s.Adjustments, false)})
 	}
-	d.Blocks = append(d.Blocks, s.balanceBlock())
+	d.Blocks = append(d.Blocks, balanceBlock(s))
 	if len(s.Unrated) > 0 {
 		d.Blocks = append(d.Blocks, unratedBlock(s.Party, s.Unrated))
 	}
-	d.Blocks = append(d.Blocks, document.Block{Title: "Notes", Text: []string{
+	d.Blocks = append(d.Blocks, Block{Title: "Notes", Text: []string{
 		"Amounts per item and per kilogram follow the tariff row named on each entry (file:line of the tariff version). Items are dated by acceptance (UTC).",
-		RoundingNote,
+		accounting.RoundingNote,
 	}})
 	if len(s.Entries) > 0 {
 		d.Blocks = append(d.Blocks, entriesBlock(s.Entries))
@@ -212,8 +215,8 @@ func (s Statement) Document() document.Statement {
 	return d
 }
 
-func entriesBlock(es []Entry) document.Block {
-	b := document.Block{Title: "Entries", Columns: []document.Column{{Title: "Date", Width: 18}, {Title: "Basis", Width: 25},
+func entriesBlock(es []accounting.Entry) Block {
+	b := Block{Title: "Entries", Columns: []Column{{Title: "Date", Width: 18}, {Title: "Basis", Width: 25},
 		{Title: "Category", Width: 18}, {Title: "kg", Width: 10, Right: true}, {Title: "Rate", Width: 61},
 		{Title: "Amount", Width: 16, Right: true}, {Title: "Cur", Width: 8}}}
 	for _, e := range es {
@@ -222,47 +225,47 @@ func entriesBlock(es []Entry) document.Block {
 		if e.Revision > 0 {
 			cat = "adj. " + cat
 		}
-		b.Rows = append(b.Rows, document.Row{Cells: []string{e.At.Format(time.DateOnly), basis, cat, weightKg(e.WeightG), e.Rate,
+		b.Rows = append(b.Rows, Row{Cells: []string{e.At.Format(time.DateOnly), basis, cat, weightKg(e.WeightG), e.Rate,
 			money(e.Amount, e.Currency), e.Currency}})
 	}
 	return b
 }
 
-// Document lays the invoice out for PDF rendering.
-func (inv Invoice) Document() document.Statement {
+// MerchantInvoice lays out a merchant's invoice for WriteStatement.
+func MerchantInvoice(inv accounting.Invoice) Statement {
 	s := inv.Statement
-	d := document.Statement{
-		Title: "Invoice", Number: s.Number, Issued: s.Issued, Facts: append(s.facts(), [2]string{"Terms", "payable within 30 days"}),
-		Issuer:    s.account(s.Home, s.homeName()+" ("+s.Home.Code()+")", "FROM"),
-		Recipient: s.account(s.Party, s.PartyName, "BILL TO"),
+	d := Statement{
+		Title: "Invoice", Number: s.Number, Issued: s.Issued, Facts: append(statementFacts(s), [2]string{"Terms", "payable within 30 days"}),
+		Issuer:    account(s.Home, homeName(s)+" ("+s.Home.Code()+")", "FROM"),
+		Recipient: account(s.Party, s.PartyName, "BILL TO"),
 		Footer:    fmt.Sprintf("%s · %s · drawn through ledger entry %d · Interpost", s.Number, s.Party, s.Through),
 	}
 	for _, b := range s.Balances {
 		d.Due = append(d.Due, fmt.Sprintf("Amount due %s %s", money(b.Net, b.Currency), b.Currency))
 	}
-	items := document.Block{Title: fmt.Sprintf("Items (%d)", len(inv.Items)), Columns: []document.Column{{Title: "Date", Width: 16},
+	items := Block{Title: fmt.Sprintf("Items (%d)", len(inv.Items)), Columns: []Column{{Title: "Date", Width: 16},
 		{Title: "Item", Width: 23}, {Title: "Product", Width: 30}, {Title: "To", Width: 6}, {Title: "Zone", Width: 7},
 		{Title: "Weight g", Width: 13, Right: true}, {Title: "Postage", Width: 15, Right: true}, {Title: "Surcharges", Width: 16, Right: true},
 		{Title: "Amount", Width: 16, Right: true}, {Title: "Cur", Width: 8}}}
-	sum := Totals{}
+	sum := accounting.Totals{}
 	for _, l := range inv.Items {
-		items.Rows = append(items.Rows, document.Row{Cells: []string{l.Date.Format(time.DateOnly), l.Item, l.Product, l.Dest, l.Zone,
+		items.Rows = append(items.Rows, Row{Cells: []string{l.Date.Format(time.DateOnly), l.Item, l.Product, l.Dest, l.Zone,
 			strconv.Itoa(l.WeightG), money(l.Postage, l.Currency), money(l.Surcharges, l.Currency), money(l.Amount, l.Currency), l.Currency}})
 		sum.Add(l.Currency, l.Amount)
 	}
-	for _, c := range sortedKeys(sum) {
-		items.Rows = append(items.Rows, document.Row{Bold: true, Cells: []string{"Total items", "", "", "", "", "", "", "", money(sum[c], c), c}})
+	for _, c := range currencies(sum) {
+		items.Rows = append(items.Rows, Row{Bold: true, Cells: []string{"Total items", "", "", "", "", "", "", "", money(sum[c], c), c}})
 	}
-	d.Blocks = append(d.Blocks, document.Block{Title: "Summary", Columns: lineColumns, Rows: s.lineRows(s.Lines, true)})
+	d.Blocks = append(d.Blocks, Block{Title: "Summary", Columns: lineColumns, Rows: lineRows(s, s.Lines, true)})
 	if len(inv.Corrections) > 0 {
-		d.Blocks = append(d.Blocks, document.Block{Title: "Corrections (re-rating)", Columns: lineColumns, Rows: s.lineRows(s.Adjustments, false)})
+		d.Blocks = append(d.Blocks, Block{Title: "Corrections (re-rating)", Columns: lineColumns, Rows: lineRows(s, s.Adjustments, false)})
 	}
 	if len(s.Unrated) > 0 {
 		d.Blocks = append(d.Blocks, unratedBlock(s.Party, s.Unrated))
 	}
-	d.Blocks = append(d.Blocks, document.Block{Title: "Notes", Text: []string{
+	d.Blocks = append(d.Blocks, Block{Title: "Notes", Text: []string{
 		"Postage follows the price list named on each line (merchant-prices.csv); surcharges: fuel as a percentage of postage, remote-area and DDP handling per item.",
-		RoundingNote,
+		accounting.RoundingNote,
 	}})
 	d.Blocks = append(d.Blocks, items)
 	return d
