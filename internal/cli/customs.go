@@ -16,6 +16,7 @@ import (
 
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
@@ -49,11 +50,11 @@ func (o *Options) customsService(st store.Store, log *slog.Logger) (*customs.Ser
 	// newServer sets Events to the tracking service; until a sink is set,
 	// decision events wait in the customs outbox.
 	svc := &customs.Service{Store: st, Offices: st, Rates: rates, Logger: log, RulesFile: o.CustomsRules, Country: o.Country}
-	var e *customs.Engine
+	var e *risk.Engine
 	if o.CustomsRules == "" {
-		e, err = customs.CompileRules(demo.CustomsRules, "demo/customs-rules.yaml (built in)", rates)
+		e, err = risk.CompileRules(demo.CustomsRules, "demo/customs-rules.yaml (built in)", rates)
 	} else {
-		e, err = customs.LoadRules(o.CustomsRules, rates)
+		e, err = risk.LoadRules(o.CustomsRules, rates)
 	}
 	if err != nil {
 		return nil, rates, err
@@ -178,7 +179,7 @@ func printReport(w io.Writer, rep customs.ImportReport, reportFile string) {
 	fmt.Fprintf(w, "%s: %d lines, %d declarations: %d accepted, %d rejected (%s; rules %s)\n",
 		rep.Name, rep.Lines, rep.Declarations, rep.Accepted, rep.Rejected, state, rep.RulesVersion)
 	var acts []string
-	for _, a := range customs.Actions {
+	for _, a := range risk.Actions {
 		if n := rep.Actions[a]; n > 0 {
 			acts = append(acts, fmt.Sprintf("%s %d", a, n))
 		}
@@ -225,7 +226,7 @@ func customsRulesCmd(o *Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			e, err := customs.LoadRules(args[0], rates)
+			e, err := risk.LoadRules(args[0], rates)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -353,7 +354,7 @@ Decisions are made by a customs officer: --key (or INTERPOST_KEY) is their API k
 must include the item's office.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d.Action, d.Check = customs.DecisionAction(action), customs.Action(check)
+			d.Action, d.Check = customs.DecisionAction(action), risk.Action(check)
 			return o.withCustoms(cmd.Context(), func(svc *customs.Service, st store.Store) error {
 				who, err := auth.Authenticate(cmd.Context(), st, key)
 				if err != nil {
@@ -401,7 +402,7 @@ func customsSyncCmd(o *Options) *cobra.Command {
 func (o *Options) printCustomsDemo(ctx context.Context, st store.Store, res demo.CustomsResult) error {
 	if res.Report.Declarations > 0 {
 		var acts []string
-		for _, a := range customs.Actions {
+		for _, a := range risk.Actions {
 			if n := res.Report.Actions[a]; n > 0 {
 				acts = append(acts, fmt.Sprintf("%s %d", a, n))
 			}
