@@ -1,7 +1,7 @@
 package customs
 
 import (
-	"github.com/shopspring/decimal"
+	"github.com/interpost/interpost/customs/risk"
 )
 
 // Stream is the commercial channel an item travels in. The three streams are
@@ -108,18 +108,14 @@ type Declaration struct {
 	ReferenceCurrency string `json:"reference_currency,omitempty" readOnly:"true"`
 	TotalNetWeightG   int    `json:"total_net_weight_g,omitempty" readOnly:"true"`
 
-	facts *facts // numbers the engine reads, computed once by Validate
+	facts *facts // what the risk engine reads, computed once by Validate
 }
 
-// facts are a validated declaration's numbers as floats and parsed codes, so
-// screening never parses text.
+// facts are what a validated declaration gives the risk engine, computed
+// once so that screening never parses text.
 type facts struct {
-	totalSDR float64
-	lineSDR  []float64
-	hs       []string // normalised HS codes ("" when absent)
-	txSDR    float64  // e-commerce transaction value in SDR, 0 if absent
-	key      string   // addressee key for the splitting rule
-	total    decimal.Decimal
+	subject risk.Subject
+	key     string // addressee key for the splitting rule
 }
 
 // AddresseeKey identifies an addressee across declarations for the splitting
@@ -132,7 +128,7 @@ func (d *Declaration) AddresseeKey() string {
 }
 
 func addresseeKey(p Party) string {
-	return NormalizeName(p.Name) + "|" + NormalizeName(p.Postcode) + "|" + p.Country
+	return risk.NormalizeName(p.Name) + "|" + risk.NormalizeName(p.Postcode) + "|" + p.Country
 }
 
 // DestCountry is the country the item goes to.

@@ -1,12 +1,14 @@
 // Package customs supervises postal, commercial express and cross-border
 // e-commerce items together ("three in one"): one Declaration model for the
 // three streams, advance-data intake (single declarations and bulk
-// manifests), a rule-driven risk engine, the officer workflow with its audit
-// trail and tracking events, and duties and taxes.
+// manifests), the officer workflow with its audit trail and tracking events,
+// and duties and taxes. Screening is the rule engine of package
+// customs/risk: Screen hands it a validated declaration and Service keeps
+// the rules in force.
 //
 // The flow of one item:
 //
-//	Declaration ──Validate──▶ Screen (Engine, rules file) ──▶ Item
+//	Declaration ──Validate──▶ Screen (risk.Engine, rules file) ──▶ Item
 //	  released automatically when the proposed action is release,
 //	  otherwise pending in its office's queue ──▶ officer decisions
 //	  (claim, hold, inspect, release, seize, return) ──▶ audit + Events

@@ -2,32 +2,12 @@ package customs
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/interpost/interpost/customs/risk"
 )
-
-// DutyTable is one destination country's duties and taxes, amounts in the
-// table's currency.
-type DutyTable struct {
-	Country       string
-	Currency      string
-	DeMinimis     decimal.Decimal // customs value at or below which no duty is due
-	VATDeMinimis  decimal.Decimal // customs value at or below which no import VAT is due
-	VAT           decimal.Decimal // VAT/GST rate, 0.19 = 19 %
-	DutyDefault   decimal.Decimal // duty rate for goods no prefix names
-	GiftAllowance decimal.Decimal // gifts worth up to this pay nothing (0 = no allowance)
-	IOSS          bool            // EU Import One-Stop Shop applies
-	IOSSLimit     decimal.Decimal // IOSS covers consignments up to this value (EUR 150)
-	rates         []dutyRate      // by HS prefix, longest first
-}
-
-type dutyRate struct {
-	prefix string
-	rate   decimal.Decimal
-}
 
 // DutyLine is one line's duty.
 type DutyLine struct {
@@ -61,61 +41,19 @@ type Duties struct {
 	AssessedAt   time.Time  `json:"assessed_at"`
 }
 
-func compileDuties(specs []DutySpec) map[string]*DutyTable {
-	out := map[string]*DutyTable{}
-	for _, s := range specs {
-		countries := s.Countries
-		if s.Country != "" {
-			countries = append([]string{s.Country}, countries...)
-		}
-		for _, c := range countries {
-			t := &DutyTable{
-				Country: c, Currency: s.Currency,
-				DeMinimis: dec(s.DeMinimis), VATDeMinimis: dec(s.VATDeMinimis), VAT: dec(s.VAT),
-				DutyDefault: dec(s.DutyDefault), GiftAllowance: dec(s.GiftAllowance), IOSS: s.IOSS, IOSSLimit: dec(s.IOSSLimit),
-			}
-			if t.IOSS && t.IOSSLimit.IsZero() {
-				t.IOSSLimit = decimal.NewFromInt(150)
-			}
-			for p, r := range s.Duty {
-				t.rates = append(t.rates, dutyRate{prefix: strings.ReplaceAll(p, ".", ""), rate: dec(r)})
-			}
-			sort.Slice(t.rates, func(i, j int) bool {
-				if len(t.rates[i].prefix) != len(t.rates[j].prefix) {
-					return len(t.rates[i].prefix) > len(t.rates[j].prefix)
-				}
-				return t.rates[i].prefix < t.rates[j].prefix
-			})
-			out[c] = t
-		}
-	}
-	return out
-}
-
-func dec(f float64) decimal.Decimal { return decimal.NewFromFloat(f) }
-
-// Rate returns the duty rate for an HS code: the longest matching prefix,
-// else the default.
-func (t *DutyTable) Rate(hs string) decimal.Decimal {
-	for _, r := range t.rates {
-		if strings.HasPrefix(hs, r.prefix) {
-			return r.rate
-		}
-	}
-	return t.DutyDefault
-}
-
-// Duties assesses duties and taxes on a validated declaration for its
-// destination country. ok is false when the rules have no table for it.
-func (e *Engine) Duties(d *Declaration, kind string, now time.Time) (Duties, bool, error) {
-	t, ok := e.duties[d.DestCountry()]
+// AssessDuties assesses duties and taxes on a validated declaration for its
+// destination country with the duty tables of the rules in force. ok is
+// false when the rules have no table for it.
+func AssessDuties(e *risk.Engine, d *Declaration, kind string, now time.Time) (Duties, bool, error) {
+	t, ok := e.DutyTable(d.DestCountry())
 	if !ok {
 		return Duties{}, false, nil
 	}
+	m := e.Money()
 	cur := t.Currency
 	units := minor(cur)
 	out := Duties{Kind: kind, Country: t.Country, Currency: cur, RulesVersion: e.Version,
-		RatesAsOf: e.money.Rates.AsOf.Format(time.DateOnly), AssessedAt: now.UTC()}
+		RatesAsOf: m.Rates.AsOf.Format(time.DateOnly), AssessedAt: now.UTC()}
 	value := decimal.Zero
 	values := make([]decimal.Decimal, len(d.Lines))
 	for i, ln := range d.Lines {
@@ -123,11 +61,11 @@ func (e *Engine) Duties(d *Declaration, kind string, now time.Time) (Duties, boo
 		if err != nil {
 			return Duties{}, false, fmt.Errorf("line %d value %q: %w", i+1, ln.Value, err)
 		}
-		sdr, err := e.money.ToSDR(v, d.Currency)
+		sdr, err := m.ToSDR(v, d.Currency)
 		if err != nil {
 			return Duties{}, false, err
 		}
-		if values[i], err = e.money.FromSDR(sdr, cur); err != nil {
+		if values[i], err = m.FromSDR(sdr, cur); err != nil {
 			return Duties{}, false, err
 		}
 		value = value.Add(values[i])
@@ -138,8 +76,8 @@ func (e *Engine) Duties(d *Declaration, kind string, now time.Time) (Duties, boo
 	case d.Category == "gift" && t.GiftAllowance.IsPositive() && value.LessThanOrEqual(t.GiftAllowance):
 		out.Notes = append(out.Notes, fmt.Sprintf("gift worth %s %s is within the %s %s gift allowance: nothing to pay", value.StringFixed(units), cur, t.GiftAllowance.StringFixed(units), cur))
 	default:
-		duty = e.lineDuties(&out, d, t, values, value)
-		vat = e.vat(&out, d, t, value, duty)
+		duty = lineDuties(&out, d, t, values, value)
+		vat = importVAT(&out, d, t, value, duty)
 	}
 	total := duty.Add(vat)
 	out.Duty, out.VAT, out.Total = duty.StringFixed(units), vat.StringFixed(units), total.StringFixed(units)
@@ -155,7 +93,7 @@ func (e *Engine) Duties(d *Declaration, kind string, now time.Time) (Duties, boo
 	return out, true, nil
 }
 
-func (e *Engine) lineDuties(out *Duties, d *Declaration, t *DutyTable, values []decimal.Decimal, value decimal.Decimal) decimal.Decimal {
+func lineDuties(out *Duties, d *Declaration, t *risk.DutyTable, values []decimal.Decimal, value decimal.Decimal) decimal.Decimal {
 	units := minor(t.Currency)
 	if value.LessThanOrEqual(t.DeMinimis) {
 		out.Notes = append(out.Notes, fmt.Sprintf("customs value %s %s is within the %s de minimis of %s %s: no duty", value.StringFixed(units), t.Currency, t.Country, t.DeMinimis.StringFixed(units), t.Currency))
@@ -171,7 +109,7 @@ func (e *Engine) lineDuties(out *Duties, d *Declaration, t *DutyTable, values []
 	return duty
 }
 
-func (e *Engine) vat(out *Duties, d *Declaration, t *DutyTable, value, duty decimal.Decimal) decimal.Decimal {
+func importVAT(out *Duties, d *Declaration, t *risk.DutyTable, value, duty decimal.Decimal) decimal.Decimal {
 	units := minor(t.Currency)
 	switch {
 	case t.VAT.IsZero():

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -29,32 +30,32 @@ type ImportOptions struct {
 
 // Flagged is an accepted item the engine did not release.
 type Flagged struct {
-	Line    int      `json:"line"`
-	ItemID  string   `json:"item_id"`
-	Score   int      `json:"score"`
-	Action  Action   `json:"action"`
-	Reasons []string `json:"reasons"`
+	Line    int         `json:"line"`
+	ItemID  string      `json:"item_id"`
+	Score   int         `json:"score"`
+	Action  risk.Action `json:"action"`
+	Reasons []string    `json:"reasons"`
 }
 
 // ImportReport says what a manifest import did, line by line for the
 // rejected declarations.
 type ImportReport struct {
-	Manifest       string         `json:"manifest,omitempty" doc:"Id of the stored manifest record; absent when nothing was stored"`
-	Name           string         `json:"name,omitempty"`
-	Format         string         `json:"format"`
-	Atomic         bool           `json:"atomic"`
-	DryRun         bool           `json:"dry_run"`
-	Stored         bool           `json:"stored" doc:"Whether the accepted declarations were stored"`
-	Lines          int            `json:"lines" doc:"Data lines read (header excluded)"`
-	Declarations   int            `json:"declarations"`
-	Accepted       int            `json:"accepted"`
-	Rejected       int            `json:"rejected"`
-	Actions        map[Action]int `json:"actions" doc:"Accepted declarations by proposed action"`
-	RulesVersion   string         `json:"rules_version"`
-	Errors         []LineError    `json:"errors"`
-	ErrorsOmitted  int            `json:"errors_omitted,omitempty"`
-	Flagged        []Flagged      `json:"flagged"`
-	FlaggedOmitted int            `json:"flagged_omitted,omitempty"`
+	Manifest       string              `json:"manifest,omitempty" doc:"Id of the stored manifest record; absent when nothing was stored"`
+	Name           string              `json:"name,omitempty"`
+	Format         string              `json:"format"`
+	Atomic         bool                `json:"atomic"`
+	DryRun         bool                `json:"dry_run"`
+	Stored         bool                `json:"stored" doc:"Whether the accepted declarations were stored"`
+	Lines          int                 `json:"lines" doc:"Data lines read (header excluded)"`
+	Declarations   int                 `json:"declarations"`
+	Accepted       int                 `json:"accepted"`
+	Rejected       int                 `json:"rejected"`
+	Actions        map[risk.Action]int `json:"actions" doc:"Accepted declarations by proposed action"`
+	RulesVersion   string              `json:"rules_version"`
+	Errors         []LineError         `json:"errors"`
+	ErrorsOmitted  int                 `json:"errors_omitted,omitempty"`
+	Flagged        []Flagged           `json:"flagged"`
+	FlaggedOmitted int                 `json:"flagged_omitted,omitempty"`
 }
 
 // errRollback ends an import transaction without storing anything.
@@ -72,7 +73,7 @@ type pending struct {
 type importer struct {
 	s       *Service
 	who     auth.Principal
-	e       *Engine
+	e       *risk.Engine
 	o       ImportOptions
 	rep     *ImportReport
 	offices map[string]network.Office
@@ -116,7 +117,7 @@ func (s *Service) ImportManifest(ctx context.Context, who auth.Principal, r io.R
 		return ImportReport{}, err
 	}
 	rep := &ImportReport{Name: o.Name, Format: o.Format, Atomic: o.Atomic, DryRun: o.DryRun, RulesVersion: e.Version,
-		Actions: map[Action]int{}, Errors: []LineError{}, Flagged: []Flagged{}}
+		Actions: map[risk.Action]int{}, Errors: []LineError{}, Flagged: []Flagged{}}
 	im := &importer{s: s, who: who, e: e, o: o, rep: rep, offices: map[string]network.Office{}, seen: map[string]int{}, id: newManifestID(s.now())}
 	for _, of := range list {
 		im.offices[of.Code] = of
@@ -255,7 +256,7 @@ func (im *importer) flush(ctx context.Context, tx ImportTx) error {
 		}
 		im.rep.Accepted++
 		im.rep.Actions[it.Screening.Action]++
-		if it.Screening.Action == ActionRelease {
+		if it.Screening.Action == risk.ActionRelease {
 			continue
 		}
 		if len(im.rep.Flagged) < im.o.MaxListed {

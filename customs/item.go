@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -28,31 +29,31 @@ func (s Status) Final() bool {
 
 // Inspection is the result of one check on a held item.
 type Inspection struct {
-	Check    Action    `json:"check" enum:"document_check,xray,physical_inspection"`
-	Result   string    `json:"result" enum:"clear,discrepancy,prohibited"`
-	Findings string    `json:"findings,omitempty"`
-	Officer  string    `json:"officer" doc:"API key id of the officer"`
-	At       time.Time `json:"at"`
+	Check    risk.Action `json:"check" enum:"document_check,xray,physical_inspection"`
+	Result   string      `json:"result" enum:"clear,discrepancy,prohibited"`
+	Findings string      `json:"findings,omitempty"`
+	Officer  string      `json:"officer" doc:"API key id of the officer"`
+	At       time.Time   `json:"at"`
 }
 
 // Item is a declaration under customs control with its screening and state.
 type Item struct {
-	Declaration  Declaration  `json:"declaration"`
-	Screening    Screening    `json:"screening"`
-	Status       Status       `json:"status" enum:"pending,held,released,seized,returned"`
-	Hold         Action       `json:"hold,omitempty" doc:"The check a held item waits for"`
-	AutoReleased bool         `json:"auto_released,omitempty" doc:"Released by the risk engine without an officer"`
-	ClaimedBy    string       `json:"claimed_by,omitempty" doc:"API key id of the officer working on it"`
-	ClaimedAt    time.Time    `json:"claimed_at,omitzero"`
-	DecidedBy    string       `json:"decided_by,omitempty"`
-	DecidedAt    time.Time    `json:"decided_at,omitzero"`
-	Presented    bool         `json:"presented,omitempty" doc:"Whether the item was reported presented to customs (EXA/EDB)"`
-	Inspections  []Inspection `json:"inspections,omitempty"`
-	Duties       *Duties      `json:"duties,omitempty"`
-	Manifest     string       `json:"manifest,omitempty"`
-	DeclaredAt   time.Time    `json:"declared_at"`
-	UpdatedAt    time.Time    `json:"updated_at"`
-	Version      int          `json:"version" doc:"Bumped by every change; decisions on a stale version are retried"`
+	Declaration  Declaration    `json:"declaration"`
+	Screening    risk.Screening `json:"screening"`
+	Status       Status         `json:"status" enum:"pending,held,released,seized,returned"`
+	Hold         risk.Action    `json:"hold,omitempty" doc:"The check a held item waits for"`
+	AutoReleased bool           `json:"auto_released,omitempty" doc:"Released by the risk engine without an officer"`
+	ClaimedBy    string         `json:"claimed_by,omitempty" doc:"API key id of the officer working on it"`
+	ClaimedAt    time.Time      `json:"claimed_at,omitzero"`
+	DecidedBy    string         `json:"decided_by,omitempty"`
+	DecidedAt    time.Time      `json:"decided_at,omitzero"`
+	Presented    bool           `json:"presented,omitempty" doc:"Whether the item was reported presented to customs (EXA/EDB)"`
+	Inspections  []Inspection   `json:"inspections,omitempty"`
+	Duties       *Duties        `json:"duties,omitempty"`
+	Manifest     string         `json:"manifest,omitempty"`
+	DeclaredAt   time.Time      `json:"declared_at"`
+	UpdatedAt    time.Time      `json:"updated_at"`
+	Version      int            `json:"version" doc:"Bumped by every change; decisions on a stale version are retried"`
 }
 
 // ID returns the item id.
@@ -71,19 +72,19 @@ func (it *Item) Priority() int64 {
 
 // AuditEntry records one officer decision: who, when, what and why.
 type AuditEntry struct {
-	Seq        int64     `json:"seq"`
-	ItemID     string    `json:"item_id"`
-	Office     string    `json:"office"`
-	At         time.Time `json:"at"`
-	Officer    string    `json:"officer" doc:"API key id"`
-	Action     string    `json:"action"`
-	FromStatus Status    `json:"from_status"`
-	ToStatus   Status    `json:"to_status"`
-	Reason     string    `json:"reason,omitempty"`
-	Check      Action    `json:"check,omitempty"`
-	Result     string    `json:"result,omitempty"`
-	Findings   string    `json:"findings,omitempty"`
-	Events     []string  `json:"events,omitempty" doc:"Tracking event codes the decision emitted"`
+	Seq        int64       `json:"seq"`
+	ItemID     string      `json:"item_id"`
+	Office     string      `json:"office"`
+	At         time.Time   `json:"at"`
+	Officer    string      `json:"officer" doc:"API key id"`
+	Action     string      `json:"action"`
+	FromStatus Status      `json:"from_status"`
+	ToStatus   Status      `json:"to_status"`
+	Reason     string      `json:"reason,omitempty"`
+	Check      risk.Action `json:"check,omitempty"`
+	Result     string      `json:"result,omitempty"`
+	Findings   string      `json:"findings,omitempty"`
+	Events     []string    `json:"events,omitempty" doc:"Tracking event codes the decision emitted"`
 }
 
 // Event is a tracking event customs emits for an item, with its UPU code
@@ -149,7 +150,7 @@ type ImportTx interface {
 	// Priors returns, per addressee key, the declarations to that addressee
 	// declared at or after since (including ones inserted earlier in this
 	// transaction).
-	Priors(ctx context.Context, keys []string, since time.Time) (map[string]Prior, error)
+	Priors(ctx context.Context, keys []string, since time.Time) (map[string]risk.Prior, error)
 	// InsertItems stores new items and returns the indexes of those whose id
 	// is already stored; those are not inserted.
 	InsertItems(ctx context.Context, items []Item) (dups []int, err error)

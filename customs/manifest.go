@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -203,7 +204,7 @@ func newCSVReader(r io.Reader) (*csvReader, error) {
 	known := CSVColumns()
 	for i, h := range head {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if !contains(known, h) {
+		if !slices.Contains(known, h) {
 			return nil, fmt.Errorf("line 1: unknown column %q (columns: %s)", h, strings.Join(known, ","))
 		}
 		if _, dup := c.col[h]; dup {

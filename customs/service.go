@@ -11,6 +11,7 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -39,22 +40,22 @@ type Service struct {
 	// elsewhere (an overseas warehouse) are not declared to this customs.
 	Country string
 
-	engine atomic.Pointer[Engine]
+	engine atomic.Pointer[risk.Engine]
 }
 
 // SetRules puts a compiled rule set in force.
-func (s *Service) SetRules(e *Engine) { s.engine.Store(e) }
+func (s *Service) SetRules(e *risk.Engine) { s.engine.Store(e) }
 
 // Rules returns the rule set in force, or nil.
-func (s *Service) Rules() *Engine { return s.engine.Load() }
+func (s *Service) Rules() *risk.Engine { return s.engine.Load() }
 
 // ReloadRules reads RulesFile again. On any error the rules in force stay
 // unchanged and the error names the line and key at fault.
-func (s *Service) ReloadRules() (*Engine, error) {
+func (s *Service) ReloadRules() (*risk.Engine, error) {
 	if s.RulesFile == "" {
 		return nil, postal.Errorf(postal.CodeInvalid, "no rules file is configured (set INTERPOST_CUSTOMS_RULES or --customs-rules); the rules in force are unchanged")
 	}
-	e, err := LoadRules(s.RulesFile, s.Rates)
+	e, err := risk.LoadRules(s.RulesFile, s.Rates)
 	if err != nil {
 		var pe *postal.Error
 		if errors.As(err, &pe) {
@@ -73,7 +74,7 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-func (s *Service) rules() (*Engine, error) {
+func (s *Service) rules() (*risk.Engine, error) {
 	e := s.engine.Load()
 	if e == nil {
 		return nil, ErrNoRules
@@ -168,8 +169,8 @@ func (s *Service) Declare(ctx context.Context, who auth.Principal, d Declaration
 
 // screenBatch screens validated declarations in order, counting earlier
 // ones of the batch (and those already stored) for the splitting rule.
-func (s *Service) screenBatch(ctx context.Context, tx ImportTx, e *Engine, decls []Declaration, manifest string, now time.Time) ([]Item, error) {
-	var priors map[string]Prior
+func (s *Service) screenBatch(ctx context.Context, tx ImportTx, e *risk.Engine, decls []Declaration, manifest string, now time.Time) ([]Item, error) {
+	var priors map[string]risk.Prior
 	if w := e.MaxWindow(); w > 0 {
 		keys := make([]string, 0, len(decls))
 		for i := range decls {
@@ -180,18 +181,19 @@ func (s *Service) screenBatch(ctx context.Context, tx ImportTx, e *Engine, decls
 			return nil, err
 		}
 	}
-	local := map[string]Prior{}
+	local := map[string]risk.Prior{}
 	items := make([]Item, len(decls))
 	for i := range decls {
 		d := &decls[i]
 		key := d.AddresseeKey()
 		p := priors[key]
 		if l, ok := local[key]; ok {
-			p = Prior{Count: p.Count + l.Count, ValueSDR: p.ValueSDR + l.ValueSDR}
+			p = risk.Prior{Count: p.Count + l.Count, ValueSDR: p.ValueSDR + l.ValueSDR}
 		}
-		scr := e.Screen(d, p, now)
+		subject := d.subject(e.Money())
+		scr := e.Screen(subject, p, now)
 		if priors != nil {
-			local[key] = local[key].Add(d.facts.totalSDR)
+			local[key] = local[key].Add(subject.ValueSDR)
 		}
 		it, err := s.newItem(e, *d, scr, manifest, now)
 		if err != nil {
@@ -206,16 +208,16 @@ func (s *Service) screenBatch(ctx context.Context, tx ImportTx, e *Engine, decls
 // when the engine proposes release, else pending in the office's queue.
 // Export items get a duty estimate for the destination; imports get the
 // final assessment when they are released.
-func (s *Service) newItem(e *Engine, d Declaration, scr Screening, manifest string, now time.Time) (Item, error) {
+func (s *Service) newItem(e *risk.Engine, d Declaration, scr risk.Screening, manifest string, now time.Time) (Item, error) {
 	it := Item{Declaration: d, Screening: scr, Status: StatusPending, Manifest: manifest, DeclaredAt: now, UpdatedAt: now, Version: 1}
 	kind := DutyEstimate
-	if scr.Action == ActionRelease {
+	if scr.Action == risk.ActionRelease {
 		it.Status, it.AutoReleased, it.DecidedAt = StatusReleased, true, now
 		if d.Direction == Import {
 			kind = DutyFinal
 		}
 	}
-	duties, ok, err := e.Duties(&it.Declaration, kind, now)
+	duties, ok, err := AssessDuties(e, &it.Declaration, kind, now)
 	if err != nil {
 		return Item{}, fmt.Errorf("assess duties on %s: %w", d.ID, err)
 	}
@@ -365,7 +367,7 @@ func (s *Service) EstimateDuties(d Declaration) (Duties, error) {
 	if err != nil {
 		return Duties{}, err
 	}
-	out, ok, err := e.Duties(&v, DutyEstimate, s.now())
+	out, ok, err := AssessDuties(e, &v, DutyEstimate, s.now())
 	if err != nil {
 		return Duties{}, err
 	}

@@ -10,44 +10,13 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/postal"
 )
 
 // MaxLines is the most articles one declaration may list (CN 23 continuation
 // sheets included).
 const MaxLines = 99
-
-// Money converts declared values with the operator's rates table into SDR and
-// into the reference currency the rules are written in.
-type Money struct {
-	Rates     postal.Rates
-	Reference string // ISO 4217; "" or XDR means SDR
-}
-
-// ToSDR converts an amount to SDR.
-func (m Money) ToSDR(amount decimal.Decimal, currency string) (decimal.Decimal, error) {
-	return m.Rates.ToSDR(amount, currency)
-}
-
-// FromSDR converts an SDR amount to currency, rounded to its minor units.
-func (m Money) FromSDR(sdr decimal.Decimal, currency string) (decimal.Decimal, error) {
-	if currency == postal.SDR || currency == "" {
-		return sdr.Round(2), nil
-	}
-	per, ok := m.Rates.PerSDR[currency]
-	if !ok || per.IsZero() {
-		return decimal.Decimal{}, postal.Errorf(postal.CodeInvalid, "no exchange rate for %s in the rates table", currency)
-	}
-	return sdr.Mul(per).Round(minor(currency)), nil
-}
-
-// ref returns the reference currency code.
-func (m Money) ref() string {
-	if m.Reference == "" {
-		return postal.SDR
-	}
-	return m.Reference
-}
 
 var (
 	freeIDPattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9._/-]{5,34}$`)
@@ -57,7 +26,7 @@ var (
 // Validate checks every field of d and returns a normalised copy with totals
 // and conversions filled in, or a CodeInvalid *postal.Error listing every
 // problem with its JSON path (e.g. "lines[2].hs_code").
-func Validate(d Declaration, m Money) (Declaration, error) {
+func Validate(d Declaration, m risk.Money) (Declaration, error) {
 	var fe postal.FieldList
 	d.ID = strings.ToUpper(strings.TrimSpace(d.ID))
 	validateStream(&fe, &d)
@@ -91,8 +60,7 @@ func Validate(d Declaration, m Money) (Declaration, error) {
 		fe.Add("gross_weight_g", "must not be negative, got %d", d.GrossWeightG)
 	}
 	currencyOK := validateCurrency(&fe, "currency", d.Currency, m)
-	f := &facts{key: addresseeKey(d.Addressee)}
-	total := validateLines(&fe, &d, m, currencyOK, f)
+	total, lineSDR := validateLines(&fe, &d, m, currencyOK)
 	if currencyOK && d.TotalValue != "" {
 		if tv, err := postal.ParseAmount(d.TotalValue, d.Currency); err != nil {
 			fe.Add("total_value", "%v", err)
@@ -110,24 +78,24 @@ func Validate(d Declaration, m Money) (Declaration, error) {
 	if d.Stream == StreamPostal {
 		validateForm(&fe, &d, sdr)
 	}
+	paidSDR := 0.0
 	if d.Ecommerce != nil && d.Ecommerce.TransactionValue != "" {
 		tx, _ := postal.ParseAmount(d.Ecommerce.TransactionValue, d.Currency)
 		txSDR, _ := m.ToSDR(tx, d.Currency)
-		f.txSDR = txSDR.InexactFloat64()
+		paidSDR = txSDR.InexactFloat64()
 		d.Ecommerce.TransactionValue = tx.StringFixed(minor(d.Currency))
 	}
 	if err := fe.Err("the declaration has invalid fields"); err != nil {
 		return Declaration{}, err
 	}
-	ref, err := m.FromSDR(sdr, m.ref())
+	ref, err := m.FromSDR(sdr, m.Ref())
 	if err != nil {
 		return Declaration{}, err
 	}
 	d.TotalValue = total.StringFixed(minor(d.Currency))
 	d.TotalValueSDR = sdr.StringFixed(2)
-	d.ReferenceCurrency, d.ReferenceValue = m.ref(), ref.StringFixed(minor(m.ref()))
-	f.total, f.totalSDR = *total, sdr.InexactFloat64()
-	d.facts = f
+	d.ReferenceCurrency, d.ReferenceValue = m.Ref(), ref.StringFixed(minor(m.Ref()))
+	d.facts = &facts{subject: newSubject(&d, lineSDR, sdr.InexactFloat64(), paidSDR), key: addresseeKey(d.Addressee)}
 	return d, nil
 }
 
@@ -213,7 +181,7 @@ func validateForm(fe *postal.FieldList, d *Declaration, sdr decimal.Decimal) {
 	}
 }
 
-func validateCurrency(fe *postal.FieldList, field, cur string, m Money) bool {
+func validateCurrency(fe *postal.FieldList, field, cur string, m risk.Money) bool {
 	switch {
 	case cur == "":
 		fe.Add(field, "required (ISO 4217, e.g. \"USD\")")
@@ -230,19 +198,19 @@ func validateCurrency(fe *postal.FieldList, field, cur string, m Money) bool {
 }
 
 // validateLines checks the lines and returns their total, or nil when a
-// value could not be read.
-func validateLines(fe *postal.FieldList, d *Declaration, m Money, currencyOK bool, f *facts) *decimal.Decimal {
+// value could not be read, and each line's value in SDR.
+func validateLines(fe *postal.FieldList, d *Declaration, m risk.Money, currencyOK bool) (*decimal.Decimal, []float64) {
 	if len(d.Lines) == 0 {
 		fe.Add("lines", "at least one line is required")
 	}
 	if len(d.Lines) > MaxLines {
 		fe.Add("lines", "at most %d lines, got %d", MaxLines, len(d.Lines))
-		return nil
+		return nil, nil
 	}
 	needHS := commercial(d.Category) || d.Stream != StreamPostal
 	total, ok := decimal.Zero, currencyOK
 	d.Lines = slices.Clone(d.Lines)
-	f.lineSDR, f.hs = make([]float64, len(d.Lines)), make([]string, len(d.Lines))
+	lineSDR := make([]float64, len(d.Lines))
 	d.TotalNetWeightG = 0
 	for i := range d.Lines {
 		ln := &d.Lines[i]
@@ -269,7 +237,7 @@ func validateLines(fe *postal.FieldList, d *Declaration, m Money, currencyOK boo
 				total = total.Add(v)
 				ln.Value = v.StringFixed(minor(d.Currency))
 				if s, err := m.ToSDR(v, d.Currency); err == nil {
-					f.lineSDR[i] = s.InexactFloat64()
+					lineSDR[i] = s.InexactFloat64()
 				}
 			}
 		}
@@ -280,7 +248,7 @@ func validateLines(fe *postal.FieldList, d *Declaration, m Money, currencyOK boo
 		} else if h, err := postal.ParseHSCode(ln.HSCode); err != nil {
 			fe.Add(p+"hs_code", "%v", err)
 		} else {
-			ln.HSCode, f.hs[i] = string(h), string(h)
+			ln.HSCode = string(h)
 		}
 		ln.OriginCountry = strings.ToUpper(strings.TrimSpace(ln.OriginCountry))
 		if ln.OriginCountry == "" {
@@ -292,9 +260,9 @@ func validateLines(fe *postal.FieldList, d *Declaration, m Money, currencyOK boo
 		}
 	}
 	if !ok {
-		return nil
+		return nil, lineSDR
 	}
-	return &total
+	return &total, lineSDR
 }
 
 func validateParty(fe *postal.FieldList, path string, p Party, needCountry bool) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -20,7 +21,7 @@ func postalDecl() customs.Declaration {
 
 func TestValidateBadInput(t *testing.T) {
 	t.Parallel()
-	m := customs.Money{Rates: postal.DefaultRates(), Reference: "CNY"}
+	m := risk.Money{Rates: postal.DefaultRates(), Reference: "CNY"}
 	tests := []struct {
 		name  string
 		edit  func(*customs.Declaration)
@@ -68,7 +69,7 @@ func TestValidateBadInput(t *testing.T) {
 
 func TestValidateNormalises(t *testing.T) {
 	t.Parallel()
-	m := customs.Money{Rates: postal.DefaultRates(), Reference: "CNY"}
+	m := risk.Money{Rates: postal.DefaultRates(), Reference: "CNY"}
 	d := postalDecl()
 	d.ID = "rr 473 124 829 gb"
 	d.Lines[0].Value = "25"

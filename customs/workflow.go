@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -30,23 +32,23 @@ const (
 type Decision struct {
 	Action   DecisionAction `json:"action" enum:"claim,unclaim,hold,inspect,release,seize,return"`
 	Reason   string         `json:"reason,omitempty" maxLength:"500" doc:"Why; required for hold, inspect, release, seize and return"`
-	Check    Action         `json:"check,omitempty" enum:"document_check,xray,physical_inspection" doc:"hold: the check to run; inspect: the check done (default: the one held for)"`
+	Check    risk.Action    `json:"check,omitempty" enum:"document_check,xray,physical_inspection" doc:"hold: the check to run; inspect: the check done (default: the one held for)"`
 	Result   string         `json:"result,omitempty" enum:"clear,discrepancy,prohibited" doc:"inspect: the outcome"`
 	Findings string         `json:"findings,omitempty" maxLength:"1000" doc:"inspect: what the check found"`
 }
 
-var checks = []Action{ActionDocumentCheck, ActionXray, ActionPhysicalInspection}
+var checks = []risk.Action{risk.ActionDocumentCheck, risk.ActionXray, risk.ActionPhysicalInspection}
 
 func (d Decision) validate() error {
 	var fe postal.FieldList
 	switch d.Action {
 	case DecideClaim, DecideUnclaim:
 	case DecideHold:
-		if !contains(checks, d.Check) {
+		if !slices.Contains(checks, d.Check) {
 			fe.Add("check", "hold needs the check to run: document_check, xray or physical_inspection")
 		}
 	case DecideInspect:
-		if d.Check != "" && !contains(checks, d.Check) {
+		if d.Check != "" && !slices.Contains(checks, d.Check) {
 			fe.Add("check", "%q is not document_check, xray or physical_inspection", d.Check)
 		}
 		if d.Result != "clear" && d.Result != "discrepancy" && d.Result != "prohibited" {
@@ -77,10 +79,10 @@ var eventCodes = map[Direction][4]string{
 }
 
 // holdReasons are the public phrases for a hold.
-var holdReasons = map[Action]string{
-	ActionDocumentCheck:      "held by customs for a document check",
-	ActionXray:               "held by customs for X-ray examination",
-	ActionPhysicalInspection: "held by customs for physical inspection",
+var holdReasons = map[risk.Action]string{
+	risk.ActionDocumentCheck:      "held by customs for a document check",
+	risk.ActionXray:               "held by customs for X-ray examination",
+	risk.ActionPhysicalInspection: "held by customs for physical inspection",
 }
 
 // Decide applies an officer's decision to an item. Only customs keys whose
@@ -219,7 +221,7 @@ func (s *Service) finalDuties(it *Item, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	d, ok, err := e.Duties(&it.Declaration, DutyFinal, now)
+	d, ok, err := AssessDuties(e, &it.Declaration, DutyFinal, now)
 	if err != nil {
 		return fmt.Errorf("assess duties on %s: %w", it.ID(), err)
 	}
@@ -231,17 +233,17 @@ func (s *Service) finalDuties(it *Item, now time.Time) error {
 
 // QueueEntry is one item in an office's queue.
 type QueueEntry struct {
-	ItemID         string    `json:"item_id"`
-	Stream         Stream    `json:"stream"`
-	Direction      Direction `json:"direction"`
-	Status         Status    `json:"status"`
-	Score          int       `json:"score"`
-	Action         Action    `json:"action" doc:"Proposed action"`
-	Hold           Action    `json:"hold,omitempty"`
-	ClaimedBy      string    `json:"claimed_by,omitempty"`
-	WaitingMinutes int       `json:"waiting_minutes"`
-	DeclaredAt     time.Time `json:"declared_at"`
-	Reasons        []string  `json:"reasons"`
+	ItemID         string      `json:"item_id"`
+	Stream         Stream      `json:"stream"`
+	Direction      Direction   `json:"direction"`
+	Status         Status      `json:"status"`
+	Score          int         `json:"score"`
+	Action         risk.Action `json:"action" doc:"Proposed action"`
+	Hold           risk.Action `json:"hold,omitempty"`
+	ClaimedBy      string      `json:"claimed_by,omitempty"`
+	WaitingMinutes int         `json:"waiting_minutes"`
+	DeclaredAt     time.Time   `json:"declared_at"`
+	Reasons        []string    `json:"reasons"`
 }
 
 // Queue returns an office's items waiting for officers, ordered by risk and

@@ -9,6 +9,7 @@ import (
 
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -43,14 +44,14 @@ var demoDecisions = []struct {
 	item string
 	d    customs.Decision
 }{
-	{"LX305678945JP", customs.Decision{Action: customs.DecideHold, Check: customs.ActionPhysicalInspection, Reason: "ivory suspected from HS 9601 and description"}},
+	{"LX305678945JP", customs.Decision{Action: customs.DecideHold, Check: risk.ActionPhysicalInspection, Reason: "ivory suspected from HS 9601 and description"}},
 	{"LX305678945JP", customs.Decision{Action: customs.DecideInspect, Result: "prohibited", Findings: "elephant ivory netsuke, no CITES permit", Reason: "opened in the presence of the postal officer"}},
 	{"LX305678945JP", customs.Decision{Action: customs.DecideSeize, Reason: "CITES Appendix I specimen without permit; referred to the CITES authority"}},
-	{"1Z84F2W60412945528", customs.Decision{Action: customs.DecideHold, Check: customs.ActionXray, Reason: "lithium power banks declared"}},
+	{"1Z84F2W60412945528", customs.Decision{Action: customs.DecideHold, Check: risk.ActionXray, Reason: "lithium power banks declared"}},
 	{"1Z84F2W60412945528", customs.Decision{Action: customs.DecideInspect, Result: "clear", Findings: "two 74 Wh power banks, no loose cells", Reason: "X-ray image matches the declaration"}},
 	{"1Z84F2W60412945528", customs.Decision{Action: customs.DecideRelease, Reason: "within the 100 Wh limit; released"}},
 	{"4812766390", customs.Decision{Action: customs.DecideClaim}},
-	{"4812766390", customs.Decision{Action: customs.DecideHold, Check: customs.ActionPhysicalInspection, Reason: "consignor matches the sanctions list; PLCs are dual-use"}},
+	{"4812766390", customs.Decision{Action: customs.DecideHold, Check: risk.ActionPhysicalInspection, Reason: "consignor matches the sanctions list; PLCs are dual-use"}},
 	{"771298430156", customs.Decision{Action: customs.DecideReturn, Reason: "smartphones declared under HS 3926; importer refused to correct the declaration"}},
 }
 
@@ -83,7 +84,7 @@ func SeedCustoms(ctx context.Context, svc *customs.Service) (CustomsResult, erro
 
 // NewCustoms builds a customs service over st with the demo rules.
 func NewCustoms(st customs.Store, offices customs.Offices, rates postal.Rates, now func() time.Time) (*customs.Service, error) {
-	e, err := customs.CompileRules(CustomsRules, "demo/customs-rules.yaml", rates)
+	e, err := risk.CompileRules(CustomsRules, "demo/customs-rules.yaml", rates)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
@@ -922,7 +923,7 @@ func (e *browserEnv) testCustoms(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if slices.ContainsFunc(v.Screening.Hits, func(h customs.Hit) bool { return h.Line > 0 }) {
+		if slices.ContainsFunc(v.Screening.Hits, func(h risk.Hit) bool { return h.Line > 0 }) {
 			item = q
 			break
 		}

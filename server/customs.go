@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -65,19 +66,20 @@ type decisionInput struct {
 }
 
 type rulesInfo struct {
-	Version     string             `json:"version"`
-	Description string             `json:"description,omitempty"`
-	Source      string             `json:"source"`
-	LoadedAt    time.Time          `json:"loaded_at"`
-	Reference   string             `json:"reference_currency"`
-	Counts      customs.RuleCounts `json:"counts"`
+	Version     string          `json:"version"`
+	Description string          `json:"description,omitempty"`
+	Source      string          `json:"source"`
+	LoadedAt    time.Time       `json:"loaded_at"`
+	Reference   string          `json:"reference_currency"`
+	Counts      risk.RuleCounts `json:"counts"`
 }
 
 // schemaPrefixes name the OpenAPI schemas of packages whose type names
 // clash with others': customs.Declaration becomes CustomsDeclaration beside
-// acceptance's Declaration.
+// acceptance's Declaration, risk.Screening CustomsScreening.
 var schemaPrefixes = map[string]string{
-	"github.com/interpost/interpost/customs": "Customs",
+	"github.com/interpost/interpost/customs":      "Customs",
+	"github.com/interpost/interpost/customs/risk": "Customs",
 }
 
 // schemaNamer is huma's default namer plus schemaPrefixes.
@@ -273,7 +275,7 @@ func (s *Server) estimateDuties(ctx context.Context, in *struct{ Body customs.De
 	return &struct{ Body customs.Duties }{d}, nil
 }
 
-func info(e *customs.Engine) rulesInfo {
+func info(e *risk.Engine) rulesInfo {
 	return rulesInfo{Version: e.Version, Description: e.Description, Source: e.Source, LoadedAt: e.LoadedAt,
 		Reference: e.Money().Reference, Counts: e.Counts}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/store/sqlite"
@@ -205,7 +206,7 @@ func TestManifestAPI(t *testing.T) {
 			t.Errorf("error %d = %+v, want %+v", i, rep.Errors[i], w)
 		}
 	}
-	if rep.Actions[customs.ActionRelease] != 1 || len(rep.Flagged) != 2 || rep.Flagged[1].Action != customs.ActionSeize ||
+	if rep.Actions[risk.ActionRelease] != 1 || len(rep.Flagged) != 2 || rep.Flagged[1].Action != risk.ActionSeize ||
 		!strings.Contains(strings.Join(rep.Flagged[1].Reasons, "; "), "CITES") || !strings.Contains(strings.Join(rep.Flagged[1].Reasons, "; "), "Dmitri Volkov") {
 		t.Errorf("screening in report: %+v %+v", rep.Actions, rep.Flagged)
 	}

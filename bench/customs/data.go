@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -83,11 +84,11 @@ func companyName(r *rand.Rand) string {
 
 // watchlist makes n entries; a third have aliases in another script or a
 // respelling, as real lists do.
-func watchlist(r *rand.Rand, n int) []customs.WatchSpec {
-	out := make([]customs.WatchSpec, 0, n)
+func watchlist(r *rand.Rand, n int) []risk.WatchSpec {
+	out := make([]risk.WatchSpec, 0, n)
 	seen := map[string]bool{}
 	for len(out) < n {
-		var w customs.WatchSpec
+		var w risk.WatchSpec
 		// Listed people carry a middle name or patronymic and listed firms a
 		// place, as real entries do; the random population has neither, so
 		// only the respelled listed parties the generator plants match.
@@ -134,10 +135,10 @@ func respell(name string) string {
 
 // ruleFile builds a rule set of about nRules rules on top of the demo file's
 // bands and duty tables.
-func ruleFile(r *rand.Rand, base *customs.RuleFile, nRules, nWatch int) *customs.RuleFile {
+func ruleFile(r *rand.Rand, base *risk.RuleFile, nRules, nWatch int) *risk.RuleFile {
 	rf := *base
 	rf.Version = fmt.Sprintf("bench-%d-%d", nRules, nWatch)
-	rf.Rules = append([]customs.RuleSpec(nil), base.Rules...)
+	rf.Rules = append([]risk.RuleSpec(nil), base.Rules...)
 	rf.Watchlist = watchlist(r, nWatch)
 	// Restrictions are mostly on ordinary goods for one destination, with
 	// small scores (a certificate to check); prohibitions target rare goods.
@@ -146,11 +147,11 @@ func ruleFile(r *rand.Rand, base *customs.RuleFile, nRules, nWatch int) *customs
 	rare := []string{"0106", "0208", "0307", "0410", "0602", "1211", "1301", "2208", "2402", "2403", "2844", "2933", "2939",
 		"3003", "3004", "3204", "3601", "3604", "3808", "9018", "9303", "9304", "9504", "8525", "8543"}
 	for i := 0; len(rf.Rules) < nRules-60; i++ {
-		spec := customs.RuleSpec{ID: fmt.Sprintf("GEN-R-%04d", i), Kind: customs.KindRestricted, Score: 5 + r.IntN(20),
+		spec := risk.RuleSpec{ID: fmt.Sprintf("GEN-R-%04d", i), Kind: risk.KindRestricted, Score: 5 + r.IntN(20),
 			Dest: []string{pick(r, countries)}}
 		pool := common
 		if i%10 == 0 {
-			spec.ID, spec.Kind, spec.Score, pool = fmt.Sprintf("GEN-P-%04d", i), customs.KindProhibited, 100+r.IntN(200), rare
+			spec.ID, spec.Kind, spec.Score, pool = fmt.Sprintf("GEN-P-%04d", i), risk.KindProhibited, 100+r.IntN(200), rare
 		}
 		for range 1 + r.IntN(2) {
 			p := pick(r, pool)
@@ -171,9 +172,9 @@ func ruleFile(r *rand.Rand, base *customs.RuleFile, nRules, nWatch int) *customs
 		"tobacco cigar absinthe kratom steroid taser crossbow bullet silencer ivory fur coral antique meteorite")
 	for i := 0; len(rf.Rules) < nRules; i++ {
 		w1, w2 := pick(r, words), pick(r, words)
-		spec := customs.RuleSpec{ID: fmt.Sprintf("GEN-KW-%04d", i), Kind: customs.KindDangerous, Score: 15 + r.IntN(40), Keywords: []string{w1, w1 + " " + w2}}
+		spec := risk.RuleSpec{ID: fmt.Sprintf("GEN-KW-%04d", i), Kind: risk.KindDangerous, Score: 15 + r.IntN(40), Keywords: []string{w1, w1 + " " + w2}}
 		if i%3 == 0 {
-			spec.Kind, spec.ExpectHS = customs.KindMismatch, []string{pick(r, rare)[:2]}
+			spec.Kind, spec.ExpectHS = risk.KindMismatch, []string{pick(r, rare)[:2]}
 		}
 		if i%5 == 0 {
 			spec.Dest = []string{pick(r, countries)}
@@ -186,7 +187,7 @@ func ruleFile(r *rand.Rand, base *customs.RuleFile, nRules, nWatch int) *customs
 // declarations makes n realistic declarations for the office CNSHAA and
 // the export offices; about 2 % name a watch-listed party (respelled), 3 %
 // are undervalued, and addressees repeat so the splitting rule has work.
-func declarations(r *rand.Rand, n int, watch []customs.WatchSpec) []customs.Declaration {
+func declarations(r *rand.Rand, n int, watch []risk.WatchSpec) []customs.Declaration {
 	out := make([]customs.Declaration, n)
 	currencies := []string{"USD", "EUR", "GBP", "JPY", "KRW", "AUD", "CNY"}
 	for i := range out {

@@ -31,6 +31,7 @@ import (
 
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store/postgres"
@@ -54,7 +55,7 @@ func main() {
 	rates := postal.DefaultRates()
 
 	fmt.Printf("machine: %d cores (GOMAXPROCS %d), %s %s/%s; other work may share the cores\n\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	base, err := customs.ParseRules(demo.CustomsRules, "demo")
+	base, err := risk.ParseRules(demo.CustomsRules, "demo")
 	check(err)
 	r := rand.New(rand.NewPCG(2026, 1123))
 	rf := ruleFile(r, base, *nRules, *nWatch)
@@ -62,7 +63,7 @@ func main() {
 	check(err)
 	heap0 := heapInUse()
 	start := time.Now()
-	e, err := customs.CompileRules(text, "bench rules", rates)
+	e, err := risk.CompileRules(text, "bench rules", rates)
 	check(err)
 	compile := time.Since(start)
 	engineMB := float64(heapInUse()-heap0) / (1 << 20)
@@ -164,11 +165,11 @@ func heapInUse() uint64 {
 // screenAll screens ds on n goroutines, each keeping its own splitting
 // history as one import batch does, and returns the wall time, the actions
 // and the allocations per declaration.
-func screenAll(e *customs.Engine, ds []customs.Declaration, n int) (time.Duration, map[customs.Action]int, float64) {
+func screenAll(e *risk.Engine, ds []customs.Declaration, n int) (time.Duration, map[risk.Action]int, float64) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	acts := make([]map[customs.Action]int, n)
+	acts := make([]map[risk.Action]int, n)
 	var wg sync.WaitGroup
 	now := time.Now()
 	start := time.Now()
@@ -176,17 +177,17 @@ func screenAll(e *customs.Engine, ds []customs.Declaration, n int) (time.Duratio
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			seen := map[string]customs.Prior{}
-			acts[w] = map[customs.Action]int{}
+			seen := map[string]risk.Prior{}
+			acts[w] = map[risk.Action]int{}
 			for i := w; i < len(ds); i += n {
 				d := &ds[i]
 				key := d.AddresseeKey()
 				p := seen[key]
-				s := e.Screen(d, p, now)
+				s := customs.Screen(e, d, p, now)
 				seen[key] = p.Add(1)
 				acts[w][s.Action]++
 				for _, h := range s.Hits {
-					acts[w][customs.Action("hit:"+string(h.Kind))]++
+					acts[w][risk.Action("hit:"+string(h.Kind))]++
 				}
 			}
 		}()
@@ -194,7 +195,7 @@ func screenAll(e *customs.Engine, ds []customs.Declaration, n int) (time.Duratio
 	wg.Wait()
 	el := time.Since(start)
 	runtime.ReadMemStats(&after)
-	total := map[customs.Action]int{}
+	total := map[risk.Action]int{}
 	for _, a := range acts {
 		for k, v := range a {
 			total[k] += v
@@ -203,15 +204,15 @@ func screenAll(e *customs.Engine, ds []customs.Declaration, n int) (time.Duratio
 	return el, total, float64(after.Mallocs-before.Mallocs) / float64(len(ds))
 }
 
-func fmtActions(m map[customs.Action]int) string {
+func fmtActions(m map[risk.Action]int) string {
 	var s, h []string
-	for _, a := range customs.Actions {
+	for _, a := range risk.Actions {
 		if m[a] > 0 {
 			s = append(s, fmt.Sprintf("%s %d", a, m[a]))
 		}
 	}
-	for _, k := range customs.Kinds {
-		if n := m[customs.Action("hit:"+string(k))]; n > 0 {
+	for _, k := range risk.Kinds {
+		if n := m[risk.Action("hit:"+string(k))]; n > 0 {
 			h = append(h, fmt.Sprintf("%s %d", k, n))
 		}
 	}
@@ -220,7 +221,7 @@ func fmtActions(m map[customs.Action]int) string {
 
 // writeManifest writes at least lines CSV rows and returns the rows and
 // declarations written.
-func writeManifest(path string, r *rand.Rand, lines int, watch []customs.WatchSpec) (int, int) {
+func writeManifest(path string, r *rand.Rand, lines int, watch []risk.WatchSpec) (int, int) {
 	f, err := os.Create(path)
 	check(err)
 	bw := bufio.NewWriterSize(f, 1<<20)
@@ -261,7 +262,7 @@ func uniqueID(d customs.Declaration, chunk, i int) string {
 }
 
 // importInto imports the manifest and samples the Go heap while it runs.
-func importInto(ctx context.Context, st *sqlstore.Store, e *customs.Engine, manifest string) (float64, uint64) {
+func importInto(ctx context.Context, st *sqlstore.Store, e *risk.Engine, manifest string) (float64, uint64) {
 	svc := &customs.Service{Store: st, Offices: st}
 	svc.SetRules(e)
 	f, err := os.Open(manifest)
@@ -319,7 +320,7 @@ func sqlitePeer(manifest, db string) float64 {
 	return time.Since(start).Seconds()
 }
 
-func pgBench(ctx context.Context, url string, offices []networkOffice, e *customs.Engine, manifest string, lines int) {
+func pgBench(ctx context.Context, url string, offices []networkOffice, e *risk.Engine, manifest string, lines int) {
 	admin, err := sql.Open("pgx", url)
 	check(err)
 	defer admin.Close()

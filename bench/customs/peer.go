@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/network"
 )
 
@@ -15,12 +16,12 @@ type networkOffice = network.Office
 // and alias against each party by Jaro–Winkler on the normalised full name.
 // The watch list is normalised once, up front, as any sane peer would.
 // It returns declarations per second on one goroutine.
-func naivePeer(_ *customs.Engine, rf *customs.RuleFile, ds []customs.Declaration) float64 {
+func naivePeer(_ *risk.Engine, rf *risk.RuleFile, ds []customs.Declaration) float64 {
 	var names []string
 	for _, w := range rf.Watchlist {
-		names = append(names, customs.NormalizeName(w.Name))
+		names = append(names, risk.NormalizeName(w.Name))
 		for _, a := range w.Aliases {
-			names = append(names, customs.NormalizeName(a))
+			names = append(names, risk.NormalizeName(a))
 		}
 	}
 	hits := 0
@@ -47,7 +48,7 @@ func naivePeer(_ *customs.Engine, rf *customs.RuleFile, ds []customs.Declaration
 			parties = append(parties, d.Ecommerce.Seller.Name)
 		}
 		for _, p := range parties {
-			q := customs.NormalizeName(p)
+			q := risk.NormalizeName(p)
 			for _, n := range names {
 				if jaroWinkler(q, n) >= 0.9 {
 					hits++

@@ -16,6 +16,7 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/bus/natsbus"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
@@ -120,11 +121,11 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 }
 
 // loadRules compiles the customs rules of path, or the demo rules.
-func loadRules(path string, rates postal.Rates) (*customs.Engine, error) {
+func loadRules(path string, rates postal.Rates) (*risk.Engine, error) {
 	if path == "" {
-		return customs.CompileRules(demo.CustomsRules, "demo/customs-rules.yaml (built in)", rates)
+		return risk.CompileRules(demo.CustomsRules, "demo/customs-rules.yaml (built in)", rates)
 	}
-	return customs.LoadRules(path, rates)
+	return risk.LoadRules(path, rates)
 }
 
 // LogRules logs which customs rules the node runs.

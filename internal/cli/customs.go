@@ -14,6 +14,7 @@ import (
 
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
@@ -142,7 +143,7 @@ func printReport(w io.Writer, rep customs.ImportReport, reportFile string) {
 	fmt.Fprintf(w, "%s: %d lines, %d declarations: %d accepted, %d rejected (%s; rules %s)\n",
 		rep.Name, rep.Lines, rep.Declarations, rep.Accepted, rep.Rejected, state, rep.RulesVersion)
 	var acts []string
-	for _, a := range customs.Actions {
+	for _, a := range risk.Actions {
 		if n := rep.Actions[a]; n > 0 {
 			acts = append(acts, fmt.Sprintf("%s %d", a, n))
 		}
@@ -189,7 +190,7 @@ func customsRulesCmd(o *Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			e, err := customs.LoadRules(args[0], rates)
+			e, err := risk.LoadRules(args[0], rates)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -308,7 +309,7 @@ Decisions are made by a customs officer: --key (or INTERPOST_KEY) is their API k
 must include the item's office.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d.Action, d.Check = customs.DecisionAction(action), customs.Action(check)
+			d.Action, d.Check = customs.DecisionAction(action), risk.Action(check)
 			return o.withCustoms(cmd.Context(), func(svc *customs.Service, a *app.App) error {
 				who, err := a.Auth.Authenticate(cmd.Context(), key)
 				if err != nil {
@@ -356,7 +357,7 @@ func customsSyncCmd(o *Options) *cobra.Command {
 func (o *Options) printCustomsDemo(ctx context.Context, a *app.App, res demo.CustomsResult) error {
 	if res.Report.Declarations > 0 {
 		var acts []string
-		for _, a := range customs.Actions {
+		for _, a := range risk.Actions {
 			if n := res.Report.Actions[a]; n > 0 {
 				acts = append(acts, fmt.Sprintf("%s %d", a, n))
 			}

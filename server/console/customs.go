@@ -12,6 +12,7 @@ import (
 
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -51,32 +52,32 @@ func (c *Console) registerCustoms() {
 }
 
 // riskBand names the colour of a proposed action, mildest to strongest.
-func riskBand(a customs.Action) string {
+func riskBand(a risk.Action) string {
 	switch a {
-	case customs.ActionRelease:
+	case risk.ActionRelease:
 		return "low"
-	case customs.ActionDocumentCheck:
+	case risk.ActionDocumentCheck:
 		return "medium"
-	case customs.ActionXray, customs.ActionPhysicalInspection:
+	case risk.ActionXray, risk.ActionPhysicalInspection:
 		return "high"
 	}
 	return "severe"
 }
 
 // actionLabel is an engine action in words.
-func actionLabel(a customs.Action) string {
+func actionLabel(a risk.Action) string {
 	switch a {
-	case customs.ActionRelease:
+	case risk.ActionRelease:
 		return "release"
-	case customs.ActionDocumentCheck:
+	case risk.ActionDocumentCheck:
 		return "document check"
-	case customs.ActionXray:
+	case risk.ActionXray:
 		return "X-ray"
-	case customs.ActionPhysicalInspection:
+	case risk.ActionPhysicalInspection:
 		return "physical inspection"
-	case customs.ActionReturnToSender:
+	case risk.ActionReturnToSender:
 		return "return to sender"
-	case customs.ActionSeize:
+	case risk.ActionSeize:
 		return "seize"
 	}
 	return string(a)
@@ -228,7 +229,7 @@ func (c *Console) queueOffices(ctx context.Context, who auth.Principal) ([]queue
 type declLine struct {
 	customs.Line
 	N    int
-	Hits []customs.Hit
+	Hits []risk.Hit
 }
 
 // decideButton is one decision an officer can take with a reason.
@@ -243,10 +244,10 @@ type customsItemPage struct {
 	Band      string
 	Proposed  string
 	Lines     []declLine
-	ItemHits  []customs.Hit // hits on the whole item
-	HitLines  int           // lines with at least one hit
+	ItemHits  []risk.Hit // hits on the whole item
+	HitLines  int        // lines with at least one hit
 	Buttons   []decideButton
-	Checks    []customs.Action
+	Checks    []risk.Action
 	Officer   bool   // the caller is a customs officer
 	CanDecide bool   // … in scope, and the item is not final
 	ReadOnly  string // why there are no buttons
@@ -261,7 +262,7 @@ type customsItemPage struct {
 }
 
 // holdChecks are the checks a hold names, mildest first.
-var holdChecks = []customs.Action{customs.ActionDocumentCheck, customs.ActionXray, customs.ActionPhysicalInspection}
+var holdChecks = []risk.Action{risk.ActionDocumentCheck, risk.ActionXray, risk.ActionPhysicalInspection}
 
 func (c *Console) customsItemPage(ctx context.Context, s *session, id string) (*customsItemPage, error) {
 	v, err := c.cfg.Customs.Get(ctx, s.Who, id)
@@ -303,7 +304,7 @@ func (c *Console) customsItemPage(ctx context.Context, s *session, id string) (*
 		page.CanDecide = true
 	}
 	suggest := v.Screening.Action
-	page.Buttons = []decideButton{{Value: "release", Label: "Release", Class: "ok", Suggested: suggest == customs.ActionRelease}}
+	page.Buttons = []decideButton{{Value: "release", Label: "Release", Class: "ok", Suggested: suggest == risk.ActionRelease}}
 	for _, ch := range holdChecks {
 		if v.Status == customs.StatusHeld && v.Hold == ch {
 			continue // already held for it
@@ -311,8 +312,8 @@ func (c *Console) customsItemPage(ctx context.Context, s *session, id string) (*
 		page.Buttons = append(page.Buttons, decideButton{Value: "hold:" + string(ch), Label: "Hold: " + actionLabel(ch), Class: "secondary", Suggested: suggest == ch})
 	}
 	page.Buttons = append(page.Buttons,
-		decideButton{Value: "return", Label: "Return to sender", Class: "danger", Suggested: suggest == customs.ActionReturnToSender},
-		decideButton{Value: "seize", Label: "Seize", Class: "danger", Suggested: suggest == customs.ActionSeize})
+		decideButton{Value: "return", Label: "Return to sender", Class: "danger", Suggested: suggest == risk.ActionReturnToSender},
+		decideButton{Value: "seize", Label: "Seize", Class: "danger", Suggested: suggest == risk.ActionSeize})
 	return page, nil
 }
 
@@ -371,10 +372,10 @@ func (c *Console) customsDecide(w http.ResponseWriter, r *http.Request, s *sessi
 	}
 	d := customs.Decision{Action: customs.DecisionAction(values["action"]), Reason: values["reason"]}
 	if check, ok := strings.CutPrefix(values["action"], "hold:"); ok {
-		d.Action, d.Check = customs.DecideHold, customs.Action(check)
+		d.Action, d.Check = customs.DecideHold, risk.Action(check)
 	}
 	if form == "inspect" {
-		d.Action, d.Check, d.Result, d.Findings = customs.DecideInspect, customs.Action(values["check"]), values["result"], values["findings"]
+		d.Action, d.Check, d.Result, d.Findings = customs.DecideInspect, risk.Action(values["check"]), values["result"], values["findings"]
 	}
 	_, err := c.cfg.Customs.Decide(ctx, s.Who, id, d)
 	if err == nil {
@@ -421,7 +422,7 @@ func (p *customsItemPage) V(form, field string) string {
 }
 
 // CheckLabel names a check for the templates.
-func (p *customsItemPage) CheckLabel(a customs.Action) string { return actionLabel(a) }
+func (p *customsItemPage) CheckLabel(a risk.Action) string { return actionLabel(a) }
 
 // At shows a time in the item's office zone.
 func (p *customsItemPage) At(t time.Time) string { return localTime(t, p.Office.TZ) }

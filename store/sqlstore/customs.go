@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -34,8 +35,8 @@ type customsTx struct {
 	tx *sql.Tx
 }
 
-func (c *customsTx) Priors(ctx context.Context, keys []string, since time.Time) (map[string]customs.Prior, error) {
-	out := map[string]customs.Prior{}
+func (c *customsTx) Priors(ctx context.Context, keys []string, since time.Time) (map[string]risk.Prior, error) {
+	out := map[string]risk.Prior{}
 	uniq := uniqueStrings(keys)
 	for len(uniq) > 0 {
 		n := min(len(uniq), 500)
@@ -52,7 +53,7 @@ func (c *customsTx) Priors(ctx context.Context, keys []string, since time.Time) 
 			if err := rows.Scan(&key, &count, &milli); err != nil {
 				return err
 			}
-			out[key] = customs.Prior{Count: int(count), ValueSDR: float64(milli) / 1000}
+			out[key] = risk.Prior{Count: int(count), ValueSDR: float64(milli) / 1000}
 			return nil
 		})
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cst "github.com/interpost/interpost/customs" // aliased: warehouse.go names a principal customs
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
 )
@@ -28,7 +29,7 @@ func customsItem(id, office string, status cst.Status, score int, at time.Time) 
 			Addressee: cst.Party{Name: "Zhang Wei", Postcode: "200120", Country: "CN"},
 			Express:   &cst.ExpressInfo{Carrier: "UPS"},
 			Lines:     []cst.Line{{Description: "Shoes", Quantity: 1, NetWeightG: 700, Value: "10.00", HSCode: "640411", OriginCountry: "VN"}}},
-		Screening:  cst.Screening{RulesVersion: "v1", Score: score, Action: cst.ActionXray, At: at},
+		Screening:  risk.Screening{RulesVersion: "v1", Score: score, Action: risk.ActionXray, At: at},
 		Status:     status,
 		DeclaredAt: at, UpdatedAt: at, Version: 1,
 	}

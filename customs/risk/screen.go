@@ -1,4 +1,4 @@
-package customs
+package risk
 
 import (
 	"fmt"
@@ -7,15 +7,12 @@ import (
 	"time"
 )
 
-// Screen runs every rule on a validated declaration. prior summarises the
-// earlier declarations to the same addressee within the splitting window
-// (zero when there are none). The result lists each hit with its score and
-// reason and proposes an action.
-func (e *Engine) Screen(d *Declaration, prior Prior, now time.Time) Screening {
-	s := screener{e: e, d: d, f: d.facts}
-	if s.f == nil {
-		s.f = e.prepare(d)
-	}
+// Screen runs every rule on a declaration. prior summarises the earlier
+// declarations to the same addressee within the splitting window (zero when
+// there are none). The result lists each hit with its score and reason and
+// proposes an action.
+func (e *Engine) Screen(d *Subject, prior Prior, now time.Time) Screening {
+	s := screener{e: e, d: d}
 	for i := range d.Lines {
 		s.line(i)
 	}
@@ -37,8 +34,7 @@ func (e *Engine) Screen(d *Declaration, prior Prior, now time.Time) Screening {
 
 type screener struct {
 	e    *Engine
-	d    *Declaration
-	f    *facts
+	d    *Subject
 	hits []Hit
 	toks [48][2]int // token bounds in buf
 	buf  [256]byte  // lower-cased description
@@ -67,14 +63,14 @@ func (s *screener) hitReason(idx int32, reason string) {
 }
 
 func (s *screener) origin(i int) string {
-	if o := s.d.Lines[i].OriginCountry; o != "" {
+	if o := s.d.Lines[i].Origin; o != "" {
 		return o
 	}
 	return s.d.Sender.Country
 }
 
 func (s *screener) line(i int) {
-	hs := s.f.hs[i]
+	hs := s.d.Lines[i].HSCode
 	origin := s.origin(i)
 	for _, n := range [...]int{2, 4, 6, 8, 10} {
 		if n > len(hs) {
@@ -195,7 +191,7 @@ func (s *screener) undervalued(i int, hs, origin string) {
 		return
 	}
 	ch := int(hs[0]-'0')*10 + int(hs[1]-'0')
-	perKg := s.f.lineSDR[i] / (float64(ln.NetWeightG) / 1000)
+	perKg := ln.ValueSDR / (float64(ln.NetWeightG) / 1000)
 	for _, idx := range s.e.under {
 		r := &s.e.rules[idx]
 		if norm := r.norms[ch]; norm > 0 && perKg < r.ratio*norm && r.applies(s.d, origin) {
@@ -206,7 +202,7 @@ func (s *screener) undervalued(i int, hs, origin string) {
 
 // values runs the value-threshold rules and the e-commerce payment check.
 func (s *screener) values() {
-	total := s.f.totalSDR
+	total := s.d.ValueSDR
 	for _, idx := range s.e.value {
 		r := &s.e.rules[idx]
 		if !r.applies(s.d, s.d.Sender.Country) {
@@ -222,11 +218,11 @@ func (s *screener) values() {
 			}
 		}
 	}
-	if s.f.txSDR > 0 {
+	if s.d.PaidSDR > 0 {
 		for _, idx := range s.e.under {
 			r := &s.e.rules[idx]
-			if r.txRatio > 0 && s.f.txSDR > total*r.txRatio && r.applies(s.d, s.d.Sender.Country) {
-				s.hitReason(idx, fmt.Sprintf("the buyer paid %s, over %.1f× the declared %s", s.money(s.f.txSDR), r.txRatio, s.money(total)))
+			if r.txRatio > 0 && s.d.PaidSDR > total*r.txRatio && r.applies(s.d, s.d.Sender.Country) {
+				s.hitReason(idx, fmt.Sprintf("the buyer paid %s, over %.1f× the declared %s", s.money(s.d.PaidSDR), r.txRatio, s.money(total)))
 			}
 		}
 	}
@@ -236,7 +232,7 @@ func (s *screener) splitting(p Prior) {
 	if p.Count == 0 {
 		return
 	}
-	total := s.f.totalSDR
+	total := s.d.ValueSDR
 	for _, idx := range s.e.split {
 		r := &s.e.rules[idx]
 		limit := r.thresholdSDR
@@ -283,9 +279,9 @@ func (s *screener) watchlist() {
 	check("sender", s.d.Sender.Company)
 	check("addressee", s.d.Addressee.Name)
 	check("addressee", s.d.Addressee.Company)
-	if s.d.Ecommerce != nil {
-		check("seller", s.d.Ecommerce.Seller.Name)
-		check("seller", s.d.Ecommerce.Seller.Company)
+	if s.d.Seller != nil {
+		check("seller", s.d.Seller.Name)
+		check("seller", s.d.Seller.Company)
 	}
 }
 
@@ -361,7 +357,7 @@ func (s *screener) placeholder(name string, line int, vars map[string]string) (s
 	case "dest":
 		return s.d.Addressee.Country, true
 	case "value":
-		return s.money(s.f.totalSDR), true
+		return s.money(s.d.ValueSDR), true
 	case "addressee":
 		return s.d.Addressee.Name, true
 	case "line":

@@ -1,4 +1,4 @@
-package customs
+package risk
 
 import (
 	"fmt"
@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/shopspring/decimal"
 
 	"github.com/interpost/interpost/postal"
 )
@@ -59,8 +57,8 @@ type rule struct {
 	score   int
 	action  Action
 	reason  string
-	dir     Direction // "" = any
-	streams []Stream  // nil = any
+	dir     string   // export, import; "" = any
+	streams []string // nil = any
 	dest    map[string]bool
 	origin  map[string]bool
 	expect  []string
@@ -166,12 +164,10 @@ func (e *Engine) addRule(s RuleSpec) {
 	r := rule{id: s.ID, kind: s.Kind, score: s.Score, action: s.Action, reason: s.Reason,
 		dest: set(s.Dest), origin: set(s.Origin), ratio: s.Ratio, txRatio: s.TransactionRatio,
 		minSim: s.MinSimilarity, parties: s.Parties, lists: set(s.Lists), window: time.Duration(s.Window), minItems: s.MinItems}
-	if s.Direction == string(Export) || s.Direction == string(Import) {
-		r.dir = Direction(s.Direction)
+	if s.Direction == dirExport || s.Direction == dirImport {
+		r.dir = s.Direction
 	}
-	for _, st := range s.Streams {
-		r.streams = append(r.streams, Stream(st))
-	}
+	r.streams = append(r.streams, s.Streams...) // nil when the rule names none: any stream
 	toSDR := func(v float64) float64 { return v / e.refPer }
 	if s.Over != nil {
 		r.overSDR = toSDR(*s.Over)
@@ -269,6 +265,13 @@ func (e *Engine) DeMinimisSDR(country string) (float64, bool) {
 	return v, ok
 }
 
+// DutyTable returns the destination country's duty table, and whether the
+// rules have one.
+func (e *Engine) DutyTable(country string) (*DutyTable, bool) {
+	t, ok := e.duties[country]
+	return t, ok
+}
+
 // MaxWindow is the longest splitting window, how far back Prior must look.
 func (e *Engine) MaxWindow() time.Duration {
 	var w time.Duration
@@ -279,7 +282,7 @@ func (e *Engine) MaxWindow() time.Duration {
 }
 
 // applies reports whether rule r covers the declaration (and line origin).
-func (r *rule) applies(d *Declaration, origin string) bool {
+func (r *rule) applies(d *Subject, origin string) bool {
 	if r.dir != "" && r.dir != d.Direction {
 		return false
 	}
@@ -303,28 +306,6 @@ func (e *Engine) band(score int) Action {
 		}
 	}
 	return ActionRelease
-}
-
-// prepare computes the facts of a declaration read back from storage.
-func (e *Engine) prepare(d *Declaration) *facts {
-	f := &facts{key: addresseeKey(d.Addressee), lineSDR: make([]float64, len(d.Lines)), hs: make([]string, len(d.Lines))}
-	for i, ln := range d.Lines {
-		if v, err := decimal.NewFromString(ln.Value); err == nil {
-			if s, err := e.money.ToSDR(v, d.Currency); err == nil {
-				f.lineSDR[i] = s.InexactFloat64()
-			}
-		}
-		f.totalSDR += f.lineSDR[i]
-		f.hs[i] = ln.HSCode
-	}
-	if d.Ecommerce != nil && d.Ecommerce.TransactionValue != "" {
-		if v, err := decimal.NewFromString(d.Ecommerce.TransactionValue); err == nil {
-			if s, err := e.money.ToSDR(v, d.Currency); err == nil {
-				f.txSDR = s.InexactFloat64()
-			}
-		}
-	}
-	return f
 }
 
 // sortHits orders hits by score, strongest first, then by rule id.

@@ -1,4 +1,4 @@
-package customs
+package risk
 
 import (
 	"slices"

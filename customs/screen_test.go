@@ -1,21 +1,22 @@
 package customs_test
 
 import (
-	"os"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/postal"
 )
 
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
-func demoEngine(tb testing.TB) *customs.Engine {
+func demoEngine(tb testing.TB) *risk.Engine {
 	tb.Helper()
-	e, err := customs.LoadRules("../demo/customs-rules.yaml", postal.DefaultRates())
+	e, err := risk.LoadRules("../demo/customs-rules.yaml", postal.DefaultRates())
 	if err != nil {
 		tb.Fatalf("demo rules: %v", err)
 	}
@@ -35,16 +36,16 @@ func importDecl() customs.Declaration {
 	}
 }
 
-func screen(t *testing.T, e *customs.Engine, d customs.Declaration, prior customs.Prior) customs.Screening {
+func screen(t *testing.T, e *risk.Engine, d customs.Declaration, prior risk.Prior) risk.Screening {
 	t.Helper()
 	v, err := customs.Validate(d, e.Money())
 	if err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
-	return e.Screen(&v, prior, t0)
+	return customs.Screen(e, &v, prior, t0)
 }
 
-func rules(s customs.Screening) []string {
+func rules(s risk.Screening) []string {
 	var out []string
 	for _, h := range s.Hits {
 		out = append(out, h.Rule)
@@ -58,37 +59,37 @@ func TestScreen(t *testing.T) {
 	tests := []struct {
 		name   string
 		edit   func(*customs.Declaration)
-		prior  customs.Prior
+		prior  risk.Prior
 		want   []string
-		action customs.Action
+		action risk.Action
 		reason string
 	}{
-		{name: "clean", edit: func(*customs.Declaration) {}, action: customs.ActionRelease},
+		{name: "clean", edit: func(*customs.Declaration) {}, action: risk.ActionRelease},
 		{name: "ivory by HS and keyword", edit: func(d *customs.Declaration) {
 			d.Lines[0] = customs.Line{Description: "Carved ivory figurine", Quantity: 1, NetWeightG: 300, Value: "80.00", HSCode: "960110", OriginCountry: "DE"}
-		}, want: []string{"PROHIB-CITES"}, action: customs.ActionSeize, reason: "CITES"},
+		}, want: []string{"PROHIB-CITES"}, action: risk.ActionSeize, reason: "CITES"},
 		{name: "power bank is lithium", edit: func(d *customs.Declaration) {
 			d.Lines[0] = customs.Line{Description: "Power bank 20000 mAh", Quantity: 1, NetWeightG: 400, Value: "25.00", HSCode: "850760", OriginCountry: "DE"}
-		}, want: []string{"DG-LITHIUM"}, action: customs.ActionXray},
+		}, want: []string{"DG-LITHIUM"}, action: risk.ActionXray},
 		{name: "phone under a plastics HS", edit: func(d *customs.Declaration) {
 			d.Lines[0] = customs.Line{Description: "Used iPhone 13", Quantity: 1, NetWeightG: 200, Value: "300.00", HSCode: "392690", OriginCountry: "DE"}
-		}, want: []string{"MISMATCH-PHONES"}, action: customs.ActionDocumentCheck},
+		}, want: []string{"MISMATCH-PHONES"}, action: risk.ActionDocumentCheck},
 		{name: "undervalued watch", edit: func(d *customs.Declaration) {
 			d.Lines[0] = customs.Line{Description: "Wrist watch, steel", Quantity: 5, NetWeightG: 1000, Value: "20.00", HSCode: "910211", OriginCountry: "CH"}
-		}, want: []string{"UNDERVALUATION"}, action: customs.ActionDocumentCheck, reason: "chapter 91 norm"},
+		}, want: []string{"UNDERVALUATION"}, action: risk.ActionDocumentCheck, reason: "chapter 91 norm"},
 		{name: "paid far more than declared", edit: func(d *customs.Declaration) { d.Ecommerce.TransactionValue = "120.00" },
-			want: []string{"UNDERVALUATION"}, action: customs.ActionDocumentCheck},
+			want: []string{"UNDERVALUATION"}, action: risk.ActionDocumentCheck},
 		{name: "sanctioned sender in Cyrillic", edit: func(d *customs.Declaration) { d.Sender.Name = "Калинин Виктор Сергеевич" },
-			want: []string{"WATCH-SANCTIONS"}, action: customs.ActionPhysicalInspection, reason: "Viktor Sergeyevich Kalinin"},
+			want: []string{"WATCH-SANCTIONS"}, action: risk.ActionPhysicalInspection, reason: "Viktor Sergeyevich Kalinin"},
 		{name: "sanctioned name respelled", edit: func(d *customs.Declaration) { d.Addressee.Name = "Dmitriy VOLKOF" },
-			want: []string{"WATCH-SANCTIONS"}, action: customs.ActionPhysicalInspection},
-		{name: "split order", edit: func(d *customs.Declaration) { d.Lines[0].Value = "5.00" }, prior: customs.Prior{Count: 2, ValueSDR: 3},
-			want: []string{"SPLIT-CONSIGNMENTS"}, action: customs.ActionDocumentCheck, reason: "3 consignments"},
+			want: []string{"WATCH-SANCTIONS"}, action: risk.ActionPhysicalInspection},
+		{name: "split order", edit: func(d *customs.Declaration) { d.Lines[0].Value = "5.00" }, prior: risk.Prior{Count: 2, ValueSDR: 3},
+			want: []string{"SPLIT-CONSIGNMENTS"}, action: risk.ActionDocumentCheck, reason: "3 consignments"},
 		{name: "over the e-commerce limit", edit: func(d *customs.Declaration) { d.Lines[0].Value = "900.00" },
-			want: []string{"VALUE-CN-ECOM-LIMIT"}, action: customs.ActionDocumentCheck},
+			want: []string{"VALUE-CN-ECOM-LIMIT"}, action: risk.ActionDocumentCheck},
 		{name: "fireworks go back", edit: func(d *customs.Declaration) {
 			d.Lines[0] = customs.Line{Description: "Fireworks assortment", Quantity: 1, NetWeightG: 900, Value: "30.00", HSCode: "360410", OriginCountry: "DE"}
-		}, want: []string{"PROHIB-EXPLOSIVES"}, action: customs.ActionReturnToSender},
+		}, want: []string{"PROHIB-EXPLOSIVES"}, action: risk.ActionReturnToSender},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,60 +107,6 @@ func TestScreen(t *testing.T) {
 			}
 			if s.RulesVersion != "2026-11-23.1" {
 				t.Errorf("rules version = %q", s.RulesVersion)
-			}
-		})
-	}
-}
-
-func TestNormalizeName(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"Иван Петров":             "ivan petrov",
-		"  José  MARÍA-López ":    "jose maria lopez",
-		"Zhao Lei Trading Co Ltd": "zhao lei",
-		"Νικόλαος Παπαδάκης":      "nikolaos papadakis",
-		"Straße":                  "strasse",
-	} {
-		if got := customs.NormalizeName(in); got != want {
-			t.Errorf("NormalizeName(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestRulesErrors(t *testing.T) {
-	t.Parallel()
-	good, err := os.ReadFile("../demo/customs-rules.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name, from, to string
-		want           []string
-	}{
-		{"typo names line and key", "    score: 300\n    action: seize\n    reason: \"line {line}: narcotic", "    scroe: 300\n    action: seize\n    reason: \"line {line}: narcotic",
-			[]string{"line 22: rules[0].scroe", `did you mean "score"`}},
-		{"wrong type", "near_de_minimis: 0.08", "near_de_minimis: lots", []string{"rules[", "near_de_minimis", "float64"}},
-		{"bad HS prefix", `hs: ["3405", "3808"]`, `hs: ["3405", "38x8"]`, []string{"hs[1]", `"38x8" is not an HS prefix`}},
-		{"unknown kind", "kind: dangerous\n    hs: [\"3405\"", "kind: dangerus\n    hs: [\"3405\"", []string{`"dangerus" is not one of`}},
-		{"bands out of order", "xray: 50", "xray: 20", []string{"actions.xray", "must be above document_check"}},
-		{"key of another kind", "    min_items: 3\n", "    min_items: 3\n    hs: [\"85\"]\n", []string{`key "hs" does not apply to rules of kind splitting`}},
-		{"no version", `version: "2026-11-23.1"`, `# no version`, []string{": version: required"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			bad := strings.Replace(string(good), tt.from, tt.to, 1)
-			if bad == string(good) {
-				t.Fatalf("test edit %q not found in the demo rules", tt.from)
-			}
-			_, err := customs.CompileRules([]byte(bad), "rules.yaml", postal.DefaultRates())
-			if postal.ErrorCode(err) != postal.CodeInvalid {
-				t.Fatalf("err = %v, want invalid", err)
-			}
-			msg := err.Error()
-			for _, w := range tt.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("error %q does not contain %q", msg, w)
-				}
 			}
 		})
 	}
@@ -200,7 +147,7 @@ func TestDuties(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, ok, err := e.Duties(&v, customs.DutyEstimate, t0)
+			got, ok, err := customs.AssessDuties(e, &v, customs.DutyEstimate, t0)
 			if err != nil || !ok {
 				t.Fatalf("Duties: %v, %v", ok, err)
 			}
@@ -211,5 +158,19 @@ func TestDuties(t *testing.T) {
 				t.Errorf("notes %q do not mention %q", got.Notes, tt.notes)
 			}
 		})
+	}
+}
+
+// TestRulesKnowStreams: the rules name streams and directions by the words
+// a declaration carries, so a rule can be written for each of them.
+func TestRulesKnowStreams(t *testing.T) {
+	t.Parallel()
+	for _, st := range customs.Streams {
+		for _, dir := range []customs.Direction{customs.Export, customs.Import} {
+			src := fmt.Sprintf("version: \"1\"\nactions: {document_check: 10}\nrules:\n  - {id: R, kind: value, score: 10, over: 1, direction: %s, streams: [%s]}\n", dir, st)
+			if _, err := risk.CompileRules([]byte(src), "streams.yaml", postal.DefaultRates()); err != nil {
+				t.Errorf("a rule for %s %s: %v", st, dir, err)
+			}
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package customs
+package risk
 
 import (
 	"bytes"
@@ -474,12 +474,12 @@ func checkRule(fe *postal.FieldList, r *RuleSpec, n *yaml.Node, path string) {
 		fe.Add(at(n, path, "score"), "a rule needs a score above 0 or an action, or it never changes anything")
 	}
 	switch r.Direction {
-	case "", "any", string(Export), string(Import):
+	case "", "any", dirExport, dirImport:
 	default:
 		fe.Add(at(n, path, "direction"), "%q is not export, import or any", r.Direction)
 	}
 	for i, s := range r.Streams {
-		if !contains(Streams, Stream(s)) {
+		if !contains(streams, s) {
 			fe.Add(at(n, path, "streams")+fmt.Sprintf("[%d]", i), "%q is not postal, express or ecommerce", s)
 		}
 	}
