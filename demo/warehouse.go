@@ -122,8 +122,12 @@ type WarehouseResult struct {
 func SeedWarehouses(ctx context.Context, svc *warehouse.Service, now time.Time, orders int, progress func(done, all int)) (WarehouseResult, error) {
 	var res WarehouseResult
 	admin := auth.Principal{KeyID: "demo", Role: auth.RoleAdmin}
+	// Ids follow from "now", so two seeds at the same moment make the
+	// same world (pick lists list parcels in id order).
+	ids := warehouse.SeededIDs(uint64(now.Unix()))
 	at := func(t time.Time) *warehouse.Service {
 		c := *svc
+		c.IDs = ids
 		c.Now = func() time.Time { return t }
 		// Packing creates postal items through acceptance: they are
 		// accepted at the same moment, not at the machine's clock.

@@ -98,7 +98,7 @@ func (s *Service) BookInbound(ctx context.Context, who auth.Principal, r Inbound
 	}
 	now := s.now()
 	in := Inbound{
-		ID: NewID("INB"), Merchant: m, Reference: strings.TrimSpace(r.Reference), Origin: origin.Code, Warehouse: w.Code,
+		ID: s.newID("INB"), Merchant: m, Reference: strings.TrimSpace(r.Reference), Origin: origin.Code, Warehouse: w.Code,
 		Status: InboundBooked, CustomsRequired: origin.Country != w.Country, Packages: r.Packages,
 		Corridor: chosen, Alternatives: alts, CreatedAt: now,
 		ETA: now.Add(time.Duration(math.Ceil(chosen.TransitDays*24)) * time.Hour),

@@ -93,7 +93,7 @@ func (s *Service) PlaceOrder(ctx context.Context, who auth.Principal, r OrderReq
 		for i := range parcels {
 			parcels[i].UpdatedAt = now
 		}
-		o := Order{ID: NewID("ORD"), Merchant: m, MerchantOrderID: r.MerchantOrderID, Status: OrderReserved,
+		o := Order{ID: s.newID("ORD"), Merchant: m, MerchantOrderID: r.MerchantOrderID, Status: OrderReserved,
 			ServiceLevel: r.ServiceLevel, Buyer: trimParty(r.Buyer), Lines: r.Lines, Parcels: parcels, CreatedAt: now}
 		o, created, err := s.Store.CreateOrder(ctx, NewOrder{Order: o, IdempotencyKey: key, RequestHash: hash})
 		if !errors.Is(err, ErrInsufficientStock) {
@@ -222,7 +222,7 @@ func (s *Service) CreatePickList(ctx context.Context, who auth.Principal, wareho
 	if max < 1 || max > 500 {
 		return PickList{}, postal.Invalid("bad size", postal.FieldError{Field: "max_parcels", Message: fmt.Sprintf("must be 1 to 500, got %d", max)})
 	}
-	id := NewID("PCK")
+	id := s.newID("PCK")
 	return s.Store.CreatePickList(ctx, warehouse, max, s.now(), func(ps []PickParcel) PickList {
 		return BuildPickList(id, warehouse, ps)
 	})

@@ -33,6 +33,16 @@ type Service struct {
 	Rates   postal.Rates
 	Country string // country of the post running Interpost
 	Now     func() time.Time
+	// IDs makes the ids of new inbounds, orders, pick lists and counts;
+	// nil is NewID (random). The demo passes a seeded one.
+	IDs func(prefix string) string
+}
+
+func (s *Service) newID(prefix string) string {
+	if s.IDs != nil {
+		return s.IDs(prefix)
+	}
+	return NewID(prefix)
 }
 
 func (s *Service) now() time.Time {

@@ -103,7 +103,7 @@ func (s *Service) RecordCount(ctx context.Context, who auth.Principal, warehouse
 	if err := fe.Err("the count has invalid fields; nothing was booked"); err != nil {
 		return CycleCount{}, err
 	}
-	c := CycleCount{ID: NewID("CNT"), Warehouse: warehouse, Note: strings.TrimSpace(r.Note), By: who.KeyID, Lines: r.Lines, CountedAt: s.now()}
+	c := CycleCount{ID: s.newID("CNT"), Warehouse: warehouse, Note: strings.TrimSpace(r.Note), By: who.KeyID, Lines: r.Lines, CountedAt: s.now()}
 	return s.Store.RecordCount(ctx, c)
 }
 
