@@ -41,7 +41,10 @@ func TestDemoMonthReconciles(t *testing.T) {
 		time.Date(2027, 3, 28, 1, 30, 0, 0, time.UTC),
 		time.Date(2026, 12, 31, 20, 0, 0, 0, time.UTC),
 	} {
-		t.Run(now.Format("2006-01-02T15:04Z"), func(t *testing.T) { reconcileDemoMonth(t, now) })
+		t.Run(now.Format("2006-01-02T15:04Z"), func(t *testing.T) {
+			t.Parallel() // each seeds its own store
+			reconcileDemoMonth(t, now)
+		})
 	}
 }
 

@@ -23,6 +23,7 @@ func TestSeedIsPure(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds the demo world twice")
 	}
+	t.Parallel()
 	now := time.Date(2027, 6, 30, 22, 0, 0, 0, time.UTC)
 	a, b := seedSummary(t, now), seedSummary(t, now)
 	if len(a) == 0 {
