@@ -11,7 +11,7 @@ import (
 	"github.com/interpost/interpost/dispatch"
 )
 
-// SaveDispatches implements dispatch.ReceptacleStore: one transaction,
+// SaveDispatches implements dispatch.DispatchStore: one transaction,
 // multi-row INSERTs through statements prepared once per shape. A million
 // items cost a million rows, so the per-statement overhead of the driver
 // is what this avoids (see docs/benchmarks.md, peak day).
