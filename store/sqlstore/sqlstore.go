@@ -77,6 +77,8 @@ type Store struct {
 	// stmts holds statements prepared once on R, keyed by their text with
 	// ? placeholders (readStmt); Close releases them.
 	stmts sync.Map
+	// orders batches concurrent orders on a single-writer store.
+	orders orderBatch
 }
 
 // New wraps opened databases of the backend that d and b describe.
@@ -108,6 +110,9 @@ func (s *Store) Close() error {
 		err = errors.Join(err, v.(*sql.Stmt).Close())
 		return true
 	})
+	for _, st := range s.orders.stmts {
+		err = errors.Join(err, st.Close())
+	}
 	err = errors.Join(err, s.W.Close())
 	if s.R != s.W {
 		err = errors.Join(err, s.R.Close())

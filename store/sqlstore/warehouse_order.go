@@ -79,7 +79,7 @@ func (s *Store) CreateOrder(ctx context.Context, n warehouse.NewOrder) (warehous
 
 func (s *Store) createOrder(ctx context.Context, n warehouse.NewOrder) (warehouse.Order, bool, error) {
 	if s.W.Stats().MaxOpenConnections == 1 {
-		return s.orderBatch().add(ctx, s, n)
+		return s.orders.add(ctx, s, n)
 	}
 	var out warehouse.Order
 	created := false
