@@ -12,6 +12,7 @@ import (
 // Store is what exchange operations need from persistence.
 type Store interface {
 	SortPlanStore
+	DispatchStore
 	ReceptacleStore
 	ConsignmentStore
 	OutboxStore
@@ -26,8 +27,9 @@ type SortPlanStore interface {
 	SortPlan(ctx context.Context, office string) (SortPlan, error)
 }
 
-// ReceptacleStore keeps dispatches, their receptacles and the items in them.
-type ReceptacleStore interface {
+// DispatchStore keeps dispatches: their serials, opening, closing and
+// cancelling, and those made in bulk.
+type DispatchStore interface {
 	// OpenDispatch takes the next dispatch serial of (Origin, Destination,
 	// Year) and stores an open dispatch under its S8 id, in one
 	// transaction. Serials are dense and unique across nodes. unavailable
@@ -37,6 +39,27 @@ type ReceptacleStore interface {
 	Dispatch(ctx context.Context, id string) (Dispatch, error)
 	// Dispatches lists dispatches matching f, newest first.
 	Dispatches(ctx context.Context, f DispatchFilter) ([]Dispatch, error)
+	// CloseDispatch closes an open dispatch whose receptacles are all
+	// closed and match c (else ErrChanged), setting the relabelled S9 ids
+	// and writing the outbox entry.
+	CloseDispatch(ctx context.Context, c DispatchClose, out Outbox) (Dispatch, error)
+	// CancelDispatch cancels an open dispatch without items; conflict
+	// otherwise. Its serial stays used.
+	CancelDispatch(ctx context.Context, id string, at time.Time, by string) (Dispatch, error)
+	// SaveDispatches stores complete, closed dispatches made in bulk (the
+	// day simulator, the peak-day benchmark) with their receptacles and
+	// items, in as few transactions as it likes; ids come from
+	// AllocateSerials. An item already scanned at the office is a conflict
+	// and stores nothing of the batch.
+	SaveDispatches(ctx context.Context, b []PackedDispatch, out []Outbox) error
+	// AllocateSerials takes n consecutive dispatch serials of a pair of
+	// offices and a year and returns the first.
+	AllocateSerials(ctx context.Context, origin, destination string, year, n int) (int, error)
+}
+
+// ReceptacleStore keeps the receptacles of dispatches and the items
+// scanned into them.
+type ReceptacleStore interface {
 	// OpenReceptacle adds a receptacle to an open dispatch under the next
 	// receptacle serial; conflict if the dispatch is not open or has 999.
 	OpenReceptacle(ctx context.Context, dispatch string, t ReceptacleType, at time.Time) (Receptacle, error)
@@ -65,22 +88,6 @@ type ReceptacleStore interface {
 	// ReopenReceptacle opens a closed receptacle of an open dispatch again
 	// (its S9 id is void until it closes again); conflict otherwise.
 	ReopenReceptacle(ctx context.Context, receptacle string) (Receptacle, error)
-	// CloseDispatch closes an open dispatch whose receptacles are all
-	// closed and match c (else ErrChanged), setting the relabelled S9 ids
-	// and writing the outbox entry.
-	CloseDispatch(ctx context.Context, c DispatchClose, out Outbox) (Dispatch, error)
-	// CancelDispatch cancels an open dispatch without items; conflict
-	// otherwise. Its serial stays used.
-	CancelDispatch(ctx context.Context, id string, at time.Time, by string) (Dispatch, error)
-	// SaveDispatches stores complete, closed dispatches made in bulk (the
-	// day simulator, the peak-day benchmark) with their receptacles and
-	// items, in as few transactions as it likes; ids come from
-	// AllocateSerials. An item already scanned at the office is a conflict
-	// and stores nothing of the batch.
-	SaveDispatches(ctx context.Context, b []PackedDispatch, out []Outbox) error
-	// AllocateSerials takes n consecutive dispatch serials of a pair of
-	// offices and a year and returns the first.
-	AllocateSerials(ctx context.Context, origin, destination string, year, n int) (int, error)
 }
 
 // ConsignmentStore keeps consignments and the load of each departure.

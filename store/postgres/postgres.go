@@ -40,7 +40,7 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	if err := migrate(ctx, db); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
-	return sqlstore.New(db, db, Dialect), nil
+	return sqlstore.New(db, db, Dialect, backend{}), nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -90,4 +90,17 @@ var Dialect = sqlstore.Dialect{
 		var pe *pgconn.PgError
 		return errors.As(err, &pe) && pe.Code == "23505"
 	},
+	// Several nodes write at once: rows about to change are locked, and
+	// workers claiming jobs skip the rows another node holds.
+	LockRows: func(of string, skip bool) string {
+		c := " FOR UPDATE"
+		if of != "" {
+			c += " OF " + of
+		}
+		if skip {
+			c += " SKIP LOCKED"
+		}
+		return c
+	},
+	IsFalse: func(col string) string { return "NOT " + col },
 }

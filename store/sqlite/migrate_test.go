@@ -51,7 +51,7 @@ func TestObjectKeyMigration(t *testing.T) {
 	if n := ints(); n != 4 {
 		t.Fatalf("%d S10 ids packed, want 4", n)
 	}
-	st := sqlstore.New(db, db, Dialect)
+	st := sqlstore.New(db, db, Dialect, backend{})
 	for _, id := range ids {
 		got, err := st.EventsOf(ctx, id)
 		if err != nil || len(got) != 1 || got[0].Object != id {

@@ -61,7 +61,7 @@ func Open(ctx context.Context, dir string) (*sqlstore.Store, error) {
 	if err := migrate(ctx, w); err != nil {
 		return nil, errors.Join(err, w.Close(), r.Close())
 	}
-	return sqlstore.New(w, r, Dialect), nil
+	return sqlstore.New(w, r, Dialect, backend{}), nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -98,6 +98,10 @@ var Dialect = sqlstore.Dialect{
 		c := se.Code()
 		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	},
+	// No row locks: write transactions start IMMEDIATE on the single
+	// writer connection, so they run one at a time.
+	LockRows: func(string, bool) string { return "" },
+	IsFalse:  func(col string) string { return col + " = 0" },
 }
 
 func mustSub(fsys embed.FS, dir string) fs.FS {

@@ -74,7 +74,7 @@ func (s *Store) dispatchSerials(ctx context.Context, tx *sql.Tx, origin, dest st
 	return first, nil
 }
 
-// AllocateSerials implements dispatch.ReceptacleStore.
+// AllocateSerials implements dispatch.DispatchStore.
 func (s *Store) AllocateSerials(ctx context.Context, origin, destination string, year, n int) (int, error) {
 	var first int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -85,7 +85,7 @@ func (s *Store) AllocateSerials(ctx context.Context, origin, destination string,
 	return first, err
 }
 
-// OpenDispatch implements dispatch.ReceptacleStore.
+// OpenDispatch implements dispatch.DispatchStore.
 func (s *Store) OpenDispatch(ctx context.Context, n dispatch.NewDispatch) (dispatch.Dispatch, error) {
 	var d dispatch.Dispatch
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -160,7 +160,7 @@ func (s *Store) openTotals(ctx context.Context, q querier, d *dispatch.Dispatch)
 	return s.wrap(err, "sum receptacles of "+d.ID)
 }
 
-// Dispatch implements dispatch.ReceptacleStore.
+// Dispatch implements dispatch.DispatchStore.
 func (s *Store) Dispatch(ctx context.Context, id string) (dispatch.Dispatch, error) {
 	d, err := s.scanDispatch(s.R.QueryRowContext(ctx, s.q(`SELECT `+dispatchCols+` FROM dispatches WHERE id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -172,7 +172,7 @@ func (s *Store) Dispatch(ctx context.Context, id string) (dispatch.Dispatch, err
 	return d, s.openTotals(ctx, s.R, &d)
 }
 
-// Dispatches implements dispatch.ReceptacleStore.
+// Dispatches implements dispatch.DispatchStore.
 func (s *Store) Dispatches(ctx context.Context, f dispatch.DispatchFilter) ([]dispatch.Dispatch, error) {
 	query := `SELECT ` + dispatchCols + ` FROM dispatches WHERE 1 = 1`
 	var args []any
@@ -307,7 +307,7 @@ func (s *Store) Scanned(ctx context.Context, office, item string) (dispatch.Scan
 	return it, s.wrap(err, "read scan of "+item)
 }
 
-// CloseDispatch implements dispatch.ReceptacleStore.
+// CloseDispatch implements dispatch.DispatchStore.
 func (s *Store) CloseDispatch(ctx context.Context, c dispatch.DispatchClose, out dispatch.Outbox) (dispatch.Dispatch, error) {
 	var d dispatch.Dispatch
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -348,7 +348,7 @@ func (s *Store) CloseDispatch(ctx context.Context, c dispatch.DispatchClose, out
 	return d, err
 }
 
-// CancelDispatch implements dispatch.ReceptacleStore.
+// CancelDispatch implements dispatch.DispatchStore.
 func (s *Store) CancelDispatch(ctx context.Context, id string, at time.Time, by string) (dispatch.Dispatch, error) {
 	var d dispatch.Dispatch
 	err := s.tx(ctx, func(tx *sql.Tx) error {

@@ -5,36 +5,26 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/interpost/interpost/dispatch"
 )
 
-// SaveDispatches implements dispatch.ReceptacleStore: one transaction,
+// SaveDispatches implements dispatch.DispatchStore: one transaction,
 // multi-row INSERTs through statements prepared once per shape. A million
 // items cost a million rows, so the per-statement overhead of the driver
 // is what this avoids (see docs/benchmarks.md, peak day).
 func (s *Store) SaveDispatches(ctx context.Context, b []dispatch.PackedDispatch, out []dispatch.Outbox) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if s.Dialect.Name == "sqlite" {
-			// A day's scans outgrow the default 2 MB page cache, which then
-			// spills half-built pages to the WAL again and again; give this
-			// transaction 256 MB and take it back after.
-			var prev int
-			if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&prev); err != nil {
-				return s.wrap(err, "read cache size")
-			}
-			if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
-				return s.wrap(err, "grow cache")
-			}
-			err := s.saveDispatches(ctx, tx, b, out)
-			if _, rerr := tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.Itoa(prev)); rerr != nil && err == nil {
-				err = s.wrap(rerr, "restore cache size")
-			}
-			return err
+		restore, err := s.backend.TuneBulk(ctx, tx)
+		if err != nil {
+			return s.wrap(err, "tune for bulk write")
 		}
-		return s.saveDispatches(ctx, tx, b, out)
+		err = s.saveDispatches(ctx, tx, b, out)
+		if rerr := restore(context.WithoutCancel(ctx)); rerr != nil && err == nil {
+			err = s.wrap(rerr, "undo bulk tuning")
+		}
+		return err
 	})
 }
 

@@ -1,7 +1,10 @@
 // Package sqlstore implements the Interpost store over database/sql once for
 // both backends. store/sqlite and store/postgres open the database, run their
-// migrations and hand over a Dialect that covers what differs: placeholder
-// style, how times are stored and how constraint violations are reported.
+// migrations and hand over what differs: a Dialect (placeholder style, how
+// times are stored, how constraint violations are reported, how rows are
+// locked) and a Backend (the bulk and tuning code each runs its own way,
+// such as the tracking event writer). Nothing here branches on which
+// backend it runs on.
 package sqlstore
 
 import (
@@ -11,21 +14,57 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/tracking"
 )
 
-// Dialect is what differs between SQLite and PostgreSQL.
+// Dialect is how a backend spells SQL and stores values.
 type Dialect struct {
+	// Name names the backend in messages and Kind.
 	Name string
-	// Numbered placeholders ($1, $2…) instead of ?.
+	// Numbered placeholders ($1, $2…) instead of ?: queries are written
+	// with ? and rewritten, nothing else depends on it.
 	Numbered bool
 	// TimeArg turns a time into the value stored; ScanTime reads it back.
 	TimeArg  func(time.Time) any
 	ScanTime func(src any) (time.Time, error)
 	// IsUnique reports whether err is a unique or primary-key violation.
 	IsUnique func(error) bool
+	// LockRows returns the clause ending a SELECT in a write transaction
+	// whose rows the transaction goes on to change, so that concurrent
+	// transactions (other nodes) keep off them: of names the tables whose
+	// rows to lock ("" for all of them), skip passes over rows another
+	// transaction holds instead of waiting for them. A backend whose write
+	// transactions run one at a time returns "".
+	LockRows func(of string, skip bool) string
+	// IsFalse spells the condition "col is false" the way the backend's
+	// partial indexes do, so that the planner uses them.
+	IsFalse func(col string) string
+}
+
+// Backend is the work a backend does its own way: bulk paths where the
+// shared one-statement-per-row SQL would be too slow, and tuning of its
+// engine for them.
+type Backend interface {
+	// AppendEvents adds events[order[0]], events[order[1]], … (order is
+	// the identity index's order) to tracking_events through the write
+	// pool w, skipping events already stored, and returns how many it
+	// added. All of them arrived at received.
+	AppendEvents(ctx context.Context, w *sql.DB, events []tracking.Event, order []int32, received time.Time) (int, error)
+	// EventObject is the value tracking_events.object holds for an object
+	// id; ScanEventObject reads a stored value back into the id.
+	EventObject(id string) any
+	ScanEventObject(src any) (string, error)
+	// TuneBulk tunes tx, a write transaction about to store a great many
+	// rows (a day's dispatches), and returns what undoes it before the
+	// transaction ends.
+	TuneBulk(ctx context.Context, tx *sql.Tx) (restore func(context.Context) error, err error)
+	// BeforeProjection prepares the write pool w for projecting tracking
+	// events into tracked items.
+	BeforeProjection(ctx context.Context, w *sql.DB) error
 }
 
 // Store is a database/sql-backed store. W takes all writes (for SQLite a
@@ -34,11 +73,17 @@ type Dialect struct {
 type Store struct {
 	W, R    *sql.DB
 	Dialect Dialect
+	backend Backend
+	// stmts holds statements prepared once on R, keyed by their text with
+	// ? placeholders (readStmt); Close releases them.
+	stmts sync.Map
+	// orders batches concurrent orders on a single-writer store.
+	orders orderBatch
 }
 
-// New wraps opened databases.
-func New(w, r *sql.DB, d Dialect) *Store {
-	return &Store{W: w, R: r, Dialect: d}
+// New wraps opened databases of the backend that d and b describe.
+func New(w, r *sql.DB, d Dialect, b Backend) *Store {
+	return &Store{W: w, R: r, Dialect: d, backend: b}
 }
 
 // Kind names the backend.
@@ -57,9 +102,18 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes both pools.
+// Close releases the prepared statements and closes both pools.
 func (s *Store) Close() error {
-	err := s.W.Close()
+	var err error
+	s.stmts.Range(func(k, v any) bool {
+		s.stmts.Delete(k)
+		err = errors.Join(err, v.(*sql.Stmt).Close())
+		return true
+	})
+	for _, st := range s.orders.stmts {
+		err = errors.Join(err, st.Close())
+	}
+	err = errors.Join(err, s.W.Close())
 	if s.R != s.W {
 		err = errors.Join(err, s.R.Close())
 	}

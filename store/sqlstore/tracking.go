@@ -4,16 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
 )
 
-// Tracking events are written by dialect-specific bulk paths
-// (tracking_sqlite.go, tracking_pg.go): the generic one-row-per-statement
-// helpers run at a fraction of the rate the ingest needs.
+// Tracking events are written by each backend's own bulk path
+// (Backend.AppendEvents): the generic one-row-per-statement helpers run at a
+// fraction of the rate the ingest needs.
 
 const trackingEventColumns = `seq, object, code, office, time, tz_offset, source, reason, next_office, signatory, received_at`
 
@@ -33,18 +32,11 @@ func (s *Store) AppendEvents(ctx context.Context, events []tracking.Event, recei
 			order[i] = int32(i)
 		}
 	}
-	if s.Dialect.Numbered {
-		return s.appendEventsPG(ctx, events, order, received)
+	n, err := s.backend.AppendEvents(ctx, s.W, events, order, received)
+	if err != nil {
+		return 0, s.wrap(err, "store events")
 	}
-	return s.appendEventsSQLite(ctx, events, order, received)
-}
-
-// trkNull stores "" as NULL: the optional columns are nearly always empty.
-func trkNull(v string) any {
-	if v == "" {
-		return nil
-	}
-	return v
+	return n, nil
 }
 
 // EventsOf implements tracking.EventStore.
@@ -53,7 +45,7 @@ func (s *Store) EventsOf(ctx context.Context, object string) ([]tracking.Stored,
 	if err != nil {
 		return nil, s.wrap(err, "prepare events read")
 	}
-	rows, err := st.QueryContext(ctx, s.eventObjectArg(object))
+	rows, err := st.QueryContext(ctx, s.backend.EventObject(object))
 	if err != nil {
 		return nil, s.wrap(err, "read events of "+object)
 	}
@@ -69,25 +61,29 @@ func (s *Store) EventsOf(ctx context.Context, object string) ([]tracking.Stored,
 	return out, s.wrap(rows.Err(), "read events of "+object)
 }
 
-// eventObjectArg is object as tracking_events stores it (tracking_objkey.go).
-func (s *Store) eventObjectArg(object string) any {
-	if s.Dialect.Numbered {
-		return object
-	}
-	return objectKey(object)
-}
-
 func (s *Store) scanStored(row interface{ Scan(...any) error }) (tracking.Stored, error) {
 	var e tracking.Stored
 	var t time.Time
 	var off int
 	var reason, next, sig sql.NullString
 	var code string
-	err := row.Scan(&e.Seq, objectScanner{&e.Object}, &code, &e.Office, s.scanTime(&t), &off, &e.Source, &reason, &next, &sig, s.scanTime(&e.Received))
+	err := row.Scan(&e.Seq, objectScanner{s.backend, &e.Object}, &code, &e.Office, s.scanTime(&t), &off, &e.Source, &reason, &next, &sig, s.scanTime(&e.Received))
 	e.Code = tracking.Code(code)
 	e.Time = t.In(time.FixedZone("", off))
 	e.Reason, e.NextOffice, e.Signatory = reason.String, next.String, sig.String
 	return e, err
+}
+
+// objectScanner reads tracking_events.object as the backend stores it.
+type objectScanner struct {
+	b   Backend
+	dst *string
+}
+
+func (o objectScanner) Scan(src any) error {
+	id, err := o.b.ScanEventObject(src)
+	*o.dst = id
+	return err
 }
 
 // trkChunk bounds the ids of one IN (…) list.
@@ -100,27 +96,18 @@ func (s *Store) ItemRefs(ctx context.Context, ids []string) (map[string]tracking
 
 const trkRefsSQL = `SELECT id, merchant, merchant_ref, product, origin_office, dest_country, created_at FROM shipments WHERE id IN (`
 
-// trkStmts holds statements prepared once per store on its read pool, keyed
-// by {store, SQL}: timelines and the ingest's shipment lookups run them at
-// high rates, and parsing a statement cost as much as running it.
-var trkStmts sync.Map
-
-type trkStmtKey struct {
-	s     *Store
-	query string
-}
-
-// readStmt returns query (with ? placeholders) prepared on s.R.
+// readStmt returns query (with ? placeholders) prepared on s.R, once per
+// store (s.stmts): timelines and the ingest's shipment lookups run these
+// statements at high rates, and parsing one cost as much as running it.
 func (s *Store) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	k := trkStmtKey{s, query}
-	if st, ok := trkStmts.Load(k); ok {
+	if st, ok := s.stmts.Load(query); ok {
 		return st.(*sql.Stmt), nil
 	}
 	st, err := s.R.PrepareContext(ctx, s.q(query))
 	if err != nil {
 		return nil, err
 	}
-	if prev, loaded := trkStmts.LoadOrStore(k, st); loaded {
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
 		st.Close()
 		return prev.(*sql.Stmt), nil
 	}

@@ -53,18 +53,13 @@ func (s *Store) scanTrackedItem(row interface{ Scan(...any) error }) (tracking.I
 
 // ProjectItems implements tracking.ProjectionStore.
 func (s *Store) ProjectItems(ctx context.Context, limit int, apply tracking.ApplyFunc) (int, error) {
-	if !s.Dialect.Numbered {
-		if _, err := s.W.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-			return 0, s.wrap(err, "tune writer")
-		}
+	if err := s.backend.BeforeProjection(ctx, s.W); err != nil {
+		return 0, s.wrap(err, "tune writer")
 	}
 	n := 0
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		cursorSQL := `SELECT seq FROM tracking_cursors WHERE name = 'items'`
-		if s.Dialect.Numbered {
-			// One projector at a time across nodes; the others skip.
-			cursorSQL += ` FOR UPDATE SKIP LOCKED`
-		}
+		// One projector at a time across nodes; the others skip.
+		cursorSQL := `SELECT seq FROM tracking_cursors WHERE name = 'items'` + s.Dialect.LockRows("", true)
 		var cursor int64
 		if err := tx.QueryRowContext(ctx, cursorSQL).Scan(&cursor); errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -205,11 +200,7 @@ func (s *Store) TrackedItems(ctx context.Context, f tracking.ItemFilter) ([]trac
 	var args []any
 	if f.NotFinal {
 		// Spelled as in the partial indexes' WHERE, so the planner uses them.
-		if s.Dialect.Numbered {
-			where = append(where, "NOT final")
-		} else {
-			where = append(where, "final = 0")
-		}
+		where = append(where, s.Dialect.IsFalse("final"))
 	}
 	if len(f.Statuses) > 0 {
 		where = append(where, "status IN ("+placeholders(len(f.Statuses))+")")

@@ -99,10 +99,7 @@ func (s *Store) ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease
 		query := `SELECT ` + trkDeliveryColumns + `, w.url, w.secret FROM webhook_deliveries d
 			JOIN webhook_subscriptions w ON w.id = d.subscription
 			WHERE d.state = 'pending' AND d.next_attempt <= ? AND d.lease_until <= ? AND w.disabled_at IS NULL
-			ORDER BY d.next_attempt LIMIT ?`
-		if s.Dialect.Numbered {
-			query += ` FOR UPDATE OF d SKIP LOCKED` // other nodes take the next ones
-		}
+			ORDER BY d.next_attempt LIMIT ?` + s.Dialect.LockRows("d", true) // other nodes take the next ones
 		err := s.each(ctx, tx, query, []any{s.t(now), s.t(now), limit}, func(rows *sql.Rows) error {
 			var url, secret string
 			d, err := s.scanDelivery(rows, &url, &secret)

@@ -18,14 +18,10 @@ type rowsQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// forUpdate locks selected rows on PostgreSQL. SQLite needs no row locks:
-// its write transactions start IMMEDIATE on the single writer connection,
-// so they run one at a time.
+// forUpdate locks the selected rows until the transaction ends, where the
+// backend needs row locks (Dialect.LockRows).
 func (s *Store) forUpdate() string {
-	if s.Dialect.Numbered {
-		return " FOR UPDATE"
-	}
-	return ""
+	return s.Dialect.LockRows("", false)
 }
 
 // in returns "?, ?, …" for n values.

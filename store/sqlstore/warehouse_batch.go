@@ -12,18 +12,6 @@ import (
 // maxOrderBatch bounds how many orders share one transaction.
 const maxOrderBatch = 64
 
-// batches holds each single-writer store's order batch (*Store →
-// *orderBatch), beside the Store so its struct stays the shared one.
-var batches sync.Map
-
-func (s *Store) orderBatch() *orderBatch {
-	if b, ok := batches.Load(s); ok {
-		return b.(*orderBatch)
-	}
-	b, _ := batches.LoadOrStore(s, &orderBatch{})
-	return b.(*orderBatch)
-}
-
 // orderBatch is group commit for orders on a single-writer store (SQLite):
 // a commit costs an fsync (synchronous=FULL), so concurrent orders queue
 // and one of them, the leader, reserves and stores the whole queue in one
@@ -46,15 +34,13 @@ type orderBatch struct {
 // hotOrderSQL are the statements every order runs.
 var hotOrderSQL = []string{sqlOrderKey, sqlReserve, sqlMove, sqlInsertOrder, sqlInsertParcel, sqlInsertKey}
 
-// stmt returns the statement for query inside tx: the prepared one when
+// stmt returns the statement for query inside tx: the prepared one once
 // this store batches orders, else query itself.
 func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (func(args ...any) (sql.Result, error), func(args ...any) *sql.Row) {
-	if b, ok := batches.Load(s); ok {
-		if st := b.(*orderBatch).stmts[query]; st != nil {
-			ts := tx.StmtContext(ctx, st)
-			return func(args ...any) (sql.Result, error) { return ts.ExecContext(ctx, args...) },
-				func(args ...any) *sql.Row { return ts.QueryRowContext(ctx, args...) }
-		}
+	if st := s.orders.stmts[query]; st != nil {
+		ts := tx.StmtContext(ctx, st)
+		return func(args ...any) (sql.Result, error) { return ts.ExecContext(ctx, args...) },
+			func(args ...any) *sql.Row { return ts.QueryRowContext(ctx, args...) }
 	}
 	q := s.q(query)
 	return func(args ...any) (sql.Result, error) { return tx.ExecContext(ctx, q, args...) },

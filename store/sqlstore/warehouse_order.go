@@ -79,7 +79,7 @@ func (s *Store) CreateOrder(ctx context.Context, n warehouse.NewOrder) (warehous
 
 func (s *Store) createOrder(ctx context.Context, n warehouse.NewOrder) (warehouse.Order, bool, error) {
 	if s.W.Stats().MaxOpenConnections == 1 {
-		return s.orderBatch().add(ctx, s, n)
+		return s.orders.add(ctx, s, n)
 	}
 	var out warehouse.Order
 	created := false
@@ -364,10 +364,8 @@ func (s *Store) CreatePickList(ctx context.Context, wh string, max int, at time.
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		query := `SELECT p.order_id, p.no, p.warehouse, p.status, p.delivery_days, p.lines, p.pick_list, p.item_id, p.updated_at
 			FROM order_parcels p WHERE p.warehouse = ? AND p.status = ? ORDER BY p.order_seq, p.no LIMIT ?`
-		if s.Dialect.Numbered {
-			// Two nodes making pick lists at once take different parcels.
-			query += ` FOR UPDATE SKIP LOCKED`
-		}
+		// Two nodes making pick lists at once take different parcels.
+		query += s.Dialect.LockRows("", true)
 		byOrder, err := s.parcels(ctx, tx, query, wh, string(warehouse.ParcelReserved), max)
 		if err != nil {
 			return err

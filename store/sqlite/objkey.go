@@ -1,4 +1,4 @@
-package sqlstore
+package sqlite
 
 import (
 	"fmt"
@@ -15,6 +15,22 @@ import (
 // before every TEXT, so the two kinds never meet. PostgreSQL keeps text.
 
 const s10Digits = 1_000_000_000 // nine digits: serial and check digit
+
+// EventObject implements sqlstore.Backend.
+func (backend) EventObject(id string) any { return objectKey(id) }
+
+// ScanEventObject implements sqlstore.Backend: it reads either stored form.
+func (backend) ScanEventObject(src any) (string, error) {
+	switch v := src.(type) {
+	case int64:
+		return unpackS10(v)
+	case string:
+		return v, nil
+	case []byte:
+		return string(v), nil
+	}
+	return "", fmt.Errorf("object column holds %T", src)
+}
 
 // objectKey returns the stored form of an object id.
 func objectKey(id string) any {
@@ -62,23 +78,4 @@ func unpackS10(k int64) (string, error) {
 	}
 	b[0], b[1] = byte('A'+k/26), byte('A'+k%26)
 	return string(b[:]), nil
-}
-
-// objectScanner reads an object column in either stored form.
-type objectScanner struct{ dst *string }
-
-func (o objectScanner) Scan(src any) error {
-	switch v := src.(type) {
-	case int64:
-		s, err := unpackS10(v)
-		*o.dst = s
-		return err
-	case string:
-		*o.dst = v
-	case []byte:
-		*o.dst = string(v)
-	default:
-		return fmt.Errorf("object column holds %T", src)
-	}
-	return nil
 }

@@ -1,7 +1,8 @@
-package sqlstore
+package postgres
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -19,14 +20,17 @@ import (
 // staging table runs under it; the COPY before it runs in parallel.
 const trkEventLock int64 = 0x74726b657674 // "trkevt"
 
-// appendEventsPG copies the events into a session-local staging table with
+// backend is PostgreSQL's sqlstore.Backend.
+type backend struct{}
+
+// AppendEvents copies the events into a session-local staging table with
 // COPY, then moves the new ones into tracking_events with INSERT … ON
 // CONFLICT DO NOTHING: duplicates (in the batch or already stored) are
 // skipped by the identity index, and the row count is the number added.
-func (s *Store) appendEventsPG(ctx context.Context, events []tracking.Event, order []int32, received time.Time) (int, error) {
-	conn, err := s.W.Conn(ctx)
+func (backend) AppendEvents(ctx context.Context, w *sql.DB, events []tracking.Event, order []int32, received time.Time) (int, error) {
+	conn, err := w.Conn(ctx)
 	if err != nil {
-		return 0, s.wrap(err, "connect for events")
+		return 0, fmt.Errorf("connect for events: %w", err)
 	}
 	defer conn.Close()
 	added := 0
@@ -51,7 +55,7 @@ func (s *Store) appendEventsPG(ctx context.Context, events []tracking.Event, ord
 		return nil
 	})
 	if err != nil {
-		return 0, s.wrap(err, "store events")
+		return 0, err
 	}
 	return added, nil
 }
@@ -83,3 +87,33 @@ func copyEvents(ctx context.Context, tx pgx.Tx, events []tracking.Event, order [
 	}
 	return int(tag.RowsAffected()), nil
 }
+
+// trkNull stores "" as NULL: the optional columns are nearly always empty.
+func trkNull(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
+}
+
+// EventObject implements sqlstore.Backend: PostgreSQL keeps the id as text.
+func (backend) EventObject(id string) any { return id }
+
+// ScanEventObject implements sqlstore.Backend.
+func (backend) ScanEventObject(src any) (string, error) {
+	switch v := src.(type) {
+	case string:
+		return v, nil
+	case []byte:
+		return string(v), nil
+	}
+	return "", fmt.Errorf("object column holds %T", src)
+}
+
+// TuneBulk implements sqlstore.Backend: PostgreSQL needs no tuning.
+func (backend) TuneBulk(context.Context, *sql.Tx) (func(context.Context) error, error) {
+	return func(context.Context) error { return nil }, nil
+}
+
+// BeforeProjection implements sqlstore.Backend: PostgreSQL needs nothing.
+func (backend) BeforeProjection(context.Context, *sql.DB) error { return nil }

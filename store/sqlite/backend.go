@@ -1,9 +1,10 @@
-package sqlstore
+package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -50,32 +51,37 @@ func trkInsertSQL(n int, lean bool, received int64) string {
 // other writers that share it.
 const sqliteWriterPragmas = `PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY`
 
-func (s *Store) appendEventsSQLite(ctx context.Context, events []tracking.Event, order []int32, received time.Time) (int, error) {
-	conn, err := s.W.Conn(ctx)
+// backend is SQLite's sqlstore.Backend.
+type backend struct{}
+
+// AppendEvents implements sqlstore.Backend: multi-row INSERT OR IGNORE
+// statements on the writer connection, lean rows apart from full ones.
+func (backend) AppendEvents(ctx context.Context, w *sql.DB, events []tracking.Event, order []int32, received time.Time) (int, error) {
+	conn, err := w.Conn(ctx)
 	if err != nil {
-		return 0, s.wrap(err, "connect for events")
+		return 0, fmt.Errorf("connect for events: %w", err)
 	}
 	defer conn.Close()
 	for _, p := range strings.Split(sqliteWriterPragmas, ";") {
 		if _, err := conn.ExecContext(ctx, p); err != nil {
-			return 0, s.wrap(err, "tune writer")
+			return 0, fmt.Errorf("tune writer: %w", err)
 		}
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, s.wrap(err, "begin events transaction")
+		return 0, fmt.Errorf("begin events transaction: %w", err)
 	}
-	added, err := s.insertEventsSQLite(ctx, tx, events, order, received)
+	added, err := insertEvents(ctx, tx, events, order, received)
 	if err != nil {
 		return 0, errors.Join(err, trkRollback(tx))
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, s.wrap(err, "commit events")
+		return 0, fmt.Errorf("commit events: %w", err)
 	}
 	return added, nil
 }
 
-func (s *Store) insertEventsSQLite(ctx context.Context, tx *sql.Tx, events []tracking.Event, order []int32, received time.Time) (int, error) {
+func insertEvents(ctx context.Context, tx *sql.Tx, events []tracking.Event, order []int32, received time.Time) (int, error) {
 	rec := received.UTC().UnixMicro()
 	var lean, full []int32
 	for _, k := range order {
@@ -91,7 +97,7 @@ func (s *Store) insertEventsSQLite(ctx context.Context, tx *sql.Tx, events []tra
 		rows []int32
 		lean bool
 	}{{lean, true}, {full, false}} {
-		n, err := s.insertEventRows(ctx, tx, events, part.rows, part.lean, rec)
+		n, err := insertEventRows(ctx, tx, events, part.rows, part.lean, rec)
 		if err != nil {
 			return 0, err
 		}
@@ -104,7 +110,7 @@ func (s *Store) insertEventsSQLite(ctx context.Context, tx *sql.Tx, events []tra
 // values of each statement — packed ids, boxed integers — are built on
 // another goroutine (see eventArgs) while the writer runs the statements:
 // the writer's core is the ingest's limit, the other one has room.
-func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, events []tracking.Event, rows []int32, lean bool, rec int64) (int, error) {
+func insertEventRows(ctx context.Context, tx *sql.Tx, events []tracking.Event, rows []int32, lean bool, rec int64) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	chunks := eventArgs(ctx, events, rows, lean)
@@ -123,17 +129,17 @@ func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, events []tracki
 			}
 			var err error
 			if st, err = tx.PrepareContext(ctx, trkInsertSQL(c.rows, lean, rec)); err != nil {
-				return 0, s.wrap(err, "prepare event insert")
+				return 0, fmt.Errorf("prepare event insert: %w", err)
 			}
 			stRows = c.rows
 		}
 		res, err := st.ExecContext(ctx, c.args...)
 		if err != nil {
-			return 0, s.wrap(err, "insert events")
+			return 0, fmt.Errorf("insert events: %w", err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return 0, s.wrap(err, "insert events")
+			return 0, fmt.Errorf("insert events: %w", err)
 		}
 		added += int(n)
 	}
@@ -182,4 +188,38 @@ func trkRollback(tx *sql.Tx) error {
 		return err
 	}
 	return nil
+}
+
+// trkNull stores "" as NULL: the optional columns are nearly always empty.
+func trkNull(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
+}
+
+// TuneBulk implements sqlstore.Backend. A day's scans outgrow the default
+// 2 MB page cache, which then spills half-built pages to the WAL again and
+// again; the transaction gets 256 MB and restore takes it back.
+func (backend) TuneBulk(ctx context.Context, tx *sql.Tx) (func(context.Context) error, error) {
+	var prev int
+	if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&prev); err != nil {
+		return nil, fmt.Errorf("read cache size: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+		return nil, fmt.Errorf("grow cache: %w", err)
+	}
+	return func(ctx context.Context) error {
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = `+strconv.Itoa(prev)); err != nil {
+			return fmt.Errorf("restore cache size: %w", err)
+		}
+		return nil
+	}, nil
+}
+
+// BeforeProjection implements sqlstore.Backend: the projector's sorts and
+// temporary B-trees stay in memory.
+func (backend) BeforeProjection(ctx context.Context, w *sql.DB) error {
+	_, err := w.ExecContext(ctx, `PRAGMA temp_store = MEMORY`)
+	return err
 }
