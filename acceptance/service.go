@@ -3,16 +3,15 @@ package acceptance
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -78,28 +77,6 @@ func AllocateS10(indicators []string, country string, next func(indicator string
 
 // MaxSerial is the last serial of an S10 range.
 const MaxSerial = 99_999_999
-
-// EncodeCursor and DecodeCursor turn a store position into the opaque cursor
-// the API hands out.
-func EncodeCursor(pos int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("p" + strconv.FormatInt(pos, 10)))
-}
-
-// DecodeCursor parses a cursor made by EncodeCursor.
-func DecodeCursor(c string) (int64, error) {
-	if c == "" {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || !strings.HasPrefix(string(b), "p") {
-		return 0, postal.Invalid("bad cursor", postal.FieldError{Field: "cursor", Message: "not a cursor returned by this API"})
-	}
-	n, err := strconv.ParseInt(string(b[1:]), 10, 64)
-	if err != nil || n < 0 {
-		return 0, postal.Invalid("bad cursor", postal.FieldError{Field: "cursor", Message: "not a cursor returned by this API"})
-	}
-	return n, nil
-}
 
 // Service runs acceptance.
 type Service struct {
@@ -210,7 +187,7 @@ func (s *Service) Get(ctx context.Context, who auth.Principal, id string) (Shipm
 
 // List returns a page of shipments the caller may see.
 func (s *Service) List(ctx context.Context, who auth.Principal, merchant string, since time.Time, limit int, cursor string) ([]Shipment, string, error) {
-	after, err := DecodeCursor(cursor)
+	after, err := paging.DecodeCursor(cursor)
 	if err != nil {
 		return nil, "", err
 	}
@@ -222,11 +199,8 @@ func (s *Service) List(ctx context.Context, who auth.Principal, merchant string,
 	} else if !who.CanSeeMerchant(merchant) {
 		return nil, "", postal.Errorf(postal.CodeForbidden, "role %s cannot list shipments", who.Role)
 	}
-	switch {
-	case limit == 0:
-		limit = 50
-	case limit < 0 || limit > 500:
-		return nil, "", postal.Invalid("bad limit", postal.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and 500, got %d", limit)})
+	if limit, err = paging.Limit(limit, 50, "limit"); err != nil {
+		return nil, "", err
 	}
 	return s.Store.Shipments(ctx, Filter{Merchant: merchant, Since: since, After: after, Limit: limit})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/sim"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
 )
@@ -135,7 +136,7 @@ func dayItems(ctx context.Context, st DispatchStore, day network.Date, loc *time
 		if next == "" {
 			return out, done, nil
 		}
-		if after, err = acceptance.DecodeCursor(next); err != nil {
+		if after, err = paging.DecodeCursor(next); err != nil {
 			return nil, 0, err
 		}
 	}

@@ -17,8 +17,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -236,7 +236,7 @@ func (s *Service) Deliveries(ctx context.Context, who auth.Principal, id string,
 	if _, err := s.visibleSubscription(ctx, who, id); err != nil {
 		return nil, "", err
 	}
-	pos, err := acceptance.DecodeCursor(before)
+	pos, err := paging.DecodeCursor(before)
 	if err != nil {
 		return nil, "", err
 	}
@@ -247,7 +247,7 @@ func (s *Service) Deliveries(ctx context.Context, who auth.Principal, id string,
 	next := ""
 	if len(out) > limit {
 		out = out[:limit]
-		next = acceptance.EncodeCursor(out[len(out)-1].Seq)
+		next = paging.EncodeCursor(out[len(out)-1].Seq)
 	}
 	return out, next, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -186,10 +187,10 @@ func (s *Service) Orders(ctx context.Context, who auth.Principal, f OrderFilter,
 	if f.Merchant, err = merchantScope(who, f.Merchant); err != nil {
 		return nil, "", err
 	}
-	if f.After, err = acceptance.DecodeCursor(cursor); err != nil {
+	if f.After, err = paging.DecodeCursor(cursor); err != nil {
 		return nil, "", err
 	}
-	if f.Limit, err = checkLimit(f.Limit); err != nil {
+	if f.Limit, err = paging.Limit(f.Limit, 50, "query.limit"); err != nil {
 		return nil, "", err
 	}
 	return s.Store.Orders(ctx, f)

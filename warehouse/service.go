@@ -99,16 +99,6 @@ func checkKey(key string) error {
 	return nil
 }
 
-func checkLimit(limit int) (int, error) {
-	switch {
-	case limit == 0:
-		return 50, nil
-	case limit < 0 || limit > 500:
-		return 0, postal.Invalid("bad limit", postal.FieldError{Field: "query.limit", Message: fmt.Sprintf("must be between 1 and 500, got %d", limit)})
-	}
-	return limit, nil
-}
-
 // PutWarehouse creates or replaces a warehouse on an office of kind warehouse.
 func (s *Service) PutWarehouse(ctx context.Context, who auth.Principal, w Warehouse) (Warehouse, error) {
 	if err := operate(who, w.Code, "configure warehouses", auth.RoleAdmin, auth.RoleOperator); err != nil {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -28,10 +28,10 @@ func (s *Service) Ledger(ctx context.Context, who auth.Principal, f MovementFilt
 	if f.Merchant, err = merchantScope(who, f.Merchant); err != nil {
 		return nil, "", err
 	}
-	if f.After, err = acceptance.DecodeCursor(cursor); err != nil {
+	if f.After, err = paging.DecodeCursor(cursor); err != nil {
 		return nil, "", err
 	}
-	if f.Limit, err = checkLimit(f.Limit); err != nil {
+	if f.Limit, err = paging.Limit(f.Limit, 50, "query.limit"); err != nil {
 		return nil, "", err
 	}
 	return s.Store.Movements(ctx, f)
@@ -174,7 +174,7 @@ func (s *Service) Replenishment(ctx context.Context, who auth.Principal, r Reple
 			if next == "" {
 				break
 			}
-			if f.After, err = acceptance.DecodeCursor(next); err != nil {
+			if f.After, err = paging.DecodeCursor(next); err != nil {
 				return nil, err
 			}
 		}

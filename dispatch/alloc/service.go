@@ -10,6 +10,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -169,7 +170,7 @@ func (p *Planner) VolumesFromItems(ctx context.Context, d network.Date, offices 
 		if next == "" {
 			break
 		}
-		if after, err = acceptance.DecodeCursor(next); err != nil {
+		if after, err = paging.DecodeCursor(next); err != nil {
 			return nil, nil, 0, err
 		}
 	}
