@@ -9,6 +9,7 @@ import (
 
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
@@ -132,8 +133,8 @@ func testNetwork() memNetwork {
 	}
 }
 
-func mustDays(s string) network.Weekdays {
-	d, err := network.ParseWeekdays(s)
+func mustDays(s string) civil.Weekdays {
+	d, err := civil.ParseWeekdays(s)
 	if err != nil {
 		panic(err)
 	}
