@@ -95,7 +95,7 @@ type Service struct {
 // keys create for their own merchant; admins and operators name the merchant
 // in r.Merchant. With a non-empty key a retry returns the first result.
 func (s *Service) Create(ctx context.Context, who auth.Principal, r Request, key string) (Shipment, bool, error) {
-	merchantCode, err := s.merchantFor(who, r.Merchant)
+	merchantCode, err := who.MerchantFor(r.Merchant, createRefusals)
 	if err != nil {
 		return Shipment{}, false, err
 	}
@@ -151,22 +151,11 @@ func (s *Service) Create(ctx context.Context, who auth.Principal, r Request, key
 	return stored, created, nil
 }
 
-func (s *Service) merchantFor(who auth.Principal, named string) (string, error) {
-	switch who.Role {
-	case auth.RoleMerchant:
-		if named != "" && named != who.Merchant {
-			return "", postal.Errorf(postal.CodeForbidden, "a merchant key can only create shipments for its own merchant %s", who.Merchant)
-		}
-		return who.Merchant, nil
-	case auth.RoleAdmin, auth.RoleOperator:
-		if named == "" {
-			return "", postal.Invalid("merchant missing", postal.FieldError{Field: "merchant", Message: "required when the key is not a merchant key"})
-		}
-		return named, nil
-	default:
-		return "", postal.Errorf(postal.CodeForbidden, "role %s cannot create shipments", who.Role)
-	}
-}
+// The refusals of creating and listing shipments for a merchant.
+var (
+	createRefusals = auth.Refusals{Other: "a merchant key can only create shipments for its own merchant %s", Role: "role %s cannot create shipments"}
+	listRefusals   = auth.Refusals{Other: "a merchant key can only list its own shipments (merchant %s)", Role: "role %s cannot list shipments"}
+)
 
 // Get returns a shipment the caller may see; others' shipments are not_found
 // for merchant keys, so ids can't be probed.
@@ -191,13 +180,8 @@ func (s *Service) List(ctx context.Context, who auth.Principal, merchant string,
 	if err != nil {
 		return nil, "", err
 	}
-	if who.Role == auth.RoleMerchant {
-		if merchant != "" && merchant != who.Merchant {
-			return nil, "", postal.Errorf(postal.CodeForbidden, "a merchant key can only list its own shipments (merchant %s)", who.Merchant)
-		}
-		merchant = who.Merchant
-	} else if !who.CanSeeMerchant(merchant) {
-		return nil, "", postal.Errorf(postal.CodeForbidden, "role %s cannot list shipments", who.Role)
+	if merchant, err = who.MerchantScope(merchant, listRefusals); err != nil {
+		return nil, "", err
 	}
 	if limit, err = paging.Limit(limit, 50, "limit"); err != nil {
 		return nil, "", err

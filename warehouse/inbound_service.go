@@ -31,7 +31,7 @@ type InboundRequest struct {
 // corridor is proposed by the planner and the bulk declaration prepared for
 // a single customs clearance.
 func (s *Service) BookInbound(ctx context.Context, who auth.Principal, r InboundRequest) (Inbound, error) {
-	m, err := merchantFor(who, r.Merchant)
+	m, err := who.MerchantFor(r.Merchant, writeRefusals)
 	if err != nil {
 		return Inbound{}, err
 	}
@@ -210,7 +210,7 @@ func (s *Service) Inbound(ctx context.Context, who auth.Principal, id string) (I
 // Inbounds lists inbounds the caller may see.
 func (s *Service) Inbounds(ctx context.Context, who auth.Principal, f InboundFilter, cursor string) ([]Inbound, string, error) {
 	var err error
-	if f.Merchant, err = merchantScope(who, f.Merchant); err != nil {
+	if f.Merchant, err = who.MerchantScope(f.Merchant, readRefusals); err != nil {
 		return nil, "", err
 	}
 	if f.After, err = paging.DecodeCursor(cursor); err != nil {
