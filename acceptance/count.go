@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/interpost/interpost/paging"
 )
 
 // Count is how many shipments one combination of product, merchant, origin
@@ -58,7 +60,7 @@ func (s *Service) CountShipments(ctx context.Context, from, to time.Time) ([]Cou
 		if next == "" {
 			break
 		}
-		if after, err = DecodeCursor(next); err != nil {
+		if after, err = paging.DecodeCursor(next); err != nil {
 			return nil, fmt.Errorf("count shipments: %w", err)
 		}
 	}

@@ -3,16 +3,15 @@ package acceptance
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -79,28 +78,6 @@ func AllocateS10(indicators []string, country string, next func(indicator string
 // MaxSerial is the last serial of an S10 range.
 const MaxSerial = 99_999_999
 
-// EncodeCursor and DecodeCursor turn a store position into the opaque cursor
-// the API hands out.
-func EncodeCursor(pos int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("p" + strconv.FormatInt(pos, 10)))
-}
-
-// DecodeCursor parses a cursor made by EncodeCursor.
-func DecodeCursor(c string) (int64, error) {
-	if c == "" {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || !strings.HasPrefix(string(b), "p") {
-		return 0, postal.Invalid("bad cursor", postal.FieldError{Field: "cursor", Message: "not a cursor returned by this API"})
-	}
-	n, err := strconv.ParseInt(string(b[1:]), 10, 64)
-	if err != nil || n < 0 {
-		return 0, postal.Invalid("bad cursor", postal.FieldError{Field: "cursor", Message: "not a cursor returned by this API"})
-	}
-	return n, nil
-}
-
 // Service runs acceptance.
 type Service struct {
 	Store   Store
@@ -118,7 +95,7 @@ type Service struct {
 // keys create for their own merchant; admins and operators name the merchant
 // in r.Merchant. With a non-empty key a retry returns the first result.
 func (s *Service) Create(ctx context.Context, who auth.Principal, r Request, key string) (Shipment, bool, error) {
-	merchantCode, err := s.merchantFor(who, r.Merchant)
+	merchantCode, err := who.MerchantFor(r.Merchant, createRefusals)
 	if err != nil {
 		return Shipment{}, false, err
 	}
@@ -174,22 +151,11 @@ func (s *Service) Create(ctx context.Context, who auth.Principal, r Request, key
 	return stored, created, nil
 }
 
-func (s *Service) merchantFor(who auth.Principal, named string) (string, error) {
-	switch who.Role {
-	case auth.RoleMerchant:
-		if named != "" && named != who.Merchant {
-			return "", postal.Errorf(postal.CodeForbidden, "a merchant key can only create shipments for its own merchant %s", who.Merchant)
-		}
-		return who.Merchant, nil
-	case auth.RoleAdmin, auth.RoleOperator:
-		if named == "" {
-			return "", postal.Invalid("merchant missing", postal.FieldError{Field: "merchant", Message: "required when the key is not a merchant key"})
-		}
-		return named, nil
-	default:
-		return "", postal.Errorf(postal.CodeForbidden, "role %s cannot create shipments", who.Role)
-	}
-}
+// The refusals of creating and listing shipments for a merchant.
+var (
+	createRefusals = auth.Refusals{Other: "a merchant key can only create shipments for its own merchant %s", Role: "role %s cannot create shipments"}
+	listRefusals   = auth.Refusals{Other: "a merchant key can only list its own shipments (merchant %s)", Role: "role %s cannot list shipments"}
+)
 
 // Get returns a shipment the caller may see; others' shipments are not_found
 // for merchant keys, so ids can't be probed.
@@ -210,23 +176,15 @@ func (s *Service) Get(ctx context.Context, who auth.Principal, id string) (Shipm
 
 // List returns a page of shipments the caller may see.
 func (s *Service) List(ctx context.Context, who auth.Principal, merchant string, since time.Time, limit int, cursor string) ([]Shipment, string, error) {
-	after, err := DecodeCursor(cursor)
+	after, err := paging.DecodeCursor(cursor)
 	if err != nil {
 		return nil, "", err
 	}
-	if who.Role == auth.RoleMerchant {
-		if merchant != "" && merchant != who.Merchant {
-			return nil, "", postal.Errorf(postal.CodeForbidden, "a merchant key can only list its own shipments (merchant %s)", who.Merchant)
-		}
-		merchant = who.Merchant
-	} else if !who.CanSeeMerchant(merchant) {
-		return nil, "", postal.Errorf(postal.CodeForbidden, "role %s cannot list shipments", who.Role)
+	if merchant, err = who.MerchantScope(merchant, listRefusals); err != nil {
+		return nil, "", err
 	}
-	switch {
-	case limit == 0:
-		limit = 50
-	case limit < 0 || limit > 500:
-		return nil, "", postal.Invalid("bad limit", postal.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and 500, got %d", limit)})
+	if limit, err = paging.Limit(limit, 50, "limit"); err != nil {
+		return nil, "", err
 	}
 	return s.Store.Shipments(ctx, Filter{Merchant: merchant, Since: since, After: after, Limit: limit})
 }

@@ -168,21 +168,6 @@ func TestAllocateS10(t *testing.T) {
 	}
 }
 
-func TestCursor(t *testing.T) {
-	t.Parallel()
-	for _, n := range []int64{0, 1, 12345678901} {
-		got, err := acceptance.DecodeCursor(acceptance.EncodeCursor(n))
-		if err != nil || got != n {
-			t.Errorf("round trip %d = %d, %v", n, got, err)
-		}
-	}
-	for _, bad := range []string{"x", "cHg", acceptance.EncodeCursor(-1)[:2] + "!"} {
-		if _, err := acceptance.DecodeCursor(bad); postal.ErrorCode(err) != postal.CodeInvalid {
-			t.Errorf("DecodeCursor(%q) = %v", bad, err)
-		}
-	}
-}
-
 func TestValidateOriginOffice(t *testing.T) {
 	t.Parallel()
 	r := request()

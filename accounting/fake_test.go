@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -87,7 +88,7 @@ func (m *memStore) Entries(_ context.Context, f accounting.EntryFilter) ([]accou
 			continue
 		}
 		if f.Limit > 0 && len(out) == f.Limit {
-			return out, acceptance.EncodeCursor(out[len(out)-1].Seq), nil
+			return out, paging.EncodeCursor(out[len(out)-1].Seq), nil
 		}
 		out = append(out, e)
 	}
@@ -132,8 +133,8 @@ func testNetwork() memNetwork {
 	}
 }
 
-func mustDays(s string) network.Weekdays {
-	d, err := network.ParseWeekdays(s)
+func mustDays(s string) civil.Weekdays {
+	d, err := civil.ParseWeekdays(s)
 	if err != nil {
 		panic(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/civil"
 )
 
 // Period is a span of days statements and reports cover: [From, To) in UTC.
@@ -27,8 +27,8 @@ func Month(t time.Time) Period {
 func ParsePeriod(s string) (Period, error) {
 	s = strings.TrimSpace(s)
 	if a, b, ok := strings.Cut(s, ".."); ok {
-		from, err1 := network.ParseDate(a)
-		to, err2 := network.ParseDate(b)
+		from, err1 := civil.ParseDate(a)
+		to, err2 := civil.ParseDate(b)
 		if err1 != nil || err2 != nil || to.Before(from) {
 			return Period{}, fmt.Errorf("%q is not a period: want YYYY-MM or YYYY-MM-DD..YYYY-MM-DD (from ≤ to)", s)
 		}

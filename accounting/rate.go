@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -45,7 +46,7 @@ type Rater struct {
 	Ways *Ways
 }
 
-func day(t time.Time) network.Date { return network.DateOf(t.UTC()) }
+func day(t time.Time) civil.Date { return civil.DateOf(t.UTC()) }
 
 // home is the party of our post.
 func (r *Rater) home() Party { return Post(r.Home) }
@@ -266,7 +267,7 @@ func (r *Rater) leg(it ItemFact, n int, l Leg, note string, res *Result) {
 }
 
 // conveyance prices carrying weightG on a service departing on d.
-func (r *Rater) conveyance(svc network.Leg, weightG int, d network.Date) (decimal.Decimal, string, *ConveyanceRow, string) {
+func (r *Rater) conveyance(svc network.Leg, weightG int, d civil.Date) (decimal.Decimal, string, *ConveyanceRow, string) {
 	row := r.Tariff.ConveyanceFor(svc.ID, svc.Mode, d)
 	if row == nil {
 		return decimal.Zero, "", nil, fmt.Sprintf("no conveyance rate for service %s nor mode:%s on %s in %s", svc.ID, svc.Mode, d, ConveyanceFile)

@@ -14,6 +14,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/routing"
 )
@@ -368,14 +369,12 @@ func (s *Service) Entries(ctx context.Context, who auth.Principal, f EntryFilter
 		return nil, "", postal.Errorf(postal.CodeNotFound, "no ledger for %s", f.Party)
 	}
 	if cursor != "" {
-		after, err := acceptance.DecodeCursor(cursor)
+		after, err := paging.DecodeCursor(cursor)
 		if err != nil {
 			return nil, "", postal.Invalid("bad cursor", postal.FieldError{Field: "query.cursor", Message: err.Error()})
 		}
 		f.After = after
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
-	}
+	f.Limit = paging.LimitOr(f.Limit, 50)
 	return s.Store.Entries(ctx, f)
 }

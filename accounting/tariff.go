@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -34,12 +35,12 @@ var TableFiles = []string{GroupsFile, ZonesFile, DuesFile, LandRatesFile, EMSFil
 // Validity is the inclusive range of dates a row applies to (UTC dates of
 // the fact rated). A zero From or To is open.
 type Validity struct {
-	From network.Date `json:"valid_from,omitzero"`
-	To   network.Date `json:"valid_to,omitzero"`
+	From civil.Date `json:"valid_from,omitzero"`
+	To   civil.Date `json:"valid_to,omitzero"`
 }
 
 // Covers reports whether d is within v.
-func (v Validity) Covers(d network.Date) bool {
+func (v Validity) Covers(d civil.Date) bool {
 	return (v.From.IsZero() || !d.Before(v.From)) && (v.To.IsZero() || !v.To.Before(d))
 }
 
@@ -302,7 +303,7 @@ func (s *Set) index() *index {
 func valid[T any, P interface {
 	*T
 	row() *Row
-}](rows []T, ids []int, d network.Date) int {
+}](rows []T, ids []int, d civil.Date) int {
 	for _, i := range ids {
 		if P(&rows[i]).row().Valid.Covers(d) {
 			return i
@@ -312,7 +313,7 @@ func valid[T any, P interface {
 }
 
 // Group returns the terminal-dues group of country on d ("" if none).
-func (s *Set) Group(country string, d network.Date) string {
+func (s *Set) Group(country string, d civil.Date) string {
 	if i := valid(s.Groups, s.index().groups[country], d); i >= 0 {
 		return s.Groups[i].Group
 	}
@@ -320,7 +321,7 @@ func (s *Set) Group(country string, d network.Date) string {
 }
 
 // Zone returns the merchant price zone of country on d ("" if none).
-func (s *Set) Zone(country string, d network.Date) string {
+func (s *Set) Zone(country string, d civil.Date) string {
 	if i := valid(s.Zones, s.index().zones[country], d); i >= 0 {
 		return s.Zones[i].Zone
 	}
@@ -334,7 +335,7 @@ func (s *Set) Zone(country string, d network.Date) string {
 func byCountryOrGroup[T any, P interface {
 	*T
 	row() *Row
-}](s *Set, rows []T, m map[string][]int, prefix, country string, d network.Date) (int, string) {
+}](s *Set, rows []T, m map[string][]int, prefix, country string, d civil.Date) (int, string) {
 	k := func(dest string) string {
 		if prefix == "" {
 			return dest
@@ -353,7 +354,7 @@ func byCountryOrGroup[T any, P interface {
 
 // DuesFor returns the terminal-dues row for letter post of format f to
 // country, and the country's group when it was looked up by group.
-func (s *Set) DuesFor(country string, f Format, d network.Date) (*DuesRow, string) {
+func (s *Set) DuesFor(country string, f Format, d civil.Date) (*DuesRow, string) {
 	i, g := byCountryOrGroup(s, s.Dues, s.index().dues, string(f), country, d)
 	if i < 0 {
 		return nil, g
@@ -362,7 +363,7 @@ func (s *Set) DuesFor(country string, f Format, d network.Date) (*DuesRow, strin
 }
 
 // LandRateFor returns the inward land rate row for parcels to country.
-func (s *Set) LandRateFor(country string, d network.Date) (*LandRateRow, string) {
+func (s *Set) LandRateFor(country string, d civil.Date) (*LandRateRow, string) {
 	i, g := byCountryOrGroup(s, s.LandRates, s.index().land, "", country, d)
 	if i < 0 {
 		return nil, g
@@ -371,7 +372,7 @@ func (s *Set) LandRateFor(country string, d network.Date) (*LandRateRow, string)
 }
 
 // EMSFor returns the EMS row from origin to dest.
-func (s *Set) EMSFor(origin, dest string, d network.Date) (*EMSRow, string) {
+func (s *Set) EMSFor(origin, dest string, d civil.Date) (*EMSRow, string) {
 	i, g := byCountryOrGroup(s, s.EMS, s.index().ems, origin, dest, d)
 	if i < 0 {
 		return nil, g
@@ -381,7 +382,7 @@ func (s *Set) EMSFor(origin, dest string, d network.Date) (*EMSRow, string) {
 
 // TransitFor returns the transit row of the post of country for a mail
 // class (U, C, E), falling back to class "*".
-func (s *Set) TransitFor(country string, class string, d network.Date) *TransitRow {
+func (s *Set) TransitFor(country string, class string, d civil.Date) *TransitRow {
 	for _, c := range []string{class, "*"} {
 		if i := valid(s.Transit, s.index().transit[keyOf(country, c)], d); i >= 0 {
 			return &s.Transit[i]
@@ -391,7 +392,7 @@ func (s *Set) TransitFor(country string, class string, d network.Date) *TransitR
 }
 
 // ConveyanceFor returns the row for a service, else for its mode.
-func (s *Set) ConveyanceFor(service string, mode network.Mode, d network.Date) *ConveyanceRow {
+func (s *Set) ConveyanceFor(service string, mode network.Mode, d civil.Date) *ConveyanceRow {
 	for _, k := range []string{service, "mode:" + string(mode)} {
 		if i := valid(s.Conveyance, s.index().conv[k], d); i >= 0 {
 			return &s.Conveyance[i]
@@ -403,7 +404,7 @@ func (s *Set) ConveyanceFor(service string, mode network.Mode, d network.Date) *
 // PriceFor returns the band of the merchant's price list (its own rows for
 // the product, else the public list) that takes weightG to zone, the list
 // used ("XMTEA" or "*"), and the heaviest band valid on d.
-func (s *Set) PriceFor(merchant, product, zone string, weightG int, d network.Date) (row *PriceRow, list string, heaviest int) {
+func (s *Set) PriceFor(merchant, product, zone string, weightG int, d civil.Date) (row *PriceRow, list string, heaviest int) {
 	list = "*"
 	if s.index().merchants[keyOf(merchant, product)] {
 		list = merchant
@@ -422,7 +423,7 @@ func (s *Set) PriceFor(merchant, product, zone string, weightG int, d network.Da
 }
 
 // SurchargesFor returns the surcharges valid on d that apply to an item.
-func (s *Set) SurchargesFor(it ItemFact, d network.Date) []*SurchargeRow {
+func (s *Set) SurchargesFor(it ItemFact, d civil.Date) []*SurchargeRow {
 	var out []*SurchargeRow
 	pc := strings.ToUpper(strings.ReplaceAll(it.Postcode, " ", ""))
 	for _, i := range s.index().surcharges {
@@ -444,7 +445,7 @@ func (s *Set) SurchargesFor(it ItemFact, d network.Date) []*SurchargeRow {
 
 // HandlingFor returns the handling cost row for product at office, trying
 // office and product, office and "*", "*" and product, then "*" and "*".
-func (s *Set) HandlingFor(office, product string, d network.Date) *HandlingRow {
+func (s *Set) HandlingFor(office, product string, d civil.Date) *HandlingRow {
 	for _, k := range [][2]string{{office, product}, {office, "*"}, {"*", product}, {"*", "*"}} {
 		if i := valid(s.Handling, s.index().handling[keyOf(k[0], k[1])], d); i >= 0 {
 			return &s.Handling[i]

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/interpost/interpost/accounting"
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/demo"
-	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -19,9 +19,9 @@ func demoFiles(t testing.TB) map[string][]byte {
 	return files
 }
 
-func date(t testing.TB, s string) network.Date {
+func date(t testing.TB, s string) civil.Date {
 	t.Helper()
-	d, err := network.ParseDate(s)
+	d, err := civil.ParseDate(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -120,12 +121,12 @@ func (p *parser) integer(col string, lo, hi int, optional bool) int {
 	return n
 }
 
-func (p *parser) date(col string) network.Date {
+func (p *parser) date(col string) civil.Date {
 	v := p.str(col)
 	if v == "" {
-		return network.Date{}
+		return civil.Date{}
 	}
-	d, err := network.ParseDate(v)
+	d, err := civil.ParseDate(v)
 	if err != nil {
 		p.add(col, "%q is not a date YYYY-MM-DD", v)
 	}
@@ -263,7 +264,7 @@ func checkPeriods[T any, P interface {
 }
 
 // cmpFrom orders validity starts, an open start first.
-func cmpFrom(a, b network.Date) int {
+func cmpFrom(a, b civil.Date) int {
 	switch {
 	case a == b:
 		return 0

@@ -61,6 +61,50 @@ func (p Principal) CanSeeMerchant(m string) bool {
 	return false
 }
 
+// Refusals words the forbidden errors of a call scoped to one merchant, in
+// the words of the use case. Each is a fmt format with one %s: Other gets the
+// merchant of a merchant key that named another merchant, Role the role of a
+// caller who may not make the call at all.
+type Refusals struct{ Other, Role string }
+
+// MerchantFor returns the merchant a write by p acts for. A merchant key acts
+// only for its own merchant (naming another is forbidden); an admin or
+// operator must name one (else an invalid-argument error on field
+// "merchant"); other roles are forbidden.
+func (p Principal) MerchantFor(named string, r Refusals) (string, error) {
+	switch p.Role {
+	case RoleMerchant:
+		return p.ownMerchant(named, r)
+	case RoleAdmin, RoleOperator:
+		if named == "" {
+			return "", postal.Invalid("merchant missing", postal.FieldError{Field: "merchant", Message: "required when the key is not a merchant key"})
+		}
+		return named, nil
+	}
+	return "", postal.Errorf(postal.CodeForbidden, r.Role, p.Role)
+}
+
+// MerchantScope returns the merchant a read by p is limited to ("" = all
+// merchants). A merchant key sees only its own merchant (naming another is
+// forbidden); the roles that see every merchant (CanSeeMerchant) get the one
+// they name; other roles are forbidden.
+func (p Principal) MerchantScope(named string, r Refusals) (string, error) {
+	switch {
+	case p.Role == RoleMerchant:
+		return p.ownMerchant(named, r)
+	case p.CanSeeMerchant(""):
+		return named, nil
+	}
+	return "", postal.Errorf(postal.CodeForbidden, r.Role, p.Role)
+}
+
+func (p Principal) ownMerchant(named string, r Refusals) (string, error) {
+	if named != "" && named != p.Merchant {
+		return "", postal.Errorf(postal.CodeForbidden, r.Other, p.Merchant)
+	}
+	return p.Merchant, nil
+}
+
 // InOffice reports whether an office is in p's scope.
 func (p Principal) InOffice(office string) bool {
 	return p.Role == RoleAdmin || len(p.Offices) == 0 || slices.Contains(p.Offices, office)

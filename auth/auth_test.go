@@ -95,3 +95,44 @@ func TestPrincipalScope(t *testing.T) {
 		t.Error("admin is scoped")
 	}
 }
+
+func TestMerchantFor(t *testing.T) {
+	t.Parallel()
+	r := auth.Refusals{Other: "only for own merchant %s", Role: "role %s may not"}
+	acme := auth.Principal{Role: auth.RoleMerchant, Merchant: "ACME"}
+	admin := auth.Principal{Role: auth.RoleAdmin}
+	for _, c := range []struct {
+		who          auth.Principal
+		named, want  string
+		code         postal.Code
+		read, wantRd string
+		readCode     postal.Code
+	}{
+		{who: acme, named: "", want: "ACME", read: "", wantRd: "ACME"},
+		{who: acme, named: "ACME", want: "ACME", read: "ACME", wantRd: "ACME"},
+		{who: acme, named: "OTHER", code: postal.CodeForbidden, read: "OTHER", readCode: postal.CodeForbidden},
+		{who: admin, named: "ACME", want: "ACME", read: "", wantRd: ""},
+		{who: admin, named: "", code: postal.CodeInvalid, read: "ACME", wantRd: "ACME"},
+		{who: auth.Principal{Role: auth.RoleOperator}, named: "ACME", want: "ACME", read: "ACME", wantRd: "ACME"},
+		{who: auth.Principal{Role: auth.RoleCustoms}, named: "ACME", code: postal.CodeForbidden, read: "", wantRd: ""},
+		{who: auth.Principal{Role: auth.RolePartner, Partner: "PL"}, named: "ACME", code: postal.CodeForbidden, read: "", readCode: postal.CodeForbidden},
+	} {
+		got, err := c.who.MerchantFor(c.named, r)
+		if got != c.want || postal.ErrorCode(err) != c.code {
+			t.Errorf("%s MerchantFor(%q) = %q, %v", c.who.Role, c.named, got, err)
+		}
+		got, err = c.who.MerchantScope(c.read, r)
+		if got != c.wantRd || postal.ErrorCode(err) != c.readCode {
+			t.Errorf("%s MerchantScope(%q) = %q, %v", c.who.Role, c.read, got, err)
+		}
+	}
+	if _, err := acme.MerchantFor("OTHER", r); err.Error() != "only for own merchant ACME" {
+		t.Errorf("other merchant: %v", err)
+	}
+	if _, err := (auth.Principal{Role: auth.RolePartner}).MerchantScope("", r); err.Error() != "role partner may not" {
+		t.Errorf("role: %v", err)
+	}
+	if _, err := admin.MerchantFor("", r); err.Error() != "merchant missing: merchant: required when the key is not a merchant key" {
+		t.Errorf("missing: %v", err)
+	}
+}

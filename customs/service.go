@@ -13,6 +13,7 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -317,7 +318,7 @@ func (s *Service) Sync(ctx context.Context, shipments acceptance.Store) (int, er
 		if next == "" {
 			return n, nil
 		}
-		if after, err = acceptance.DecodeCursor(next); err != nil {
+		if after, err = paging.DecodeCursor(next); err != nil {
 			return n, err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs/risk"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -263,11 +264,9 @@ func (s *Service) Queue(ctx context.Context, who auth.Principal, f QueueFilter) 
 	default:
 		return nil, postal.Invalid("bad status", postal.FieldError{Field: "query.status", Message: fmt.Sprintf("%q: the queue holds pending and held items only", f.Status)})
 	}
-	switch {
-	case f.Limit == 0:
-		f.Limit = 50
-	case f.Limit < 0 || f.Limit > 500:
-		return nil, postal.Invalid("bad limit", postal.FieldError{Field: "query.limit", Message: fmt.Sprintf("must be between 1 and 500, got %d", f.Limit)})
+	var err error
+	if f.Limit, err = paging.Limit(f.Limit, 50, "query.limit"); err != nil {
+		return nil, err
 	}
 	items, err := s.Store.Queue(ctx, f)
 	if err != nil {

@@ -10,9 +10,11 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/sim"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
 )
@@ -76,7 +78,7 @@ func SeedDispatch(ctx context.Context, svc *dispatch.Service, st DispatchStore, 
 		res.SortPlans++
 	}
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
-	day := network.DateOf(now.In(shanghai)).AddDays(-3)
+	day := civil.DateOf(now.In(shanghai)).AddDays(-3)
 	res.Date = day.String()
 	items, done, err := dayItems(ctx, st, day, shanghai)
 	if err != nil {
@@ -105,12 +107,12 @@ func sameRules(a, b []dispatch.Rule) bool {
 
 // dayItems returns the shipments accepted on day at the offices with a
 // sort plan, and how many of them are in receptacles already.
-func dayItems(ctx context.Context, st DispatchStore, day network.Date, loc *time.Location) (map[string][]dispatch.Item, int, error) {
+func dayItems(ctx context.Context, st DispatchStore, day civil.Date, loc *time.Location) (map[string][]dispatch.Item, int, error) {
 	out := map[string][]dispatch.Item{}
 	for _, o := range SortPlanOffices {
 		out[o] = nil
 	}
-	since := network.LocalTime(loc, day, 0)
+	since := civil.LocalTime(loc, day, 0)
 	var after int64
 	done := 0
 	for {
@@ -119,7 +121,7 @@ func dayItems(ctx context.Context, st DispatchStore, day network.Date, loc *time
 			return nil, 0, err
 		}
 		for _, sh := range page {
-			if _, ok := out[sh.OriginOffice]; !ok || network.DateOf(sh.CreatedAt.In(loc)) != day {
+			if _, ok := out[sh.OriginOffice]; !ok || civil.DateOf(sh.CreatedAt.In(loc)) != day {
 				continue
 			}
 			_, err := st.Scanned(ctx, sh.OriginOffice, string(sh.ID))
@@ -135,7 +137,7 @@ func dayItems(ctx context.Context, st DispatchStore, day network.Date, loc *time
 		if next == "" {
 			return out, done, nil
 		}
-		if after, err = acceptance.DecodeCursor(next); err != nil {
+		if after, err = paging.DecodeCursor(next); err != nil {
 			return nil, 0, err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
 )
@@ -58,7 +59,7 @@ func SeedTracking(ctx context.Context, svc *tracking.Service, shipments acceptan
 		if next == "" {
 			break
 		}
-		if f.After, err = acceptance.DecodeCursor(next); err != nil {
+		if f.After, err = paging.DecodeCursor(next); err != nil {
 			return res, err
 		}
 	}

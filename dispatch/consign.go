@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -24,7 +25,7 @@ type ConsignRequest struct {
 // Departure is one dated departure of a service.
 type Departure struct {
 	Service   network.Leg
-	Date      network.Date
+	Date      civil.Date
 	Departure time.Time // UTC
 	Arrival   time.Time // UTC
 	Cutoff    time.Time // hand-over deadline, UTC
@@ -33,7 +34,7 @@ type Departure struct {
 // departure finds a service's departure on a local date.
 func (s *Service) departure(ctx context.Context, service, date string) (Departure, network.Office, error) {
 	var fe postal.FieldList
-	d, err := network.ParseDate(date)
+	d, err := civil.ParseDate(date)
 	if err != nil || d.IsZero() {
 		fe.Add("date", "%q is not a date YYYY-MM-DD", date)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -276,9 +277,7 @@ func (s *Service) Dispatch(ctx context.Context, id string) (Dispatch, error) {
 
 // Dispatches lists dispatches.
 func (s *Service) Dispatches(ctx context.Context, f DispatchFilter) ([]Dispatch, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
+	f.Limit = paging.LimitOr(f.Limit, 100)
 	return s.Store.Dispatches(ctx, f)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/document"
 	"github.com/interpost/interpost/edi"
@@ -79,9 +80,9 @@ func world(t *testing.T) (*dispatch.Service, items, *sink) {
 		{Code: "DEFRAA", Name: "Frankfurt", Country: "DE", Kind: network.KindOE, Lat: 50.0, Lon: 8.6, TZ: "Europe/Berlin", ConnectMin: 120, Customs: true},
 	}
 	services := []network.Leg{
-		{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines", Days: network.EveryDay, Departs: 23*60 + 30,
+		{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines", Days: civil.EveryDay, Departs: 23*60 + 30,
 			DurationMin: 780, CutoffMin: 240, CapacityKg: 20, CostPerKg: 5.85},
-		{ID: "X8057", From: "CNXMNA", To: "DEFRAA", Mode: network.ModeRail, Carrier: "CR Express", Days: network.EveryDay, Departs: 21 * 60,
+		{ID: "X8057", From: "CNXMNA", To: "DEFRAA", Mode: network.ModeRail, Carrier: "CR Express", Days: civil.EveryDay, Departs: 21 * 60,
 			DurationMin: 20000, CutoffMin: 360, CapacityKg: 40000, CostPerKg: 1.05},
 	}
 	if err := st.ReplaceNetwork(context.Background(), offices, services); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -124,11 +125,11 @@ func parseService(rec, cols []string, offices map[string]Office) (Leg, []postal.
 		case "carrier":
 			s.Carrier = v
 		case "days":
-			if s.Days, err = ParseWeekdays(v); err != nil {
+			if s.Days, err = civil.ParseWeekdays(v); err != nil {
 				fe.Add(col, "%v", err)
 			}
 		case "departs":
-			if s.Departs, err = ParseClock(v); err != nil {
+			if s.Departs, err = civil.ParseClock(v); err != nil {
 				fe.Add(col, "%v", err)
 			}
 		case "duration_min", "cutoff_min":
@@ -150,11 +151,11 @@ func parseService(rec, cols []string, offices map[string]Office) (Leg, []postal.
 				fe.Add(col, "%v", err)
 			}
 		case "valid_from":
-			if s.ValidFrom, err = ParseDate(v); err != nil {
+			if s.ValidFrom, err = civil.ParseDate(v); err != nil {
 				fe.Add(col, "%v", err)
 			}
 		case "valid_to":
-			if s.ValidTo, err = ParseDate(v); err != nil {
+			if s.ValidTo, err = civil.ParseDate(v); err != nil {
 				fe.Add(col, "%v", err)
 			}
 		case "co2_g_per_kg":

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -32,7 +33,7 @@ func TestReadServices(t *testing.T) {
 			DurationMin: 780, CutoffMin: 180, CapacityKg: 2500, CostPerKg: 5.85},
 		{ID: "X8017", From: "CNXMNA", To: "PLMALA", Mode: ModeRail, Carrier: "CR Express", Days: 4, Departs: 22 * 60,
 			DurationMin: 17280, CutoffMin: 720, CapacityKg: 40000, CostPerKg: 1.2,
-			ValidFrom: Date{2026, 1, 1}, ValidTo: Date{2026, 12, 31}, CO2GPerKg: &co2, DG: true},
+			ValidFrom: civil.Date{Year: 2026, Month: 1, Day: 1}, ValidTo: civil.Date{Year: 2026, Month: 12, Day: 31}, CO2GPerKg: &co2, DG: true},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ReadServices =\n%+v\nwant\n%+v", got, want)

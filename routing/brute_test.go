@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -31,7 +32,7 @@ type bruteDep struct {
 // that matches wins (first occurrence when clocks go back); if none matches
 // (clocks went forward over it) the offset in force before the change is
 // used, i.e. the time moves forward by the gap.
-func bruteLocal(loc *time.Location, d network.Date, clock network.Clock) int64 {
+func bruteLocal(loc *time.Location, d civil.Date, clock civil.Clock) int64 {
 	naive := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Unix() + int64(clock)*60
 	var offsets []int64
 	for u := naive - 3*86400; u <= naive+3*86400; u += 1800 {
@@ -62,7 +63,7 @@ func bruteDeps(offices map[string]network.Office, services []network.Leg, from, 
 			panic(err)
 		}
 		for day := time.Unix(from, 0).UTC().AddDate(0, 0, -3); day.Unix() < to+3*86400; day = day.AddDate(0, 0, 1) {
-			d := network.DateOf(day)
+			d := civil.DateOf(day)
 			wd := int(day.Weekday())
 			if wd == 0 {
 				wd = 7
@@ -70,7 +71,7 @@ func bruteDeps(offices map[string]network.Office, services []network.Leg, from, 
 			if !strings.Contains(s.Days.String(), fmt.Sprint(wd)) {
 				continue
 			}
-			if (s.ValidFrom != network.Date{} && d.String() < s.ValidFrom.String()) || (s.ValidTo != network.Date{} && d.String() > s.ValidTo.String()) {
+			if (s.ValidFrom != civil.Date{} && d.String() < s.ValidFrom.String()) || (s.ValidTo != civil.Date{} && d.String() > s.ValidTo.String()) {
 				continue
 			}
 			dep := bruteLocal(loc, d, s.Departs)
@@ -304,7 +305,7 @@ func randomNetwork(r *rand.Rand) ([]network.Office, []network.Leg, time.Time) {
 		}
 		s := network.Leg{
 			ID: fmt.Sprint("S", i), From: offices[from].Code, To: offices[to].Code,
-			Mode: network.Modes[r.IntN(4)], Carrier: "C", Days: []network.Weekdays{network.EveryDay, network.Weekdays(1 + r.IntN(127))}[r.IntN(2)],
+			Mode: network.Modes[r.IntN(4)], Carrier: "C", Days: []civil.Weekdays{civil.EveryDay, civil.Weekdays(1 + r.IntN(127))}[r.IntN(2)],
 			DurationMin: []int{1, 30, 60, 90, 180, 240, 600, 1440, 3000}[r.IntN(9)] + r.IntN(3)*r.IntN(200),
 			CutoffMin:   []int{0, 0, 30, 60, 120}[r.IntN(5)],
 			CapacityKg:  []float64{0.5, 5, 30, 1000, 1000, 1000}[r.IntN(6)],
@@ -312,19 +313,19 @@ func randomNetwork(r *rand.Rand) ([]network.Office, []network.Leg, time.Time) {
 			DG:          r.IntN(3) == 0,
 		}
 		if r.IntN(3) == 0 {
-			s.Departs = network.Clock(specialClocks[r.IntN(len(specialClocks))])
+			s.Departs = civil.Clock(specialClocks[r.IntN(len(specialClocks))])
 		} else {
-			s.Departs = network.Clock(r.IntN(1440))
+			s.Departs = civil.Clock(r.IntN(1440))
 		}
 		if r.IntN(2) == 0 {
 			co2 := []float64{0, 100, 250.5}[r.IntN(3)]
 			s.CO2GPerKg = &co2
 		}
 		if r.IntN(5) == 0 {
-			s.ValidFrom = network.DateOf(base.AddDate(0, 0, r.IntN(5)-2))
+			s.ValidFrom = civil.DateOf(base.AddDate(0, 0, r.IntN(5)-2))
 		}
 		if r.IntN(5) == 0 {
-			s.ValidTo = network.DateOf(base.AddDate(0, 0, r.IntN(5)-1))
+			s.ValidTo = civil.DateOf(base.AddDate(0, 0, r.IntN(5)-1))
 			if s.ValidTo.Before(s.ValidFrom) {
 				s.ValidTo = s.ValidFrom
 			}

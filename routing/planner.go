@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -258,7 +259,7 @@ func (p *Planner) build(start, end int32) *Timetable {
 }
 
 // dayNumber returns the days since 1970-01-01 of a date.
-func dayNumber(d network.Date) int64 {
+func dayNumber(d civil.Date) int64 {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }
 
@@ -268,7 +269,7 @@ func isoWeekday(day int64) int64 { return ((day+3)%7 + 7) % 7 }
 
 // dayCache remembers, per office zone and local date, the instant of local
 // midnight when the day has no clock change, so most departures cost an
-// addition; days with a change go through network.LocalTime.
+// addition; days with a change go through civil.LocalTime.
 type dayCache struct {
 	locs []*time.Location
 	m    map[dayKey]int64 // minutes since epoch of local midnight, or noFastPath
@@ -287,14 +288,14 @@ func newDayCache(locs []*time.Location) *dayCache {
 
 // departure returns the departure, in minutes since the epoch, at local
 // clock c on local day number day in the zone of office.
-func (d *dayCache) departure(office int32, day int64, c network.Clock) int64 {
+func (d *dayCache) departure(office int32, day int64, c civil.Clock) int64 {
 	loc := d.locs[office]
 	k := dayKey{loc, day}
 	mid, ok := d.m[k]
 	if !ok {
-		date := network.DateOf(time.Unix(day*86400, 0).UTC())
-		u0 := network.LocalTime(loc, date, 0).Unix()
-		u1 := network.LocalTime(loc, date.AddDays(1), 0).Unix()
+		date := civil.DateOf(time.Unix(day*86400, 0).UTC())
+		u0 := civil.LocalTime(loc, date, 0).Unix()
+		u1 := civil.LocalTime(loc, date.AddDays(1), 0).Unix()
 		_, off0 := time.Unix(u0, 0).In(loc).Zone()
 		_, off1 := time.Unix(u1-1, 0).In(loc).Zone()
 		mid = noFastPath
@@ -306,8 +307,8 @@ func (d *dayCache) departure(office int32, day int64, c network.Clock) int64 {
 	if mid != noFastPath {
 		return mid + int64(c)
 	}
-	date := network.DateOf(time.Unix(day*86400, 0).UTC())
-	return floorDiv(network.LocalTime(loc, date, c).Unix(), 60)
+	date := civil.DateOf(time.Unix(day*86400, 0).UTC())
+	return floorDiv(civil.LocalTime(loc, date, c).Unix(), 60)
 }
 
 // workspace holds a query's scratch memory; planners reuse them.

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -25,11 +26,11 @@ var handOffices = []network.Office{
 
 // svc builds a service running every day, open validity, 1000 kg, no DG.
 func svc(id, from, to string, mode network.Mode, departs string, durationMin, cutoffMin int, cost float64) network.Leg {
-	c, err := network.ParseClock(departs)
+	c, err := civil.ParseClock(departs)
 	if err != nil {
 		panic(err)
 	}
-	return network.Leg{ID: id, From: from, To: to, Mode: mode, Carrier: "Test", Days: network.EveryDay, Departs: c,
+	return network.Leg{ID: id, From: from, To: to, Mode: mode, Carrier: "Test", Days: civil.EveryDay, Departs: c,
 		DurationMin: durationMin, CutoffMin: cutoffMin, CapacityKg: 1000, CostPerKg: cost}
 }
 
@@ -155,8 +156,8 @@ func TestCutoffAndConnectionBoundaries(t *testing.T) {
 
 func TestValidityEndsMidHorizon(t *testing.T) {
 	s := svc("V1", "CNXMNA", "DEFRAA", network.ModeAir, "12:00", 600, 0, 1)
-	s.ValidFrom = network.Date{Year: 2026, Month: 11, Day: 24}
-	s.ValidTo = network.Date{Year: 2026, Month: 11, Day: 25}
+	s.ValidFrom = civil.Date{Year: 2026, Month: 11, Day: 24}
+	s.ValidTo = civil.Date{Year: 2026, Month: 11, Day: 25}
 	p := mustPlanner(t, s)
 	res := plan(t, p, Query{From: "CNXMNA", To: "DEFRAA", Ready: at("2026-11-23T00:00:00+08:00")})
 	if got, want := route(res.Earliest), "V1@11-24T04:00>11-24T14:00"; got != want {

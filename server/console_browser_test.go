@@ -26,6 +26,7 @@ import (
 	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/internal/app"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/store/sqlite"
@@ -300,7 +301,7 @@ func (e *browserEnv) testOverview(t *testing.T) {
 		if next == "" {
 			break
 		}
-		after, _ = acceptance.DecodeCursor(next)
+		after, _ = paging.DecodeCursor(next)
 	}
 	if got := e.text(t, "#tile-total .tile-value"); got != fmt.Sprint(total) {
 		t.Errorf("14-day tile = %q, want %d", got, total)

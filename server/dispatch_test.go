@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/edi"
 	"github.com/interpost/interpost/network"
@@ -25,7 +26,7 @@ func dispatchEnv(t *testing.T) (*env, []string) {
 		{Code: "DEFRAA", Name: "Frankfurt", Country: "DE", Kind: network.KindOE, Lat: 50.0, Lon: 8.6, TZ: "Europe/Berlin", ConnectMin: 120, Customs: true},
 	}
 	services := []network.Leg{{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines",
-		Days: network.EveryDay, Departs: 23*60 + 30, DurationMin: 780, CutoffMin: 240, CapacityKg: 4000, CostPerKg: 5.85}}
+		Days: civil.EveryDay, Departs: 23*60 + 30, DurationMin: 780, CutoffMin: 240, CapacityKg: 4000, CostPerKg: 5.85}}
 	if err := e.store.ReplaceNetwork(ctx, offices, services); err != nil {
 		t.Fatal(err)
 	}

@@ -231,12 +231,9 @@ func (s *Service) Stuck(ctx context.Context, who auth.Principal, statuses []stri
 	if stuckFor > 0 {
 		f.LastBefore = s.now().Add(-stuckFor)
 	}
-	switch who.Role {
-	case auth.RoleMerchant:
-		f.Merchant = who.Merchant
-	case auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms:
-	default:
-		return nil, "", postal.Errorf(postal.CodeForbidden, "role %s cannot list items", who.Role)
+	var err error // the caller names no merchant, so no Other refusal
+	if f.Merchant, err = who.MerchantScope("", auth.Refusals{Role: "role %s cannot list items"}); err != nil {
+		return nil, "", err
 	}
 	return s.Store.TrackedItems(ctx, f)
 }

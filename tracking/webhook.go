@@ -17,8 +17,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -153,21 +153,18 @@ func randomID(prefix string, n int) string {
 	return prefix + strings.ToLower(b32.EncodeToString(b))
 }
 
+// subscribeRefusals words the refusals of Subscribe.
+var subscribeRefusals = auth.Refusals{Other: "a merchant key can only subscribe for its own merchant %s", Role: "role %s cannot subscribe to webhooks"}
+
 // Subscribe creates a subscription for the caller's merchant (admins name
 // it) and returns it with its secret, which is shown only this once.
 func (s *Service) Subscribe(ctx context.Context, who auth.Principal, merchant, endpoint string, statuses []string) (Subscription, error) {
-	switch who.Role {
-	case auth.RoleMerchant:
-		if merchant != "" && merchant != who.Merchant {
-			return Subscription{}, postal.Errorf(postal.CodeForbidden, "a merchant key can only subscribe for its own merchant %s", who.Merchant)
-		}
-		merchant = who.Merchant
-	case auth.RoleAdmin:
-		if merchant == "" {
-			return Subscription{}, postal.Invalid("merchant missing", postal.FieldError{Field: "merchant", Message: "required when the key is not a merchant key"})
-		}
-	default:
-		return Subscription{}, postal.Errorf(postal.CodeForbidden, "role %s cannot subscribe to webhooks", who.Role)
+	if !who.Is(auth.RoleAdmin, auth.RoleMerchant) { // operators do not act for merchants here
+		return Subscription{}, postal.Errorf(postal.CodeForbidden, subscribeRefusals.Role, who.Role)
+	}
+	merchant, err := who.MerchantFor(merchant, subscribeRefusals)
+	if err != nil {
+		return Subscription{}, err
 	}
 	var fe postal.FieldList
 	u, err := url.Parse(endpoint)
@@ -236,7 +233,7 @@ func (s *Service) Deliveries(ctx context.Context, who auth.Principal, id string,
 	if _, err := s.visibleSubscription(ctx, who, id); err != nil {
 		return nil, "", err
 	}
-	pos, err := acceptance.DecodeCursor(before)
+	pos, err := paging.DecodeCursor(before)
 	if err != nil {
 		return nil, "", err
 	}
@@ -247,7 +244,7 @@ func (s *Service) Deliveries(ctx context.Context, who auth.Principal, id string,
 	next := ""
 	if len(out) > limit {
 		out = out[:limit]
-		next = acceptance.EncodeCursor(out[len(out)-1].Seq)
+		next = paging.EncodeCursor(out[len(out)-1].Seq)
 	}
 	return out, next, nil
 }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -31,7 +31,7 @@ type InboundRequest struct {
 // corridor is proposed by the planner and the bulk declaration prepared for
 // a single customs clearance.
 func (s *Service) BookInbound(ctx context.Context, who auth.Principal, r InboundRequest) (Inbound, error) {
-	m, err := merchantFor(who, r.Merchant)
+	m, err := who.MerchantFor(r.Merchant, writeRefusals)
 	if err != nil {
 		return Inbound{}, err
 	}
@@ -210,13 +210,13 @@ func (s *Service) Inbound(ctx context.Context, who auth.Principal, id string) (I
 // Inbounds lists inbounds the caller may see.
 func (s *Service) Inbounds(ctx context.Context, who auth.Principal, f InboundFilter, cursor string) ([]Inbound, string, error) {
 	var err error
-	if f.Merchant, err = merchantScope(who, f.Merchant); err != nil {
+	if f.Merchant, err = who.MerchantScope(f.Merchant, readRefusals); err != nil {
 		return nil, "", err
 	}
-	if f.After, err = acceptance.DecodeCursor(cursor); err != nil {
+	if f.After, err = paging.DecodeCursor(cursor); err != nil {
 		return nil, "", err
 	}
-	if f.Limit, err = checkLimit(f.Limit); err != nil {
+	if f.Limit, err = paging.Limit(f.Limit, 50, "query.limit"); err != nil {
 		return nil, "", err
 	}
 	return s.Store.Inbounds(ctx, f)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -26,7 +27,7 @@ const reserveAttempts = 3
 // reserves its stock all or none. With an Idempotency-Key a retry returns
 // the first order (created=false).
 func (s *Service) PlaceOrder(ctx context.Context, who auth.Principal, r OrderRequest, key string) (Order, bool, error) {
-	m, err := merchantFor(who, r.Merchant)
+	m, err := who.MerchantFor(r.Merchant, writeRefusals)
 	if err != nil {
 		return Order{}, false, err
 	}
@@ -183,13 +184,13 @@ func (s *Service) Order(ctx context.Context, who auth.Principal, id string) (Ord
 // Orders lists orders the caller may see.
 func (s *Service) Orders(ctx context.Context, who auth.Principal, f OrderFilter, cursor string) ([]Order, string, error) {
 	var err error
-	if f.Merchant, err = merchantScope(who, f.Merchant); err != nil {
+	if f.Merchant, err = who.MerchantScope(f.Merchant, readRefusals); err != nil {
 		return nil, "", err
 	}
-	if f.After, err = acceptance.DecodeCursor(cursor); err != nil {
+	if f.After, err = paging.DecodeCursor(cursor); err != nil {
 		return nil, "", err
 	}
-	if f.Limit, err = checkLimit(f.Limit); err != nil {
+	if f.Limit, err = paging.Limit(f.Limit, 50, "query.limit"); err != nil {
 		return nil, "", err
 	}
 	return s.Store.Orders(ctx, f)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 )
 
@@ -17,8 +18,8 @@ func (f fakeNetwork) Offices(context.Context) ([]network.Office, error) { return
 func (f fakeNetwork) Services(context.Context) ([]network.Leg, error)   { return f.services, nil }
 
 func TestRoutePlanner(t *testing.T) {
-	days, _ := network.ParseWeekdays("1234567")
-	at, _ := network.ParseClock("10:00")
+	days, _ := civil.ParseWeekdays("1234567")
+	at, _ := civil.ParseClock("10:00")
 	xmn := network.Office{Code: "CNXMNA", Name: "Xiamen", Country: "CN", Kind: network.KindOE, Lat: 24.544, Lon: 118.1277, TZ: "Asia/Shanghai", ConnectMin: 60}
 	lgg := network.Office{Code: "BELGGW", Name: "Liege", Country: "BE", Kind: network.KindWarehouse, Lat: 50.6374, Lon: 5.4432, TZ: "Europe/Brussels", ConnectMin: 60}
 	far := network.Office{Code: "BRSAOW", Name: "Sao Paulo", Country: "BR", Kind: network.KindWarehouse, Lat: -23.4, Lon: -46.5, TZ: "America/Sao_Paulo", ConnectMin: 60}

@@ -59,37 +59,12 @@ func (s *Service) planner() Planner {
 	return s.Planner
 }
 
-// merchantFor returns the merchant a write acts for: a merchant key's own,
-// or the one an admin or operator names.
-func merchantFor(who auth.Principal, named string) (string, error) {
-	switch who.Role {
-	case auth.RoleMerchant:
-		if named != "" && named != who.Merchant {
-			return "", postal.Errorf(postal.CodeForbidden, "a merchant key acts only for its own merchant %s", who.Merchant)
-		}
-		return who.Merchant, nil
-	case auth.RoleAdmin, auth.RoleOperator:
-		if named == "" {
-			return "", postal.Invalid("merchant missing", postal.FieldError{Field: "merchant", Message: "required when the key is not a merchant key"})
-		}
-		return named, nil
-	}
-	return "", postal.Errorf(postal.CodeForbidden, "role %s cannot act for merchants", who.Role)
-}
-
-// merchantScope returns the merchant a read is limited to ("" = all).
-func merchantScope(who auth.Principal, named string) (string, error) {
-	switch who.Role {
-	case auth.RoleMerchant:
-		if named != "" && named != who.Merchant {
-			return "", postal.Errorf(postal.CodeForbidden, "a merchant key sees only its own merchant %s", who.Merchant)
-		}
-		return who.Merchant, nil
-	case auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms:
-		return named, nil
-	}
-	return "", postal.Errorf(postal.CodeForbidden, "role %s cannot see warehouse data", who.Role)
-}
+// The refusals of warehouse writes for a merchant (who.MerchantFor) and of
+// reads limited to one (who.MerchantScope).
+var (
+	writeRefusals = auth.Refusals{Other: "a merchant key acts only for its own merchant %s", Role: "role %s cannot act for merchants"}
+	readRefusals  = auth.Refusals{Other: "a merchant key sees only its own merchant %s", Role: "role %s cannot see warehouse data"}
+)
 
 // operate checks that who has one of roles and the warehouse in its scope.
 func operate(who auth.Principal, warehouse, what string, roles ...auth.Role) error {
@@ -107,16 +82,6 @@ func checkKey(key string) error {
 		return postal.Invalid("bad Idempotency-Key", postal.FieldError{Field: "header.Idempotency-Key", Message: "longer than 255 characters"})
 	}
 	return nil
-}
-
-func checkLimit(limit int) (int, error) {
-	switch {
-	case limit == 0:
-		return 50, nil
-	case limit < 0 || limit > 500:
-		return 0, postal.Invalid("bad limit", postal.FieldError{Field: "query.limit", Message: fmt.Sprintf("must be between 1 and 500, got %d", limit)})
-	}
-	return limit, nil
 }
 
 // PutWarehouse creates or replaces a warehouse on an office of kind warehouse.
@@ -157,7 +122,7 @@ func (s *Service) Warehouses(ctx context.Context) ([]Warehouse, error) {
 
 // PutSKUs creates or updates a merchant's SKUs, all or none.
 func (s *Service) PutSKUs(ctx context.Context, who auth.Principal, merchant string, skus []SKU) ([]SKU, error) {
-	m, err := merchantFor(who, merchant)
+	m, err := who.MerchantFor(merchant, writeRefusals)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +161,7 @@ func (s *Service) PutSKUs(ctx context.Context, who auth.Principal, merchant stri
 
 // SKUs lists a merchant's SKUs.
 func (s *Service) SKUs(ctx context.Context, who auth.Principal, merchant string) ([]SKU, error) {
-	m, err := merchantScope(who, merchant)
+	m, err := who.MerchantScope(merchant, readRefusals)
 	if err != nil {
 		return nil, err
 	}

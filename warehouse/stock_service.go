@@ -8,15 +8,15 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
 // Stock lists stock the caller may see.
 func (s *Service) Stock(ctx context.Context, who auth.Principal, f StockFilter) ([]Stock, error) {
 	var err error
-	if f.Merchant, err = merchantScope(who, f.Merchant); err != nil {
+	if f.Merchant, err = who.MerchantScope(f.Merchant, readRefusals); err != nil {
 		return nil, err
 	}
 	return s.Store.Stock(ctx, f)
@@ -25,13 +25,13 @@ func (s *Service) Stock(ctx context.Context, who auth.Principal, f StockFilter) 
 // Ledger lists stock movements the caller may see.
 func (s *Service) Ledger(ctx context.Context, who auth.Principal, f MovementFilter, cursor string) ([]Movement, string, error) {
 	var err error
-	if f.Merchant, err = merchantScope(who, f.Merchant); err != nil {
+	if f.Merchant, err = who.MerchantScope(f.Merchant, readRefusals); err != nil {
 		return nil, "", err
 	}
-	if f.After, err = acceptance.DecodeCursor(cursor); err != nil {
+	if f.After, err = paging.DecodeCursor(cursor); err != nil {
 		return nil, "", err
 	}
-	if f.Limit, err = checkLimit(f.Limit); err != nil {
+	if f.Limit, err = paging.Limit(f.Limit, 50, "query.limit"); err != nil {
 		return nil, "", err
 	}
 	return s.Store.Movements(ctx, f)
@@ -120,7 +120,7 @@ type ReplenishRequest struct {
 // given the transit time of the corridor from the merchant's office.
 // Reorders come first, then the shortest cover.
 func (s *Service) Replenishment(ctx context.Context, who auth.Principal, r ReplenishRequest) ([]Advice, error) {
-	m, err := merchantScope(who, r.Merchant)
+	m, err := who.MerchantScope(r.Merchant, readRefusals)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func (s *Service) Replenishment(ctx context.Context, who auth.Principal, r Reple
 			if next == "" {
 				break
 			}
-			if f.After, err = acceptance.DecodeCursor(next); err != nil {
+			if f.After, err = paging.DecodeCursor(next); err != nil {
 				return nil, err
 			}
 		}

@@ -30,11 +30,11 @@ import (
 	"slices"
 	"time"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/dispatch/sim"
-	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/store/sqlite"
 )
 
@@ -51,7 +51,7 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	ctx := context.Background()
-	date, err := network.ParseDate(*dateFlag)
+	date, err := civil.ParseDate(*dateFlag)
 	check(err)
 	fmt.Printf("machine: %d cores (GOMAXPROCS %d), %s %s/%s; other work may share the cores\n", runtime.NumCPU(), runtime.GOMAXPROCS(0),
 		runtime.Version(), runtime.GOOS, runtime.GOARCH)
@@ -65,7 +65,7 @@ func main() {
 	_, _, err = demo.SeedNetwork(ctx, st)
 	check(err)
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	ready := network.LocalTime(loc, date, 18*60)
+	ready := civil.LocalTime(loc, date, 18*60)
 	svc := &dispatch.Service{Store: st, Network: st, Items: st, Now: func() time.Time { return ready }}
 	admin := demoAdmin()
 	for _, o := range demo.SortPlanOffices {

@@ -9,11 +9,12 @@ import (
 	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/path"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 )
 
 // departure is one dated departure, expanded here independently of package
-// routing (network.Leg.RunsOn and network.LocalTime); times are minutes
+// routing (network.Leg.RunsOn and civil.LocalTime); times are minutes
 // since the Unix epoch.
 type departure struct {
 	from, to   int32
@@ -35,11 +36,11 @@ func expand(offices []network.Office, services []network.Leg, start, end time.Ti
 	for si, s := range services {
 		from := idx[s.From]
 		loc := locs[from]
-		for d := network.DateOf(start.In(loc)).AddDays(-1); !network.DateOf(end.In(loc)).Before(d); d = d.AddDays(1) {
+		for d := civil.DateOf(start.In(loc)).AddDays(-1); !civil.DateOf(end.In(loc)).Before(d); d = d.AddDays(1) {
 			if !s.RunsOn(d) {
 				continue
 			}
-			dep := int32(network.LocalTime(loc, d, s.Departs).Unix() / 60)
+			dep := int32(civil.LocalTime(loc, d, s.Departs).Unix() / 60)
 			drop, arr := dep-int32(s.CutoffMin), dep+int32(s.DurationMin)
 			if drop >= s0 && arr <= e0 {
 				out = append(out, departure{from: from, to: idx[s.To], drop: drop, arr: arr, legService: int32(si)})

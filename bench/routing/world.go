@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -66,7 +67,7 @@ func genWorld(hubs, perHub int, seed uint64) world {
 	// ±10 % (rounded to cents).
 	handling := map[network.Mode]float64{network.ModeAir: 1.2, network.ModeRail: 0.3, network.ModeRoad: 0.1, network.ModeSea: 0.2}
 	perMm := map[network.Mode]float64{network.ModeAir: 0.45, network.ModeRail: 0.12, network.ModeRoad: 0.25, network.ModeSea: 0.03}
-	add := func(from, to int, mode network.Mode, days network.Weekdays, departs int, cutoff int, speedKmh, fixedMin float64) {
+	add := func(from, to int, mode network.Mode, days civil.Weekdays, departs int, cutoff int, speedKmh, fixedMin float64) {
 		a, b := w.offices[from], w.offices[to]
 		km := network.GreatCircleKm(a, b)
 		dur := int(km/speedKmh*60 + fixedMin)
@@ -74,15 +75,15 @@ func genWorld(hubs, perHub int, seed uint64) world {
 		id++
 		w.services = append(w.services, network.Leg{
 			ID: fmt.Sprintf("S%07d", id), From: a.Code, To: b.Code, Mode: mode, Carrier: "Bench " + string(mode),
-			Days: days, Departs: network.Clock(departs % 1440), DurationMin: max(dur, 5), CutoffMin: cutoff,
+			Days: days, Departs: civil.Clock(departs % 1440), DurationMin: max(dur, 5), CutoffMin: cutoff,
 			CapacityKg: 20000, CostPerKg: cost, DG: mode != network.ModeAir || r.IntN(4) == 0,
 		})
 	}
-	days := func() network.Weekdays {
+	days := func() civil.Weekdays {
 		if r.IntN(4) == 0 {
-			return network.Weekdays(1 + r.IntN(127)) // some lines skip days
+			return civil.Weekdays(1 + r.IntN(127)) // some lines skip days
 		}
-		return network.EveryDay
+		return civil.EveryDay
 	}
 	for h := range hubs {
 		g := hubIdx[h]
@@ -116,9 +117,9 @@ func genWorld(hubs, perHub int, seed uint64) world {
 			if o == h {
 				continue
 			}
-			d := network.Weekdays(1 + r.IntN(127))
+			d := civil.Weekdays(1 + r.IntN(127))
 			if r.IntN(2) == 0 {
-				d = network.EveryDay
+				d = civil.EveryDay
 			}
 			for k := range 2 {
 				add(g, hubIdx[o], network.ModeAir, d, k*720+r.IntN(600), 180, 750, 90)
@@ -129,7 +130,7 @@ func genWorld(hubs, perHub int, seed uint64) world {
 			if o/regionSize == region {
 				continue
 			}
-			add(g, hubIdx[o], network.ModeRail, network.EveryDay, r.IntN(1440), 360, 35, 240)
+			add(g, hubIdx[o], network.ModeRail, civil.EveryDay, r.IntN(1440), 360, 35, 240)
 		}
 	}
 	return w

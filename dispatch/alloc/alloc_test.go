@@ -10,13 +10,14 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/convex/lp"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/mcf"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
 
-var day = network.Date{Year: 2026, Month: 11, Day: 24}
+var day = civil.Date{Year: 2026, Month: 11, Day: 24}
 
 // smallWorld is a random network of a few offices in one zone with daily
 // services of small capacity, so that capacity binds.
@@ -38,7 +39,7 @@ func smallWorld(rng *rand.Rand) ([]network.Office, []network.Leg) {
 			mode = network.ModeRoad
 		}
 		services = append(services, network.Leg{ID: fmt.Sprintf("S%d", i), From: codes[a], To: codes[b], Mode: mode, Carrier: "c",
-			Days: network.EveryDay, Departs: network.Clock(rng.IntN(24) * 60), DurationMin: 60 + rng.IntN(20)*60, CutoffMin: 60,
+			Days: civil.EveryDay, Departs: civil.Clock(rng.IntN(24) * 60), DurationMin: 60 + rng.IntN(20)*60, CutoffMin: 60,
 			CapacityKg: float64(1 + rng.IntN(4)), CostPerKg: float64(1 + rng.IntN(9))})
 	}
 	return offices, services
@@ -54,7 +55,7 @@ func randomVolumes(rng *rand.Rand, offices []network.Office, n int) []Volume {
 			continue
 		}
 		seen[[3]string{o, d, cat}] = true
-		vs = append(vs, Volume{Origin: o, Destination: d, Category: cat, Grams: int64(500 + rng.IntN(5000)), Items: 1, Ready: network.Clock(rng.IntN(20) * 60)})
+		vs = append(vs, Volume{Origin: o, Destination: d, Category: cat, Grams: int64(500 + rng.IntN(5000)), Items: 1, Ready: civil.Clock(rng.IntN(20) * 60)})
 	}
 	return vs
 }
@@ -237,7 +238,7 @@ func TestSpill(t *testing.T) {
 		{Code: "NLAMSA", Name: "Amsterdam", Country: "NL", Kind: network.KindOE, TZ: "Europe/Amsterdam", ConnectMin: 120},
 	}
 	services := []network.Leg{{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines",
-		Days: network.EveryDay, Departs: 23*60 + 30, DurationMin: 780, CutoffMin: 240, CapacityKg: 4000, CostPerKg: 5.85}}
+		Days: civil.EveryDay, Departs: 23*60 + 30, DurationMin: 780, CutoffMin: 240, CapacityKg: 4000, CostPerKg: 5.85}}
 	p, err := Allocate(offices, services, []Volume{{Origin: "CNXMNA", Destination: "NLAMSA", Category: "A", Grams: 6_000_000, Items: 9000, Ready: 12 * 60}},
 		Options{Date: day})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
@@ -14,10 +15,10 @@ import (
 
 // Options tune an allocation. Money is in the network's currency.
 type Options struct {
-	Date network.Date
+	Date civil.Date
 	// ReadyAt is the local time a lane's mail is ready at its origin when
 	// the volume gives none (default 18:00: the day's acceptance done).
-	ReadyAt network.Clock
+	ReadyAt civil.Clock
 	// HorizonDays is how far after the planning date departures are
 	// considered (default 45: the slowest sea corridor takes a month).
 	HorizonDays int
@@ -144,7 +145,7 @@ func (a *Allocator) setup(offices []network.Office, services []network.Leg, volu
 		if ready == 0 {
 			ready = a.opts.ReadyAt
 		}
-		rt := network.LocalTime(loc, a.opts.Date, ready)
+		rt := civil.LocalTime(loc, a.opts.Date, ready)
 		ps = append(ps, placed{v, o, d, rt})
 		if start.IsZero() || rt.Before(start) {
 			start = rt

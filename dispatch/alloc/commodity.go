@@ -1,9 +1,9 @@
 package alloc
 
 import (
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/mcf"
-	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -14,7 +14,7 @@ type lane struct {
 	dest     int32
 	ready    int64 // minute the mail is ready at the origin
 	std      int   // standard, days after the planning date
-	deadline network.Date
+	deadline civil.Date
 	node     int32 // office node at (origin, ready)
 }
 
@@ -22,7 +22,7 @@ type lane struct {
 type commodity struct {
 	dest     int32
 	cat      string
-	deadline network.Date
+	deadline civil.Date
 	lanes    []int // into Allocator.lanes
 	supply   int64
 	late     int64 // penalty per gram and day late, 1e-7 units

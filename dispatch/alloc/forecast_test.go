@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/network"
@@ -28,7 +29,7 @@ func TestPeakForecast(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := alloc.Allocate(n.Offices, n.Services, vols, alloc.Options{Date: network.Date{Year: 2026, Month: 11, Day: 24}, Rounds: 2})
+	p, err := alloc.Allocate(n.Offices, n.Services, vols, alloc.Options{Date: civil.Date{Year: 2026, Month: 11, Day: 24}, Rounds: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

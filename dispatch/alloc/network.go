@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/network"
 )
@@ -64,8 +65,8 @@ func expand(offices []network.Office, services []network.Leg, start, end time.Ti
 		}
 		x.locs[i] = loc
 	}
-	startDay := network.DateOf(start.UTC()).AddDays(-2)
-	endDay := network.DateOf(end.UTC()).AddDays(1)
+	startDay := civil.DateOf(start.UTC()).AddDays(-2)
+	endDay := civil.DateOf(end.UTC()).AddDays(1)
 	for si, s := range services {
 		from, ok1 := x.index[s.From]
 		to, ok2 := x.index[s.To]
@@ -162,12 +163,12 @@ func (x *expanded) lastOfOffice(n int32) bool { return n+1 == x.officeFrom[x.nod
 func (x *expanded) firstOfOffice(n int32) bool { return n == x.officeFrom[x.nodeOffice[n]] }
 
 // localDate returns the local date at office o of minute m.
-func (x *expanded) localDate(o int32, m int64) network.Date {
-	return network.DateOf(atMinute(m).In(x.locs[o]))
+func (x *expanded) localDate(o int32, m int64) civil.Date {
+	return civil.DateOf(atMinute(m).In(x.locs[o]))
 }
 
 // daysBetween counts calendar days from a to b.
-func daysBetween(a, b network.Date) int {
+func daysBetween(a, b civil.Date) int {
 	ta := time.Date(a.Year, a.Month, a.Day, 12, 0, 0, 0, time.UTC)
 	tb := time.Date(b.Year, b.Month, b.Day, 12, 0, 0, 0, time.UTC)
 	return int(math.Round(tb.Sub(ta).Hours() / 24))

@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -64,7 +66,7 @@ type Unsorted struct {
 // PlanDay plans a day: volumes from the forecast or the accepted items,
 // loads already consigned, the stored network.
 func (p *Planner) PlanDay(ctx context.Context, r DayRequest) (DayPlan, error) {
-	d, err := network.ParseDate(r.Date)
+	d, err := civil.ParseDate(r.Date)
 	if err != nil || d.IsZero() {
 		return DayPlan{}, postal.Invalid("bad date", postal.FieldError{Field: "date", Message: fmt.Sprintf("%q is not a date YYYY-MM-DD", r.Date)})
 	}
@@ -104,7 +106,7 @@ func (p *Planner) PlanDay(ctx context.Context, r DayRequest) (DayPlan, error) {
 // origin office) into lanes by each origin's sort plan, leaving out items
 // already in receptacles. A lane's weight is the items' plus the tare of
 // the bags they fill (about 2 %).
-func (p *Planner) VolumesFromItems(ctx context.Context, d network.Date, offices []network.Office) ([]Volume, []Unsorted, int, error) {
+func (p *Planner) VolumesFromItems(ctx context.Context, d civil.Date, offices []network.Office) ([]Volume, []Unsorted, int, error) {
 	om := network.OfficeMap(offices)
 	plans := map[string]*dispatch.SortPlan{}
 	sums := map[[3]string]*Volume{}
@@ -123,7 +125,7 @@ func (p *Planner) VolumesFromItems(ctx context.Context, d network.Date, offices 
 				continue
 			}
 			loc, err := time.LoadLocation(o.TZ)
-			if err != nil || network.DateOf(sh.CreatedAt.In(loc)) != d {
+			if err != nil || civil.DateOf(sh.CreatedAt.In(loc)) != d {
 				continue
 			}
 			if _, err := p.Store.Scanned(ctx, o.Code, string(sh.ID)); err == nil {
@@ -169,7 +171,7 @@ func (p *Planner) VolumesFromItems(ctx context.Context, d network.Date, offices 
 		if next == "" {
 			break
 		}
-		if after, err = acceptance.DecodeCursor(next); err != nil {
+		if after, err = paging.DecodeCursor(next); err != nil {
 			return nil, nil, 0, err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -23,7 +24,7 @@ type Volume struct {
 	Items       int    `json:"items"`
 	// Ready is the local time the mail is ready at the origin on the
 	// planning date; 0 = Options.ReadyAt.
-	Ready network.Clock `json:"ready,omitempty"`
+	Ready civil.Clock `json:"ready,omitempty"`
 }
 
 // ForecastHeader is the header of a forecast file; ready may be left out.
@@ -130,7 +131,7 @@ func parseVolume(rec []string, cols int, offices map[string]network.Office, line
 	}
 	v.Items = items
 	if cols == 6 && strings.TrimSpace(rec[5]) != "" {
-		c, err := network.ParseClock(strings.TrimSpace(rec[5]))
+		c, err := civil.ParseClock(strings.TrimSpace(rec[5]))
 		if err != nil {
 			fe.Add(line+": ready", "%v", err)
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/network"
@@ -36,7 +37,7 @@ type Runner struct {
 
 // Day is a day's items per office.
 type Day struct {
-	Date  network.Date
+	Date  civil.Date
 	Items map[string][]dispatch.Item
 }
 
@@ -134,7 +135,7 @@ func (r *Runner) Run(ctx context.Context, day Day) (Report, error) {
 	stage("allocate")
 
 	// 3. Pack per office along the plan's first legs, store, consign.
-	ready := network.LocalTime(mustLoc(om[names[0]].TZ), day.Date, readyAt(opts))
+	ready := civil.LocalTime(mustLoc(om[names[0]].TZ), day.Date, readyAt(opts))
 	run := *svc
 	run.Now = func() time.Time { return ready }
 	admin := auth.Principal{KeyID: "sim", Role: auth.RoleAdmin}
@@ -158,7 +159,7 @@ func (r *Runner) Run(ctx context.Context, day Day) (Report, error) {
 	return rep, nil
 }
 
-func readyAt(o alloc.Options) network.Clock {
+func readyAt(o alloc.Options) civil.Clock {
 	if o.ReadyAt == 0 {
 		return 18 * 60
 	}
@@ -233,7 +234,7 @@ func quotas(office string, p alloc.Plan) map[[2]string][]*quota {
 
 // office packs, stores and consigns one office's day.
 func (r *Runner) office(ctx context.Context, svc *dispatch.Service, who auth.Principal, office string, s dispatch.Sorted, plan alloc.Plan,
-	capLeft map[dispatch.DepartureKey]int64, date network.Date, at time.Time, rep *Report) (OfficeReport, error) {
+	capLeft map[dispatch.DepartureKey]int64, date civil.Date, at time.Time, rep *Report) (OfficeReport, error) {
 	or := OfficeReport{Office: office, Items: s.Items, Unsorted: s.Unsorted}
 	if or.Unsorted == nil {
 		or.Unsorted = []dispatch.Unsorted{}

@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/sim"
 	"github.com/interpost/interpost/document"
-	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/store/sqlite"
 )
 
@@ -30,8 +30,8 @@ func TestDay(t *testing.T) {
 	if _, _, err := demo.SeedNetwork(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	date := network.Date{Year: 2026, Month: 11, Day: 24}
-	ready := network.LocalTime(time.FixedZone("CST", 8*3600), date, 18*60)
+	date := civil.Date{Year: 2026, Month: 11, Day: 24}
+	ready := civil.LocalTime(time.FixedZone("CST", 8*3600), date, 18*60)
 	var mu sync.Mutex
 	events := map[string]int{}
 	svc := &dispatch.Service{Store: st, Network: st, Items: st, Now: func() time.Time { return ready },

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/dispatch/sim"
@@ -254,10 +255,10 @@ func thousandsText(s string) string {
 }
 
 // parseDateFlag checks a --date flag.
-func parseDateFlag(s string) (network.Date, error) {
-	d, err := network.ParseDate(s)
+func parseDateFlag(s string) (civil.Date, error) {
+	d, err := civil.ParseDate(s)
 	if err != nil || d.IsZero() {
-		return network.Date{}, postal.Invalid("bad --date", postal.FieldError{Field: "--date", Message: fmt.Sprintf("%q is not a date YYYY-MM-DD", s)})
+		return civil.Date{}, postal.Invalid("bad --date", postal.FieldError{Field: "--date", Message: fmt.Sprintf("%q is not a date YYYY-MM-DD", s)})
 	}
 	return d, nil
 }
@@ -339,7 +340,7 @@ made-up items per office, spread over the countries of its sort plan.`,
 }
 
 // officeItems returns the items accepted at office on date d.
-func officeItems(ctx context.Context, a *app.App, office string, d network.Date) ([]dispatch.Item, error) {
+func officeItems(ctx context.Context, a *app.App, office string, d civil.Date) ([]dispatch.Item, error) {
 	o, err := a.Network.Office(ctx, office)
 	if err != nil {
 		return nil, err
@@ -374,18 +375,18 @@ func printSimulation(o *Options, rep sim.Report, bills string) {
 }
 
 // itemsOn lists the shipments accepted at office on local date d.
-func itemsOn(ctx context.Context, items *acceptance.Service, office string, d network.Date, loc *time.Location) ([]dispatch.Item, int, error) {
+func itemsOn(ctx context.Context, items *acceptance.Service, office string, d civil.Date, loc *time.Location) ([]dispatch.Item, int, error) {
 	var out []dispatch.Item
 	cursor := ""
 	seen := 0
 	for {
-		page, next, err := items.List(ctx, cliPrincipal, "", network.LocalTime(loc, d, 0), 500, cursor)
+		page, next, err := items.List(ctx, cliPrincipal, "", civil.LocalTime(loc, d, 0), 500, cursor)
 		if err != nil {
 			return nil, 0, err
 		}
 		for _, sh := range page {
 			seen++
-			if sh.OriginOffice == office && network.DateOf(sh.CreatedAt.In(loc)) == d {
+			if sh.OriginOffice == office && civil.DateOf(sh.CreatedAt.In(loc)) == d {
 				out = append(out, dispatch.ItemOf(sh))
 			}
 		}

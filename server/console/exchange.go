@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/document"
@@ -122,9 +123,9 @@ func (c *Console) exchangePage(r *http.Request, s *session) (*exchangePage, erro
 		}
 	}
 	loc := loadZone(page.Office.TZ)
-	day := network.DateOf(c.now().In(loc))
+	day := civil.DateOf(c.now().In(loc))
 	if v := q.Get("date"); v != "" {
-		if d, err := network.ParseDate(v); err == nil && !d.IsZero() {
+		if d, err := civil.ParseDate(v); err == nil && !d.IsZero() {
 			day = d
 		} else {
 			page.Error += " “" + v + "” is not a date YYYY-MM-DD; showing " + day.String() + "."

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 )
 
@@ -360,7 +361,7 @@ func departures(o network.Office, offices []network.Office, services []network.L
 		}
 		for d := range boardDays + 1 {
 			day := today.AddDate(0, 0, d)
-			date := network.DateOf(day)
+			date := civil.DateOf(day)
 			if !sv.Days.Has(day.Weekday()) || (!sv.ValidFrom.IsZero() && date.Before(sv.ValidFrom)) || (!sv.ValidTo.IsZero() && sv.ValidTo.Before(date)) {
 				continue
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/accounting"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -175,7 +176,7 @@ func (s *Store) Entries(ctx context.Context, f accounting.EntryFilter) ([]accoun
 	out := []accounting.Entry{}
 	for rows.Next() {
 		if f.Limit > 0 && len(out) == f.Limit {
-			return out, acceptance.EncodeCursor(out[len(out)-1].Seq), rows.Close()
+			return out, paging.EncodeCursor(out[len(out)-1].Seq), rows.Close()
 		}
 		var e accounting.Entry
 		var kind, debtor, creditor string

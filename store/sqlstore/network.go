@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 )
@@ -89,7 +90,7 @@ func officeCodes(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
 	return out, rows.Err()
 }
 
-func nullDate(d network.Date) any {
+func nullDate(d civil.Date) any {
 	if d.IsZero() {
 		return nil
 	}
@@ -113,8 +114,8 @@ func (s *Store) Services(ctx context.Context) ([]network.Leg, error) {
 			&sv.CapacityKg, &sv.CostPerKg, dateScanner{&sv.ValidFrom}, dateScanner{&sv.ValidTo}, &co2, &sv.DG); err != nil {
 			return nil, s.wrap(err, "list services")
 		}
-		sv.Mode, sv.Departs = network.Mode(mode), network.Clock(departs)
-		if sv.Days, err = network.ParseWeekdays(days); err != nil {
+		sv.Mode, sv.Departs = network.Mode(mode), civil.Clock(departs)
+		if sv.Days, err = civil.ParseWeekdays(days); err != nil {
 			return nil, s.wrap(fmt.Errorf("service %s: %w", sv.ID, err), "list services")
 		}
 		if co2.Valid {
@@ -127,19 +128,19 @@ func (s *Store) Services(ctx context.Context) ([]network.Leg, error) {
 
 // dateScanner reads a nullable date column: TEXT YYYY-MM-DD in SQLite, DATE
 // (a time.Time) in PostgreSQL.
-type dateScanner struct{ d *network.Date }
+type dateScanner struct{ d *civil.Date }
 
 func (ds dateScanner) Scan(src any) error {
 	var err error
 	switch v := src.(type) {
 	case nil:
-		*ds.d = network.Date{}
+		*ds.d = civil.Date{}
 	case time.Time:
-		*ds.d = network.DateOf(v.UTC())
+		*ds.d = civil.DateOf(v.UTC())
 	case string:
-		*ds.d, err = network.ParseDate(v)
+		*ds.d, err = civil.ParseDate(v)
 	case []byte:
-		*ds.d, err = network.ParseDate(string(v))
+		*ds.d, err = civil.ParseDate(string(v))
 	default:
 		err = fmt.Errorf("date column holds %T", src)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -160,7 +161,7 @@ func (s *Store) Shipments(ctx context.Context, f acceptance.Filter) ([]acceptanc
 			return nil, "", s.wrap(err, "list shipments")
 		}
 		if len(out) == f.Limit {
-			return out, acceptance.EncodeCursor(last), rows.Close()
+			return out, paging.EncodeCursor(last), rows.Close()
 		}
 		var sh acceptance.Shipment
 		if err := json.Unmarshal(body, &sh); err != nil {

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/warehouse"
 )
@@ -86,7 +86,7 @@ func (s *Store) Inbounds(ctx context.Context, f warehouse.InboundFilter) ([]ware
 			return nil, "", s.wrap(err, "list inbounds")
 		}
 		if len(out) == f.Limit {
-			return out, acceptance.EncodeCursor(last), rows.Close()
+			return out, paging.EncodeCursor(last), rows.Close()
 		}
 		var in warehouse.Inbound
 		if err := json.Unmarshal(body, &in); err != nil {

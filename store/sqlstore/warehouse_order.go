@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/warehouse"
 )
@@ -264,7 +265,7 @@ func (s *Store) Orders(ctx context.Context, f warehouse.OrderFilter) ([]warehous
 			return nil, "", s.wrap(err, "list orders")
 		}
 		if len(out) == f.Limit {
-			next = acceptance.EncodeCursor(last)
+			next = paging.EncodeCursor(last)
 			break
 		}
 		if err := decodeOrder(&o, body); err != nil {

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/warehouse"
 )
 
@@ -79,7 +79,7 @@ func (s *Store) Movements(ctx context.Context, f warehouse.MovementFilter) ([]wa
 			return nil, "", s.wrap(err, "list stock movements")
 		}
 		if len(out) == f.Limit {
-			return out, acceptance.EncodeCursor(out[len(out)-1].Seq), rows.Close()
+			return out, paging.EncodeCursor(out[len(out)-1].Seq), rows.Close()
 		}
 		m.Reason = warehouse.Reason(reason)
 		out = append(out, m)

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
@@ -26,7 +27,7 @@ func testNetwork(t *testing.T, s store.Store) {
 			Departs: 23*60 + 55, DurationMin: 780, CutoffMin: 180, CapacityKg: 2500.5, CostPerKg: 5.8501},
 		{ID: "X8017", From: "CNXMNA", To: "PLMALA", Mode: network.ModeRail, Carrier: "CR Express", Days: 4, Departs: 22 * 60,
 			DurationMin: 17280, CutoffMin: 720, CapacityKg: 40000, CostPerKg: 1.2,
-			ValidFrom: network.Date{Year: 2026, Month: 1, Day: 1}, ValidTo: network.Date{Year: 2026, Month: 12, Day: 31}, CO2GPerKg: &co2, DG: true},
+			ValidFrom: civil.Date{Year: 2026, Month: 1, Day: 1}, ValidTo: civil.Date{Year: 2026, Month: 12, Day: 31}, CO2GPerKg: &co2, DG: true},
 	}
 	if err := s.ReplaceNetwork(ctx, offices, services); err != nil {
 		t.Fatal(err)

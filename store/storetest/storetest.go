@@ -15,6 +15,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
 )
@@ -199,7 +200,7 @@ func testList(t *testing.T, s store.Store) {
 		if next == "" {
 			break
 		}
-		if f.After, err = acceptance.DecodeCursor(next); err != nil {
+		if f.After, err = paging.DecodeCursor(next); err != nil {
 			t.Fatal(err)
 		}
 	}
