@@ -10,6 +10,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/demo"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store/sqlite"
 )
@@ -65,7 +66,7 @@ func seedSummary(t *testing.T, now time.Time) []string {
 		if next == "" {
 			break
 		}
-		if after, err = acceptance.DecodeCursor(next); err != nil {
+		if after, err = paging.DecodeCursor(next); err != nil {
 			t.Fatal(err)
 		}
 	}
