@@ -12,7 +12,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/interpost/interpost/auth"
-	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -210,13 +209,7 @@ func (s *Service) Inbound(ctx context.Context, who auth.Principal, id string) (I
 // Inbounds lists inbounds the caller may see.
 func (s *Service) Inbounds(ctx context.Context, who auth.Principal, f InboundFilter, cursor string) ([]Inbound, string, error) {
 	var err error
-	if f.Merchant, err = who.MerchantScope(f.Merchant, readRefusals); err != nil {
-		return nil, "", err
-	}
-	if f.After, err = paging.DecodeCursor(cursor); err != nil {
-		return nil, "", err
-	}
-	if f.Limit, err = paging.Limit(f.Limit, 50, "query.limit"); err != nil {
+	if f.Merchant, f.After, f.Limit, err = listPage(who, f.Merchant, cursor, f.Limit); err != nil {
 		return nil, "", err
 	}
 	return s.Store.Inbounds(ctx, f)

@@ -15,7 +15,6 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
-	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -184,13 +183,7 @@ func (s *Service) Order(ctx context.Context, who auth.Principal, id string) (Ord
 // Orders lists orders the caller may see.
 func (s *Service) Orders(ctx context.Context, who auth.Principal, f OrderFilter, cursor string) ([]Order, string, error) {
 	var err error
-	if f.Merchant, err = who.MerchantScope(f.Merchant, readRefusals); err != nil {
-		return nil, "", err
-	}
-	if f.After, err = paging.DecodeCursor(cursor); err != nil {
-		return nil, "", err
-	}
-	if f.Limit, err = paging.Limit(f.Limit, 50, "query.limit"); err != nil {
+	if f.Merchant, f.After, f.Limit, err = listPage(who, f.Merchant, cursor, f.Limit); err != nil {
 		return nil, "", err
 	}
 	return s.Store.Orders(ctx, f)

@@ -12,6 +12,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -217,4 +218,22 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// listPage checks a list request the warehouse lists share: the merchant
+// the caller may list (its own for a merchant key), the position after the
+// cursor and the page size (default 50, at most paging.Max).
+func listPage(who auth.Principal, merchant, cursor string, limit int) (string, int64, int, error) {
+	m, err := who.MerchantScope(merchant, readRefusals)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	after, err := paging.DecodeCursor(cursor)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	if limit, err = paging.Limit(limit, 50, "query.limit"); err != nil {
+		return "", 0, 0, err
+	}
+	return m, after, limit, nil
 }

@@ -25,13 +25,7 @@ func (s *Service) Stock(ctx context.Context, who auth.Principal, f StockFilter) 
 // Ledger lists stock movements the caller may see.
 func (s *Service) Ledger(ctx context.Context, who auth.Principal, f MovementFilter, cursor string) ([]Movement, string, error) {
 	var err error
-	if f.Merchant, err = who.MerchantScope(f.Merchant, readRefusals); err != nil {
-		return nil, "", err
-	}
-	if f.After, err = paging.DecodeCursor(cursor); err != nil {
-		return nil, "", err
-	}
-	if f.Limit, err = paging.Limit(f.Limit, 50, "query.limit"); err != nil {
+	if f.Merchant, f.After, f.Limit, err = listPage(who, f.Merchant, cursor, f.Limit); err != nil {
 		return nil, "", err
 	}
 	return s.Store.Movements(ctx, f)
