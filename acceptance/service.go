@@ -202,3 +202,30 @@ func hashRequest(merchant string, r Request) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
+
+// AllocateS10 reserves the next n S10 ids of a product's serial ranges
+// (pre-printed labels), as Create would take them. Admins and operators only.
+func (s *Service) AllocateS10(ctx context.Context, who auth.Principal, product string, n int) ([]postal.S10, error) {
+	if !who.Is(auth.RoleAdmin, auth.RoleOperator) {
+		return nil, postal.Errorf(postal.CodeForbidden, "role %s cannot allocate S10 ids", who.Role)
+	}
+	spec, err := postal.LookupProduct(product)
+	if err != nil {
+		return nil, postal.Invalid("bad product", postal.FieldError{Field: "product", Message: err.Error()})
+	}
+	if !postal.ValidCountry(s.Country) {
+		return nil, postal.Invalid("bad country", postal.FieldError{Field: "country", Message: fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 code", s.Country)})
+	}
+	if n < 1 || n > 10000 {
+		return nil, postal.Invalid("bad count", postal.FieldError{Field: "count", Message: "between 1 and 10000"})
+	}
+	out := make([]postal.S10, 0, n)
+	for range n {
+		id, err := s.Store.AllocateS10(ctx, spec.Indicators, s.Country)
+		if err != nil {
+			return out, fmt.Errorf("allocate S10 id %d of %d: %w", len(out)+1, n, err)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}

@@ -13,7 +13,6 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/network"
-	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -287,14 +286,22 @@ func (s *Service) DeclareShipment(ctx context.Context, sh acceptance.Shipment) e
 	})
 }
 
+// Shipments pages through accepted shipments; *acceptance.Service is one.
+type Shipments interface {
+	List(ctx context.Context, who auth.Principal, merchant string, since time.Time, limit int, cursor string) ([]acceptance.Shipment, string, error)
+}
+
 // Sync declares every shipment that has no declaration yet (after a crash
 // between acceptance and customs, or for shipments from before customs was
-// wired in). It returns how many it declared.
-func (s *Service) Sync(ctx context.Context, shipments acceptance.Store) (int, error) {
+// wired in), reading them as who. It returns how many it declared.
+func (s *Service) Sync(ctx context.Context, who auth.Principal, shipments Shipments) (int, error) {
+	if !who.Is(auth.RoleAdmin) {
+		return 0, postal.Errorf(postal.CodeForbidden, "only an admin can declare every undeclared shipment")
+	}
 	n := 0
-	var after int64
+	cursor := ""
 	for {
-		page, next, err := shipments.Shipments(ctx, acceptance.Filter{After: after, Limit: 500})
+		page, next, err := shipments.List(ctx, who, "", time.Time{}, 500, cursor)
 		if err != nil {
 			return n, err
 		}
@@ -318,9 +325,7 @@ func (s *Service) Sync(ctx context.Context, shipments acceptance.Store) (int, er
 		if next == "" {
 			return n, nil
 		}
-		if after, err = paging.DecodeCursor(next); err != nil {
-			return n, err
-		}
+		cursor = next
 	}
 }
 

@@ -1,6 +1,10 @@
 package network
 
-import "context"
+import (
+	"context"
+
+	"github.com/interpost/interpost/postal"
+)
 
 // DirectoryStore is what a Directory reads.
 type DirectoryStore interface {
@@ -10,11 +14,16 @@ type DirectoryStore interface {
 	Office(ctx context.Context, code string) (Office, error)
 	// Services lists every leg sorted by id.
 	Services(ctx context.Context) ([]Leg, error)
+	// PutOffices creates or replaces offices by code, all or none.
+	PutOffices(ctx context.Context, offices []Office) error
+	// ReplaceNetwork creates or replaces offices and replaces the whole
+	// timetable, all or nothing.
+	ReplaceNetwork(ctx context.Context, offices []Office, legs []Leg) error
 }
 
-// Directory is the read-only view of the network that adapters (API,
-// console, CLI) use: the offices and the legs between them. Changing the
-// network goes through import (LegStore.ReplaceNetwork) only.
+// Directory is the network as adapters (API, console, CLI) see it: the
+// offices and the legs between them, read by anyone, and replaced whole by
+// an import (PutOffices, Replace) that only trusted callers make.
 type Directory struct {
 	Store DirectoryStore
 }
@@ -34,4 +43,20 @@ func (d *Directory) Legs(ctx context.Context) ([]Leg, error) { return d.Store.Se
 func (d *Directory) CheckOffice(ctx context.Context, code string) error {
 	_, err := d.Store.Office(ctx, code)
 	return err
+}
+
+// PutOffices creates or replaces offices by code, all or none. The offices
+// must have been validated (ReadOffices does).
+func (d *Directory) PutOffices(ctx context.Context, offices []Office) error {
+	if len(offices) == 0 {
+		return postal.Invalid("no offices", postal.FieldError{Field: "offices", Message: "the file lists no office"})
+	}
+	return d.Store.PutOffices(ctx, offices)
+}
+
+// Replace creates or replaces offices and replaces the whole timetable with
+// legs, in one transaction. The network must have been read and checked
+// against the known offices (ReadDir does).
+func (d *Directory) Replace(ctx context.Context, n Network) error {
+	return d.Store.ReplaceNetwork(ctx, n.Offices, n.Services)
 }

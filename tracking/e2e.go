@@ -297,3 +297,9 @@ func (r Report) WriteCSV(w io.Writer) error {
 func (s *Service) Standards(ctx context.Context) ([]Standard, error) {
 	return s.Store.DeliveryStandards(ctx)
 }
+
+// ProjectionLag returns the seq of the last stored event and of the last
+// one the item read model has taken in.
+func (s *Service) ProjectionLag(ctx context.Context) (last, projected int64, err error) {
+	return s.Store.ProjectionLag(ctx)
+}

@@ -341,7 +341,7 @@ func customsSyncCmd(o *Options) *cobra.Command {
 		Use: "sync", Short: "declare every shipment that has no customs declaration yet", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return o.withCustoms(cmd.Context(), func(svc *customs.Service, a *app.App) error {
-				n, err := svc.Sync(cmd.Context(), a.Store)
+				n, err := svc.Sync(cmd.Context(), cliPrincipal, a.Acceptance)
 				if err != nil {
 					return err
 				}

@@ -274,8 +274,8 @@ func eventsProjectCmd(o *Options) *cobra.Command {
 runs, or to measure how long projection takes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.withTracking(cmd.Context(), func(a *app.App, svc *tracking.Service) error {
-				last, done, err := a.Store.ProjectionLag(cmd.Context())
+			return o.withTracking(cmd.Context(), func(_ *app.App, svc *tracking.Service) error {
+				last, done, err := svc.ProjectionLag(cmd.Context())
 				if err != nil {
 					return err
 				}

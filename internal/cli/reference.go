@@ -52,12 +52,8 @@ func officesCmd(o *Options) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			st, err := o.openStore(cmd.Context())
+			err = o.withApp(cmd.Context(), false, func(a *app.App) error { return a.Network.PutOffices(cmd.Context(), offices) })
 			if err != nil {
-				return err
-			}
-			defer st.Close()
-			if err := st.PutOffices(cmd.Context(), offices); err != nil {
 				return err
 			}
 			fmt.Fprintf(o.errOut, "imported %d offices\n", len(offices))
@@ -67,12 +63,11 @@ func officesCmd(o *Options) *cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "list offices", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := o.openStore(cmd.Context())
-			if err != nil {
+			var offices []network.Office
+			err := o.withApp(cmd.Context(), false, func(a *app.App) (err error) {
+				offices, err = a.Network.Offices(cmd.Context())
 				return err
-			}
-			defer st.Close()
-			offices, err := st.Offices(cmd.Context())
+			})
 			if err != nil {
 				return err
 			}

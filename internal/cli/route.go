@@ -235,20 +235,18 @@ updated; the timetable is replaced as a whole. Every error names its file, line 
 column, and a directory with any error imports nothing.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := o.openStore(cmd.Context())
+			var n network.Network
+			err := o.withApp(cmd.Context(), false, func(a *app.App) error {
+				known, err := a.Network.Offices(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if n, err = network.ReadDir(os.DirFS(args[0]), known); err != nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
+				return a.Network.Replace(cmd.Context(), n)
+			})
 			if err != nil {
-				return err
-			}
-			defer st.Close()
-			known, err := st.Offices(cmd.Context())
-			if err != nil {
-				return err
-			}
-			n, err := network.ReadDir(os.DirFS(args[0]), known)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
-			}
-			if err := st.ReplaceNetwork(cmd.Context(), n.Offices, n.Services); err != nil {
 				return err
 			}
 			fmt.Fprintf(o.errOut, "imported %d offices and %d services from %s\n", len(n.Offices), len(n.Services), args[0])
@@ -260,16 +258,15 @@ column, and a directory with any error imports nothing.`,
 		Short: "write the stored network to DIR/offices.csv and DIR/services.csv",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := o.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
 			var n network.Network
-			if n.Offices, err = st.Offices(cmd.Context()); err != nil {
+			err := o.withApp(cmd.Context(), false, func(a *app.App) (err error) {
+				if n.Offices, err = a.Network.Offices(cmd.Context()); err != nil {
+					return err
+				}
+				n.Services, err = a.Network.Legs(cmd.Context())
 				return err
-			}
-			if n.Services, err = st.Services(cmd.Context()); err != nil {
+			})
+			if err != nil {
 				return err
 			}
 			if err := network.WriteDir(args[0], n); err != nil {

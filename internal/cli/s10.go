@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -59,30 +60,13 @@ func s10Cmd(o *Options) *cobra.Command {
 		Long:  "Allocate (reserve) the next S10 ids from the product's serial ranges in the store, e.g. for pre-printed labels. Safe beside a running server.",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			spec, err := postal.LookupProduct(product)
-			if err != nil {
-				return postal.Invalid("bad product", postal.FieldError{Field: "--product", Message: err.Error()})
-			}
-			country := o.Country
-			if !postal.ValidCountry(country) {
-				return postal.Invalid("bad country", postal.FieldError{Field: "--country", Message: fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 code", country)})
-			}
-			if count < 1 || count > 10000 {
-				return postal.Invalid("bad count", postal.FieldError{Field: "--count", Message: "between 1 and 10000"})
-			}
-			st, err := o.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			for range count {
-				id, err := st.AllocateS10(cmd.Context(), spec.Indicators, country)
-				if err != nil {
-					return err
+			return o.withApp(cmd.Context(), false, func(a *app.App) error {
+				ids, err := a.Acceptance.AllocateS10(cmd.Context(), cliPrincipal, product, count)
+				for _, id := range ids {
+					fmt.Fprintln(o.out, id)
 				}
-				fmt.Fprintln(o.out, id)
-			}
-			return nil
+				return asFlags(err, map[string]string{"product": "--product", "country": "--country", "count": "--count"})
+			})
 		},
 	}
 	next.Flags().StringVar(&product, "product", "", "product code: ems, parcel, registered-small-packet, small-packet, e-packet")
