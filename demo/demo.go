@@ -136,7 +136,7 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 	if ds, ok := st.(DispatchStore); ok {
 		dsvc := &dispatch.Service{Store: ds, Network: ds, Items: ds, Now: func() time.Time { return o.Now }}
 		if ts, ok := st.(tracking.Store); ok {
-			dsvc.Events = TrackingSink(&tracking.Service{Store: ts, Offices: st, Now: func() time.Time { return o.Now }})
+			dsvc.Events = dispatch.TrackingSink(&tracking.Service{Store: ts, Offices: st, Now: func() time.Time { return o.Now }})
 		}
 		if res.Dispatch, err = SeedDispatch(ctx, dsvc, ds, o.Now); err != nil {
 			return res, err

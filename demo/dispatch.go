@@ -16,7 +16,6 @@ import (
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
-	"github.com/interpost/interpost/tracking"
 )
 
 // sortPlanFiles are the sort plans of the Chinese offices of exchange the
@@ -141,16 +140,4 @@ func dayItems(ctx context.Context, st DispatchStore, day civil.Date, loc *time.L
 			return nil, 0, err
 		}
 	}
-}
-
-// TrackingSink hands exchange-operation events to the tracking service.
-func TrackingSink(svc *tracking.Service) dispatch.EventSink {
-	return dispatch.EventSinkFunc(func(ctx context.Context, evs []dispatch.Event) error {
-		out := make([]tracking.Event, len(evs))
-		for i, e := range evs {
-			out[i] = tracking.Event{Object: e.Object, Code: tracking.Code(e.Code), Office: e.Office, Time: e.Time, Source: e.Source,
-				Reason: e.Reason, NextOffice: e.NextOffice}
-		}
-		return svc.Record(ctx, out...)
-	})
 }

@@ -112,7 +112,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	a.Customs.Events = CustomsEvents(a.Tracking)
 
 	a.Acceptance = &acceptance.Service{Store: st, Rates: o.Rates, Country: o.Country, Declared: a.Customs.DeclareShipment, Now: o.Now}
-	a.Dispatch = &dispatch.Service{Store: st, Network: st, Items: st, Events: DispatchEvents(a.Tracking), Now: o.Now, Logger: o.Logger}
+	a.Dispatch = &dispatch.Service{Store: st, Network: st, Items: st, Events: dispatch.TrackingSink(a.Tracking), Now: o.Now, Logger: o.Logger}
 	a.Planner = &alloc.Planner{Network: st, Store: st, Shipments: st}
 	a.Warehouse = &warehouse.Service{Store: st, Items: a.Acceptance, Planner: warehouse.RoutePlanner{Network: st},
 		Rates: o.Rates, Country: o.Country, Now: o.Now}
@@ -169,18 +169,6 @@ func CustomsEvents(svc *tracking.Service) customs.EventSink {
 				reason = reason[:100]
 			}
 			out[i] = tracking.Event{Object: e.ItemID, Code: tracking.Code(e.Code), Office: e.Office, Time: e.At, Source: tracking.SourceCustoms, Reason: reason}
-		}
-		return svc.Record(ctx, out...)
-	})
-}
-
-// DispatchEvents hands exchange-operation events to tracking.
-func DispatchEvents(svc *tracking.Service) dispatch.EventSink {
-	return dispatch.EventSinkFunc(func(ctx context.Context, evs []dispatch.Event) error {
-		out := make([]tracking.Event, len(evs))
-		for i, e := range evs {
-			out[i] = tracking.Event{Object: e.Object, Code: tracking.Code(e.Code), Office: e.Office, Time: e.Time, Source: e.Source,
-				Reason: e.Reason, NextOffice: e.NextOffice}
 		}
 		return svc.Record(ctx, out...)
 	})
