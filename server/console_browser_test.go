@@ -155,7 +155,9 @@ func newBrowserEnv(t *testing.T, chromium string) *browserEnv {
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true))
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
-	tctx, cancelTimeout := context.WithTimeout(bctx, 90*time.Second)
+	// A watchdog for the whole session, not a performance bound: under the
+	// race detector on a loaded 2-core machine the pages take minutes.
+	tctx, cancelTimeout := context.WithTimeout(bctx, 6*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelBrowser(); cancelAlloc() })
 	e.ctx = tctx
 	if err := chromedp.Listen(tctx, func(ev any) {
