@@ -213,6 +213,17 @@ func TestAccess(t *testing.T) {
 	if _, err := svc.Statement(ctx, pl, accounting.Post("NL"), november, accounting.StatementOptions{}); postal.ErrorCode(err) != postal.CodeNotFound {
 		t.Errorf("PLPOST reading NLPOST's statement: %v", err)
 	}
+	// The party's kind counts, not only its code.
+	if _, err := svc.Statement(ctx, pl, accounting.Party("carrier:PLPOST"), november, accounting.StatementOptions{}); postal.ErrorCode(err) != postal.CodeNotFound {
+		t.Errorf("the post PLPOST reading the statement of carrier:PLPOST: %v", err)
+	}
+	mf := auth.Principal{Role: auth.RolePartner, Partner: "MF"}
+	if _, err := svc.Statement(ctx, mf, accounting.Party("carrier:MF"), november, accounting.StatementOptions{}); err != nil {
+		t.Errorf("carrier MF's own statement: %v", err)
+	}
+	if _, err := svc.Statement(ctx, mf, accounting.Party("post:MFPOST"), november, accounting.StatementOptions{}); postal.ErrorCode(err) != postal.CodeNotFound {
+		t.Errorf("carrier MF reading a post's statement: %v", err)
+	}
 	if _, err := svc.Invoice(ctx, auth.Principal{Role: auth.RoleMerchant, Merchant: "OTHER"}, "ACME", november, 0); postal.ErrorCode(err) != postal.CodeNotFound {
 		t.Errorf("another merchant's invoice: %v", err)
 	}

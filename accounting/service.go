@@ -72,11 +72,33 @@ func may(who auth.Principal, party Party) bool {
 	case auth.RoleAdmin, auth.RoleOperator:
 		return true
 	case auth.RolePartner:
-		return who.Partner != "" && (who.Partner == party.Code() || who.Partner == string(party)) && party.Kind() != PartyMerchant
+		own, ok := partnerParty(who)
+		return ok && own == party && party.Kind() != PartyMerchant
 	case auth.RoleMerchant:
 		return party == Merchant(who.Merchant)
 	}
 	return false
+}
+
+// partnerParty is the one party a partner key speaks for, kind and code:
+// "post:PLPOST" or "carrier:MF" as written, a bare "PLPOST" (a country
+// code + POST) is that post, any other bare code a carrier. A key for the
+// post PLPOST is therefore never the carrier PLPOST.
+func partnerParty(who auth.Principal) (Party, bool) {
+	if who.Partner == "" {
+		return "", false
+	}
+	if p, err := ParseParty(who.Partner); err == nil {
+		return p, p.Kind() != PartyMerchant
+	}
+	if strings.Contains(who.Partner, ":") {
+		return "", false
+	}
+	code := CarrierCode(who.Partner)
+	if code == "" {
+		return "", false
+	}
+	return Party(PartyCarrier + ":" + code), true
 }
 
 // Home is the party of the post running Interpost.
@@ -358,8 +380,8 @@ func (s *Service) Entries(ctx context.Context, who auth.Principal, f EntryFilter
 		case auth.RoleMerchant:
 			f.Party = Merchant(who.Merchant)
 		case auth.RolePartner:
-			p, err := ParseParty(who.Partner)
-			if err != nil {
+			p, ok := partnerParty(who)
+			if !ok {
 				return nil, "", postal.Errorf(postal.CodeForbidden, "this partner key names no post or carrier")
 			}
 			f.Party = p

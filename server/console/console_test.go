@@ -76,6 +76,12 @@ func TestSafeNext(t *testing.T) {
 		"//evil.example/console/":       "",
 		"/v1/keys":                      "",
 		"":                              "",
+		"/console/../v1/keys":           "",
+		"/console/%2e%2e/v1/keys":       "",
+		"/console/./keys":               "/console/keys",
+		"/console/shipments/":           "/console/shipments/",
+		"/console/":                     "",
+		`/console/\\evil.example`:       "",
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -123,9 +124,19 @@ func secureTransport(r *http.Request) bool {
 // safeNext keeps a post-sign-in redirect inside the console.
 func safeNext(next string) string {
 	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/console/") || strings.HasPrefix(next, "//") {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') {
 		return ""
 	}
+	// Clean the path before checking it, so "/console/../v1/keys" (or its
+	// %2e%2e spelling, which Parse has decoded) cannot leave the console.
+	clean := path.Clean(u.Path)
+	if !strings.HasPrefix(clean+"/", "/console/") || clean == "/console" {
+		return ""
+	}
+	if strings.HasSuffix(u.Path, "/") && clean != "/" {
+		clean += "/"
+	}
+	u.Path, u.RawPath = clean, ""
 	return u.RequestURI()
 }
 
