@@ -82,13 +82,21 @@ type importer struct {
 	id      string
 }
 
-// Manifest returns an imported manifest's record, or not_found. The same
-// roles that import manifests may read them.
+// Manifest returns an imported manifest's record. Customs officers and
+// admins see every manifest; anyone else only the manifests its own key
+// submitted (others are not_found, so ids can't be probed).
 func (s *Service) Manifest(ctx context.Context, who auth.Principal, id string) (Manifest, error) {
 	if !who.Is(auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms, auth.RolePartner) {
 		return Manifest{}, postal.Errorf(postal.CodeForbidden, "role %s cannot read customs manifests", who.Role)
 	}
-	return s.Store.Manifest(ctx, id)
+	m, err := s.Store.Manifest(ctx, id)
+	if err != nil {
+		return Manifest{}, err
+	}
+	if !who.Is(auth.RoleAdmin, auth.RoleCustoms) && (who.KeyID == "" || m.SubmittedBy != who.KeyID) {
+		return Manifest{}, postal.Errorf(postal.CodeNotFound, "no manifest %s", id)
+	}
+	return m, nil
 }
 
 // ImportManifest reads a CSV or JSON-lines manifest, validates and screens

@@ -215,6 +215,9 @@ func TestManifestAPI(t *testing.T) {
 	if m.Name != "ups-1123.csv" || m.Accepted != 3 || m.Rejected != 3 {
 		t.Errorf("manifest = %+v", m)
 	}
+	// A manifest's record (with the submitting key's id) is the
+	// submitter's and customs': another partner's key finds nothing.
+	e.need(e.do("GET", "/v1/manifests/"+rep.Manifest, "partner", nil), 404, "another key's manifest")
 	// The same manifest again: every id is a duplicate across manifests.
 	rep = customs.ImportReport{}
 	e.need(e.do("POST", "/v1/manifests", "officer", manifestCSV, csv...), 422, "re-import").json(t, &rep)
