@@ -69,7 +69,7 @@ func NewManifestReader(r io.Reader, format string) (ManifestReader, error) {
 		sc.Buffer(make([]byte, 64<<10), maxJSONLine)
 		return &jsonlReader{sc: sc}, nil
 	}
-	return nil, fmt.Errorf("unknown manifest format %q: use csv or jsonl", format)
+	return nil, fmt.Errorf("unknown manifest format %s: use csv or jsonl", postal.Quote(format))
 }
 
 // FormatOf guesses a manifest format from a file name or media type.
@@ -205,7 +205,7 @@ func newCSVReader(r io.Reader) (*csvReader, error) {
 	for i, h := range head {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !slices.Contains(known, h) {
-			return nil, fmt.Errorf("line 1: unknown column %q (columns: %s)", h, strings.Join(known, ","))
+			return nil, fmt.Errorf("line 1: unknown column %s (columns: %s)", postal.Quote(h), strings.Join(known, ","))
 		}
 		if _, dup := c.col[h]; dup {
 			return nil, fmt.Errorf("line 1: column %q appears twice", h)
@@ -359,7 +359,7 @@ func (c *csvReader) atoi(e *Entry, line int, row []string, col string) int {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		e.Errs = append(e.Errs, LineError{Line: line, ItemID: c.get(row, "item_id"), Field: col, Reason: fmt.Sprintf("%q is not a whole number", s)})
+		e.Errs = append(e.Errs, LineError{Line: line, ItemID: c.get(row, "item_id"), Field: col, Reason: postal.Quote(s) + " is not a whole number"})
 	}
 	return n
 }

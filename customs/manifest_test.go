@@ -3,6 +3,7 @@ package customs_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -145,5 +146,16 @@ func roundTrip(t *testing.T, d customs.Declaration) {
 	}
 	if !reflect.DeepEqual(back[0].Decl, d) {
 		t.Fatalf("round trip changed the declaration:\n got %+v\nwant %+v", back[0].Decl, d)
+	}
+}
+
+// TestManifestHeaderErrorIsShort: a bad header line is quoted by a short
+// prefix only, however long it is.
+func TestManifestHeaderErrorIsShort(t *testing.T) {
+	t.Parallel()
+	header := strings.Repeat("x", 1<<20) + "\n"
+	_, err := customs.NewManifestReader(strings.NewReader(header), customs.FormatCSV)
+	if err == nil || len(err.Error()) > 1000 || !strings.Contains(err.Error(), "unknown column") || !strings.Contains(err.Error(), "bytes in all") {
+		t.Fatalf("error (%d bytes): %.300v", len(fmt.Sprint(err)), err)
 	}
 }

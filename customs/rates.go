@@ -26,7 +26,7 @@ func ReadRates(r io.Reader) (postal.Rates, error) {
 		return postal.Rates{}, postal.Invalid("bad rates table", postal.FieldError{Field: "line 1", Message: "needs the header date,currency,units_per_sdr"})
 	}
 	if strings.Join(head, ",") != "date,currency,units_per_sdr" {
-		return postal.Rates{}, postal.Invalid("bad rates table", postal.FieldError{Field: "line 1", Message: fmt.Sprintf("header is %q, want date,currency,units_per_sdr", strings.Join(head, ","))})
+		return postal.Rates{}, postal.Invalid("bad rates table", postal.FieldError{Field: "line 1", Message: fmt.Sprintf("header is %s, want date,currency,units_per_sdr", postal.Quote(strings.Join(head, ",")))})
 	}
 	out := postal.Rates{PerSDR: map[string]decimal.Decimal{}}
 	var fe postal.FieldList

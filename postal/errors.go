@@ -115,3 +115,20 @@ func (l FieldList) Err(message string) error {
 	}
 	return Invalid(message, l...)
 }
+
+// QuoteMax is how many characters of bad input an error message quotes.
+const QuoteMax = 40
+
+// Quote quotes input for an error message as %q does, but at most its first
+// QuoteMax characters, saying how long the rest was: a 100 MB header line
+// must not come back as a 100 MB error.
+func Quote(s string) string {
+	n := 0
+	for i := range s {
+		if n == QuoteMax {
+			return fmt.Sprintf("%q… (%d bytes in all)", s[:i], len(s))
+		}
+		n++
+	}
+	return fmt.Sprintf("%q", s)
+}
