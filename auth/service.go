@@ -22,6 +22,9 @@ type Service struct {
 	Store Store
 	Refs  Refs // nil: merchants and offices named by keys are not checked
 	Now   func() time.Time
+	// Throttle slows down failed authentications per client address and
+	// key prefix; nil lets every attempt through.
+	Throttle *Throttle
 }
 
 func (s *Service) now() time.Time {
@@ -40,10 +43,37 @@ type KeyRequest struct {
 	Label    string
 }
 
-// Authenticate finds the principal for a presented secret; unknown,
-// malformed and revoked keys give ErrBadKey.
-func (s *Service) Authenticate(ctx context.Context, secret string) (Principal, error) {
-	return Authenticate(ctx, s.Store, secret)
+// Authenticate finds the principal for a secret presented from client (a
+// network address; "" when unknown). Unknown, malformed and revoked keys
+// give ErrBadKey; while the client or the key's prefix has failed too often
+// the answer is a *ThrottledError, without a look-up.
+func (s *Service) Authenticate(ctx context.Context, client, secret string) (Principal, error) {
+	if s.Throttle == nil {
+		return Authenticate(ctx, s.Store, secret)
+	}
+	keys := throttleKeys(client, secret)
+	now := s.now()
+	if wait := s.Throttle.wait(now, keys...); wait > 0 {
+		return Principal{}, &ThrottledError{RetryAfter: wait}
+	}
+	p, err := Authenticate(ctx, s.Store, secret)
+	if err == ErrBadKey {
+		s.Throttle.fail(now, keys...)
+	}
+	return p, err
+}
+
+// throttleKeys names what failures count against: the client address and
+// the key id part of the secret (the characters a key's id is made of).
+func throttleKeys(client, secret string) []string {
+	var keys []string
+	if client != "" {
+		keys = append(keys, "addr:"+client)
+	}
+	if body, ok := strings.CutPrefix(secret, keyPrefix); ok && len(body) >= 10 {
+		keys = append(keys, "key:"+body[:10])
+	}
+	return keys
 }
 
 // CreateKey makes and stores a key and returns it with its secret, which

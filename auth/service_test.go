@@ -76,7 +76,7 @@ func TestServiceKeys(t *testing.T) {
 			if k.Merchant != "ACME" || !k.CreatedAt.Equal(now) {
 				t.Errorf("key %+v: merchant not normalised or clock not used", k)
 			}
-			if p, err := svc.Authenticate(ctx, secret); err != nil || p.Merchant != "ACME" || p.Role != auth.RoleMerchant {
+			if p, err := svc.Authenticate(ctx, "", secret); err != nil || p.Merchant != "ACME" || p.Role != auth.RoleMerchant {
 				t.Errorf("Authenticate = %+v, %v", p, err)
 			}
 		})

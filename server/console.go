@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/interpost/interpost/server/console"
@@ -23,6 +24,7 @@ func (s *Server) registerConsole() error {
 		Logger:     s.cfg.Logger,
 		Now:        s.cfg.Now,
 		RequestID:  requestID,
+		Throttled:  func(ctx context.Context, remote string) { s.throttled(ctx, "console", remote) },
 	})
 	if err != nil {
 		return fmt.Errorf("console: %w", err)

@@ -12,8 +12,9 @@ import (
 )
 
 type metrics struct {
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
+	requests  *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
+	throttled *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -29,6 +30,10 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Help:    "HTTP request latency by route pattern.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route"}),
+		throttled: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "interpost_auth_throttled_total",
+			Help: "Authentication attempts refused because the client address or key prefix failed too often, by way in (api, console).",
+		}, []string{"via"}),
 	}
 }
 

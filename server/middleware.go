@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,7 +51,14 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "missing API key: send Authorization: Bearer ipk_…")
 		return
 	}
-	p, err := s.cfg.Auth.Authenticate(ctx.Context(), strings.TrimSpace(secret))
+	p, err := s.cfg.Auth.Authenticate(ctx.Context(), auth.ClientOf(ctx.RemoteAddr()), strings.TrimSpace(secret))
+	var throttled *auth.ThrottledError
+	if errors.As(err, &throttled) {
+		s.throttled(ctx.Context(), "api", ctx.RemoteAddr())
+		ctx.SetHeader("Retry-After", strconv.Itoa(retrySeconds(throttled.RetryAfter)))
+		_ = huma.WriteErr(s.api, ctx, http.StatusTooManyRequests, throttled.Error())
+		return
+	}
 	if err != nil {
 		if postal.ErrorCode(err) == postal.CodeUnauthenticated {
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="interpost", error="invalid_token"`)
@@ -129,4 +138,15 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
 			slog.Duration("elapsed", elapsed))
 	})
+}
+
+// throttled counts and logs a refused authentication attempt.
+func (s *Server) throttled(ctx context.Context, via, remote string) {
+	s.metrics.throttled.WithLabelValues(via).Inc()
+	s.cfg.Logger.WarnContext(ctx, "authentication throttled", "via", via, "client", auth.ClientOf(remote), "request_id", requestID(ctx))
+}
+
+// retrySeconds rounds a wait up to whole seconds for Retry-After.
+func retrySeconds(d time.Duration) int {
+	return int((d + time.Second - 1) / time.Second)
 }

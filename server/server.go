@@ -157,7 +157,7 @@ func register[I, O any](s *Server, op huma.Operation, roles []string, h func(con
 		}
 		op.Metadata["roles"] = roles
 		op.Description += "\n\nRoles: " + joinRoles(roles) + "."
-		op.Errors = append(op.Errors, http.StatusUnauthorized, http.StatusForbidden)
+		op.Errors = append(op.Errors, http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests)
 	}
 	if op.MaxBodyBytes == 0 {
 		op.MaxBodyBytes = 1 << 20

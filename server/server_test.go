@@ -498,3 +498,28 @@ func newServer(t *testing.T, a *app.App) *server.Server {
 	}
 	return h
 }
+
+// TestAuthThrottle: after ten failed authentications from one address the
+// API answers 429 with Retry-After, even to a good key from there, and
+// counts it in /metrics.
+func TestAuthThrottle(t *testing.T) {
+	e := newEnv(t)
+	e.keys["guess"] = "ipk_" + strings.Repeat("z", 52)
+	for i := range 10 {
+		if r := e.do("GET", "/v1/shipments", "guess", nil); r.status != http.StatusUnauthorized {
+			t.Fatalf("bad key %d = %d, want 401", i+1, r.status)
+		}
+	}
+	r := e.do("GET", "/v1/shipments", "admin", nil)
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
+		t.Fatalf("after ten failures = %d (Retry-After %q) %s, want 429", r.status, r.header.Get("Retry-After"), r.body)
+	}
+	m := e.do("GET", "/metrics", "", nil)
+	if !strings.Contains(string(m.body), `interpost_auth_throttled_total{via="api"} 1`) {
+		t.Error("the throttled request is not counted in /metrics")
+	}
+	// Public operations need no key and are not throttled.
+	if r := e.do("GET", "/v1/products", "", nil); r.status != http.StatusOK {
+		t.Errorf("a public operation while throttled = %d", r.status)
+	}
+}

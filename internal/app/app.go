@@ -89,7 +89,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	a := &App{Store: st, Logger: o.Logger, Now: o.Now, Country: o.Country, Rates: o.Rates, allowPrivate: o.WebhookAllowPrivate}
 	a.Network = &network.Directory{Store: st}
 	a.Merchants = &acceptance.Merchants{Store: st, Office: a.Network.CheckOffice, Now: o.Now}
-	a.Auth = &auth.Service{Store: st, Refs: refs{a}, Now: o.Now}
+	a.Auth = &auth.Service{Store: st, Refs: refs{a}, Now: o.Now, Throttle: &auth.Throttle{}}
 
 	engine, err := loadRules(o.CustomsRules, o.Rates)
 	if err != nil {

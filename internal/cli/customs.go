@@ -311,7 +311,7 @@ must include the item's office.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d.Action, d.Check = customs.DecisionAction(action), risk.Action(check)
 			return o.withCustoms(cmd.Context(), func(svc *customs.Service, a *app.App) error {
-				who, err := a.Auth.Authenticate(cmd.Context(), key)
+				who, err := a.Auth.Authenticate(cmd.Context(), "", key)
 				if err != nil {
 					return err
 				}

@@ -55,6 +55,9 @@ type Config struct {
 	// RequestID returns the id the server gave a request, for error pages
 	// and logs; nil means none.
 	RequestID func(context.Context) string
+	// Throttled is told of each refused (throttled) sign-in, for metrics
+	// and logs; nil ignores them.
+	Throttled func(ctx context.Context, remote string)
 }
 
 // Who may open what. The navigation shows a caller only the pages its role

@@ -6,11 +6,13 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -170,8 +172,16 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := strings.TrimSpace(r.PostFormValue("key"))
-	p, err := c.cfg.Auth.Authenticate(r.Context(), key)
+	p, err := c.cfg.Auth.Authenticate(r.Context(), auth.ClientOf(r.RemoteAddr), key)
+	var throttled *auth.ThrottledError
 	switch {
+	case errors.As(err, &throttled):
+		if c.cfg.Throttled != nil {
+			c.cfg.Throttled(r.Context(), r.RemoteAddr)
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(int((throttled.RetryAfter+time.Second-1)/time.Second)))
+		fail(http.StatusTooManyRequests, "Too many failed sign-ins from this address or with this key. Wait a minute and try again.")
+		return
 	case postal.ErrorCode(err) == postal.CodeUnauthenticated:
 		fail(http.StatusUnauthorized, "That API key is unknown or revoked. Keys start with ipk_; an admin can create one with `interpost keys create`.")
 		return
@@ -204,7 +214,7 @@ func (c *Console) authenticate(r *http.Request) (auth.Principal, error) {
 	if key == "" {
 		return auth.Principal{}, auth.ErrBadKey
 	}
-	return c.cfg.Auth.Authenticate(r.Context(), key)
+	return c.cfg.Auth.Authenticate(r.Context(), auth.ClientOf(r.RemoteAddr), key)
 }
 
 // requires guards a page whose service this node may not run: without it
