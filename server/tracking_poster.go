@@ -3,12 +3,14 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"syscall"
 	"time"
 
@@ -74,20 +76,38 @@ func refuseInternal(_, address string, _ syscall.RawConn) error {
 func (p *webhookPoster) Post(ctx context.Context, url string, body []byte, headers map[string]string) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return 0, fmt.Errorf("bad webhook URL: %w", err)
+		return 0, tracking.FailedDelivery(tracking.FailBadURL, err)
 	}
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return 0, errors.New("no answer before the timeout")
-		}
-		return 0, err
+		return 0, tracking.FailedDelivery(failureClass(err), err)
 	}
 	// The status is the answer; drain a little of the body so the
 	// connection can be reused, ignoring how that goes.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 	return resp.StatusCode, resp.Body.Close()
+}
+
+// failureClass sorts a failed POST into the classes a merchant is told.
+func failureClass(err error) string {
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var recordErr tls.RecordHeaderError
+	var alert tls.AlertError
+	switch {
+	case errors.Is(err, ErrWebhookAddress):
+		return tracking.FailInternalAddress
+	case errors.Is(err, context.DeadlineExceeded), os.IsTimeout(err):
+		return tracking.FailTimeout
+	case errors.As(err, &dnsErr):
+		return tracking.FailDNS
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return tracking.FailRefused
+	case errors.As(err, &certErr), errors.As(err, &recordErr), errors.As(err, &alert):
+		return tracking.FailTLS
+	}
+	return tracking.FailNetwork
 }

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/interpost/interpost/tracking"
 )
 
 func TestWebhookPosterRefusesInternal(t *testing.T) {
@@ -15,8 +17,12 @@ func TestWebhookPosterRefusesInternal(t *testing.T) {
 	defer srv.Close()
 	ctx := context.Background()
 	_, err := NewWebhookPoster(WebhookPolicy{}).Post(ctx, srv.URL, []byte("{}"), nil)
-	if !errors.Is(err, ErrWebhookAddress) || !strings.Contains(err.Error(), "127.0.0.1 is a loopback address") {
-		t.Fatalf("post to a loopback endpoint = %v, want ErrWebhookAddress naming the address", err)
+	// The merchant is told the class; the address stays in the cause,
+	// which only the server's log shows.
+	var de *tracking.DeliveryError
+	if !errors.Is(err, ErrWebhookAddress) || !errors.As(err, &de) || !strings.Contains(de.Cause.Error(), "127.0.0.1 is a loopback address") ||
+		err.Error() != "endpoint refused: internal address (webhooks go to public addresses only)" {
+		t.Fatalf("post to a loopback endpoint = %v, want a classified ErrWebhookAddress naming the address in its cause", err)
 	}
 	// A name is checked after it resolves.
 	_, err = NewWebhookPoster(WebhookPolicy{}).Post(ctx, strings.Replace(srv.URL, "127.0.0.1", "localhost", 1), []byte("{}"), nil)

@@ -391,7 +391,8 @@ func (d *Dispatcher) attempt(ctx context.Context, dl Delivery, timeout time.Dura
 		a.State = DeliveryDelivered
 	default:
 		if err != nil {
-			a.Error = err.Error()
+			a.Error = shownError(err)
+			d.logger().Warn("webhook attempt failed", "delivery", dl.ID, "attempt", a.Attempts, "err", err)
 		} else {
 			a.Error = fmt.Sprintf("endpoint answered %d", status)
 		}
