@@ -58,7 +58,7 @@ func TestRateDispatched(t *testing.T) {
 	svc.Dispatches = fakeDispatches{
 		dispatches: []accounting.DispatchFact{{ID: "CNXMNAPLWAWAAUN60001", Origin: "CNXMNA", Dest: "PLWAWA", Class: "U", ClosedAt: closed,
 			Items: []string{a.ID, b.ID}, Receptacles: 1, GrossG: 1400, Transit: []string{"NLAMSA"}, Consignment: "CNXMNA2600001",
-			Departure: closed.Add(7 * time.Hour)}},
+			Departure: closed.Add(7 * time.Hour), Reached: "NLAMSA", ReachedAt: closed.Add(20 * time.Hour)}},
 		consignments: []accounting.ConsignmentFact{{ID: "CNXMNA2600001", Service: "MF811", Departure: closed.Add(7 * time.Hour),
 			Dispatches: []string{"CNXMNAPLWAWAAUN60001"}, GrossG: 1400}},
 	}
@@ -89,17 +89,24 @@ func TestRateDispatched(t *testing.T) {
 			t.Errorf("postage basis %q", e.Basis)
 		}
 	}
+	// The dispatch reached Amsterdam, short of Warsaw: the road leg on is
+	// charged as planned, on its gross weight, dated by its departure.
+	if c := got["conv/CNXMNAPLWAWAAUN60001/on/1"]; c.Service != "RD-AMS-WAW-1" || c.Creditor != "carrier:POSTNL-ROAD" || c.WeightG != 1400 ||
+		c.Items != 2 || c.Basis != accounting.BasisPlanned || !c.At.Equal(closed.Add(7*time.Hour)) {
+		t.Errorf("onward charge %+v", c)
+	}
 	// The item that never left: its planned way, MF811 then road, through NL.
 	for _, k := range []string{"conv/" + stay.ID + "/1", "conv/" + stay.ID + "/2", "transit/" + stay.ID + "/NL"} {
 		if e, ok := got[k]; !ok || e.Basis != accounting.BasisPlanned {
 			t.Errorf("%s: %+v", k, e)
 		}
 	}
-	// 3 × (postage, fuel, dues) + consignment + dispatch transit + 2 legs and transit planned
-	if len(st.entries) != 14 {
+	// 3 × (postage, fuel, dues) + consignment + dispatch transit + onward
+	// leg + 2 legs and transit planned
+	if len(st.entries) != 15 {
 		t.Errorf("%d entries: %v", len(st.entries), got)
 	}
-	if again := rate(t, svc); again.Posted != 0 || again.Adjusted != 0 || again.Reversed != 0 || again.Unchanged != 14 {
+	if again := rate(t, svc); again.Posted != 0 || again.Adjusted != 0 || again.Reversed != 0 || again.Unchanged != 15 {
 		t.Errorf("rating again: %+v", again)
 	}
 	m, err := svc.Margin(ctx, admin, november, accounting.MarginOptions{Currency: "USD"})
@@ -107,9 +114,10 @@ func TestRateDispatched(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The whole consignment charge lands on the lane, shared by weight,
-	// with the planned way of the item that stayed: 7.77 + 5.55 × 0.400 kg
-	// on MF811 + 0.00021 × 0.400 kg × 1,098 km by road.
-	if c := m.Rows[0].Base.Conveyance; c.String() != "10.08" {
-		t.Errorf("lane conveyance %s USD, want 10.08", c)
+	// with the dispatch's road leg on (0.00021 × 1.400 kg × about 1,100 km)
+	// and the planned way of the item that stayed (5.55 × 0.400 kg on
+	// MF811 + 0.00021 × 0.400 kg × about 1,100 km by road).
+	if c := m.Rows[0].Base.Conveyance; c.String() != "10.4" {
+		t.Errorf("lane conveyance %s USD, want 10.40", c)
 	}
 }

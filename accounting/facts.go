@@ -90,10 +90,15 @@ type DispatchFact struct {
 	// a third country; a carrier's hub is not charged.
 	Transit []string `json:"transit,omitempty"`
 	// Consignment is the consignment that carried it and Departure that
-	// consignment's departure: transit charges are dated by it, like the
+	// consignment's departure: its charges are dated by it, like the
 	// conveyance.
 	Consignment string    `json:"consignment,omitempty"`
 	Departure   time.Time `json:"departure"`
+	// Reached is the office its consignment's service arrived at, at
+	// ReachedAt; when that is not Dest (a hub), the way on from there is
+	// charged as planned until a consignment records it.
+	Reached   string    `json:"reached,omitempty"`
+	ReachedAt time.Time `json:"reached_at"`
 }
 
 // ConsignmentFact is a consignment handed to a carrier for one departure of

@@ -290,36 +290,81 @@ func (r *Rater) conveyance(svc network.Leg, weightG int, d civil.Date) (decimal.
 	return Round(row.Amount.Mul(w), row.Currency), fmt.Sprintf("%s × %s kg", row.Amount, w.StringFixed(3)), row, ""
 }
 
-// Dispatch rates the transit charges of a departed dispatch: per item and
+// Dispatch rates a departed dispatch: the transit charges, per item and
 // per kg of its receptacles, to the post of each third country where it
-// passes an office of exchange or IMPC, dated by its departure.
+// passes an office of exchange or IMPC, and, when its consignment took it
+// to a hub short of its destination, the conveyance and transit of its
+// planned way on from there (basis planned). All are dated by its
+// departure.
 func (r *Rater) Dispatch(df DispatchFact, res *Result) {
 	at := df.Departure
 	if at.IsZero() {
 		at = df.ClosedAt
 	}
-	d := day(at)
+	type stop struct {
+		office string
+		day    civil.Date
+		basis  string
+	}
+	var stops []stop
+	for _, code := range df.Transit {
+		stops = append(stops, stop{code, day(at), BasisDispatched})
+	}
+	if df.Reached != "" && df.Reached != df.Dest && r.Ways != nil {
+		legs, why := r.Ways.Onward(df.Reached, df.Dest, df.ReachedAt, df.GrossG)
+		if legs == nil {
+			res.Unrated = append(res.Unrated, Unrated{Key: "conv/" + df.ID + "/on", Kind: KindConveyance, Dispatch: df.ID, At: at, Reason: why})
+		}
+		for i, l := range legs {
+			r.onward(df, at, i+1, l, res)
+			if i < len(legs)-1 {
+				stops = append(stops, stop{l.To, day(l.Arrive), BasisPlanned})
+			}
+		}
+	}
 	from, to := r.Offices[df.Origin].Country, r.Offices[df.Dest].Country
 	seen := map[string]bool{}
-	for _, code := range df.Transit {
-		o, ok := r.Offices[code]
+	for _, st := range stops {
+		o, ok := r.Offices[st.office]
 		if !ok || seen[o.Country] || o.Kind != network.KindOE && o.Kind != network.KindIMPC || o.Country == from || o.Country == to {
 			continue // a carrier's hub or a border point: no post handles the mail
 		}
 		seen[o.Country] = true
 		key := "transit/" + df.ID + "/" + o.Country
 		post := Post(o.Country)
-		row := r.Tariff.TransitFor(o.Country, df.Class, d)
+		row := r.Tariff.TransitFor(o.Country, df.Class, st.day)
 		if row == nil {
 			res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindTransit, Party: post, Dispatch: df.ID, At: at,
-				Reason: fmt.Sprintf("no transit charge for the post of %s (class %s) on %s in %s", o.Country, df.Class, d, TransitFile)})
+				Reason: fmt.Sprintf("no transit charge for the post of %s (class %s) on %s in %s", o.Country, df.Class, st.day, TransitFile)})
 			continue
 		}
-		res.Charges = append(res.Charges, Charge{Key: key, Kind: KindTransit, Category: "closed transit " + df.Class, At: at, Basis: BasisDispatched,
+		res.Charges = append(res.Charges, Charge{Key: key, Kind: KindTransit, Category: "closed transit " + df.Class, At: at, Basis: st.basis,
 			Debtor: r.home(), Creditor: post, Amount: Round(row.For(len(df.Items), df.GrossG), row.Currency), Currency: row.Currency,
-			Items: len(df.Items), WeightG: df.GrossG, Dispatch: df.ID, Consignment: df.Consignment, Origin: df.Origin, TariffVersion: r.Tariff.Version, TariffRow: row.Ref(),
-			Rate: fmt.Sprintf("%s × %d items + %s × %s kg", row.PerItem, len(df.Items), row.PerKg, kg(df.GrossG).StringFixed(3))})
+			Items: len(df.Items), WeightG: df.GrossG, Dispatch: df.ID, Origin: df.Origin, TariffVersion: r.Tariff.Version, TariffRow: row.Ref(),
+			Rate: fmt.Sprintf("%s × %d items + %s × %s kg at %s", row.PerItem, len(df.Items), row.PerKg, kg(df.GrossG).StringFixed(3), o.Code)})
 	}
+}
+
+// onward rates leg n of a dispatch's planned way on from the hub its
+// consignment reached: its gross weight on the leg's service.
+func (r *Rater) onward(df DispatchFact, at time.Time, n int, l Leg, res *Result) {
+	key := fmt.Sprintf("conv/%s/on/%d", df.ID, n)
+	svc, ok := r.Services[l.Service]
+	if !ok {
+		res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindConveyance, Dispatch: df.ID, At: at,
+			Reason: fmt.Sprintf("service %s of leg %d on from %s is not in the network", l.Service, n, df.Reached)})
+		return
+	}
+	carrier := Carrier(svc.Carrier)
+	amount, rate, row, why := r.conveyance(svc, df.GrossG, day(l.Depart))
+	if row == nil {
+		res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindConveyance, Party: carrier, Dispatch: df.ID, At: at, Reason: why})
+		return
+	}
+	res.Charges = append(res.Charges, Charge{Key: key, Kind: KindConveyance, Category: svc.ID, At: at, Basis: BasisPlanned, Debtor: r.home(),
+		Creditor: carrier, Amount: amount, Currency: row.Currency, Items: len(df.Items), WeightG: df.GrossG, Dispatch: df.ID,
+		Service: svc.ID, Origin: svc.From, TariffVersion: r.Tariff.Version, TariffRow: row.Ref(),
+		Rate: fmt.Sprintf("%s (on from %s after consignment %s, planned)", rate, df.Reached, df.Consignment)})
 }
 
 // Consignment rates the conveyance of a consignment: its gross weight on

@@ -27,7 +27,7 @@ func (s *Store) Departed(ctx context.Context, from, to time.Time, items []accoun
 	out := accounting.Departed{Left: map[string]bool{}}
 	args := []any{s.t(from), s.t(to)}
 	arrives := map[string]string{} // consignment → office its service arrives at
-	departs := map[string]time.Time{}
+	departs, reached := map[string]time.Time{}, map[string]time.Time{}
 	err := s.each(ctx, s.R, `SELECT c.body FROM consignments c WHERE c.departure >= ? AND c.departure < ? AND c.departed_at IS NOT NULL
 		ORDER BY c.departure, c.id`, args, func(rows *sql.Rows) error {
 		var body []byte
@@ -38,7 +38,7 @@ func (s *Store) Departed(ctx context.Context, from, to time.Time, items []accoun
 		if err := json.Unmarshal(body, &c); err != nil {
 			return fmt.Errorf("decode consignment: %w", err)
 		}
-		arrives[c.ID], departs[c.ID] = c.To, c.Departure.UTC()
+		arrives[c.ID], departs[c.ID], reached[c.ID] = c.To, c.Departure.UTC(), c.Arrival.UTC()
 		out.Consignments = append(out.Consignments, accounting.ConsignmentFact{ID: c.ID, Service: c.Service, Departure: c.Departure.UTC(),
 			Dispatches: c.Dispatches, GrossG: c.GrossWeightG})
 		return nil
@@ -65,6 +65,7 @@ func (s *Store) Departed(ctx context.Context, from, to time.Time, items []accoun
 		}
 		if to := arrives[d.Consignment]; to != "" && to != d.Dest {
 			d.Transit = []string{to}
+			d.Reached, d.ReachedAt = to, reached[d.Consignment]
 		}
 		index[d.ID] = len(out.Dispatches)
 		out.Dispatches = append(out.Dispatches, d)
