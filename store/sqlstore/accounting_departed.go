@@ -14,10 +14,15 @@ import (
 
 var _ accounting.DispatchFacts = (*Store)(nil)
 
-// departedFrom selects the dispatches (d) of the consignments (c) whose
-// departure, scheduled in [from, to), was recorded.
-const departedFrom = `consignments c JOIN dispatches d ON d.consignment = c.id`
-const departedWhere = `c.departure >= ? AND c.departure < ? AND c.departed_at IS NOT NULL AND d.departed_at IS NOT NULL`
+// departedFrom and departedWhere select the dispatches (d) of the
+// consignments (c) whose departure, scheduled in [from, to), was recorded.
+// CROSS JOIN keeps SQLite's join order (PostgreSQL plans it as an inner
+// join): from the consignments of the period by their departure index, to
+// their dispatches by dispatches_consignment, to receptacles and items by
+// their dispatch and receptacle indexes, never a scan of every dispatch.
+const departedFrom = `consignments c CROSS JOIN dispatches d`
+const departedWhere = `d.consignment = c.id AND c.departure >= ? AND c.departure < ? AND c.departed_at IS NOT NULL
+	AND d.departed_at IS NOT NULL AND d.consignment <> ''`
 
 // Departed implements accounting.DispatchFacts in three set-based queries
 // over the period (consignments; dispatches with the count and gross
@@ -48,9 +53,9 @@ func (s *Store) Departed(ctx context.Context, from, to time.Time, items []accoun
 	}
 	index := map[string]int{}
 	err = s.each(ctx, s.R, `SELECT d.id, d.origin, d.destination, d.subclass, d.closed_at, d.consignment,
-		COUNT(r.number), COALESCE(SUM(r.gross_weight_g), 0)
-		FROM `+departedFrom+` LEFT JOIN receptacles r ON r.dispatch = d.id
-		WHERE `+departedWhere+`
+		COUNT(*), SUM(r.gross_weight_g)
+		FROM `+departedFrom+` CROSS JOIN receptacles r
+		WHERE r.dispatch = d.id AND `+departedWhere+`
 		GROUP BY d.id, d.origin, d.destination, d.subclass, d.closed_at, d.consignment ORDER BY d.id`, args, func(rows *sql.Rows) error {
 		var d accounting.DispatchFact
 		var subclass string
@@ -74,9 +79,8 @@ func (s *Store) Departed(ctx context.Context, from, to time.Time, items []accoun
 	if err != nil {
 		return out, s.wrap(err, "list departed dispatches")
 	}
-	err = s.each(ctx, s.R, `SELECT d.id, ri.item FROM `+departedFrom+` JOIN receptacles r ON r.dispatch = d.id
-		JOIN receptacle_items ri ON ri.receptacle = r.number AND ri.office = d.origin
-		WHERE `+departedWhere+` ORDER BY d.id, ri.item`, args, func(rows *sql.Rows) error {
+	err = s.each(ctx, s.R, `SELECT d.id, ri.item FROM `+departedFrom+` CROSS JOIN receptacles r CROSS JOIN receptacle_items ri
+		WHERE r.dispatch = d.id AND ri.receptacle = r.number AND ri.office = d.origin AND `+departedWhere+` ORDER BY d.id, ri.item`, args, func(rows *sql.Rows) error {
 		var id, item string
 		if err := rows.Scan(&id, &item); err != nil {
 			return err
