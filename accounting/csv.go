@@ -13,7 +13,7 @@ import (
 // category's sum of adjusting entries), balance (per currency: payable,
 // receivable, net) and unrated (a fact not charged).
 var StatementCSVHeader = []string{"line", "debtor", "creditor", "kind", "category", "date", "item", "dispatch", "consignment",
-	"service", "items", "weight_kg", "amount", "currency", "seq", "revision", "tariff", "rate", "reason"}
+	"service", "items", "weight_kg", "amount", "currency", "seq", "revision", "tariff", "rate", "reason", "basis"}
 
 // csvWriter returns a writer whose rec keeps the first error, and done,
 // which flushes and returns it.
@@ -44,7 +44,7 @@ func WriteStatementCSV(w io.Writer, st Statement) error {
 	for _, e := range st.Entries {
 		rec("entry", string(e.Debtor), string(e.Creditor), string(e.Kind), e.Category, e.At.Format(time.DateOnly), e.Item, e.Dispatch,
 			e.Consignment, e.Service, strconv.Itoa(e.Items), weightKg(e.WeightG), FormatAmount(e.Amount, e.Currency), e.Currency,
-			strconv.FormatInt(e.Seq, 10), strconv.Itoa(e.Revision), e.TariffVersion+" "+e.TariffRow, e.Rate, e.Reason)
+			strconv.FormatInt(e.Seq, 10), strconv.Itoa(e.Revision), e.TariffVersion+" "+e.TariffRow, e.Rate, e.Reason, e.Basis)
 	}
 	for _, group := range []struct {
 		line  string
@@ -52,7 +52,7 @@ func WriteStatementCSV(w io.Writer, st Statement) error {
 	}{{"summary", st.Lines}, {"adjustment", st.Adjustments}} {
 		for _, l := range group.lines {
 			rec(group.line, string(l.Debtor), string(l.Creditor), string(l.Kind), l.Category, "", "", "", "", "",
-				strconv.Itoa(l.Items), weightKg(l.WeightG), FormatAmount(l.Amount, l.Currency), l.Currency, "", "", "", "", "")
+				strconv.Itoa(l.Items), weightKg(l.WeightG), FormatAmount(l.Amount, l.Currency), l.Currency, "", "", "", "", "", "")
 		}
 	}
 	for _, b := range st.Balances {
@@ -65,7 +65,7 @@ func WriteStatementCSV(w io.Writer, st Statement) error {
 			{st.Party, st.Home, "receivable", FormatAmount(b.Receivable, b.Currency)},
 			{st.Party, st.Home, "net", FormatAmount(b.Net, b.Currency)},
 		} {
-			rec("balance", string(x.debtor), string(x.creditor), x.kind, "", "", "", "", "", "", "", "", x.amount, b.Currency, "", "", "", "", "")
+			rec("balance", string(x.debtor), string(x.creditor), x.kind, "", "", "", "", "", "", "", "", x.amount, b.Currency, "", "", "", "", "", "")
 		}
 	}
 	writeUnrated(rec, st.Unrated)
@@ -74,7 +74,7 @@ func WriteStatementCSV(w io.Writer, st Statement) error {
 
 func writeUnrated(rec func(...string), us []Unrated) {
 	for _, u := range us {
-		rec("unrated", "", string(u.Party), string(u.Kind), "", u.At.Format(time.DateOnly), u.Item, u.Dispatch, "", "", "", "", "", "", "", "", "", "", u.Reason)
+		rec("unrated", "", string(u.Party), string(u.Kind), "", u.At.Format(time.DateOnly), u.Item, u.Dispatch, "", "", "", "", "", "", "", "", "", "", u.Reason, "")
 	}
 }
 

@@ -14,13 +14,16 @@
 // Rating turns facts into charges: an accepted item (package acceptance)
 // is billed to its merchant and owes terminal dues, an inward land rate or
 // an EMS rate to the destination post; its way through the network owes
-// conveyance to carriers and transit charges to third-country posts. Until
-// the dispatch package reports closed dispatches and carried consignments
-// (DispatchFacts), the way is the timetable planner's earliest itinerary for
-// the item (package routing).
+// conveyance to carriers and transit charges to third-country posts. What
+// departed (DispatchFacts: consignments whose departure was recorded and
+// their dispatches) is charged from the consignment (conveyance on its gross
+// weight) and the dispatch (transit on its items and receptacles); an item
+// that never left in a dispatch is charged along its planned way, the
+// timetable planner's earliest itinerary (package routing). Each charge
+// says its basis: accepted, dispatched or planned.
 //
 // Charges are posted to an append-only ledger: who owes whom, how much, in
-// which currency, on what basis (item, dispatch or consignment id, and the
+// which currency, on what facts (item, dispatch or consignment id, and the
 // tariff version, file and line used). Rating again after a tariff
 // correction posts adjusting entries for the difference, never edits; a
 // balance is a sum of entries. Statements per partner post, carrier and

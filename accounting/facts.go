@@ -72,9 +72,8 @@ func LetterFormat(it ItemFact) Format {
 	return FormatE
 }
 
-// DispatchFact is a closed dispatch, as the dispatch package will report it:
-// the S8 id, its offices of exchange, the items inside and the gross weight
-// of its receptacles.
+// DispatchFact is a dispatch that departed: the S8 id, its offices of
+// exchange, the items inside and the gross weight of its receptacles.
 type DispatchFact struct {
 	ID          string    `json:"id"` // S8
 	Origin      string    `json:"origin"`
@@ -84,13 +83,26 @@ type DispatchFact struct {
 	Items       []string  `json:"items"`
 	Receptacles int       `json:"receptacles"`
 	GrossG      int       `json:"gross_g"`
-	// Transit lists offices of exchange in third countries the dispatch
-	// passes in closed transit, in order.
+	// Transit lists the offices the dispatch was carried to on its way
+	// before its destination, in order (the arrival office of its
+	// consignment's service when that is not the destination). Transit is
+	// charged to the post of each that is an office of exchange or IMPC in
+	// a third country; a carrier's hub is not charged.
 	Transit []string `json:"transit,omitempty"`
+	// Consignment is the consignment that carried it and Departure that
+	// consignment's departure: its charges are dated by it, like the
+	// conveyance.
+	Consignment string    `json:"consignment,omitempty"`
+	Departure   time.Time `json:"departure"`
+	// Reached is the office its consignment's service arrived at, at
+	// ReachedAt; when that is not Dest (a hub), the way on from there is
+	// charged as planned until a consignment records it.
+	Reached   string    `json:"reached,omitempty"`
+	ReachedAt time.Time `json:"reached_at"`
 }
 
 // ConsignmentFact is a consignment handed to a carrier for one departure of
-// a service (CN 38/37/41).
+// a service (CN 38/37/41) whose departure was recorded.
 type ConsignmentFact struct {
 	ID         string    `json:"id"`
 	Service    string    `json:"service"`
@@ -99,12 +111,32 @@ type ConsignmentFact struct {
 	GrossG     int       `json:"gross_g"`
 }
 
-// DispatchFacts is what rating needs from the dispatch package. When it is
-// wired, conveyance is charged per consignment and transit per dispatch;
-// until then both are derived from the planner's itinerary of each item.
-type DispatchFacts interface {
-	// ClosedDispatches lists dispatches closed in [from, to).
-	ClosedDispatches(ctx context.Context, from, to time.Time) ([]DispatchFact, error)
-	// Consignments lists consignments that departed in [from, to).
-	Consignments(ctx context.Context, from, to time.Time) ([]ConsignmentFact, error)
+// Departed is what left in a period: the consignments whose departure was
+// recorded, the dispatches they carried, and which of the items asked
+// about left their office of exchange in a departed dispatch (at any time,
+// so an item accepted at the end of a month and dispatched the next is
+// not charged its planned way as well).
+type Departed struct {
+	Consignments []ConsignmentFact
+	Dispatches   []DispatchFact
+	Left         map[string]bool // item id → left in a departed dispatch
 }
+
+// DispatchFacts is what rating reads of exchange operations. When it is
+// wired, conveyance is charged per departed consignment and transit per
+// departed dispatch; only items that never left in a dispatch are charged
+// conveyance and transit along their planned way.
+type DispatchFacts interface {
+	// Departed returns the consignments with a recorded departure
+	// scheduled in [from, to), by departure then id, the dispatches they
+	// carried, by id, and which of items (by id and office of exchange)
+	// left in a departed dispatch.
+	Departed(ctx context.Context, from, to time.Time, items []ItemFact) (Departed, error)
+}
+
+// Rating bases: what a charge was worked out from.
+const (
+	BasisAccepted   = "accepted"   // the accepted item: postage, surcharges, the destination's charge
+	BasisDispatched = "dispatched" // a departed consignment or dispatch
+	BasisPlanned    = "planned"    // the item's planned way: it has not left in a dispatch
+)

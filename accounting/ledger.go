@@ -62,7 +62,12 @@ type Charge struct {
 	Currency string          `json:"currency"`
 	Items    int             `json:"items" doc:"Items this entry counts (0 on rate adjustments)"`
 	WeightG  int             `json:"weight_g"`
-	// Basis: the facts charged.
+	// Basis says what the charge was worked out from: accepted (the item:
+	// postage, surcharges, the destination's charge), dispatched (a
+	// departed consignment or dispatch) or planned (conveyance and transit
+	// along the planned way of an item that has not left in a dispatch).
+	Basis string `json:"basis" enum:"accepted,dispatched,planned" doc:"What the charge was worked out from: accepted (the item), dispatched (a departed consignment or dispatch) or planned (the planned way of an item that has not left in a dispatch)"`
+	// The facts charged.
 	Item        string `json:"item,omitempty"`
 	Dispatch    string `json:"dispatch,omitempty"`
 	Consignment string `json:"consignment,omitempty"`

@@ -153,7 +153,8 @@ func (s *Service) Margin(ctx context.Context, who auth.Principal, p Period, o Ma
 	})
 	rep.Notes = []string{
 		fmt.Sprintf("Amounts in %s converted through SDR with the rates table of %s.", cur, s.Rates.AsOf.Format("2006-01-02")),
-		"Conveyance and transit follow each item's planned way" + map[bool]string{true: " (dispatch facts: consignments and dispatches, shared by weight)", false: " (route planner, until dispatch facts are wired)"}[s.Dispatches != nil] + ".",
+		map[bool]string{true: "Conveyance and transit of items that departed come from their consignments and dispatches (shared among the items by weight); items that never left in a dispatch follow their planned way (route planner).",
+			false: "Conveyance and transit follow each item's planned way (route planner): no dispatch facts are wired."}[s.Dispatches != nil],
 	}
 	if rep.Total.Unrated > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d charges could not be rated; lanes with unrated > 0 are incomplete.", rep.Total.Unrated))

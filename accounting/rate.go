@@ -41,9 +41,12 @@ type Rater struct {
 	// service's carrier, transit to the post of a third-country office.
 	Offices  map[string]network.Office
 	Services map[string]network.Leg
-	// Ways gives an item's itinerary when conveyance and transit are
-	// derived from the planner; nil when dispatch facts are rated instead.
+	// Ways gives an item's planned itinerary: conveyance and transit are
+	// charged along it for items not in Left; nil charges no way.
 	Ways *Ways
+	// Left holds the items that left in a departed dispatch: their
+	// conveyance and transit are the consignment's and the dispatch's.
+	Left map[string]bool
 }
 
 func day(t time.Time) civil.Date { return civil.DateOf(t.UTC()) }
@@ -57,7 +60,7 @@ func (r *Rater) home() Party { return Post(r.Home) }
 func (r *Rater) Item(it ItemFact, res *Result) {
 	r.merchant(it, res)
 	r.destination(it, res)
-	if r.Ways != nil {
+	if r.Ways != nil && !r.Left[it.ID] {
 		r.way(it, res)
 	}
 }
@@ -70,7 +73,7 @@ func (r *Rater) unrated(res *Result, key string, kind Kind, party Party, it Item
 // itemCharge fills what every item charge shares.
 func (r *Rater) itemCharge(it ItemFact, key string, kind Kind) Charge {
 	return Charge{Key: key, Kind: kind, At: it.AcceptedAt, Items: 1, WeightG: it.WeightG, Item: it.ID,
-		Merchant: it.Merchant, Origin: it.Origin, Dest: it.Dest, Product: string(it.Product), TariffVersion: r.Tariff.Version}
+		Merchant: it.Merchant, Origin: it.Origin, Dest: it.Dest, Product: string(it.Product), TariffVersion: r.Tariff.Version, Basis: BasisAccepted}
 }
 
 func (r *Rater) merchant(it ItemFact, res *Result) {
@@ -232,6 +235,7 @@ func (r *Rater) way(it ItemFact, res *Result) {
 			continue
 		}
 		c := r.itemCharge(it, key, KindTransit)
+		c.Basis = BasisPlanned
 		c.Category = "closed transit " + class
 		c.Debtor, c.Creditor = r.home(), post
 		c.Amount, c.Currency = Round(row.For(1, it.WeightG), row.Currency), row.Currency
@@ -255,6 +259,7 @@ func (r *Rater) leg(it ItemFact, n int, l Leg, note string, res *Result) {
 		return
 	}
 	c := r.itemCharge(it, key, KindConveyance) // counted once per leg: each service carries it
+	c.Basis = BasisPlanned
 	c.Category = svc.ID
 	c.Service = svc.ID
 	c.Debtor, c.Creditor = r.home(), carrier
@@ -285,30 +290,81 @@ func (r *Rater) conveyance(svc network.Leg, weightG int, d civil.Date) (decimal.
 	return Round(row.Amount.Mul(w), row.Currency), fmt.Sprintf("%s × %s kg", row.Amount, w.StringFixed(3)), row, ""
 }
 
-// Dispatch rates the transit charges of a closed dispatch: per item and per
-// kg of its receptacles, to the post of each third country it passes.
+// Dispatch rates a departed dispatch: the transit charges, per item and
+// per kg of its receptacles, to the post of each third country where it
+// passes an office of exchange or IMPC, and, when its consignment took it
+// to a hub short of its destination, the conveyance and transit of its
+// planned way on from there (basis planned). All are dated by its
+// departure.
 func (r *Rater) Dispatch(df DispatchFact, res *Result) {
-	d := day(df.ClosedAt)
-	seen := map[string]bool{}
+	at := df.Departure
+	if at.IsZero() {
+		at = df.ClosedAt
+	}
+	type stop struct {
+		office string
+		day    civil.Date
+		basis  string
+	}
+	var stops []stop
 	for _, code := range df.Transit {
-		o, ok := r.Offices[code]
-		if !ok || seen[o.Country] {
-			continue
+		stops = append(stops, stop{code, day(at), BasisDispatched})
+	}
+	if df.Reached != "" && df.Reached != df.Dest && r.Ways != nil {
+		legs, why := r.Ways.Onward(df.Reached, df.Dest, df.ReachedAt, df.GrossG)
+		if legs == nil {
+			res.Unrated = append(res.Unrated, Unrated{Key: "conv/" + df.ID + "/on", Kind: KindConveyance, Dispatch: df.ID, At: at, Reason: why})
+		}
+		for i, l := range legs {
+			r.onward(df, at, i+1, l, res)
+			if i < len(legs)-1 {
+				stops = append(stops, stop{l.To, day(l.Arrive), BasisPlanned})
+			}
+		}
+	}
+	from, to := r.Offices[df.Origin].Country, r.Offices[df.Dest].Country
+	seen := map[string]bool{}
+	for _, st := range stops {
+		o, ok := r.Offices[st.office]
+		if !ok || seen[o.Country] || o.Kind != network.KindOE && o.Kind != network.KindIMPC || o.Country == from || o.Country == to {
+			continue // a carrier's hub or a border point: no post handles the mail
 		}
 		seen[o.Country] = true
 		key := "transit/" + df.ID + "/" + o.Country
 		post := Post(o.Country)
-		row := r.Tariff.TransitFor(o.Country, df.Class, d)
+		row := r.Tariff.TransitFor(o.Country, df.Class, st.day)
 		if row == nil {
-			res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindTransit, Party: post, Dispatch: df.ID, At: df.ClosedAt,
-				Reason: fmt.Sprintf("no transit charge for the post of %s (class %s) on %s in %s", o.Country, df.Class, d, TransitFile)})
+			res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindTransit, Party: post, Dispatch: df.ID, At: at,
+				Reason: fmt.Sprintf("no transit charge for the post of %s (class %s) on %s in %s", o.Country, df.Class, st.day, TransitFile)})
 			continue
 		}
-		res.Charges = append(res.Charges, Charge{Key: key, Kind: KindTransit, Category: "closed transit " + df.Class, At: df.ClosedAt,
+		res.Charges = append(res.Charges, Charge{Key: key, Kind: KindTransit, Category: "closed transit " + df.Class, At: at, Basis: st.basis,
 			Debtor: r.home(), Creditor: post, Amount: Round(row.For(len(df.Items), df.GrossG), row.Currency), Currency: row.Currency,
 			Items: len(df.Items), WeightG: df.GrossG, Dispatch: df.ID, Origin: df.Origin, TariffVersion: r.Tariff.Version, TariffRow: row.Ref(),
-			Rate: fmt.Sprintf("%s × %d items + %s × %s kg", row.PerItem, len(df.Items), row.PerKg, kg(df.GrossG).StringFixed(3))})
+			Rate: fmt.Sprintf("%s × %d items + %s × %s kg at %s", row.PerItem, len(df.Items), row.PerKg, kg(df.GrossG).StringFixed(3), o.Code)})
 	}
+}
+
+// onward rates leg n of a dispatch's planned way on from the hub its
+// consignment reached: its gross weight on the leg's service.
+func (r *Rater) onward(df DispatchFact, at time.Time, n int, l Leg, res *Result) {
+	key := fmt.Sprintf("conv/%s/on/%d", df.ID, n)
+	svc, ok := r.Services[l.Service]
+	if !ok {
+		res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindConveyance, Dispatch: df.ID, At: at,
+			Reason: fmt.Sprintf("service %s of leg %d on from %s is not in the network", l.Service, n, df.Reached)})
+		return
+	}
+	carrier := Carrier(svc.Carrier)
+	amount, rate, row, why := r.conveyance(svc, df.GrossG, day(l.Depart))
+	if row == nil {
+		res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindConveyance, Party: carrier, Dispatch: df.ID, At: at, Reason: why})
+		return
+	}
+	res.Charges = append(res.Charges, Charge{Key: key, Kind: KindConveyance, Category: svc.ID, At: at, Basis: BasisPlanned, Debtor: r.home(),
+		Creditor: carrier, Amount: amount, Currency: row.Currency, Items: len(df.Items), WeightG: df.GrossG, Dispatch: df.ID,
+		Service: svc.ID, Origin: svc.From, TariffVersion: r.Tariff.Version, TariffRow: row.Ref(),
+		Rate: fmt.Sprintf("%s (on from %s after consignment %s, planned)", rate, df.Reached, df.Consignment)})
 }
 
 // Consignment rates the conveyance of a consignment: its gross weight on
@@ -328,7 +384,7 @@ func (r *Rater) Consignment(cf ConsignmentFact, items int, res *Result) {
 		res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindConveyance, Party: carrier, Dispatch: cf.ID, At: cf.Departure, Reason: why})
 		return
 	}
-	res.Charges = append(res.Charges, Charge{Key: key, Kind: KindConveyance, Category: svc.ID, At: cf.Departure, Debtor: r.home(),
+	res.Charges = append(res.Charges, Charge{Key: key, Kind: KindConveyance, Category: svc.ID, At: cf.Departure, Basis: BasisDispatched, Debtor: r.home(),
 		Creditor: carrier, Amount: amount, Currency: row.Currency, Items: items, WeightG: cf.GrossG, Consignment: cf.ID,
 		Dispatch: firstOf(cf.Dispatches), Service: svc.ID, Origin: svc.From, TariffVersion: r.Tariff.Version, TariffRow: row.Ref(), Rate: rate})
 }

@@ -35,9 +35,9 @@ type Service struct {
 	Store     Store
 	Network   Network
 	Merchants Merchants // nil: merchant codes are not checked
-	// Dispatches, when set, supplies closed dispatches and consignments:
-	// conveyance and transit are then charged on them instead of on each
-	// item's planned way.
+	// Dispatches, when set, supplies departed consignments and
+	// dispatches: conveyance and transit are then charged on them, and on
+	// each item's planned way only for items that never left in one.
 	Dispatches DispatchFacts
 	Country    string       // of the post running Interpost, e.g. CN
 	Rates      postal.Rates // for report conversions
@@ -267,10 +267,8 @@ func (s *Service) world(ctx context.Context) (*world, error) {
 	for _, sv := range services {
 		w.services[sv.ID] = sv
 	}
-	if s.Dispatches == nil {
-		if w.ways, err = s.waysFor(offices, services); err != nil {
-			return nil, err
-		}
+	if w.ways, err = s.waysFor(offices, services); err != nil {
+		return nil, err
 	}
 	return w, nil
 }
@@ -308,6 +306,7 @@ type Facts struct {
 	Items        []ItemFact
 	Dispatches   []DispatchFact
 	Consignments []ConsignmentFact
+	Left         map[string]bool // items that left in a departed dispatch
 }
 
 func (s *Service) facts(ctx context.Context, p Period) (Facts, error) {
@@ -317,12 +316,11 @@ func (s *Service) facts(ctx context.Context, p Period) (Facts, error) {
 		return f, err
 	}
 	if s.Dispatches != nil {
-		if f.Dispatches, err = s.Dispatches.ClosedDispatches(ctx, p.From, p.To); err != nil {
-			return f, fmt.Errorf("read dispatches: %w", err)
+		d, err := s.Dispatches.Departed(ctx, p.From, p.To, f.Items)
+		if err != nil {
+			return f, fmt.Errorf("read departed consignments and dispatches: %w", err)
 		}
-		if f.Consignments, err = s.Dispatches.Consignments(ctx, p.From, p.To); err != nil {
-			return f, fmt.Errorf("read consignments: %w", err)
-		}
+		f.Dispatches, f.Consignments, f.Left = d.Dispatches, d.Consignments, d.Left
 	}
 	return f, nil
 }
@@ -330,6 +328,7 @@ func (s *Service) facts(ctx context.Context, p Period) (Facts, error) {
 // rateFacts rates every fact of a period.
 func rateFacts(r *Rater, f Facts, dispatchItems map[string]int) Result {
 	var res Result
+	r.Left = f.Left
 	for _, it := range f.Items {
 		r.Item(it, &res)
 	}

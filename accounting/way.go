@@ -127,3 +127,23 @@ func (w *Ways) plan(it ItemFact, product postal.Product, horizon time.Duration) 
 	}
 	return way{legs: legs}
 }
+
+// Onward returns the planned way of a dispatch (of weightG gross) from the
+// office it was carried to, ready there at ready, to its destination office
+// of exchange, over every mode; or nil and why there is none. It charges
+// the legs no consignment records yet (a dispatch consigned to a hub is
+// carried on from there).
+func (w *Ways) Onward(from, to string, ready time.Time, weightG int) ([]Leg, string) {
+	itin, err := w.planner.Earliest(routing.Query{From: from, To: to, Ready: ready, WeightG: weightG})
+	switch {
+	case err != nil:
+		return nil, fmt.Sprintf("no way on from %s to %s: %v", from, to, err)
+	case itin == nil:
+		return nil, fmt.Sprintf("no route on from %s to %s within %d days", from, to, int(routing.DefaultHorizon/(24*time.Hour)))
+	}
+	legs := make([]Leg, len(itin.Legs))
+	for i, l := range itin.Legs {
+		legs[i] = Leg{Service: l.Service, From: l.From, To: l.To, Depart: l.Depart, Arrive: l.Arrive}
+	}
+	return legs, ""
+}

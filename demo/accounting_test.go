@@ -15,6 +15,7 @@ import (
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/document"
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/store/sqlite"
 )
 
@@ -63,7 +64,7 @@ func reconcileDemoMonth(t *testing.T, now time.Time) {
 	if res.Accounting.Tariff != "2026.1" || len(res.Accounting.Periods) == 0 {
 		t.Fatalf("accounting seed: %+v", res.Accounting)
 	}
-	acc := &accounting.Service{Store: st, Network: st, Merchants: st, Country: "CN", Rates: postal.DefaultRates(), Now: func() time.Time { return now }}
+	acc := &accounting.Service{Store: st, Network: st, Merchants: st, Dispatches: st, Country: "CN", Rates: postal.DefaultRates(), Now: func() time.Time { return now }}
 	admin := auth.Principal{KeyID: "test", Role: auth.RoleAdmin}
 	month := accounting.Month(now)
 	if rep, err := acc.Rate(ctx, admin, month); err != nil || rep.Posted+rep.Adjusted+rep.Reversed != 0 {
@@ -96,6 +97,7 @@ func reconcileDemoMonth(t *testing.T, now time.Time) {
 	if len(ledger) < 40 || len(entries) < 2000 {
 		t.Fatalf("demo ledger has %d entries for %d parties", len(entries), len(ledger))
 	}
+	checkDispatchedBasis(t, st, month, entries)
 	statements := map[string]decimal.Decimal{}
 	kinds := map[string]int{}
 	for party, want := range ledger {
@@ -200,5 +202,43 @@ func checkInvoiceCSV(t *testing.T, party accounting.Party, b []byte, balances []
 		if !sum[bal.Currency].Equal(bal.Net) || !total[bal.Currency].Equal(bal.Net) {
 			t.Errorf("%s %s: invoice rows sum to %s, total row %s, balance %s", party, bal.Currency, sum[bal.Currency], total[bal.Currency], bal.Net)
 		}
+	}
+}
+
+// checkDispatchedBasis: the demo's day of exchange operations is charged
+// from what departed: each departed consignment of the month has its
+// conveyance entry to its service's carrier, and an item that left in a
+// departed dispatch has no conveyance or transit of its own planned way.
+func checkDispatchedBasis(t *testing.T, st store.Store, month accounting.Period, entries []accounting.Entry) {
+	t.Helper()
+	ctx := context.Background()
+	items, err := st.ItemFacts(ctx, month.From, month.To)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep, err := st.Departed(ctx, month.From, month.To, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dep.Consignments) == 0 || len(dep.Left) == 0 {
+		t.Fatalf("the demo month has %d departed consignments, %d items that left", len(dep.Consignments), len(dep.Left))
+	}
+	byKey := map[string]accounting.Entry{}
+	basis := map[string]int{}
+	for _, e := range entries {
+		byKey[e.Key] = e
+		basis[e.Basis]++
+		if e.Item != "" && dep.Left[e.Item] && e.Basis == accounting.BasisPlanned {
+			t.Errorf("item %s left in a dispatch but is charged its planned way: %s %s", e.Item, e.Key, e.Rate)
+		}
+	}
+	for _, c := range dep.Consignments {
+		e, ok := byKey["conv/"+c.ID]
+		if !ok || e.Basis != accounting.BasisDispatched || e.Consignment != c.ID || e.Service != c.Service || e.WeightG != c.GrossG {
+			t.Errorf("consignment %s (%s, %d g): entry %+v", c.ID, c.Service, c.GrossG, e)
+		}
+	}
+	if basis[accounting.BasisAccepted] == 0 || basis[accounting.BasisDispatched] == 0 || basis[accounting.BasisPlanned] == 0 || basis[""] != 0 {
+		t.Errorf("entries per basis: %v", basis)
 	}
 }

@@ -144,6 +144,9 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 	}
 	if as, ok := st.(accounting.Store); ok {
 		asvc := &accounting.Service{Store: as, Network: st, Merchants: st, Country: svc.Country, Rates: svc.Rates, Now: func() time.Time { return o.Now }}
+		if df, ok := st.(accounting.DispatchFacts); ok {
+			asvc.Dispatches = df // rated as internal/app rates: from what departed
+		}
 		if res.Accounting, err = SeedAccounting(ctx, asvc, o.Now); err != nil {
 			return res, err
 		}

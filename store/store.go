@@ -24,6 +24,7 @@ import (
 type Store interface {
 	acceptance.Store
 	accounting.Store
+	accounting.DispatchFacts // what departed, for rating
 	auth.Store
 	customs.Store
 	dispatch.Store

@@ -117,6 +117,9 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	a.Warehouse = &warehouse.Service{Store: st, Items: a.Acceptance, Planner: warehouse.RoutePlanner{Network: st},
 		Rates: o.Rates, Country: o.Country, Now: o.Now}
 	a.Accounting = &accounting.Service{Store: st, Network: st, Merchants: st, Country: o.Country, Rates: o.Rates, Now: o.Now}
+	// Conveyance and transit are charged from what departed: consignments
+	// and their dispatches; items that never left in one on their planned way.
+	a.Accounting.Dispatches = st
 	return a, nil
 }
 

@@ -188,10 +188,10 @@ func ledgerCmd(o *Options) *cobra.Command {
 					return err
 				}
 				return o.emit(es, func() error {
-					return o.table("SEQ\tREV\tDATE\tKIND\tCATEGORY\tDEBTOR\tCREDITOR\tBASIS\tAMOUNT\tCUR\tTARIFF", func(w io.Writer) {
+					return o.table("SEQ\tREV\tDATE\tKIND\tCATEGORY\tDEBTOR\tCREDITOR\tFACT\tBASIS\tAMOUNT\tCUR\tTARIFF", func(w io.Writer) {
 						for _, e := range es {
-							fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\n", e.Seq, e.Revision, e.At.Format("2006-01-02"), e.Kind, e.Category,
-								e.Debtor, e.Creditor, firstSet(e.Item, e.Consignment, e.Dispatch), accounting.FormatAmount(e.Amount, e.Currency), e.Currency, e.TariffVersion, e.TariffRow)
+							fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\n", e.Seq, e.Revision, e.At.Format("2006-01-02"), e.Kind, e.Category,
+								e.Debtor, e.Creditor, firstSet(e.Item, e.Consignment, e.Dispatch), firstSet(e.Basis, "-"), accounting.FormatAmount(e.Amount, e.Currency), e.Currency, e.TariffVersion, e.TariffRow)
 						}
 					})
 				})

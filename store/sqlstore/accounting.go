@@ -96,7 +96,7 @@ func (s *Store) TariffVersion(ctx context.Context, version string) (accounting.T
 }
 
 const entryCols = `seq, charge_key, revision, posted_at, at, kind, category, debtor, creditor, amount_minor, currency, items, weight_g,
-	item, dispatch, consignment, service, merchant, origin, dest, product, tariff_version, tariff_row, rate, reason`
+	item, dispatch, consignment, service, merchant, origin, dest, product, tariff_version, tariff_row, rate, reason, basis`
 
 // AppendEntries implements accounting.Store.
 func (s *Store) AppendEntries(ctx context.Context, entries []accounting.Entry) ([]accounting.Entry, error) {
@@ -108,8 +108,8 @@ func (s *Store) AppendEntries(ctx context.Context, entries []accounting.Entry) (
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, s.q(`INSERT INTO ledger_entries (charge_key, revision, posted_at, at, kind, category, debtor, creditor,
 			amount_minor, currency, items, weight_g, item, dispatch, consignment, service, merchant, origin, dest, product,
-			tariff_version, tariff_row, rate, reason)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`))
+			tariff_version, tariff_row, rate, reason, basis)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`))
 		if err != nil {
 			return s.wrap(err, "prepare ledger insert")
 		}
@@ -121,7 +121,7 @@ func (s *Store) AppendEntries(ctx context.Context, entries []accounting.Entry) (
 			c := e.Charge
 			err := stmt.QueryRowContext(ctx, e.Key, e.Revision, s.t(e.PostedAt), s.t(c.At), string(c.Kind), c.Category, string(c.Debtor), string(c.Creditor),
 				accounting.ToMinor(c.Amount, c.Currency), c.Currency, c.Items, c.WeightG, c.Item, c.Dispatch, c.Consignment, c.Service,
-				c.Merchant, c.Origin, c.Dest, c.Product, c.TariffVersion, c.TariffRow, c.Rate, e.Reason).Scan(&e.Seq)
+				c.Merchant, c.Origin, c.Dest, c.Product, c.TariffVersion, c.TariffRow, c.Rate, e.Reason, c.Basis).Scan(&e.Seq)
 			if err != nil {
 				return s.wrap(err, fmt.Sprintf("post ledger entry %s revision %d", e.Key, e.Revision))
 			}
@@ -183,7 +183,7 @@ func (s *Store) Entries(ctx context.Context, f accounting.EntryFilter) ([]accoun
 		var minor int64
 		if err := rows.Scan(&e.Seq, &e.Key, &e.Revision, s.scanTime(&e.PostedAt), s.scanTime(&e.At), &kind, &e.Category, &debtor, &creditor,
 			&minor, &e.Currency, &e.Items, &e.WeightG, &e.Item, &e.Dispatch, &e.Consignment, &e.Service, &e.Merchant, &e.Origin,
-			&e.Dest, &e.Product, &e.TariffVersion, &e.TariffRow, &e.Rate, &e.Reason); err != nil {
+			&e.Dest, &e.Product, &e.TariffVersion, &e.TariffRow, &e.Rate, &e.Reason, &e.Basis); err != nil {
 			return nil, "", s.wrap(err, "list ledger entries")
 		}
 		e.Kind, e.Debtor, e.Creditor = accounting.Kind(kind), accounting.Party(debtor), accounting.Party(creditor)

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/interpost/interpost/accounting"
+	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
 )
@@ -20,6 +21,7 @@ func runAccounting(t *testing.T, newDB Opener) {
 	t.Run("Ledger", func(t *testing.T) { testLedger(t, newDB(t)()) })
 	t.Run("LedgerConcurrentRevision", func(t *testing.T) { testLedgerRace(t, newDB(t)) })
 	t.Run("ItemFacts", func(t *testing.T) { testItemFacts(t, newDB(t)()) })
+	t.Run("Departed", func(t *testing.T) { testDeparted(t, newDB(t)()) })
 }
 
 func testTariffVersions(t *testing.T, s store.Store) {
@@ -193,5 +195,75 @@ func testItemFacts(t *testing.T, s store.Store) {
 	}
 	if facts, err := s.ItemFacts(ctx, t0, t0.Add(72*time.Hour)); err != nil || len(facts) != 2 || facts[0].ID != string(first.ID) {
 		t.Errorf("two days: %+v %v", facts, err)
+	}
+}
+
+// testDeparted: rating reads the consignments whose departure was recorded,
+// their dispatches with the receptacles' gross weight and items, and which
+// items left in a departed dispatch; a consignment not departed is not
+// read. Ledger entries keep their basis.
+func testDeparted(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	d1 := closedDispatch(t, s, "DEFRAA", "LA000000014CN", 1500)
+	d2 := closedDispatch(t, s, "NLAMSA", "LA000000028CN", 2000)
+	d3 := closedDispatch(t, s, "DEFRAA", "LA000000031CN", 1200)
+	dep := time.Date(2026, 11, 24, 15, 30, 0, 0, time.UTC)
+	consign := func(dep time.Time, ds ...dispatch.Dispatch) dispatch.Consignment {
+		t.Helper()
+		c := dispatch.Consignment{Office: "CNXMNA", Service: "MF811", Carrier: "Xiamen Airlines", Mode: "air", From: "CNXMNA", To: "NLAMSA",
+			Departure: dep, Arrival: dep.Add(13 * time.Hour), Form: dispatch.CN38, Category: "A", CapacityKg: 100, CreatedAt: t0, CreatedBy: "op"}
+		for _, d := range ds {
+			c.Dispatches = append(c.Dispatches, d.ID)
+			c.Receptacles += d.Receptacles
+			c.GrossWeightG += d.GrossWeightG
+		}
+		cons, err := s.Consign(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cons
+	}
+	c1 := consign(dep, d1, d2)
+	consign(dep.Add(24*time.Hour), d3) // consigned, never departed
+	if _, _, err := s.Depart(ctx, c1.ID, dep.Add(5*time.Minute), dispatch.Outbox{}); err != nil {
+		t.Fatal(err)
+	}
+	items := []accounting.ItemFact{{ID: "LA000000014CN", Origin: "CNXMNA"}, {ID: "LA000000028CN", Origin: "CNXMNA"},
+		{ID: "LA000000031CN", Origin: "CNXMNA"}, {ID: "LA000000045CN", Origin: "CNXMNA"}, {ID: "LA000000014CN", Origin: "CNSZXA"}}
+	got, err := s.Departed(ctx, dep.Add(-time.Hour), dep.Add(48*time.Hour), items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Consignments) != 1 || got.Consignments[0].ID != c1.ID || got.Consignments[0].Service != "MF811" || !got.Consignments[0].Departure.Equal(dep) ||
+		got.Consignments[0].GrossG != 3500 || len(got.Consignments[0].Dispatches) != 2 {
+		t.Fatalf("consignments %+v", got.Consignments)
+	}
+	if len(got.Dispatches) != 2 {
+		t.Fatalf("dispatches %+v", got.Dispatches)
+	}
+	f1, f2 := got.Dispatches[0], got.Dispatches[1]
+	if f1.ID != d1.ID || f1.Origin != "CNXMNA" || f1.Dest != "DEFRAA" || f1.Class != "U" || f1.Receptacles != 1 || f1.GrossG != 1500 ||
+		len(f1.Items) != 1 || f1.Items[0] != "LA000000014CN" || f1.Consignment != c1.ID || !f1.Departure.Equal(dep) ||
+		len(f1.Transit) != 1 || f1.Transit[0] != "NLAMSA" || f1.Reached != "NLAMSA" || !f1.ReachedAt.Equal(dep.Add(13*time.Hour)) || f1.ClosedAt.IsZero() {
+		t.Errorf("dispatch to Frankfurt via Amsterdam %+v", f1)
+	}
+	if f2.ID != d2.ID || f2.GrossG != 2000 || len(f2.Transit) != 0 || f2.Reached != "" || len(f2.Items) != 1 || f2.Items[0] != "LA000000028CN" {
+		t.Errorf("dispatch to Amsterdam %+v", f2)
+	}
+	if len(got.Left) != 2 || !got.Left["LA000000014CN"] || !got.Left["LA000000028CN"] {
+		t.Errorf("left %v, want the two items of the departed consignment", got.Left)
+	}
+	if none, err := s.Departed(ctx, dep.Add(time.Hour), dep.Add(48*time.Hour), nil); err != nil || len(none.Consignments)+len(none.Dispatches)+len(none.Left) != 0 {
+		t.Errorf("after the departure: %+v %v", none, err)
+	}
+	e := accounting.Entry{Charge: accounting.Charge{Key: "conv/" + c1.ID, Kind: accounting.KindConveyance, At: dep, Debtor: "post:CNPOST",
+		Creditor: "carrier:XIAMEN-AIRLINES", Amount: decimal.RequireFromString("19.43"), Currency: "USD", Items: 2, WeightG: 3500,
+		Consignment: c1.ID, Basis: accounting.BasisDispatched}}
+	if _, err := s.AppendEntries(ctx, []accounting.Entry{e}); err != nil {
+		t.Fatal(err)
+	}
+	es, _, err := s.Entries(ctx, accounting.EntryFilter{Key: e.Key})
+	if err != nil || len(es) != 1 || es[0].Basis != accounting.BasisDispatched {
+		t.Errorf("entry basis: %+v %v", es, err)
 	}
 }
