@@ -108,7 +108,7 @@ func (s *Server) registerTracking() {
 		Summary: "get an item's timeline", Tags: []string{"Tracking"},
 		Description: "The item's events in event-time order (they may arrive out of order), its derived status, lane and estimated delivery date. " +
 			"Items, express waybills and e-commerce consignments (docs/formats.md, Object kinds); a bare number that two carriers use is 422 naming both. Merchants see their own items only.",
-		Errors:      []int{http.StatusNotFound, http.StatusUnprocessableEntity},
+		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
 	}, timelineReader, s.timeline)
 	register(s, huma.Operation{
 		OperationID: "list-items", Method: http.MethodGet, Path: "/v1/items",

@@ -262,10 +262,10 @@ type customsItemPage struct {
 	// yet; WaitingReason is why the last attempt failed ("" when none did).
 	Waiting       []string
 	WaitingReason string
-	Problem   string // a decision's error that names no field
-	Form      string // the form the errors belong to: decide or inspect
-	Values    map[string]string
-	Errors    map[string]string
+	Problem       string // a decision's error that names no field
+	Form          string // the form the errors belong to: decide or inspect
+	Values        map[string]string
+	Errors        map[string]string
 }
 
 // holdChecks are the checks a hold names, mildest first.
