@@ -1,7 +1,10 @@
 package customs
 
 import (
+	"strings"
+
 	"github.com/interpost/interpost/customs/risk"
+	"github.com/interpost/interpost/postal"
 )
 
 // Stream is the commercial channel an item travels in. The three streams are
@@ -136,3 +139,21 @@ func (d *Declaration) DestCountry() string { return d.Addressee.Country }
 
 // IsExport reports whether the office clears the item out of its country.
 func (d *Declaration) IsExport() bool { return d.Direction == Export }
+
+// TrackingObject is the id tracking knows the item by: the S10 id of a
+// postal item, waybill:CARRIER:NUMBER for express, ecommerce:PLATFORM:NUMBER
+// for e-commerce (postal.Waybill, postal.Consignment), the number being the
+// declaration's id. Codes are upper-cased, blanks and dots become "-".
+func (d *Declaration) TrackingObject() string {
+	switch {
+	case d.Stream == StreamExpress && d.Express != nil:
+		return postal.Waybill{Carrier: partyCode(d.Express.Carrier), Number: d.ID}.String()
+	case d.Stream == StreamEcommerce && d.Ecommerce != nil:
+		return postal.Consignment{Platform: partyCode(d.Ecommerce.Platform), Number: d.ID}.String()
+	}
+	return d.ID
+}
+
+var partyReplacer = strings.NewReplacer(" ", "-", ".", "-")
+
+func partyCode(s string) string { return strings.ToUpper(partyReplacer.Replace(strings.TrimSpace(s))) }

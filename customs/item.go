@@ -99,7 +99,27 @@ type Event struct {
 	Reason    string    `json:"reason,omitempty"`
 	Retention string    `json:"retention,omitempty" doc:"Why the item is held (document_check, xray, physical_inspection, seizure)"`
 	Source    string    `json:"source" doc:"Always customs"`
+	// Object is the item's id in tracking: its S10 id, or
+	// waybill:CARRIER:NUMBER, or ecommerce:PLATFORM:NUMBER (see
+	// Declaration.TrackingObject). Empty in events recorded before it
+	// existed: ItemID stands for it.
+	Object string `json:"object,omitempty" doc:"The item's id in tracking: S10 id, waybill:CARRIER:NUMBER or ecommerce:PLATFORM:NUMBER"`
+	// Delivery to tracking, kept by the outbox (not part of the stored body).
+	DeliveredAt   time.Time `json:"delivered_at,omitzero" readOnly:"true" doc:"When tracking took the event; absent while it waits in the outbox"`
+	Attempts      int       `json:"attempts,omitempty" readOnly:"true" doc:"Failed attempts to deliver the event to tracking"`
+	DeliveryError string    `json:"delivery_error,omitempty" readOnly:"true" doc:"Why the last attempt to deliver it to tracking failed"`
 }
+
+// TrackingObject returns the object tracking knows the event by.
+func (e Event) TrackingObject() string {
+	if e.Object != "" {
+		return e.Object
+	}
+	return e.ItemID
+}
+
+// Delivered reports whether tracking took the event.
+func (e Event) Delivered() bool { return !e.DeliveredAt.IsZero() }
 
 // EventSink receives customs events, e.g. the tracking service. Record must
 // be idempotent: an event delivered twice (after a crash between delivery
@@ -172,10 +192,17 @@ type Store interface {
 	UpdateItem(ctx context.Context, u Update) error
 	// ItemHistory returns an item's audit entries and events, oldest first.
 	ItemHistory(ctx context.Context, id string) ([]AuditEntry, []Event, error)
-	// UndeliveredEvents returns up to limit events not yet delivered, oldest first.
-	UndeliveredEvents(ctx context.Context, limit int) ([]Event, error)
+	// UndeliveredEvents returns up to limit events not yet delivered with a
+	// seq after after, oldest first.
+	UndeliveredEvents(ctx context.Context, after int64, limit int) ([]Event, error)
 	// MarkDelivered marks events delivered.
 	MarkDelivered(ctx context.Context, seqs []int64, at time.Time) error
+	// MarkUndeliverable records a failed attempt to deliver events and why;
+	// they stay in the outbox.
+	MarkUndeliverable(ctx context.Context, seqs []int64, at time.Time, reason string) error
+	// OutboxCounts returns how many events wait in the outbox, and how many
+	// of them failed at least one attempt.
+	OutboxCounts(ctx context.Context) (waiting, failed int, err error)
 	// Manifest returns a manifest record, or not_found.
 	Manifest(ctx context.Context, id string) (Manifest, error)
 	// Declared returns which of ids have a stored item.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -384,32 +385,90 @@ func (s *Service) EstimateDuties(d Declaration) (Duties, error) {
 }
 
 // DeliverEvents hands undelivered events to the sink, oldest first, and
-// returns how many it delivered.
+// returns how many it delivered. A batch the sink refuses as invalid is
+// delivered event by event, so one bad event does not hold back the others;
+// each event that cannot be delivered stays in the outbox with the reason
+// (shown on the item, counted by OutboxCounts) and is logged at error level
+// on its first failure. When the sink is unavailable the events keep
+// waiting, with that reason, and the error is returned.
 func (s *Service) DeliverEvents(ctx context.Context) (int, error) {
 	if s.Events == nil {
 		return 0, nil
 	}
 	n := 0
+	var after int64
 	for {
-		evs, err := s.Store.UndeliveredEvents(ctx, 500)
+		evs, err := s.Store.UndeliveredEvents(ctx, after, 500)
 		if err != nil || len(evs) == 0 {
 			return n, err
 		}
-		if err := s.Events.Record(ctx, evs); err != nil {
+		after = evs[len(evs)-1].Seq
+		err = s.Events.Record(ctx, evs)
+		switch {
+		case err == nil:
+			if err := s.Store.MarkDelivered(ctx, seqsOf(evs), s.now()); err != nil {
+				return n, err
+			}
+			n += len(evs)
+		case postal.ErrorCode(err) == postal.CodeInvalid:
+			for _, ev := range evs {
+				if err := s.Events.Record(ctx, []Event{ev}); err != nil {
+					if ferr := s.undeliverable(ctx, []Event{ev}, err); ferr != nil {
+						return n, ferr
+					}
+					continue
+				}
+				if err := s.Store.MarkDelivered(ctx, []int64{ev.Seq}, s.now()); err != nil {
+					return n, err
+				}
+				n++
+			}
+		default:
+			if ferr := s.undeliverable(ctx, evs, err); ferr != nil {
+				return n, ferr
+			}
 			return n, postal.Errorf(postal.CodeUnavailable, "deliver customs events: %w", err)
 		}
-		seqs := make([]int64, len(evs))
-		for i, ev := range evs {
-			seqs[i] = ev.Seq
-		}
-		if err := s.Store.MarkDelivered(ctx, seqs, s.now()); err != nil {
-			return n, err
-		}
-		n += len(evs)
 		if len(evs) < 500 {
 			return n, nil
 		}
 	}
+}
+
+// undeliverable records why events could not be delivered and logs the
+// first failure of each at error level.
+func (s *Service) undeliverable(ctx context.Context, evs []Event, cause error) error {
+	reason := cause.Error()
+	if len(reason) > 500 {
+		reason = strings.ToValidUTF8(reason[:500], "") + "…"
+	}
+	for _, ev := range evs {
+		if ev.Attempts == 0 {
+			s.logger().ErrorContext(ctx, "customs event not delivered to tracking; it stays in the outbox", "item", ev.ItemID,
+				"object", ev.TrackingObject(), "code", ev.Code, "seq", ev.Seq, "err", reason)
+		}
+	}
+	return s.Store.MarkUndeliverable(ctx, seqsOf(evs), s.now(), reason)
+}
+
+func seqsOf(evs []Event) []int64 {
+	seqs := make([]int64, len(evs))
+	for i, ev := range evs {
+		seqs[i] = ev.Seq
+	}
+	return seqs
+}
+
+// OutboxStats says how many customs events wait for tracking.
+type OutboxStats struct {
+	Waiting int // not delivered yet
+	Failed  int // of which at least one attempt failed
+}
+
+// Outbox counts the events waiting in the outbox (for metrics).
+func (s *Service) Outbox(ctx context.Context) (OutboxStats, error) {
+	w, f, err := s.Store.OutboxCounts(ctx)
+	return OutboxStats{Waiting: w, Failed: f}, err
 }
 
 func newManifestID(now time.Time) string {

@@ -117,7 +117,7 @@ func (s *Service) Decide(ctx context.Context, who auth.Principal, id string, d D
 			return ItemView{}, err
 		}
 		if _, err := s.DeliverEvents(ctx); err != nil {
-			s.logger().WarnContext(ctx, "customs events stay in the outbox", "item", id, "err", err)
+			s.logger().ErrorContext(ctx, "customs events stay in the outbox", "item", id, "err", err)
 		}
 		return s.Get(ctx, who, id)
 	}
@@ -140,7 +140,8 @@ func (s *Service) apply(it Item, who auth.Principal, d Decision) (Update, error)
 	codes := eventCodes[it.Declaration.Direction]
 	var events []Event
 	emit := func(code, reason, retention string) {
-		events = append(events, Event{ItemID: it.ID(), Code: code, Office: it.Declaration.Office, At: now, Reason: reason, Retention: retention, Source: "customs"})
+		events = append(events, Event{ItemID: it.ID(), Object: it.Declaration.TrackingObject(), Code: code, Office: it.Declaration.Office, At: now,
+			Reason: reason, Retention: retention, Source: "customs"})
 	}
 	present := func() {
 		if !next.Presented {

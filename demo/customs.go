@@ -52,6 +52,7 @@ var demoDecisions = []struct {
 	{"1Z84F2W60412945528", customs.Decision{Action: customs.DecideRelease, Reason: "within the 100 Wh limit; released"}},
 	{"4812766390", customs.Decision{Action: customs.DecideClaim}},
 	{"4812766390", customs.Decision{Action: customs.DecideHold, Check: risk.ActionPhysicalInspection, Reason: "consignor matches the sanctions list; PLCs are dual-use"}},
+	{"TG20261123003", customs.Decision{Action: customs.DecideRelease, Reason: "lip balm, EUR 6.00, declaration matches the order"}},
 	{"771298430156", customs.Decision{Action: customs.DecideReturn, Reason: "smartphones declared under HS 3926; importer refused to correct the declaration"}},
 }
 

@@ -989,7 +989,7 @@ func (e *browserEnv) testCustoms(t *testing.T) {
 	if got := e.text(t, "#item-status"); got != "released" {
 		t.Errorf("after release the item is %q", got)
 	}
-	if got := e.text(t, "#decided-banner"); !strings.Contains(got, "Released") {
+	if got := e.text(t, "#decided-banner"); !strings.Contains(got, "Released") || !strings.Contains(got, "were added to the item's timeline") {
 		t.Errorf("banner = %q", got)
 	}
 	view, err = e.cs.Get(ctx, officer, item.ItemID)

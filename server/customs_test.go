@@ -24,6 +24,7 @@ import (
 type customsEnv struct {
 	*env
 	svc    *customs.Service
+	app    *app.App
 	rules  string // path of the rules file the service reloads
 	mu     sync.Mutex
 	events []customs.Event
@@ -80,7 +81,7 @@ func newCustomsEnv(t *testing.T) *customsEnv {
 		t.Fatal(err)
 	}
 	a := newApp(t, st, app.Options{CustomsRules: ce.rules})
-	ce.svc = a.Customs
+	ce.svc, ce.app = a.Customs, a
 	// The test reads the decision events customs hands on.
 	ce.svc.Events = customs.EventSinkFunc(func(_ context.Context, evs []customs.Event) error {
 		ce.mu.Lock()

@@ -105,6 +105,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerRoutes()
 	s.registerWarehouses()
 	s.registerCustoms()
+	registerCustomsOutbox(cfg.Registry, cfg.Customs, cfg.Logger)
 	s.registerTracking()
 	s.registerDispatch()
 	s.registerAccounting()

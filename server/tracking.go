@@ -40,7 +40,7 @@ type ingestOutput struct {
 }
 
 type timelineInput struct {
-	ID string `path:"id" maxLength:"40" doc:"S10 item id (or S8 dispatch / S9 receptacle id)" example:"EE123456785CN"`
+	ID string `path:"id" maxLength:"70" doc:"S10 item id, S8 dispatch / S9 receptacle id, waybill:CARRIER:NUMBER or ecommerce:PLATFORM:NUMBER, or a bare waybill or consignment number (e.g. 1Z84F2W60412945528) naming the one object with that number" example:"EE123456785CN"`
 }
 
 type listItemsInput struct {
@@ -106,8 +106,9 @@ func (s *Server) registerTracking() {
 	register(s, huma.Operation{
 		OperationID: "get-timeline", Method: http.MethodGet, Path: "/v1/items/{id}/events",
 		Summary: "get an item's timeline", Tags: []string{"Tracking"},
-		Description: "The item's events in event-time order (they may arrive out of order), its derived status, lane and estimated delivery date. Merchants see their own items only.",
-		Errors:      []int{http.StatusNotFound, http.StatusUnprocessableEntity},
+		Description: "The item's events in event-time order (they may arrive out of order), its derived status, lane and estimated delivery date. " +
+			"Items, express waybills and e-commerce consignments (docs/formats.md, Object kinds); a bare number that two carriers use is 422 naming both. Merchants see their own items only.",
+		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
 	}, timelineReader, s.timeline)
 	register(s, huma.Operation{
 		OperationID: "list-items", Method: http.MethodGet, Path: "/v1/items",

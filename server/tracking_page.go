@@ -73,7 +73,8 @@ func (s *Server) trackItem(w http.ResponseWriter, r *http.Request) {
 		s.fillTrackView(&v)
 		s.renderTrack(w, r, http.StatusOK, v)
 	case postal.CodeInvalid:
-		v.Problem = "“" + id + "” is not a valid item number. International item numbers have 13 characters, such as EE123456785CN: two letters, nine digits and the two-letter country code."
+		v.Problem = "“" + id + "” is not a valid item number. International item numbers have 13 characters, such as EE123456785CN: two letters, nine digits and the two-letter country code. " +
+			"Express and e-commerce parcels are tracked by their waybill or order number, e.g. 1Z84F2W60412945528."
 		s.renderTrack(w, r, http.StatusBadRequest, v)
 	case postal.CodeNotFound:
 		v.Problem = "There is no information about " + id + " yet. Items appear here once the post has received their data or scanned them; please try again later."

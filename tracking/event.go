@@ -15,9 +15,11 @@ import (
 // form (JSON keys, CSV columns in this order) is object, code, office, time,
 // source, reason, next_office, signatory.
 type Event struct {
-	// Object is an S10 item id (13 characters), an S8 dispatch id (20) or
-	// an S9 receptacle id (29), in canonical form.
-	Object string `json:"object" doc:"S10 item id, S8 dispatch id or S9 receptacle id" example:"EE123456785CN"`
+	// Object is an S10 item id (13 characters), an S8 dispatch id (20), an
+	// S9 receptacle id (29), an express waybill (waybill:CARRIER:NUMBER) or
+	// an e-commerce consignment (ecommerce:PLATFORM:NUMBER), in canonical
+	// form (see ParseObject).
+	Object string `json:"object" doc:"S10 item id, S8 dispatch id, S9 receptacle id, waybill:CARRIER:NUMBER or ecommerce:PLATFORM:NUMBER" example:"EE123456785CN"`
 	Code   Code   `json:"code" doc:"UPU EMSEVT V3 event code (see GET /v1/events/codes)" example:"EMC"`
 	Office string `json:"office" doc:"6-character code of the office where it happened" example:"CNXMNA"`
 	// Time keeps the offset it was sent with; the identity uses the instant.
@@ -131,15 +133,31 @@ func (e Event) Key() Key {
 // ObjectKind is what an event is about.
 type ObjectKind string
 
-// Object kinds, told apart by the length of the id.
+// Object kinds. UPU ids are told apart by their length; express waybills
+// and e-commerce consignments by their lower-case prefix (postal.Waybill,
+// postal.Consignment), which no UPU id has.
 const (
 	KindItem       ObjectKind = "item"       // S10, 13 characters
 	KindDispatch   ObjectKind = "dispatch"   // S8, 20 characters
 	KindReceptacle ObjectKind = "receptacle" // S9, 29 characters
+	KindWaybill    ObjectKind = "waybill"    // waybill:CARRIER:NUMBER
+	KindEcommerce  ObjectKind = "ecommerce"  // ecommerce:PLATFORM:NUMBER
 )
+
+// Kinds lists every object kind.
+var Kinds = []ObjectKind{KindItem, KindDispatch, KindReceptacle, KindWaybill, KindEcommerce}
 
 // KindOf returns the kind of a canonical object id ("" if none fits).
 func KindOf(object string) ObjectKind {
+	if len(object) > 0 && object[0] >= 'a' {
+		switch {
+		case strings.HasPrefix(object, postal.WaybillPrefix):
+			return KindWaybill
+		case strings.HasPrefix(object, postal.EcommercePrefix):
+			return KindEcommerce
+		}
+		return ""
+	}
 	switch len(object) {
 	case 13:
 		return KindItem
@@ -151,10 +169,32 @@ func KindOf(object string) ObjectKind {
 	return ""
 }
 
-// ParseObject validates an object id and returns its canonical form.
+// Shipment reports whether objects of kind k are whole shipments (an item,
+// a waybill, an e-commerce consignment) rather than containers.
+func (k ObjectKind) Shipment() bool {
+	return k == KindItem || k == KindWaybill || k == KindEcommerce
+}
+
+// ParseObject validates an object id and returns its canonical form: an S10
+// item id, an S8 dispatch id, an S9 receptacle id, waybill:CARRIER:NUMBER or
+// ecommerce:PLATFORM:NUMBER. Errors are *postal.IDError naming the part at
+// fault.
 func ParseObject(s string) (string, ObjectKind, error) {
 	t := strings.TrimSpace(s)
 	switch {
+	case postal.IsStreamID(t):
+		if t[0] == 'w' || t[0] == 'W' {
+			w, err := postal.ParseWaybill(t)
+			if err != nil {
+				return "", "", err
+			}
+			return w.String(), KindWaybill, nil
+		}
+		c, err := postal.ParseConsignment(t)
+		if err != nil {
+			return "", "", err
+		}
+		return c.String(), KindEcommerce, nil
 	case len(t) == 20:
 		d, err := postal.ParseDispatchID(t)
 		if err != nil {
@@ -170,9 +210,49 @@ func ParseObject(s string) (string, ObjectKind, error) {
 	}
 	id, err := postal.ParseS10(t)
 	if err != nil {
+		if streamNumber(t) {
+			return "", "", &postal.IDError{Kind: "object id", Input: t, Part: "kind", Message: "not an S10 item id (" + err.(*postal.IDError).Message +
+				"); an express waybill or e-commerce consignment is written with its carrier or platform: waybill:CARRIER:" + t + " or ecommerce:PLATFORM:" + t}
+		}
 		return "", "", err
 	}
 	return string(id), KindItem, nil
+}
+
+// streamNumber reports whether s could be a bare waybill or consignment
+// number rather than a mistyped S10 id (two letters, nine digits, two
+// letters).
+func streamNumber(s string) bool {
+	u := strings.ToUpper(s)
+	if postal.CheckStreamNumber(u) != "" {
+		return false
+	}
+	if len(u) != 13 {
+		return true
+	}
+	for i := 0; i < 13; i++ {
+		c := u[i]
+		letter := i < 2 || i > 10
+		if letter != (c >= 'A' && c <= 'Z') || !letter && (c < '0' || c > '9') {
+			return true
+		}
+	}
+	return false
+}
+
+// BareNumber returns the upper-cased number when s is not a valid object id
+// but could be a waybill or consignment number written without its carrier
+// or platform ("" otherwise): lookups resolve it to the one object with
+// that number.
+func BareNumber(s string) string {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	if postal.IsStreamID(t) || !streamNumber(t) {
+		return ""
+	}
+	if _, _, err := ParseObject(t); err == nil {
+		return ""
+	}
+	return t
 }
 
 // Sources of events. A partner or carrier source names the partner:

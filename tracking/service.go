@@ -338,12 +338,13 @@ func authorize(who auth.Principal, e *Event) []postal.FieldError {
 	return []postal.FieldError{{Message: fmt.Sprintf("forbidden: role %s cannot report events", who.Role)}}
 }
 
-// unlinked returns the positions of item events without a shipment.
+// unlinked returns the positions of events of items, waybills and
+// e-commerce consignments without a shipment in Interpost.
 func (s *Service) unlinked(ctx context.Context, events []Event) ([]int, error) {
 	var ids []string
 	seen := map[string]bool{}
 	for _, e := range events {
-		if KindOf(e.Object) == KindItem && !seen[e.Object] {
+		if KindOf(e.Object).Shipment() && !seen[e.Object] {
 			seen[e.Object] = true
 			ids = append(ids, e.Object)
 		}
@@ -357,7 +358,7 @@ func (s *Service) unlinked(ctx context.Context, events []Event) ([]int, error) {
 	}
 	var out []int
 	for j, e := range events {
-		if KindOf(e.Object) == KindItem {
+		if KindOf(e.Object).Shipment() {
 			if _, ok := refs[e.Object]; !ok {
 				out = append(out, j)
 			}

@@ -22,6 +22,9 @@ type EventStore interface {
 	// EventsOf returns the stored events of object ordered by time (an empty
 	// slice, not not_found, for an object without events).
 	EventsOf(ctx context.Context, object string) ([]Stored, error)
+	// ObjectsNumbered returns the waybill and e-commerce objects with events
+	// whose number is number (canonical ids, sorted; empty when none).
+	ObjectsNumbered(ctx context.Context, number string) ([]string, error)
 	// ItemRefs returns the shipment data of those S10 ids that have a
 	// shipment; ids without one are absent from the map.
 	ItemRefs(ctx context.Context, ids []string) (map[string]ItemRef, error)

@@ -3,6 +3,7 @@ package tracking
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -69,9 +70,9 @@ type EstimateQuery struct {
 // Timeline returns the timeline of an object the caller may see: merchants
 // see their own items only (others are not_found, so ids can't be probed).
 func (s *Service) Timeline(ctx context.Context, who auth.Principal, id string) (Timeline, error) {
-	obj, kind, err := ParseObject(id)
+	obj, kind, err := s.Resolve(ctx, id)
 	if err != nil {
-		return Timeline{}, postal.Invalid("bad object id", postal.FieldError{Field: "path.id", Message: idMessage(err)})
+		return Timeline{}, err
 	}
 	tl, ref, err := s.timeline(ctx, obj, kind)
 	if err != nil {
@@ -86,12 +87,13 @@ func (s *Service) Timeline(ctx context.Context, who auth.Principal, id string) (
 // PublicTimeline is the timeline for the public tracking page: statuses,
 // steps, places and times only — no merchant, addresses or signatory.
 func (s *Service) PublicTimeline(ctx context.Context, id string) (Timeline, error) {
-	obj, kind, err := ParseObject(id)
-	if err != nil || kind != KindItem {
-		if err == nil {
-			err = fmt.Errorf("%q is not an item id", id)
-		}
-		return Timeline{}, postal.Invalid("bad item id", postal.FieldError{Field: "path.id", Message: idMessage(err)})
+	obj, kind, err := s.Resolve(ctx, id)
+	if err != nil {
+		return Timeline{}, err
+	}
+	if !kind.Shipment() {
+		return Timeline{}, postal.Invalid("bad item id", postal.FieldError{Field: "path.id",
+			Message: fmt.Sprintf("%q is a %s id: the public page tracks items, waybills and e-commerce consignments", obj, kind)})
 	}
 	tl, _, err := s.timeline(ctx, obj, kind)
 	if err != nil {
@@ -103,6 +105,34 @@ func (s *Service) PublicTimeline(ctx context.Context, id string) (Timeline, erro
 		tl.Events[i].Source = ""
 	}
 	return tl, nil
+}
+
+// Resolve reads an object id as a caller writes it: any canonical form (see
+// ParseObject), or a waybill or e-commerce number without its carrier or
+// platform, which names the one object with that number. Errors: invalid
+// (a malformed id, or a number that two carriers or platforms use, listing
+// them), not_found (a number no event has named).
+func (s *Service) Resolve(ctx context.Context, id string) (string, ObjectKind, error) {
+	obj, kind, err := ParseObject(id)
+	if err == nil {
+		return obj, kind, nil
+	}
+	n := BareNumber(id)
+	if n == "" {
+		return "", "", postal.Invalid("bad object id", postal.FieldError{Field: "path.id", Message: idMessage(err)})
+	}
+	objs, lerr := s.Store.ObjectsNumbered(ctx, n)
+	if lerr != nil {
+		return "", "", lerr
+	}
+	switch len(objs) {
+	case 0:
+		return "", "", postal.Errorf(postal.CodeNotFound, "no events for %s: no waybill or e-commerce consignment has that number, and it is not an S10, S8 or S9 id", n)
+	case 1:
+		return objs[0], KindOf(objs[0]), nil
+	}
+	return "", "", postal.Invalid("ambiguous number", postal.FieldError{Field: "path.id",
+		Message: fmt.Sprintf("%s is the number of %d objects: name one, e.g. %s", n, len(objs), strings.Join(objs, " or "))})
 }
 
 func (s *Service) timeline(ctx context.Context, obj string, kind ObjectKind) (Timeline, *ItemRef, error) {
@@ -240,9 +270,9 @@ func (s *Service) Stuck(ctx context.Context, who auth.Principal, statuses []stri
 
 // ItemOf returns the projected state of an item the caller may see.
 func (s *Service) ItemOf(ctx context.Context, who auth.Principal, id string) (Item, error) {
-	obj, _, err := ParseObject(id)
+	obj, _, err := s.Resolve(ctx, id)
 	if err != nil {
-		return Item{}, postal.Invalid("bad object id", postal.FieldError{Field: "path.id", Message: idMessage(err)})
+		return Item{}, err
 	}
 	it, err := s.Store.TrackedItem(ctx, obj)
 	if err != nil {

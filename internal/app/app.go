@@ -171,7 +171,7 @@ func CustomsEvents(svc *tracking.Service) customs.EventSink {
 			if len(reason) > 100 {
 				reason = reason[:100]
 			}
-			out[i] = tracking.Event{Object: e.ItemID, Code: tracking.Code(e.Code), Office: e.Office, Time: e.At, Source: tracking.SourceCustoms, Reason: reason}
+			out[i] = tracking.Event{Object: e.TrackingObject(), Code: tracking.Code(e.Code), Office: e.Office, Time: e.At, Source: tracking.SourceCustoms, Reason: reason}
 		}
 		return svc.Record(ctx, out...)
 	})

@@ -178,7 +178,7 @@ func printTimeline(w io.Writer, tl tracking.Timeline) error {
 	if tl.Lane != nil {
 		fmt.Fprintf(w, "  (%s)", tl.Lane)
 	}
-	if !tl.Linked && tl.Kind == tracking.KindItem {
+	if !tl.Linked && tl.Kind.Shipment() {
 		fmt.Fprint(w, "  [unlinked: no shipment in Interpost]")
 	}
 	fmt.Fprintln(w)

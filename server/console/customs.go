@@ -255,10 +255,17 @@ type customsItemPage struct {
 	Claimed   bool   // claimed by someone
 	Mine      bool   // claimed by the caller
 	Decided   string // banner after a decision
-	Problem   string // a decision's error that names no field
-	Form      string // the form the errors belong to: decide or inspect
-	Values    map[string]string
-	Errors    map[string]string
+	// DecidedWaiting is set when the decision's tracking events wait in
+	// the outbox (the banner says why).
+	DecidedWaiting bool
+	// Waiting are the item's tracking events not delivered to its timeline
+	// yet; WaitingReason is why the last attempt failed ("" when none did).
+	Waiting       []string
+	WaitingReason string
+	Problem       string // a decision's error that names no field
+	Form          string // the form the errors belong to: decide or inspect
+	Values        map[string]string
+	Errors        map[string]string
 }
 
 // holdChecks are the checks a hold names, mildest first.
@@ -293,6 +300,14 @@ func (c *Console) customsItemPage(ctx context.Context, s *session, id string) (*
 			page.HitLines++
 		}
 	}
+	for _, ev := range v.Events {
+		if !ev.Delivered() {
+			page.Waiting = append(page.Waiting, ev.Code)
+			if ev.DeliveryError != "" {
+				page.WaitingReason = ev.DeliveryError
+			}
+		}
+	}
 	switch {
 	case v.Status.Final():
 		page.ReadOnly = fmt.Sprintf("The item is %s; decisions are final.", v.Status)
@@ -324,19 +339,40 @@ func (c *Console) customsItem(w http.ResponseWriter, r *http.Request, s *session
 		return
 	}
 	if r.URL.Query().Get("decided") != "" && len(page.Audit) > 0 {
-		page.Decided = decidedBanner(page.Audit[len(page.Audit)-1])
+		page.Decided, page.DecidedWaiting = decidedBanner(page.Audit[len(page.Audit)-1], page.Events)
 	}
 	c.render(w, r, http.StatusOK, "customs_item", s.view(page.ID(), "customs", page))
 }
 
-// decidedBanner says what the last decision did.
-func decidedBanner(a customs.AuditEntry) string {
+// decidedBanner says what the last decision did, and whether its tracking
+// events reached the item's timeline (waiting is true when they did not).
+// The decision's events are the item's last len(a.Events) events.
+func decidedBanner(a customs.AuditEntry, events []customs.Event) (banner string, waiting bool) {
+	what := decisionDone(a)
+	if len(a.Events) == 0 {
+		return what + ".", false
+	}
+	codes := strings.Join(a.Events, ", ")
+	for _, ev := range events[max(0, len(events)-len(a.Events)):] {
+		if !ev.Delivered() {
+			reason := ev.DeliveryError
+			if reason == "" {
+				reason = "tracking has not taken them yet"
+			}
+			return what + ". Tracking events " + codes + " are waiting to be delivered to the item's timeline: " + reason, true
+		}
+	}
+	return what + ". Tracking events " + codes + " were added to the item's timeline.", false
+}
+
+// decisionDone names what a decision did.
+func decisionDone(a customs.AuditEntry) string {
 	var what string
 	switch customs.DecisionAction(a.Action) {
 	case customs.DecideClaim:
-		return "You claimed the item: other officers cannot decide on it until you unclaim it."
+		return "You claimed the item: other officers cannot decide on it until you unclaim it"
 	case customs.DecideUnclaim:
-		return "You gave the item back to the queue."
+		return "You gave the item back to the queue"
 	case customs.DecideHold:
 		what = "Held for " + actionLabel(a.Check)
 	case customs.DecideInspect:
@@ -350,10 +386,7 @@ func decidedBanner(a customs.AuditEntry) string {
 	default:
 		what = a.Action
 	}
-	if len(a.Events) > 0 {
-		return what + ". Tracking events " + strings.Join(a.Events, ", ") + " went to the item's timeline."
-	}
-	return what + "."
+	return what
 }
 
 // customsDecide applies a decision posted by the item page's forms and

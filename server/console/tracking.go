@@ -82,7 +82,7 @@ func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *sessio
 			for i := len(tl.Events) - 1; i >= 0; i-- {
 				page.Events = append(page.Events, trackEvent{TimelineEvent: tl.Events[i], Last: i == len(tl.Events)-1})
 			}
-			if tl.Kind == tracking.KindItem {
+			if tl.Kind.Shipment() {
 				page.Public = "/track/" + url.PathEscape(tl.Object)
 				page.Stages = stagesOf(tl.Status)
 			}

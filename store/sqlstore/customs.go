@@ -295,27 +295,68 @@ func (s *Store) ItemHistory(ctx context.Context, id string) ([]customs.AuditEntr
 	if err != nil {
 		return nil, nil, err
 	}
-	events, err := s.events(ctx, `SELECT seq, body FROM customs_events WHERE item_id = ? ORDER BY seq`, id)
+	events, err := s.events(ctx, `WHERE item_id = ? ORDER BY seq`, id)
 	return audit, events, err
 }
 
 // UndeliveredEvents implements customs.Store.
-func (s *Store) UndeliveredEvents(ctx context.Context, limit int) ([]customs.Event, error) {
-	return s.events(ctx, `SELECT seq, body FROM customs_events WHERE delivered_at IS NULL ORDER BY seq LIMIT ?`, limit)
+func (s *Store) UndeliveredEvents(ctx context.Context, after int64, limit int) ([]customs.Event, error) {
+	return s.events(ctx, `WHERE delivered_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`, after, limit)
 }
 
-func (s *Store) events(ctx context.Context, query string, args ...any) ([]customs.Event, error) {
+// events reads customs_events rows selected by where: the stored body, and
+// the outbox's delivery state from its columns.
+func (s *Store) events(ctx context.Context, where string, args ...any) ([]customs.Event, error) {
 	var out []customs.Event
-	err := s.scanBodies(ctx, query, args, func(seq int64, b []byte) error {
-		var ev customs.Event
-		if err := json.Unmarshal(b, &ev); err != nil {
-			return fmt.Errorf("decode customs event %d: %w", seq, err)
+	var decodeErr error
+	err := s.each(ctx, s.R, `SELECT seq, body, delivered_at, attempts, delivery_error FROM customs_events `+where, args, func(rows *sql.Rows) error {
+		var seq int64
+		var body []byte
+		delivered := nullTime{s: s}
+		var attempts int
+		var reason sql.NullString
+		if err := rows.Scan(&seq, &body, &delivered, &attempts, &reason); err != nil {
+			return err
 		}
-		ev.Seq = seq
+		var ev customs.Event
+		if err := json.Unmarshal(body, &ev); err != nil {
+			decodeErr = fmt.Errorf("decode customs event %d: %w", seq, err)
+			return decodeErr
+		}
+		ev.Seq, ev.Attempts, ev.DeliveryError = seq, attempts, reason.String
+		ev.DeliveredAt = time.Time{}
+		if delivered.Valid {
+			ev.DeliveredAt = delivered.Time
+		}
 		out = append(out, ev)
 		return nil
 	})
-	return out, err
+	if decodeErr != nil {
+		return nil, decodeErr
+	}
+	return out, s.wrap(err, "read customs events")
+}
+
+// MarkUndeliverable implements customs.Store.
+func (s *Store) MarkUndeliverable(ctx context.Context, seqs []int64, at time.Time, reason string) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(seqs)+2)
+	args = append(args, s.t(at), reason)
+	for _, q := range seqs {
+		args = append(args, q)
+	}
+	_, err := s.W.ExecContext(ctx, s.q(`UPDATE customs_events SET attempts = attempts + 1, failed_at = ?, delivery_error = ?
+		WHERE seq IN (`+placeholders(len(seqs))+`) AND delivered_at IS NULL`), args...)
+	return s.wrap(err, "record undelivered customs events")
+}
+
+// OutboxCounts implements customs.Store.
+func (s *Store) OutboxCounts(ctx context.Context) (waiting, failed int, err error) {
+	err = s.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) FROM customs_events WHERE delivered_at IS NULL`).
+		Scan(&waiting, &failed)
+	return waiting, failed, s.wrap(err, "count the customs outbox")
 }
 
 func (s *Store) scanBodies(ctx context.Context, query string, args []any, fn func(seq int64, body []byte) error) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/interpost/interpost/postal"
@@ -32,11 +33,72 @@ func (s *Store) AppendEvents(ctx context.Context, events []tracking.Event, recei
 			order[i] = int32(i)
 		}
 	}
+	if err := s.storeNumbers(ctx, events); err != nil {
+		return 0, err
+	}
 	n, err := s.backend.AppendEvents(ctx, s.W, events, order, received)
 	if err != nil {
 		return 0, s.wrap(err, "store events")
 	}
 	return n, nil
+}
+
+// storeNumbers records the number of each waybill and e-commerce object of
+// events (tracking_numbers), so a bare number finds its object. It runs
+// before the events are stored: a number without events (the events'
+// transaction failing) only resolves to an empty timeline. S10 batches
+// find none and write nothing.
+func (s *Store) storeNumbers(ctx context.Context, events []tracking.Event) error {
+	var rows []any
+	seen := map[string]bool{}
+	for i := range events {
+		obj := events[i].Object
+		if obj == "" || obj[0] < 'a' || seen[obj] {
+			continue
+		}
+		seen[obj] = true
+		var number string
+		switch tracking.KindOf(obj) {
+		case tracking.KindWaybill:
+			w, err := postal.ParseWaybill(obj)
+			if err != nil {
+				return s.wrap(err, "store events")
+			}
+			number = w.Number
+		case tracking.KindEcommerce:
+			c, err := postal.ParseConsignment(obj)
+			if err != nil {
+				return s.wrap(err, "store events")
+			}
+			number = c.Number
+		default:
+			continue
+		}
+		rows = append(rows, number, obj)
+	}
+	for len(rows) > 0 {
+		chunk := rows[:min(len(rows), 2*trkChunk)]
+		rows = rows[len(chunk):]
+		vals := strings.Repeat("(?, ?),", len(chunk)/2)
+		if _, err := s.W.ExecContext(ctx, s.q(`INSERT INTO tracking_numbers (number, object) VALUES `+vals[:len(vals)-1]+` ON CONFLICT DO NOTHING`), chunk...); err != nil {
+			return s.wrap(err, "store waybill and consignment numbers")
+		}
+	}
+	return nil
+}
+
+// ObjectsNumbered implements tracking.EventStore.
+func (s *Store) ObjectsNumbered(ctx context.Context, number string) ([]string, error) {
+	out := []string{}
+	err := s.each(ctx, s.R, `SELECT object FROM tracking_numbers WHERE number = ? ORDER BY object`, []any{number}, func(rows *sql.Rows) error {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			return err
+		}
+		out = append(out, o)
+		return nil
+	})
+	return out, s.wrap(err, "look up number "+number)
 }
 
 // EventsOf implements tracking.EventStore.

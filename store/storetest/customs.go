@@ -180,14 +180,34 @@ func testCustomsDecisions(t *testing.T, s store.Store) {
 	if err != nil || len(q) != 1 {
 		t.Errorf("held queue = %v, %v", q, err)
 	}
-	out, err := s.UndeliveredEvents(ctx, 10)
-	if err != nil || len(out) != 2 {
+	out, err := s.UndeliveredEvents(ctx, 0, 10)
+	if err != nil || len(out) != 2 || out[0].Delivered() || out[0].Attempts != 0 {
 		t.Fatalf("UndeliveredEvents = %+v, %v", out, err)
+	}
+	if w, f, err := s.OutboxCounts(ctx); err != nil || w != 2 || f != 0 {
+		t.Errorf("OutboxCounts = %d, %d, %v; want 2 waiting, 0 failed", w, f, err)
 	}
 	if err := s.MarkDelivered(ctx, []int64{out[0].Seq}, t0.Add(2*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := s.UndeliveredEvents(ctx, 10); err != nil || len(out) != 1 || out[0].Code != "EME" {
+	if out, err := s.UndeliveredEvents(ctx, 0, 10); err != nil || len(out) != 1 || out[0].Code != "EME" {
 		t.Errorf("UndeliveredEvents after delivery = %+v, %v", out, err)
+	}
+	if later, err := s.UndeliveredEvents(ctx, out[1].Seq, 10); err != nil || len(later) != 0 {
+		t.Errorf("UndeliveredEvents after seq %d = %+v, %v; want none", out[1].Seq, later, err)
+	}
+	// A failed attempt keeps the event waiting, with its reason, twice counted once.
+	for range 2 {
+		if err := s.MarkUndeliverable(ctx, []int64{out[1].Seq}, t0.Add(3*time.Minute), "bad tracking event: object: not an S10 id"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w, f, err := s.OutboxCounts(ctx); err != nil || w != 1 || f != 1 {
+		t.Errorf("OutboxCounts after a failure = %d, %d, %v; want 1 waiting, 1 failed", w, f, err)
+	}
+	_, events, err = s.ItemHistory(ctx, "D1")
+	if err != nil || len(events) != 2 || !events[0].DeliveredAt.Equal(t0.Add(2*time.Minute)) || events[1].Delivered() ||
+		events[1].Attempts != 2 || events[1].DeliveryError != "bad tracking event: object: not an S10 id" {
+		t.Errorf("ItemHistory events after delivery and a failure = %+v, %v", events, err)
 	}
 }

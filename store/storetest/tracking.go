@@ -16,6 +16,7 @@ import (
 
 func runTracking(t *testing.T, newDB Opener) {
 	t.Run("TrackingAppend", func(t *testing.T) { testTrackingAppend(t, newDB(t)()) })
+	t.Run("TrackingStreams", func(t *testing.T) { testTrackingStreams(t, newDB(t)()) })
 	t.Run("TrackingConcurrentAppend", func(t *testing.T) { testTrackingConcurrent(t, newDB(t)) })
 	t.Run("TrackingProjection", func(t *testing.T) { testTrackingProjection(t, newDB(t)()) })
 	t.Run("TrackingWebhooks", func(t *testing.T) { testTrackingWebhooks(t, newDB(t)()) })
@@ -113,6 +114,66 @@ func testTrackingAppend(t *testing.T, s store.Store) {
 	}
 	if last, projected, err := s.ProjectionLag(ctx); err != nil || last < 1240 || projected != 0 {
 		t.Errorf("ProjectionLag = %d, %d, %v", last, projected, err)
+	}
+}
+
+// testTrackingStreams stores events of express waybills and e-commerce
+// consignments beside S10 items: read back by their canonical id, found by
+// their bare number, projected with their kind.
+func testTrackingStreams(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 25, 10, 0, 0, 0, trkCST)
+	ups := "waybill:UPS:1Z84F2W60412945528"
+	dhl := "waybill:DHL:4812766390"
+	tg := "ecommerce:TMALL-GLOBAL:TG20261123003"
+	same := "waybill:FEDEX:4812766390" // another carrier's waybill with DHL's number
+	item := "LX305678945JP"
+	var evs []tracking.Event
+	for i, obj := range []string{ups, dhl, tg, same, item} {
+		evs = append(evs, trkEvent(obj, tracking.Code("EDB"), "CNXMNA", at.Add(time.Duration(i)*time.Minute)),
+			trkEvent(obj, tracking.Code("EME"), "CNXMNA", at.Add(time.Hour)))
+	}
+	evs[0].Source, evs[0].Reason = "customs", "held by customs for X-ray examination"
+	added, err := s.AppendEvents(ctx, append(evs, evs[:4]...), t0)
+	if err != nil || added != len(evs) {
+		t.Fatalf("append = %d, %v; want %d", added, err, len(evs))
+	}
+	for _, obj := range []string{ups, dhl, tg, same, item} {
+		got, err := s.EventsOf(ctx, obj)
+		if err != nil || len(got) != 2 || got[0].Object != obj || got[0].Code != "EDB" || got[1].Code != "EME" {
+			t.Fatalf("EventsOf(%s) = %+v, %v", obj, got, err)
+		}
+	}
+	if got, _ := s.EventsOf(ctx, ups); got[0].Source != "customs" || got[0].Reason != "held by customs for X-ray examination" {
+		t.Errorf("waybill event = %+v", got[0].Event)
+	}
+	for number, want := range map[string][]string{
+		"1Z84F2W60412945528": {ups}, "TG20261123003": {tg}, "4812766390": {dhl, same}, "LX305678945JP": {}, "NOSUCH0001": {},
+	} {
+		got, err := s.ObjectsNumbered(ctx, number)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("ObjectsNumbered(%s) = %q, %v; want %q", number, got, err, want)
+		}
+	}
+	refs, err := s.ItemRefs(ctx, []string{ups, tg, item})
+	if err != nil || len(refs) != 0 {
+		t.Errorf("ItemRefs of objects without shipments = %+v, %v", refs, err)
+	}
+	svc := &tracking.Service{Store: s}
+	for {
+		n, err := svc.Project(ctx)
+		if err != nil {
+			t.Fatalf("Project: %v", err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	for obj, kind := range map[string]tracking.ObjectKind{ups: tracking.KindWaybill, tg: tracking.KindEcommerce, item: tracking.KindItem} {
+		it, err := s.TrackedItem(ctx, obj)
+		if err != nil || it.Kind != kind || it.Events != 2 || it.LastCode != "EME" {
+			t.Errorf("TrackedItem(%s) = %+v, %v", obj, it, err)
+		}
 	}
 }
 
