@@ -256,7 +256,7 @@ func testTrackingWebhooks(t *testing.T, s store.Store) {
 	merchant(t, s, "OTHER")
 	for i, m := range []string{"ACME", "OTHER"} {
 		sub := tracking.Subscription{ID: fmt.Sprint("whs_", i), Merchant: m, URL: "https://x.example/" + m, Secret: "s" + m,
-			Statuses: []tracking.Status{tracking.StatusDelivered, tracking.StatusHeldCustoms}, CreatedAt: t0.Add(time.Duration(i) * time.Minute)}
+			Statuses: []tracking.Status{tracking.StatusDelivered, tracking.StatusImportCustomsHeld}, CreatedAt: t0.Add(time.Duration(i) * time.Minute)}
 		if err := s.CreateWebhook(ctx, sub); err != nil {
 			t.Fatal(err)
 		}
@@ -265,7 +265,7 @@ func testTrackingWebhooks(t *testing.T, s store.Store) {
 		t.Errorf("duplicate id = %v, want conflict", err)
 	}
 	all, err := s.Webhooks(ctx, "")
-	if err != nil || len(all) != 2 || all[0].ID != "whs_1" || !slices.Equal(all[1].Statuses, []tracking.Status{tracking.StatusDelivered, tracking.StatusHeldCustoms}) {
+	if err != nil || len(all) != 2 || all[0].ID != "whs_1" || !slices.Equal(all[1].Statuses, []tracking.Status{tracking.StatusDelivered, tracking.StatusImportCustomsHeld}) {
 		t.Fatalf("Webhooks = %+v, %v", all, err)
 	}
 	if mine, err := s.Webhooks(ctx, "ACME"); err != nil || len(mine) != 1 || mine[0].Secret != "sACME" {
