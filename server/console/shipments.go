@@ -162,8 +162,8 @@ type shipmentPage struct {
 	// or without the tracking service).
 	Timeline *TimelineView
 	Origin   network.Office
-	Created bool // just created by the form
-	Label   string
+	Created  bool // just created by the form
+	Label    string
 }
 
 func (c *Console) shipment(w http.ResponseWriter, r *http.Request, s *session) {
