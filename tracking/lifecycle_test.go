@@ -147,3 +147,32 @@ func TestLifecycleFacts(t *testing.T) {
 		}
 	}
 }
+
+// TestJNCustomsDeducted: J+n with and without the UPU deduction of the time
+// held by import customs.
+func TestJNCustomsDeducted(t *testing.T) {
+	// Posted Friday 20 Nov, held Thursday 26 → released Tuesday 1 Dec
+	// (3 working days: 27, 30 Nov, 1 Dec), delivered Thursday 3 Dec.
+	var it Item
+	utc := func(m time.Month, d, h int) time.Time { return time.Date(2026, m, d, h, 0, 0, 0, time.UTC) }
+	for _, e := range []Event{
+		{Code: EMA, Office: "CNXMNA", Time: utc(11, 20, 2)}, {Code: EMD, Office: "PLWAWA", Time: utc(11, 26, 8)},
+		{Code: EME, Office: "PLWAWA", Time: utc(11, 26, 9)}, {Code: EDC, Office: "PLWAWA", Time: utc(12, 1, 9)},
+		{Code: EMI, Office: "PLWAWA", Time: utc(12, 3, 15)},
+	} {
+		e.Object, e.Source = "TG20261123003", "post"
+		it.Apply(e, nil)
+	}
+	if n := WorkingDays(localDate(it.AcceptedAt, 0), localDate(it.DeliveredAt, 0)); n != 9 {
+		t.Fatalf("J+%d, want J+9", n)
+	}
+	if d := CustomsDays(it); d != 3 {
+		t.Fatalf("customs days %d, want 3", d)
+	}
+	a := laneWeekAcc{LaneWeek: LaneWeek{StandardDays: 6, JN: make([]int, JNBuckets), JNDeducted: make([]int, JNBuckets), Statuses: map[Status]int{}}}
+	a.add(it, localDate(it.AcceptedAt, 0), utc(12, 4, 0))
+	lw := a.finish()
+	if lw.JN[9] != 1 || lw.JNDeducted[6] != 1 || lw.OnTime != 0 || lw.OnTimeDeducted != 1 || lw.CustomsHeld != 1 || lw.Statuses[StatusDelivered] != 1 {
+		t.Errorf("lane week: %+v", lw)
+	}
+}
