@@ -2,8 +2,10 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -146,5 +148,47 @@ func TestShipmentStatusEverywhere(t *testing.T) {
 	}
 	if want := []string{"accepted", "departed", "arrived", "import_customs_held", "delivered"}; !slices.Equal(sent, want) {
 		t.Errorf("webhooks for %s: %v, want %v", held, sent, want)
+	}
+}
+
+// TestShipmentStatusEnum: the status enum the API documents (the list
+// filter and the shipment's field) is the tracking lifecycle's.
+func TestShipmentStatusEnum(t *testing.T) {
+	raw, err := os.ReadFile("../docs/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name   string `json:"name"`
+				Schema struct {
+					Enum []string `json:"enum"`
+				} `json:"schema"`
+			} `json:"parameters"`
+		} `json:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum []string `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := tracking.StatusNames()
+	var param []string
+	for _, p := range doc.Paths["/v1/shipments"]["get"].Parameters {
+		if p.Name == "status" {
+			param = p.Schema.Enum
+		}
+	}
+	if !slices.Equal(param, want) {
+		t.Errorf("list-shipments status enum %v, want %v", param, want)
+	}
+	if got := doc.Components.Schemas["Shipment"].Properties["status"].Enum; !slices.Equal(got, want) {
+		t.Errorf("Shipment.status enum %v, want %v", got, want)
 	}
 }
