@@ -180,10 +180,14 @@ func (s *Service) Get(ctx context.Context, who auth.Principal, id string) (Shipm
 	return sh, nil
 }
 
-// List returns a page of shipments the caller may see, optionally only those
-// in one status ("" = any; an unknown status is invalid, naming the allowed
-// values).
-func (s *Service) List(ctx context.Context, who auth.Principal, merchant, status string, since time.Time, limit int, cursor string) ([]Shipment, string, error) {
+// List returns a page of shipments the caller may see.
+func (s *Service) List(ctx context.Context, who auth.Principal, merchant string, since time.Time, limit int, cursor string) ([]Shipment, string, error) {
+	return s.ListStatus(ctx, who, merchant, "", since, limit, cursor)
+}
+
+// ListStatus is List, optionally only the shipments in one status ("" =
+// any; an unknown status is invalid, naming the allowed values).
+func (s *Service) ListStatus(ctx context.Context, who auth.Principal, merchant, status string, since time.Time, limit int, cursor string) ([]Shipment, string, error) {
 	if err := s.checkStatus(status); err != nil {
 		return nil, "", err
 	}

@@ -105,7 +105,7 @@ func (s *Server) getShipment(ctx context.Context, in *shipmentIDInput) (*struct{
 }
 
 func (s *Server) listShipments(ctx context.Context, in *listShipmentsInput) (*listShipmentsOutput, error) {
-	items, next, err := s.cfg.Acceptance.List(ctx, principal(ctx), in.Merchant, in.Status, in.Since, in.Limit, in.Cursor)
+	items, next, err := s.cfg.Acceptance.ListStatus(ctx, principal(ctx), in.Merchant, in.Status, in.Since, in.Limit, in.Cursor)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

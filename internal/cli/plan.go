@@ -380,7 +380,7 @@ func itemsOn(ctx context.Context, items *acceptance.Service, office string, d ci
 	cursor := ""
 	seen := 0
 	for {
-		page, next, err := items.List(ctx, cliPrincipal, "", "", civil.LocalTime(loc, d, 0), 500, cursor)
+		page, next, err := items.List(ctx, cliPrincipal, "", civil.LocalTime(loc, d, 0), 500, cursor)
 		if err != nil {
 			return nil, 0, err
 		}

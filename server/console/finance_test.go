@@ -78,7 +78,7 @@ func TestFinanceTrackingExchange(t *testing.T) {
 	if _, err := tc.Console.cfg.Tracking.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	list, _, err := svc.List(ctx, auth.Principal{Role: auth.RoleAdmin}, "", "delivered", time.Time{}, 50, "")
+	list, _, err := svc.ListStatus(ctx, auth.Principal{Role: auth.RoleAdmin}, "", "delivered", time.Time{}, 50, "")
 	if err != nil || len(list) == 0 {
 		t.Fatalf("delivered shipments: %d, %v", len(list), err)
 	}

@@ -90,7 +90,7 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 		zones[o.Code] = o.TZ
 	}
 	if page.Error == "" {
-		items, next, err := c.cfg.Acceptance.List(ctx, s.Who, page.Merchant, page.Status, since, shipmentsPageSize, q.Get("cursor"))
+		items, next, err := c.cfg.Acceptance.ListStatus(ctx, s.Who, page.Merchant, page.Status, since, shipmentsPageSize, q.Get("cursor"))
 		switch code := postal.ErrorCode(err); {
 		case err == nil:
 			for _, sh := range items {
