@@ -185,6 +185,9 @@ func printTimeline(w io.Writer, tl tracking.Timeline) error {
 	if e := tl.EstimatedDelivery; e != nil {
 		fmt.Fprintf(w, "estimated delivery %s (%s)\n", e.Date, e.Basis)
 	}
+	if tl.NoEstimate != "" {
+		fmt.Fprintf(w, "estimated delivery: %s\n", tl.NoEstimate)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LOCAL TIME\tCODE\tEVENT\tOFFICE\tSOURCE\tDETAIL")
 	for _, e := range tl.Events {
