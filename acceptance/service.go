@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,6 +49,7 @@ type NewShipment struct {
 // Filter selects shipments for a listing.
 type Filter struct {
 	Merchant string    // "" = all merchants
+	Status   string    // "" = any
 	Since    time.Time // created at or after; zero = any
 	After    int64     // position after which the page starts (from the cursor)
 	Limit    int
@@ -89,6 +91,10 @@ type Service struct {
 	// a retry with the same Idempotency-Key calls it again, which is how a
 	// declaration missed by a crash gets recorded.
 	Declared func(ctx context.Context, sh Shipment) error
+	// Statuses are the status values a shipment can have (the tracking
+	// lifecycle's, tracking.StatusNames), in order; the list filter accepts
+	// these. Empty accepts only "created".
+	Statuses []string
 }
 
 // Create validates r and stores it as a new shipment for the caller. Merchant
@@ -176,6 +182,15 @@ func (s *Service) Get(ctx context.Context, who auth.Principal, id string) (Shipm
 
 // List returns a page of shipments the caller may see.
 func (s *Service) List(ctx context.Context, who auth.Principal, merchant string, since time.Time, limit int, cursor string) ([]Shipment, string, error) {
+	return s.ListStatus(ctx, who, merchant, "", since, limit, cursor)
+}
+
+// ListStatus is List, optionally only the shipments in one status ("" =
+// any; an unknown status is invalid, naming the allowed values).
+func (s *Service) ListStatus(ctx context.Context, who auth.Principal, merchant, status string, since time.Time, limit int, cursor string) ([]Shipment, string, error) {
+	if err := s.checkStatus(status); err != nil {
+		return nil, "", err
+	}
 	after, err := paging.DecodeCursor(cursor)
 	if err != nil {
 		return nil, "", err
@@ -186,7 +201,31 @@ func (s *Service) List(ctx context.Context, who auth.Principal, merchant string,
 	if limit, err = paging.Limit(limit, 50, "limit"); err != nil {
 		return nil, "", err
 	}
-	return s.Store.Shipments(ctx, Filter{Merchant: merchant, Since: since, After: after, Limit: limit})
+	return s.Store.Shipments(ctx, Filter{Merchant: merchant, Status: status, Since: since, After: after, Limit: limit})
+}
+
+// StatusNames returns the status values a shipment can have.
+func (s *Service) StatusNames() []string {
+	if len(s.Statuses) == 0 {
+		return []string{StatusCreated}
+	}
+	return slices.Clone(s.Statuses)
+}
+
+func (s *Service) checkStatus(status string) error {
+	if status == "" {
+		return nil
+	}
+	allowed := s.StatusNames()
+	if slices.Contains(allowed, status) {
+		return nil
+	}
+	shown := status
+	if len(shown) > 40 {
+		shown = shown[:40] + "…"
+	}
+	return postal.Invalid("bad status", postal.FieldError{Field: "query.status",
+		Message: fmt.Sprintf("%q is not a shipment status; use one of %s", shown, strings.Join(allowed, ", "))})
 }
 
 func trimParty(p Party) Party {

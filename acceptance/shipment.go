@@ -71,7 +71,7 @@ type Shipment struct {
 	Merchant     string       `json:"merchant"`
 	MerchantRef  string       `json:"merchant_ref,omitempty"`
 	Product      string       `json:"product"`
-	Status       string       `json:"status"`
+	Status       string       `json:"status" enum:"created,accepted,at_outward_oe,export_customs_held,export_customs_released,departed,in_transit,arrived,import_customs_held,import_customs_released,in_delivery_network,at_delivery_office,awaiting_pickup,out_for_delivery,delivery_attempted,delivered,returning,returned,seized" doc:"Lifecycle status derived from the item's tracking events (docs/lifecycle.md)"`
 	OriginOffice string       `json:"origin_office,omitempty" doc:"Office of exchange that dispatches the item"`
 	Sender       Party        `json:"sender"`
 	Addressee    Party        `json:"addressee"`

@@ -187,11 +187,16 @@ func (s *Service) apply(it Item, who auth.Principal, d Decision) (Update, error)
 		next.Inspections = append(next.Inspections, Inspection{Check: check, Result: d.Result, Findings: audit.Findings, Officer: who.KeyID, At: now})
 	case DecideRelease:
 		present()
-		emit(codes[2], "released by customs", "")
 		next.Status, next.Hold = StatusReleased, ""
 		if err := s.finalDuties(&next, now); err != nil {
 			return Update{}, err
 		}
+		reason := "released by customs"
+		if d := next.Duties; d != nil && d.PaidBy == "addressee" {
+			// Tracking reads "duty due" to show it on the item (docs/lifecycle.md).
+			reason += "; duty due " + d.Total + " " + d.Currency
+		}
+		emit(codes[2], reason, "")
 	case DecideSeize:
 		present()
 		if it.Status != StatusHeld {

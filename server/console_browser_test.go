@@ -389,6 +389,13 @@ func (e *browserEnv) testShipmentDetail(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.open(t, "/console/shipments/"+string(sh.ID), "shipment")
+	// The shipment page shows the item's lifecycle status and its timeline.
+	if got := eval[string](t, e, `document.querySelector("#shipment-status").dataset.status`); got != sh.Status {
+		t.Errorf("shipment page shows status %q, want %s", got, sh.Status)
+	}
+	if n := eval[int](t, e, `document.querySelectorAll("#timeline-card").length`); n != 1 {
+		t.Errorf("shipment page has %d timeline cards, want 1", n)
+	}
 	lines := eval[int](t, e, `document.querySelectorAll("#declaration-lines tbody tr").length`)
 	if lines != len(sh.Declaration.Lines) {
 		t.Errorf("declaration shows %d lines, want %d", lines, len(sh.Declaration.Lines))

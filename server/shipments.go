@@ -35,6 +35,7 @@ type shipmentIDInput struct {
 
 type listShipmentsInput struct {
 	Merchant string    `query:"merchant" doc:"Merchant code (merchant keys see only their own)"`
+	Status   string    `query:"status" enum:"created,accepted,at_outward_oe,export_customs_held,export_customs_released,departed,in_transit,arrived,import_customs_held,import_customs_released,in_delivery_network,at_delivery_office,awaiting_pickup,out_for_delivery,delivery_attempted,delivered,returning,returned,seized" doc:"Only shipments in this lifecycle status (docs/lifecycle.md); an unknown value is 422 naming the allowed ones"`
 	Since    time.Time `query:"since" doc:"Only shipments created at or after this RFC 3339 time"`
 	Limit    int       `query:"limit" minimum:"1" maximum:"500" default:"50"`
 	Cursor   string    `query:"cursor" doc:"next_cursor of the previous page"`
@@ -104,7 +105,7 @@ func (s *Server) getShipment(ctx context.Context, in *shipmentIDInput) (*struct{
 }
 
 func (s *Server) listShipments(ctx context.Context, in *listShipmentsInput) (*listShipmentsOutput, error) {
-	items, next, err := s.cfg.Acceptance.List(ctx, principal(ctx), in.Merchant, in.Since, in.Limit, in.Cursor)
+	items, next, err := s.cfg.Acceptance.ListStatus(ctx, principal(ctx), in.Merchant, in.Status, in.Since, in.Limit, in.Cursor)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

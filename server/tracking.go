@@ -44,7 +44,7 @@ type timelineInput struct {
 }
 
 type listItemsInput struct {
-	Status   string `query:"status" doc:"Comma-separated item statuses, e.g. held_customs,arrived (GET /v1/events/codes lists them)"`
+	Status   string `query:"status" doc:"Comma-separated item statuses, e.g. import_customs_held,arrived (GET /v1/events/codes lists them)"`
 	Lane     string `query:"lane" doc:"ORIGIN-DEST or ORIGIN-DEST:product, e.g. CN-PL or CN-PL:ems"`
 	StuckFor string `query:"stuck_for" doc:"Only items whose latest event is at least this old: 36h, 90m, 3d"`
 	Limit    int    `query:"limit" minimum:"1" maximum:"500" default:"50"`

@@ -164,7 +164,7 @@ func TestTrackingStuckAndPage(t *testing.T) {
 	var page struct {
 		Items []tracking.Item `json:"items"`
 	}
-	r := e.do("GET", "/v1/items?status=held_customs&stuck_for=3d&lane=CN-PL", "operator", nil)
+	r := e.do("GET", "/v1/items?status=import_customs_held&stuck_for=3d&lane=CN-PL", "operator", nil)
 	r.json(t, &page)
 	if r.status != http.StatusOK || len(page.Items) != 1 || page.Items[0].Object != id {
 		t.Fatalf("stuck = %d %s", r.status, r.body)
@@ -187,7 +187,7 @@ func TestTrackingStuckAndPage(t *testing.T) {
 
 	r = e.do("GET", "/track/"+id, "", nil)
 	page2 := string(r.body)
-	if r.status != http.StatusOK || !strings.Contains(page2, "Held by customs") || !strings.Contains(page2, "Warszawa") {
+	if r.status != http.StatusOK || !strings.Contains(page2, "Held by import customs") || !strings.Contains(page2, "Warszawa") {
 		t.Fatalf("public page = %d\n%s", r.status, page2)
 	}
 	for _, private := range []string{"Secret Person", "Anna Nowak", "ACME", "Prosta", "document_check"} {
@@ -232,7 +232,7 @@ func TestTrackingWebhooks(t *testing.T) {
 		ID     string `json:"id"`
 		Secret string `json:"secret"`
 	}
-	r := e.do("POST", "/v1/webhooks", "acme", map[string]any{"url": hook.URL, "statuses": []string{"delivered", "held_customs"}})
+	r := e.do("POST", "/v1/webhooks", "acme", map[string]any{"url": hook.URL, "statuses": []string{"delivered", "import_customs_held"}})
 	r.json(t, &sub)
 	if r.status != http.StatusCreated || sub.Secret == "" {
 		t.Fatalf("subscribe = %d %s", r.status, r.body)

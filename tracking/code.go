@@ -49,57 +49,63 @@ const (
 	StageLastMile    Stage = "last_mile"   // domestic network and delivery
 )
 
-// Status is the derived state of an item: the status of its latest event.
+// Status is the lifecycle state of an item, derived from its events by the
+// state machine in lifecycle.go (docs/lifecycle.md). It is the one status
+// every view shows: the shipment, its timeline, the public page, webhooks.
 type Status string
 
-// Statuses, in chain order. StatusCreated is an item with data but no scan.
+// Statuses, in lifecycle order. StatusCreated is an item with data but no scan.
 const (
-	StatusCreated            Status = "created"
-	StatusAccepted           Status = "accepted"
-	StatusAtOriginOE         Status = "at_origin_oe"
-	StatusExportCustoms      Status = "export_customs"
-	StatusHeldOrigin         Status = "held_origin"
-	StatusExportCancelled    Status = "export_cancelled"
-	StatusDeparted           Status = "departed"
-	StatusInTransit          Status = "in_transit"
-	StatusArrived            Status = "arrived"
-	StatusHeldInward         Status = "held_inward"
-	StatusImportCustoms      Status = "import_customs"
-	StatusHeldCustoms        Status = "held_customs"
-	StatusCustomsReleased    Status = "customs_released"
-	StatusDomestic           Status = "in_domestic_network"
-	StatusAtDeliveryOffice   Status = "at_delivery_office"
-	StatusHeldDeliveryOffice Status = "held_delivery_office"
-	StatusOutForDelivery     Status = "out_for_delivery"
-	StatusAwaitingPickup     Status = "awaiting_pickup"
-	StatusDeliveryAttempted  Status = "delivery_attempted"
-	StatusDelivered          Status = "delivered"
-	StatusImportTerminated   Status = "import_terminated"
+	StatusCreated               Status = "created"
+	StatusAccepted              Status = "accepted"
+	StatusAtOutwardOE           Status = "at_outward_oe"
+	StatusExportCustomsHeld     Status = "export_customs_held"
+	StatusExportCustomsReleased Status = "export_customs_released"
+	StatusDeparted              Status = "departed"
+	StatusInTransit             Status = "in_transit"
+	StatusArrived               Status = "arrived"
+	StatusImportCustomsHeld     Status = "import_customs_held"
+	StatusImportCustomsReleased Status = "import_customs_released"
+	StatusInDeliveryNetwork     Status = "in_delivery_network"
+	StatusAtDeliveryOffice      Status = "at_delivery_office"
+	StatusAwaitingPickup        Status = "awaiting_pickup"
+	StatusOutForDelivery        Status = "out_for_delivery"
+	StatusDeliveryAttempted     Status = "delivery_attempted"
+	StatusDelivered             Status = "delivered"
+	StatusReturning             Status = "returning"
+	StatusReturned              Status = "returned"
+	StatusSeized                Status = "seized"
 )
+
+// statusOrder lists every status in lifecycle order.
+var statusOrder = []Status{
+	StatusCreated, StatusAccepted, StatusAtOutwardOE, StatusExportCustomsHeld, StatusExportCustomsReleased,
+	StatusDeparted, StatusInTransit, StatusArrived, StatusImportCustomsHeld, StatusImportCustomsReleased,
+	StatusInDeliveryNetwork, StatusAtDeliveryOffice, StatusAwaitingPickup, StatusOutForDelivery,
+	StatusDeliveryAttempted, StatusDelivered, StatusReturning, StatusReturned, StatusSeized,
+}
 
 // statusLabels are what the public tracking page says for each status.
 var statusLabels = map[Status]string{
-	StatusCreated:            "Label created, not yet handed over",
-	StatusAccepted:           "Accepted by the post",
-	StatusAtOriginOE:         "At the international office of exchange",
-	StatusExportCustoms:      "With export customs",
-	StatusHeldOrigin:         "Held at the international office of exchange",
-	StatusExportCancelled:    "Export cancelled",
-	StatusDeparted:           "Left the country of origin",
-	StatusInTransit:          "In transit",
-	StatusArrived:            "Arrived in the destination country",
-	StatusHeldInward:         "Held at the inward office of exchange",
-	StatusImportCustoms:      "With import customs",
-	StatusHeldCustoms:        "Held by customs",
-	StatusCustomsReleased:    "Released by customs",
-	StatusDomestic:           "In the destination postal network",
-	StatusAtDeliveryOffice:   "At the delivery office",
-	StatusHeldDeliveryOffice: "Held at the delivery office",
-	StatusOutForDelivery:     "Out for delivery",
-	StatusAwaitingPickup:     "Ready for pick-up",
-	StatusDeliveryAttempted:  "Delivery attempted",
-	StatusDelivered:          "Delivered",
-	StatusImportTerminated:   "Import terminated (returned or disposed of)",
+	StatusCreated:               "Label created, not yet handed over",
+	StatusAccepted:              "Accepted by the post",
+	StatusAtOutwardOE:           "At the outward office of exchange",
+	StatusExportCustomsHeld:     "With export customs",
+	StatusExportCustomsReleased: "Released by export customs",
+	StatusDeparted:              "Left the country of origin",
+	StatusInTransit:             "In transit",
+	StatusArrived:               "Arrived in the destination country",
+	StatusImportCustomsHeld:     "Held by import customs",
+	StatusImportCustomsReleased: "Released by import customs",
+	StatusInDeliveryNetwork:     "In the destination postal network",
+	StatusAtDeliveryOffice:      "At the delivery office",
+	StatusAwaitingPickup:        "Ready for pick-up",
+	StatusOutForDelivery:        "Out for delivery",
+	StatusDeliveryAttempted:     "Delivery attempted",
+	StatusDelivered:             "Delivered",
+	StatusReturning:             "Returning to the sender",
+	StatusReturned:              "Returned to the sender",
+	StatusSeized:                "Seized by customs",
 }
 
 // Label returns a short human description of the status.
@@ -112,18 +118,17 @@ func (s Status) Label() string {
 
 // Final reports whether no further movement is expected.
 func (s Status) Final() bool {
-	return s == StatusDelivered || s == StatusExportCancelled || s == StatusImportTerminated
+	return s == StatusDelivered || s == StatusReturned || s == StatusSeized
 }
 
-// Statuses lists every status in chain order.
-func Statuses() []Status {
-	out := []Status{StatusCreated}
-	seen := map[Status]bool{StatusCreated: true}
-	for _, c := range codeTable {
-		if !seen[c.Status] {
-			seen[c.Status] = true
-			out = append(out, c.Status)
-		}
+// Statuses lists every status in lifecycle order.
+func Statuses() []Status { return slices.Clone(statusOrder) }
+
+// StatusNames lists every status name in lifecycle order.
+func StatusNames() []string {
+	out := make([]string, len(statusOrder))
+	for i, s := range statusOrder {
+		out[i] = string(s)
 	}
 	return out
 }
@@ -143,12 +148,15 @@ type CodeInfo struct {
 	// Position orders codes along the chain (posting 10 … delivery 90); it
 	// breaks ties between events with the same time.
 	Position int    `json:"position"`
-	Status   Status `json:"status" doc:"Status of an item whose latest event has this code"`
+	Status   Status `json:"status" doc:"Status of an item whose current event (see docs/lifecycle.md) has this code"`
 	Customs  bool   `json:"customs,omitempty" doc:"A customs step (export or import)"`
 }
 
-// Final reports whether the code ends the item's journey.
-func (c CodeInfo) Final() bool { return c.Status.Final() }
+// Final reports whether the code ends the item's journey: a delivery, or a
+// return or seizure decision (EXX, EDX).
+func (c CodeInfo) Final() bool {
+	return c.Status.Final() || c.Code == EXX || c.Code == EDX
+}
 
 // codeTable is the EMSEVT V3 code list in chain order. Meanings follow the
 // UPU wording; see ../shared/domain/upu-standards.md §3. EMH is an attempted
@@ -156,30 +164,30 @@ func (c CodeInfo) Final() bool { return c.Status.Final() }
 // office).
 var codeTable = []CodeInfo{
 	{EMA, "Posting / collection", StageOrigin, 10, StatusAccepted, false},
-	{EMB, "Arrival at outward office of exchange", StageOrigin, 20, StatusAtOriginOE, false},
-	{EXA, "Presented to export customs or security", StageOrigin, 25, StatusExportCustoms, true},
-	{EXB, "Held by export customs or security", StageOrigin, 26, StatusExportCustoms, true},
-	{EXC, "Returned from export customs or security", StageOrigin, 27, StatusAtOriginOE, true},
-	{EXD, "Held at outward office of exchange", StageOrigin, 28, StatusHeldOrigin, false},
-	{EXX, "Export cancelled", StageOrigin, 29, StatusExportCancelled, false},
+	{EMB, "Arrival at outward office of exchange", StageOrigin, 20, StatusAtOutwardOE, false},
+	{EXA, "Presented to export customs or security", StageOrigin, 25, StatusExportCustomsHeld, true},
+	{EXB, "Held by export customs or security", StageOrigin, 26, StatusExportCustomsHeld, true},
+	{EXC, "Returned from export customs or security", StageOrigin, 27, StatusExportCustomsReleased, true},
+	{EXD, "Held at outward office of exchange", StageOrigin, 28, StatusAtOutwardOE, false},
+	{EXX, "Export cancelled", StageOrigin, 29, StatusReturning, false},
 	{EMC, "Departure from outward office of exchange", StageTransport, 40, StatusDeparted, false},
 	{EMJ, "Arrival at transit office of exchange", StageTransport, 45, StatusInTransit, false},
 	{EMK, "Departure from transit office of exchange", StageTransport, 46, StatusInTransit, false},
 	{EMD, "Arrival at inward office of exchange", StageDestination, 50, StatusArrived, false},
-	{EDA, "Held at inward office of exchange", StageDestination, 52, StatusHeldInward, false},
-	{EDB, "Presented to import customs", StageDestination, 55, StatusImportCustoms, true},
-	{EME, "Held by import customs", StageDestination, 56, StatusHeldCustoms, true},
-	{EDC, "Returned from import customs", StageDestination, 57, StatusCustomsReleased, true},
-	{EMF, "Departure from inward office of exchange", StageLastMile, 60, StatusDomestic, false},
-	{EDD, "Into sorting centre", StageLastMile, 65, StatusDomestic, false},
-	{EDE, "Out of sorting centre", StageLastMile, 66, StatusDomestic, false},
+	{EDA, "Held at inward office of exchange", StageDestination, 52, StatusArrived, false},
+	{EDB, "Presented to import customs", StageDestination, 55, StatusImportCustomsHeld, true},
+	{EME, "Held by import customs", StageDestination, 56, StatusImportCustomsHeld, true},
+	{EDC, "Returned from import customs", StageDestination, 57, StatusImportCustomsReleased, true},
+	{EMF, "Departure from inward office of exchange", StageLastMile, 60, StatusInDeliveryNetwork, false},
+	{EDD, "Into sorting centre", StageLastMile, 65, StatusInDeliveryNetwork, false},
+	{EDE, "Out of sorting centre", StageLastMile, 66, StatusInDeliveryNetwork, false},
 	{EMG, "Arrival at delivery office", StageLastMile, 70, StatusAtDeliveryOffice, false},
-	{EDF, "Held at delivery depot or office", StageLastMile, 72, StatusHeldDeliveryOffice, false},
+	{EDF, "Held at delivery depot or office", StageLastMile, 72, StatusAtDeliveryOffice, false},
 	{EDG, "Out for physical delivery", StageLastMile, 80, StatusOutForDelivery, false},
 	{EDH, "Arrival at collection point for pick-up by the addressee", StageLastMile, 82, StatusAwaitingPickup, false},
 	{EMH, "Unsuccessful (attempted) delivery", StageLastMile, 85, StatusDeliveryAttempted, false},
 	{EMI, "Final delivery", StageLastMile, 90, StatusDelivered, false},
-	{EDX, "Import terminated", StageLastMile, 95, StatusImportTerminated, false},
+	{EDX, "Import terminated", StageLastMile, 95, StatusReturning, false},
 }
 
 // codeIndex maps a code to its entry in codeTable.

@@ -143,6 +143,15 @@ type LaneWeek struct {
 	// Late counts undelivered items already past their standard.
 	Late int   `json:"late_in_flight"`
 	JN   []int `json:"jn" doc:"Delivered items by n of J+n: index 0…9, index 10 = J+10 or later"`
+	// The same with the UPU deduction: working days an item spent held by
+	// import customs (first EDB/EME to EDC, or EMF) are not counted.
+	OnTimeDeducted      int     `json:"on_time_customs_deducted" doc:"Delivered by J+standard_days once customs holding time is deducted"`
+	OnTimeShareDeducted float64 `json:"on_time_share_customs_deducted"`
+	JNDeducted          []int   `json:"jn_customs_deducted" doc:"As jn, with the working days held by import customs deducted (UPU rule)"`
+	CustomsHeld         int     `json:"customs_held" doc:"Delivered items with a measured import customs hold"`
+	// Statuses counts the lane-week's items by their current lifecycle
+	// status, the same status the shipment and its timeline show.
+	Statuses map[Status]int `json:"statuses"`
 	// Segments are origin handling (EMA→EMC), transport (EMC→EMD),
 	// destination customs (EMD→EMF) and last mile (EMF→EMI).
 	Segments map[string]SegmentStat `json:"segments"`
@@ -189,7 +198,8 @@ func (s *Service) E2E(ctx context.Context, from, to time.Time) (Report, error) {
 		a := acc[key]
 		if a == nil {
 			lane := it.Lane()
-			a = &laneWeekAcc{LaneWeek: LaneWeek{Lane: lane, Week: week, StandardDays: StandardFor(stds, lane), JN: make([]int, JNBuckets)}}
+			a = &laneWeekAcc{LaneWeek: LaneWeek{Lane: lane, Week: week, StandardDays: StandardFor(stds, lane), JN: make([]int, JNBuckets),
+				JNDeducted: make([]int, JNBuckets), Statuses: map[Status]int{}}}
 			acc[key] = a
 		}
 		a.add(it, j, today)
@@ -210,6 +220,7 @@ func (s *Service) E2E(ctx context.Context, from, to time.Time) (Report, error) {
 
 func (a *laneWeekAcc) add(it Item, j, today time.Time) {
 	a.Volume++
+	a.Statuses[it.Status]++
 	if it.DeliveredAt.IsZero() {
 		if WorkingDays(j, today) > a.StandardDays {
 			a.Late++
@@ -220,6 +231,14 @@ func (a *laneWeekAcc) add(it Item, j, today time.Time) {
 		a.JN[min(n, JNBuckets-1)]++
 		if n <= a.StandardDays {
 			a.OnTime++
+		}
+		net := n - CustomsDays(it)
+		if net != n {
+			a.CustomsHeld++
+		}
+		a.JNDeducted[min(net, JNBuckets-1)]++
+		if net <= a.StandardDays {
+			a.OnTimeDeducted++
 		}
 	}
 	ends := [5]time.Time{it.AcceptedAt, it.DepartedAt, it.ArrivedAt, it.ReleasedAt, it.DeliveredAt}
@@ -234,6 +253,7 @@ func (a *laneWeekAcc) finish() LaneWeek {
 	lw := a.LaneWeek
 	if lw.Delivered > 0 {
 		lw.OnTimeShare = float64(lw.OnTime) / float64(lw.Delivered)
+		lw.OnTimeShareDeducted = float64(lw.OnTimeDeducted) / float64(lw.Delivered)
 	}
 	lw.Segments = make(map[string]SegmentStat, len(Segments))
 	for i, name := range Segments {
@@ -246,6 +266,21 @@ func (a *laneWeekAcc) finish() LaneWeek {
 		lw.Segments[name] = st
 	}
 	return lw
+}
+
+// CustomsDays is the working days an item was held by import customs, the
+// time the UPU deducts from J+n: the working days after the day of the
+// first EDB or EME up to and including the day of the release (EDC, or EMF
+// without one), in UTC days. It is 0 without a complete hold. Deducting it
+// from n never goes below J+0.
+func CustomsDays(it Item) int {
+	from, to, ok := it.CustomsHold()
+	if !ok || it.DeliveredAt.IsZero() {
+		return 0
+	}
+	j := localDate(it.AcceptedAt, it.AcceptedOffset)
+	n := WorkingDays(j, localDate(it.DeliveredAt, it.DeliveredOffset))
+	return min(n, WorkingDays(localDate(from, 0), localDate(to, 0)))
 }
 
 // quantile of sorted data, nearest rank.
@@ -266,6 +301,14 @@ var E2EColumns = func() []string {
 	for _, s := range Segments {
 		cols = append(cols, s+"_median_h", s+"_p90_h", s+"_count")
 	}
+	cols = append(cols, "customs_held", "on_time_customs_deducted", "on_time_share_customs_deducted")
+	for n := range JNBuckets - 1 {
+		cols = append(cols, fmt.Sprintf("j%d_customs_deducted", n))
+	}
+	cols = append(cols, fmt.Sprintf("j%d_plus_customs_deducted", JNBuckets-1))
+	for _, st := range statusOrder {
+		cols = append(cols, "status_"+string(st))
+	}
 	return cols
 }()
 
@@ -284,6 +327,13 @@ func (r Report) WriteCSV(w io.Writer) error {
 		for _, s := range Segments {
 			st := l.Segments[s]
 			row = append(row, strconv.FormatFloat(st.Median, 'f', 1, 64), strconv.FormatFloat(st.P90, 'f', 1, 64), strconv.Itoa(st.Count))
+		}
+		row = append(row, strconv.Itoa(l.CustomsHeld), strconv.Itoa(l.OnTimeDeducted), strconv.FormatFloat(l.OnTimeShareDeducted, 'f', 3, 64))
+		for _, n := range l.JNDeducted {
+			row = append(row, strconv.Itoa(n))
+		}
+		for _, st := range statusOrder {
+			row = append(row, strconv.Itoa(l.Statuses[st]))
 		}
 		if err := cw.Write(row); err != nil {
 			return err

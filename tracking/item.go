@@ -31,6 +31,17 @@ type Item struct {
 	ArrivedAt   time.Time `json:"arrived_at,omitzero"`
 	ReleasedAt  time.Time `json:"released_at,omitzero"`
 	DeliveredAt time.Time `json:"delivered_at,omitzero"`
+	// Lifecycle facts (see lifecycle.go): the first import customs
+	// presentation or hold (EDB, EME) and release (EDC), the earliest return
+	// and seizure decisions (EXX, EDX), the latest final delivery (EMI).
+	CustomsHeldAt     time.Time `json:"customs_held_at,omitzero"`
+	CustomsReleasedAt time.Time `json:"customs_released_at,omitzero"`
+	ReturnAt          time.Time `json:"return_at,omitzero"`
+	SeizedAt          time.Time `json:"seized_at,omitzero"`
+	LastDeliveredAt   time.Time `json:"-"`
+	// DutyDue is set when import customs released the item with duty to
+	// pay by the addressee.
+	DutyDue bool `json:"duty_due,omitempty"`
 	// Offsets (seconds east of UTC) the acceptance and delivery were
 	// reported with: J+n counts days in the local calendar.
 	AcceptedOffset  int       `json:"-"`
@@ -77,28 +88,10 @@ func ParseLane(s string) (Lane, error) {
 // CountryOf tells the country of an office code ("" if unknown).
 type CountryOf func(office string) string
 
-// later reports whether event e supersedes the item's latest event: a later
-// time, or the same time further along the chain. A final event (delivery,
-// cancellation, termination) always wins over a non-final one, and a
-// non-final one never replaces a final one: a stray scan after delivery does
-// not undeliver the item.
-func (it *Item) later(e Event, info CodeInfo) bool {
-	if it.LastCode == "" {
-		return true
-	}
-	cur, _ := LookupCode(it.LastCode)
-	if cur.Final() != info.Final() {
-		return info.Final()
-	}
-	if !e.Time.Equal(it.LastTime) {
-		return e.Time.After(it.LastTime)
-	}
-	return info.Position > cur.Position
-}
-
-// Apply folds one event into the item and reports whether its status
-// changed. Apply is order-independent: folding the same events in any order
-// gives the same item (except UpdatedAt).
+// Apply folds one event into the item by the lifecycle rules (lifecycle.go)
+// and reports whether its status changed. Apply is order-independent:
+// folding the same events in any order gives the same item (except
+// UpdatedAt).
 func (it *Item) Apply(e Event, country CountryOf) bool {
 	info, ok := LookupCode(e.Code)
 	if !ok {
@@ -109,32 +102,56 @@ func (it *Item) Apply(e Event, country CountryOf) bool {
 	}
 	it.Events++
 	before := it.Status
-	if it.later(e, info) {
-		it.LastCode, it.LastOffice, it.LastTime, it.Status = e.Code, e.Office, e.Time.UTC(), info.Status
+	if it.outranks(e, info) {
+		it.LastCode, it.LastOffice, it.LastTime = e.Code, e.Office, e.Time.UTC()
 	}
 	_, off := e.Time.Zone()
+	t := e.Time.UTC()
 	switch e.Code {
 	case MilestoneAccepted:
-		if earlier(e.Time, it.AcceptedAt) {
-			it.AcceptedAt, it.AcceptedOffset = e.Time.UTC(), off
+		if earlier(t, it.AcceptedAt) {
+			it.AcceptedAt, it.AcceptedOffset = t, off
 		}
 	case MilestoneDeparted:
-		if earlier(e.Time, it.DepartedAt) {
-			it.DepartedAt = e.Time.UTC()
+		if earlier(t, it.DepartedAt) {
+			it.DepartedAt = t
 		}
 	case MilestoneArrived:
-		if earlier(e.Time, it.ArrivedAt) {
-			it.ArrivedAt = e.Time.UTC()
+		if earlier(t, it.ArrivedAt) {
+			it.ArrivedAt = t
 		}
 	case MilestoneReleased:
-		if earlier(e.Time, it.ReleasedAt) {
-			it.ReleasedAt = e.Time.UTC()
+		if earlier(t, it.ReleasedAt) {
+			it.ReleasedAt = t
 		}
 	case MilestoneDelivered:
-		if earlier(e.Time, it.DeliveredAt) {
-			it.DeliveredAt, it.DeliveredOffset = e.Time.UTC(), off
+		if earlier(t, it.DeliveredAt) {
+			it.DeliveredAt, it.DeliveredOffset = t, off
+		}
+		if t.After(it.LastDeliveredAt) {
+			it.LastDeliveredAt = t
+		}
+	case EDB, EME:
+		if earlier(t, it.CustomsHeldAt) {
+			it.CustomsHeldAt = t
+		}
+	case EDC:
+		if earlier(t, it.CustomsReleasedAt) {
+			it.CustomsReleasedAt = t
+		}
+		if dutyDue(e) {
+			it.DutyDue = true
+		}
+	case EXX, EDX:
+		if seizure(e) {
+			if earlier(t, it.SeizedAt) {
+				it.SeizedAt = t
+			}
+		} else if earlier(t, it.ReturnAt) {
+			it.ReturnAt = t
 		}
 	}
+	it.Status = it.derive()
 	if !it.Linked() && country != nil {
 		it.inferLane(e, info, country)
 	}

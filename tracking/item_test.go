@@ -100,8 +100,8 @@ func TestApplyOrderIndependent(t *testing.T) {
 	var held Item
 	held.Apply(events[4], country)
 	held.Apply(events[5], country)
-	if held.Status != StatusHeldCustoms {
-		t.Errorf("EDB and EME at the same time: %s, want held_customs", held.Status)
+	if held.Status != StatusImportCustomsHeld {
+		t.Errorf("EDB and EME at the same time: %s, want import_customs_held", held.Status)
 	}
 }
 

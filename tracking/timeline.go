@@ -1,6 +1,7 @@
 package tracking
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -22,9 +23,16 @@ type Timeline struct {
 	Linked      bool       `json:"linked" doc:"Interpost has the shipment of this item; false for partner-only items"`
 	Merchant    string     `json:"merchant,omitempty"`
 	Lane        *Lane      `json:"lane,omitempty"`
-	// EstimatedDelivery is absent for delivered items and when nothing can
-	// be estimated.
+	// TransitCountry is the country of the transit office of exchange of an
+	// item in transit.
+	TransitCountry string `json:"transit_country,omitempty" doc:"Country of the transit office of exchange, while in_transit"`
+	// HeldSince is when the current customs hold began.
+	HeldSince time.Time `json:"held_since,omitzero" doc:"When the current customs hold began (export_customs_held, import_customs_held)"`
+	DutyDue   bool      `json:"duty_due,omitempty" doc:"Import customs released the item with duty due from the addressee"`
+	// EstimatedDelivery is absent for final items and when nothing can be
+	// estimated; NoEstimate then says why.
 	EstimatedDelivery *Estimate       `json:"estimated_delivery,omitempty"`
+	NoEstimate        string          `json:"no_estimate,omitempty" doc:"Why there is no estimated delivery, e.g. held by import customs since 27 Nov: no estimate until released"`
 	Events            []TimelineEvent `json:"events"`
 }
 
@@ -48,8 +56,8 @@ type TimelineEvent struct {
 
 // Estimate is an estimated delivery date.
 type Estimate struct {
-	Date  string `json:"date" doc:"Local date, YYYY-MM-DD"`
-	Basis string `json:"basis" doc:"route planner, or delivery standard (J+n working days from posting)"`
+	Date  string `json:"date" doc:"Local date, YYYY-MM-DD; never before today"`
+	Basis string `json:"basis" doc:"What it was planned from, e.g. route planner from PLWAWA at 2026-11-27 10:00 UTC"`
 }
 
 // Estimator estimates when an item will be delivered, e.g. from the route
@@ -58,14 +66,33 @@ type Estimator interface {
 	EstimateDelivery(ctx context.Context, q EstimateQuery) (at time.Time, ok bool, err error)
 }
 
-// EstimateQuery describes where an item stands.
+// EstimateQuery describes where an item stands: its last known position
+// and time, and its lifecycle status there.
 type EstimateQuery struct {
-	Object      string
-	From        string    // office of the latest event, or the origin office
-	Ready       time.Time // time of the latest event, or now
+	Object      string // any object id: S10, waybill, order
+	From        string // office of the current event, or the origin office
+	Ready       time.Time
+	Status      Status
 	DestCountry string
 	Product     string
 }
+
+// LastMileDays is how many working days delivery takes from an item's
+// status once it is in the destination country: two from the inward office
+// of exchange, one from the delivery office, none once out for delivery.
+func LastMileDays(st Status) int {
+	switch st {
+	case StatusOutForDelivery:
+		return 0
+	case StatusAtDeliveryOffice, StatusAwaitingPickup, StatusDeliveryAttempted:
+		return 1
+	}
+	return 2
+}
+
+// SilentAfter is how long an item may go without a scan before its
+// estimate is withdrawn when the plan says it should have arrived by now.
+const SilentAfter = 72 * time.Hour
 
 // Timeline returns the timeline of an object the caller may see: merchants
 // see their own items only (others are not_found, so ids can't be probed).
@@ -169,8 +196,12 @@ func (s *Service) timeline(ctx context.Context, obj string, kind ObjectKind) (Ti
 		l := it.Lane()
 		tl.Lane = &l
 	}
+	if it.Status == StatusInTransit {
+		tl.TransitCountry = country(it.LastOffice)
+	}
+	tl.HeldSince, tl.DutyDue = it.HeldSince(), it.DutyDue
 	if !tl.Final {
-		tl.EstimatedDelivery = s.estimate(ctx, it, ref)
+		tl.EstimatedDelivery, tl.NoEstimate = s.estimate(ctx, it, ref)
 	}
 	return tl, ref, nil
 }
@@ -193,47 +224,85 @@ func (s *Service) timelineEvent(ctx context.Context, e Stored) TimelineEvent {
 	return te
 }
 
-// estimate asks the Estimator (the route planner) from where the item is;
-// without one, or when it cannot tell, it counts the lane's delivery
-// standard in working days from posting.
-func (s *Service) estimate(ctx context.Context, it Item, ref *ItemRef) *Estimate {
+// estimate re-plans the delivery from the item's last known position and
+// time (see docs/lifecycle.md). It never answers a date in the past: when
+// it cannot give a date it says why instead (a customs hold, a return, no
+// scan for SilentAfter past the planned arrival, no plan).
+func (s *Service) estimate(ctx context.Context, it Item, ref *ItemRef) (*Estimate, string) {
+	now := s.now()
+	switch it.Status {
+	case StatusImportCustomsHeld:
+		return nil, fmt.Sprintf("held by import customs since %s: no estimate until released", s.dayOf(ctx, it.LastTime, it.LastOffice))
+	case StatusExportCustomsHeld:
+		return nil, fmt.Sprintf("held by export customs since %s: no estimate until released", s.dayOf(ctx, it.LastTime, it.LastOffice))
+	case StatusReturning:
+		return nil, "returning to the sender: no delivery estimate"
+	}
+	silent := it.LastCode != "" && now.Sub(it.LastTime) > SilentAfter
+	noScan := func() string {
+		return fmt.Sprintf("no scan since %s: no estimate until the item is scanned again", s.dayOf(ctx, it.LastTime, it.LastOffice))
+	}
 	if s.Estimator != nil && it.Dest != "" {
-		q := EstimateQuery{Object: it.Object, From: it.LastOffice, Ready: it.LastTime, DestCountry: it.Dest, Product: it.Product}
+		q := EstimateQuery{Object: it.Object, From: it.LastOffice, Ready: it.LastTime, Status: it.Status, DestCountry: it.Dest, Product: it.Product}
 		if q.From == "" && ref != nil {
-			q.From, q.Ready = ref.OriginOffice, s.now()
+			q.From, q.Ready = ref.OriginOffice, now
 		}
 		if q.From != "" {
 			at, ok, err := s.Estimator.EstimateDelivery(ctx, q)
 			if err != nil {
 				s.logger().WarnContext(ctx, "estimate delivery", "object", it.Object, "err", err)
-			} else if ok {
-				return s.notBeforeToday(localDate(at, 0), "route planner")
+			}
+			if err == nil && ok && localDate(at, 0).Before(localDate(now, 0)) {
+				// The plan from the last scan is overdue: an item scanned
+				// lately missed it and is re-planned from now; a silent one
+				// gets no date.
+				if silent {
+					return nil, noScan()
+				}
+				q.Ready = now
+				at, ok, err = s.Estimator.EstimateDelivery(ctx, q)
+				if err != nil {
+					s.logger().WarnContext(ctx, "estimate delivery", "object", it.Object, "err", err)
+				}
+			}
+			if err == nil && ok && !localDate(at, 0).Before(localDate(now, 0)) {
+				return &Estimate{Date: localDate(at, 0).Format(time.DateOnly),
+					Basis: fmt.Sprintf("route planner from %s at %s", q.From, q.Ready.UTC().Format("2006-01-02 15:04 UTC"))}, ""
 			}
 		}
 	}
+	// Without a plan: the lane's delivery standard counted from posting, as
+	// long as it is still ahead.
 	start, off := it.AcceptedAt, it.AcceptedOffset
 	if start.IsZero() {
 		if ref == nil {
-			return nil
+			return nil, "no route plan and no posting date: no estimate"
 		}
 		start, off = ref.CreatedAt, 0
 	}
 	stds, err := s.standards(ctx)
 	if err != nil {
-		return nil
+		return nil, "no estimate: delivery standards unavailable"
 	}
 	days := StandardFor(stds, it.Lane())
-	return s.notBeforeToday(AddWorkingDays(localDate(start, off), days), fmt.Sprintf("delivery standard J+%d", days))
+	d := AddWorkingDays(localDate(start, off), days)
+	if d.Before(localDate(now, 0)) {
+		if silent {
+			return nil, noScan()
+		}
+		return nil, fmt.Sprintf("overdue against the J+%d delivery standard and no route plan from %s: no estimate", days, cmp.Or(it.LastOffice, "the origin"))
+	}
+	return &Estimate{Date: d.Format(time.DateOnly), Basis: fmt.Sprintf("delivery standard J+%d from posting", days)}, ""
 }
 
-// notBeforeToday turns an estimate into an answer: an estimate already in
-// the past means the item is late, so the next working day is the earliest
-// it can come.
-func (s *Service) notBeforeToday(d time.Time, basis string) *Estimate {
-	if today := localDate(s.now(), 0); d.Before(today) {
-		d, basis = AddWorkingDays(today, 1), basis+"; overdue, so the next working day at the earliest"
+// dayOf formats the local day of t at an office, e.g. "27 Nov".
+func (s *Service) dayOf(ctx context.Context, t time.Time, office string) string {
+	if o, ok := s.office(ctx, office); ok {
+		if loc := zone(o.TZ); loc != nil {
+			t = t.In(loc)
+		}
 	}
-	return &Estimate{Date: d.Format(time.DateOnly), Basis: basis}
+	return t.Format("2 Jan")
 }
 
 // Stuck lists items that have stayed at one step for at least stuckFor,

@@ -13,8 +13,10 @@ import (
 )
 
 // routeEstimator estimates delivery with the route planner: the earliest
-// arrival from the item's latest office at the destination's inward office
-// of exchange, plus lastMileDays working days there. The planner is rebuilt
+// arrival from the item's last known office and time (tracking re-plans
+// from there, not from acceptance) at the destination's inward office of
+// exchange, plus the last mile's working days (tracking.LastMileDays of
+// the item's status). The planner is rebuilt
 // from the network every 10 minutes (of the app's clock).
 type routeEstimator struct {
 	dir     *network.Directory
@@ -24,8 +26,6 @@ type routeEstimator struct {
 	inward  map[string]string
 	built   time.Time
 }
-
-const lastMileDays = 2
 
 func (r *routeEstimator) load(ctx context.Context) (*routing.Planner, map[string]string, error) {
 	r.mu.Lock()
@@ -81,7 +81,7 @@ func (r *routeEstimator) EstimateDelivery(ctx context.Context, q tracking.Estima
 		arrive = it.Arrive
 	}
 	d := arrive
-	for n := 0; n < lastMileDays; {
+	for n := 0; n < tracking.LastMileDays(q.Status); {
 		d = d.AddDate(0, 0, 1)
 		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
 			n++

@@ -185,6 +185,9 @@ func printTimeline(w io.Writer, tl tracking.Timeline) error {
 	if e := tl.EstimatedDelivery; e != nil {
 		fmt.Fprintf(w, "estimated delivery %s (%s)\n", e.Date, e.Basis)
 	}
+	if tl.NoEstimate != "" {
+		fmt.Fprintf(w, "estimated delivery: %s\n", tl.NoEstimate)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LOCAL TIME\tCODE\tEVENT\tOFFICE\tSOURCE\tDETAIL")
 	for _, e := range tl.Events {
@@ -206,7 +209,7 @@ func eventsItemsCmd(o *Options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "items",
 		Short: "find items stuck at one step (by status, lane and time since their last event)",
-		Example: `  interpost events items --status held_customs --stuck-for 72h
+		Example: `  interpost events items --status import_customs_held --stuck-for 72h
   interpost events items --lane CN-PL:parcel --stuck-for 120h`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -240,7 +243,7 @@ func eventsItemsCmd(o *Options) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&status, "status", "", "comma-separated statuses, e.g. held_customs,arrived (interpost events codes lists them)")
+	f.StringVar(&status, "status", "", "comma-separated statuses, e.g. import_customs_held,arrived (interpost events codes lists them)")
 	f.StringVar(&lane, "lane", "", "ORIGIN-DEST or ORIGIN-DEST:product, e.g. CN-PL:ems")
 	f.DurationVar(&stuckFor, "stuck-for", 0, "only items whose last event is at least this old, e.g. 72h")
 	f.IntVar(&limit, "limit", 100, "at most this many items, oldest last event first")

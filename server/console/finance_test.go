@@ -34,7 +34,7 @@ func TestFinanceTrackingExchange(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	now := testNow
-	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN"}
+	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN", Statuses: tracking.StatusNames()}
 	if _, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: 20, Now: now}); err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +72,27 @@ func TestFinanceTrackingExchange(t *testing.T) {
 		if resp, page := tc.do(t, "GET", p, nil, admin); resp.StatusCode != http.StatusOK {
 			t.Errorf("admin GET %s = %d\n%.400s", p, resp.StatusCode, page)
 		}
+	}
+	// A shipment's page shows its lifecycle status and timeline; the list
+	// filters on the status the projector keeps.
+	if _, err := tc.Console.cfg.Tracking.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := svc.ListStatus(ctx, auth.Principal{Role: auth.RoleAdmin}, "", "delivered", time.Time{}, 50, "")
+	if err != nil || len(list) == 0 {
+		t.Fatalf("delivered shipments: %d, %v", len(list), err)
+	}
+	sh := list[0]
+	if resp, page := tc.do(t, "GET", "/console/shipments/"+string(sh.ID), nil, admin); resp.StatusCode != http.StatusOK ||
+		!strings.Contains(page, `id="timeline-card"`) || !strings.Contains(page, `data-status="delivered"`) || !strings.Contains(page, `data-code="EMI"`) {
+		t.Errorf("shipment page = %d\n%.600s", resp.StatusCode, page)
+	}
+	if resp, page := tc.do(t, "GET", "/console/shipments?status=delivered", nil, admin); resp.StatusCode != http.StatusOK ||
+		strings.Count(page, `data-status="delivered"`) == 0 || strings.Count(page, `data-status="`) != strings.Count(page, `data-status="delivered"`) {
+		t.Errorf("shipments?status=delivered = %d", resp.StatusCode)
+	}
+	if _, page := tc.do(t, "GET", "/console/shipments?status=lost", nil, admin); !strings.Contains(page, "not a shipment status; use one of created, accepted") {
+		t.Errorf("an unknown status is not explained:\n%.400s", page)
 	}
 	resp, body := tc.do(t, "GET", "/console/finance/statements/post:PLPOST/csv?period="+period, nil, admin)
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") || body == "" {

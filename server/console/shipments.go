@@ -14,6 +14,7 @@ import (
 	"github.com/interpost/interpost/document"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/tracking"
 )
 
 const shipmentsPageSize = 50
@@ -21,6 +22,8 @@ const shipmentsPageSize = 50
 type shipmentsPage struct {
 	Items        []shipmentRow
 	Merchant     string // filter
+	Status       string // filter
+	Statuses     []statusOption
 	Since        string // filter, YYYY-MM-DD
 	Find         string // S10 search box, when it found nothing
 	FindError    string
@@ -32,10 +35,15 @@ type shipmentsPage struct {
 	Error        string
 }
 
+type statusOption struct{ Value, Label string }
+
 type shipmentRow struct {
 	acceptance.Shipment
 	TZ string // origin office's zone, for the created time
 }
+
+// StatusLabel is the status as people read it (the tracking lifecycle's label).
+func (r shipmentRow) StatusLabel() string { return tracking.Status(r.Status).Label() }
 
 func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
@@ -43,6 +51,7 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 	page := shipmentsPage{
 		Merchant:     strings.ToUpper(strings.TrimSpace(q.Get("merchant"))),
 		Since:        strings.TrimSpace(q.Get("since")),
+		Status:       strings.TrimSpace(q.Get("status")),
 		ShowMerchant: s.Who.Role != auth.RoleMerchant,
 		PageNo:       1,
 	}
@@ -65,6 +74,9 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 		}
 		since = t
 	}
+	for _, st := range c.cfg.Acceptance.StatusNames() {
+		page.Statuses = append(page.Statuses, statusOption{st, tracking.Status(st).Label()})
+	}
 	if n, err := atoiPositive(q.Get("page")); err == nil {
 		page.PageNo = n
 	}
@@ -78,17 +90,17 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 		zones[o.Code] = o.TZ
 	}
 	if page.Error == "" {
-		items, next, err := c.cfg.Acceptance.List(ctx, s.Who, page.Merchant, since, shipmentsPageSize, q.Get("cursor"))
+		items, next, err := c.cfg.Acceptance.ListStatus(ctx, s.Who, page.Merchant, page.Status, since, shipmentsPageSize, q.Get("cursor"))
 		switch code := postal.ErrorCode(err); {
 		case err == nil:
 			for _, sh := range items {
 				page.Items = append(page.Items, shipmentRow{sh, zones[sh.OriginOffice]})
 			}
 			if next != "" {
-				page.Next = shipmentsURL(page.Merchant, page.Since, next, page.PageNo+1)
+				page.Next = shipmentsURL(page.Merchant, page.Status, page.Since, next, page.PageNo+1)
 			}
 			if q.Get("cursor") != "" {
-				page.First = shipmentsURL(page.Merchant, page.Since, "", 0)
+				page.First = shipmentsURL(page.Merchant, page.Status, page.Since, "", 0)
 			}
 		case code == postal.CodeInvalid || code == postal.CodeForbidden:
 			page.Error = userMessage(err)
@@ -103,10 +115,13 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 	c.render(w, r, http.StatusOK, "shipments", s.view("Shipments", "shipments", page))
 }
 
-func shipmentsURL(merchant, since, cursor string, pageNo int) string {
+func shipmentsURL(merchant, status, since, cursor string, pageNo int) string {
 	v := url.Values{}
 	if merchant != "" {
 		v.Set("merchant", merchant)
+	}
+	if status != "" {
+		v.Set("status", status)
 	}
 	if since != "" {
 		v.Set("since", since)
@@ -142,9 +157,13 @@ func (c *Console) recentMerchants(r *http.Request) []string {
 
 type shipmentPage struct {
 	acceptance.Shipment
-	Origin  network.Office
-	Created bool // just created by the form
-	Label   string
+	StatusLabel string
+	// Timeline is the item's tracking timeline (nil before its first event
+	// or without the tracking service).
+	Timeline *TimelineView
+	Origin   network.Office
+	Created  bool // just created by the form
+	Label    string
 }
 
 func (c *Console) shipment(w http.ResponseWriter, r *http.Request, s *session) {
@@ -154,7 +173,19 @@ func (c *Console) shipment(w http.ResponseWriter, r *http.Request, s *session) {
 		c.domainError(w, r, s, err)
 		return
 	}
-	page := shipmentPage{Shipment: sh, Created: r.URL.Query().Get("created") == "1", Label: "/console/shipments/" + string(sh.ID) + "/label.pdf"}
+	page := shipmentPage{Shipment: sh, StatusLabel: tracking.Status(sh.Status).Label(), Created: r.URL.Query().Get("created") == "1",
+		Label: "/console/shipments/" + string(sh.ID) + "/label.pdf"}
+	if c.cfg.Tracking != nil {
+		tl, err := c.cfg.Tracking.Timeline(ctx, s.Who, string(sh.ID))
+		switch {
+		case err == nil:
+			v := newTimelineView(tl)
+			page.Timeline = &v
+		case postal.ErrorCode(err) != postal.CodeNotFound:
+			c.internalError(w, r, s, err)
+			return
+		}
+	}
 	if o, err := c.cfg.Network.Office(ctx, sh.OriginOffice); err == nil {
 		page.Origin = o
 	} else {

@@ -40,15 +40,36 @@ type inFlight struct {
 }
 
 type trackingPage struct {
-	Query    string
-	Error    string
+	Query string
+	Error string
+	TimelineView
+	InFlight []inFlight
+	Tabs     []tab
+}
+
+// TimelineView is what the "timeline" template shows: an object's timeline
+// with its status, progress strip and events newest first.
+type TimelineView struct {
 	Timeline *tracking.Timeline
 	Events   []trackEvent // newest first
 	Public   string       // the public page, for items
 	Lane     string
-	InFlight []inFlight
-	Tabs     []tab
 	Stages   []stageStep
+}
+
+func newTimelineView(tl tracking.Timeline) TimelineView {
+	v := TimelineView{Timeline: &tl}
+	for i := len(tl.Events) - 1; i >= 0; i-- {
+		v.Events = append(v.Events, trackEvent{TimelineEvent: tl.Events[i], Last: i == len(tl.Events)-1})
+	}
+	if tl.Kind.Shipment() {
+		v.Public = "/track/" + url.PathEscape(tl.Object)
+		v.Stages = stagesOf(tl.Status)
+	}
+	if tl.Lane != nil {
+		v.Lane = tl.Lane.Origin + " → " + tl.Lane.Dest
+	}
+	return v
 }
 
 // stageStep is one step of the chain strip above a timeline.
@@ -63,12 +84,12 @@ var chain = []struct {
 	Statuses []tracking.Status
 }{
 	{"Accepted", []tracking.Status{tracking.StatusCreated, tracking.StatusAccepted}},
-	{"Export", []tracking.Status{tracking.StatusAtOriginOE, tracking.StatusExportCustoms, tracking.StatusHeldOrigin, tracking.StatusExportCancelled}},
+	{"Export", []tracking.Status{tracking.StatusAtOutwardOE, tracking.StatusExportCustomsHeld, tracking.StatusExportCustomsReleased}},
 	{"In transit", []tracking.Status{tracking.StatusDeparted, tracking.StatusInTransit}},
-	{"Arrived", []tracking.Status{tracking.StatusArrived, tracking.StatusHeldInward}},
-	{"Customs", []tracking.Status{tracking.StatusImportCustoms, tracking.StatusHeldCustoms, tracking.StatusCustomsReleased, tracking.StatusImportTerminated}},
-	{"Delivery", []tracking.Status{tracking.StatusDomestic, tracking.StatusAtDeliveryOffice, tracking.StatusHeldDeliveryOffice, tracking.StatusOutForDelivery, tracking.StatusAwaitingPickup, tracking.StatusDeliveryAttempted}},
-	{"Delivered", []tracking.Status{tracking.StatusDelivered}},
+	{"Arrived", []tracking.Status{tracking.StatusArrived}},
+	{"Customs", []tracking.Status{tracking.StatusImportCustomsHeld, tracking.StatusImportCustomsReleased, tracking.StatusSeized}},
+	{"Delivery", []tracking.Status{tracking.StatusInDeliveryNetwork, tracking.StatusAtDeliveryOffice, tracking.StatusOutForDelivery, tracking.StatusAwaitingPickup, tracking.StatusDeliveryAttempted, tracking.StatusReturning}},
+	{"Delivered", []tracking.Status{tracking.StatusDelivered, tracking.StatusReturned}},
 }
 
 func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -78,17 +99,7 @@ func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *sessio
 		tl, err := c.cfg.Tracking.Timeline(ctx, s.Who, page.Query)
 		switch code := postal.ErrorCode(err); {
 		case err == nil:
-			page.Timeline = &tl
-			for i := len(tl.Events) - 1; i >= 0; i-- {
-				page.Events = append(page.Events, trackEvent{TimelineEvent: tl.Events[i], Last: i == len(tl.Events)-1})
-			}
-			if tl.Kind.Shipment() {
-				page.Public = "/track/" + url.PathEscape(tl.Object)
-				page.Stages = stagesOf(tl.Status)
-			}
-			if tl.Lane != nil {
-				page.Lane = tl.Lane.Origin + " → " + tl.Lane.Dest
-			}
+			page.TimelineView = newTimelineView(tl)
 		case code == postal.CodeInvalid:
 			page.Error = userMessage(err)
 		case code == postal.CodeNotFound:
@@ -140,7 +151,7 @@ func stagesOf(st tracking.Status) []stageStep {
 	}
 	out := make([]stageStep, len(chain))
 	for i, step := range chain {
-		out[i] = stageStep{Label: step.Label, Done: i < at || (i == at && st == tracking.StatusDelivered), Now: i == at}
+		out[i] = stageStep{Label: step.Label, Done: i < at || (i == at && st.Final()), Now: i == at}
 	}
 	return out
 }

@@ -81,3 +81,48 @@ func TestObjectKeyMigration(t *testing.T) {
 		t.Fatalf("after going down: %q, want %q", back, ids)
 	}
 }
+
+// TestLifecycleMigration: version 11 renames stored statuses to the
+// lifecycle's, in items and subscriptions, and copies them onto shipments.
+func TestLifecycleMigration(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), FileName)+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, mustSub(migrations, "migrations"), goose.WithAllowOutofOrder(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO merchants (code, name, office, country, created_at) VALUES ('ACME', 'Acme', 'CNXMNA', 'CN', 0)`,
+		`INSERT INTO shipments (id, merchant, product, status, dest_country, weight_g, created_at, body) VALUES ('EE123456785CN', 'ACME', 'ems', 'created', 'PL', 1, 0, '{}')`,
+		`INSERT INTO tracking_items (object, kind, merchant, status, final, last_code, last_office, last_time, events, updated_at)
+			VALUES ('EE123456785CN', 'item', 'ACME', 'held_customs', 0, 'EME', 'PLWAWA', 0, 3, 0),
+			       ('LX000000005PL', 'item', '', 'import_terminated', 1, 'EDX', 'PLWAWA', 0, 1, 0)`,
+		`INSERT INTO webhook_subscriptions (id, merchant, url, secret, statuses, created_at) VALUES ('whs_1', 'ACME', 'https://x', 's', 'held_customs,delivered,import_customs', 0)`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := p.UpTo(ctx, 11); err != nil {
+		t.Fatal(err)
+	}
+	var sh, item, term, subs string
+	err = db.QueryRowContext(ctx, `SELECT (SELECT status FROM shipments), (SELECT status FROM tracking_items WHERE object = 'EE123456785CN'),
+		(SELECT status || final FROM tracking_items WHERE object = 'LX000000005PL'), (SELECT statuses FROM webhook_subscriptions)`).Scan(&sh, &item, &term, &subs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sh != "import_customs_held" || item != "import_customs_held" || term != "returned1" || subs != "import_customs_held,delivered,import_customs_held" {
+		t.Errorf("after 11: shipment %s, item %s, terminated %s, subscription %q", sh, item, term, subs)
+	}
+	if _, err := p.DownTo(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+}

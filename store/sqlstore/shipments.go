@@ -114,7 +114,8 @@ type querier interface {
 
 func (s *Store) shipment(ctx context.Context, q querier, id string) (acceptance.Shipment, error) {
 	var body []byte
-	err := q.QueryRowContext(ctx, s.q(`SELECT body FROM shipments WHERE id = ?`), id).Scan(&body)
+	var status string
+	err := q.QueryRowContext(ctx, s.q(`SELECT body, status FROM shipments WHERE id = ?`), id).Scan(&body, &status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return acceptance.Shipment{}, postal.Errorf(postal.CodeNotFound, "no shipment %s", id)
 	}
@@ -125,6 +126,7 @@ func (s *Store) shipment(ctx context.Context, q querier, id string) (acceptance.
 	if err := json.Unmarshal(body, &sh); err != nil {
 		return acceptance.Shipment{}, fmt.Errorf("decode shipment %s: %w", id, err)
 	}
+	sh.Status = status // kept by the tracking projector; the body has the status at creation
 	return sh, nil
 }
 
@@ -135,8 +137,12 @@ func (s *Store) Shipment(ctx context.Context, id postal.S10) (acceptance.Shipmen
 
 // Shipments implements acceptance.Store.
 func (s *Store) Shipments(ctx context.Context, f acceptance.Filter) ([]acceptance.Shipment, string, error) {
-	query := `SELECT seq, body FROM shipments WHERE seq > ?`
+	query := `SELECT seq, body, status FROM shipments WHERE seq > ?`
 	args := []any{f.After}
+	if f.Status != "" {
+		query += ` AND status = ?`
+		args = append(args, f.Status)
+	}
 	if f.Merchant != "" {
 		query += ` AND merchant = ?`
 		args = append(args, f.Merchant)
@@ -157,7 +163,8 @@ func (s *Store) Shipments(ctx context.Context, f acceptance.Filter) ([]acceptanc
 	for rows.Next() {
 		var body []byte
 		var seq int64
-		if err := rows.Scan(&seq, &body); err != nil {
+		var status string
+		if err := rows.Scan(&seq, &body, &status); err != nil {
 			return nil, "", s.wrap(err, "list shipments")
 		}
 		if len(out) == f.Limit {
@@ -167,6 +174,7 @@ func (s *Store) Shipments(ctx context.Context, f acceptance.Filter) ([]acceptanc
 		if err := json.Unmarshal(body, &sh); err != nil {
 			return nil, "", fmt.Errorf("decode shipment at %d: %w", seq, err)
 		}
+		sh.Status = status
 		out = append(out, sh)
 		last = seq
 	}

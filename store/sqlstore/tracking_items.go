@@ -16,9 +16,10 @@ import (
 )
 
 const trkItemColumns = `object, kind, merchant, merchant_ref, product, origin, dest, status, final, last_code, last_office,
-	last_time, events, accepted_at, accepted_offset, departed_at, arrived_at, released_at, delivered_at, delivered_offset, updated_at`
+	last_time, events, accepted_at, accepted_offset, departed_at, arrived_at, released_at, delivered_at, delivered_offset, updated_at,
+	customs_held_at, customs_released_at, return_at, seized_at, last_delivered_at, duty_due`
 
-const trkItemColumnCount = 21
+const trkItemColumnCount = 27
 
 // trkItemsPerUpsert is how many items one upsert statement writes.
 const trkItemsPerUpsert = 40
@@ -27,7 +28,9 @@ func (s *Store) trkItemArgs(it tracking.Item) []any {
 	return []any{it.Object, string(it.Kind), it.Merchant, it.MerchantRef, it.Product, it.Origin, it.Dest, string(it.Status),
 		it.Status.Final(), string(it.LastCode), it.LastOffice, s.t(it.LastTime), it.Events,
 		s.trkTime(it.AcceptedAt), it.AcceptedOffset, s.trkTime(it.DepartedAt), s.trkTime(it.ArrivedAt),
-		s.trkTime(it.ReleasedAt), s.trkTime(it.DeliveredAt), it.DeliveredOffset, s.t(it.UpdatedAt)}
+		s.trkTime(it.ReleasedAt), s.trkTime(it.DeliveredAt), it.DeliveredOffset, s.t(it.UpdatedAt),
+		s.trkTime(it.CustomsHeldAt), s.trkTime(it.CustomsReleasedAt), s.trkTime(it.ReturnAt), s.trkTime(it.SeizedAt),
+		s.trkTime(it.LastDeliveredAt), it.DutyDue}
 }
 
 // trkTime stores a zero time as NULL.
@@ -43,9 +46,11 @@ func (s *Store) scanTrackedItem(row interface{ Scan(...any) error }) (tracking.I
 	var kind, status, code string
 	var final bool
 	acc, dep, arr, rel, del := nullTime{s: s}, nullTime{s: s}, nullTime{s: s}, nullTime{s: s}, nullTime{s: s}
+	chd, crl, ret, sez, ldl := nullTime{s: s}, nullTime{s: s}, nullTime{s: s}, nullTime{s: s}, nullTime{s: s}
 	err := row.Scan(&it.Object, &kind, &it.Merchant, &it.MerchantRef, &it.Product, &it.Origin, &it.Dest, &status, &final,
 		&code, &it.LastOffice, s.scanTime(&it.LastTime), &it.Events, &acc, &it.AcceptedOffset, &dep, &arr, &rel, &del,
-		&it.DeliveredOffset, s.scanTime(&it.UpdatedAt))
+		&it.DeliveredOffset, s.scanTime(&it.UpdatedAt), &chd, &crl, &ret, &sez, &ldl, &it.DutyDue)
+	it.CustomsHeldAt, it.CustomsReleasedAt, it.ReturnAt, it.SeizedAt, it.LastDeliveredAt = chd.Time, crl.Time, ret.Time, sez.Time, ldl.Time
 	it.Kind, it.Status, it.LastCode = tracking.ObjectKind(kind), tracking.Status(status), tracking.Code(code)
 	it.AcceptedAt, it.DepartedAt, it.ArrivedAt, it.ReleasedAt, it.DeliveredAt = acc.Time, dep.Time, arr.Time, rel.Time, del.Time
 	return it, err
@@ -174,12 +179,44 @@ func (s *Store) saveProjection(ctx context.Context, tx *sql.Tx, res tracking.Pro
 			return s.wrap(err, "save tracked items")
 		}
 	}
+	if err := s.saveShipmentStatuses(ctx, tx, items); err != nil {
+		return err
+	}
 	for _, d := range res.Deliveries {
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO webhook_deliveries (id, subscription, object, status, body, state, attempts, next_attempt, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`), d.ID, d.Subscription, d.Object, string(d.Status), string(d.Body), string(d.State),
 			s.t(d.NextAttempt), s.t(d.CreatedAt))
 		if err != nil {
 			return s.wrap(err, "queue webhook delivery")
+		}
+	}
+	return nil
+}
+
+// saveShipmentStatuses copies the linked items' statuses onto their
+// shipments, one UPDATE per status and chunk of ids: the projector keeps
+// shipments.status, the column the shipments list filters on.
+func (s *Store) saveShipmentStatuses(ctx context.Context, tx *sql.Tx, items []tracking.Item) error {
+	byStatus := map[tracking.Status][]any{}
+	var order []tracking.Status
+	for _, it := range items {
+		if !it.Linked() || it.Kind != tracking.KindItem {
+			continue
+		}
+		if _, ok := byStatus[it.Status]; !ok {
+			order = append(order, it.Status)
+		}
+		byStatus[it.Status] = append(byStatus[it.Status], it.Object)
+	}
+	for _, st := range order {
+		for rest := byStatus[st]; len(rest) > 0; {
+			chunk := rest[:min(len(rest), trkChunk)]
+			rest = rest[len(chunk):]
+			args := append([]any{string(st), string(st)}, chunk...)
+			_, err := tx.ExecContext(ctx, s.q(`UPDATE shipments SET status = ? WHERE status <> ? AND id IN (`+placeholders(len(chunk))+`)`), args...)
+			if err != nil {
+				return s.wrap(err, "save shipment statuses")
+			}
 		}
 	}
 	return nil

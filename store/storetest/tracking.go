@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
@@ -21,6 +22,88 @@ func runTracking(t *testing.T, newDB Opener) {
 	t.Run("TrackingProjection", func(t *testing.T) { testTrackingProjection(t, newDB(t)()) })
 	t.Run("TrackingWebhooks", func(t *testing.T) { testTrackingWebhooks(t, newDB(t)()) })
 	t.Run("TrackingStandards", func(t *testing.T) { testTrackingStandards(t, newDB(t)()) })
+	t.Run("ShipmentStatus", func(t *testing.T) { testShipmentStatus(t, newDB(t)()) })
+}
+
+// testShipmentStatus: the projector keeps each linked shipment's status
+// (the column the list filters on) and the lifecycle facts of its item.
+func testShipmentStatus(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	trkOffices(t, s)
+	merchant(t, s, "ACME")
+	var ids []string
+	for i := range 3 {
+		sh, _, err := s.CreateShipment(ctx, newShipment("ACME", fmt.Sprint("ORDER-", i), t0.Add(time.Duration(i)*time.Minute)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, string(sh.ID))
+	}
+	svc := &tracking.Service{Store: s, Offices: s, Now: func() time.Time { return t0.Add(30 * 24 * time.Hour) }}
+	at := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, time.UTC) }
+	held := trkEvent(ids[1], tracking.EME, "PLWAWA", at(27, 9))
+	held.Reason = "document_check"
+	released := trkEvent(ids[2], tracking.EDC, "PLWAWA", at(28, 9))
+	released.Reason = "released by customs; duty due 12.40 EUR"
+	err := svc.Record(ctx,
+		trkEvent(ids[1], tracking.EMD, "PLWAWA", at(26, 9)), held,
+		trkEvent(ids[2], tracking.EMI, "PLWAWA", at(27, 9)), trkEvent(ids[2], tracking.EDB, "PLWAWA", at(26, 9)), released,
+		// A partner item without a shipment touches no shipment.
+		trkEvent("LX000000005PL", tracking.EMD, "PLWAWA", at(26, 9)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{ids[0]: "created", ids[1]: "import_customs_held", ids[2]: "delivered"}
+	for id, st := range want {
+		sh, err := s.Shipment(ctx, postal.S10(id))
+		if err != nil || sh.Status != st {
+			t.Errorf("shipment %s status %q, %v; want %s", id, sh.Status, err, st)
+		}
+	}
+	for _, st := range []string{"created", "import_customs_held", "delivered", "departed"} {
+		list, _, err := s.Shipments(ctx, acceptance.Filter{Merchant: "ACME", Status: st, Limit: 10})
+		var got []string
+		for _, sh := range list {
+			got = append(got, string(sh.ID))
+			if sh.Status != st {
+				t.Errorf("status=%s lists %s in %s", st, sh.ID, sh.Status)
+			}
+		}
+		var exp []string
+		for _, id := range ids {
+			if want[id] == st {
+				exp = append(exp, id)
+			}
+		}
+		if err != nil || !slices.Equal(got, exp) {
+			t.Errorf("status=%s lists %v, %v; want %v", st, got, err, exp)
+		}
+	}
+	it, err := s.TrackedItem(ctx, ids[2])
+	if err != nil || !it.DutyDue || !it.CustomsHeldAt.Equal(at(26, 9)) || !it.CustomsReleasedAt.Equal(at(28, 9)) || !it.LastDeliveredAt.Equal(at(27, 9)) {
+		t.Errorf("lifecycle facts of %s: %+v, %v", ids[2], it, err)
+	}
+	// A return and a seizure round-trip too.
+	ret := trkEvent(ids[1], tracking.EDX, "PLWAWA", at(29, 9))
+	ret.Reason = "refused by customs: returned to sender"
+	sz := trkEvent(ids[0], tracking.EXX, "CNXMNA", at(29, 9))
+	sz.Reason = "seizure"
+	if err := svc.Record(ctx, ret, sz); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for id, st := range map[string]tracking.Status{ids[1]: tracking.StatusReturning, ids[0]: tracking.StatusSeized} {
+		it, err := s.TrackedItem(ctx, id)
+		sh, err2 := s.Shipment(ctx, postal.S10(id))
+		if err != nil || err2 != nil || it.Status != st || sh.Status != string(st) || (st == tracking.StatusSeized) != !it.SeizedAt.IsZero() || (st == tracking.StatusReturning) != !it.ReturnAt.IsZero() {
+			t.Errorf("%s: item %s, shipment %s (%v %v); want %s", id, it.Status, sh.Status, err, err2, st)
+		}
+	}
 }
 
 var (
@@ -317,7 +400,7 @@ func testTrackingWebhooks(t *testing.T, s store.Store) {
 	merchant(t, s, "OTHER")
 	for i, m := range []string{"ACME", "OTHER"} {
 		sub := tracking.Subscription{ID: fmt.Sprint("whs_", i), Merchant: m, URL: "https://x.example/" + m, Secret: "s" + m,
-			Statuses: []tracking.Status{tracking.StatusDelivered, tracking.StatusHeldCustoms}, CreatedAt: t0.Add(time.Duration(i) * time.Minute)}
+			Statuses: []tracking.Status{tracking.StatusDelivered, tracking.StatusImportCustomsHeld}, CreatedAt: t0.Add(time.Duration(i) * time.Minute)}
 		if err := s.CreateWebhook(ctx, sub); err != nil {
 			t.Fatal(err)
 		}
@@ -326,7 +409,7 @@ func testTrackingWebhooks(t *testing.T, s store.Store) {
 		t.Errorf("duplicate id = %v, want conflict", err)
 	}
 	all, err := s.Webhooks(ctx, "")
-	if err != nil || len(all) != 2 || all[0].ID != "whs_1" || !slices.Equal(all[1].Statuses, []tracking.Status{tracking.StatusDelivered, tracking.StatusHeldCustoms}) {
+	if err != nil || len(all) != 2 || all[0].ID != "whs_1" || !slices.Equal(all[1].Statuses, []tracking.Status{tracking.StatusDelivered, tracking.StatusImportCustomsHeld}) {
 		t.Fatalf("Webhooks = %+v, %v", all, err)
 	}
 	if mine, err := s.Webhooks(ctx, "ACME"); err != nil || len(mine) != 1 || mine[0].Secret != "sACME" {
