@@ -31,8 +31,9 @@ type Planner struct {
 	// in lists the services into each office: in[inOff[o]:inOff[o+1]].
 	in, inOff []int32
 
-	tt atomic.Pointer[Timetable]
-	ws sync.Pool
+	tt   atomic.Pointer[Timetable]
+	ttMu sync.Mutex // one timetable build at a time
+	ws   sync.Pool
 }
 
 type svcInfo struct {
@@ -209,11 +210,38 @@ func (p *Planner) Prepare(start, end time.Time) *Timetable {
 	return tt
 }
 
+// A timetable built for a query covers whole days, from the day before its
+// ready time to at least windowDays later, so that the queries that follow
+// (ready times spread over days, a planner shared by every request) find
+// their departures built. It is merged with the one it replaces while the
+// two together span at most mergeDays, so queries alternating between two
+// nearby windows don't rebuild it each time.
+const (
+	windowDays = 28
+	mergeDays  = 63
+)
+
 func (p *Planner) timetableFor(start, end int32) *Timetable {
-	if tt := p.tt.Load(); tt != nil && tt.start <= start && tt.end >= end {
+	covers := func(tt *Timetable) bool { return tt != nil && tt.start <= start && tt.end >= end }
+	if tt := p.tt.Load(); covers(tt) {
 		return tt
 	}
-	tt := p.build(start, end)
+	p.ttMu.Lock()
+	defer p.ttMu.Unlock()
+	old := p.tt.Load()
+	if covers(old) {
+		return old // built while this query waited
+	}
+	const day = 1440
+	s := (floorDiv(int64(start), day) - 1) * day
+	e := max(ceilDiv(int64(end), day)*day, s+windowDays*day)
+	if old != nil {
+		if us, ue := min(s, int64(old.start)), max(e, int64(old.end)); ue-us <= mergeDays*day {
+			s, e = us, ue
+		}
+	}
+	s, e = max(s, math.MinInt32), min(e, math.MaxInt32)
+	tt := p.build(int32(s), int32(e))
 	p.tt.Store(tt)
 	return tt
 }
