@@ -3,6 +3,8 @@ package routing
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -159,7 +161,7 @@ func TestCacheRunSwapsWithinEvery(t *testing.T) {
 	m := &memNetwork{}
 	m.set(svc("AIR1", "CNXMNA", "DEDUIA", network.ModeAir, "12:00", 900, 120, 5))
 	now := at("2026-11-23T00:00:00Z")
-	c := &Cache{Source: m, Every: time.Millisecond, Now: func() time.Time { return now }}
+	c := &Cache{Source: m, Every: time.Millisecond, Now: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	p, err := c.Current(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -187,21 +189,32 @@ func TestTimetableWindowGrowsForQueries(t *testing.T) {
 	if _, err := p.Earliest(q); err != nil {
 		t.Fatal(err)
 	}
-	first := p.tt.Load()
-	start, end := first.Window()
-	if !start.Equal(at("2026-11-22T00:00:00Z")) || end.Sub(start) < windowDays*24*time.Hour {
-		t.Fatalf("window %s – %s: want whole days from the day before ready, at least %d days", start, end, windowDays)
+	// The first query: exactly its window.
+	if start, end := p.tt.Load().Window(); !start.Equal(q.Ready) || !end.Equal(q.Ready.Add(DefaultHorizon)) {
+		t.Fatalf("first window %s – %s, want the query's own", start, end)
 	}
-	// Later queries within the window reuse it; one just past it merges.
-	q.Ready = q.Ready.Add(7 * 24 * time.Hour)
-	if _, err := p.Earliest(q); err != nil || p.tt.Load() != first {
-		t.Fatalf("query inside the window rebuilt it (%v)", err)
-	}
-	q.Ready = at("2026-12-20T10:00:00Z")
+	// A query outside it: whole days from the day before, at least
+	// windowDays, merged with the first.
+	q.Ready = at("2026-11-24T10:00:00Z")
 	if _, err := p.Earliest(q); err != nil {
 		t.Fatal(err)
 	}
-	if s, e := p.tt.Load().Window(); !s.Equal(start) || !e.After(end) {
-		t.Errorf("merged window %s – %s, want it to start at %s and end after %s", s, e, start, end)
+	second := p.tt.Load()
+	start, end := second.Window()
+	if !start.Equal(at("2026-11-23T00:00:00Z")) || !end.Equal(start.Add(windowDays*24*time.Hour)) {
+		t.Fatalf("second window %s – %s: want %d days from the day before ready", start, end, windowDays)
+	}
+	// Later queries within it reuse it.
+	q.Ready = q.Ready.Add(7 * 24 * time.Hour)
+	if _, err := p.Earliest(q); err != nil || p.tt.Load() != second {
+		t.Fatalf("query inside the window rebuilt it (%v)", err)
+	}
+	// One far away replaces it rather than merging past mergeDays.
+	q.Ready = at("2027-06-01T00:00:00Z")
+	if _, err := p.Earliest(q); err != nil {
+		t.Fatal(err)
+	}
+	if s, e := p.tt.Load().Window(); !s.Equal(at("2027-05-31T00:00:00Z")) || e.Sub(s) != windowDays*24*time.Hour {
+		t.Errorf("far window %s – %s, want %d days from 2027-05-31", s, e, windowDays)
 	}
 }
