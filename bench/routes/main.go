@@ -42,6 +42,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -109,7 +110,12 @@ type result struct {
 	errors          int
 	elapsed         time.Duration
 	lat             []time.Duration
+	cpu             time.Duration // the process's CPU time (server and clients) during the phase
 }
+
+// cpuPerRequest is the process's CPU time per request: what a request
+// costs whatever else the machine runs.
+func (r result) cpuPerRequest() time.Duration { return r.cpu / time.Duration(max(r.requests, 1)) }
 
 func (r result) perSecond() float64 { return float64(r.requests) / r.elapsed.Seconds() }
 
@@ -328,6 +334,7 @@ func hammer(ctx context.Context, clients int, d time.Duration, paths []string, g
 	var mu sync.Mutex
 	var res result
 	var wg sync.WaitGroup
+	cpu0 := cpuTime()
 	start := time.Now()
 	deadline := start.Add(d)
 	for c := range clients {
@@ -352,6 +359,7 @@ func hammer(ctx context.Context, clients int, d time.Duration, paths []string, g
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
+	res.cpu = cpuTime() - cpu0
 	res.requests = len(res.lat)
 	return res
 }
@@ -366,7 +374,7 @@ func report(out io.Writer, c config, rs []result, notes []string, load0, load1 s
 	}
 	fmt.Fprintln(out)
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "network\tserver\trequests\terrors\tseconds\treq/s\tp50 ms\tp99 ms\t× peer req/s\t")
+	fmt.Fprintln(tw, "network\tserver\trequests\terrors\tseconds\treq/s\tp50 ms\tp99 ms\t× peer req/s\tCPU ms/req\treq/s per idle CPU\t")
 	peer := map[string]float64{}
 	for _, r := range rs {
 		if strings.Contains(r.server, "peer") {
@@ -374,8 +382,9 @@ func report(out io.Writer, c config, rs []result, notes []string, load0, load1 s
 		}
 	}
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%.1f\t%.2f\t%.2f\t%s\t\n", r.network, r.server, r.requests, r.errors, r.elapsed.Seconds(),
-			r.perSecond(), msf(pct(r.lat, 50)), msf(pct(r.lat, 99)), ratioTo(r.perSecond(), peer[r.network]))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%.1f\t%.2f\t%.2f\t%s\t%.3f\t%.0f\t\n", r.network, r.server, r.requests, r.errors, r.elapsed.Seconds(),
+			r.perSecond(), msf(pct(r.lat, 50)), msf(pct(r.lat, 99)), ratioTo(r.perSecond(), peer[r.network]),
+			msf(r.cpuPerRequest()), float64(time.Second)/float64(max(r.cpuPerRequest(), 1)))
 	}
 	tw.Flush()
 	for _, r := range rs {
@@ -390,6 +399,8 @@ func report(out io.Writer, c config, rs []result, notes []string, load0, load1 s
 				check(r.perSecond() >= 1000), check(pct(r.lat, 99) <= 20*time.Millisecond))
 		}
 	}
+	fmt.Fprintln(out, "CPU ms/req: the process's user+system CPU time during the phase (server, in-process clients, GC; the background planner check) per request;")
+	fmt.Fprintln(out, "req/s per idle CPU = 1000 / CPU ms/req: what one otherwise idle core could serve (derived, not measured).")
 	fmt.Fprintf(out, "load average before: %s; after: %s; whole run %s (a shared machine: read the ratios, not the absolutes)\n", load0, load1, took.Round(time.Second))
 }
 
@@ -398,6 +409,15 @@ func ratioTo(v, peer float64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.1f", v/peer)
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func loadAvg() string {
