@@ -38,6 +38,7 @@ fuzz: ## run each fuzzer for 30 s
 bench: ## benchmarks against peers measured in the same run (docs/benchmarks.md)
 	$(GO) run ./bench/sqlitedrivers
 	$(GO) run ./bench/routing
+	$(GO) run ./bench/routes
 	$(GO) run ./bench/customs
 	$(GO) run ./bench/ingest
 	$(GO) run ./bench/peakday

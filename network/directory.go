@@ -19,6 +19,8 @@ type DirectoryStore interface {
 	// ReplaceNetwork creates or replaces offices and replaces the whole
 	// timetable, all or nothing.
 	ReplaceNetwork(ctx context.Context, offices []Office, legs []Leg) error
+	// NetworkVersion returns the version of the stored network (LegStore).
+	NetworkVersion(ctx context.Context) (int64, error)
 }
 
 // Directory is the network as adapters (API, console, CLI) see it: the
@@ -38,6 +40,11 @@ func (d *Directory) Office(ctx context.Context, code string) (Office, error) {
 
 // Legs lists every scheduled leg sorted by id.
 func (d *Directory) Legs(ctx context.Context) ([]Leg, error) { return d.Store.Services(ctx) }
+
+// Version returns the version of the stored network: it grows with every
+// change to offices or legs, on any node (LegStore.NetworkVersion). One
+// point read: cheap enough to poll.
+func (d *Directory) Version(ctx context.Context) (int64, error) { return d.Store.NetworkVersion(ctx) }
 
 // CheckOffice returns nil when the office exists, not_found when it does not.
 func (d *Directory) CheckOffice(ctx context.Context, code string) error {

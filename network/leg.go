@@ -186,10 +186,15 @@ func (s Leg) CO2GramsPerKg(from, to Office) float64 {
 type LegStore interface {
 	// ReplaceNetwork creates or replaces offices by code and replaces the
 	// whole timetable with services, in one transaction: all or nothing.
-	// Offices are never deleted (items and merchants refer to them).
+	// Offices are never deleted (items and merchants refer to them). The
+	// network moves to its next version in the same transaction.
 	// Returns invalid when a service is invalid, repeats an id, or names an
 	// office that is neither in offices nor stored.
 	ReplaceNetwork(ctx context.Context, offices []Office, services []Leg) error
 	// Services lists every service sorted by id.
 	Services(ctx context.Context) ([]Leg, error)
+	// NetworkVersion returns the version of the stored network: a number
+	// that grows in the transaction of every change to offices or services
+	// (ReplaceNetwork, PutOffices), on any node, and never otherwise.
+	NetworkVersion(ctx context.Context) (int64, error)
 }

@@ -79,7 +79,8 @@ func isUpperAlnum(s string) bool {
 
 // OfficeStore keeps offices.
 type OfficeStore interface {
-	// PutOffices creates or replaces offices by code, all or none.
+	// PutOffices creates or replaces offices by code, all or none, and moves
+	// the network to its next version (LegStore.NetworkVersion).
 	PutOffices(ctx context.Context, offices []Office) error
 	// Offices lists all offices sorted by code.
 	Offices(ctx context.Context) ([]Office, error)

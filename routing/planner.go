@@ -31,8 +31,9 @@ type Planner struct {
 	// in lists the services into each office: in[inOff[o]:inOff[o+1]].
 	in, inOff []int32
 
-	tt atomic.Pointer[Timetable]
-	ws sync.Pool
+	tt   atomic.Pointer[Timetable]
+	ttMu sync.Mutex // one timetable build at a time
+	ws   sync.Pool
 }
 
 type svcInfo struct {
@@ -209,11 +210,43 @@ func (p *Planner) Prepare(start, end time.Time) *Timetable {
 	return tt
 }
 
+// The first timetable a planner builds covers exactly the query that asked
+// for it (a planner used once pays for nothing more). A query that falls
+// outside it shows the planner is long-lived and shared (routing.Cache), so
+// the next timetable covers whole days, from the day before the query's
+// ready time to at least windowDays later, and is merged with the one it
+// replaces while the two together span at most mergeDays: queries with
+// ready times spread over days, or alternating between two nearby windows,
+// don't rebuild it each time.
+const (
+	windowDays = 28
+	mergeDays  = 63
+)
+
 func (p *Planner) timetableFor(start, end int32) *Timetable {
-	if tt := p.tt.Load(); tt != nil && tt.start <= start && tt.end >= end {
+	covers := func(tt *Timetable) bool { return tt != nil && tt.start <= start && tt.end >= end }
+	if tt := p.tt.Load(); covers(tt) {
 		return tt
 	}
-	tt := p.build(start, end)
+	p.ttMu.Lock()
+	defer p.ttMu.Unlock()
+	old := p.tt.Load()
+	if covers(old) {
+		return old // built while this query waited
+	}
+	if old == nil {
+		tt := p.build(start, end)
+		p.tt.Store(tt)
+		return tt
+	}
+	const day = 1440
+	s := (floorDiv(int64(start), day) - 1) * day
+	e := max(ceilDiv(int64(end), day)*day, s+windowDays*day)
+	if us, ue := min(s, int64(old.start)), max(e, int64(old.end)); ue-us <= mergeDays*day {
+		s, e = us, ue
+	}
+	s, e = max(s, math.MinInt32), min(e, math.MaxInt32)
+	tt := p.build(int32(s), int32(e))
 	p.tt.Store(tt)
 	return tt
 }

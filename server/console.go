@@ -14,6 +14,7 @@ func (s *Server) registerConsole() error {
 		Auth:       s.cfg.Auth,
 		Merchants:  s.cfg.Merchants,
 		Network:    s.cfg.Network,
+		Routes:     s.cfg.Routes,
 		Acceptance: s.cfg.Acceptance,
 		Customs:    s.cfg.Customs,
 		Warehouse:  s.cfg.Warehouse,

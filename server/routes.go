@@ -51,17 +51,9 @@ func (s *Server) planRoute(ctx context.Context, in *routesInput) (*struct{ Body 
 	if in.Avoid != "" {
 		q.Avoid = strings.Split(in.Avoid, ",")
 	}
-	offices, err := s.cfg.Network.Offices(ctx)
-	if err != nil {
-		return nil, s.problem(ctx, err)
-	}
-	services, err := s.cfg.Network.Legs(ctx)
-	if err != nil {
-		return nil, s.problem(ctx, err)
-	}
-	// The demo-sized timetable compiles in about a millisecond, so each
-	// request reads the current one and nothing goes stale between nodes.
-	p, err := routing.New(offices, services)
+	// The planner is built once per network version and held in memory
+	// (routing.Cache); no request reads or compiles the network.
+	p, err := s.cfg.Routes.Current(ctx)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/routing"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
 )
@@ -37,6 +38,7 @@ type Config struct {
 	Auth       *auth.Service
 	Merchants  *acceptance.Merchants
 	Network    *network.Directory
+	Routes     routing.Planners
 	Acceptance *acceptance.Service
 	Customs    *customs.Service
 	Tracking   *tracking.Service
@@ -56,6 +58,7 @@ func (cfg Config) missing() []string {
 	var out []string
 	for name, nil_ := range map[string]bool{
 		"Health": cfg.Health == nil, "Auth": cfg.Auth == nil, "Merchants": cfg.Merchants == nil, "Network": cfg.Network == nil,
+		"Routes":     cfg.Routes == nil,
 		"Acceptance": cfg.Acceptance == nil, "Customs": cfg.Customs == nil, "Tracking": cfg.Tracking == nil,
 		"Dispatch": cfg.Dispatch == nil, "Planner": cfg.Planner == nil, "Warehouse": cfg.Warehouse == nil, "Accounting": cfg.Accounting == nil,
 	} {

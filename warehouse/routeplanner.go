@@ -12,37 +12,25 @@ import (
 	"github.com/interpost/interpost/routing"
 )
 
-// Network is what RoutePlanner reads: the offices and scheduled services.
-type Network interface {
-	Offices(ctx context.Context) ([]network.Office, error)
-	Services(ctx context.Context) ([]network.Leg, error)
-}
-
 // RoutePlanner proposes corridors with the timetable route planner
 // (package routing) over the network's scheduled services: the Pareto set
 // of itineraries over arrival and cost, best one per mode. A lane the
 // timetable doesn't serve within the horizon (e.g. a warehouse no service
 // reaches yet) falls back to Estimate, and says so in Corridor.Source.
 type RoutePlanner struct {
-	Network Network
-	Now     func() time.Time
+	// Planners hands out the planner of the current network (the node's
+	// shared routing.Cache).
+	Planners routing.Planners
+	Now      func() time.Time
 	// LoadG is the consolidated load the capacity check uses (default 500 kg).
 	LoadG int
 }
 
 // Corridors implements Planner.
 func (r RoutePlanner) Corridors(ctx context.Context, from, to network.Office) ([]Corridor, error) {
-	offices, err := r.Network.Offices(ctx)
+	p, err := r.Planners.Current(ctx)
 	if err != nil {
-		return nil, err
-	}
-	services, err := r.Network.Services(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := routing.New(offices, services)
-	if err != nil {
-		return nil, fmt.Errorf("build route planner: %w", err)
+		return nil, fmt.Errorf("route planner: %w", err)
 	}
 	now := time.Now
 	if r.Now != nil {

@@ -7,15 +7,13 @@ import (
 
 	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/routing"
 )
 
-type fakeNetwork struct {
-	offices  []network.Office
-	services []network.Leg
-}
+// fixedPlanner is the planner of a network that does not change.
+type fixedPlanner struct{ p *routing.Planner }
 
-func (f fakeNetwork) Offices(context.Context) ([]network.Office, error) { return f.offices, nil }
-func (f fakeNetwork) Services(context.Context) ([]network.Leg, error)   { return f.services, nil }
+func (f fixedPlanner) Current(context.Context) (*routing.Planner, error) { return f.p, nil }
 
 func TestRoutePlanner(t *testing.T) {
 	days, _ := civil.ParseWeekdays("1234567")
@@ -23,11 +21,14 @@ func TestRoutePlanner(t *testing.T) {
 	xmn := network.Office{Code: "CNXMNA", Name: "Xiamen", Country: "CN", Kind: network.KindOE, Lat: 24.544, Lon: 118.1277, TZ: "Asia/Shanghai", ConnectMin: 60}
 	lgg := network.Office{Code: "BELGGW", Name: "Liege", Country: "BE", Kind: network.KindWarehouse, Lat: 50.6374, Lon: 5.4432, TZ: "Europe/Brussels", ConnectMin: 60}
 	far := network.Office{Code: "BRSAOW", Name: "Sao Paulo", Country: "BR", Kind: network.KindWarehouse, Lat: -23.4, Lon: -46.5, TZ: "America/Sao_Paulo", ConnectMin: 60}
-	net := fakeNetwork{offices: []network.Office{xmn, lgg, far}, services: []network.Leg{
+	p, err := routing.New([]network.Office{xmn, lgg, far}, []network.Leg{
 		{ID: "AIR1", From: "CNXMNA", To: "BELGGW", Mode: network.ModeAir, Carrier: "CA", Days: days, Departs: at, DurationMin: 14 * 60, CutoffMin: 120, CapacityKg: 20000, CostPerKg: 4.2},
 		{ID: "RAIL1", From: "CNXMNA", To: "BELGGW", Mode: network.ModeRail, Carrier: "CR", Days: days, Departs: at, DurationMin: 17 * 24 * 60, CutoffMin: 240, CapacityKg: 500000, CostPerKg: 1.1},
-	}}
-	r := RoutePlanner{Network: net, Now: func() time.Time { return time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) }}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := RoutePlanner{Planners: fixedPlanner{p}, Now: func() time.Time { return time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) }}
 	cs, err := r.Corridors(context.Background(), xmn, lgg)
 	if err != nil || len(cs) != 2 {
 		t.Fatalf("corridors = %+v, %v", cs, err)

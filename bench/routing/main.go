@@ -42,6 +42,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/interpost/interpost/bench/internal/benchworld"
 	"github.com/interpost/interpost/routing"
 )
 
@@ -85,11 +86,11 @@ func run(out io.Writer, hubs, perHub, nq, gonumN, runs int, seed uint64) error {
 	}
 	before := heap()
 	started := time.Now()
-	w := genWorld(hubs, perHub, seed)
+	w := benchworld.Generate(hubs, perHub, seed)
 	genTime := time.Since(started)
 
 	started = time.Now()
-	p, err := routing.New(w.offices, w.services)
+	p, err := routing.New(w.Offices, w.Services)
 	if err != nil {
 		return err
 	}
@@ -99,13 +100,13 @@ func run(out io.Writer, hubs, perHub, nq, gonumN, runs int, seed uint64) error {
 
 	// The same departures, expanded independently, feed the gonum graph and
 	// check the planner's expansion.
-	deps := expand(w.offices, w.services, t0, t0.Add(21*day))
+	deps := expand(w.Offices, w.Services, t0, t0.Add(21*day))
 	if len(deps) != tt.Len() {
 		return fmt.Errorf("planner expanded %d departures, the independent expansion %d", tt.Len(), len(deps))
 	}
 	in14 := 0
 	for _, d := range deps {
-		if dep := d.drop + int32(w.services[d.legService].CutoffMin); dep < int32(t0.Add(horizon).Unix()/60) {
+		if dep := d.drop + int32(w.Services[d.legService].CutoffMin); dep < int32(t0.Add(horizon).Unix()/60) {
 			in14++
 		}
 	}
@@ -113,9 +114,9 @@ func run(out io.Writer, hubs, perHub, nq, gonumN, runs int, seed uint64) error {
 	r := rand.New(rand.NewPCG(seed, 7))
 	qs := make([]routing.Query, nq)
 	for i := range qs {
-		from := r.IntN(len(w.offices))
-		to := (from + 1 + r.IntN(len(w.offices)-1)) % len(w.offices)
-		qs[i] = routing.Query{From: w.offices[from].Code, To: w.offices[to].Code, Ready: t0.Add(time.Duration(r.IntN(7*24*60)) * time.Minute)}
+		from := r.IntN(len(w.Offices))
+		to := (from + 1 + r.IntN(len(w.Offices)-1)) % len(w.Offices)
+		qs[i] = routing.Query{From: w.Offices[from].Code, To: w.Offices[to].Code, Ready: t0.Add(time.Duration(r.IntN(7*24*60)) * time.Minute)}
 	}
 	for _, q := range qs[:min(50, nq)] { // warm-up
 		if _, err := p.Earliest(q); err != nil {
@@ -152,11 +153,11 @@ func run(out io.Writer, hubs, perHub, nq, gonumN, runs int, seed uint64) error {
 
 	before = heap()
 	started = time.Now()
-	g := buildTE(w.offices, deps)
+	g := buildTE(w.Offices, deps)
 	teBuild := time.Since(started)
 	teMem := heap() - before
 	idx := map[string]int32{}
-	for i, o := range w.offices {
+	for i, o := range w.Offices {
 		idx[o.Code] = int32(i)
 	}
 	same, noRoute, legLimited, legs := 0, 0, 0, 0
@@ -195,7 +196,7 @@ func run(out io.Writer, hubs, perHub, nq, gonumN, runs int, seed uint64) error {
 	}
 
 	report(out, reportData{
-		hubs: hubs, offices: len(w.offices), services: len(w.services), departures: tt.Len(), in14: in14,
+		hubs: hubs, offices: len(w.Offices), services: len(w.Services), departures: tt.Len(), in14: in14,
 		gen: genTime, build: buildTime, netMem: netMem, nq: nq, gonumN: gonumN, runs: runs,
 		tEA: tEA, tPareto: tPareto, tGonum: tGonum, paretoAvg: float64(paretoSizes) / float64(nq),
 		teNodes: g.nodes(), teEdges: g.edges(), teBuild: teBuild, teMem: teMem,

@@ -22,6 +22,7 @@ import (
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/routing"
 	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
@@ -45,6 +46,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock of every service; nil is the machine's clock.
 	Now func() time.Time
+	// NetworkCheck is how often the node checks the stored network version
+	// to swap in a new route planner; 0 means routing.DefaultCheckEvery.
+	NetworkCheck time.Duration
 }
 
 // App holds the services of one node. Fields are set by New; tests may
@@ -56,9 +60,12 @@ type App struct {
 	Country string
 	Rates   postal.Rates
 
-	Auth       *auth.Service
-	Merchants  *acceptance.Merchants
-	Network    *network.Directory
+	Auth      *auth.Service
+	Merchants *acceptance.Merchants
+	Network   *network.Directory
+	// Routes hands out the route planner of the current network, built
+	// once per network version (a *routing.Cache that Start keeps current).
+	Routes     routing.Planners
 	Acceptance *acceptance.Service
 	Customs    *customs.Service
 	Tracking   *tracking.Service
@@ -68,6 +75,7 @@ type App struct {
 	Accounting *accounting.Service
 
 	bus          *natsbus.Bus
+	routes       *routing.Cache
 	allowPrivate bool
 }
 
@@ -88,6 +96,8 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	}
 	a := &App{Store: st, Logger: o.Logger, Now: o.Now, Country: o.Country, Rates: o.Rates, allowPrivate: o.WebhookAllowPrivate}
 	a.Network = &network.Directory{Store: st}
+	a.routes = &routing.Cache{Source: a.Network, Every: o.NetworkCheck, Now: o.Now, Logger: o.Logger}
+	a.Routes = a.routes
 	a.Merchants = &acceptance.Merchants{Store: st, Office: a.Network.CheckOffice, Now: o.Now}
 	a.Auth = &auth.Service{Store: st, Refs: refs{a}, Now: o.Now, Throttle: &auth.Throttle{}}
 
@@ -99,7 +109,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	a.Customs.SetRules(engine)
 
 	a.Tracking = &tracking.Service{Store: st, Offices: st, Merchants: st, Logger: o.Logger, Now: o.Now,
-		Estimator: &routeEstimator{dir: a.Network, now: o.Now}, AllowPrivateWebhooks: o.WebhookAllowPrivate}
+		Estimator: &routeEstimator{routes: a.routes}, AllowPrivateWebhooks: o.WebhookAllowPrivate}
 	if o.Bus != "" {
 		bctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
@@ -115,7 +125,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 		Statuses: tracking.StatusNames()}
 	a.Dispatch = &dispatch.Service{Store: st, Network: st, Items: st, Events: dispatch.TrackingSink(a.Tracking), Now: o.Now, Logger: o.Logger}
 	a.Planner = &alloc.Planner{Network: st, Store: st, Shipments: st}
-	a.Warehouse = &warehouse.Service{Store: st, Items: a.Acceptance, Planner: warehouse.RoutePlanner{Network: st},
+	a.Warehouse = &warehouse.Service{Store: st, Items: a.Acceptance, Planner: warehouse.RoutePlanner{Planners: a.routes},
 		Rates: o.Rates, Country: o.Country, Now: o.Now}
 	a.Accounting = &accounting.Service{Store: st, Network: st, Merchants: st, Country: o.Country, Rates: o.Rates, Now: o.Now}
 	// Conveyance and transit are charged from what departed: consignments
@@ -178,10 +188,11 @@ func CustomsEvents(svc *tracking.Service) customs.EventSink {
 	})
 }
 
-// Start runs the node's background work until ctx ends: the tracking
-// projector, the webhook dispatcher, with a bus the persister, and the
-// delivery of customs events that waited in the outbox. The returned
-// function stops it and waits.
+// Start runs the node's background work until ctx ends: the route
+// planner's watch on the network version, the tracking projector, the
+// webhook dispatcher, with a bus the persister, and the delivery of customs
+// events that waited in the outbox. The returned function stops it and
+// waits.
 func (a *App) Start(ctx context.Context) func() {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -189,6 +200,7 @@ func (a *App) Start(ctx context.Context) func() {
 		wg.Add(1)
 		go func() { defer wg.Done(); f(ctx) }()
 	}
+	run(a.routes.Run)
 	run(a.Tracking.RunProjector)
 	run((&tracking.Dispatcher{Store: a.Store, Poster: webhookPoster(a.allowPrivate), Logger: a.Logger}).Run)
 	if a.bus != nil {

@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/interpost/interpost/network"
@@ -15,46 +15,41 @@ import (
 // routeEstimator estimates delivery with the route planner: the earliest
 // arrival from the item's last known office and time (tracking re-plans
 // from there, not from acceptance) at the destination's inward office of
-// exchange, plus the last mile's working days (tracking.LastMileDays of
-// the item's status). The planner is rebuilt
-// from the network every 10 minutes (of the app's clock).
+// exchange, plus the last mile's working days (tracking.LastMileDays of the
+// item's status). The planner is the node's shared one (routing.Cache),
+// current with the stored network.
 type routeEstimator struct {
-	dir     *network.Directory
-	now     func() time.Time
-	mu      sync.Mutex
-	planner *routing.Planner
-	inward  map[string]string
-	built   time.Time
+	routes routing.Planners
+	inward atomic.Pointer[inwardOffices]
+}
+
+// inwardOffices is, for one planner, the inward office of exchange of each
+// country.
+type inwardOffices struct {
+	planner   *routing.Planner
+	byCountry map[string]string
 }
 
 func (r *routeEstimator) load(ctx context.Context) (*routing.Planner, map[string]string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	now := r.now()
-	if !r.built.IsZero() && now.Sub(r.built) < 10*time.Minute && !now.Before(r.built) {
-		return r.planner, r.inward, nil
-	}
-	offices, err := r.dir.Offices(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	legs, err := r.dir.Legs(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := routing.New(offices, legs)
-	if err != nil {
+	p, err := r.routes.Current(ctx)
+	if postal.ErrorCode(err) == postal.CodeInvalid {
 		// No usable network (no legs yet): estimate from the delivery
-		// standards until the next rebuild.
-		p = nil
+		// standards until the network changes.
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if in := r.inward.Load(); in != nil && in.planner == p {
+		return p, in.byCountry, nil
 	}
 	inward := map[string]string{}
-	for _, o := range offices {
+	for _, o := range p.Offices() {
 		if _, ok := inward[o.Country]; !ok && (o.Kind == network.KindOE || o.Kind == network.KindIMPC) {
 			inward[o.Country] = o.Code
 		}
 	}
-	r.planner, r.inward, r.built = p, inward, now
+	r.inward.Store(&inwardOffices{planner: p, byCountry: inward})
 	return p, inward, nil
 }
 

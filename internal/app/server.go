@@ -15,6 +15,7 @@ func (a *App) Server(version string, registry *prometheus.Registry) (*server.Ser
 		Auth:       a.Auth,
 		Merchants:  a.Merchants,
 		Network:    a.Network,
+		Routes:     a.Routes,
 		Acceptance: a.Acceptance,
 		Customs:    a.Customs,
 		Tracking:   a.Tracking,

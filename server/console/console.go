@@ -25,6 +25,7 @@ import (
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/routing"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
 )
@@ -39,6 +40,9 @@ type Config struct {
 	Merchants  *acceptance.Merchants
 	Network    *network.Directory
 	Acceptance *acceptance.Service
+	// Routes hands out the route planner of the current network for the
+	// route planner page; nil hides it.
+	Routes routing.Planners
 	// Customs runs the customs desk; nil hides it.
 	Customs *customs.Service
 	// Warehouse runs the warehouse pages; nil hides them.
@@ -140,7 +144,7 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 	c.page("GET /console/shipments/{id}/label.pdf", rolesShipments, c.shipmentLabel)
 	c.page("GET /console/network", rolesNetwork, c.network)
 	c.page("GET /console/network/offices/{code}", rolesNetwork, c.office)
-	c.page("GET /console/routes", rolesRoutes, c.routes)
+	c.page("GET /console/routes", rolesRoutes, c.requires(c.cfg.Routes != nil, "The route planner is", c.routes))
 	c.page("GET /console/keys", rolesKeys, c.keys)
 	c.page("POST /console/keys", rolesKeys, c.createKey)
 	c.page("POST /console/keys/{id}/revoke", rolesKeys, c.revokeKey)

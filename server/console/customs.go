@@ -41,6 +41,8 @@ func (c *Console) enabled(key string) bool {
 		return c.cfg.Tracking != nil
 	case "exchange":
 		return c.cfg.Dispatch != nil
+	case "routes":
+		return c.cfg.Routes != nil
 	}
 	return true
 }

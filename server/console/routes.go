@@ -77,13 +77,13 @@ func (c *Console) routes(w http.ResponseWriter, r *http.Request, s *session) {
 		page.Values["ready"] = c.now().In(loc).Truncate(time.Hour).Add(time.Hour).Format("2006-01-02T15:04")
 	}
 	if page.Asked {
-		c.plan(r, &page, offices, zones)
+		c.plan(r, &page, zones)
 	}
 	c.render(w, r, http.StatusOK, "routes", s.view("Route planner", "routes", page))
 }
 
 // plan runs the query of the form and fills the page's results or errors.
-func (c *Console) plan(r *http.Request, page *routesPage, offices []network.Office, zones map[string]string) {
+func (c *Console) plan(r *http.Request, page *routesPage, zones map[string]string) {
 	v := page.Values
 	bad := func(field, msg string) { page.Errors[field] = msg }
 	from, okFrom := zones[v["from"]]
@@ -113,15 +113,14 @@ func (c *Console) plan(r *http.Request, page *routesPage, offices []network.Offi
 			query.Avoid = append(query.Avoid, a)
 		}
 	}
-	services, err := c.cfg.Network.Legs(r.Context())
+	planner, err := c.cfg.Routes.Current(r.Context())
+	if postal.ErrorCode(err) == postal.CodeInvalid {
+		page.Problem = "The stored timetable does not load: " + userMessage(err)
+		return
+	}
 	if err != nil {
 		page.Problem = "Cannot read the timetable right now."
 		c.cfg.Logger.ErrorContext(r.Context(), "console routes", "err", err)
-		return
-	}
-	planner, err := routing.New(offices, services)
-	if err != nil {
-		page.Problem = "The stored timetable does not load: " + userMessage(err)
 		return
 	}
 	res, err := planner.Plan(r.Context(), query)

@@ -69,8 +69,23 @@ func (s *Store) ReplaceNetwork(ctx context.Context, offices []network.Office, se
 				return s.wrap(err, "save service "+sv.ID)
 			}
 		}
-		return nil
+		return s.bumpNetwork(ctx, tx)
 	})
+}
+
+// bumpNetwork moves the network to its next version in tx, the transaction
+// that changes offices or services: a node that reads the version sees the
+// change with it or not at all.
+func (s *Store) bumpNetwork(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE network_version SET version = version + 1 WHERE id = 1`)
+	return s.wrap(err, "bump the network version")
+}
+
+// NetworkVersion implements network.LegStore.
+func (s *Store) NetworkVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.R.QueryRowContext(ctx, `SELECT version FROM network_version WHERE id = 1`).Scan(&v)
+	return v, s.wrap(err, "read the network version")
 }
 
 func officeCodes(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {

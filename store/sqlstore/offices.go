@@ -13,7 +13,15 @@ const officeColumns = `code, name, country, kind, lat, lon, tz, connect_min, cus
 
 // PutOffices implements network.OfficeStore.
 func (s *Store) PutOffices(ctx context.Context, offices []network.Office) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return s.putOffices(ctx, tx, offices) })
+	if len(offices) == 0 {
+		return nil
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.putOffices(ctx, tx, offices); err != nil {
+			return err
+		}
+		return s.bumpNetwork(ctx, tx)
+	})
 }
 
 // putOffices upserts offices in tx (ReplaceNetwork shares it).

@@ -75,3 +75,66 @@ func testNetwork(t *testing.T, s store.Store) {
 		}
 	}
 }
+
+// testNetworkVersion: every change to offices or services moves the version
+// on, in its own transaction, as seen from another node; reads and failed
+// imports leave it.
+func testNetworkVersion(t *testing.T, newNode func() store.Store) {
+	ctx := context.Background()
+	a, b := newNode(), newNode()
+	version := func(s store.Store) int64 {
+		t.Helper()
+		v, err := s.NetworkVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	v0 := version(a)
+	if v := version(b); v != v0 {
+		t.Fatalf("two nodes read versions %d and %d of one network", v0, v)
+	}
+	xmn := network.Office{Code: "CNXMNA", Name: "Xiamen", Country: "CN", Kind: network.KindOE, Lat: 24.544, Lon: 118.1277, TZ: "Asia/Shanghai", ConnectMin: 150, Customs: true}
+	ams := network.Office{Code: "NLAMSA", Name: "Amsterdam", Country: "NL", Kind: network.KindOE, Lat: 52.3105, Lon: 4.7683, TZ: "Europe/Amsterdam", ConnectMin: 120, Customs: true}
+	if err := a.PutOffices(ctx, []network.Office{xmn}); err != nil {
+		t.Fatal(err)
+	}
+	v1 := version(b)
+	if v1 <= v0 {
+		t.Fatalf("PutOffices on node a: version on node b %d → %d, want it to grow", v0, v1)
+	}
+	leg := network.Leg{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines", Days: 1 | 4 | 16 | 64,
+		Departs: 23*60 + 55, DurationMin: 780, CutoffMin: 180, CapacityKg: 2500, CostPerKg: 5.85}
+	if err := b.ReplaceNetwork(ctx, []network.Office{ams}, []network.Leg{leg}); err != nil {
+		t.Fatal(err)
+	}
+	v2 := version(a)
+	if v2 <= v1 {
+		t.Fatalf("ReplaceNetwork on node b: version on node a %d → %d, want it to grow", v1, v2)
+	}
+	// Reads, a failed import and an empty PutOffices change nothing.
+	if _, err := a.Offices(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Services(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bad := leg
+	bad.To = "XXXXXX"
+	if err := a.ReplaceNetwork(ctx, nil, []network.Leg{bad}); postal.ErrorCode(err) != postal.CodeInvalid {
+		t.Fatalf("import naming an unknown office: %v, want invalid", err)
+	}
+	if err := a.PutOffices(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if v := version(b); v != v2 {
+		t.Errorf("after reads, a failed import and an empty PutOffices: version %d, want %d", v, v2)
+	}
+	// The timetable replaced with itself is still a change (a new import).
+	if err := a.ReplaceNetwork(ctx, nil, []network.Leg{leg}); err != nil {
+		t.Fatal(err)
+	}
+	if v := version(b); v <= v2 {
+		t.Errorf("second import: version %d, want > %d", v, v2)
+	}
+}
