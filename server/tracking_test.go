@@ -127,6 +127,15 @@ func TestTrackingIngest(t *testing.T) {
 	if r.status != http.StatusOK || res.New != 1 {
 		t.Errorf("partner message = %d %s", r.status, r.body)
 	}
+	// A partner post reports at its own country's offices only: the Polish
+	// post cannot deliver the item in Xiamen.
+	csv = "object,code,office,time,source\n" + id + ",EMI,CNXMNA," + now.Add(-5*time.Minute).Format(time.RFC3339) + ",partner:PLPOST\n"
+	res = tracking.Result{}
+	r = e.do("POST", "/v1/events", "partner", csv, "Content-Type", "text/csv")
+	r.json(t, &res)
+	if r.status != http.StatusOK || res.New != 0 || res.RejectedCount != 1 || !strings.Contains(res.Rejected[0].Reason, "partner PLPOST reports events at its own offices (PL), not at CNXMNA (CN)") {
+		t.Errorf("partner event abroad = %d %s", r.status, r.body)
+	}
 	if r := e.do("POST", "/v1/events", "acme", body, "Content-Type", "application/x-ndjson"); r.status != http.StatusForbidden {
 		t.Errorf("merchant sending events = %d", r.status)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -279,7 +280,7 @@ func (s *Service) prepare(ctx context.Context, who auth.Principal, b *Batch) (pr
 		e := b.Events[i]
 		fe := Normalize(&e, now, offices)
 		if len(fe) == 0 {
-			fe = authorize(who, &e)
+			fe = authorize(who, &e, offices.country)
 		}
 		if len(fe) > 0 {
 			p.res.Rejected = append(p.res.Rejected, reject(b.Index[i], b.Lines[i], e.Object, fe))
@@ -314,9 +315,11 @@ func (s *Service) prepare(ctx context.Context, who auth.Principal, b *Batch) (pr
 }
 
 // authorize checks that who may report e, filling in its source where the
-// key implies it: partners report as partner:CODE, operators and customs
+// key implies it: partners report as partner:CODE, a partner post (a code
+// such as PLPOST) only at offices in its own country; operators and customs
 // officers at their offices, customs officers customs steps only.
-func authorize(who auth.Principal, e *Event) []postal.FieldError {
+// countryOf gives an office's country.
+func authorize(who auth.Principal, e *Event, countryOf func(office string) string) []postal.FieldError {
 	switch who.Role {
 	case auth.RoleAdmin, "":
 		return nil
@@ -324,6 +327,11 @@ func authorize(who auth.Principal, e *Event) []postal.FieldError {
 		want := SourcePartner + ":" + who.Partner
 		if e.Source != want {
 			return []postal.FieldError{{Field: "source", Message: fmt.Sprintf("forbidden: a key of partner %s reports events as %q", who.Partner, want)}}
+		}
+		if c, ok := PartnerCountry(who.Partner); ok {
+			if at := countryOf(e.Office); at != c {
+				return []postal.FieldError{{Field: "office", Message: fmt.Sprintf("forbidden: partner %s reports events at its own offices (%s), not at %s (%s)", who.Partner, c, e.Office, at)}}
+			}
 		}
 		return nil
 	case auth.RoleOperator, auth.RoleCustoms:
@@ -418,6 +426,24 @@ type officeSnapshot struct {
 	s   *Service
 	ctx context.Context
 	m   map[string]network.Office
+}
+
+// country returns the country of a known office ("" for an unknown one).
+func (o *officeSnapshot) country(code string) string {
+	if !o.Known(code) {
+		return ""
+	}
+	return o.m[code].Country
+}
+
+// PartnerCountry returns the country of a partner post's code (PLPOST →
+// PL); false for a code that names no post (a carrier).
+func PartnerCountry(partner string) (string, bool) {
+	c, ok := strings.CutSuffix(partner, "POST")
+	if !ok || !postal.ValidCountry(c) {
+		return "", false
+	}
+	return c, true
 }
 
 func (o *officeSnapshot) Known(code string) bool {
