@@ -123,6 +123,10 @@ func (s *Service) Create(ctx context.Context, who auth.Principal, r Request, key
 		}
 		origin = r.OriginOffice
 	}
+	if who.Role == auth.RoleOperator && !who.InOffice(origin) {
+		return Shipment{}, false, postal.Errorf(postal.CodeForbidden, "this key is scoped to offices %s; items it accepts leave from one of them, not from %s",
+			strings.Join(who.Offices, ","), origin)
+	}
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now

@@ -347,7 +347,7 @@ func (s *Service) Get(ctx context.Context, who auth.Principal, id string) (ItemV
 	if err != nil {
 		return ItemView{}, err
 	}
-	if who.Role == auth.RoleCustoms && !who.InOffice(it.Declaration.Office) {
+	if who.Is(auth.RoleCustoms, auth.RoleOperator) && !who.InOffice(it.Declaration.Office) {
 		return ItemView{}, postal.Errorf(postal.CodeForbidden, "item %s is cleared at %s, outside the offices of your key", id, it.Declaration.Office)
 	}
 	audit, events, err := s.Store.ItemHistory(ctx, id)

@@ -523,3 +523,26 @@ func TestAuthThrottle(t *testing.T) {
 		t.Errorf("a public operation while throttled = %d", r.status)
 	}
 }
+
+// TestOperatorOfficeScope: an operator key scoped to one office accepts
+// items only at that office.
+func TestOperatorOfficeScope(t *testing.T) {
+	e := newEnv(t)
+	k, secret, err := auth.NewKey(auth.RoleOperator, "", "", []string{"CNSHAA"}, "shanghai operator", time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CreateKey(context.Background(), k); err != nil {
+		t.Fatal(err)
+	}
+	e.keys["shanghai"] = secret
+	body := validBody()
+	body["merchant"] = "ACME" // leaves from CNXMNA
+	r := e.do("POST", "/v1/shipments", "shanghai", body, "Idempotency-Key", "scope-1")
+	if r.status != http.StatusForbidden || !strings.Contains(string(r.body), "not from CNXMNA") {
+		t.Errorf("operator of CNSHAA accepting at CNXMNA = %d %s", r.status, r.body)
+	}
+	if r := e.do("POST", "/v1/shipments", "operator", body, "Idempotency-Key", "scope-2"); r.status != http.StatusCreated {
+		t.Errorf("an unscoped operator = %d %s", r.status, r.body)
+	}
+}

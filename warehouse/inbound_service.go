@@ -48,6 +48,9 @@ func (s *Service) BookInbound(ctx context.Context, who auth.Principal, r Inbound
 	if r.Priority != "" && r.Priority != PriorityCost && r.Priority != PrioritySpeed {
 		fe.Add("priority", "%q is not one of cost, speed", r.Priority)
 	}
+	if !who.InOffice(r.Warehouse) {
+		return Inbound{}, postal.Errorf(postal.CodeForbidden, "this key is scoped to offices %s, not warehouse %s", strings.Join(who.Offices, ","), r.Warehouse)
+	}
 	w, err := s.Store.Warehouse(ctx, r.Warehouse)
 	if postal.ErrorCode(err) == postal.CodeNotFound {
 		fe.Add("warehouse", "no warehouse %q", r.Warehouse)

@@ -195,8 +195,16 @@ func (s *Service) CancelOrder(ctx context.Context, who auth.Principal, id string
 	if !who.Is(auth.RoleAdmin, auth.RoleOperator, auth.RoleMerchant) {
 		return Order{}, postal.Errorf(postal.CodeForbidden, "role %s may not cancel orders", who.Role)
 	}
-	if _, err := s.Order(ctx, who, id); err != nil {
+	o, err := s.Order(ctx, who, id)
+	if err != nil {
 		return Order{}, err
+	}
+	// An operator cancels only orders reserved at its own warehouses:
+	// cancelling releases their stock.
+	for _, p := range o.Parcels {
+		if !who.InOffice(p.Warehouse) {
+			return Order{}, postal.Errorf(postal.CodeForbidden, "order %s is reserved at warehouse %s, outside the offices of this key", id, p.Warehouse)
+		}
 	}
 	return s.Store.CancelOrder(ctx, id, s.now())
 }
