@@ -153,7 +153,6 @@ type lifeEnv struct {
 	// the e2e report.
 	posted map[string]string
 	start  time.Time
-	last   time.Time
 }
 
 func (e *lifeEnv) need(r response, status int, what string) response {
