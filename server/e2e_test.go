@@ -362,15 +362,20 @@ func itemLife(t *testing.T, st store.Store) {
 	t.Logf("world set up in %.1f ms", float64(time.Since(began).Microseconds())/1000)
 
 	// (a) delivered after a customs hold with duty, (b) seized by import
-	// customs: two EMS items to Warsaw travel in one receptacle.
-	var delivered, seized string
+	// customs, (d) sent back by the destination and returned to the sender:
+	// three EMS items to Warsaw travel in one receptacle.
+	var delivered, seized, returned string
 	create := func() string {
 		var sh acceptance.Shipment
 		e.need(e.do("POST", "/v1/shipments", "merchant", validBody()), 201, "create shipment").json(t, &sh)
 		return string(sh.ID)
 	}
-	e.step("create shipments", func() { delivered, seized = create(), create() },
-		func() { e.agree(delivered, "created", "")(); e.agree(seized, "created", "")() })
+	e.step("create shipments", func() { delivered, seized, returned = create(), create(), create() },
+		func() {
+			e.agree(delivered, "created", "")()
+			e.agree(seized, "created", "")()
+			e.agree(returned, "created", "")()
+		})
 
 	at := func(d time.Duration) time.Time { return start.Add(d) }
 	ev := func(id string, code tracking.Code, office string, when time.Time, reason string) tracking.Event {
@@ -378,8 +383,13 @@ func itemLife(t *testing.T, st store.Store) {
 	}
 	clock.Set(at(time.Hour))
 	e.step("acceptance scan EMA", func() {
-		e.events("operator", "post", 0, ev(delivered, tracking.EMA, "CNXMNA", at(30*time.Minute), ""), ev(seized, tracking.EMA, "CNXMNA", at(35*time.Minute), ""))
-	}, func() { e.agree(delivered, "accepted", tracking.EMA)(); e.agree(seized, "accepted", tracking.EMA)() })
+		e.events("operator", "post", 0, ev(delivered, tracking.EMA, "CNXMNA", at(30*time.Minute), ""), ev(seized, tracking.EMA, "CNXMNA", at(35*time.Minute), ""),
+			ev(returned, tracking.EMA, "CNXMNA", at(40*time.Minute), ""))
+	}, func() {
+		e.agree(delivered, "accepted", tracking.EMA)()
+		e.agree(seized, "accepted", tracking.EMA)()
+		e.agree(returned, "accepted", tracking.EMA)()
+	})
 
 	// Presort, receptacle, dispatch.
 	clock.Set(at(2 * time.Hour))
@@ -397,20 +407,24 @@ func itemLife(t *testing.T, st store.Store) {
 			"category": target.Category, "subclass": target.Subclass}), 201, "open dispatch").json(t, &d)
 		var r dispatch.Receptacle
 		e.need(e.do("POST", "/v1/dispatches/"+d.ID+"/receptacles", "operator", map[string]any{"type": string(target.Receptacle)}), 201, "open receptacle").json(t, &r)
-		for _, id := range []string{delivered, seized} {
+		for _, id := range []string{delivered, seized, returned} {
 			e.need(e.do("POST", "/v1/receptacles/"+r.Number+"/items", "operator", map[string]any{"item": id}), 201, "receptacle scan "+id)
 		}
-		e.need(e.do("POST", "/v1/receptacles/"+r.Number+"/close", "operator", map[string]any{"gross_weight_g": 2100}), 200, "close receptacle")
+		e.need(e.do("POST", "/v1/receptacles/"+r.Number+"/close", "operator", map[string]any{"gross_weight_g": 3300}), 200, "close receptacle")
 		var v dispatch.DispatchView
 		e.need(e.do("POST", "/v1/dispatches/"+d.ID+"/close", "operator", nil), 200, "close dispatch").json(t, &v)
 		s9 = v.ReceptacleList[0].ID
-	}, func() { e.agree(delivered, "at_outward_oe", "")(); e.agree(seized, "at_outward_oe", "")() })
+	}, func() {
+		e.agree(delivered, "at_outward_oe", "")()
+		e.agree(seized, "at_outward_oe", "")()
+		e.agree(returned, "at_outward_oe", "")()
+	})
 
 	// Consign to the planned first departure; depart.
 	var c dispatch.Consignment
 	var route routing.Result
 	e.step("consign to the planned departure", func() {
-		q := url.Values{"from": {"CNXMNA"}, "to": {target.Destination}, "ready": {clock.Now().Format(time.RFC3339)}, "product": {"ems"}, "weight_g": {"2100"}}
+		q := url.Values{"from": {"CNXMNA"}, "to": {target.Destination}, "ready": {clock.Now().Format(time.RFC3339)}, "product": {"ems"}, "weight_g": {"3300"}}
 		e.need(e.do("GET", "/v1/routes?"+q.Encode(), "operator", nil), 200, "plan the route").json(t, &route)
 		if route.Earliest == nil || len(route.Earliest.Legs) == 0 {
 			t.Fatalf("no route CNXMNA→%s", target.Destination)
@@ -419,11 +433,19 @@ func itemLife(t *testing.T, st store.Store) {
 		e.need(e.do("POST", "/v1/consignments", "operator", map[string]any{"office": "CNXMNA", "service": leg.Service,
 			"date": leg.Depart.In(cst).Format(time.DateOnly), "dispatches": []string{d.ID}}), 201, "consign").json(t, &c)
 		t.Logf("route: %+v; consignment %s on %s", route.Earliest.Legs, c.ID, c.Service)
-	}, func() { e.agree(delivered, "at_outward_oe", "")(); e.agree(seized, "at_outward_oe", "")() })
+	}, func() {
+		e.agree(delivered, "at_outward_oe", "")()
+		e.agree(seized, "at_outward_oe", "")()
+		e.agree(returned, "at_outward_oe", "")()
+	})
 	clock.Set(c.Departure.Add(20 * time.Minute))
 	e.step("depart", func() {
 		e.need(e.do("POST", "/v1/consignments/"+c.ID+"/depart", "operator", map[string]any{"at": c.Departure}), 200, "depart")
-	}, func() { e.agree(delivered, "departed", tracking.EMC)(); e.agree(seized, "departed", tracking.EMC)() })
+	}, func() {
+		e.agree(delivered, "departed", tracking.EMC)()
+		e.agree(seized, "departed", tracking.EMC)()
+		e.agree(returned, "departed", tracking.EMC)()
+	})
 	if r := e.do("GET", "/v1/items/"+s9+"/events", "admin", nil); r.status != 200 {
 		t.Errorf("receptacle %s timeline: %d %s", s9, r.status, r.body)
 	}
@@ -442,7 +464,10 @@ func itemLife(t *testing.T, st store.Store) {
 			}
 		})
 	}
-	partner("EMD arrival at PLWAWA", arrived, "arrived", ev(delivered, tracking.EMD, "PLWAWA", arrived, ""), ev(seized, tracking.EMD, "PLWAWA", arrived, ""))
+	partner("EMD arrival at PLWAWA", arrived, "arrived", ev(delivered, tracking.EMD, "PLWAWA", arrived, ""), ev(seized, tracking.EMD, "PLWAWA", arrived, ""),
+		ev(returned, tracking.EMD, "PLWAWA", arrived, ""))
+	// (d) The addressee refuses the item: the destination sends it back.
+	partner("EDX returned to the sender", arrived.Add(2*time.Hour), "returning", ev(returned, tracking.EDX, "PLWAWA", arrived.Add(2*time.Hour), "refused by the addressee: return to sender"))
 	held := arrived.Add(3 * time.Hour)
 	partner("EDB/EME held by import customs", held, "import_customs_held",
 		ev(delivered, tracking.EDB, "PLWAWA", held, ""), ev(delivered, tracking.EME, "PLWAWA", held.Add(time.Hour), "document_check"),
@@ -457,9 +482,16 @@ func itemLife(t *testing.T, st store.Store) {
 	partner("EMH delivery attempted", attempt, "delivery_attempted", ev(delivered, tracking.EMH, "PLWAWA", attempt, "addressee absent"))
 	final := attempt.Add(24 * time.Hour)
 	partner("EMI delivered", final, "delivered", ev(delivered, tracking.EMI, "PLWAWA", final, ""))
+	// The returned item is handed back to the sender at Xiamen.
+	back := final.Add(72 * time.Hour)
+	clock.Set(back.Add(10 * time.Minute))
+	e.step("EMI returned to the sender", func() {
+		e.events("operator", "post", 0, ev(returned, tracking.EMI, "CNXMNA", back, "handed back to the sender"))
+	}, e.agree(returned, "returned", tracking.EMI))
 	for id, want := range map[string][]string{
 		delivered: {"accepted", "at_outward_oe", "departed", "arrived", "import_customs_held", "import_customs_released", "delivery_attempted", "delivered"},
 		seized:    {"accepted", "at_outward_oe", "departed", "arrived", "import_customs_held", "seized"},
+		returned:  {"accepted", "at_outward_oe", "departed", "arrived", "returning", "returned"},
 	} {
 		if got := e.hooks.statuses(id); !slices.Equal(got, want) {
 			t.Errorf("%s: webhooks received %v, want %v", id, got, want)
@@ -475,7 +507,7 @@ func itemLife(t *testing.T, st store.Store) {
 	e.step("rate the month", func() {
 		var rep accounting.RateReport
 		e.need(e.do("POST", "/v1/ledger/rate", "admin", map[string]any{"period": month}), 200, "rate").json(t, &rep)
-		if rep.Items != 2 || rep.Posted == 0 {
+		if rep.Items != 3 || rep.Posted == 0 {
 			t.Errorf("rate report %+v", rep)
 		}
 	}, func() {
@@ -505,7 +537,7 @@ func itemLife(t *testing.T, st store.Store) {
 					t.Errorf("conveyance of %s on basis %s", c.ID, en.Basis)
 				}
 			}
-			if en.Basis == "planned" && (en.Item == delivered || en.Item == seized) {
+			if en.Basis == "planned" && (en.Item == delivered || en.Item == seized || en.Item == returned) {
 				t.Errorf("planned charge for an item that departed: %+v", en)
 			}
 		}
