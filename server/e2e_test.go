@@ -591,5 +591,42 @@ func itemLife(t *testing.T, st store.Store) {
 		}
 		e.page(waybill, tl.StatusLabel)
 	})
+
+	// (e) A cross-border e-commerce order: declared with its platform, held
+	// and released; its timeline answers to the bare order number.
+	const order = "TG20261123003"
+	e.step("e-commerce: declare", func() {
+		d := declaration(order, func(d map[string]any) {
+			d["stream"], d["currency"] = "ecommerce", "EUR"
+			delete(d, "express")
+			d["ecommerce"] = map[string]any{"platform": "tmall-global", "order_id": "TG-881203", "model": "B2C",
+				"seller": map[string]any{"name": "Berlin Beauty GmbH", "country": "DE"}}
+			setLine(d, "Power bank 20000 mAh", "850760", "25.00")
+		})
+		var it customs.Item
+		e.need(e.do("POST", "/v1/declarations", "carrier", d), 201, "declare "+order).json(t, &it)
+		if it.Status == customs.StatusReleased {
+			t.Errorf("power bank auto-released: %+v", it)
+		}
+	})
+	for _, dec := range []struct {
+		name, status string
+		code         tracking.Code
+		body         map[string]any
+	}{
+		{"e-commerce: officer holds", "import_customs_held", tracking.EME, map[string]any{"action": "hold", "check": "xray", "reason": "lithium batteries"}},
+		{"e-commerce: officer releases", "import_customs_released", tracking.EDC, map[string]any{"action": "release", "reason": "within limits"}},
+	} {
+		clock.Set(clock.Now().Add(time.Hour))
+		e.step(dec.name, func() {
+			e.need(e.do("POST", "/v1/customs/items/"+order+"/decision", "officer", dec.body), 200, dec.name)
+		}, func() {
+			tl := e.timeline(order, "admin", dec.status, dec.code)
+			if tl.Object != "ecommerce:TMALL-GLOBAL:"+order || tl.Kind != tracking.KindEcommerce {
+				t.Errorf("e-commerce timeline is %s %s", tl.Object, tl.Kind)
+			}
+			e.page(order, tl.StatusLabel)
+		})
+	}
 	t.Logf("whole life in %.1f ms", float64(time.Since(began).Microseconds())/1000)
 }
