@@ -127,6 +127,24 @@ func TestTrackingIngest(t *testing.T) {
 	if r.status != http.StatusOK || res.New != 1 {
 		t.Errorf("partner message = %d %s", r.status, r.body)
 	}
+	// A French-bound item may pass through Poland (EMJ, a transit scan),
+	// but the Polish post cannot deliver it.
+	fr := validBody()
+	fr["addressee"] = map[string]any{"name": "Camille Martin", "address": "1 rue de Rivoli", "city": "Paris", "postcode": "75001", "country": "FR"}
+	var frSh acceptance.Shipment
+	if r := e.do("POST", "/v1/shipments", "acme", fr); r.status != http.StatusCreated {
+		t.Fatalf("a French-bound shipment = %d %s", r.status, r.body)
+	} else {
+		r.json(t, &frSh)
+	}
+	csv = "object,code,office,time,source\n" + string(frSh.ID) + ",EMJ,PLWAWA," + now.Add(-9*time.Minute).Format(time.RFC3339) + ",partner:PLPOST\n" +
+		string(frSh.ID) + ",EMI,PLWAWA," + now.Add(-8*time.Minute).Format(time.RFC3339) + ",partner:PLPOST\n"
+	res = tracking.Result{}
+	r = e.do("POST", "/v1/events", "partner", csv, "Content-Type", "text/csv")
+	r.json(t, &res)
+	if r.status != http.StatusOK || res.New != 1 || res.RejectedCount != 1 || !strings.Contains(res.Rejected[0].Reason, "is bound for FR; partner PLPOST scans EMI only on items bound for PL") {
+		t.Errorf("partner delivering a French item = %d %s", r.status, r.body)
+	}
 	// A partner post reports at its own country's offices only: the Polish
 	// post cannot deliver the item in Xiamen.
 	csv = "object,code,office,time,source\n" + id + ",EMI,CNXMNA," + now.Add(-5*time.Minute).Format(time.RFC3339) + ",partner:PLPOST\n"

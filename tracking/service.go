@@ -276,11 +276,18 @@ func (s *Service) prepare(ctx context.Context, who auth.Principal, b *Batch) (pr
 		seen = make(map[Key]struct{}, len(b.Events))
 	}
 	var idx []int // input index of each accepted event
+	dests, err := s.partnerDestinations(ctx, who, b.Events)
+	if err != nil {
+		return prepared{}, err
+	}
 	for i := range b.Events {
 		e := b.Events[i]
 		fe := Normalize(&e, now, offices)
 		if len(fe) == 0 {
 			fe = authorize(who, &e, offices.country)
+		}
+		if len(fe) == 0 && dests != nil {
+			fe = destinationScope(who, e, dests)
 		}
 		if len(fe) > 0 {
 			p.res.Rejected = append(p.res.Rejected, reject(b.Index[i], b.Lines[i], e.Object, fe))
@@ -344,6 +351,57 @@ func authorize(who auth.Principal, e *Event, countryOf func(office string) strin
 		return nil
 	}
 	return []postal.FieldError{{Message: fmt.Sprintf("forbidden: role %s cannot report events", who.Role)}}
+}
+
+// partnerDestinations returns, for a partner post's batch, the destination
+// country of every item in it that has a shipment here (nil for any other
+// caller): a partner post scans our items at the destination only if they
+// are bound for its country.
+func (s *Service) partnerDestinations(ctx context.Context, who auth.Principal, events []Event) (map[string]string, error) {
+	if who.Role != auth.RolePartner {
+		return nil, nil
+	}
+	if _, post := PartnerCountry(who.Partner); !post {
+		return nil, nil
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, e := range events {
+		if KindOf(e.Object).Shipment() && !seen[e.Object] {
+			seen[e.Object] = true
+			ids = append(ids, e.Object)
+		}
+	}
+	dests := map[string]string{}
+	if len(ids) == 0 {
+		return dests, nil
+	}
+	refs, err := s.Store.ItemRefs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("look up shipments: %w", err)
+	}
+	for id, r := range refs {
+		dests[id] = r.DestCountry
+	}
+	return dests, nil
+}
+
+// destinationScope refuses a partner post's arrival, import customs and
+// delivery scans of our items bound for another country: the Polish post
+// may carry a French item in transit, but not deliver it.
+func destinationScope(who auth.Principal, e Event, dests map[string]string) []postal.FieldError {
+	dest, ours := dests[e.Object]
+	if !ours {
+		return nil // a partner's own item, or one we don't know
+	}
+	info, _ := LookupCode(e.Code)
+	if info.Stage != StageDestination && info.Stage != StageLastMile {
+		return nil
+	}
+	if c, _ := PartnerCountry(who.Partner); c != dest {
+		return []postal.FieldError{{Field: "code", Message: fmt.Sprintf("forbidden: %s is bound for %s; partner %s scans %s only on items bound for %s", e.Object, dest, who.Partner, e.Code, c)}}
+	}
+	return nil
 }
 
 // unlinked returns the positions of events of items, waybills and
