@@ -96,4 +96,18 @@ func TestAccountingCLI(t *testing.T) {
 	if code, _, errOut := run(t, "report", "margin", "--data", dir, "--period", "November"); code != 2 || !strings.Contains(errOut, "--period") {
 		t.Errorf("bad period: %d %s", code, errOut)
 	}
+	// report e2e prints the table and writes a CSV only when asked.
+	before, _ := filepath.Glob("e2e-*.csv")
+	code, stdout, errOut = run(t, "report", "e2e", "--data", dir)
+	after, _ := filepath.Glob("e2e-*.csv")
+	if code != 0 || !strings.Contains(stdout, "ON TIME") || len(after) != len(before) || strings.Contains(errOut, "wrote") {
+		t.Errorf("report e2e: exit %d, files %v→%v\n%s\n%s", code, before, after, stdout, errOut)
+	}
+	e2eCSV := filepath.Join(out, "e2e.csv")
+	if code, _, errOut := run(t, "report", "e2e", "--data", dir, "--csv", e2eCSV); code != 0 || !strings.Contains(errOut, "wrote "+e2eCSV) {
+		t.Errorf("report e2e --csv: %d %s", code, errOut)
+	}
+	if b, err := os.ReadFile(e2eCSV); err != nil || !strings.HasPrefix(string(b), "origin,dest,product,week") {
+		t.Errorf("e2e CSV: %v %.80q", err, b)
+	}
 }

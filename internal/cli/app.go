@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
@@ -77,4 +78,25 @@ func asFlags(err error, flags map[string]string) error {
 		out.Fields[i] = f
 	}
 	return &out
+}
+
+// postToday is today's date where the post is: the app clock read in the
+// time zone of the post's own offices (the first office of --country), or
+// UTC when the network has none yet.
+func postToday(ctx context.Context, a *app.App) (civil.Date, error) {
+	offices, err := a.Network.Offices(ctx)
+	if err != nil {
+		return civil.Date{}, err
+	}
+	loc := time.UTC
+	for _, of := range offices {
+		if of.Country != a.Country {
+			continue
+		}
+		if l, err := time.LoadLocation(of.TZ); err == nil {
+			loc = l
+			break
+		}
+	}
+	return civil.DateOf(a.Now().In(loc)), nil
 }

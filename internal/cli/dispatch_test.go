@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,5 +55,11 @@ func TestDispatchCLI(t *testing.T) {
 	code, out, errOut = run(t, "plan", "day", "--data", dir, "--date", date, "--forecast", forecast, "--rounds", "-1")
 	if code != 0 || !strings.Contains(out, "MF811") || !strings.Contains(out, "100.0%") || !strings.Contains(out, "Spill") {
 		t.Errorf("plan day: %d\n%s\n%s", code, out, errOut)
+	}
+	// Without --date the plan is for today where the post is: 17:00 UTC is
+	// already the next day in China.
+	var o, e bytes.Buffer
+	if code := Main([]string{"plan", "day", "--data", dir, "--forecast", forecast, "--rounds", "-1", "--now", "2026-11-23T17:00:00Z"}, &o, &e); code != 0 || !strings.Contains(o.String(), "Plan for 2026-11-24") {
+		t.Errorf("plan day without --date: %d\n%s\n%s", code, o.String(), e.String())
 	}
 }

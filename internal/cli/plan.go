@@ -36,14 +36,15 @@ func planDayCmd(o *Options) *cobra.Command {
 	var baseline, all bool
 	var rounds int
 	cmd := &cobra.Command{
-		Use:   "day --date YYYY-MM-DD [--forecast FILE.csv]",
+		Use:   "day [--date YYYY-MM-DD] [--forecast FILE.csv]",
 		Short: "allocate a day's mail to capacity-limited departures",
 		Long: `Allocate a planning day's mail to departures as a min-cost flow over the time-expanded
 network: each lane (origin office → destination office, mail category) goes on the cheapest
 departures that keep within every departure's capacity (less what is already consigned),
 paying a lateness penalty per kg and day past the lane's standard.
 
-The volumes are the items accepted on the date (local date at their origin), sorted by each
+--date defaults to today where the post is (the clock of --now, in the zone of the
+post's own offices). The volumes are the items accepted on the date (local date at their origin), sorted by each
 origin's sort plan, or a forecast file (CSV origin,destination,category,kg,items[,ready];
 docs/formats.md). Prints per departure the allocated kg and utilisation, per lane the share
 meeting its standard, the spill list (mail that lost its preferred departure) and what
@@ -52,6 +53,13 @@ consolidating several origins' mail on shared departures saves in cost and CO2.`
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			return o.withApp(ctx, false, func(a *app.App) error {
+				if date == "" {
+					today, err := postToday(ctx, a)
+					if err != nil {
+						return err
+					}
+					date = today.String()
+				}
 				req := alloc.DayRequest{Date: date, Options: alloc.Options{Baseline: baseline, Rounds: rounds, Progress: progress(o.errOut, "allocating")}}
 				if forecast != "" {
 					offices, err := a.Network.Offices(ctx)
@@ -81,12 +89,11 @@ consolidating several origins' mail on shared departures saves in cost and CO2.`
 			})
 		},
 	}
-	cmd.Flags().StringVar(&date, "date", "", "planning date YYYY-MM-DD (required)")
+	cmd.Flags().StringVar(&date, "date", "", "planning date YYYY-MM-DD (default: today where the post is)")
 	cmd.Flags().StringVar(&forecast, "forecast", "", "forecast CSV instead of the accepted items")
 	cmd.Flags().BoolVar(&baseline, "baseline", false, "solve with plain successive shortest paths (Bellman-Ford) to compare")
 	cmd.Flags().IntVar(&rounds, "rounds", 0, "price-refinement rounds (default 8; -1 for the priority pass alone)")
 	cmd.Flags().BoolVar(&all, "all", false, "list every lane and departure (default: the 25 largest of each)")
-	_ = cmd.MarkFlagRequired("date")
 	return cmd
 }
 

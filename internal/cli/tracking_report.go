@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
@@ -34,33 +35,20 @@ product) and ISO week of posting: volume, items delivered, the J+n distribution 
 days from posting to delivery, UPU convention), the share delivered within the lane's
 delivery standard, undelivered items already late, and the median hours of origin
 handling (EMA→EMC), transport (EMC→EMD), destination customs (EMD→EMF) and last mile
-(EMF→EMI). Prints a table and writes the CSV to --csv.`,
+(EMF→EMI). Prints a table (--json: JSON); --csv FILE also writes the rows as CSV
+(--csv - prints CSV instead of the table).`,
 		Example: `  interpost report e2e --from 2026-11-01 --to 2026-11-30`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var fe postal.FieldList
-			now := time.Now().UTC()
-			if to == "" {
-				to = now.Format(time.DateOnly)
-			}
-			if from == "" {
-				from = now.AddDate(0, 0, -30).Format(time.DateOnly)
-			}
-			f, err := time.Parse(time.DateOnly, from)
-			if err != nil {
-				fe.Add("--from", "%q is not a date YYYY-MM-DD", from)
-			}
-			t, err := time.Parse(time.DateOnly, to)
-			if err != nil {
-				fe.Add("--to", "%q is not a date YYYY-MM-DD", to)
-			}
-			if err := fe.Err("bad period"); err != nil {
-				return err
-			}
-			if csvPath == "" {
-				csvPath = fmt.Sprintf("e2e-%s-%s.csv", from, to)
-			}
-			return o.withTracking(cmd.Context(), func(_ *app.App, svc *tracking.Service) error {
+			return o.withTracking(cmd.Context(), func(a *app.App, svc *tracking.Service) error {
+				today, err := postToday(cmd.Context(), a)
+				if err != nil {
+					return err
+				}
+				f, t, err := reportPeriod(from, to, today)
+				if err != nil {
+					return err
+				}
 				if _, err := svc.CatchUp(cmd.Context()); err != nil {
 					return err
 				}
@@ -68,29 +56,51 @@ handling (EMA→EMC), transport (EMC→EMD), destination customs (EMD→EMF) and
 				if err != nil {
 					return err
 				}
-				if csvPath != "-" {
+				if csvPath != "" && csvPath != "-" {
 					if err := writeReportCSV(csvPath, rep); err != nil {
 						return err
 					}
+					fmt.Fprintf(o.errOut, "wrote %s (%d rows)\n", csvPath, len(rep.Lanes))
+				}
+				if csvPath == "-" {
+					return rep.WriteCSV(o.out)
 				}
 				if o.JSON {
 					return json.NewEncoder(o.out).Encode(rep)
 				}
-				if err := printE2E(o.out, rep); err != nil {
-					return err
-				}
-				if csvPath != "-" {
-					fmt.Fprintf(o.errOut, "wrote %s (%d rows)\n", csvPath, len(rep.Lanes))
-				}
-				return nil
+				return printE2E(o.out, rep)
 			})
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&from, "from", "", "first posting date YYYY-MM-DD (default: 30 days ago)")
-	f.StringVar(&to, "to", "", "last posting date YYYY-MM-DD (default: today)")
-	f.StringVar(&csvPath, "csv", "", "CSV file to write (default e2e-FROM-TO.csv; - for none)")
+	f.StringVar(&from, "from", "", "first posting date YYYY-MM-DD (default: 30 days before --to)")
+	f.StringVar(&to, "to", "", "last posting date YYYY-MM-DD (default: today where the post is)")
+	f.StringVar(&csvPath, "csv", "", "also write the rows to this CSV file (- prints CSV instead of the table)")
 	return cmd
+}
+
+// reportPeriod parses --from and --to; --to defaults to today, --from to
+// 30 days before --to.
+func reportPeriod(from, to string, today civil.Date) (time.Time, time.Time, error) {
+	var fe postal.FieldList
+	if to == "" {
+		to = today.String()
+	}
+	t, err := time.Parse(time.DateOnly, to)
+	if err != nil {
+		fe.Add("--to", "%q is not a date YYYY-MM-DD", to)
+	}
+	if from == "" && err == nil {
+		from = t.AddDate(0, 0, -30).Format(time.DateOnly)
+	}
+	f, err := time.Parse(time.DateOnly, from)
+	if err != nil {
+		fe.Add("--from", "%q is not a date YYYY-MM-DD", from)
+	}
+	if err := fe.Err("bad period"); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return f, t, nil
 }
 
 func writeReportCSV(path string, rep tracking.Report) error {
