@@ -1,0 +1,65 @@
+package i18n
+
+import (
+	"testing"
+
+	"golang.org/x/text/language"
+)
+
+func TestMatchFallsBackToEnglish(t *testing.T) {
+	c := Default()
+	zh := language.MustParse("zh-CN")
+	for _, tc := range []struct {
+		prefs []string
+		want  language.Tag
+	}{
+		{[]string{"zh-CN,zh;q=0.9,en;q=0.8"}, zh},
+		{[]string{"zh"}, zh},
+		{[]string{"zh-Hans-CN"}, zh},
+		{[]string{"", "zh-CN"}, zh},                 // no cookie: the header decides
+		{[]string{"en", "zh-CN"}, language.English}, // the explicit choice wins
+		{[]string{"xx-YY, qq"}, language.English},   // unknown tags
+		{[]string{";;;,=q"}, language.English},      // malformed header
+		{nil, language.English},
+	} {
+		if got := c.Match(tc.prefs...); got != tc.want {
+			t.Errorf("Match(%q) = %s, want %s", tc.prefs, got, tc.want)
+		}
+	}
+}
+
+func TestLocalize(t *testing.T) {
+	c := Default()
+	en, zh := c.For(language.English), c.For(language.MustParse("zh-CN"))
+	if got := en.N("common.items", 1); got != "1 item" {
+		t.Errorf("en one: %q", got)
+	}
+	if got := en.N("common.items", 3); got != "3 items" {
+		t.Errorf("en other: %q", got)
+	}
+	if got := zh.N("common.items", 3); got != "3 件" {
+		t.Errorf("zh: %q", got)
+	}
+	if got := zh.T("no.such.message"); got != "no.such.message" {
+		t.Errorf("unknown id: %q", got)
+	}
+	if got := en.Number(17679.333, 2); got != "17,679.33" {
+		t.Errorf("en number: %q", got)
+	}
+	if got := c.For(language.German).Number(17679.333, 2); got != "17,679.33" {
+		// German is not in the catalogue yet: For falls back to English.
+		t.Errorf("unsupported language number: %q", got)
+	}
+	if zh.Lang() != "zh-CN" || en.Lang() != "en" {
+		t.Errorf("tags: %s %s", zh.Lang(), en.Lang())
+	}
+}
+
+// TestCatalogueComplete fails when a language lacks a message English has
+// in an area both translate. Each area's tests add their own languages.
+func TestCatalogueComplete(t *testing.T) {
+	c := Default()
+	if m := c.Missing(language.MustParse("zh-CN"), "common."); len(m) > 0 {
+		t.Errorf("zh-CN lacks %q", m)
+	}
+}
