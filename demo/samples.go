@@ -27,7 +27,7 @@ var catalog = map[string][]article{
 		{"Silicone phone case", "392690", 40, "3.20"},
 		{"USB-C fast charger 20 W", "850440", 70, "7.80"},
 		{"Smart watch with heart-rate sensor", "851762", 110, "34.00"},
-		{"LED desk lamp", "940520", 520, "15.60"},
+		{"LED desk lamp", "940521", 520, "15.60"},
 	},
 	"YIWUCRAFT": {
 		{"Plastic building blocks toy set", "950300", 380, "8.40"},

@@ -1,7 +1,10 @@
 package postal
 
 import (
+	"fmt"
 	"strings"
+
+	"github.com/interpost/interpost/postal/hs"
 )
 
 // HSCode is a Harmonized System tariff code of 6 to 10 digits, e.g.
@@ -12,8 +15,11 @@ type HSCode string
 // ParseHSCode validates an HS code. Dots and spaces are removed first, so
 // "0902.30" and "0902 30 00" are accepted. It rejects chapter 00, chapter 77
 // (reserved by the HS for future use) and chapters 98 and 99 (reserved for
-// national use, so they mean nothing to a foreign customs office). Errors
-// are *IDError with Kind "hs_code".
+// national use, so they mean nothing to a foreign customs office), and a
+// code whose first 6 digits are not a subheading of the HS 2022
+// nomenclature (package hs); further digits are national tariff lines and
+// are not checked. Errors are *IDError with Kind "hs_code"; an unknown
+// subheading's message names the nearest valid codes.
 func ParseHSCode(s string) (HSCode, error) {
 	t := strings.NewReplacer(".", "", " ", "").Replace(strings.TrimSpace(s))
 	if len(t) < 6 || len(t) > 10 || !allDigits(t) {
@@ -27,7 +33,24 @@ func ParseHSCode(s string) (HSCode, error) {
 	case ch > "97":
 		return "", idErr("hs_code", s, "chapter", "chapter %s is reserved for national use; give the HS code of the goods (chapters 01-97)", ch)
 	}
+	if !hs.Valid(t) {
+		return "", idErr("hs_code", s, "subheading", "%s", unknownMessage(t))
+	}
 	return HSCode(t), nil
+}
+
+// unknownMessage says that code's subheading does not exist and names the
+// nearest valid codes with a short description of each.
+func unknownMessage(code string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s.%s is not a subheading of the %s nomenclature; nearest: ", code[:4], code[4:6], hs.Edition)
+	for i, e := range hs.Nearest(code, 3) {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s (%s)", e.Code, shorten(e.Description, 48))
+	}
+	return b.String()
 }
 
 // Chapter returns the 2-digit chapter, e.g. "09".
@@ -47,4 +70,16 @@ func (h HSCode) prefix(n int) string {
 		return ""
 	}
 	return string(h[:n])
+}
+
+// shorten cuts s to at most n runes, marking the cut with "…".
+func shorten(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return strings.TrimRight(s[:j], " ,;") + "…"
+		}
+		i++
+	}
+	return s
 }

@@ -2,6 +2,7 @@ package postal
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -18,7 +19,7 @@ func TestParseHSCode(t *testing.T) {
 		{"spaced national line", " 6109 10 00 ", "61091000", "61", "6109", "610910"},
 		{"ten digits", "8517.13.00.00", "8517130000", "85", "8517", "851713"},
 		{"seven digits", "4901990", "4901990", "49", "4901", "490199"},
-		{"chapter 97", "970110", "970110", "97", "9701", "970110"},
+		{"chapter 97", "970191", "970191", "97", "9701", "970191"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,4 +98,39 @@ func FuzzParseHSCode(f *testing.F) {
 			t.Fatalf("ParseHSCode(%q) = %q; reparse = %q, %v", s, h, back, err)
 		}
 	})
+}
+
+func TestParseHSCodeNomenclature(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in string
+		ok       bool
+		nearest  string // a code the error must name
+	}{
+		{"real subheading", "851713", true, ""},
+		{"national line under a real subheading", "8517.13.00.90", true, ""},
+		{"HS 2022 new subheading (e-waste)", "854911", true, ""},
+		{"unknown subheading of a real heading", "851799", false, "851779"},
+		{"unknown heading of a real chapter", "123456", false, "1214"},
+		{"subheading deleted in HS 2022", "940520", false, "940521"},
+		{"national line under an unknown subheading", "9999999999", false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := ParseHSCode(tc.in)
+			if tc.ok {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("ParseHSCode(%q) accepted an unknown code", tc.in)
+			}
+			if tc.nearest != "" && !strings.Contains(err.Error(), tc.nearest) {
+				t.Errorf("error %q does not name %s", err, tc.nearest)
+			}
+		})
+	}
 }

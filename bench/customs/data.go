@@ -31,7 +31,7 @@ var catalogue = []article{
 	{"Cotton T-shirt", "610910", 180, 8}, {"Women's dress, polyester", "620443", 300, 22}, {"Denim jeans", "620342", 650, 30},
 	{"Running shoes", "640411", 700, 45}, {"Leather handbag", "420221", 900, 120}, {"Backpack, nylon", "420292", 500, 25},
 	{"Bluetooth earbuds", "851830", 90, 25}, {"Smart watch", "851762", 110, 60}, {"Phone case, silicone", "392690", 40, 4},
-	{"USB-C charger 20 W", "850440", 70, 9}, {"LED desk lamp", "940520", 520, 18}, {"Plastic building blocks", "950300", 380, 12},
+	{"USB-C charger 20 W", "850440", 70, 9}, {"LED desk lamp", "940521", 520, 18}, {"Plastic building blocks", "950300", 380, 12},
 	{"Face cream 50 ml", "330499", 120, 30}, {"Lipstick", "330410", 20, 15}, {"Vitamin C tablets", "210690", 150, 12},
 	{"Green tea 250 g", "090210", 300, 14}, {"Coffee beans 1 kg", "090121", 1000, 22}, {"Infant formula 800 g", "190110", 900, 35},
 	{"Stainless steel knife", "821192", 180, 15}, {"Kitchen scale", "842310", 600, 14}, {"Yoga mat", "950691", 1100, 20},
