@@ -70,7 +70,7 @@ func TestScreen(t *testing.T) {
 		}, want: []string{"PROHIB-CITES"}, action: risk.ActionSeize, reason: "CITES"},
 		{name: "power bank is lithium", edit: func(d *customs.Declaration) {
 			d.Lines[0] = customs.Line{Description: "Power bank 20000 mAh", Quantity: 1, NetWeightG: 400, Value: "25.00", HSCode: "850760", OriginCountry: "DE"}
-		}, want: []string{"DG-LITHIUM"}, action: risk.ActionXray},
+		}, want: []string{"DG-LITHIUM-ALONE", "DG-LITHIUM"}, action: risk.ActionReturnToSender},
 		{name: "phone under a plastics HS", edit: func(d *customs.Declaration) {
 			d.Lines[0] = customs.Line{Description: "Used iPhone 13", Quantity: 1, NetWeightG: 200, Value: "300.00", HSCode: "392690", OriginCountry: "DE"}
 		}, want: []string{"MISMATCH-PHONES"}, action: risk.ActionDocumentCheck},
@@ -105,7 +105,7 @@ func TestScreen(t *testing.T) {
 			if tt.reason != "" && !strings.Contains(strings.Join(s.Reasons(), "; "), tt.reason) {
 				t.Errorf("reasons %q do not mention %q", s.Reasons(), tt.reason)
 			}
-			if s.RulesVersion != "2026-11-23.1" {
+			if s.RulesVersion != "2026-12-07.1" {
 				t.Errorf("rules version = %q", s.RulesVersion)
 			}
 		})

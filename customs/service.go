@@ -183,6 +183,7 @@ func (s *Service) screenBatch(ctx context.Context, tx ImportTx, e *risk.Engine, 
 		}
 	}
 	local := map[string]risk.Prior{}
+	earlier := map[string][]int{} // addressee key → earlier items of this batch
 	items := make([]Item, len(decls))
 	for i := range decls {
 		d := &decls[i]
@@ -193,16 +194,40 @@ func (s *Service) screenBatch(ctx context.Context, tx ImportTx, e *risk.Engine, 
 		}
 		subject := d.subject(e.Money())
 		scr := e.Screen(subject, p, now)
-		if priors != nil {
-			local[key] = local[key].Add(subject.ValueSDR)
-		}
 		it, err := s.newItem(e, *d, scr, manifest, now)
 		if err != nil {
 			return nil, err
 		}
 		items[i] = it
+		if priors != nil {
+			local[key] = local[key].Add(subject.ValueSDR)
+			if h, ok := risk.SplitHit(scr); ok {
+				if err := s.holdEarlier(e, items, earlier[key], h, manifest, now); err != nil {
+					return nil, err
+				}
+			}
+			earlier[key] = append(earlier[key], i)
+		}
 	}
 	return items, nil
+}
+
+// holdEarlier puts the earlier parcels of a split order found in the same
+// batch back under control with the splitting hit of the parcel that
+// completed it: an officer sees the whole order, not only its last parcel.
+func (s *Service) holdEarlier(e *risk.Engine, items []Item, idx []int, h risk.Hit, manifest string, now time.Time) error {
+	for _, j := range idx {
+		scr := e.WithHit(items[j].Screening, h)
+		if len(scr.Hits) == len(items[j].Screening.Hits) {
+			continue
+		}
+		it, err := s.newItem(e, items[j].Declaration, scr, manifest, now)
+		if err != nil {
+			return err
+		}
+		items[j] = it
+	}
+	return nil
 }
 
 // newItem makes the stored form of a screened declaration: released at once

@@ -47,15 +47,18 @@ func (d *Declaration) subject(m risk.Money) *risk.Subject {
 // newSubject builds the engine's view of a declaration from its values in
 // SDR: lineSDR per line, the total and what an e-commerce buyer paid.
 func newSubject(d *Declaration, lineSDR []float64, totalSDR, paidSDR float64) risk.Subject {
-	s := risk.Subject{ID: d.ID, Stream: string(d.Stream), Direction: string(d.Direction),
+	s := risk.Subject{ID: d.ID, Stream: string(d.Stream), Direction: string(d.Direction), Category: d.Category,
 		Sender: riskParty(d.Sender), Addressee: riskParty(d.Addressee),
 		Lines: make([]risk.Line, len(d.Lines)), ValueSDR: totalSDR, PaidSDR: paidSDR}
 	if d.Ecommerce != nil {
 		seller := riskParty(d.Ecommerce.Seller)
 		s.Seller = &seller
 	}
+	if d.Postal != nil {
+		s.Product = d.Postal.Product
+	}
 	for i, ln := range d.Lines {
-		s.Lines[i] = risk.Line{Description: ln.Description, HSCode: ln.HSCode, Origin: ln.OriginCountry, NetWeightG: ln.NetWeightG, ValueSDR: lineSDR[i]}
+		s.Lines[i] = risk.Line{Description: ln.Description, HSCode: ln.HSCode, Origin: ln.OriginCountry, Quantity: ln.Quantity, NetWeightG: ln.NetWeightG, ValueSDR: lineSDR[i]}
 	}
 	return s
 }

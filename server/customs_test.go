@@ -315,7 +315,7 @@ func TestCustomsRulesReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad := strings.Replace(string(good), "version: \"2026-11-23.1\"", "version: \"2026-11-24.1\"", 1)
+	bad := strings.Replace(string(good), "version: \"2026-12-07.1\"", "version: \"2026-11-24.1\"", 1)
 	bad = strings.Replace(bad, "    score: 45\n    action: xray", "    scroe: 45\n    action: xray", 1)
 	if err := os.WriteFile(e.rules, []byte(bad), 0o600); err != nil {
 		t.Fatal(err)
@@ -327,8 +327,8 @@ func TestCustomsRulesReload(t *testing.T) {
 	}
 	var info struct{ Version string }
 	e.need(e.do("GET", "/v1/customs/rules", "officer", nil), 200, "rules").json(t, &info)
-	if info.Version != "2026-11-23.1" {
-		t.Errorf("rules in force = %s, want the old 2026-11-23.1", info.Version)
+	if info.Version != "2026-12-07.1" {
+		t.Errorf("rules in force = %s, want the old 2026-12-07.1", info.Version)
 	}
 	fixed := strings.Replace(bad, "scroe: 45", "score: 45", 1)
 	if err := os.WriteFile(e.rules, []byte(fixed), 0o600); err != nil {

@@ -33,6 +33,7 @@ type Engine struct {
 	under    []int32
 	watch    []int32
 	split    []int32
+	goods    []int32 // consistency, quantity, counterfeit and battery rules
 	watchIdx *watchIndex
 	watchMin float64
 	duties   map[string]*DutyTable
@@ -72,6 +73,13 @@ type rule struct {
 	window         time.Duration
 	minItems       int
 	thresholdSDR   float64
+	productLimit   bool
+	categories     []string
+	maxQty         int
+	brands         []brand
+	match          goodsMatcher
+	overWh         float64
+	packing        []string
 }
 
 type kwRef struct {
@@ -163,7 +171,8 @@ func Compile(rf *RuleFile, rates postal.Rates) (*Engine, error) {
 func (e *Engine) addRule(s RuleSpec) {
 	r := rule{id: s.ID, kind: s.Kind, score: s.Score, action: s.Action, reason: s.Reason,
 		dest: set(s.Dest), origin: set(s.Origin), ratio: s.Ratio, txRatio: s.TransactionRatio,
-		minSim: s.MinSimilarity, parties: s.Parties, lists: set(s.Lists), window: time.Duration(s.Window), minItems: s.MinItems}
+		minSim: s.MinSimilarity, parties: s.Parties, lists: set(s.Lists), window: time.Duration(s.Window), minItems: s.MinItems,
+		productLimit: s.ProductLimit, categories: s.Categories, maxQty: s.MaxQuantity, overWh: s.OverWh, packing: s.Packing}
 	if s.Direction == dirExport || s.Direction == dirImport {
 		r.dir = s.Direction
 	}
@@ -178,6 +187,7 @@ func (e *Engine) addRule(s RuleSpec) {
 	if s.Threshold != nil {
 		r.thresholdSDR = toSDR(*s.Threshold)
 	}
+	r.brands = compileBrands(s.Brands, toSDR)
 	for ch, v := range s.Norms {
 		n, _ := strconv.Atoi(ch)
 		r.norms[n] = toSDR(v)
@@ -205,6 +215,11 @@ func (e *Engine) addRule(s RuleSpec) {
 		e.watch = append(e.watch, idx)
 	case KindSplitting:
 		e.split = append(e.split, idx)
+	case KindConsistency, KindQuantity, KindCounterfeit, KindBattery:
+		e.goods = append(e.goods, idx)
+		r.match = newGoodsMatcher(s)
+		e.rules[idx] = r
+		return // their hs and keywords select lines, they do not fire by themselves
 	}
 	for _, p := range s.HS {
 		p = strings.NewReplacer(".", "", " ", "").Replace(p)

@@ -68,6 +68,14 @@ type RuleSpec struct {
 	Window    Duration `yaml:"window,omitempty"`
 	MinItems  int      `yaml:"min_items,omitempty"`
 	Threshold *float64 `yaml:"threshold,omitempty"`
+
+	ProductLimit bool `yaml:"product_limit,omitempty"`
+
+	Categories  []string           `yaml:"categories,omitempty"`
+	MaxQuantity int                `yaml:"max_quantity,omitempty"`
+	Brands      map[string]float64 `yaml:"brands,omitempty"`
+	OverWh      float64            `yaml:"over_wh,omitempty"`
+	Packing     []string           `yaml:"packing,omitempty"`
 }
 
 // WatchSpec is one watch-list entry: a person or company with its aliases
@@ -133,10 +141,15 @@ const (
 	KindUndervaluation Kind = "undervaluation" // value per kg far below the norm of the HS chapter
 	KindWatchlist      Kind = "watchlist"      // a party's name matches the watch list
 	KindSplitting      Kind = "splitting"      // repeated small consignments to one addressee
+	KindConsistency    Kind = "consistency"    // description contradicts the HS code (checked against the nomenclature)
+	KindQuantity       Kind = "quantity"       // a commercial quantity of one article under a non-commercial category
+	KindCounterfeit    Kind = "counterfeit"    // a brand name at a fraction of the brand's price
+	KindBattery        Kind = "battery"        // lithium batteries by watt-hours and packing
 )
 
 // Kinds lists every rule kind.
-var Kinds = []Kind{KindProhibited, KindRestricted, KindDangerous, KindMismatch, KindValue, KindUndervaluation, KindWatchlist, KindSplitting}
+var Kinds = []Kind{KindProhibited, KindRestricted, KindDangerous, KindMismatch, KindValue, KindUndervaluation, KindWatchlist, KindSplitting,
+	KindConsistency, KindQuantity, KindCounterfeit, KindBattery}
 
 // kindKeys are the keys each kind accepts besides the common ones.
 var kindKeys = map[Kind][]string{
@@ -144,10 +157,14 @@ var kindKeys = map[Kind][]string{
 	KindRestricted:     {"hs", "keywords"},
 	KindDangerous:      {"hs", "keywords"},
 	KindMismatch:       {"keywords", "expect_hs"},
-	KindValue:          {"over", "near_de_minimis"},
+	KindValue:          {"over", "near_de_minimis", "product_limit"},
 	KindUndervaluation: {"norms", "ratio", "transaction_ratio"},
 	KindWatchlist:      {"min_similarity", "parties", "lists"},
 	KindSplitting:      {"window", "min_items", "threshold"},
+	KindConsistency:    {},
+	KindQuantity:       {"categories", "max_quantity", "hs", "keywords"},
+	KindCounterfeit:    {"brands"},
+	KindBattery:        {"hs", "keywords", "over_wh", "packing"},
 }
 
 var commonKeys = []string{"id", "kind", "score", "action", "reason", "disabled", "direction", "streams", "dest", "origin"}
@@ -415,6 +432,7 @@ func checkRuleFile(fe *postal.FieldList, rf *RuleFile, root *yaml.Node) {
 			fe.Add(at(n, path, "country"), "%q is not an ISO 3166-1 alpha-2 country code", w.Country)
 		}
 	}
+	checkContradictions(fe, rf, root)
 	seen := map[string]int{}
 	for i := range rf.Duties {
 		n := seqItem(root, "duties", i)
@@ -511,8 +529,8 @@ func checkKindFields(fe *postal.FieldList, r *RuleSpec, n *yaml.Node, path strin
 			fe.Add(at(n, path, "expect_hs"), "required: the HS prefixes those goods belong under")
 		}
 	case KindValue:
-		if (r.Over == nil) == (r.NearDeMinimis == nil) {
-			fe.Add(at(n, path, "over"), "give exactly one of over (a total value) or near_de_minimis (a fraction below the destination's de minimis)")
+		if given := btoi(r.Over != nil) + btoi(r.NearDeMinimis != nil) + btoi(r.ProductLimit); given != 1 {
+			fe.Add(at(n, path, "over"), "give exactly one of over (a total value), near_de_minimis (a fraction below the destination's de minimis) or product_limit: true (the postal product's value limit)")
 		}
 		if r.Over != nil && *r.Over <= 0 {
 			fe.Add(at(n, path, "over"), "must be above 0")
@@ -546,6 +564,8 @@ func checkKindFields(fe *postal.FieldList, r *RuleSpec, n *yaml.Node, path strin
 				fe.Add(fmt.Sprintf("%s[%d]", at(n, path, "parties"), i), "%q is not sender, addressee or seller", p)
 			}
 		}
+	case KindQuantity, KindCounterfeit, KindBattery:
+		checkGoodsFields(fe, r, n, path)
 	case KindSplitting:
 		if r.Window <= 0 {
 			fe.Add(at(n, path, "window"), "required: how far back to look, e.g. 72h or 3d")

@@ -25,8 +25,10 @@ func TestRulesErrors(t *testing.T) {
 		{"bad HS prefix", `hs: ["3405", "3808"]`, `hs: ["3405", "38x8"]`, []string{"hs[1]", `"38x8" is not an HS prefix`}},
 		{"unknown kind", "kind: dangerous\n    hs: [\"3405\"", "kind: dangerus\n    hs: [\"3405\"", []string{`"dangerus" is not one of`}},
 		{"bands out of order", "xray: 50", "xray: 20", []string{"actions.xray", "must be above document_check"}},
-		{"key of another kind", "    min_items: 3\n", "    min_items: 3\n    hs: [\"85\"]\n", []string{`key "hs" does not apply to rules of kind splitting`}},
-		{"no version", `version: "2026-11-23.1"`, `# no version`, []string{": version: required"}},
+		{"key of another kind", "    min_items: 2\n", "    min_items: 2\n    hs: [\"85\"]\n", []string{`key "hs" does not apply to rules of kind splitting`}},
+		{"released and seized", "  - id: PROHIB-WEAPONS\n", "  - {id: ALLOW-PISTOLS, kind: restricted, hs: [\"9302\"], score: 0, action: release}\n  - id: PROHIB-WEAPONS\n",
+			[]string{"rules[1].action", "rule ALLOW-PISTOLS releases HS 9302, which rule PROHIB-WEAPONS (rules[2]) orders to seize: the rules contradict"}},
+		{"no version", `version: "2026-12-07.1"`, `# no version`, []string{": version: required"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -72,6 +72,10 @@ func (s *screener) origin(i int) string {
 func (s *screener) line(i int) {
 	hs := s.d.Lines[i].HSCode
 	origin := s.origin(i)
+	s.keywords(i, hs, origin)
+	if s.goods(i, origin) {
+		hs = "" // the code contradicts the description: it does not say what the parcel holds
+	}
 	for _, n := range [...]int{2, 4, 6, 8, 10} {
 		if n > len(hs) {
 			break
@@ -82,8 +86,7 @@ func (s *screener) line(i int) {
 			}
 		}
 	}
-	s.keywords(i, hs, origin)
-	s.undervalued(i, hs, origin)
+	s.undervalued(i, s.d.Lines[i].HSCode, origin)
 }
 
 // keywords matches the line's description against keyword rules.
@@ -209,6 +212,8 @@ func (s *screener) values() {
 			continue
 		}
 		switch {
+		case r.productLimit:
+			s.productLimit(idx)
 		case r.overSDR > 0 && total > r.overSDR:
 			s.hit(idx, 0, map[string]string{"limit": s.money(r.overSDR)})
 		case r.near > 0:

@@ -7,6 +7,8 @@ type Subject struct {
 	ID        string // item id, for the {id} placeholder
 	Stream    string // postal, express or ecommerce (the rules' streams)
 	Direction string // export or import
+	Category  string // gift, documents, commercial_sample, returned_goods, sale_of_goods, other
+	Product   string // postal product code (postal.Product) when declared; "" otherwise
 	Sender    Party
 	Addressee Party
 	Seller    *Party // the e-commerce seller; nil for other streams
@@ -27,6 +29,7 @@ type Line struct {
 	Description string
 	HSCode      string // normalised digits; "" when not declared
 	Origin      string // country of origin; "" means the sender's country
+	Quantity    int // units; 0 when not declared
 	NetWeightG  int
 	ValueSDR    float64
 }

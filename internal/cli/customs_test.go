@@ -13,7 +13,7 @@ func TestCustomsCLI(t *testing.T) {
 		t.Fatalf("offices import: %d %s", code, errOut)
 	}
 	code, out, errOut := run(t, "customs", "rules", "check", "../../demo/customs-rules.yaml")
-	if code != 0 || !strings.Contains(out, "rules version 2026-11-23.1 OK") {
+	if code != 0 || !strings.Contains(out, "rules version 2026-12-07.1 OK") {
 		t.Fatalf("rules check: %d %s %s", code, out, errOut)
 	}
 	good, err := os.ReadFile("../../demo/customs-rules.yaml")
@@ -21,7 +21,7 @@ func TestCustomsCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte(strings.Replace(string(good), "    min_items: 3", "    min_itmes: 3", 1)), 0o600); err != nil {
+	if err := os.WriteFile(bad, []byte(strings.Replace(string(good), "    min_items: 2", "    min_itmes: 2", 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, errOut := run(t, "customs", "rules", "check", bad); code != 2 || !strings.Contains(errOut, `min_itmes: unknown key "min_itmes" (did you mean "min_items"?)`) {
