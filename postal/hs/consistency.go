@@ -51,6 +51,11 @@ func Check(description, code string) Verdict {
 		return v
 	}
 	for _, w := range words {
+		if accessory[w] {
+			return v // "car phone holder": the goods are the holder, whatever it holds
+		}
+	}
+	for _, w := range words {
 		if len(w) >= 4 && strings.Contains(text, w) {
 			return v
 		}
@@ -100,6 +105,12 @@ func init() {
 	}
 	keywordChapters = folded
 }
+
+// accessory words name goods made for other goods: a description with one
+// is about the accessory, so the goods it is made for say nothing of the
+// chapter.
+var accessory = map[string]bool{"holder": true, "stand": true, "mount": true, "cover": true, "protector": true,
+	"strap": true, "part": true, "accessory": true, "accessorie": true, "sticker": true, "model": true, "replica": true, "box": true}
 
 // keywordChapters are the chapters that the goods a word names belong under,
 // for the goods the post carries most. Words are stemmed (see Words).

@@ -127,3 +127,36 @@ func BenchmarkValid(b *testing.B) {
 		Valid("8517130000")
 	}
 }
+
+// TestCheckOnNomenclature measures the description check on the
+// nomenclature's own text: each subheading's description under its own
+// code must not disagree (false alarms), and under a code of another
+// chapter (the description shifted by 997 subheadings) it should
+// (detections; the check stays silent on words it does not know).
+func TestCheckOnNomenclature(t *testing.T) {
+	t.Parallel()
+	var subs []Entry
+	for _, e := range load().entries {
+		if e.Level() == 6 {
+			subs = append(subs, e)
+		}
+	}
+	falseAlarms, detected, shifted := 0, 0, 0
+	for i, e := range subs {
+		if Check(e.Description, e.Code).Mismatch {
+			falseAlarms++
+		}
+		o := subs[(i+997)%len(subs)]
+		if o.Code[:2] != e.Code[:2] {
+			shifted++
+			if Check(e.Description, o.Code).Mismatch {
+				detected++
+			}
+		}
+	}
+	t.Logf("own code: %d of %d disagree (%.2f %%); another chapter's code: %d of %d detected (%.1f %%)",
+		falseAlarms, len(subs), 100*float64(falseAlarms)/float64(len(subs)), detected, shifted, 100*float64(detected)/float64(shifted))
+	if float64(falseAlarms) > 0.01*float64(len(subs)) {
+		t.Errorf("%d false alarms on the nomenclature's own text", falseAlarms)
+	}
+}
