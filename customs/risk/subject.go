@@ -29,7 +29,7 @@ type Line struct {
 	Description string
 	HSCode      string // normalised digits; "" when not declared
 	Origin      string // country of origin; "" means the sender's country
-	Quantity    int // units; 0 when not declared
+	Quantity    int    // units; 0 when not declared
 	NetWeightG  int
 	ValueSDR    float64
 }
