@@ -176,6 +176,13 @@ type ImportTx interface {
 	InsertItems(ctx context.Context, items []Item) (dups []int, err error)
 	// PutManifest records the manifest.
 	PutManifest(ctx context.Context, m Manifest) error
+	// OpenPriors returns the items to those addressee keys declared at or
+	// after since that are still under customs control (pending or held).
+	OpenPriors(ctx context.Context, keys []string, since time.Time) ([]Item, error)
+	// Rescreen stores new screenings of items (score, proposed action and
+	// priority change, status stays) with their audit entries; conflict
+	// (wrapping ErrChanged) when an item's version is no longer PrevVersion.
+	Rescreen(ctx context.Context, us []Update) error
 }
 
 // Store is what customs needs from persistence.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -183,7 +184,8 @@ func (s *Service) screenBatch(ctx context.Context, tx ImportTx, e *risk.Engine, 
 		}
 	}
 	local := map[string]risk.Prior{}
-	earlier := map[string][]int{} // addressee key → earlier items of this batch
+	earlier := map[string][]int{}   // addressee key → earlier items of this batch
+	stored := map[string]risk.Hit{} // addressee key → split hit, when earlier items are stored
 	items := make([]Item, len(decls))
 	for i := range decls {
 		d := &decls[i]
@@ -205,12 +207,63 @@ func (s *Service) screenBatch(ctx context.Context, tx ImportTx, e *risk.Engine, 
 				if err := s.holdEarlier(e, items, earlier[key], h, manifest, now); err != nil {
 					return nil, err
 				}
+				if _, seen := stored[key]; !seen && priors[key].Count > 0 {
+					stored[key] = h
+				}
 			}
 			earlier[key] = append(earlier[key], i)
 		}
 	}
+	if len(stored) > 0 {
+		if err := s.rescreenStored(ctx, tx, e, stored, now); err != nil {
+			return nil, err
+		}
+	}
 	return items, nil
 }
+
+// rescreenStored adds the split hit to the earlier parcels of a split order
+// that were stored before this batch and are still under customs control
+// (pending or held): their score, proposed action and queue place follow,
+// with an audit entry by the risk engine. Released items left customs
+// control and stay released.
+func (s *Service) rescreenStored(ctx context.Context, tx ImportTx, e *risk.Engine, hits map[string]risk.Hit, now time.Time) error {
+	keys := make([]string, 0, len(hits))
+	for k := range hits {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var w time.Duration
+	if w = e.MaxWindow(); w <= 0 {
+		return nil
+	}
+	open, err := tx.OpenPriors(ctx, keys, now.Add(-w))
+	if err != nil {
+		return err
+	}
+	var us []Update
+	for _, it := range open {
+		h, ok := hits[it.Declaration.AddresseeKey()]
+		if !ok {
+			continue
+		}
+		scr := e.WithHit(it.Screening, h)
+		if len(scr.Hits) == len(it.Screening.Hits) {
+			continue
+		}
+		next := it
+		next.Screening, next.Version, next.UpdatedAt = scr, it.Version+1, now
+		us = append(us, Update{Item: next, PrevVersion: it.Version, Audit: AuditEntry{ItemID: it.ID(), Office: it.Declaration.Office, At: now,
+			Officer: RiskEngine, Action: "rescreen", FromStatus: it.Status, ToStatus: it.Status, Reason: h.Reason}})
+	}
+	if len(us) == 0 {
+		return nil
+	}
+	return tx.Rescreen(ctx, us)
+}
+
+// RiskEngine is the officer name of audit entries the risk engine writes.
+const RiskEngine = "risk-engine"
 
 // holdEarlier puts the earlier parcels of a split order found in the same
 // batch back under control with the splitting hit of the parcel that

@@ -10,6 +10,7 @@ import (
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/store/sqlite"
 )
 
 // TestWhyCaught: each kind of planted risk the engine used to miss (issue
@@ -145,6 +146,10 @@ func (fakeTx) Priors(context.Context, []string, time.Time) (map[string]risk.Prio
 }
 func (fakeTx) InsertItems(context.Context, []customs.Item) ([]int, error) { return nil, nil }
 func (fakeTx) PutManifest(context.Context, customs.Manifest) error        { return nil }
+func (fakeTx) OpenPriors(context.Context, []string, time.Time) ([]customs.Item, error) {
+	return nil, nil
+}
+func (fakeTx) Rescreen(context.Context, []customs.Update) error { return nil }
 
 type fakeOffices struct{}
 
@@ -155,4 +160,39 @@ func (f fakeOffices) Offices(ctx context.Context) ([]network.Office, error) {
 	o, _ := f.Office(ctx, "CNSHAA")
 	x, _ := f.Office(ctx, "CNXMNA")
 	return []network.Office{o, x}, nil
+}
+
+// TestSplitRescreensStoredParcels: a parcel declared earlier and still
+// waiting in the queue gets the split hit when a later import completes
+// the split order; a released one stays released.
+func TestSplitRescreensStoredParcels(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := &customs.Service{Store: st, Offices: fakeOffices{}, Now: func() time.Time { return t0 }}
+	svc.SetRules(demoEngine(t))
+	admin := auth.Principal{Role: auth.RoleAdmin}
+	header := "item_id,stream,direction,office,currency,sender_name,sender_country,addressee_name,addressee_postcode,addressee_country,carrier,description,quantity,net_weight_g,value,hs_code,origin_country\n"
+	first := header + "1Z999AA10123456784,express,import,CNSHAA,USD,Acme Inc,US,Zhang Wei,200120,CN,UPS,Hair spray 250 ml,1,280,4.00,330530,US\n"
+	if _, err := svc.ImportManifest(ctx, admin, strings.NewReader(first), customs.ImportOptions{Format: customs.FormatCSV}); err != nil {
+		t.Fatal(err)
+	}
+	svc.Now = func() time.Time { return t0.Add(time.Hour) }
+	second := header + "1Z999AA10123456786,express,import,CNSHAA,USD,Acme Inc,US,Zhang Wei,200120,CN,UPS,Sports socks,1,150,4.00,611595,VN\n"
+	rep, err := svc.ImportManifest(ctx, admin, strings.NewReader(second), customs.ImportOptions{Format: customs.FormatCSV})
+	if err != nil || len(rep.Flagged) != 1 {
+		t.Fatalf("second parcel: %+v, %v", rep, err)
+	}
+	it, err := st.Item(ctx, "1Z999AA10123456784")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, ok := risk.SplitHit(it.Screening)
+	if !ok || h.Reason != rep.Flagged[0].Reasons[0] || it.Status != customs.StatusPending || it.Version != 2 {
+		t.Fatalf("first parcel after the second: status %s version %d hits %v; want the split reason %q", it.Status, it.Version, it.Screening.Reasons(), rep.Flagged[0].Reasons)
+	}
 }

@@ -63,6 +63,70 @@ func (c *customsTx) Priors(ctx context.Context, keys []string, since time.Time) 
 	return out, nil
 }
 
+// OpenPriors implements customs.ImportTx.
+func (c *customsTx) OpenPriors(ctx context.Context, keys []string, since time.Time) ([]customs.Item, error) {
+	var out []customs.Item
+	uniq := uniqueStrings(keys)
+	for len(uniq) > 0 {
+		n := min(len(uniq), 500)
+		args := make([]any, 0, n+1)
+		for _, k := range uniq[:n] {
+			args = append(args, k)
+		}
+		uniq = uniq[n:]
+		args = append(args, c.s.t(since))
+		err := c.s.each(ctx, c.tx, `SELECT body FROM customs_items WHERE addressee_key IN (`+placeholders(n)+`)
+			AND declared_at >= ? AND status IN ('pending', 'held') ORDER BY seq`, args, func(rows *sql.Rows) error {
+			var body []byte
+			if err := rows.Scan(&body); err != nil {
+				return err
+			}
+			it, err := decodeItem(body)
+			if err != nil {
+				return err
+			}
+			out = append(out, it)
+			return nil
+		})
+		if err != nil {
+			return nil, c.s.wrap(err, "read earlier declarations")
+		}
+	}
+	return out, nil
+}
+
+// Rescreen implements customs.ImportTx.
+func (c *customsTx) Rescreen(ctx context.Context, us []customs.Update) error {
+	for _, u := range us {
+		it := u.Item
+		body, err := json.Marshal(it)
+		if err != nil {
+			return fmt.Errorf("encode customs item %s: %w", it.ID(), err)
+		}
+		res, err := c.tx.ExecContext(ctx, c.s.q(`UPDATE customs_items SET score = ?, action = ?, priority = ?, updated_at = ?, version = ?, body = ?
+			WHERE id = ? AND version = ?`),
+			it.Screening.Score, string(it.Screening.Action), it.Priority(), c.s.t(it.UpdatedAt), it.Version, string(body), it.ID(), u.PrevVersion)
+		if err != nil {
+			return c.s.wrap(err, "rescreen customs item "+it.ID())
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return c.s.wrap(err, "rescreen customs item "+it.ID())
+		} else if n == 0 {
+			return postal.Errorf(postal.CodeConflict, "customs item %s version %d: %w", it.ID(), u.PrevVersion, customs.ErrChanged)
+		}
+		a := u.Audit
+		audit, err := json.Marshal(a)
+		if err != nil {
+			return fmt.Errorf("encode audit entry: %w", err)
+		}
+		if _, err := c.tx.ExecContext(ctx, c.s.q(`INSERT INTO customs_audit (item_id, office, at, officer, action, from_status, to_status, body)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), a.ItemID, a.Office, c.s.t(a.At), a.Officer, a.Action, string(a.FromStatus), string(a.ToStatus), string(audit)); err != nil {
+			return c.s.wrap(err, "record customs rescreening")
+		}
+	}
+	return nil
+}
+
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }

@@ -18,6 +18,55 @@ func runCustoms(t *testing.T, newDB Opener) {
 	t.Run("CustomsImport", func(t *testing.T) { testCustomsImport(t, newDB(t)()) })
 	t.Run("CustomsQueue", func(t *testing.T) { testCustomsQueue(t, newDB(t)()) })
 	t.Run("CustomsDecisions", func(t *testing.T) { testCustomsDecisions(t, newDB(t)()) })
+	t.Run("CustomsRescreen", func(t *testing.T) { testCustomsRescreen(t, newDB(t)()) })
+}
+
+// testCustomsRescreen: the earlier parcels of a split order still under
+// control are found by addressee and get a new screening in the import's
+// transaction; released ones are not returned.
+func testCustomsRescreen(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := customsItem("1Z0000000000000011", "CNSHAA", cst.StatusPending, 10, t0)
+	b := customsItem("1Z0000000000000012", "CNSHAA", cst.StatusReleased, 0, t0)
+	c := customsItem("1Z0000000000000013", "CNSHAA", cst.StatusHeld, 20, t0.Add(-48*time.Hour))
+	importItems(t, s, a, b, c)
+	key := a.Declaration.AddresseeKey()
+	err := s.ImportItems(ctx, func(tx cst.ImportTx) error {
+		open, err := tx.OpenPriors(ctx, []string{key, "nobody||CN"}, t0.Add(-time.Hour))
+		if err != nil {
+			return err
+		}
+		if len(open) != 1 || open[0].ID() != a.ID() {
+			return fmt.Errorf("open priors = %d items, want only the pending one within the window", len(open))
+		}
+		next := open[0]
+		next.Screening.Score, next.Screening.Action, next.Version = 40, risk.ActionDocumentCheck, 2
+		next.Screening.Hits = []risk.Hit{{Rule: "SPLIT", Kind: risk.KindSplitting, Score: 30, Reason: "split order?"}}
+		return tx.Rescreen(ctx, []cst.Update{{Item: next, PrevVersion: 1,
+			Audit: cst.AuditEntry{ItemID: a.ID(), Office: "CNSHAA", At: t0, Officer: cst.RiskEngine, Action: "rescreen", FromStatus: cst.StatusPending, ToStatus: cst.StatusPending, Reason: "split order?"}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Item(ctx, a.ID())
+	if err != nil || got.Screening.Score != 40 || got.Version != 2 || got.Status != cst.StatusPending || len(got.Screening.Hits) != 1 {
+		t.Fatalf("rescreened item = %+v, %v", got.Screening, err)
+	}
+	q, err := s.Queue(ctx, cst.QueueFilter{Office: "CNSHAA", Limit: 10})
+	if err != nil || len(q) != 2 || q[0].ID() != c.ID() && q[0].ID() != a.ID() {
+		t.Errorf("queue after rescreen = %d items, %v", len(q), err)
+	}
+	audit, _, err := s.ItemHistory(ctx, a.ID())
+	if err != nil || len(audit) != 1 || audit[0].Officer != cst.RiskEngine || audit[0].Reason != "split order?" {
+		t.Errorf("audit = %+v, %v", audit, err)
+	}
+	// A stale version is a conflict, nothing changes.
+	err = s.ImportItems(ctx, func(tx cst.ImportTx) error {
+		return tx.Rescreen(ctx, []cst.Update{{Item: got, PrevVersion: 1, Audit: cst.AuditEntry{ItemID: a.ID(), Office: "CNSHAA", At: t0, Action: "rescreen"}}})
+	})
+	if !errors.Is(err, cst.ErrChanged) {
+		t.Errorf("stale rescreen: %v, want ErrChanged", err)
+	}
 }
 
 // customsItem is a minimal stored item; the store treats the body as opaque.
