@@ -349,6 +349,7 @@ func TestBadInput(t *testing.T) {
 		{"domestic", mod(func(b map[string]any) { b["addressee"].(map[string]any)["country"] = "CN" }), 422, []string{"body.addressee.country"}},
 		{"bad currency", mod(func(b map[string]any) { b["declaration"].(map[string]any)["currency"] = "USX" }), 422, []string{"body.declaration.currency"}},
 		{"bad HS code", mod(func(b map[string]any) { line(b)["hs_code"] = "09A2" }), 422, []string{"body.declaration.lines[0].hs_code"}},
+		{"HS subheading not in the nomenclature", mod(func(b map[string]any) { line(b)["hs_code"] = "0902.99" }), 422, []string{"body.declaration.lines[0].hs_code"}},
 		{"zero weight", mod(func(b map[string]any) { b["weight_g"] = 0 }), 422, []string{"body.weight_g"}},
 		{"negative weight", mod(func(b map[string]any) { b["weight_g"] = -5 }), 422, []string{"body.weight_g"}},
 		{"over value limit", mod(func(b map[string]any) {
