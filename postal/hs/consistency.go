@@ -29,10 +29,8 @@ func Check(description, code string) Verdict {
 	if len(code) < 6 {
 		return v
 	}
-	v.Declared, _ = Describe(code)
 	ch := code[:2]
 	words := Words(description)
-	text := strings.ToLower(descriptions(code))
 	var first string
 	allowed := map[string]bool{}
 	for i, w := range words {
@@ -55,11 +53,13 @@ func Check(description, code string) Verdict {
 			return v // "car phone holder": the goods are the holder, whatever it holds
 		}
 	}
+	text := strings.ToLower(descriptions(code))
 	for _, w := range words {
 		if len(w) >= 4 && strings.Contains(text, w) {
 			return v
 		}
 	}
+	v.Declared, _ = Describe(code)
 	v.Mismatch, v.Word = true, first
 	for c := range allowed {
 		v.Chapters = append(v.Chapters, c)

@@ -160,3 +160,11 @@ func TestCheckOnNomenclature(t *testing.T) {
 		t.Errorf("%d false alarms on the nomenclature's own text", falseAlarms)
 	}
 }
+
+func BenchmarkCheck(b *testing.B) {
+	load()
+	b.ReportAllocs()
+	for b.Loop() {
+		Check("Cotton T-shirt, black, size M", "610910")
+	}
+}
