@@ -148,15 +148,26 @@ func quoteNS(s string) string {
 	return s
 }
 
-// parseTree builds the element tree with encoding/xml, which resolves prefixes, so `ceb:` and the
-// default namespace read the same.
+// parseTree builds the element tree. It reads raw tokens (encoding/xml's lexer without its
+// namespace translation, which costs more than the lexing) and resolves prefixes itself, so
+// `ceb:` and the default namespace read the same; it checks that end tags match.
 func parseTree(data []byte) (*Element, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
-	var stack []*Element
+	type open struct {
+		e      *Element
+		prefix string
+		nsLen  int // len(ns) before this element's declarations
+		text   []byte
+	}
+	var stack []open
+	var ns []nsDecl // in-scope declarations, innermost last
 	var root *Element
-	var text strings.Builder
+	fail := func(format string, args ...any) error {
+		line, _ := d.InputPos()
+		return Problems{{Path: "/", Reason: fmt.Sprintf("malformed XML at line %d: ", line) + fmt.Sprintf(format, args...)}}
+	}
 	for {
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		if err == io.EOF {
 			break
 		}
@@ -169,48 +180,96 @@ func parseTree(data []byte) (*Element, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if len(stack) == 0 && root != nil {
+				return nil, fail("more than one root element")
+			}
 			line, _ := d.InputPos()
-			e := &Element{Space: t.Name.Space, Name: t.Name.Local, Line: line}
+			e := &Element{Name: t.Name.Local, Line: line}
+			nsLen := len(ns)
 			for _, a := range t.Attr {
-				if a.Name.Space == "xmlns" || a.Name.Local == "xmlns" && a.Name.Space == "" {
+				switch {
+				case a.Name.Space == "xmlns":
+					ns = append(ns, nsDecl{a.Name.Local, a.Value})
+				case a.Name.Space == "" && a.Name.Local == "xmlns":
+					ns = append(ns, nsDecl{"", a.Value})
+				}
+			}
+			var ok bool
+			if e.Space, ok = lookupNS(ns, t.Name.Space); !ok {
+				return nil, fail("undeclared namespace prefix %q", t.Name.Space)
+			}
+			for _, a := range t.Attr {
+				if a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns" {
 					continue
+				}
+				if a.Name.Space != "" {
+					if a.Name.Space == "xml" {
+						a.Name.Space = "http://www.w3.org/XML/1998/namespace"
+					} else if a.Name.Space, ok = lookupNS(ns, a.Name.Space); !ok {
+						return nil, fail("undeclared namespace prefix on attribute %s", a.Name.Local)
+					}
 				}
 				e.Attrs = append(e.Attrs, a)
 			}
 			if len(stack) == 0 {
-				if root != nil {
-					return nil, Problems{{Path: "/", Reason: "more than one root element"}}
-				}
 				root = e
 			} else {
-				p := stack[len(stack)-1]
+				p := stack[len(stack)-1].e
 				p.Children = append(p.Children, e)
 			}
-			stack = append(stack, e)
-			text.Reset()
+			stack = append(stack, open{e: e, prefix: t.Name.Space, nsLen: nsLen})
 		case xml.CharData:
 			if len(stack) == 0 {
 				if len(bytes.TrimSpace(t)) > 0 {
-					return nil, Problems{{Path: "/", Reason: "text outside the root element"}}
+					return nil, fail("text outside the root element")
 				}
 				continue
 			}
-			text.Write(t)
+			top := &stack[len(stack)-1]
+			top.text = append(top.text, t...)
 		case xml.EndElement:
-			e := stack[len(stack)-1]
-			if len(e.Children) == 0 {
-				e.Text = text.String()
-			} else if strings.TrimSpace(text.String()) != "" {
-				e.Text = text.String() // mixed content: Validate reports it
+			if len(stack) == 0 {
+				return nil, fail("unexpected end tag </%s>", t.Name.Local)
 			}
-			text.Reset()
+			top := stack[len(stack)-1]
+			if t.Name.Local != top.e.Name || t.Name.Space != top.prefix {
+				return nil, fail("element <%s> closed by </%s>", qname(top.prefix, top.e.Name), qname(t.Name.Space, t.Name.Local))
+			}
+			if len(top.e.Children) == 0 || len(bytes.TrimSpace(top.text)) > 0 {
+				top.e.Text = string(top.text) // text among children: Validate reports it
+			}
+			ns = ns[:top.nsLen]
 			stack = stack[:len(stack)-1]
 		}
+	}
+	if len(stack) > 0 {
+		return nil, fail("unexpected end of input inside <%s>", stack[len(stack)-1].e.Name)
 	}
 	if root == nil {
 		return nil, Problems{{Path: "/", Reason: "no root element"}}
 	}
 	return root, nil
+}
+
+type nsDecl struct{ prefix, uri string }
+
+func lookupNS(ns []nsDecl, prefix string) (string, bool) {
+	if prefix == "xml" {
+		return "http://www.w3.org/XML/1998/namespace", true
+	}
+	for i := len(ns) - 1; i >= 0; i-- {
+		if ns[i].prefix == prefix {
+			return ns[i].uri, true
+		}
+	}
+	return "", prefix == ""
+}
+
+func qname(prefix, local string) string {
+	if prefix == "" {
+		return local
+	}
+	return prefix + ":" + local
 }
 
 // EncodeOptions choose the namespace style.

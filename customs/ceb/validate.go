@@ -57,7 +57,7 @@ func (p *path) String() string {
 type validator struct {
 	s        *Schema
 	unsigned bool
-	out Problems
+	out      Problems
 }
 
 func (v *validator) add(p *path, format string, args ...any) {
