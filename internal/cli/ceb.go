@@ -5,17 +5,21 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/customs/ceb"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
 )
 
 func customsCEBCmd(o *Options) *cobra.Command {
 	cmd := &cobra.Command{Use: "ceb", Short: "China Customs cross-border e-commerce (CEB) messages: check, show"}
-	cmd.AddCommand(cebCheckCmd(o), cebShowCmd(o))
+	cmd.AddCommand(cebCheckCmd(o), cebShowCmd(o), cebWaybillCmd(o))
 	return cmd
 }
 
@@ -243,4 +247,89 @@ func showElement(w io.Writer, n *ceb.Node, e *ceb.Element, depth int) {
 		cn, _ := n.Child(c.Name)
 		showElement(w, cn, c, depth+1)
 	}
+}
+
+func readJSONFile(name string, v any) error {
+	data, err := readLimited(name, 1<<20)
+	if err != nil {
+		return postal.Errorf(postal.CodeInvalid, "%s: %v", name, err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return postal.Errorf(postal.CodeInvalid, "%s: %v", name, err)
+	}
+	return nil
+}
+
+func cebWaybillCmd(o *Options) *cobra.Command {
+	var profileFile, buyerFile, outDir string
+	var inventory bool
+	cmd := &cobra.Command{
+		Use:   "waybill ITEM",
+		Short: "write the CEB511 waybill (and with --inventory the CEB621) of a declared e-commerce import item",
+		Long: `Write the CEB511 waybill of a stored e-commerce import declaration, as the post (the logistics
+enterprise) sends it, and with --inventory the CEB621 inventory when the profile says the post
+declares. --profile is the office's CEB configuration (JSON, docs/formats.md "CEB messages",
+demo/ceb-profile.json); --buyer the buyer's ID number and phones from the platform's order (JSON:
+idNumber, telephone, consigneeTelephone), which a customs declaration does not carry. The
+messages are validated before they are written (a CEB621 still lacks the ds:Signature the signer
+adds). -o DIR writes ITEM-CEB511.xml (and ITEM-CEB621.xml) instead of printing.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if profileFile == "" {
+				return postal.Invalid("no CEB profile", postal.FieldError{Field: "--profile", Message: "give the office's CEB profile, e.g. demo/ceb-profile.json"})
+			}
+			var p ceb.Profile
+			if err := readJSONFile(profileFile, &p); err != nil {
+				return err
+			}
+			p.Declares = p.Declares && inventory
+			var b ceb.Buyer
+			if buyerFile != "" {
+				if err := readJSONFile(buyerFile, &b); err != nil {
+					return err
+				}
+			}
+			return o.withCustoms(cmd.Context(), func(svc *customs.Service, a *app.App) error {
+				v, err := svc.Get(cmd.Context(), auth.Principal{Role: auth.RoleAdmin}, strings.ToUpper(args[0]))
+				if err != nil {
+					return err
+				}
+				wb, inv, err := ceb.FromDeclaration(&v.Declaration, p, b, a.Rates, a.Now())
+				if err != nil {
+					for _, pr := range asProblems(err) {
+						fmt.Fprintf(o.out, "%s: %s: %s\n", v.Declaration.ID, pr.Path, pr.Reason)
+					}
+					return postal.Errorf(postal.CodeInvalid, "%s: no CEB messages written", v.Declaration.ID)
+				}
+				for _, m := range []*ceb.Message{wb, inv} {
+					if m == nil {
+						continue
+					}
+					out, err := ceb.Marshal(m, ceb.EncodeOptions{})
+					if err != nil {
+						return err
+					}
+					if outDir == "" {
+						if _, err := o.out.Write(out); err != nil {
+							return err
+						}
+						continue
+					}
+					name := filepath.Join(outDir, v.Declaration.ID+"-"+m.Type()+".xml")
+					if err := os.WriteFile(name, out, 0o644); err != nil {
+						return err
+					}
+					fmt.Fprintln(o.out, name)
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&profileFile, "profile", "", "the office's CEB profile (JSON)")
+	cmd.Flags().StringVar(&buyerFile, "buyer", "", "buyer identity and phones from the platform's order (JSON)")
+	cmd.Flags().BoolVar(&inventory, "inventory", false, "also write the CEB621 inventory (when the profile declares)")
+	cmd.Flags().StringVarP(&outDir, "out", "o", "", "directory to write the files to")
+	return cmd
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/interpost/interpost/customs/ceb"
 )
 
 const cebData = "../../customs/ceb/testdata/"
@@ -63,5 +65,35 @@ func TestCEBShow(t *testing.T) {
 	code, out, _ = run(t, "customs", "ceb", "show", cebData+"ceb621-invalid.xml")
 	if code != 2 || !strings.Contains(out, "2 problems:") || !strings.Contains(out, "**************1234") {
 		t.Fatalf("show invalid: %d %s", code, out)
+	}
+}
+
+func TestCEBWaybill(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := run(t, "offices", "import", "../../demo/offices.csv", "--data", dir); code != 0 {
+		t.Fatalf("offices import: %d %s", code, errOut)
+	}
+	if code, out, errOut := run(t, "customs", "import", "../../demo/customs-manifest.csv", "--data", dir); code != 0 {
+		t.Fatalf("import: %d %s %s", code, out, errOut)
+	}
+	args := []string{"customs", "ceb", "waybill", "TG20261123001", "--data", dir,
+		"--profile", "../../demo/ceb-profile.json"}
+	code, out, _ := run(t, args...)
+	if code != 2 || !strings.Contains(out, "TG20261123001: buyer.consignee_telephone: missing") {
+		t.Fatalf("without buyer: %d %s", code, out)
+	}
+	code, out, errOut := run(t, append(args, "--buyer", "../../demo/ceb-buyer.json")...)
+	m, err := ceb.Decode([]byte(out))
+	if code != 0 || err != nil {
+		t.Fatalf("waybill: %d %v %s %s", code, err, out, errOut)
+	}
+	w := m.Waybills()[0]
+	if w.LogisticsNo != "TG20261123001" || w.OrderNo != "TG-881201" || w.Consignee != "Liu Yang" || ceb.Time(w.AppTime) != "20261123200000" {
+		t.Fatalf("%+v", w)
+	}
+	// The demo manifest declares 6-digit HS codes: no inventory, the field is named.
+	code, out, _ = run(t, append(args, "--buyer", "../../demo/ceb-buyer.json", "--inventory")...)
+	if code != 2 || !strings.Contains(out, `TG20261123001: lines[0].hs_code: "330410": CEB621 needs the 10-digit Chinese tariff code`) {
+		t.Fatalf("inventory: %d %s", code, out)
 	}
 }
