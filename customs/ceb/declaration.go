@@ -14,38 +14,40 @@ import (
 // Profile is the post's configuration as logistics (and, when Declares, declaring) enterprise at
 // one office of exchange: its customs registration, DXP identity and the transport it declares.
 type Profile struct {
-	Transfer      Transfer // copCode, copName, dxpId of the E-Port client
-	LogisticsCode string   // the post's customs code as logistics enterprise
-	LogisticsName string
-	CustomsCode   string // 4-digit customs district receiving the inventory, e.g. 5141
-	PortCode      string // 4-digit port of entry
+	Transfer      Transfer `json:"transfer"`      // copCode, copName, dxpId of the E-Port client
+	LogisticsCode string   `json:"logisticsCode"` // the post's customs code as logistics enterprise
+	LogisticsName string   `json:"logisticsName"`
+	CustomsCode   string   `json:"customsCode"` // 4-digit customs district receiving the inventory, e.g. 5141
+	PortCode      string   `json:"portCode"`    // 4-digit port of entry
 	// Declaring enterprise: the post declares the inventory (CEB621) when Declares is set.
-	Declares   bool
-	AgentCode  string
-	AgentName  string
-	AssureCode string // enterprise guaranteeing the tax; the agent when empty
-	TrafMode   string // JGS-20 transport mode; "5" (air) when empty
-	TrafNo     string // flight or vehicle
-	VoyageNo   string
-	BillNo     string // master air waybill
-	Unit       string // JGS-20 unit of the declared quantity; "011" (件) when empty — meaning unconfirmed
+	Declares   bool   `json:"declares"`
+	AgentCode  string `json:"agentCode,omitempty"`
+	AgentName  string `json:"agentName,omitempty"`
+	AssureCode string `json:"assureCode,omitempty"` // enterprise guaranteeing the tax; the agent when empty
+	TrafMode   string `json:"trafMode,omitempty"`   // JGS-20 transport mode; "5" (air) when empty
+	TrafNo     string `json:"trafNo,omitempty"`     // flight or vehicle
+	VoyageNo   string `json:"voyageNo,omitempty"`
+	BillNo     string `json:"billNo,omitempty"` // master air waybill
+	Unit       string `json:"unit,omitempty"`   // JGS-20 unit of the declared quantity; "011" (件) when empty — meaning unconfirmed
 	// Platforms maps a declaration's platform ("tmall-global") to its customs registration.
-	Platforms map[string]Platform
+	Platforms map[string]Platform `json:"platforms"`
 }
 
 // Platform is an e-commerce platform and the enterprise selling on it, as registered with customs.
 type Platform struct {
-	EbpCode, EbpName string // platform
-	EbcCode, EbcName string // e-commerce enterprise (the seller); the platform when empty
+	EbpCode string `json:"ebpCode"` // platform
+	EbpName string `json:"ebpName"`
+	EbcCode string `json:"ebcCode,omitempty"` // e-commerce enterprise (the seller); the platform when empty
+	EbcName string `json:"ebcName,omitempty"`
 }
 
 // Buyer is what a customs declaration does not carry and the CEB messages require: the buyer's
 // identity and the phones. It comes from the platform's order (CEB311) and is personal data:
 // pass it in, never store it with the message.
 type Buyer struct {
-	IDNumber           string // 订购人证件号码 (resident ID card)
-	Telephone          string // 订购人电话
-	ConsigneeTelephone string // 收货人电话; Telephone when empty
+	IDNumber           string `json:"idNumber"`                     // 订购人证件号码 (resident ID card)
+	Telephone          string `json:"telephone"`                    // 订购人电话
+	ConsigneeTelephone string `json:"consigneeTelephone,omitempty"` // 收货人电话; Telephone when empty
 }
 
 // countryCodes maps ISO 3166 alpha-2 to the JGS-20 country codes the reference table ([C1], one
@@ -63,12 +65,18 @@ func FromDeclaration(d *customs.Declaration, p Profile, b Buyer, rates postal.Ra
 	bad := func(field, format string, args ...any) {
 		ps = append(ps, Problem{Path: field, Reason: fmt.Sprintf(format, args...)})
 	}
+	// invBad is a problem only when the inventory is made.
+	invBad := func(field, format string, args ...any) {
+		if p.Declares {
+			bad(field, format, args...)
+		}
+	}
 	if d.Stream != customs.StreamEcommerce || d.Direction != customs.Import || d.Ecommerce == nil {
 		return nil, nil, Problems{{Path: "stream", Reason: fmt.Sprintf("%s %s: only e-commerce imports have CEB511/CEB621", d.Stream, d.Direction)}}
 	}
 	plat, ok := p.Platforms[strings.ToLower(d.Ecommerce.Platform)]
 	if !ok {
-		bad("ecommerce.platform", "%s has no customs registration in the office's CEB profile", postal.Quote(d.Ecommerce.Platform))
+		invBad("ecommerce.platform", "%s has no customs registration in the office's CEB profile", postal.Quote(d.Ecommerce.Platform))
 	}
 	if plat.EbcCode == "" {
 		plat.EbcCode, plat.EbcName = plat.EbpCode, plat.EbpName
@@ -98,11 +106,11 @@ func FromDeclaration(d *customs.Declaration, p Profile, b Buyer, rates postal.Ra
 		field := fmt.Sprintf("lines[%d]", i)
 		gcode := strings.ReplaceAll(l.HSCode, ".", "")
 		if len(gcode) != 10 {
-			bad(field+".hs_code", "%s: CEB621 needs the 10-digit Chinese tariff code (8-digit 税则号列 + 2 supplementary digits)", postal.Quote(l.HSCode))
+			invBad(field+".hs_code", "%s: CEB621 needs the 10-digit Chinese tariff code (8-digit 税则号列 + 2 supplementary digits)", postal.Quote(l.HSCode))
 		}
 		origin, ok := countryCodes[l.OriginCountry]
 		if !ok {
-			bad(field+".origin_country", "%s has no JGS-20 country code in Interpost's table", postal.Quote(l.OriginCountry))
+			invBad(field+".origin_country", "%s has no JGS-20 country code in Interpost's table", postal.Quote(l.OriginCountry))
 		}
 		total := toCNY(field+".value", l.Value)
 		price := "0"

@@ -20,7 +20,7 @@ func demoDeclaration(hs string) *customs.Declaration {
 		Office: "CNSHAA", Category: "sale_of_goods", Currency: "EUR",
 		Addressee: customs.Party{Name: "Liu Yang", Address: "66 Shaanxi North Rd", City: "Shanghai", Postcode: "200040", Country: "CN"},
 		Ecommerce: &customs.EcommerceInfo{Platform: "tmall-global", OrderID: "TG-881201", Model: customs.ModelB2C},
-		Lines: []customs.Line{{Description: "Lip balm, vanilla", Quantity: 2, NetWeightG: 40, Value: "12.00", HSCode: hs, OriginCountry: "DE"}}}
+		Lines:     []customs.Line{{Description: "Lip balm, vanilla", Quantity: 2, NetWeightG: 40, Value: "12.00", HSCode: hs, OriginCountry: "DE"}}}
 }
 
 func TestFromDeclaration(t *testing.T) {
