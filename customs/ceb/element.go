@@ -353,6 +353,9 @@ func (w *writer) element(e *Element, depth int, def string) {
 		def = e.Space
 	}
 	for _, a := range e.Attrs {
+		if a.Name.Space != "" {
+			continue // xsi:… and foreign attributes are not written (no CEB element has any)
+		}
 		b.WriteByte(' ')
 		b.WriteString(a.Name.Local)
 		b.WriteString(`="`)
