@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/interpost/interpost/postal"
 )
 
 func TestSchemaParsed(t *testing.T) {
@@ -157,6 +159,13 @@ func TestRefused(t *testing.T) {
 			}
 			t.Fatalf("problems %q, want one starting %q", got, c.want)
 		})
+	}
+}
+
+func TestProblemsArePostalInvalid(t *testing.T) {
+	_, err := Decode([]byte("<x/>"))
+	if postal.ErrorCode(err) != postal.CodeInvalid || len(postal.Fields(err)) != 1 || postal.Fields(err)[0].Field != "/x" {
+		t.Fatalf("%v %v", postal.ErrorCode(err), postal.Fields(err))
 	}
 }
 

@@ -30,8 +30,20 @@ func (ps Problems) Error() string {
 	return fmt.Sprintf("%s (and %d more)", ps[0], len(ps)-1)
 }
 
-// ErrorCode makes Problems an invalid-input error for the server and CLI.
-func (ps Problems) ErrorCode() postal.Code { return postal.CodeInvalid }
+// As lets errors.As see Problems as a *postal.Error (code invalid, one field per problem), so
+// the server and the CLI map them like any bad input.
+func (ps Problems) As(target any) bool {
+	t, ok := target.(**postal.Error)
+	if !ok {
+		return false
+	}
+	fields := make([]postal.FieldError, len(ps))
+	for i, p := range ps {
+		fields[i] = postal.FieldError{Field: p.Path, Message: p.Reason}
+	}
+	*t = &postal.Error{Code: postal.CodeInvalid, Message: "CEB message refused: " + ps.Error(), Fields: fields}
+	return true
+}
 
 // maxProblems bounds the list for hostile input.
 const maxProblems = 200
