@@ -116,7 +116,7 @@ func (c *canvas) setFace(face string) {
 		for _, f := range fallbacks {
 			if f.name == face {
 				if c.err = f.load(); c.err == nil {
-					c.err = c.pdf.AddTTFFontDataWithOption(f.name, f.data, ttfOption)
+					c.err = c.pdf.AddTTFFontFromFontContainer(f.name, f.fonts)
 				}
 			}
 		}

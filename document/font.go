@@ -8,6 +8,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/signintech/gopdf"
 	"golang.org/x/image/font/sfnt"
 )
 
@@ -29,7 +30,11 @@ type fallbackFace struct {
 	once sync.Once
 	data []byte
 	sf   *sfnt.Font
-	err  error
+	// fonts holds the font parsed once for gopdf: every PDF takes a
+	// copy with its own glyph subset, so the 4 MB CJK font is not parsed
+	// again for each label.
+	fonts *gopdf.FontContainer
+	err   error
 }
 
 // fallbacks are tried in order for a rune the Go fonts have no glyph for:
@@ -62,8 +67,12 @@ func (f *fallbackFace) load() error {
 			return
 		}
 		f.data = buf.Bytes()
-		f.sf, f.err = sfnt.Parse(f.data)
-		if f.err != nil {
+		if f.sf, f.err = sfnt.Parse(f.data); f.err != nil {
+			f.err = fmt.Errorf("font %s: %w", f.file, f.err)
+			return
+		}
+		f.fonts = &gopdf.FontContainer{}
+		if f.err = f.fonts.AddTTFFontDataWithOption(f.name, f.data, ttfOption); f.err != nil {
 			f.err = fmt.Errorf("font %s: %w", f.file, f.err)
 		}
 	})
