@@ -206,3 +206,29 @@ func TestStatementScripts(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentLabels renders labels with fallback fonts in parallel:
+// the parsed fonts are shared, each PDF's glyph subset is its own (run
+// with -race).
+func TestConcurrentLabels(t *testing.T) {
+	want := render(t, exampleCN22())
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			var buf bytes.Buffer
+			err := WriteLabel(&buf, exampleCN23())
+			if err == nil {
+				err = WriteLabel(&buf, exampleCN22())
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if again := render(t, exampleCN22()); len(again) != len(want) {
+		t.Errorf("label is %d bytes after other labels, %d before: glyph subsets leak between PDFs", len(again), len(want))
+	}
+}
