@@ -41,31 +41,51 @@ const (
 // canvas wraps a one-page gopdf document in millimetres. Drawing methods
 // record the first error in err and then do nothing, so layout code reads
 // top to bottom without an error check per call.
+//
+// Text is set in the Go fonts; a rune they lack is set in the first
+// fallback font that has it (see fallbacks), run by run, so Latin text
+// keeps its look and Chinese, Japanese, Korean, Hebrew and Arabic print
+// too. Right-to-left runs are put in visual order before drawing.
 type canvas struct {
 	pdf      *gopdf.GoPdf
 	err      error
+	family   string  // current font family: regular, bold or mono
 	size     float64 // current font size in points
 	ellipsis string  // "…" or, if the font lacks it, "..."
+	faces    map[faceKey]string
+	loaded   map[string]bool // fallback families registered on pdf
+}
+
+type faceKey struct {
+	family string
+	r      rune
+}
+
+// run is a piece of text set in one font.
+type run struct {
+	face, s string
+}
+
+// ttfOption is the option fonts are registered with.
+var ttfOption = gopdf.TtfOption{
+	// Unreachable in practice: text is cleaned against the fonts first.
+	OnGlyphNotFoundSubstitute: func(rune) rune { return '?' },
 }
 
 func newCanvas(wMM, hMM float64) (*canvas, error) {
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{Unit: gopdf.UnitMM, PageSize: gopdf.Rect{W: wMM, H: hMM}})
-	opt := gopdf.TtfOption{
-		// Unreachable in practice: text is cleaned against the font first.
-		OnGlyphNotFoundSubstitute: func(rune) rune { return '?' },
-	}
 	fonts := []struct {
 		name string
 		data []byte
 	}{{regular, goregular.TTF}, {bold, gobold.TTF}, {mono, gomono.TTF}}
 	for _, f := range fonts {
-		if err := pdf.AddTTFFontDataWithOption(f.name, f.data, opt); err != nil {
+		if err := pdf.AddTTFFontDataWithOption(f.name, f.data, ttfOption); err != nil {
 			return nil, fmt.Errorf("load font %s: %w", f.name, err)
 		}
 	}
 	pdf.AddPage()
-	c := &canvas{pdf: pdf}
+	c := &canvas{pdf: pdf, faces: map[faceKey]string{}, loaded: map[string]bool{}}
 	c.font(regular, 8)
 	c.ellipsis = "…"
 	if c.clean("…") != "…" {
@@ -82,17 +102,34 @@ func (c *canvas) font(family string, sizePt float64) {
 	if c.err != nil {
 		return
 	}
-	c.size = sizePt
+	c.family, c.size = family, sizePt
 	c.err = c.pdf.SetFont(family, "", sizePt)
 }
 
-// clean makes s printable in the current font: control characters and
-// runs of white space become one space, and runes the font has no glyph
-// for become "?".
-//
-// The Go fonts cover Latin, Greek and Cyrillic but not CJK, so a Chinese
-// address prints as "??". TODO: embed a CJK fallback font (DEPENDENCIES.md:
-// fonts-droid-fallback) and switch font per run of text.
+// setFace makes face (the current family or a fallback) the font of the
+// next text, registering a fallback on first use.
+func (c *canvas) setFace(face string) {
+	if c.err != nil {
+		return
+	}
+	if face != c.family && !c.loaded[face] {
+		for _, f := range fallbacks {
+			if f.name == face {
+				if c.err = f.load(); c.err == nil {
+					c.err = c.pdf.AddTTFFontFromFontContainer(f.name, f.fonts)
+				}
+			}
+		}
+		if c.err != nil {
+			return
+		}
+		c.loaded[face] = true
+	}
+	c.err = c.pdf.SetFont(face, "", c.size)
+}
+
+// clean makes s printable: control characters and runs of white space
+// become one space, and runes no font has a glyph for become "?".
 func (c *canvas) clean(s string) string {
 	var b strings.Builder
 	space := false
@@ -105,7 +142,7 @@ func (c *canvas) clean(s string) string {
 			b.WriteByte(' ')
 			space = false
 		}
-		if r == utf8.RuneError || !c.hasGlyph(r) {
+		if r == utf8.RuneError || c.faceFor(r) == "" {
 			r = '?'
 		}
 		b.WriteRune(r)
@@ -113,24 +150,74 @@ func (c *canvas) clean(s string) string {
 	return b.String()
 }
 
-func (c *canvas) hasGlyph(r rune) bool {
+// faceFor is the font r is set in when the current family is c.family:
+// the family itself if it has the glyph, else the first fallback that
+// has it, else "". It must be called while c.family is the current font.
+func (c *canvas) faceFor(r rune) string {
 	if r < 0x7f {
-		return true // the Go fonts have all of printable ASCII
+		return c.family // the Go fonts have all of printable ASCII
 	}
-	ok, err := c.pdf.IsCurrFontContainGlyph(r)
-	return err == nil && ok
+	k := faceKey{c.family, r}
+	if f, ok := c.faces[k]; ok {
+		return f
+	}
+	f := ""
+	if ok, err := c.pdf.IsCurrFontContainGlyph(r); err == nil && ok {
+		f = c.family
+	} else {
+		for _, fb := range fallbacks {
+			if fb.covers(r) {
+				f = fb.name
+				break
+			}
+		}
+	}
+	c.faces[k] = f
+	return f
 }
 
-// width is the advance width of s in the current font, in mm.
+// runs splits cleaned text into pieces of one font each.
+func (c *canvas) runs(s string) []run {
+	var out []run
+	start, face := 0, ""
+	for i, r := range s {
+		f := c.faceFor(r)
+		if r == ' ' && i > 0 {
+			f = face // a space stays in the run it is in
+		}
+		if i > 0 && f != face {
+			out = append(out, run{face, s[start:i]})
+			start = i
+		}
+		face = f
+	}
+	if start < len(s) {
+		out = append(out, run{face, s[start:]})
+	}
+	return out
+}
+
+// width is the advance width of s (cleaned) in the current font, in mm.
 func (c *canvas) width(s string) float64 {
 	if c.err != nil {
 		return 0
 	}
-	w, err := c.pdf.MeasureTextWidth(s)
-	if err != nil {
-		c.err = err
+	rs := c.runs(s)
+	total := 0.0
+	for _, r := range rs {
+		if r.face != c.family {
+			c.setFace(r.face)
+		}
+		w, err := c.pdf.MeasureTextWidth(r.s)
+		if err != nil && c.err == nil {
+			c.err = err
+		}
+		total += w
+		if r.face != c.family {
+			c.setFace(c.family)
+		}
 	}
-	return w
+	return total
 }
 
 // fit cleans s and, if it is wider than w mm, cuts it and appends an
@@ -159,7 +246,7 @@ func (c *canvas) fit(s string, w float64) string {
 
 // text draws s with its baseline at y, fitted into the box [x, x+w].
 func (c *canvas) text(x, y, w float64, s string, align int) {
-	s = c.fit(s, w)
+	s = visual(c.fit(s, w))
 	if c.err != nil || s == "" {
 		return
 	}
@@ -169,29 +256,106 @@ func (c *canvas) text(x, y, w float64, s string, align int) {
 	case alignRight:
 		x += w - c.width(s)
 	}
-	c.pdf.SetXY(x, y)
-	c.err = c.pdf.Text(s)
+	for _, r := range c.runs(s) {
+		c.setFace(r.face)
+		if c.err != nil {
+			return
+		}
+		c.pdf.SetXY(x, y)
+		if c.err = c.pdf.Text(r.s); c.err != nil {
+			return
+		}
+		rw, err := c.pdf.MeasureTextWidth(r.s)
+		if err != nil {
+			c.err = err
+			return
+		}
+		x += rw
+	}
+	c.setFace(c.family)
 }
 
 // wrap breaks s into at most maxLines lines of width w, breaking at
-// spaces; the last line is truncated with an ellipsis if text remains.
+// spaces and between Chinese and Japanese characters (which are written
+// without spaces); the last line is truncated with an ellipsis if text
+// remains.
 func (c *canvas) wrap(s string, w float64, maxLines int) []string {
-	words := strings.Fields(c.clean(s))
+	words := breakable(c.clean(s))
 	var lines []string
 	for len(words) > 0 && len(lines) < maxLines {
 		if len(lines) == maxLines-1 {
 			// Last line: take the rest and cut it to fit.
-			lines = append(lines, c.fit(strings.Join(words, " "), w))
+			lines = append(lines, c.fit(joinWords(words), w))
 			break
 		}
 		n := 1
-		for n < len(words) && c.width(strings.Join(words[:n+1], " ")) <= w {
+		for n < len(words) && c.width(joinWords(words[:n+1])) <= w {
 			n++
 		}
-		lines = append(lines, c.fit(strings.Join(words[:n], " "), w)) // a single long word is cut too
+		lines = append(lines, c.fit(joinWords(words[:n]), w)) // a single long word is cut too
 		words = words[n:]
 	}
 	return lines
+}
+
+// word is a piece of text between break opportunities; space says whether
+// a space separates it from the word before.
+type word struct {
+	s     string
+	space bool
+}
+
+// breakable splits s at spaces and around Han, Hiragana and Katakana
+// characters, but never before closing CJK punctuation (、。）」).
+func breakable(s string) []word {
+	var out []word
+	var cur strings.Builder
+	space := false
+	prev := rune(0)
+	flush := func() {
+		if cur.Len() > 0 {
+			out = append(out, word{cur.String(), space})
+			cur.Reset()
+			space = false
+		}
+	}
+	for _, r := range s {
+		if r == ' ' {
+			flush()
+			space = len(out) > 0
+			prev = 0
+			continue
+		}
+		if prev != 0 && (isIdeographic(prev) || isIdeographic(r)) && !isClosing(r) {
+			flush()
+		}
+		cur.WriteRune(r)
+		prev = r
+	}
+	flush()
+	return out
+}
+
+func joinWords(ws []word) string {
+	var b strings.Builder
+	for i, w := range ws {
+		if i > 0 && w.space {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w.s)
+	}
+	return b.String()
+}
+
+func isIdeographic(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
+
+// isClosing reports CJK and full-width punctuation that must not start a
+// line.
+func isClosing(r rune) bool {
+	return (r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef) &&
+		unicode.In(r, unicode.Pe, unicode.Pf, unicode.Po)
 }
 
 func (c *canvas) lineWidth(mm float64) {

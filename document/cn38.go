@@ -152,11 +152,11 @@ func (l *billLayout) header() {
 		{"Office of exchange of origin", joinNonEmpty(" ", b.Office, b.OfficeName)},
 		{"Carrier", b.Carrier},
 		{"Flight / train / truck", joinNonEmpty("  ", b.Service, modeName(b.Mode))},
-		{"Prepared", b.Prepared.UTC().Format("2006-01-02 15:04Z")},
+		{"Prepared", l.when(b.Prepared)},
 		{"Place of loading", joinNonEmpty(" ", b.From, b.FromName)},
 		{"Place of unloading", joinNonEmpty(" ", b.To, b.ToName)},
 		{"Departure", l.when(b.Departure)},
-		{"Arrival (scheduled)", b.Arrival.UTC().Format("2006-01-02 15:04Z")},
+		{"Arrival (scheduled)", l.when(b.Arrival)},
 	}
 	c.lineWidth(0.3)
 	for i, cell := range cells {
@@ -170,13 +170,14 @@ func (l *billLayout) header() {
 	l.y = top + 2*h + 5
 }
 
-// when shows an instant in UTC and, if known, the office's local time.
+// when shows an instant in the dispatching office's zone (UTC if not
+// known), with the zone: "2026-11-24 09:30 CST/UTC+8".
 func (l *billLayout) when(t time.Time) string {
-	s := t.UTC().Format("2006-01-02 15:04Z")
-	if l.b.Zone != nil && l.b.Zone != time.UTC {
-		s += "  (" + t.In(l.b.Zone).Format("15:04 MST") + " local)"
+	if t.IsZero() {
+		return ""
 	}
-	return s
+	t, zone := localTime(t, l.b.Zone)
+	return t.Format("2006-01-02 15:04") + " " + zone
 }
 
 func modeName(m string) string {
@@ -263,7 +264,7 @@ func (l *billLayout) room(h float64) bool {
 func (l *billLayout) footer() {
 	c := l.c
 	c.font(regular, 6.5)
-	c.text(billMargin, billBottom+3, 160, "Times are UTC unless marked local. R = receptacle with registered, insured or declared-value items (red label).", alignLeft)
+	c.text(billMargin, billBottom+3, 160, "Times are the dispatching office's, with their zone. R = receptacle with registered, insured or declared-value items (red label).", alignLeft)
 	c.text(billRight-40, billBottom+3, 40, fmt.Sprintf("Page %d", l.pages), alignRight)
 }
 

@@ -18,7 +18,7 @@ func exampleBill(receptacles int) DeliveryBill {
 	dep := time.Date(2026, 11, 24, 15, 30, 0, 0, time.UTC)
 	zone, _ := time.LoadLocation("Asia/Shanghai")
 	b := DeliveryBill{Form: "CN38", Number: "CNXMNA2600042", Office: "CNXMNA", OfficeName: "Xiamen Office of Exchange",
-		Carrier: "Xiamen Airlines", Service: "MF811", Mode: "air", From: "CNXMNA", FromName: "Xiamen", To: "NLAMSA", ToName: "Amsterdam",
+		Carrier: "Xiamen Airlines", Service: "MF811", Mode: "air", From: "CNXMNA", FromName: "厦门 Xiamen", To: "NLAMSA", ToName: "Amsterdam",
 		Departure: dep, Arrival: dep.Add(13 * time.Hour), Zone: zone, Prepared: dep.Add(-5 * time.Hour)}
 	for k, dest := range []string{"NLAMSA", "DEFRAA"} {
 		d := BillDispatch{ID: fmt.Sprintf("CNXMNA%sAUN6%04d", dest, 41+k), Origin: "CNXMNA", Destination: dest, Category: "A", Subclass: "UN"}
@@ -81,7 +81,7 @@ func TestDeliveryBillText(t *testing.T) {
 	pdf := renderBill(t, b)
 	text := pdfText(t, pdf)
 	for _, want := range []string{"CN 38", "Delivery bill – air mails", "CNXMNA2600042", "MF811", "CNXMNANLAMSAAUN60041",
-		"CNXMNADEFRAAAUN60042001", "Total: 2 dispatches", "23:30 CST local", "Received by the carrier"} {
+		"CNXMNADEFRAAAUN60042001", "Total: 2 dispatches", "2026-11-24 23:30 CST/UTC+8", "厦门 Xiamen", "Received by the carrier"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("rendered bill lacks %q", want)
 		}

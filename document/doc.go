@@ -10,5 +10,7 @@
 // codes are drawn as vector rectangles, not raster images, so they stay
 // sharp at any printer resolution; the Code 128 module width is a whole
 // number of 203 dpi printer dots. Text is set in the embedded Go fonts
-// (golang.org/x/image/font/gofont), so no system fonts are needed.
+// (golang.org/x/image/font/gofont) and, for the characters they lack, in
+// embedded fallback fonts (font.go, font/README.md), so no system fonts
+// are needed.
 package document

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -47,8 +48,9 @@ type Label struct {
 	Origin        string // origin office, e.g. "CNXMNA Xiamen"
 	MerchantRef   string
 	AcceptedAt    time.Time
-	WeightG       int    // gross weight
-	DimensionsMM  [3]int // length, width, height; zero = not measured
+	Zone          *time.Location // the accepting office's zone, in which dates print; nil = UTC
+	WeightG       int            // gross weight
+	DimensionsMM  [3]int         // length, width, height; zero = not measured
 	Sender        Party
 	Addressee     Party
 	Declaration   *Declaration // nil = no customs part printed
@@ -176,6 +178,43 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// localTime returns t in loc (UTC when nil) and the zone as printed:
+// its abbreviation and offset, "CST/UTC+8", or the offset alone when the
+// zone has no abbreviation, "UTC+5" (Asia/Tashkent), "UTC".
+func localTime(t time.Time, loc *time.Location) (time.Time, string) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t = t.In(loc)
+	name, off := t.Zone()
+	utc := "UTC"
+	if off != 0 {
+		sign := "+"
+		if off < 0 {
+			sign, off = "-", -off
+		}
+		utc += sign + strconv.Itoa(off/3600)
+		if m := off % 3600 / 60; m != 0 {
+			utc += fmt.Sprintf(":%02d", m)
+		}
+	}
+	if name == "" || name == "UTC" || name[0] == '+' || name[0] == '-' {
+		return t, utc
+	}
+	return t, name + "/" + utc
+}
+
+// firstFitting returns the first of texts that fits w mm in the current
+// font, else the last one (cut by the caller's fit).
+func firstFitting(c *canvas, w float64, texts ...string) string {
+	for _, s := range texts {
+		if c.width(c.clean(s)) <= w {
+			return s
+		}
+	}
+	return texts[len(texts)-1]
 }
 
 // kg formats grams as kilograms with three decimals: 850 → "0.850 kg".

@@ -18,7 +18,7 @@ const (
 	frameBottom    = frameY + frameH  // 148
 	headerBottom   = 19.0             // section boundaries, top to bottom
 	fromBottom     = 34.0             //
-	toBottom       = 64.0             //
+	toBottom       = 67.0             //
 	codesBottom    = 89.0             //
 	fromSplitX     = 63.0             // divider between sender and weight
 	rightColX      = fromSplitX + 1.5 // left edge of the weight column
@@ -48,7 +48,7 @@ func drawLabel(c *canvas, l Label) {
 
 func drawHeader(c *canvas, l Label) {
 	const boxS, boxX, boxY = 13.5, labelW - padX - 13.5, 3.5
-	const nameW = 42.0 // "INTERPOST" at 17 pt is ~36 mm
+	const nameW = 38.0 // "INTERPOST" at 17 pt is ~36 mm
 	c.font(bold, 17)
 	c.text(padX, 9.2, nameW, "INTERPOST", alignLeft)
 
@@ -56,7 +56,10 @@ func drawHeader(c *canvas, l Label) {
 	const infoX, infoW = padX + nameW + 1, boxX - padX - nameW - 3
 	c.font(regular, 6.5)
 	if !l.AcceptedAt.IsZero() {
-		c.text(infoX, 6.2, infoW, "Posted "+l.AcceptedAt.Format("2006-01-02 15:04"), alignRight)
+		// In the accepting office's zone, with the zone: shortest form last.
+		t, zone := localTime(l.AcceptedAt, l.Zone)
+		d := t.Format("2006-01-02 15:04")
+		c.text(infoX, 6.2, infoW, firstFitting(c, infoW, "Posted "+d+" "+zone, d+" "+zone, "Posted "+d), alignRight)
 	}
 	if l.MerchantRef != "" {
 		c.text(infoX, 9.2, infoW, "Ref "+l.MerchantRef, alignRight)
@@ -118,30 +121,59 @@ func drawAddressee(c *canvas, a Party) {
 	c.font(bold, 12)
 	c.text(padX, 41.3, textW, a.Name, alignLeft)
 
-	// Three 9 pt lines (company and address) and the 10 pt city line fit
-	// between the name and the country line.
-	c.font(regular, 9)
-	var lines []string
-	if a.Company != "" {
-		lines = append(lines, c.fit(a.Company, textW))
+	// Country at the bottom, in capitals and large: it is what the sorting
+	// office reads first. It is never cut: shrink it to fit, then wrap.
+	size, lines := fitLines(c, bold, countryLine(a), textW, 15, 10, 7)
+	step := size * ptMM * 1.1
+	base := toBottom - 2.0 - float64(len(lines)-1)*step
+	for i, ln := range lines {
+		c.text(padX, base+float64(i)*step, textW, ln, alignLeft)
 	}
-	lines = append(lines, c.wrap(a.Address, textW, 3-len(lines))...)
-	y := 41.3
-	for _, ln := range lines {
-		y += 3.7
+	// Above it the French and the country's own name, and the phone.
+	secY := base - size*ptMM*0.72 - 1.2
+	c.font(regular, 7)
+	tel := c.fit(phone(a.Phone), 38)
+	telW := c.width(tel)
+	c.text(labelW-padX-38, secY, 38, tel, alignRight)
+	c.text(padX, secY, textW-telW-3, otherCountryNames(a.Country), alignLeft)
+
+	// Company and address lines at 9 pt and the 10 pt city line fill the
+	// space between the name and the country names.
+	const nameY, lineStep, cityStep = 41.3, 3.7, 3.9
+	cityMax := secY - 3.2
+	maxLines := max(int((cityMax-cityStep-nameY)/lineStep), 1)
+	c.font(regular, 9)
+	var addr []string
+	if a.Company != "" {
+		addr = append(addr, c.fit(a.Company, textW))
+	}
+	addr = append(addr, c.wrap(a.Address, textW, maxLines-len(addr))...)
+	y := nameY
+	for _, ln := range addr {
+		y += lineStep
 		c.text(padX, y, textW, ln, alignLeft)
 	}
 	c.font(bold, 10)
-	c.text(padX, y+3.9, textW, joinNonEmpty(" ", a.Postcode, a.City, a.State), alignLeft)
+	c.text(padX, y+cityStep, textW, joinNonEmpty(" ", a.Postcode, a.City, a.State), alignLeft)
+}
 
-	// Country in capitals, large: it is what the sorting office reads first.
-	const countryY = 62.0
-	c.font(regular, 7.5)
-	tel := c.fit(phone(a.Phone), 38)
-	telW := c.width(tel)
-	c.text(labelW-padX-38, countryY, 38, tel, alignRight)
-	c.font(bold, 15)
-	c.text(padX, countryY, textW-telW-3, countryLine(a), alignLeft)
+// fitLines sets s in family at the largest size from maxPt down to minPt
+// (half-point steps) at which it fits w on one line; failing that, on two
+// lines from minPt down to floorPt. It leaves the chosen font current.
+func fitLines(c *canvas, family, s string, w, maxPt, minPt, floorPt float64) (float64, []string) {
+	for pt := maxPt; pt >= minPt; pt -= 0.5 {
+		c.font(family, pt)
+		if c.width(c.clean(s)) <= w {
+			return pt, []string{c.clean(s)}
+		}
+	}
+	for pt := minPt; ; pt -= 0.5 {
+		c.font(family, pt)
+		lines := c.wrap(s, w, 2)
+		if pt <= floorPt || !strings.HasSuffix(lines[len(lines)-1], c.ellipsis) {
+			return pt, lines
+		}
+	}
 }
 
 // countryLine is the country as printed: the name in capitals, with the
@@ -168,9 +200,10 @@ func phone(p string) string {
 func drawCodes(c *canvas, id string) {
 	const top, qrS = toBottom + 1.5, codesBottom - toBottom - 3
 	const qrX = labelW - padX - qrS + 1.5 // the QR's own quiet zone pads it
-	left, w := c.code128(frameX, top+1, qrX-frameX, 15, id)
+	const barH = 14.0
+	left, w := c.code128(frameX, top+1, qrX-frameX, barH, id)
 	c.font(mono, 11)
-	c.text(left-5, top+1+15+4.3, w+10, spacedID(id), alignCenter)
+	c.text(left-5, top+1+barH+4.3, w+10, spacedID(id), alignCenter)
 	c.qrCode(qrX, top, qrS, id)
 }
 
@@ -249,7 +282,11 @@ func drawCustoms(c *canvas, l Label, d Declaration) {
 	c.text(sigX, sigTop+1.8, labelW-padX-sigX, "SENDER'S SIGNATURE", alignLeft)
 	c.font(regular, 8)
 	if !l.AcceptedAt.IsZero() {
-		c.text(padX, sigTop+5.6, 30, l.AcceptedAt.Format("2006-01-02"), alignLeft)
+		t, zone := localTime(l.AcceptedAt, l.Zone)
+		w := sigX - 4 - padX
+		c.font(regular, 7)
+		c.text(padX, sigTop+5.6, w, firstFitting(c, w, t.Format("2006-01-02")+" "+zone, t.Format("2006-01-02")), alignLeft)
+		c.font(regular, 8)
 	}
 	c.text(sigX, sigTop+5.6, labelW-padX-sigX, l.Signature, alignLeft)
 	c.lineWidth(0.2)

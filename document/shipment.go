@@ -1,14 +1,18 @@
 package document
 
 import (
+	"strings"
+	"time"
+
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/postal"
 )
 
 // ShipmentLabel returns what the 100 × 150 mm label of sh shows, for
 // WriteLabel. origin is the display name of the dispatching office ("" to
-// show only its code).
-func ShipmentLabel(sh acceptance.Shipment, origin string) Label {
+// show only its code), tz its IANA time zone (network.Office.TZ), in which
+// the label's dates print ("" or unknown: UTC).
+func ShipmentLabel(sh acceptance.Shipment, origin, tz string) Label {
 	spec, _ := postal.LookupProduct(sh.Product)
 	l := Label{
 		ItemID:        string(sh.ID),
@@ -21,6 +25,9 @@ func ShipmentLabel(sh acceptance.Shipment, origin string) Label {
 		Sender:        labelParty(sh.Sender),
 		Addressee:     labelParty(sh.Addressee),
 		Signature:     sh.Sender.Name,
+	}
+	if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
+		l.Zone = loc
 	}
 	if origin != "" {
 		l.Origin += " " + origin
@@ -48,4 +55,9 @@ func labelParty(p acceptance.Party) Party {
 		Name: p.Name, Company: p.Company, Address: p.Address, City: p.City, State: p.State,
 		Postcode: p.Postcode, Country: p.Country, CountryName: name, Phone: p.Phone,
 	}
+}
+
+func englishName(code string) string {
+	name, _ := postal.CountryName(strings.ToUpper(strings.TrimSpace(code)))
+	return name
 }

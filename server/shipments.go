@@ -120,12 +120,12 @@ func (s *Server) shipmentLabel(ctx context.Context, in *shipmentIDInput) (*label
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	origin := ""
+	origin, tz := "", ""
 	if o, err := s.cfg.Network.Office(ctx, sh.OriginOffice); err == nil {
-		origin = o.Name
+		origin, tz = o.Name, o.TZ
 	}
 	var buf bytes.Buffer
-	if err := document.WriteLabel(&buf, document.ShipmentLabel(sh, origin)); err != nil {
+	if err := document.WriteLabel(&buf, document.ShipmentLabel(sh, origin, tz)); err != nil {
 		return nil, s.problem(ctx, err)
 	}
 	return &labelOutput{

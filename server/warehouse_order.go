@@ -186,7 +186,7 @@ func (s *Server) parcelLabel(ctx context.Context, in *parcelInput) (*labelOutput
 	// normally dispatches from.
 	sh.OriginOffice = w.Code
 	var buf bytes.Buffer
-	if err := document.WriteLabel(&buf, document.ShipmentLabel(sh, w.Name)); err != nil {
+	if err := document.WriteLabel(&buf, document.ShipmentLabel(sh, w.Name, w.TZ)); err != nil {
 		return nil, s.problem(ctx, err)
 	}
 	return &labelOutput{

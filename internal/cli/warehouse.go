@@ -575,7 +575,7 @@ func whLabelCmd(o *Options) *cobra.Command {
 				}
 				sh.OriginOffice = w.Code
 				var buf bytes.Buffer
-				if err := document.WriteLabel(&buf, document.ShipmentLabel(sh, w.Name)); err != nil {
+				if err := document.WriteLabel(&buf, document.ShipmentLabel(sh, w.Name, w.TZ)); err != nil {
 					return err
 				}
 				if out == "" {

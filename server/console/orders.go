@@ -481,7 +481,7 @@ func (c *Console) parcelLabel(w http.ResponseWriter, r *http.Request, s *session
 	}
 	sh.OriginOffice = wh.Code
 	var buf bytes.Buffer
-	if err := document.WriteLabel(&buf, document.ShipmentLabel(sh, wh.Name)); err != nil {
+	if err := document.WriteLabel(&buf, document.ShipmentLabel(sh, wh.Name, wh.TZ)); err != nil {
 		c.internalError(w, r, s, err)
 		return
 	}

@@ -202,12 +202,12 @@ func (c *Console) shipmentLabel(w http.ResponseWriter, r *http.Request, s *sessi
 		c.domainError(w, r, s, err)
 		return
 	}
-	origin := ""
+	origin, tz := "", ""
 	if o, err := c.cfg.Network.Office(ctx, sh.OriginOffice); err == nil {
-		origin = o.Name
+		origin, tz = o.Name, o.TZ
 	}
 	var buf bytes.Buffer
-	if err := document.WriteLabel(&buf, document.ShipmentLabel(sh, origin)); err != nil {
+	if err := document.WriteLabel(&buf, document.ShipmentLabel(sh, origin, tz)); err != nil {
 		c.internalError(w, r, s, err)
 		return
 	}
