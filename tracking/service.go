@@ -58,10 +58,20 @@ type Service struct {
 	stdCache standardsCache
 	once     sync.Once
 	wake     chan struct{}
+	caught   chan struct{}
 }
 
 func (s *Service) init() {
-	s.once.Do(func() { s.wake = make(chan struct{}, 1) })
+	s.once.Do(func() { s.wake, s.caught = make(chan struct{}, 1), make(chan struct{}, 1) })
+}
+
+// Projected is signalled when RunProjector has folded new events in (and
+// so may have queued webhook deliveries): the node's webhook dispatcher
+// waits on it as well as on its ticker, so a status change reaches the
+// merchant without waiting for the next poll.
+func (s *Service) Projected() <-chan struct{} {
+	s.init()
+	return s.caught
 }
 
 func (s *Service) now() time.Time {
