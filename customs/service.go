@@ -313,6 +313,49 @@ func (s *Service) MayLeave(ctx context.Context, id string) error {
 	return nil
 }
 
+// Declared says which of the tracking objects (waybill:CARRIER:NUMBER,
+// ecommerce:PLATFORM:NUMBER) were declared to customs under that carrier
+// or platform, so tracking links their carriers' events to the declaration.
+func (s *Service) Declared(ctx context.Context, objects []string) (map[string]bool, error) {
+	byID := map[string][]string{}
+	var ids []string
+	for _, o := range objects {
+		i := strings.LastIndexByte(o, ':')
+		if i < 0 || i == len(o)-1 {
+			continue
+		}
+		id := o[i+1:]
+		if _, ok := byID[id]; !ok {
+			ids = append(ids, id)
+		}
+		byID[id] = append(byID[id], o)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	have, err := s.Store.Declared(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, id := range ids {
+		if !have[id] {
+			continue
+		}
+		it, err := s.Store.Item(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		obj := it.Declaration.TrackingObject()
+		for _, o := range byID[id] {
+			if o == obj {
+				out[o] = true
+			}
+		}
+	}
+	return out, nil
+}
+
 // Shipments pages through accepted shipments; *acceptance.Service is one.
 type Shipments interface {
 	List(ctx context.Context, who auth.Principal, merchant string, since time.Time, limit int, cursor string) ([]acceptance.Shipment, string, error)

@@ -700,8 +700,11 @@ func itemLife(t *testing.T, st store.Store, bus string) {
 	delivery := clock.Now()
 	clock.Set(delivery.Add(time.Hour))
 	e.step("express: carrier delivers", func() {
-		// Interpost has no shipment of the waybill: the scan is stored unlinked.
-		e.events("carrier", "partner:UPS", 1, ev("waybill:UPS:"+waybill, tracking.EMI, "CNSHAA", delivery, ""))
+		// Interpost has no shipment of the waybill, but customs has its
+		// declaration: the scan is linked to it, not reported unlinked; a
+		// scan of a waybill nobody declared is stored and reported unlinked.
+		e.events("carrier", "partner:UPS", 1, ev("waybill:UPS:"+waybill, tracking.EMI, "CNSHAA", delivery, ""),
+			ev("waybill:UPS:1Z84F2W60400000000", tracking.EMD, "CNSHAA", delivery, ""))
 	}, func() {
 		tl := e.timeline(waybill, "admin", "delivered", tracking.EMI)
 		var codes []string

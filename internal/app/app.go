@@ -120,6 +120,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 		a.bus, a.Tracking.Sink = b, b
 	}
 	a.Customs.Events = CustomsEvents(a.Tracking)
+	a.Tracking.Declared = a.Customs.Declared
 
 	a.Acceptance = &acceptance.Service{Store: st, Rates: o.Rates, Country: o.Country, Declared: a.Customs.DeclareShipment, Now: o.Now,
 		Statuses: tracking.StatusNames()}
