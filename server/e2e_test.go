@@ -689,8 +689,8 @@ func itemLife(t *testing.T, st store.Store, bus string) {
 			e.need(e.do("POST", "/v1/customs/items/"+waybill+"/decision", "officer", body), 200, name)
 		}, func() {
 			tl := e.timeline(waybill, "admin", status, code)
-			if tl.Object != "waybill:UPS:"+waybill || tl.Kind != tracking.KindWaybill {
-				e.errorf("waybill timeline is %s %s", tl.Object, tl.Kind)
+			if tl.Object != "waybill:UPS:"+waybill || tl.Kind != tracking.KindWaybill || !tl.Declared {
+				e.errorf("waybill timeline is %s %s declared=%v", tl.Object, tl.Kind, tl.Declared)
 			}
 			e.page(waybill, tl.StatusLabel)
 		})
@@ -747,8 +747,8 @@ func itemLife(t *testing.T, st store.Store, bus string) {
 			e.need(e.do("POST", "/v1/customs/items/"+order+"/decision", "officer", dec.body), 200, dec.name)
 		}, func() {
 			tl := e.timeline(order, "admin", dec.status, dec.code)
-			if tl.Object != "ecommerce:TMALL-GLOBAL:"+order || tl.Kind != tracking.KindEcommerce {
-				e.errorf("e-commerce timeline is %s %s", tl.Object, tl.Kind)
+			if tl.Object != "ecommerce:TMALL-GLOBAL:"+order || tl.Kind != tracking.KindEcommerce || !tl.Declared {
+				e.errorf("e-commerce timeline is %s %s declared=%v", tl.Object, tl.Kind, tl.Declared)
 			}
 			e.page(order, tl.StatusLabel)
 		})
