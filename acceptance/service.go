@@ -95,6 +95,9 @@ type Service struct {
 	// lifecycle's, tracking.StatusNames), in order; the list filter accepts
 	// these. Empty accepts only "created".
 	Statuses []string
+	// Scanned, if set, records the acceptance scan of a shipment: tracking's
+	// EMA at its origin office at the given time (Accept calls it).
+	Scanned func(ctx context.Context, sh Shipment, at time.Time) error
 }
 
 // Create validates r and stores it as a new shipment for the caller. Merchant
@@ -271,4 +274,47 @@ func (s *Service) AllocateS10(ctx context.Context, who auth.Principal, product s
 		out = append(out, id)
 	}
 	return out, nil
+}
+
+// Accept records that the item was handed over at the counter of its
+// origin office: the acceptance scan (EMA), at at (zero: now). Admins and
+// operators whose offices include the origin office may; a merchant hands
+// items over, it does not scan them. The status follows once tracking has
+// projected the scan (docs/lifecycle.md). Scanning again is harmless: the
+// same scan is stored once, a later one adds a line to the timeline.
+func (s *Service) Accept(ctx context.Context, who auth.Principal, id string, at time.Time) (Shipment, time.Time, error) {
+	if !who.Is(auth.RoleAdmin, auth.RoleOperator) {
+		return Shipment{}, time.Time{}, postal.Errorf(postal.CodeForbidden, "role %s cannot scan items at a counter; an operator of the origin office does", who.Role)
+	}
+	if s.Scanned == nil {
+		return Shipment{}, time.Time{}, postal.Errorf(postal.CodeUnavailable, "acceptance scans are not recorded on this node (no tracking)")
+	}
+	sh, err := s.Get(ctx, who, id)
+	if err != nil {
+		return Shipment{}, time.Time{}, err
+	}
+	if !who.InOffice(sh.OriginOffice) {
+		return Shipment{}, time.Time{}, postal.Errorf(postal.CodeForbidden, "item %s is accepted at %s, outside the offices of your key (%s)",
+			sh.ID, sh.OriginOffice, strings.Join(who.Offices, ","))
+	}
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	n := now().UTC()
+	switch {
+	case at.IsZero():
+		at = n
+	case at.After(n.Add(5 * time.Minute)):
+		return Shipment{}, time.Time{}, postal.Invalid("bad acceptance time", postal.FieldError{Field: "body.at",
+			Message: fmt.Sprintf("%s is in the future (now %s)", at.UTC().Format(time.RFC3339), n.Format(time.RFC3339))})
+	case at.Before(sh.CreatedAt):
+		return Shipment{}, time.Time{}, postal.Invalid("bad acceptance time", postal.FieldError{Field: "body.at",
+			Message: fmt.Sprintf("%s is before the shipment was created (%s)", at.UTC().Format(time.RFC3339), sh.CreatedAt.Format(time.RFC3339))})
+	}
+	at = at.UTC().Truncate(time.Second)
+	if err := s.Scanned(ctx, sh, at); err != nil {
+		return Shipment{}, time.Time{}, err
+	}
+	return sh, at, nil
 }

@@ -365,6 +365,75 @@ func (s *Service) DeclareShipment(ctx context.Context, sh acceptance.Shipment) e
 	})
 }
 
+// MayLeave says whether customs lets an item leave the country: nil for an
+// item with no export declaration, or one pending (customs holds postal
+// items by exception) or released; a conflict naming the decision for one
+// held, seized or refused by export customs. The outward office of
+// exchange asks before it puts an item into a receptacle, so that a
+// receptacle scan (EMB) never hides a customs hold (docs/lifecycle.md).
+func (s *Service) MayLeave(ctx context.Context, id string) error {
+	it, err := s.Store.Item(ctx, id)
+	switch {
+	case postal.ErrorCode(err) == postal.CodeNotFound:
+		return nil
+	case err != nil:
+		return err
+	case it.Declaration.Direction != Export:
+		return nil
+	}
+	switch it.Status {
+	case StatusHeld:
+		return postal.Errorf(postal.CodeConflict, "item %s is held by export customs at %s (since %s): it goes into a receptacle once customs releases it",
+			id, it.Declaration.Office, it.UpdatedAt.Format(time.RFC3339))
+	case StatusSeized, StatusReturned:
+		return postal.Errorf(postal.CodeConflict, "item %s was %s by export customs at %s: it does not leave the country", id, it.Status, it.Declaration.Office)
+	}
+	return nil
+}
+
+// Declared says which of the tracking objects (waybill:CARRIER:NUMBER,
+// ecommerce:PLATFORM:NUMBER) were declared to customs under that carrier
+// or platform, so tracking links their carriers' events to the declaration.
+func (s *Service) Declared(ctx context.Context, objects []string) (map[string]bool, error) {
+	byID := map[string][]string{}
+	var ids []string
+	for _, o := range objects {
+		i := strings.LastIndexByte(o, ':')
+		if i < 0 || i == len(o)-1 {
+			continue
+		}
+		id := o[i+1:]
+		if _, ok := byID[id]; !ok {
+			ids = append(ids, id)
+		}
+		byID[id] = append(byID[id], o)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	have, err := s.Store.Declared(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, id := range ids {
+		if !have[id] {
+			continue
+		}
+		it, err := s.Store.Item(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		obj := it.Declaration.TrackingObject()
+		for _, o := range byID[id] {
+			if o == obj {
+				out[o] = true
+			}
+		}
+	}
+	return out, nil
+}
+
 // Shipments pages through accepted shipments; *acceptance.Service is one.
 type Shipments interface {
 	List(ctx context.Context, who auth.Principal, merchant string, since time.Time, limit int, cursor string) ([]acceptance.Shipment, string, error)

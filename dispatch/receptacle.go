@@ -114,6 +114,11 @@ func (s *Service) Scan(ctx context.Context, who auth.Principal, ref, item, categ
 	} else if postal.ErrorCode(err) != postal.CodeNotFound {
 		return ScanResult{}, err
 	}
+	if s.Customs != nil {
+		if err := s.Customs(ctx, string(it.ID)); err != nil {
+			return ScanResult{}, err
+		}
+	}
 	plan, err := s.SortPlan(ctx, office)
 	if err != nil {
 		return ScanResult{}, err

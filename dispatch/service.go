@@ -32,6 +32,9 @@ type Service struct {
 	Store   Store
 	Network Network
 	Items   Items
+	// Customs, if set, says whether customs lets an item leave: an error
+	// (an item held by export customs) refuses its receptacle scan.
+	Customs func(ctx context.Context, item string) error
 	// Events receives the tracking events; nil leaves them in the outbox
 	// until DeliverEvents runs with a sink.
 	Events EventSink

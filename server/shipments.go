@@ -82,6 +82,42 @@ func (s *Server) registerShipments() {
 			"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}},
 		Errors: []int{http.StatusNotFound},
 	}, shipmentReaders, s.shipmentLabel)
+	register(s, huma.Operation{
+		OperationID: "accept-shipment", Method: http.MethodPost, Path: "/v1/shipments/{id}/accept",
+		Summary: "scan a shipment at the counter", Tags: []string{"Shipments"},
+		Description: "The acceptance scan: the item is handed over at its origin office. Records the tracking event EMA there " +
+			"(the shipment's status becomes accepted once tracking has projected it, docs/lifecycle.md). Operators whose offices " +
+			"include the shipment's origin office, and admins.",
+		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
+	}, []string{"admin", "operator"}, s.acceptShipment)
+}
+
+type acceptShipmentBody struct {
+	At time.Time `json:"at,omitempty" doc:"When the item was handed over (RFC 3339); default now. Not in the future, not before the shipment was created."`
+}
+
+type acceptShipmentInput struct {
+	ID   string `path:"id" doc:"S10 item id" example:"EE123456785CN"`
+	Body *acceptShipmentBody
+}
+
+type acceptShipmentResponse struct {
+	Item   string    `json:"item" doc:"S10 item id"`
+	Code   string    `json:"code" doc:"The tracking event recorded" example:"EMA"`
+	Office string    `json:"office" doc:"The origin office, where the item was scanned"`
+	Time   time.Time `json:"time"`
+}
+
+func (s *Server) acceptShipment(ctx context.Context, in *acceptShipmentInput) (*struct{ Body acceptShipmentResponse }, error) {
+	var at time.Time
+	if in.Body != nil {
+		at = in.Body.At
+	}
+	sh, at, err := s.cfg.Acceptance.Accept(ctx, principal(ctx), in.ID, at)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &struct{ Body acceptShipmentResponse }{acceptShipmentResponse{Item: string(sh.ID), Code: "EMA", Office: sh.OriginOffice, Time: at}}, nil
 }
 
 func (s *Server) createShipment(ctx context.Context, in *createShipmentInput) (*shipmentOutput, error) {

@@ -95,15 +95,18 @@ func TestCustomsStreamsInTracking(t *testing.T) {
 		}
 	}
 
-	// Partner events on a waybill Interpost has no shipment for are stored
-	// and reported as unlinked.
+	// Partner events on a waybill Interpost has no shipment for are linked
+	// to its customs declaration when it has one, else stored and reported
+	// as unlinked.
 	at := time.Date(2024, 3, 1, 9, 0, 0, 0, time.FixedZone("", 8*3600))
 	body := jsonLine("waybill:UPS:1Z84F2W60412945528", tracking.EMH, "CNSHAA", at, "post") + "\n" +
-		jsonLine("CNPEKAPLWAWAAUN6100100100010X", tracking.EMC, "CNSHAA", at, "post")
+		jsonLine("CNPEKAPLWAWAAUN6100100100010X", tracking.EMC, "CNSHAA", at, "post") + "\n" +
+		jsonLine("waybill:UPS:1Z84F2W60400000000", tracking.EMH, "CNSHAA", at, "post")
 	r := e.need(e.do("POST", "/v1/events", "admin", body, "Content-Type", "application/x-ndjson"), 200, "ingest")
 	var res tracking.Result
 	r.json(t, &res)
-	if res.Accepted != 1 || res.UnlinkedCount != 1 || res.RejectedCount != 1 || res.Rejected[0].Line != 2 || res.Rejected[0].Fields[0].Field != "object" {
+	if res.Accepted != 2 || res.UnlinkedCount != 1 || res.Unlinked[0].Object != "waybill:UPS:1Z84F2W60400000000" || res.RejectedCount != 1 ||
+		res.Rejected[0].Line != 2 || res.Rejected[0].Fields[0].Field != "object" {
 		t.Errorf("ingest result = %+v", res)
 	}
 }

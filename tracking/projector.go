@@ -41,8 +41,15 @@ func (s *Service) RunProjector(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
-		if _, err := s.CatchUp(ctx); err != nil && ctx.Err() == nil {
+		n, err := s.CatchUp(ctx)
+		if err != nil && ctx.Err() == nil {
 			s.logger().Error("tracking projector", "err", err)
+		}
+		if n > 0 {
+			select {
+			case s.caught <- struct{}{}:
+			default:
+			}
 		}
 		select {
 		case <-ctx.Done():

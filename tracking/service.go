@@ -50,6 +50,11 @@ type Service struct {
 	// MaxListed caps the rejected and unlinked events a Result lists
 	// (counts stay exact). Default 1000.
 	MaxListed int
+	// Declared, if set, says which of the given waybill and e-commerce
+	// objects were declared to customs (customs.Service.Declared): their
+	// carriers' events are linked to the declaration, not counted as
+	// unlinked.
+	Declared func(ctx context.Context, objects []string) (map[string]bool, error)
 	// AllowPrivateWebhooks accepts subscriptions to internal addresses
 	// (see InternalAddress); the sender must allow them too.
 	AllowPrivateWebhooks bool
@@ -58,10 +63,20 @@ type Service struct {
 	stdCache standardsCache
 	once     sync.Once
 	wake     chan struct{}
+	caught   chan struct{}
 }
 
 func (s *Service) init() {
-	s.once.Do(func() { s.wake = make(chan struct{}, 1) })
+	s.once.Do(func() { s.wake, s.caught = make(chan struct{}, 1), make(chan struct{}, 1) })
+}
+
+// Projected is signalled when RunProjector has folded new events in (and
+// so may have queued webhook deliveries): the node's webhook dispatcher
+// waits on it as well as on its ticker, so a status change reaches the
+// merchant without waiting for the next poll.
+func (s *Service) Projected() <-chan struct{} {
+	s.init()
+	return s.caught
 }
 
 func (s *Service) now() time.Time {
@@ -422,10 +437,24 @@ func (s *Service) unlinked(ctx context.Context, events []Event) ([]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("look up shipments: %w", err)
 	}
+	var declared map[string]bool
+	if s.Declared != nil {
+		var ask []string
+		for _, id := range ids {
+			if _, ok := refs[id]; !ok && KindOf(id) != KindItem {
+				ask = append(ask, id)
+			}
+		}
+		if len(ask) > 0 {
+			if declared, err = s.Declared(ctx, ask); err != nil {
+				return nil, fmt.Errorf("look up customs declarations: %w", err)
+			}
+		}
+	}
 	var out []int
 	for j, e := range events {
 		if KindOf(e.Object).Shipment() {
-			if _, ok := refs[e.Object]; !ok {
+			if _, ok := refs[e.Object]; !ok && !declared[e.Object] {
 				out = append(out, j)
 			}
 		}

@@ -21,6 +21,7 @@ type Timeline struct {
 	StatusLabel string     `json:"status_label"`
 	Final       bool       `json:"final" doc:"No further movement expected (delivered, cancelled, terminated)"`
 	Linked      bool       `json:"linked" doc:"Interpost has the shipment of this item; false for partner-only items"`
+	Declared    bool       `json:"declared,omitempty" doc:"A waybill or e-commerce order declared to customs: its events are linked to the declaration"`
 	Merchant    string     `json:"merchant,omitempty"`
 	Lane        *Lane      `json:"lane,omitempty"`
 	// TransitCountry is the country of the transit office of exchange of an
@@ -187,6 +188,13 @@ func (s *Service) timeline(ctx context.Context, obj string, kind ObjectKind) (Ti
 		it.link(*ref, country)
 	}
 	tl := Timeline{Object: obj, Kind: kind, Linked: ref != nil, Events: make([]TimelineEvent, 0, len(events))}
+	if (kind == KindWaybill || kind == KindEcommerce) && s.Declared != nil {
+		d, err := s.Declared(ctx, []string{obj})
+		if err != nil {
+			return Timeline{}, nil, fmt.Errorf("look up the customs declaration of %s: %w", obj, err)
+		}
+		tl.Declared = d[obj]
+	}
 	for _, e := range events {
 		it.Apply(e.Event, country)
 		tl.Events = append(tl.Events, s.timelineEvent(ctx, e))

@@ -298,6 +298,8 @@ type Dispatcher struct {
 	Timeout time.Duration // per attempt; default 10 s
 	Workers int           // concurrent attempts; default 8
 	Every   time.Duration // poll interval; default 1 s
+	// Wake, if set, makes Run poll at once (tracking.Service.Projected).
+	Wake <-chan struct{}
 }
 
 // Run sends deliveries until ctx ends.
@@ -313,6 +315,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-d.Wake:
 		}
 	}
 }

@@ -221,34 +221,53 @@ func (p *Persister) Run(ctx context.Context) {
 }
 
 // Step fetches up to Config.Fetch messages (waiting up to a second for the
-// first), stores their events in one call and acknowledges them. It returns
-// how many events it read.
+// first, then taking those already there without waiting, so an event is
+// stored as soon as it is published and a busy stream still gives full
+// batches), stores their events in one call and acknowledges them. It
+// returns how many events it read.
 func (p *Persister) Step(ctx context.Context) (int, error) {
-	batch, err := p.Bus.cons.Fetch(p.Bus.cfg.Fetch, jetstream.FetchMaxWait(time.Second))
-	if err != nil {
-		return 0, fmt.Errorf("fetch from %s: %w", p.Bus.cfg.Stream, err)
-	}
 	var msgs []jetstream.Msg
 	byReceived := map[string][]tracking.Event{}
 	var order []string
 	var corrupt error
-	for m := range batch.Messages() {
-		events, err := bus.Decode(m.Data())
-		if err != nil {
-			// A message no node can read would come back forever: stop its
-			// redelivery (it stays in the stream for inspection).
-			corrupt = errors.Join(corrupt, fmt.Errorf("message %s: %w", msgSeq(m), err), m.Term())
-			continue
+	got := 0
+	take := func(batch jetstream.MessageBatch) error {
+		for m := range batch.Messages() {
+			got++
+			events, err := bus.Decode(m.Data())
+			if err != nil {
+				// A message no node can read would come back forever: stop its
+				// redelivery (it stays in the stream for inspection).
+				corrupt = errors.Join(corrupt, fmt.Errorf("message %s: %w", msgSeq(m), err), m.Term())
+				continue
+			}
+			msgs = append(msgs, m)
+			rec := m.Headers().Get(headerReceived)
+			if _, ok := byReceived[rec]; !ok {
+				order = append(order, rec)
+			}
+			byReceived[rec] = append(byReceived[rec], events...)
 		}
-		msgs = append(msgs, m)
-		rec := m.Headers().Get(headerReceived)
-		if _, ok := byReceived[rec]; !ok {
-			order = append(order, rec)
+		if err := batch.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) && !errors.Is(err, context.DeadlineExceeded) && !isTimeout(err) {
+			return fmt.Errorf("fetch from %s: %w", p.Bus.cfg.Stream, err)
 		}
-		byReceived[rec] = append(byReceived[rec], events...)
+		return nil
 	}
-	if err := batch.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) && !errors.Is(err, context.DeadlineExceeded) && !isTimeout(err) {
-		return 0, p.nakAll(msgs, fmt.Errorf("fetch from %s: %w", p.Bus.cfg.Stream, err))
+	batch, err := p.Bus.cons.Fetch(1, jetstream.FetchMaxWait(time.Second))
+	if err != nil {
+		return 0, fmt.Errorf("fetch from %s: %w", p.Bus.cfg.Stream, err)
+	}
+	if err := take(batch); err != nil {
+		return 0, p.nakAll(msgs, err)
+	}
+	if got > 0 && p.Bus.cfg.Fetch > 1 {
+		more, err := p.Bus.cons.FetchNoWait(p.Bus.cfg.Fetch - 1)
+		if err != nil {
+			return 0, p.nakAll(msgs, fmt.Errorf("fetch from %s: %w", p.Bus.cfg.Stream, err))
+		}
+		if err := take(more); err != nil {
+			return 0, p.nakAll(msgs, err)
+		}
 	}
 	read, added := 0, 0
 	for _, rec := range order {

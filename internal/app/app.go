@@ -120,10 +120,16 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 		a.bus, a.Tracking.Sink = b, b
 	}
 	a.Customs.Events = CustomsEvents(a.Tracking)
+	a.Tracking.Declared = a.Customs.Declared
 
 	a.Acceptance = &acceptance.Service{Store: st, Rates: o.Rates, Country: o.Country, Declared: a.Customs.DeclareShipment, Now: o.Now,
 		Statuses: tracking.StatusNames()}
-	a.Dispatch = &dispatch.Service{Store: st, Network: st, Items: st, Events: dispatch.TrackingSink(a.Tracking), Now: o.Now, Logger: o.Logger}
+	a.Acceptance.Scanned = func(ctx context.Context, sh acceptance.Shipment, at time.Time) error {
+		return a.Tracking.Record(ctx, tracking.Event{Object: string(sh.ID), Code: tracking.EMA, Office: sh.OriginOffice, Time: at,
+			Source: tracking.SourcePost, Reason: "accepted at the counter"})
+	}
+	a.Dispatch = &dispatch.Service{Store: st, Network: st, Items: st, Events: dispatch.TrackingSink(a.Tracking), Now: o.Now, Logger: o.Logger,
+		Customs: a.Customs.MayLeave}
 	a.Planner = &alloc.Planner{Network: st, Store: st, Shipments: st}
 	a.Warehouse = &warehouse.Service{Store: st, Items: a.Acceptance, Planner: warehouse.RoutePlanner{Planners: a.routes},
 		Rates: o.Rates, Country: o.Country, Now: o.Now}
@@ -202,7 +208,8 @@ func (a *App) Start(ctx context.Context) func() {
 	}
 	run(a.routes.Run)
 	run(a.Tracking.RunProjector)
-	run((&tracking.Dispatcher{Store: a.Store, Poster: webhookPoster(a.allowPrivate), Logger: a.Logger}).Run)
+	run((&tracking.Dispatcher{Store: a.Store, Poster: webhookPoster(a.allowPrivate), Logger: a.Logger, Now: a.Now,
+		Wake: a.Tracking.Projected()}).Run)
 	if a.bus != nil {
 		p := &natsbus.Persister{Bus: a.bus, Store: a.Store, Logger: a.Logger, Stored: func(_, added int) {
 			if added > 0 {

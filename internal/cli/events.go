@@ -178,7 +178,10 @@ func printTimeline(w io.Writer, tl tracking.Timeline) error {
 	if tl.Lane != nil {
 		fmt.Fprintf(w, "  (%s)", tl.Lane)
 	}
-	if !tl.Linked && tl.Kind.Shipment() {
+	switch {
+	case tl.Declared:
+		fmt.Fprint(w, "  [declared to customs; no shipment in Interpost]")
+	case !tl.Linked && tl.Kind.Shipment():
 		fmt.Fprint(w, "  [unlinked: no shipment in Interpost]")
 	}
 	fmt.Fprintln(w)
