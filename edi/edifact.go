@@ -196,6 +196,7 @@ type Interchange struct {
 	Prepared  time.Time // UTC, minutes
 	Ref       string    // interchange control reference
 	Type      string    // message type: PREDES, CARDIT, RESDIT
+	Version   []string  // UNH version, release, agency (default 2:1:UP)
 	Body      []Segment // the segments between UNH and UNT
 }
 
@@ -205,9 +206,13 @@ var messageVersion = []string{"2", "1", "UP"}
 
 // encode wraps the body in the envelope.
 func (ic Interchange) encode() []byte {
+	version := ic.Version
+	if len(version) == 0 {
+		version = messageVersion
+	}
 	segs := []Segment{
 		seg("UNB", e("UNOC", "3"), e(ic.Sender), e(ic.Recipient), e(ic.Prepared.UTC().Format("060102"), ic.Prepared.UTC().Format("1504")), e(ic.Ref)),
-		seg("UNH", e("1"), append(e(ic.Type), messageVersion...)),
+		seg("UNH", e("1"), append(e(ic.Type), version...)),
 	}
 	segs = append(segs, ic.Body...)
 	segs = append(segs,
