@@ -105,9 +105,12 @@ func TestLoadProfileErrors(t *testing.T) {
 }
 
 func TestResdesRoundTrip(t *testing.T) {
-	m := Resdes{Ref: "RCNPEKA0000001", Prepared: t0.Add(time.Hour), Dispatch: "JPTYOACNPEKAAUN60017", Confirms: "JP00000017",
-		Origin: "JPTYOA", Destination: "CNPEKA", Status: "accepted",
-		Receptacles: []ResdesReceptacle{{ID: "JPTYOACNPEKAAUN60017001000082", Status: "advised"}}}
+	m := Resdes{Ref: Ref("JPTYOA", 1), Prepared: t0.Add(time.Hour), Sender: "CNPEKA", Recipient: "JPTYOA", Confirms: "JP00000017",
+		ConfirmsKind: "PREDES", Status: "accepted", Dispatches: []ResdesDispatch{{ID: "JPTYOACNPEKAAUN60017", Office: "CNPEKA",
+			Receptacles: []ResdesReceptacle{{ID: "JPTYOACNPEKAAUN60017001000082", Status: "advised"}, {ID: "JPTYOACNPEKAAUN60017002100040", Status: "advised"}}}}}
+	if m.Ref != "JPTYOA00000001" {
+		t.Errorf("ref %s", m.Ref)
+	}
 	text := m.MarshalEDI()
 	golden(t, "resdes.edi", text)
 	got, err := UnmarshalResdesWith(nil, text)
