@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/interpost/interpost/postal"
 )
 
 // Segment is one EDIFACT segment: a tag and its data elements, each a list
@@ -300,7 +302,7 @@ func kgText(g int) string {
 func parseKg(s string) (int, error) {
 	whole, frac, _ := strings.Cut(s, ".")
 	if whole == "" || len(whole) > 7 || len(frac) > 3 || !digits(whole) || (frac != "" && !digits(frac)) {
-		return 0, fmt.Errorf("%q is not a weight in kg with at most 3 decimals", s)
+		return 0, fmt.Errorf("%s is not a weight in kg with at most 3 decimals", postal.Quote(s))
 	}
 	for len(frac) < 3 {
 		frac += "0"

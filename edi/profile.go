@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/interpost/interpost/postal"
 )
 
 // A Profile is a partner's segment layout of the messages it exchanges:
@@ -400,7 +402,7 @@ func canonical(f slot, v string) (string, error) {
 	switch {
 	case f.typ == "int":
 		if !digits(v) || len(v) > 9 {
-			return "", fmt.Errorf("%q is not a count", v)
+			return "", fmt.Errorf("%s is not a count", postal.Quote(v))
 		}
 	case f.typ == "kg":
 		g, err := parseKg(v)
@@ -412,7 +414,7 @@ func canonical(f slot, v string) (string, error) {
 		layout := timeLayouts[f.typ]
 		t, err := time.Parse(layout, v)
 		if err != nil || len(v) != len(layout) {
-			return "", fmt.Errorf("%q is not %s (format %s)", v, strings.NewReplacer("2006", "CCYY", "06", "YY", "01", "MM", "02", "DD", "15", "HH", "04", "MM").Replace(layout), f.typ[5:])
+			return "", fmt.Errorf("%s is not %s (format %s)", postal.Quote(v), strings.NewReplacer("2006", "CCYY", "06", "YY", "01", "MM", "02", "DD", "15", "HH", "04", "MM").Replace(layout), f.typ[5:])
 		}
 		return t.Format(dtmFormat), nil
 	}
@@ -429,7 +431,7 @@ func want(segs []Segment, i int, e *Entry) error {
 	if s.Tag == e.Tag {
 		for _, f := range e.fixed {
 			if got := s.Component(f.el, f.comp); got != f.value {
-				return fmt.Errorf("%s: element %d.%d is %q, want %s", s, f.el+1, f.comp+1, got, wantText)
+				return fmt.Errorf("%s: element %d.%d is %s, want %s", s, f.el+1, f.comp+1, postal.Quote(got), wantText)
 			}
 		}
 	}
