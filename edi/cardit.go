@@ -113,7 +113,12 @@ func UnmarshalCarditWith(x *Profiles, data []byte) (Cardit, error) {
 	if ts := r.Groups["transport"]; len(ts) > 0 {
 		c.Transport = transportFrom(ts[0])
 	}
-	for _, g := range r.Groups["receptacles"] {
+	at := locations{}
+	at.add("office", r, "office")
+	at.add("form", r, "form")
+	for i, g := range r.Groups["receptacles"] {
+		at.add(fmt.Sprintf("receptacles[%d].id", i), g, "id")
+		at.add(fmt.Sprintf("receptacles[%d].gross_weight_g", i), g, "gross_weight")
 		c.Receptacles = append(c.Receptacles, Receptacle{ID: g.Get("id"), Type: g.Get("type"), GrossWeightG: g.Int("gross_weight")})
 	}
 	if c.Office != ic.Sender {
@@ -122,7 +127,7 @@ func UnmarshalCarditWith(x *Profiles, data []byte) (Cardit, error) {
 	if err := checkCounts(r.Int("receptacle_count"), r.Int("gross_weight"), len(c.Receptacles), c.GrossWeightG()); err != nil {
 		return Cardit{}, invalid("CARDIT", err)
 	}
-	return c, c.Validate()
+	return c, at.locate(c.Validate())
 }
 
 // DecodeCardit reads a consignment message as JSON or EDIFACT text.

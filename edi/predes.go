@@ -267,15 +267,24 @@ func UnmarshalPredesWith(x *Profiles, data []byte) (Predes, error) {
 		return Predes{}, invalid("PREDES", err)
 	}
 	p := Predes{Ref: ic.Ref, Prepared: r.Time("prepared"), Dispatch: r.Get("dispatch"), Origin: r.Get("origin"), Destination: r.Get("destination")}
+	at := locations{}
+	for _, f := range []string{"dispatch", "origin", "destination"} {
+		at.add(f, r, f)
+	}
 	if ts := r.Groups["transport"]; len(ts) > 0 {
 		t := transportFrom(ts[0])
 		p.Transport = &t
 	}
-	for _, g := range r.Groups["receptacles"] {
+	for i, g := range r.Groups["receptacles"] {
 		rc := Receptacle{ID: g.Get("id"), Type: g.Get("type"), GrossWeightG: g.Int("gross_weight")}
-		for _, ir := range g.Groups["items"] {
+		name := fmt.Sprintf("receptacles[%d]", i)
+		at.add(name+".id", g, "id")
+		at.add(name+".gross_weight_g", g, "gross_weight")
+		for j, ir := range g.Groups["items"] {
+			at.add(fmt.Sprintf("%s.items[%d]", name, j), ir, "item")
 			rc.Items = append(rc.Items, ir.Get("item"))
 			if d, ok := itemDataFrom(ir); ok {
+				at.add(fmt.Sprintf("%s.item_data[%d]", name, len(rc.ItemData)), ir, "item")
 				rc.ItemData = append(rc.ItemData, d)
 			}
 		}
@@ -287,7 +296,7 @@ func UnmarshalPredesWith(x *Profiles, data []byte) (Predes, error) {
 	if err := checkCounts(r.Int("receptacle_count"), r.Int("gross_weight"), len(p.Receptacles), p.GrossWeightG()); err != nil {
 		return Predes{}, invalid("PREDES", err)
 	}
-	return p, p.Validate()
+	return p, at.locate(p.Validate())
 }
 
 // DecodePredes reads a pre-advice as JSON (a '{' first) or EDIFACT text.

@@ -3,6 +3,7 @@ package edi
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -514,4 +515,41 @@ func decodeWith(x *Profiles, data []byte, typ string) (Interchange, *Record, err
 		return ic, nil, fmt.Errorf("%w (profile %s)", err, p.Name)
 	}
 	return ic, r, nil
+}
+
+// locations maps field paths of a decoded message (receptacles[1].id) to
+// the segment each came from, so validation errors of EDIFACT input name
+// the segment as well as the field.
+type locations map[string]string
+
+func (l locations) add(path string, r *Record, field string) {
+	if w := r.Where(field); w != "" {
+		l[path] = w
+	}
+}
+
+// locate appends the segment to each field error of err it can place.
+func (l locations) locate(err error) error {
+	var pe *postal.Error
+	if !errors.As(err, &pe) || len(l) == 0 {
+		return err
+	}
+	out := *pe
+	out.Fields = make([]postal.FieldError, len(pe.Fields))
+	for i, f := range pe.Fields {
+		path := f.Field
+		for path != "" {
+			if w, ok := l[path]; ok {
+				f.Message += " (" + w + ")"
+				break
+			}
+			j := strings.LastIndexAny(path, ".[")
+			if j < 0 {
+				break
+			}
+			path = path[:j]
+		}
+		out.Fields[i] = f
+	}
+	return &out
 }

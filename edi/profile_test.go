@@ -134,3 +134,18 @@ func fieldsOf(err error) []string {
 	}
 	return out
 }
+
+// Validation errors of EDIFACT input name the segment as well as the field.
+func TestValidationNamesSegment(t *testing.T) {
+	text := strings.Replace(string(samplePredes().MarshalEDI()), "CNXMNADEFRAAAUN60042002100031", "CNXMNADEFRAAAUN6004200210003X", 1)
+	_, err := DecodePredes([]byte(text))
+	if got := fieldText(err); !strings.Contains(got, "receptacles[1].id") || !strings.Contains(got, "(segment 20 (RFF))") {
+		t.Errorf("bad S9: %v %s", err, got)
+	}
+	text = strings.Replace(string(sampleCardit().MarshalEDI()), "MEA+WT+G+KGM:12.48", "MEA+WT+G+KGM:2.48", 1)
+	text = strings.Replace(text, "CNT+7:15.58:KGM", "CNT+7:5.58:KGM", 1)
+	_, err = DecodeCardit([]byte(text))
+	if got := fieldText(err); !strings.Contains(got, "receptacles[0].gross_weight_g") || !strings.Contains(got, "(segment 16 (MEA))") {
+		t.Errorf("weight off the S9: %v %s", err, got)
+	}
+}
