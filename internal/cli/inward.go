@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/edi"
+	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/postal"
 )
@@ -52,7 +52,6 @@ our offices of exchange and print our receipt confirmation (RESDES). Formats: do
 	cmd.AddCommand(inwardAcceptCmd(o, "predes"), inwardAcceptCmd(o, "cardit"), inwardListCmd(o))
 	return cmd
 }
-
 
 func inwardAcceptCmd(o *Options, kind string) *cobra.Command {
 	var reply string
