@@ -13,6 +13,7 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
@@ -52,6 +53,9 @@ type Options struct {
 	// Customs, if set, receives the demo's inbound manifest and officer
 	// decisions (SeedCustoms); shipments are declared by svc's Declared hook.
 	Customs *customs.Service
+	// Inward, if set, receives the day's pre-advice of inbound dispatches
+	// (SeedInward).
+	Inward *inward.Service
 }
 
 // Result says what the seed made.
@@ -63,6 +67,7 @@ type Result struct {
 	Tracking                                          TrackingResult   // scans of the shipments and partner items
 	Accounting                                        AccountingResult // tariffs loaded, months rated
 	Dispatch                                          DispatchResult   // sort plans, a day of dispatches and its plan
+	Inward                                            InwardResult     // inbound dispatches pre-advised by partners
 }
 
 // Seed loads offices and merchants and creates sample shipments through the
@@ -139,6 +144,11 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 			dsvc.Events = dispatch.TrackingSink(&tracking.Service{Store: ts, Offices: st, Now: func() time.Time { return o.Now }})
 		}
 		if res.Dispatch, err = SeedDispatch(ctx, dsvc, ds, o.Now); err != nil {
+			return res, err
+		}
+	}
+	if o.Inward != nil {
+		if res.Inward, err = SeedInward(ctx, o.Inward, o.Now); err != nil {
 			return res, err
 		}
 	}

@@ -106,9 +106,14 @@ func (s *Service) Predes(ctx context.Context, id string) (edi.Predes, error) {
 	if d.Status == StatusOpen || d.Status == StatusCancelled {
 		return edi.Predes{}, postal.Errorf(postal.CodeConflict, "dispatch %s is %s: its pre-advice goes out when it closes", d.ID, d.Status)
 	}
-	// The reference is unique per pair of offices: category, subclass, year
-	// digit and serial.
-	p := edi.Predes{Ref: "P" + d.ID[12:], Prepared: s.now().Truncate(time.Minute), Dispatch: d.ID, Origin: d.Origin, Destination: d.Destination}
+	// The reference is the destination's next interchange serial, kept
+	// for this dispatch: unique per partner and interchange (the dispatch
+	// id's tail alone repeats across destinations).
+	serial, err := s.Store.InterchangeSerial(ctx, d.Destination, "PREDES "+d.ID)
+	if err != nil {
+		return edi.Predes{}, err
+	}
+	p := edi.Predes{Ref: edi.Ref(d.Destination, serial), Prepared: s.now().Truncate(time.Minute), Dispatch: d.ID, Origin: d.Origin, Destination: d.Destination}
 	rs, err := s.Store.Receptacles(ctx, d.ID)
 	if err != nil {
 		return p, err
@@ -141,8 +146,13 @@ func (s *Service) Cardit(ctx context.Context, id string) (edi.Cardit, error) {
 	if err != nil {
 		return edi.Cardit{}, err
 	}
-	m := edi.Cardit{Ref: "C" + c.ID, Prepared: c.CreatedAt.Truncate(time.Minute), Consignment: c.ID,
-		Form: string(c.Form), Office: c.Office, Carrier: carrierCode(c), Transport: transportOf(c)}
+	carrier := carrierCode(c)
+	serial, err := s.Store.InterchangeSerial(ctx, carrier, "CARDIT "+c.ID)
+	if err != nil {
+		return edi.Cardit{}, err
+	}
+	m := edi.Cardit{Ref: edi.Ref(carrier, serial), Prepared: c.CreatedAt.Truncate(time.Minute), Consignment: c.ID,
+		Form: string(c.Form), Office: c.Office, Carrier: carrier, Transport: transportOf(c)}
 	for _, did := range c.Dispatches {
 		rs, err := s.Store.Receptacles(ctx, did)
 		if err != nil {

@@ -244,6 +244,12 @@ func TestDispatchDay(t *testing.T) {
 	if p := must(svc.Predes(ctx, toNL.ID)); p.Transport == nil || p.Transport.Service != "MF811" {
 		t.Fatalf("PREDES after consigning has no transport: %+v", p.Transport)
 	}
+	// Interchange references: a serial per partner, kept per message, so
+	// two destinations never share one though their S8 tails are alike.
+	refNL, refDE := must(svc.Predes(ctx, toNL.ID)).Ref, must(svc.Predes(ctx, toDE.ID)).Ref
+	if refNL != "NLAMSA00000001" || refDE != "DEFRAA00000001" || cardit.Ref != "MF00000001" || p.Ref != refNL {
+		t.Errorf("references NL %s (first fetch %s), DE %s, CARDIT %s", refNL, p.Ref, refDE, cardit.Ref)
+	}
 	must(svc.Depart(ctx, op, c.ID, time.Time{}))
 	if got := sk.codes(nl1); strings.Join(got, ",") != "EMB,EMC" {
 		t.Errorf("item events %v, want EMB,EMC", got)

@@ -16,6 +16,16 @@ type Store interface {
 	ReceptacleStore
 	ConsignmentStore
 	OutboxStore
+	InterchangeStore
+}
+
+// InterchangeStore numbers our messages to partners.
+type InterchangeStore interface {
+	// InterchangeSerial returns the serial of our interchange to partner
+	// (the UNB recipient) about subject: the partner's next one the first
+	// time, the same one after, so a message fetched again keeps its
+	// reference. Dense and unique per partner across nodes.
+	InterchangeSerial(ctx context.Context, partner, subject string) (int64, error)
 }
 
 // SortPlanStore keeps sort plans.

@@ -78,84 +78,64 @@ func (c Cardit) Validate() error {
 	return fe.Err("CARDIT is invalid")
 }
 
-// MarshalEDI writes the consignment message as EDIFACT-style text.
-func (c Cardit) MarshalEDI() []byte {
-	body := []Segment{
-		seg("BGM", e("CARDIT"), e(c.Consignment), e("9")),
-		dtm("137", c.Prepared),
-		seg("RFF", e("FRM", c.Form)),
-		seg("LOC", e("5"), e(c.Office)),
+// MarshalEDI writes the consignment message in our layout.
+func (c Cardit) MarshalEDI() []byte { return c.MarshalProfile(Ours) }
+
+// MarshalProfile writes the consignment message in a partner's layout.
+func (c Cardit) MarshalProfile(pr *Profile) []byte {
+	r := newRecord()
+	r.Set("consignment", c.Consignment)
+	r.Set("prepared", c.Prepared.UTC().Format(dtmFormat))
+	r.Set("form", c.Form)
+	r.Set("office", c.Office)
+	c.Transport.record(r.Add("transport"))
+	r.Set("receptacle_count", strconv.Itoa(len(c.Receptacles)))
+	r.Set("gross_weight", strconv.Itoa(c.GrossWeightG()))
+	for _, rc := range c.Receptacles {
+		rc.record(r.Add("receptacles"))
 	}
-	body = append(body, c.Transport.segments()...)
-	body = append(body,
-		seg("CNT", e("11", strconv.Itoa(len(c.Receptacles)))),
-		seg("CNT", e("7", kgText(c.GrossWeightG()), "KGM")))
-	for i, r := range c.Receptacles {
-		body = append(body, r.segments(i+1)...)
-	}
-	return Interchange{Sender: c.Office, Recipient: c.Carrier, Prepared: c.Prepared, Ref: c.Ref, Type: "CARDIT", Body: body}.encode()
+	return encodeWith(pr, "CARDIT", c.Office, c.Carrier, c.Ref, c.Prepared, r)
 }
 
-// UnmarshalCardit reads a consignment message in EDIFACT-style text and
+// UnmarshalCardit reads a consignment message in our layout and
 // validates it.
-func UnmarshalCardit(data []byte) (Cardit, error) {
-	ic, err := parseInterchange(data, "CARDIT")
+func UnmarshalCardit(data []byte) (Cardit, error) { return UnmarshalCarditWith(nil, data) }
+
+// UnmarshalCarditWith reads a consignment message in the layout of its
+// sender's profile and validates it.
+func UnmarshalCarditWith(x *Profiles, data []byte) (Cardit, error) {
+	ic, r, err := decodeWith(x, data, "CARDIT")
 	if err != nil {
 		return Cardit{}, invalid("CARDIT", err)
 	}
-	c := Cardit{Ref: ic.Ref, Carrier: ic.Recipient}
-	r := &reader{segs: ic.Body}
-	if err := c.read(r); err != nil {
-		return Cardit{}, invalid("CARDIT", err)
+	c := Cardit{Ref: ic.Ref, Carrier: ic.Recipient, Prepared: r.Time("prepared"), Consignment: r.Get("consignment"),
+		Form: r.Get("form"), Office: r.Get("office")}
+	if ts := r.Groups["transport"]; len(ts) > 0 {
+		c.Transport = transportFrom(ts[0])
+	}
+	at := locations{}
+	at.add("office", r, "office")
+	at.add("form", r, "form")
+	for i, g := range r.Groups["receptacles"] {
+		at.add(fmt.Sprintf("receptacles[%d].id", i), g, "id")
+		at.add(fmt.Sprintf("receptacles[%d].gross_weight_g", i), g, "gross_weight")
+		c.Receptacles = append(c.Receptacles, Receptacle{ID: g.Get("id"), Type: g.Get("type"), GrossWeightG: g.Int("gross_weight")})
 	}
 	if c.Office != ic.Sender {
 		return Cardit{}, invalid("CARDIT", fmt.Errorf("UNB sender %q differs from the office %q", ic.Sender, c.Office))
 	}
-	return c, c.Validate()
-}
-
-func (c *Cardit) read(r *reader) error {
-	bgm, err := r.need("BGM")
-	if err != nil {
-		return err
+	if err := checkCounts(r.Int("receptacle_count"), r.Int("gross_weight"), len(c.Receptacles), c.GrossWeightG()); err != nil {
+		return Cardit{}, invalid("CARDIT", err)
 	}
-	c.Consignment = bgm.Component(1, 0)
-	if c.Prepared, err = r.date("137"); err != nil {
-		return err
-	}
-	frm, err := r.need("RFF")
-	if err != nil {
-		return err
-	}
-	if frm.Component(0, 0) != "FRM" {
-		return fmt.Errorf("%s: want RFF+FRM:form (CN38, CN41 or CN37)", frm)
-	}
-	c.Form = frm.Component(0, 1)
-	if c.Office, err = r.loc("5"); err != nil {
-		return err
-	}
-	if c.Transport, err = r.transport(); err != nil {
-		return err
-	}
-	count, weight, err := r.counts()
-	if err != nil {
-		return err
-	}
-	for r.peek("GID") {
-		rc, err := r.receptacle()
-		if err != nil {
-			return err
-		}
-		c.Receptacles = append(c.Receptacles, rc)
-	}
-	if err := r.end(); err != nil {
-		return err
-	}
-	return checkCounts(count, weight, len(c.Receptacles), c.GrossWeightG())
+	return c, at.locate(c.Validate())
 }
 
 // DecodeCardit reads a consignment message as JSON or EDIFACT text.
-func DecodeCardit(data []byte) (Cardit, error) {
+func DecodeCardit(data []byte) (Cardit, error) { return DecodeCarditWith(nil, data) }
+
+// DecodeCarditWith reads a consignment message as JSON or as EDIFACT text
+// in its sender's profile.
+func DecodeCarditWith(x *Profiles, data []byte) (Cardit, error) {
 	if isJSON(data) {
 		var c Cardit
 		if err := strictJSON(data, &c); err != nil {
@@ -163,7 +143,7 @@ func DecodeCardit(data []byte) (Cardit, error) {
 		}
 		return c, c.Validate()
 	}
-	return UnmarshalCardit(data)
+	return UnmarshalCarditWith(x, data)
 }
 
 // JSON writes the message as indented JSON.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/interpost/interpost/postal"
 )
 
 // Segment is one EDIFACT segment: a tag and its data elements, each a list
@@ -196,6 +198,7 @@ type Interchange struct {
 	Prepared  time.Time // UTC, minutes
 	Ref       string    // interchange control reference
 	Type      string    // message type: PREDES, CARDIT, RESDIT
+	Version   []string  // UNH version, release, agency (default 2:1:UP)
 	Body      []Segment // the segments between UNH and UNT
 }
 
@@ -205,9 +208,13 @@ var messageVersion = []string{"2", "1", "UP"}
 
 // encode wraps the body in the envelope.
 func (ic Interchange) encode() []byte {
+	version := ic.Version
+	if len(version) == 0 {
+		version = messageVersion
+	}
 	segs := []Segment{
 		seg("UNB", e("UNOC", "3"), e(ic.Sender), e(ic.Recipient), e(ic.Prepared.UTC().Format("060102"), ic.Prepared.UTC().Format("1504")), e(ic.Ref)),
-		seg("UNH", e("1"), append(e(ic.Type), messageVersion...)),
+		seg("UNH", e("1"), append(e(ic.Type), version...)),
 	}
 	segs = append(segs, ic.Body...)
 	segs = append(segs,
@@ -295,7 +302,7 @@ func kgText(g int) string {
 func parseKg(s string) (int, error) {
 	whole, frac, _ := strings.Cut(s, ".")
 	if whole == "" || len(whole) > 7 || len(frac) > 3 || !digits(whole) || (frac != "" && !digits(frac)) {
-		return 0, fmt.Errorf("%q is not a weight in kg with at most 3 decimals", s)
+		return 0, fmt.Errorf("%s is not a weight in kg with at most 3 decimals", postal.Quote(s))
 	}
 	for len(frac) < 3 {
 		frac += "0"

@@ -1,8 +1,10 @@
 package edi
 
 import (
+	"os"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // FuzzParse: the tokenizer never panics, and what it reads it writes back
@@ -111,4 +113,43 @@ func FuzzDecodeCardit(f *testing.F) {
 			t.Fatalf("re-decode: %v", err)
 		}
 	})
+}
+
+// FuzzDecodePredesProfiles: pre-advice in a partner's layout or ours never
+// panics; what is accepted writes back to text in the sender's layout that
+// reads the same.
+func FuzzDecodePredesProfiles(f *testing.F) {
+	pr := mustProfileFile("testdata/profiles/example-partner.json")
+	x, err := NewProfiles(pr)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(jpPredes().MarshalProfile(pr))
+	f.Add(jpPredes().MarshalEDI())
+	f.Add(samplePredes().MarshalEDI())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := DecodePredesWith(x, data)
+		if err != nil {
+			return
+		}
+		again, err := DecodePredesWith(x, p.MarshalProfile(x.For(p.Origin)))
+		if err != nil {
+			t.Fatalf("re-decode: %v", err)
+		}
+		if !again.Prepared.Equal(p.Prepared.Truncate(time.Minute)) || again.Dispatch != p.Dispatch || len(again.Receptacles) != len(p.Receptacles) {
+			t.Fatalf("round trip:\n%+v\n%+v", p, again)
+		}
+	})
+}
+
+func mustProfileFile(name string) *Profile {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	p, err := LoadProfile(b)
+	if err != nil {
+		panic(err)
+	}
+	return p
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/interpost/interpost/postal"
@@ -27,6 +28,24 @@ type Receptacle struct {
 	Type         string   `json:"type,omitempty" doc:"bag, tray or pallet"`
 	GrossWeightG int      `json:"gross_weight_g"`
 	Items        []string `json:"items,omitempty" doc:"S10 ids of the items in it (PREDES only)"`
+	// ItemData is the customs data of some of the items (ITMATT-like),
+	// in the order of Items.
+	ItemData []ItemData `json:"item_data,omitempty" doc:"Customs data of items listed in items (PREDES only)"`
+}
+
+// ItemData is what a pre-advice may carry about an item for import
+// customs, as an ITMATT would: contents, value, sender and addressee.
+type ItemData struct {
+	Item             string `json:"item" doc:"S10 item id, one of the receptacle's items"`
+	Contents         string `json:"contents,omitempty" maxLength:"70"`
+	HSCode           string `json:"hs_code,omitempty" doc:"HS code, 6 to 10 digits"`
+	WeightG          int    `json:"weight_g,omitempty"`
+	Value            string `json:"value,omitempty" doc:"Declared value, decimal" example:"25.00"`
+	Currency         string `json:"currency,omitempty" example:"JPY"`
+	SenderName       string `json:"sender_name,omitempty"`
+	SenderCountry    string `json:"sender_country,omitempty"`
+	AddresseeName    string `json:"addressee_name,omitempty"`
+	AddresseeCountry string `json:"addressee_country,omitempty"`
 }
 
 // Predes is the pre-advice of a dispatch from the origin to the
@@ -94,10 +113,15 @@ func (p Predes) Validate() error {
 		if r.GrossWeightG <= 0 || (r.GrossWeightG+50)/100 != id.WeightHg {
 			fe.Add(name+".gross_weight_g", "%d g does not match the S9 weight %.1f kg", r.GrossWeightG, id.WeightKg())
 		}
+		listed := map[string]bool{}
 		for j, it := range r.Items {
 			if _, err := postal.ParseS10(it); err != nil {
 				fe.Add(fmt.Sprintf("%s.items[%d]", name, j), "%v", err)
 			}
+			listed[it] = true
+		}
+		for j, d := range r.ItemData {
+			d.check(fmt.Sprintf("%s.item_data[%d]", name, j), listed, &fe)
 		}
 	}
 	if len(p.Receptacles) > 0 && lasts != 1 {
@@ -107,6 +131,34 @@ func (p Predes) Validate() error {
 		p.Transport.check("transport", &fe)
 	}
 	return fe.Err("PREDES is invalid")
+}
+
+func (d ItemData) check(name string, listed map[string]bool, fe *postal.FieldList) {
+	if !listed[d.Item] {
+		fe.Add(name+".item", "%s is not among the receptacle's items", postal.Quote(d.Item))
+	}
+	if len(d.Contents) > 70 {
+		fe.Add(name+".contents", "at most 70 characters")
+	}
+	if d.HSCode != "" && (len(d.HSCode) < 6 || len(d.HSCode) > 10 || !digits(d.HSCode)) {
+		fe.Add(name+".hs_code", "%s is not 6 to 10 digits", postal.Quote(d.HSCode))
+	}
+	if d.WeightG < 0 {
+		fe.Add(name+".weight_g", "negative")
+	}
+	if d.Value != "" {
+		if _, err := parseKg(d.Value); err != nil || strings.Count(d.Value, ".") > 1 {
+			fe.Add(name+".value", "%s is not a decimal amount", postal.Quote(d.Value))
+		}
+		if len(d.Currency) != 3 || !upperAlnum(d.Currency) {
+			fe.Add(name+".currency", "%s is not a 3-letter currency code", postal.Quote(d.Currency))
+		}
+	}
+	for _, c := range [][2]string{{"sender_country", d.SenderCountry}, {"addressee_country", d.AddresseeCountry}} {
+		if c[1] != "" && (len(c[1]) != 2 || !upperAlnum(c[1])) {
+			fe.Add(name+"."+c[0], "%s is not a 2-letter country code", postal.Quote(c[1]))
+		}
+	}
 }
 
 func (t Transport) check(name string, fe *postal.FieldList) {
@@ -129,95 +181,130 @@ func (t Transport) check(name string, fe *postal.FieldList) {
 	}
 }
 
-// MarshalEDI writes the pre-advice as EDIFACT-style text (docs/formats.md).
-func (p Predes) MarshalEDI() []byte {
-	body := []Segment{
-		seg("BGM", e("PREDES"), e(p.Dispatch), e("9")),
-		dtm("137", p.Prepared),
-		seg("LOC", e("5"), e(p.Origin)),
-		seg("LOC", e("8"), e(p.Destination)),
-	}
+// MarshalEDI writes the pre-advice in our layout (docs/formats.md).
+func (p Predes) MarshalEDI() []byte { return p.MarshalProfile(Ours) }
+
+// MarshalProfile writes the pre-advice in a partner's layout.
+func (p Predes) MarshalProfile(pr *Profile) []byte {
+	r := newRecord()
+	r.Set("dispatch", p.Dispatch)
+	r.Set("prepared", p.Prepared.UTC().Format(dtmFormat))
+	r.Set("origin", p.Origin)
+	r.Set("destination", p.Destination)
 	if p.Transport != nil {
-		body = append(body, p.Transport.segments()...)
+		p.Transport.record(r.Add("transport"))
 	}
-	body = append(body,
-		seg("CNT", e("11", strconv.Itoa(len(p.Receptacles)))),
-		seg("CNT", e("7", kgText(p.GrossWeightG()), "KGM")))
-	for i, r := range p.Receptacles {
-		body = append(body, r.segments(i+1)...)
-		for _, it := range r.Items {
-			body = append(body, seg("RFF", e("ITM", it)))
+	r.Set("receptacle_count", strconv.Itoa(len(p.Receptacles)))
+	r.Set("gross_weight", strconv.Itoa(p.GrossWeightG()))
+	for _, rc := range p.Receptacles {
+		g := rc.record(r.Add("receptacles"))
+		details := map[string]ItemData{}
+		for _, d := range rc.ItemData {
+			details[d.Item] = d
+		}
+		for _, it := range rc.Items {
+			ir := g.Add("items")
+			ir.Set("item", it)
+			if d, ok := details[it]; ok {
+				d.record(ir)
+			}
 		}
 	}
-	return Interchange{Sender: p.Origin, Recipient: p.Destination, Prepared: p.Prepared, Ref: p.Ref, Type: "PREDES", Body: body}.encode()
+	return encodeWith(pr, "PREDES", p.Origin, p.Destination, p.Ref, p.Prepared, r)
 }
 
-func (t Transport) segments() []Segment {
-	return []Segment{
-		seg("TDT", e("20"), e(t.Service), e(t.Mode), e(t.Carrier)),
-		seg("LOC", e("9"), e(t.From)),
-		seg("LOC", e("11"), e(t.To)),
-		dtm("133", t.Departure),
-		dtm("132", t.Arrival),
+func (t Transport) record(r *Record) {
+	r.Set("service", t.Service)
+	r.Set("mode", t.Mode)
+	r.Set("carrier", t.Carrier)
+	r.Set("from", t.From)
+	r.Set("to", t.To)
+	r.Set("departure", t.Departure.UTC().Format(dtmFormat))
+	r.Set("arrival", t.Arrival.UTC().Format(dtmFormat))
+}
+
+func transportFrom(r *Record) Transport {
+	return Transport{Service: r.Get("service"), Mode: r.Get("mode"), Carrier: r.Get("carrier"), From: r.Get("from"), To: r.Get("to"),
+		Departure: r.Time("departure"), Arrival: r.Time("arrival")}
+}
+
+func (rc Receptacle) record(r *Record) *Record {
+	r.Set("type", rc.Type)
+	r.Set("id", rc.ID)
+	r.Set("gross_weight", strconv.Itoa(rc.GrossWeightG))
+	return r
+}
+
+func (d ItemData) record(r *Record) {
+	r.Set("contents", d.Contents)
+	r.Set("hs_code", d.HSCode)
+	if d.WeightG > 0 {
+		r.Set("weight", strconv.Itoa(d.WeightG))
 	}
+	r.Set("value", d.Value)
+	r.Set("currency", d.Currency)
+	r.Set("sender_name", d.SenderName)
+	r.Set("sender_country", d.SenderCountry)
+	r.Set("addressee_name", d.AddresseeName)
+	r.Set("addressee_country", d.AddresseeCountry)
 }
 
-func (r Receptacle) segments(n int) []Segment {
-	return []Segment{
-		seg("GID", e(strconv.Itoa(n)), e(r.Type)),
-		seg("RFF", e("RCP", r.ID)),
-		seg("MEA", e("WT"), e("G"), e("KGM", kgText(r.GrossWeightG))),
-	}
+func itemDataFrom(r *Record) (ItemData, bool) {
+	d := ItemData{Item: r.Get("item"), Contents: r.Get("contents"), HSCode: r.Get("hs_code"), WeightG: r.Int("weight"),
+		Value: r.Get("value"), Currency: r.Get("currency"), SenderName: r.Get("sender_name"), SenderCountry: r.Get("sender_country"),
+		AddresseeName: r.Get("addressee_name"), AddresseeCountry: r.Get("addressee_country")}
+	return d, d != ItemData{Item: d.Item}
 }
 
-// UnmarshalPredes reads a pre-advice in EDIFACT-style text and validates it.
-func UnmarshalPredes(data []byte) (Predes, error) {
-	ic, err := parseInterchange(data, "PREDES")
+// UnmarshalPredes reads a pre-advice in our layout and validates it.
+func UnmarshalPredes(data []byte) (Predes, error) { return UnmarshalPredesWith(nil, data) }
+
+// UnmarshalPredesWith reads a pre-advice in the layout of its sender's
+// profile (ours when the sender has none) and validates it.
+func UnmarshalPredesWith(x *Profiles, data []byte) (Predes, error) {
+	ic, r, err := decodeWith(x, data, "PREDES")
 	if err != nil {
 		return Predes{}, invalid("PREDES", err)
 	}
-	p := Predes{Ref: ic.Ref, Prepared: ic.Prepared}
-	r := &reader{segs: ic.Body}
-	bgm, err := r.need("BGM")
-	if err != nil {
-		return Predes{}, invalid("PREDES", err)
+	p := Predes{Ref: ic.Ref, Prepared: r.Time("prepared"), Dispatch: r.Get("dispatch"), Origin: r.Get("origin"), Destination: r.Get("destination")}
+	at := locations{}
+	for _, f := range []string{"dispatch", "origin", "destination"} {
+		at.add(f, r, f)
 	}
-	p.Dispatch = bgm.Component(1, 0)
-	if err := r.header(&p.Prepared, map[string]*string{"5": &p.Origin, "8": &p.Destination}); err != nil {
-		return Predes{}, invalid("PREDES", err)
-	}
-	if r.peek("TDT") {
-		t, err := r.transport()
-		if err != nil {
-			return Predes{}, invalid("PREDES", err)
-		}
+	if ts := r.Groups["transport"]; len(ts) > 0 {
+		t := transportFrom(ts[0])
 		p.Transport = &t
 	}
-	count, weight, err := r.counts()
-	if err != nil {
-		return Predes{}, invalid("PREDES", err)
-	}
-	for r.peek("GID") {
-		rc, err := r.receptacle()
-		if err != nil {
-			return Predes{}, invalid("PREDES", err)
-		}
-		for r.peek("RFF") && r.segs[r.i].Component(0, 0) == "ITM" {
-			rc.Items = append(rc.Items, r.next().Component(0, 1))
+	for i, g := range r.Groups["receptacles"] {
+		rc := Receptacle{ID: g.Get("id"), Type: g.Get("type"), GrossWeightG: g.Int("gross_weight")}
+		name := fmt.Sprintf("receptacles[%d]", i)
+		at.add(name+".id", g, "id")
+		at.add(name+".gross_weight_g", g, "gross_weight")
+		for j, ir := range g.Groups["items"] {
+			at.add(fmt.Sprintf("%s.items[%d]", name, j), ir, "item")
+			rc.Items = append(rc.Items, ir.Get("item"))
+			if d, ok := itemDataFrom(ir); ok {
+				at.add(fmt.Sprintf("%s.item_data[%d]", name, len(rc.ItemData)), ir, "item")
+				rc.ItemData = append(rc.ItemData, d)
+			}
 		}
 		p.Receptacles = append(p.Receptacles, rc)
 	}
-	if err := r.end(); err != nil {
+	if ic.Sender != p.Origin {
+		return Predes{}, invalid("PREDES", fmt.Errorf("UNB sender %q differs from the origin %q (%s)", ic.Sender, p.Origin, r.Where("origin")))
+	}
+	if err := checkCounts(r.Int("receptacle_count"), r.Int("gross_weight"), len(p.Receptacles), p.GrossWeightG()); err != nil {
 		return Predes{}, invalid("PREDES", err)
 	}
-	if err := checkCounts(count, weight, len(p.Receptacles), p.GrossWeightG()); err != nil {
-		return Predes{}, invalid("PREDES", err)
-	}
-	return p, p.Validate()
+	return p, at.locate(p.Validate())
 }
 
 // DecodePredes reads a pre-advice as JSON (a '{' first) or EDIFACT text.
-func DecodePredes(data []byte) (Predes, error) {
+func DecodePredes(data []byte) (Predes, error) { return DecodePredesWith(nil, data) }
+
+// DecodePredesWith reads a pre-advice as JSON or as EDIFACT text in its
+// sender's profile.
+func DecodePredesWith(x *Profiles, data []byte) (Predes, error) {
 	if isJSON(data) {
 		var p Predes
 		if err := strictJSON(data, &p); err != nil {
@@ -225,7 +312,7 @@ func DecodePredes(data []byte) (Predes, error) {
 		}
 		return p, p.Validate()
 	}
-	return UnmarshalPredes(data)
+	return UnmarshalPredesWith(x, data)
 }
 
 // JSON writes the pre-advice as indented JSON.

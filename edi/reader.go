@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/interpost/interpost/postal"
@@ -71,102 +70,6 @@ func (r *reader) date(qualifier string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%s: qualifier %q, want %s", s, q, qualifier)
 	}
 	return t, nil
-}
-
-// header reads DTM+137 (preparation time) and LOC segments with the
-// qualifiers given, in the order 5, 8 (origin, destination) or as listed.
-func (r *reader) header(prepared *time.Time, locs map[string]*string) error {
-	t, err := r.date("137")
-	if err != nil {
-		return err
-	}
-	*prepared = t
-	for _, q := range []string{"5", "8"} {
-		dst, ok := locs[q]
-		if !ok {
-			continue
-		}
-		if *dst, err = r.loc(q); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// transport reads TDT, LOC+9, LOC+11, DTM+133, DTM+132.
-func (r *reader) transport() (Transport, error) {
-	var t Transport
-	s, err := r.need("TDT")
-	if err != nil {
-		return t, err
-	}
-	if s.Component(0, 0) != "20" {
-		return t, fmt.Errorf("%s: stage qualifier %q, want 20 (main carriage)", s, s.Component(0, 0))
-	}
-	t.Service, t.Mode, t.Carrier = s.Component(1, 0), s.Component(2, 0), s.Component(3, 0)
-	if t.From, err = r.loc("9"); err != nil {
-		return t, err
-	}
-	if t.To, err = r.loc("11"); err != nil {
-		return t, err
-	}
-	if t.Departure, err = r.date("133"); err != nil {
-		return t, err
-	}
-	t.Arrival, err = r.date("132")
-	return t, err
-}
-
-// counts reads CNT+11 (receptacles) and CNT+7 (gross weight, KGM).
-func (r *reader) counts() (count, weightG int, err error) {
-	s, err := r.need("CNT")
-	if err != nil {
-		return 0, 0, err
-	}
-	if s.Component(0, 0) != "11" {
-		return 0, 0, fmt.Errorf("%s: qualifier %q, want 11 (number of receptacles)", s, s.Component(0, 0))
-	}
-	if count, err = strconv.Atoi(s.Component(0, 1)); err != nil || count < 0 {
-		return 0, 0, fmt.Errorf("%s: %q is not a count", s, s.Component(0, 1))
-	}
-	if s, err = r.need("CNT"); err != nil {
-		return 0, 0, err
-	}
-	if s.Component(0, 0) != "7" || s.Component(0, 2) != "KGM" {
-		return 0, 0, fmt.Errorf("%s: want CNT+7:weight:KGM (gross weight in kg)", s)
-	}
-	if weightG, err = parseKg(s.Component(0, 1)); err != nil {
-		return 0, 0, fmt.Errorf("%s: %v", s, err)
-	}
-	return count, weightG, nil
-}
-
-// receptacle reads GID, RFF+RCP, MEA+WT.
-func (r *reader) receptacle() (Receptacle, error) {
-	var rc Receptacle
-	g, err := r.need("GID")
-	if err != nil {
-		return rc, err
-	}
-	rc.Type = g.Component(1, 0)
-	s, err := r.need("RFF")
-	if err != nil {
-		return rc, err
-	}
-	if s.Component(0, 0) != "RCP" {
-		return rc, fmt.Errorf("%s: qualifier %q, want RCP (receptacle id)", s, s.Component(0, 0))
-	}
-	rc.ID = s.Component(0, 1)
-	if s, err = r.need("MEA"); err != nil {
-		return rc, err
-	}
-	if s.Component(0, 0) != "WT" || s.Component(1, 0) != "G" || s.Component(2, 0) != "KGM" {
-		return rc, fmt.Errorf("%s: want MEA+WT+G+KGM:weight", s)
-	}
-	if rc.GrossWeightG, err = parseKg(s.Component(2, 1)); err != nil {
-		return rc, fmt.Errorf("%s: %v", s, err)
-	}
-	return rc, nil
 }
 
 func (r *reader) end() error {

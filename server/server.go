@@ -19,6 +19,7 @@ import (
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
+	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/routing"
 	"github.com/interpost/interpost/tracking"
@@ -43,6 +44,7 @@ type Config struct {
 	Customs    *customs.Service
 	Tracking   *tracking.Service
 	Dispatch   *dispatch.Service
+	Inward     *inward.Service
 	Planner    *alloc.Planner
 	Warehouse  *warehouse.Service
 	Accounting *accounting.Service
@@ -60,7 +62,7 @@ func (cfg Config) missing() []string {
 		"Health": cfg.Health == nil, "Auth": cfg.Auth == nil, "Merchants": cfg.Merchants == nil, "Network": cfg.Network == nil,
 		"Routes":     cfg.Routes == nil,
 		"Acceptance": cfg.Acceptance == nil, "Customs": cfg.Customs == nil, "Tracking": cfg.Tracking == nil,
-		"Dispatch": cfg.Dispatch == nil, "Planner": cfg.Planner == nil, "Warehouse": cfg.Warehouse == nil, "Accounting": cfg.Accounting == nil,
+		"Dispatch": cfg.Dispatch == nil, "Inward": cfg.Inward == nil, "Planner": cfg.Planner == nil, "Warehouse": cfg.Warehouse == nil, "Accounting": cfg.Accounting == nil,
 	} {
 		if nil_ {
 			out = append(out, name)
@@ -111,6 +113,7 @@ func New(cfg Config) (*Server, error) {
 	registerCustomsOutbox(cfg.Registry, cfg.Customs, cfg.Logger)
 	s.registerTracking()
 	s.registerDispatch()
+	s.registerInward()
 	s.registerAccounting()
 
 	if err := s.registerConsole(); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
@@ -28,6 +29,7 @@ type Store interface {
 	auth.Store
 	customs.Store
 	dispatch.Store
+	inward.Store
 	network.OfficeStore
 	network.LegStore
 	tracking.Store

@@ -20,6 +20,8 @@ import (
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
+	"github.com/interpost/interpost/edi"
+	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/routing"
@@ -46,6 +48,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock of every service; nil is the machine's clock.
 	Now func() time.Time
+	// EDIProfiles are partners' EDIFACT layouts (profile files, see
+	// docs/formats.md); partners without one use ours.
+	EDIProfiles []*edi.Profile
 	// NetworkCheck is how often the node checks the stored network version
 	// to swap in a new route planner; 0 means routing.DefaultCheckEvery.
 	NetworkCheck time.Duration
@@ -70,6 +75,7 @@ type App struct {
 	Customs    *customs.Service
 	Tracking   *tracking.Service
 	Dispatch   *dispatch.Service
+	Inward     *inward.Service
 	Planner    *alloc.Planner
 	Warehouse  *warehouse.Service
 	Accounting *accounting.Service
@@ -130,6 +136,11 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	}
 	a.Dispatch = &dispatch.Service{Store: st, Network: st, Items: st, Events: dispatch.TrackingSink(a.Tracking), Now: o.Now, Logger: o.Logger,
 		Customs: a.Customs.MayLeave}
+	profiles, err := edi.NewProfiles(o.EDIProfiles...)
+	if err != nil {
+		return nil, err
+	}
+	a.Inward = &inward.Service{Store: st, Network: st, Country: o.Country, Profiles: profiles, Now: o.Now}
 	a.Planner = &alloc.Planner{Network: st, Store: st, Shipments: st}
 	a.Warehouse = &warehouse.Service{Store: st, Items: a.Acceptance, Planner: warehouse.RoutePlanner{Planners: a.routes},
 		Rates: o.Rates, Country: o.Country, Now: o.Now}

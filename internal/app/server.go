@@ -20,6 +20,7 @@ func (a *App) Server(version string, registry *prometheus.Registry) (*server.Ser
 		Customs:    a.Customs,
 		Tracking:   a.Tracking,
 		Dispatch:   a.Dispatch,
+		Inward:     a.Inward,
 		Planner:    a.Planner,
 		Warehouse:  a.Warehouse,
 		Accounting: a.Accounting,

@@ -37,8 +37,12 @@ func (o *Options) newApp(ctx context.Context, st store.Store, log *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
+	profiles, err := o.ediProfiles()
+	if err != nil {
+		return nil, err
+	}
 	opts := app.Options{Country: o.Country, Rates: rates, CustomsRules: o.CustomsRules, Node: o.Addr,
-		WebhookAllowPrivate: o.WebhookAllowPrivate, Logger: log, Now: now}
+		WebhookAllowPrivate: o.WebhookAllowPrivate, Logger: log, Now: now, EDIProfiles: profiles}
 	if withBus {
 		opts.Bus = o.Bus
 	}

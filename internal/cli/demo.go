@@ -44,7 +44,7 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			}
 			defer a.Close() // serve closes it too; closing twice is harmless
 			started := time.Now()
-			res, err := demo.Seed(ctx, st, a.Acceptance, demo.Options{Shipments: shipments, Now: a.Now().UTC(), Progress: progress(o.errOut, "seeding shipments"), Customs: a.Customs})
+			res, err := demo.Seed(ctx, st, a.Acceptance, demo.Options{Shipments: shipments, Now: a.Now().UTC(), Progress: progress(o.errOut, "seeding shipments"), Customs: a.Customs, Inward: a.Inward})
 			if err != nil {
 				return err
 			}
@@ -55,6 +55,8 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			}
 			fmt.Fprintf(o.out, "Tracking: %d scans (%d new), %d of them of partner-only items (unlinked); see interpost events items --stuck-for 72h, interpost report e2e.\n",
 				res.Tracking.Events, res.Tracking.New, res.Tracking.Unlinked)
+			fmt.Fprintf(o.out, "Inward: %d PREDES and %d CARDIT from JP, KR, US, DE, PL (%d already there): %d dispatches, %d receptacles, %d items expected; see interpost inward list.\n",
+				res.Inward.Predes, res.Inward.Cardits, res.Inward.Repeated, res.Inward.Dispatches, res.Inward.Receptacles, res.Inward.Items)
 			merchantKey, err := newDemoKey(ctx, a.Auth, auth.RoleMerchant, demo.Merchants[0].Code)
 			if err != nil {
 				return err

@@ -1,0 +1,216 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/interpost/interpost/inward"
+	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/store"
+)
+
+func runInward(t *testing.T, newDB Opener) {
+	t.Run("Predes", func(t *testing.T) { testInwardPredes(t, newDB(t)()) })
+	t.Run("CarditThenPredes", func(t *testing.T) { testInwardMerge(t, newDB(t)()) })
+	t.Run("Conflicts", func(t *testing.T) { testInwardConflicts(t, newDB(t)()) })
+	t.Run("InterchangeSerial", func(t *testing.T) { testInterchangeSerial(t, newDB(t)) })
+}
+
+const (
+	inDispatch = "JPTYOACNPEKAAUN60017"
+	inR1       = "JPTYOACNPEKAAUN60017001000082"
+	inR2       = "JPTYOACNPEKAAUN60017002100040"
+)
+
+func predesAdvice(ref string) inward.Advice {
+	d := inward.Dispatch{ID: inDispatch, Origin: "JPTYOA", Destination: "CNPEKA", Partner: "JPPOST", Category: "A", Subclass: "UN",
+		Status: inward.StatusExpected, PreAdvice: ref, Prepared: t0, Carrier: "NH", Service: "NH905", Mode: "air",
+		Departure: t0.Add(2 * time.Hour), Arrival: t0.Add(6 * time.Hour), AdvisedAt: t0.Add(time.Minute), UpdatedAt: t0.Add(time.Minute)}
+	return inward.Advice{
+		Interchange: inward.Interchange{Partner: "JPTYOA", Ref: ref, Kind: inward.KindPredes, Digest: "d-" + ref, Message: []byte(`{"ref":"` + ref + `"}`),
+			Dispatches: []string{inDispatch}, ReceivedAt: t0.Add(time.Minute),
+			Reply: inward.Reply{Kind: "RESDES", Recipient: "JPTYOA", Ref: "JPTYOA00000001", Text: []byte("UNB+UNOC:3+CNPEKA+JPTYOA'")}},
+		Dispatches: []inward.Dispatch{d},
+		Receptacles: []inward.Receptacle{
+			{ID: inR1, Dispatch: inDispatch, Type: "bag", GrossWeightG: 8200, Items: 2, Status: inward.StatusExpected, Predes: true},
+			{ID: inR2, Dispatch: inDispatch, Type: "bag", GrossWeightG: 4000, Last: true, Status: inward.StatusExpected, Predes: true},
+		},
+		Items: []inward.Item{
+			{Item: "RR123456785JP", Receptacle: inR1, Dispatch: inDispatch, Status: inward.StatusExpected, Contents: "Green tea", HSCode: "090210",
+				WeightG: 250, Value: "3500", Currency: "JPY", SenderName: "Sato Hanako", SenderCountry: "JP", AddresseeName: "Li Wei", AddresseeCountry: "CN"},
+			{Item: "EE123456785JP", Receptacle: inR1, Dispatch: inDispatch, Status: inward.StatusExpected},
+		},
+	}
+}
+
+func testInwardPredes(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := predesAdvice("JP00000017")
+	if err := s.SaveAdvice(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.InwardDispatch(ctx, inDispatch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := a.Dispatches[0]
+	want.Receptacles, want.GrossWeightG, want.Items = 2, 12200, 2
+	if d != want {
+		t.Errorf("dispatch\n got %+v\nwant %+v", d, want)
+	}
+	rs, err := s.InwardReceptacles(ctx, inDispatch)
+	if err != nil || len(rs) != 2 || rs[0] != a.Receptacles[0] || rs[1] != a.Receptacles[1] {
+		t.Errorf("receptacles %+v, %v", rs, err)
+	}
+	its, err := s.InwardItems(ctx, inDispatch)
+	if err != nil || len(its) != 2 || its[0] != a.Items[1] || its[1] != a.Items[0] {
+		t.Errorf("items (by receptacle, item) %+v, %v", its, err)
+	}
+	in, err := s.Interchange(ctx, "JPTYOA", "JP00000017")
+	if err != nil || in.Digest != "d-JP00000017" || string(in.Reply.Text) != string(a.Interchange.Reply.Text) || in.Reply.Ref != "JPTYOA00000001" ||
+		len(in.Dispatches) != 1 || !in.ReceivedAt.Equal(t0.Add(time.Minute)) {
+		t.Errorf("interchange %+v, %v", in, err)
+	}
+	if _, err := s.Interchange(ctx, "KRSELA", "JP00000017"); postal.ErrorCode(err) != postal.CodeNotFound {
+		t.Errorf("other partner's interchange: %v", err)
+	}
+	if _, err := s.InwardDispatch(ctx, "JPTYOACNPEKAAUN60018"); postal.ErrorCode(err) != postal.CodeNotFound {
+		t.Errorf("unknown dispatch: %v", err)
+	}
+	for _, tc := range []struct {
+		f    inward.DispatchFilter
+		want int
+	}{
+		{inward.DispatchFilter{Status: inward.StatusExpected}, 1},
+		{inward.DispatchFilter{Status: inward.StatusReceived}, 0},
+		{inward.DispatchFilter{Destination: "CNPEKA"}, 1},
+		{inward.DispatchFilter{Destination: "CNSHAA"}, 0},
+		{inward.DispatchFilter{Offices: []string{"CNSHAA", "CNPEKA"}}, 1},
+		{inward.DispatchFilter{Offices: []string{"CNSHAA"}}, 0},
+		{inward.DispatchFilter{Partner: "JPPOST"}, 1},
+		{inward.DispatchFilter{Partner: "KRPOST"}, 0},
+	} {
+		ds, err := s.InwardDispatches(ctx, tc.f)
+		if err != nil || len(ds) != tc.want {
+			t.Errorf("%+v: %d dispatches, %v; want %d", tc.f, len(ds), err, tc.want)
+		}
+	}
+}
+
+func testInwardMerge(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	c := inward.Advice{
+		Interchange: inward.Interchange{Partner: "JPTYOA", Ref: "C1", Kind: inward.KindCardit, Digest: "c1", Message: []byte("{}"),
+			Dispatches: []string{inDispatch}, ReceivedAt: t0, Reply: inward.Reply{Kind: "RESDES", Recipient: "JPTYOA", Ref: "JPTYOA00000001"}},
+		Dispatches: []inward.Dispatch{{ID: inDispatch, Origin: "JPTYOA", Destination: "CNPEKA", Partner: "JPPOST", Category: "A", Subclass: "UN",
+			Status: inward.StatusExpected, Consignment: "JPTYOA2600017", Carrier: "JL", Service: "JL21", Mode: "air",
+			Departure: t0.Add(3 * time.Hour), Arrival: t0.Add(7 * time.Hour), AdvisedAt: t0, UpdatedAt: t0}},
+		Receptacles: []inward.Receptacle{{ID: inR1, Dispatch: inDispatch, Type: "bag", GrossWeightG: 8150, Status: inward.StatusExpected,
+			Consignment: "JPTYOA2600017", Cardit: true}},
+	}
+	if err := s.SaveAdvice(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := s.InwardDispatch(ctx, inDispatch); err != nil || d.PreAdvice != "" || d.Receptacles != 1 || d.Items != 0 {
+		t.Fatalf("from the CARDIT: %+v, %v", d, err)
+	}
+	if err := s.SaveAdvice(ctx, predesAdvice("JP00000017")); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.InwardDispatch(ctx, inDispatch)
+	if err != nil || d.PreAdvice != "JP00000017" || d.Consignment != "JPTYOA2600017" || d.Service != "JL21" || d.Receptacles != 2 ||
+		d.Items != 2 || d.GrossWeightG != 12200 || !d.Prepared.Equal(t0) {
+		t.Errorf("CARDIT then PREDES: %+v, %v", d, err)
+	}
+	rs, _ := s.InwardReceptacles(ctx, inDispatch)
+	if len(rs) != 2 || !rs[0].Predes || !rs[0].Cardit || rs[0].GrossWeightG != 8200 || rs[0].Consignment != "JPTYOA2600017" || rs[1].Cardit {
+		t.Errorf("receptacles: %+v", rs)
+	}
+}
+
+func testInwardConflicts(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if err := s.SaveAdvice(ctx, predesAdvice("JP00000017")); err != nil {
+		t.Fatal(err)
+	}
+	// The same reference again: nothing more stored.
+	if err := s.SaveAdvice(ctx, predesAdvice("JP00000017")); postal.ErrorCode(err) != postal.CodeConflict {
+		t.Errorf("same interchange twice: %v", err)
+	}
+	// A second PREDES for the dispatch under another reference: refused
+	// whole, its interchange not stored either.
+	if err := s.SaveAdvice(ctx, predesAdvice("JP00000018")); postal.ErrorCode(err) != postal.CodeConflict {
+		t.Errorf("second PREDES for the dispatch: %v", err)
+	}
+	if _, err := s.Interchange(ctx, "JPTYOA", "JP00000018"); postal.ErrorCode(err) != postal.CodeNotFound {
+		t.Errorf("refused interchange was stored: %v", err)
+	}
+	// An item twice in one message: nothing of it stored.
+	a := predesAdvice("KR1")
+	a.Interchange.Partner = "KRSELA"
+	for i := range a.Dispatches {
+		a.Dispatches[i].ID = "KRSELACNSHAAAUN60001"
+	}
+	a.Receptacles = a.Receptacles[:1]
+	a.Receptacles[0].ID, a.Receptacles[0].Dispatch = "KRSELACNSHAAAUN60001001100082", "KRSELACNSHAAAUN60001"
+	a.Items = []inward.Item{{Item: "RR123456785KR", Receptacle: a.Receptacles[0].ID, Dispatch: "KRSELACNSHAAAUN60001", Status: inward.StatusExpected},
+		{Item: "RR123456785KR", Receptacle: a.Receptacles[0].ID, Dispatch: "KRSELACNSHAAAUN60001", Status: inward.StatusExpected}}
+	if err := s.SaveAdvice(ctx, a); postal.ErrorCode(err) != postal.CodeConflict {
+		t.Errorf("item twice: %v", err)
+	}
+	if _, err := s.InwardDispatch(ctx, "KRSELACNSHAAAUN60001"); postal.ErrorCode(err) != postal.CodeNotFound {
+		t.Errorf("half-stored dispatch: %v", err)
+	}
+	if _, err := s.Interchange(ctx, "KRSELA", "KR1"); postal.ErrorCode(err) != postal.CodeNotFound {
+		t.Errorf("half-stored interchange: %v", err)
+	}
+}
+
+func testInterchangeSerial(t *testing.T, open func() store.Store) {
+	ctx := context.Background()
+	a, b := open(), open()
+	get := func(s store.Store, partner, subject string) int64 {
+		t.Helper()
+		n, err := s.InterchangeSerial(ctx, partner, subject)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := get(a, "DEFRAA", "PREDES CNXMNADEFRAAAUN60001"); n != 1 {
+		t.Errorf("first serial %d", n)
+	}
+	if n := get(a, "JPTYOA", "PREDES CNXMNAJPTYOAAUN60001"); n != 1 {
+		t.Errorf("another partner's first serial %d", n)
+	}
+	if n := get(b, "DEFRAA", "PREDES CNXMNADEFRAAAUN60001"); n != 1 {
+		t.Errorf("same subject again (other node): %d", n)
+	}
+	// Two nodes taking serials at once: dense and unique per partner.
+	var mu sync.Mutex
+	seen := map[int64]bool{}
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func(s store.Store) {
+			defer wg.Done()
+			n, err := s.InterchangeSerial(ctx, "DEFRAA", fmt.Sprintf("subject %d", i))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			seen[n] = true
+			mu.Unlock()
+		}([]store.Store{a, b}[i%2])
+	}
+	wg.Wait()
+	for n := int64(2); n <= 21; n++ {
+		if !seen[n] {
+			t.Errorf("serial %d not taken: %v", n, seen)
+		}
+	}
+}
