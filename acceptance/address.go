@@ -90,7 +90,12 @@ func checkPostcode(fe *postal.FieldList, field, pc, country string, required boo
 	if !ok {
 		return pc
 	}
-	name, _ := postal.CountryName(country)
+	name := country
+	if n, ok := postal.CountryName(country); ok {
+		// "Netherlands, Kingdom of the" reads badly inside a sentence.
+		name, _, _ = strings.Cut(n, ",")
+		name += " (" + country + ")"
+	}
 	eg := ""
 	if f.Example != "" {
 		eg = ", e.g. " + f.Example

@@ -17,15 +17,15 @@ func TestPostcodes(t *testing.T) {
 	}{
 		{"pl ok", "PL", "00-950", "00-950", true},
 		{"pl without hyphen", "PL", "00950", "00-950", true},
-		{"pl wrong", "PL", "1234", `postcode "1234" is not a valid postcode of Poland: expected the form 99-999, e.g. 00-950`, false},
-		{"pl missing", "PL", "", "required for addresses in Poland: the form 99-999, e.g. 00-950", false},
+		{"pl wrong", "PL", "1234", `postcode "1234" is not a valid postcode of Poland (PL): expected the form 99-999, e.g. 00-950`, false},
+		{"pl missing", "PL", "", "required for addresses in Poland (PL): the form 99-999, e.g. 00-950", false},
 		{"uk spacing and case", "GB", "sw1a 1aa", "SW1A 1AA", true},
 		{"nl", "NL", "1234ab", "1234 AB", true},
 		{"ca", "CA", "h3z2y7", "H3Z 2Y7", true},
-		{"ca wrong letter", "CA", "D3Z 2Y7", `postcode "D3Z 2Y7" is not a valid postcode of Canada`, false},
+		{"ca wrong letter", "CA", "D3Z 2Y7", `postcode "D3Z 2Y7" is not a valid postcode of Canada (CA)`, false},
 		{"ie optional", "IE", "", "", true},
 		{"hk none", "HK", "", "", true},
-		{"ru", "RU", "10100", `postcode "10100" is not a valid postcode of Russian Federation: expected the form 999999, e.g. 247112`, false},
+		{"ru", "RU", "10100", `postcode "10100" is not a valid postcode of Russian Federation (RU): expected the form 999999, e.g. 247112`, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
