@@ -56,7 +56,7 @@ func TestLatinForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, a := v.Sender, v.Addressee
-	if s.NameLatin != "Xia Men Cha Ye You Xian Gong Si Wang Xiaoming" || s.CityLatin != "Xiamen" || s.AddressLatin != "Si Ming Qu Hu Bin Nan Lu 88 Hao" {
+	if s.NameLatin != "Xiamen Cha Ye You Xian Gong Si Wang Xiaoming" || s.CityLatin != "Xiamen" || s.AddressLatin != "Si Ming Qu Hu Bin Nan Lu 88 Hao" {
 		t.Errorf("sender Latin forms %+v", s)
 	}
 	if a.NameLatin != "Ivan Shchukin" || a.CityLatin != "Moskva" || a.AddressLatin != "ul. Tverskaia, d. 7" {

@@ -24,6 +24,15 @@ var phrases = map[string][]string{
 	"蔚县": {"yu", "xian"}, "洪洞": {"hong", "tong"}, "朝阳": {"chao", "yang"},
 	"都江堰": {"du", "jiang", "yan"}, "成都": {"cheng", "du"}, "首都": {"shou", "du"},
 	"济南": {"ji", "nan"}, "济宁": {"ji", "ning"}, "亳州": {"bo", "zhou"},
+	// Cities without polyphones, listed so they come out as one word in
+	// addresses and company names ("Xiamen Tea", not "Xia Men").
+	"北京": {"bei", "jing"}, "上海": {"shang", "hai"}, "天津": {"tian", "jin"},
+	"广州": {"guang", "zhou"}, "深圳": {"shen", "zhen"}, "杭州": {"hang", "zhou"},
+	"义乌": {"yi", "wu"}, "南京": {"nan", "jing"}, "武汉": {"wu", "han"},
+	"西安": {"xi", "an"}, "苏州": {"su", "zhou"}, "宁波": {"ning", "bo"},
+	"青岛": {"qing", "dao"}, "大连": {"da", "lian"}, "沈阳": {"shen", "yang"},
+	"郑州": {"zheng", "zhou"}, "福州": {"fu", "zhou"}, "泉州": {"quan", "zhou"},
+	"昆明": {"kun", "ming"}, "乌鲁木齐": {"wu", "lu", "mu", "qi"}, "哈尔滨": {"ha", "er", "bin"},
 }
 
 // surnames whose reading as a surname differs from the character's most
@@ -64,16 +73,17 @@ func reading(r rune) string {
 }
 
 // syllables returns the pinyin syllables of a run of Han characters, with the
-// place-name table applied (longest phrase first); a character without a
+// place-name table applied (longest phrase first, a place name one
+// token); a character without a
 // reading in the dictionary becomes "?", never dropped.
 func syllables(han string) []string {
 	rs := []rune(han)
 	out := make([]string, 0, len(rs))
 	for i := 0; i < len(rs); {
 		n := 0
-		for l := min(len(rs)-i, 3); l >= 2; l-- {
+		for l := min(len(rs)-i, 4); l >= 2; l-- {
 			if p, ok := phrases[string(rs[i:i+l])]; ok {
-				out = append(out, p...)
+				out = append(out, strings.ToLower(join(p))) // one word: "xiamen", "xi'an"
 				n = l
 				break
 			}
