@@ -23,10 +23,10 @@ type Party struct {
 	AddressLatin string `json:"address_latin,omitempty" maxLength:"200" doc:"Street and number in Latin script (derived like name_latin)"`
 	CityLatin    string `json:"city_latin,omitempty" maxLength:"100" doc:"City in Latin script (derived like name_latin)"`
 	StateLatin   string `json:"state_latin,omitempty" maxLength:"100" doc:"State or province in Latin script (derived like name_latin)"`
-	Country  string `json:"country" doc:"ISO 3166-1 alpha-2 country code" example:"PL"`
-	Phone    string `json:"phone,omitempty" maxLength:"30"`
-	Email    string `json:"email,omitempty" maxLength:"200"`
-	TaxID    string `json:"tax_id,omitempty" maxLength:"40" doc:"Tax/VAT/importer id of this party"`
+	Country      string `json:"country" doc:"ISO 3166-1 alpha-2 country code" example:"PL"`
+	Phone        string `json:"phone,omitempty" maxLength:"30"`
+	Email        string `json:"email,omitempty" maxLength:"200"`
+	TaxID        string `json:"tax_id,omitempty" maxLength:"40" doc:"Tax/VAT/importer id of this party"`
 }
 
 // Latin returns the party as the destination's sorters read it: each field
