@@ -104,30 +104,44 @@ type Service struct {
 // keys create for their own merchant; admins and operators name the merchant
 // in r.Merchant. With a non-empty key a retry returns the first result.
 func (s *Service) Create(ctx context.Context, who auth.Principal, r Request, key string) (Shipment, bool, error) {
+	res, err := s.Accept(ctx, who, r, key)
+	return res.Shipment, res.Created, err
+}
+
+// Accepted is the outcome of Accept.
+type Accepted struct {
+	Shipment Shipment
+	Created  bool      // false when an Idempotency-Key replayed an earlier shipment
+	Warnings []Warning // what Interpost derived from the request (Latin forms)
+}
+
+// Accept is Create, also returning the warnings of the request (a retry with
+// the same Idempotency-Key gets the same warnings: they follow from the body).
+func (s *Service) Accept(ctx context.Context, who auth.Principal, r Request, key string) (Accepted, error) {
 	merchantCode, err := who.MerchantFor(r.Merchant, createRefusals)
 	if err != nil {
-		return Shipment{}, false, err
+		return Accepted{}, err
 	}
 	if len(key) > 255 {
-		return Shipment{}, false, postal.Invalid("bad Idempotency-Key", postal.FieldError{Field: "Idempotency-Key", Message: "longer than 255 characters"})
+		return Accepted{}, postal.Invalid("bad Idempotency-Key", postal.FieldError{Field: "Idempotency-Key", Message: "longer than 255 characters"})
 	}
 	m, err := s.Store.Merchant(ctx, merchantCode)
 	if err != nil {
-		return Shipment{}, false, fmt.Errorf("merchant %s: %w", merchantCode, err)
+		return Accepted{}, fmt.Errorf("merchant %s: %w", merchantCode, err)
 	}
 	v, err := Validate(r, s.Country, s.Rates)
 	if err != nil {
-		return Shipment{}, false, err
+		return Accepted{}, err
 	}
 	origin := m.Office
 	if r.OriginOffice != "" {
 		if who.Role == auth.RoleMerchant {
-			return Shipment{}, false, postal.Errorf(postal.CodeForbidden, "a merchant key cannot choose the origin office; items leave from the merchant's office %s", m.Office)
+			return Accepted{}, postal.Errorf(postal.CodeForbidden, "a merchant key cannot choose the origin office; items leave from the merchant's office %s", m.Office)
 		}
 		origin = r.OriginOffice
 	}
 	if who.Role == auth.RoleOperator && !who.InOffice(origin) {
-		return Shipment{}, false, postal.Errorf(postal.CodeForbidden, "this key is scoped to offices %s; items it accepts leave from one of them, not from %s",
+		return Accepted{}, postal.Errorf(postal.CodeForbidden, "this key is scoped to offices %s; items it accepts leave from one of them, not from %s",
 			strings.Join(who.Offices, ","), origin)
 	}
 	now := time.Now
@@ -140,8 +154,8 @@ func (s *Service) Create(ctx context.Context, who auth.Principal, r Request, key
 		Product:      string(v.Spec.Code),
 		Status:       StatusCreated,
 		OriginOffice: origin,
-		Sender:       trimParty(r.Sender),
-		Addressee:    trimParty(r.Addressee),
+		Sender:       v.Sender,
+		Addressee:    v.Addressee,
 		WeightG:      r.WeightG,
 		DimensionsMM: r.DimensionsMM,
 		Declaration:  v.Declaration,
@@ -154,14 +168,15 @@ func (s *Service) Create(ctx context.Context, who auth.Principal, r Request, key
 		IdempotencyKey: key,
 		RequestHash:    hashRequest(merchantCode, r),
 	})
+	res := Accepted{Shipment: stored, Created: created, Warnings: v.Warnings}
 	if err != nil || s.Declared == nil {
-		return stored, created, err
+		return res, err
 	}
 	if err := s.Declared(ctx, stored); err != nil {
-		return stored, created, postal.Errorf(postal.CodeUnavailable,
+		return res, postal.Errorf(postal.CodeUnavailable,
 			"item %s was accepted but its customs declaration was not recorded; retry with the same Idempotency-Key: %w", stored.ID, err)
 	}
-	return stored, created, nil
+	return res, nil
 }
 
 // The refusals of creating and listing shipments for a merchant.
@@ -276,13 +291,13 @@ func (s *Service) AllocateS10(ctx context.Context, who auth.Principal, product s
 	return out, nil
 }
 
-// Accept records that the item was handed over at the counter of its
+// CounterScan records that the item was handed over at the counter of its
 // origin office: the acceptance scan (EMA), at at (zero: now). Admins and
 // operators whose offices include the origin office may; a merchant hands
 // items over, it does not scan them. The status follows once tracking has
 // projected the scan (docs/lifecycle.md). Scanning again is harmless: the
 // same scan is stored once, a later one adds a line to the timeline.
-func (s *Service) Accept(ctx context.Context, who auth.Principal, id string, at time.Time) (Shipment, time.Time, error) {
+func (s *Service) CounterScan(ctx context.Context, who auth.Principal, id string, at time.Time) (Shipment, time.Time, error) {
 	if !who.Is(auth.RoleAdmin, auth.RoleOperator) {
 		return Shipment{}, time.Time{}, postal.Errorf(postal.CodeForbidden, "role %s cannot scan items at a counter; an operator of the origin office does", who.Role)
 	}

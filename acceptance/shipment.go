@@ -8,16 +8,36 @@ import (
 
 // Party is a sender or addressee.
 type Party struct {
-	Name     string `json:"name" maxLength:"100" doc:"Full name of the person"`
+	Name     string `json:"name" maxLength:"100" doc:"Full name of the person, in any script"`
 	Company  string `json:"company,omitempty" maxLength:"100"`
 	Address  string `json:"address" maxLength:"200" doc:"Street and number"`
 	City     string `json:"city" maxLength:"100"`
 	State    string `json:"state,omitempty" maxLength:"100"`
-	Postcode string `json:"postcode,omitempty" maxLength:"20"`
-	Country  string `json:"country" doc:"ISO 3166-1 alpha-2 country code" example:"PL"`
-	Phone    string `json:"phone,omitempty" maxLength:"30"`
-	Email    string `json:"email,omitempty" maxLength:"200"`
-	TaxID    string `json:"tax_id,omitempty" maxLength:"40" doc:"Tax/VAT/importer id of this party"`
+	Postcode string `json:"postcode,omitempty" maxLength:"20" doc:"Checked against the country's format and normalised (e.g. \"sw1a1aa\" → \"SW1A 1AA\"); required where the country uses postcodes"`
+
+	// Latin forms for the destination's sorters (UPU addressing practice).
+	// Set by the client, or derived by Interpost (pinyin, ICAO 9303) when the
+	// field is in another script; empty when the field itself is Latin.
+	NameLatin    string `json:"name_latin,omitempty" maxLength:"100" doc:"Name in Latin script; derived (with a warning) when name is Chinese or Cyrillic and this is absent; required when name is in another non-Latin script"`
+	CompanyLatin string `json:"company_latin,omitempty" maxLength:"100" doc:"Company in Latin script (derived like name_latin)"`
+	AddressLatin string `json:"address_latin,omitempty" maxLength:"200" doc:"Street and number in Latin script (derived like name_latin)"`
+	CityLatin    string `json:"city_latin,omitempty" maxLength:"100" doc:"City in Latin script (derived like name_latin)"`
+	StateLatin   string `json:"state_latin,omitempty" maxLength:"100" doc:"State or province in Latin script (derived like name_latin)"`
+	Country      string `json:"country" doc:"ISO 3166-1 alpha-2 country code" example:"PL"`
+	Phone        string `json:"phone,omitempty" maxLength:"30"`
+	Email        string `json:"email,omitempty" maxLength:"200"`
+	TaxID        string `json:"tax_id,omitempty" maxLength:"40" doc:"Tax/VAT/importer id of this party"`
+}
+
+// Latin returns the party as the destination's sorters read it: each field
+// replaced by its Latin form where it has one.
+func (p Party) Latin() Party {
+	for _, f := range latinFields {
+		if l := *f.lat(&p); l != "" {
+			*f.val(&p) = l
+		}
+	}
+	return p
 }
 
 // Line is one article of a customs declaration (a CN 22/CN 23 line).

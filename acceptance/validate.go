@@ -28,6 +28,10 @@ type Validated struct {
 	Request
 	Spec        postal.ProductSpec
 	Declaration *Declaration // normalised copy with form and totals
+	// Sender and Addressee, trimmed, with normalised postcodes and their
+	// Latin forms.
+	Sender, Addressee Party
+	Warnings          []Warning // derived Latin forms
 }
 
 // Validate checks every field of r and returns all problems at once as a
@@ -45,15 +49,15 @@ func Validate(r Request, origin string, rates postal.Rates) (Validated, error) {
 	if utf8.RuneCountInString(r.MerchantRef) > 64 {
 		fe.Add("merchant_ref", "longer than 64 characters")
 	}
-	validateParty(&fe, "sender", r.Sender)
-	validateParty(&fe, "addressee", r.Addressee)
+	sender, sw := validateParty(&fe, "sender", r.Sender)
+	addressee, aw := validateParty(&fe, "addressee", r.Addressee)
 	if r.Addressee.Country != "" && r.Addressee.Country == origin {
 		fe.Add("addressee.country", "%s is the country of posting; domestic items are not accepted by the international service", origin)
 	}
 	if err == nil {
 		validateSize(&fe, r, spec)
 	}
-	v := Validated{Request: r, Spec: spec}
+	v := Validated{Request: r, Spec: spec, Sender: sender, Addressee: addressee, Warnings: append(sw, aw...)}
 	switch {
 	case r.Declaration == nil:
 		fe.Add("declaration", "required: international items with goods need CN 22/CN 23 data (use category \"documents\" for documents)")
@@ -77,7 +81,8 @@ func Validate(r Request, origin string, rates postal.Rates) (Validated, error) {
 	return v, nil
 }
 
-func validateParty(fe *postal.FieldList, path string, p Party) {
+func validateParty(fe *postal.FieldList, path string, p Party) (Party, []Warning) {
+	p = trimParty(p)
 	required := func(field, val string, max int) {
 		switch n := utf8.RuneCountInString(strings.TrimSpace(val)); {
 		case n == 0:
@@ -94,11 +99,15 @@ func validateParty(fe *postal.FieldList, path string, p Party) {
 	} else if !postal.ValidCountry(p.Country) {
 		fe.Add(path+".country", "%q is not an ISO 3166-1 alpha-2 country code", p.Country)
 	}
-	if len(p.Postcode) > 20 {
+	switch {
+	case len(p.Postcode) > 20:
 		fe.Add(path+".postcode", "longer than 20 characters")
-	} else if strings.ContainsAny(p.Postcode, "\n\r\t") {
+	case strings.ContainsAny(p.Postcode, "\n\r\t"):
 		fe.Add(path+".postcode", "contains control characters")
+	case postal.ValidCountry(p.Country):
+		return CheckAddress(fe, path, p, path == "addressee")
 	}
+	return p, nil
 }
 
 func validateSize(fe *postal.FieldList, r Request, spec postal.ProductSpec) {

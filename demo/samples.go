@@ -61,7 +61,9 @@ type destination struct {
 // Russia and the EU lead, with Brazil, Kazakhstan and Israel close behind.
 var destinations = []destination{
 	{"US", 18, [][2]string{{"New York", "10001"}, {"Los Angeles", "90012"}, {"Chicago", "60601"}, {"Houston", "77002"}}, []string{"John Miller", "Emily Davis", "Michael Brown", "Sarah Wilson"}, []string{"Main St", "Oak Ave", "Maple Dr", "Park Blvd"}},
-	{"RU", 12, [][2]string{{"Moskva", "101000"}, {"Sankt-Peterburg", "190000"}, {"Novosibirsk", "630099"}}, []string{"Ivan Petrov", "Olga Smirnova", "Dmitry Ivanov"}, []string{"ul. Tverskaya", "Nevsky pr.", "ul. Lenina"}},
+	// Russian addressees are written in Cyrillic, as Russian buyers type them:
+	// acceptance derives their Latin forms (ICAO 9303) with a warning.
+	{"RU", 12, [][2]string{{"Москва", "101000"}, {"Санкт-Петербург", "190000"}, {"Новосибирск", "630099"}}, []string{"Иван Петров", "Ольга Смирнова", "Дмитрий Иванов"}, []string{"ул. Тверская", "Невский пр.", "ул. Ленина"}},
 	{"FR", 7, [][2]string{{"Paris", "75011"}, {"Lyon", "69002"}, {"Marseille", "13001"}}, []string{"Camille Martin", "Lucas Bernard", "Chloe Dubois"}, []string{"rue de la Roquette", "rue de la Republique", "boulevard Longchamp"}},
 	{"DE", 7, [][2]string{{"Berlin", "10115"}, {"Hamburg", "20095"}, {"Muenchen", "80331"}}, []string{"Anna Schmidt", "Jonas Mueller", "Lea Fischer"}, []string{"Invalidenstrasse", "Moenckebergstrasse", "Kaufingerstrasse"}},
 	{"GB", 6, [][2]string{{"London", "SW1A 1AA"}, {"Manchester", "M1 1AE"}, {"Leeds", "LS1 4AP"}}, []string{"Oliver Smith", "Amelia Jones", "Harry Taylor"}, []string{"High Street", "Church Road", "Station Road"}},
@@ -145,7 +147,7 @@ func sampleRequest(rng *rand.Rand, i int) acceptance.Request {
 		Product:     product,
 		MerchantRef: fmt.Sprintf("%s-%06d", m.Code, 100000+i),
 		Merchant:    m.Code,
-		Sender:      acceptance.Party{Name: m.Name, Address: "Export Processing Zone", City: officeCity[m.Office], Postcode: "000000", Country: "CN"},
+		Sender:      sender(m),
 		Addressee: acceptance.Party{
 			Name: pick(rng, d.names), Address: fmt.Sprintf("%s %d", pick(rng, d.streets), 1+rng.IntN(120)),
 			City: city[0], Postcode: city[1], Country: d.country,
@@ -158,4 +160,19 @@ func sampleRequest(rng *rand.Rand, i int) acceptance.Request {
 
 var officeCity = map[string]string{
 	"CNXMNA": "Xiamen", "CNSZXA": "Shenzhen", "CNYIWA": "Yiwu", "CNHGHA": "Hangzhou", "CNCANA": "Guangzhou",
+}
+
+// officePostcode is the city's main postcode (China Post's 6-digit codes).
+var officePostcode = map[string]string{
+	"CNXMNA": "361000", "CNSZXA": "518000", "CNYIWA": "322000", "CNHGHA": "310000", "CNCANA": "510000",
+}
+
+// sender is a demo merchant as it writes itself on its items. The tea house
+// of Xiamen writes in Chinese only and lets acceptance derive the pinyin the
+// destination's sorters read; the others give Latin-script addresses.
+func sender(m acceptance.Merchant) acceptance.Party {
+	if m.Code == "XMTEA" {
+		return acceptance.Party{Name: "厦门茶叶有限公司 王小明", Address: "湖里区象屿路93号", City: "厦门市", Postcode: officePostcode[m.Office], Country: "CN"}
+	}
+	return acceptance.Party{Name: m.Name, Address: "Export Processing Zone", City: officeCity[m.Office], Postcode: officePostcode[m.Office], Country: "CN"}
 }

@@ -41,7 +41,7 @@ func dispatchEnv(t *testing.T) (*env, []string) {
 		b["product"] = "e-packet"
 		b["merchant_ref"] = fmt.Sprint("R-", i)
 		b["addressee"].(map[string]any)["country"] = country
-		b["addressee"].(map[string]any)["postcode"] = "1012"
+		b["addressee"].(map[string]any)["postcode"] = map[string]string{"NL": "1012 AB", "DE": "10115"}[country]
 		res := e.do("POST", "/v1/shipments", "acme", b)
 		if res.status != http.StatusCreated {
 			t.Fatalf("shipment: %d %s", res.status, res.body)

@@ -26,7 +26,20 @@ type shipmentOutput struct {
 	Status   int
 	Location string `header:"Location"`
 	Replayed bool   `header:"Idempotent-Replayed" doc:"true when this response repeats an earlier one for the same Idempotency-Key"`
-	Body     acceptance.Shipment
+	Body     createdShipment
+}
+
+// createdShipment is the shipment with what Interpost derived from the
+// request.
+type createdShipment struct {
+	acceptance.Shipment
+	Warnings []warningBody `json:"warnings" doc:"What Interpost derived from the request and the client may want to check, e.g. a Latin form transliterated from Chinese or Cyrillic (code latin_derived); empty when nothing was derived"`
+}
+
+type warningBody struct {
+	Field   string `json:"field" doc:"The field Interpost set" example:"sender.name_latin"`
+	Code    string `json:"code" enum:"latin_derived"`
+	Message string `json:"message"`
 }
 
 type shipmentIDInput struct {
@@ -60,7 +73,7 @@ func (s *Server) registerShipments() {
 	register(s, huma.Operation{
 		OperationID: "create-shipment", Method: http.MethodPost, Path: "/v1/shipments",
 		Summary: "create a shipment", Tags: []string{"Shipments"},
-		Description:   "Validates the shipment, decides CN 22 or CN 23, assigns a UPU S10 id and stores it. Answers 201 with the shipment; with an Idempotency-Key a retry answers 200 with the same shipment.",
+		Description:   "Validates the shipment (postcodes against the destination's format, names and addresses available in Latin script), decides CN 22 or CN 23, assigns a UPU S10 id and stores it. Answers 201 with the shipment and its warnings (e.g. Latin forms derived from Chinese or Cyrillic); with an Idempotency-Key a retry answers 200 with the same shipment. A name in a script Interpost cannot transliterate is 422 until its *_latin form is given.",
 		DefaultStatus: http.StatusCreated,
 		Errors:        []int{http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, shipmentWriters, s.createShipment)
@@ -113,7 +126,7 @@ func (s *Server) acceptShipment(ctx context.Context, in *acceptShipmentInput) (*
 	if in.Body != nil {
 		at = in.Body.At
 	}
-	sh, at, err := s.cfg.Acceptance.Accept(ctx, principal(ctx), in.ID, at)
+	sh, at, err := s.cfg.Acceptance.CounterScan(ctx, principal(ctx), in.ID, at)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
@@ -121,12 +134,17 @@ func (s *Server) acceptShipment(ctx context.Context, in *acceptShipmentInput) (*
 }
 
 func (s *Server) createShipment(ctx context.Context, in *createShipmentInput) (*shipmentOutput, error) {
-	sh, created, err := s.cfg.Acceptance.Create(ctx, principal(ctx), in.Body, in.IdempotencyKey)
+	res, err := s.cfg.Acceptance.Accept(ctx, principal(ctx), in.Body, in.IdempotencyKey)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	out := &shipmentOutput{Status: http.StatusCreated, Location: "/v1/shipments/" + string(sh.ID), Body: sh}
-	if !created {
+	sh := res.Shipment
+	body := createdShipment{Shipment: sh, Warnings: make([]warningBody, len(res.Warnings))}
+	for i, w := range res.Warnings {
+		body.Warnings[i] = warningBody{Field: w.Field, Code: w.Code, Message: w.Message}
+	}
+	out := &shipmentOutput{Status: http.StatusCreated, Location: "/v1/shipments/" + string(sh.ID), Body: body}
+	if !res.Created {
 		out.Status, out.Replayed = http.StatusOK, true
 	}
 	return out, nil

@@ -185,6 +185,10 @@ func validateOrder(r OrderRequest) error {
 	}
 	if len(r.Buyer.Postcode) > 20 {
 		fe.Add("buyer.postcode", "longer than 20 characters")
+	} else if postal.ValidCountry(r.Buyer.Country) {
+		// The parcel becomes a postal item: refuse now what acceptance
+		// would refuse at packing (postcode form, a name with no Latin form).
+		acceptance.CheckAddress(&fe, "buyer", r.Buyer, true)
 	}
 	switch r.ServiceLevel {
 	case "", LevelEconomy, LevelStandard, LevelExpress:

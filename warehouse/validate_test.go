@@ -41,11 +41,17 @@ func TestWarehouseValidate(t *testing.T) {
 }
 
 func TestValidateOrder(t *testing.T) {
-	buyer := acceptance.Party{Name: "Anna", Address: "ul. Prosta 5", City: "Warszawa", Country: "PL"}
+	buyer := acceptance.Party{Name: "Anna", Address: "ul. Prosta 5", City: "Warszawa", Postcode: "00-850", Country: "PL"}
 	if err := validateOrder(OrderRequest{MerchantOrderID: "S-1", Buyer: buyer, Lines: []SKULine{{"A", 1}}}); err != nil {
 		t.Fatal(err)
 	}
-	err := validateOrder(OrderRequest{Buyer: acceptance.Party{Country: "XX"}, ServiceLevel: "teleport",
+	// What acceptance would refuse at packing is refused with the order.
+	buyer.Postcode, buyer.Name = "1234", "محمد"
+	err := validateOrder(OrderRequest{MerchantOrderID: "S-1", Buyer: buyer, Lines: []SKULine{{"A", 1}}})
+	if got := strings.Join(fields(err), " "); got != "buyer.postcode buyer.name" {
+		t.Errorf("fields %s (%v)", got, err)
+	}
+	err = validateOrder(OrderRequest{Buyer: acceptance.Party{Country: "XX"}, ServiceLevel: "teleport",
 		Lines: []SKULine{{"A", -1}, {"A", 1}, {"bad sku!", 0}}})
 	want := "merchant_order_id buyer.name buyer.address buyer.city buyer.country service_level lines[0].quantity lines[1].sku lines[2].sku lines[2].quantity"
 	if postal.ErrorCode(err) != postal.CodeInvalid || strings.Join(fields(err), " ") != want {

@@ -80,7 +80,7 @@ func TestWarehouseWalkthrough(t *testing.T) {
 	if code, out, _ := run(t, "warehouse", "replenish", "--merchant", "XMTEA", "--warehouse", "BELGGW", "--data", data); code != 0 || !strings.Contains(out, "TEA-OOLONG-100") {
 		t.Errorf("replenish: %d %s", code, out)
 	}
-	bad := write("bad.json", `{"merchant":"XMTEA","merchant_order_id":"SHOP-X","buyer":{"name":"A","address":"B","city":"C","country":"BR"},"lines":[{"sku":"TEA-OOLONG-100","quantity":1}]}`)
+	bad := write("bad.json", `{"merchant":"XMTEA","merchant_order_id":"SHOP-X","buyer":{"name":"A","address":"B","city":"C","postcode":"01310-100","country":"BR"},"lines":[{"sku":"TEA-OOLONG-100","quantity":1}]}`)
 	if code, _, errOut := run(t, "warehouse", "order", "place", bad, "--data", data); code != 2 || !strings.Contains(errOut, "buyer.country: no warehouse serves BR (Brazil)") {
 		t.Errorf("unserved country: %d %s", code, errOut)
 	}

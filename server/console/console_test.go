@@ -267,7 +267,7 @@ func TestCreateShipmentForm(t *testing.T) {
 	form := url.Values{
 		"csrf": {token}, "idempotency_key": {strings.Repeat("a", 32)}, "product": {"e-packet"},
 		"sender.name": {"Acme"}, "sender.address": {"1 Road"}, "sender.city": {"Xiamen"}, "sender.country": {"CN"},
-		"addressee.name": {"Anna Nowak"}, "addressee.address": {"ul. Prosta 5"}, "addressee.city": {"Warszawa"}, "addressee.country": {"PL"},
+		"addressee.name": {"Anna Nowak"}, "addressee.address": {"ul. Prosta 5"}, "addressee.city": {"Warszawa"}, "addressee.postcode": {"00-850"}, "addressee.country": {"PL"},
 		"weight_g": {"300"}, "dimensions_mm[0]": {"200"}, "dimensions_mm[1]": {"150"}, "dimensions_mm[2]": {"40"},
 		"declaration.category": {"sale_of_goods"}, "declaration.currency": {"USD"},
 		// Row 0 left empty: row 1 becomes line 0 and its errors say so.

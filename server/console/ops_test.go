@@ -156,7 +156,7 @@ func TestOrderPages(t *testing.T) {
 		t.Errorf("merchant's orders = %d; merchant column shown", resp.StatusCode)
 	}
 	form := url.Values{"csrf": {token}, "idempotency_key": {strings.Repeat("b", 32)}, "merchant_order_id": {"T-1"}, "service_level": {"standard"},
-		"buyer.address": {"ul. Prosta 5"}, "buyer.city": {"Warszawa"}, "buyer.country": {"PL"},
+		"buyer.address": {"ul. Prosta 5"}, "buyer.city": {"Warszawa"}, "buyer.postcode": {"00-850"}, "buyer.country": {"PL"},
 		"lines[0].sku": {"TEA-OOLONG-100"}, "lines[0].quantity": {"x"}}
 	resp, page = oc.do(t, "POST", "/console/orders/new", form, merchant)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-buyer-name-err"`) || !strings.Contains(page, `id="f-lines-0-quantity-err"`) {
