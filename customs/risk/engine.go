@@ -35,6 +35,8 @@ type Engine struct {
 	split    []int32
 	watchIdx *watchIndex
 	watchMin float64
+	yaml     []indexedEntry // the rules file's own watch list
+	lists    []string       // official lists in force, "name@version"
 	duties   map[string]*DutyTable
 	dmSDR    map[string]float64 // de minimis per destination in SDR
 }
@@ -155,7 +157,10 @@ func Compile(rf *RuleFile, rates postal.Rates) (*Engine, error) {
 		}
 		e.addRule(spec)
 	}
-	e.watchIdx = newWatchIndex(rf.Watchlist)
+	for _, w := range specEntriesOf(rf.Watchlist) {
+		e.yaml = append(e.yaml, w)
+	}
+	e.watchIdx = newWatchIndex(e.yaml)
 	e.Counts = RuleCounts{Rules: len(e.rules), Watchlist: len(e.watchIdx.names), Duties: len(e.duties)}
 	return e, nil
 }

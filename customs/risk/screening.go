@@ -60,6 +60,7 @@ type Hit struct {
 // Screening is the risk engine's verdict on one declaration.
 type Screening struct {
 	RulesVersion string    `json:"rules_version"`
+	Lists        []string  `json:"lists,omitempty" doc:"Official watch lists in force, name@version"`
 	Score        int       `json:"score" doc:"Sum of the hits' scores"`
 	Action       Action    `json:"action" doc:"Proposed action: the band of the score, or a stronger action a hit asks for"`
 	Hits         []Hit     `json:"hits,omitempty"`
