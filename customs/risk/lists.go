@@ -19,6 +19,8 @@ type WatchList struct {
 	Format    string      `json:"format"`              // "ofac-sdn", "un-xml"
 	Published string      `json:"published,omitempty"` // the list's own date, when it gives one
 	Entries   []ListEntry `json:"entries"`
+	// Warnings are oddities the import kept going past (a repeated ID).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // ListEntry is one listed party.
