@@ -271,7 +271,7 @@ func (s *screener) watchlist() {
 			if best != nil {
 				w := s.e.watchIdx.entries[best.name.entry]
 				s.hit(idx, 0, map[string]string{"party": party, "name": name, "match": w.Name, "alias": best.name.display,
-					"list": w.list, "entry": w.ID, "strength": string(best.name.strength), "via": viaText(best),
+					"list": w.list, "entry": w.ID, "ref": listRef(w), "strength": string(best.name.strength), "via": viaText(best),
 					"similarity": strconv.FormatFloat(best.similarity, 'f', 2, 64), "note": w.Note})
 			}
 		}
@@ -284,6 +284,14 @@ func (s *screener) watchlist() {
 		check("seller", *s.d.Seller, s.d.Seller.Name)
 		check("seller", *s.d.Seller, s.d.Seller.Company)
 	}
+}
+
+// listRef names a listed entry's list and, for an official list, its reference there.
+func listRef(w indexedEntry) string {
+	if w.ID == "" || w.ID == w.Name {
+		return w.list
+	}
+	return w.list + " " + w.ID
 }
 
 // viaText says which transliterations made a match: the query's and the
@@ -320,7 +328,7 @@ var defaultReasons = map[Kind]string{
 	KindMismatch:       "line {line}: description {desc} says {keyword}, but HS {hs} is not under {expected}",
 	KindValue:          "total value {value} is over {limit}",
 	KindUndervaluation: "line {line}: {per_kg}/kg is far below the chapter {chapter} norm of {norm}/kg",
-	KindWatchlist:      "{party} {name} matches watch-list entry {match} ({list} {entry}) as {strength} name {alias}, {via}, similarity {similarity}",
+	KindWatchlist:      "{party} {name} matches watch-list entry {match} ({ref}) as {strength} name {alias}, {via}, similarity {similarity}",
 	KindSplitting:      "{count} consignments to {addressee} within {window} total {total}, over {limit}, each under it",
 }
 
