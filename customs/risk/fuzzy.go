@@ -48,6 +48,11 @@ func skeleton(tok string) string {
 			emit('k')
 			emit('s')
 			continue
+		case c == 'd' && (next == 'j' || next == 'z' && i+2 < len(tok) && tok[i+2] == 'h'):
+			continue // dj, dzh: j
+		case c == 'k' && next == 'h' && len(b) > 0:
+			i++ // kh inside a word goes like h: Akhmed, Ahmed
+			continue
 		}
 		switch c {
 		case 'a', 'e', 'i', 'o', 'u', 'y', 'j':
@@ -74,7 +79,7 @@ func skeleton(tok string) string {
 	return string(b)
 }
 
-// hDigraph folds a consonant followed by h: sh → s, zh → y, ch → k, kh → h,
+// hDigraph folds a consonant followed by h: sh → s, zh → y, ch → k, kh → h (at the start),
 // ph → f, th → t, dh → d, gh → g.
 func hDigraph(c byte) byte {
 	switch c {

@@ -78,6 +78,8 @@ var legalForms = map[string]bool{
 	"incorporated": true, "corporation": true, "cjsc": true, "ojsc": true, "pjsc": true, "fze": true,
 	"fzco": true, "fzc": true, "sarl": true, "sas": true, "nv": true, "kg": true, "ug": true, "lp": true,
 	"pte": true, "pty": true, "bhd": true, "sdn": true, "kft": true, "doo": true, "tov": true, "too": true,
+	"ltda": true, "cia": true, "sl": true, "sac": true, "eirl": true, "sprl": true, "scs": true, "oy": true, "ab": true,
+	"as": true, "aps": true, "zrt": true, "sro": true, "spzoo": true, "mchj": true, "xk": true,
 }
 
 // legalPhrases are legal forms of several words, dropped before the words.
@@ -101,6 +103,9 @@ func NormalizeName(s string) string {
 	ascii := isPlainASCII(s)
 	if !ascii {
 		s = norm.NFKD.String(s)
+		if strings.Contains(s, "дж") || strings.Contains(s, "Дж") || strings.Contains(s, "ДЖ") {
+			s = strings.NewReplacer("дж", "j", "Дж", "J", "ДЖ", "J").Replace(s) // Джон, Джамал: j, not dzh
+		}
 	}
 	for _, r := range s {
 		if !ascii && unicode.Is(unicode.Mn, r) {
@@ -315,7 +320,13 @@ func hanPinyin(raw string) string {
 			sur = 2
 		}
 		if company || len(run) > 4 {
-			sur = len(run)
+			// A company name: words of two characters, as pinyin writes
+			// them ("东方航运" → "dongfang hangyun").
+			for i := 0; i < len(run); i += 2 {
+				words = append(words, syllables(run[i:min(i+2, len(run))]))
+			}
+			run = run[:0]
+			return
 		}
 		words = append(words, syllables(run[:sur]))
 		if sur < len(run) {

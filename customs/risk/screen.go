@@ -270,9 +270,14 @@ func (s *screener) watchlist() {
 			}
 			if best != nil {
 				w := s.e.watchIdx.entries[best.name.entry]
+				n := len(s.hits)
 				s.hit(idx, 0, map[string]string{"party": party, "name": name, "match": w.Name, "alias": best.name.display,
 					"list": w.list, "entry": w.ID, "ref": listRef(w), "strength": string(best.name.strength), "via": viaText(best),
 					"similarity": strconv.FormatFloat(best.similarity, 'f', 2, 64), "note": w.Note})
+				if len(s.hits) > n {
+					s.hits[n].Match = &WatchHit{List: w.list, Entry: entryRef(w), Name: w.Name, Alias: best.name.display,
+						Strength: best.name.strength, Via: viaText(best), Party: party, Query: name, Similarity: best.similarity}
+				}
 			}
 		}
 	}
@@ -284,6 +289,13 @@ func (s *screener) watchlist() {
 		check("seller", *s.d.Seller, s.d.Seller.Name)
 		check("seller", *s.d.Seller, s.d.Seller.Company)
 	}
+}
+
+func entryRef(w indexedEntry) string {
+	if w.ID == w.Name {
+		return ""
+	}
+	return w.ID
 }
 
 // listRef names a listed entry's list and, for an official list, its reference there.

@@ -124,7 +124,15 @@ func (w *watchIndex) addName(entry int32, raw string, st Strength, f nameForm) {
 	n.required = requiredTokens(raw, f, toks)
 	w.names = append(w.names, n)
 	if n.exact {
-		w.post["="+f.text] = append(w.post["="+f.text], posting{name: id})
+		k := "=" + foldText(f.text)
+		w.post[k] = append(w.post[k], posting{name: id})
+		if t := foldText(f.text); len(toks) == 1 && len(t) >= 5 {
+			w.post["~"+t] = append(w.post["~"+t], posting{name: id, tok: 1})
+			for d := range len(t) {
+				k := "~" + t[:d] + t[d+1:]
+				w.post[k] = append(w.post[k], posting{name: id, tok: 1})
+			}
+		}
 		return
 	}
 	var key []byte
@@ -177,9 +185,13 @@ func (w *watchIndex) match(query, country string, floor float64, out []watchMatc
 	sc.forms = nameForms(query, sc.forms[:0])
 	start := len(out)
 	for _, f := range sc.forms {
-		for _, p := range w.post["="+f.text] {
+		ft := foldText(f.text)
+		for _, p := range w.post["="+ft] {
 			n := &w.names[p.name]
-			out = addMatch(out, start, floor, watchMatch{name: n, similarity: w.exactScore(n, country), via: f.via})
+			out = addMatch(out, start, floor, watchMatch{name: n, similarity: w.exactScore(n, f.text, country), via: f.via})
+		}
+		if len(ft) >= 4 && len(ft) <= maxShort+1 && !strings.Contains(ft, " ") {
+			out = w.nearShort(sc, ft, country, floor, f.via, out, start)
 		}
 		toks := strings.Fields(f.text)
 		if len(toks) == 0 || len(toks) > 32 {
@@ -235,18 +247,85 @@ func (w *watchIndex) visit(sc *watchScratch) {
 }
 
 // exactScore scores a whole-text match of a short name or weak alias: 1 for
-// a short primary name or strong alias, 0.95 for a weak alias, and 0.85 —
-// under the default threshold — when the entry names its countries and the
-// party is from none of them.
-func (w *watchIndex) exactScore(n *watchName, country string) float64 {
+// a short primary name or strong alias written alike, 0.95 when it differs
+// only in spelling (foldText: "CEIEK" for "CEIEC"), 0.05 less for a weak
+// alias, and 0.85 — under the default threshold — when the entry names its
+// countries and the party is from none of them.
+func (w *watchIndex) exactScore(n *watchName, text, country string) float64 {
 	s := 1.0
-	if n.strength == Weak {
+	if text != n.text {
 		s = 0.95
+	}
+	if n.strength == Weak {
+		s -= 0.05
 	}
 	if cs := w.entries[n.entry].Countries; country != "" && len(cs) > 0 && !slices.Contains(cs, country) {
 		s = min(s, 0.85)
 	}
 	return s
+}
+
+// nearShort finds short names one edit away from a one-word query of five
+// to eight letters ("OPLST" for "OPLOT"). A near-exact short name is weak
+// evidence on its own: it scores 0.9 only when the party's country is one
+// of the entry's, else 0.85.
+func (w *watchIndex) nearShort(sc *watchScratch, ft, country string, floor float64, via string, out []watchMatch, start int) []watchMatch {
+	try := func(k string) {
+		for _, p := range w.post[k] {
+			n := &w.names[p.name]
+			if p.tok != 1 || n.strength == Weak {
+				continue
+			}
+			nf := foldText(n.text)
+			if nf == ft || !oneEdit(nf, ft) {
+				continue
+			}
+			s := 0.85
+			if cs := w.entries[n.entry].Countries; country != "" && slices.Contains(cs, country) {
+				s = 0.9
+			}
+			out = addMatch(out, start, floor, watchMatch{name: n, similarity: s, via: via})
+		}
+	}
+	for d := range len(ft) {
+		sc.key = append(append(append(sc.key[:0], '~'), ft[:d]...), ft[d+1:]...)
+		try(string(sc.key))
+	}
+	sc.key = append(append(sc.key[:0], '~'), ft...)
+	try(string(sc.key))
+	return out
+}
+
+// foldText folds spelling variants of short words: c, k, q → k; w, v → v;
+// y → i; z → s; ph → f; dj → j; doubled letters once.
+func foldText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	var last byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == 'p' && i+1 < len(s) && s[i+1] == 'h':
+			c = 'f'
+			i++
+		case c == 'd' && i+1 < len(s) && s[i+1] == 'j':
+			continue
+		case c == 'c' || c == 'q':
+			c = 'k'
+		case c == 'w':
+			c = 'v'
+		case c == 'y':
+			c = 'i'
+		case c == 'z':
+			c = 's'
+		}
+		if c == last && c != ' ' {
+			continue
+		}
+		b.WriteByte(c)
+		last = c
+	}
+	return b.String()
 }
 
 // addMatch keeps the best match per listed name among out[start:].
@@ -269,7 +348,15 @@ func addMatch(out []watchMatch, start int, floor float64, m watchMatch) []watchM
 const (
 	missingPenalty = 0.15 // × the share of the listed name's letters the query lacks
 	extraPenalty   = 0.03 // per query word the listed name lacks
+	singlePenalty  = 0.05 // per extra query word against a one-word name
+	singleMin      = 0.93 // a one-word name's word must be this close
 )
+
+// particles are name words that do not identify anyone on their own; they
+// never count as one of the two words a match needs.
+var particles = map[string]bool{"al": true, "el": true, "ul": true, "ur": true, "bin": true, "ben": true, "ibn": true, "bint": true,
+	"abu": true, "abd": true, "de": true, "da": true, "di": true, "del": true, "la": true, "le": true, "van": true, "von": true,
+	"der": true, "den": true, "y": true, "e": true, "and": true, "of": true, "for": true}
 
 // scoreName scores query tokens q (with skeletons qs) against listed name n.
 func scoreName(n *watchName, q, qs []string) float64 {
@@ -294,18 +381,31 @@ func scoreName(n *watchName, q, qs []string) float64 {
 			continue
 		}
 		used |= 1 << bestJ
-		matched++
+		if !particles[et] {
+			matched++
+		}
 		sum += best * float64(len(et))
 		matchedW += len(et)
 	}
-	if matched == 0 || matched < min(2, len(n.toks)) || missingW*2 > n.weight {
-		return 0
-	}
 	extra := 0
 	for j, qt := range q {
-		if used&(1<<j) == 0 && len(qt) > 1 {
+		if used&(1<<j) == 0 && len(qt) > 1 && !particles[qt] {
 			extra++
 		}
+	}
+	if len(n.toks) == 1 {
+		if matchedW == 0 || sum/float64(matchedW) < singleMin {
+			return 0
+		}
+		return sum/float64(matchedW) - singlePenalty*float64(extra)
+	}
+	if matched < 2 || missingW*2 > n.weight {
+		return 0
+	}
+	if missingW > 0 && extra > 0 {
+		// The query has other words where the listed name has words it
+		// lacks: a different name, not a dropped one.
+		return sum/float64(n.weight) - extraPenalty*float64(extra)
 	}
 	s := sum/float64(matchedW) - missingPenalty*float64(missingW)/float64(n.weight) - extraPenalty*float64(extra)
 	return max(s, 0)
@@ -317,6 +417,9 @@ func tokenSimilarity(a, askel, b, bskel string) float64 {
 		return 1
 	}
 	if len(a) < 4 || len(b) < 4 {
+		if len(a) >= 3 && len(b) >= 3 && foldText(a) == foldText(b) {
+			return 0.92 // "eco" and "eko"
+		}
 		return 0
 	}
 	s := jaroWinkler(a, b)
