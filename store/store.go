@@ -27,6 +27,7 @@ type Store interface {
 	accounting.DispatchFacts // what departed, for rating
 	auth.Store
 	customs.Store
+	customs.ListStore
 	dispatch.Store
 	network.OfficeStore
 	network.LegStore

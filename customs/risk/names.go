@@ -180,15 +180,23 @@ func dropLegalForms(s string) string {
 	if !strings.Contains(s, " ") {
 		return s
 	}
-	padded := " " + s + " "
 	for _, p := range legalPhrases {
-		if strings.Contains(padded, " "+p+" ") {
-			if r := strings.TrimSpace(strings.ReplaceAll(padded, " "+p+" ", " ")); r != "" {
-				padded = " " + r + " "
+		if i := indexWords(s, p); i >= 0 {
+			if r := strings.TrimSpace(s[:i] + s[i+len(p):]); r != "" {
+				s = strings.Join(strings.Fields(r), " ")
 			}
 		}
 	}
-	s = strings.TrimSpace(padded)
+	has := false
+	for w := range strings.FieldsSeq(s) {
+		if legalForms[w] {
+			has = true
+			break
+		}
+	}
+	if !has {
+		return s
+	}
 	words := strings.Fields(s)
 	out := words[:0:0]
 	for _, w := range words {
@@ -200,6 +208,21 @@ func dropLegalForms(s string) string {
 		return s
 	}
 	return strings.Join(out, " ")
+}
+
+// indexWords returns where phrase p stands in s as whole words, or -1.
+func indexWords(s, p string) int {
+	for off := 0; ; {
+		i := strings.Index(s[off:], p)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		if (i == 0 || s[i-1] == ' ') && (i+len(p) == len(s) || s[i+len(p)] == ' ') {
+			return i
+		}
+		off = i + 1
+	}
 }
 
 // nameForm is one spelling of a name the index compares: its tokens and the

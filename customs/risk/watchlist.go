@@ -52,6 +52,7 @@ type watchName struct {
 	skels    []string
 	weight   int
 	required uint32 // tokens a match must not lack
+	need     int    // index hits a candidate needs: two words, one for a one-word name
 	exact    bool   // short name or weak alias: whole-text match only
 }
 
@@ -122,6 +123,14 @@ func (w *watchIndex) addName(entry int32, raw string, st Strength, f nameForm) {
 	}
 	n.exact = st == Weak || len(toks) == 1 && len(toks[0]) <= maxShort
 	n.required = requiredTokens(raw, f, toks)
+	for i, t := range toks {
+		if particles[t] {
+			n.required &^= 1 << i // "al" and "bin" are neither posted nor needed
+		} else {
+			n.need++
+		}
+	}
+	n.need = min(n.need, 2)
 	w.names = append(w.names, n)
 	if n.exact {
 		k := "=" + foldText(f.text)
@@ -137,6 +146,9 @@ func (w *watchIndex) addName(entry int32, raw string, st Strength, f nameForm) {
 	}
 	var key []byte
 	for ti, t := range toks {
+		if particles[t] {
+			continue
+		}
 		p := posting{name: id, tok: uint8(ti)}
 		w.post[t] = append(w.post[t], p)
 		if len(t) >= 4 {
@@ -200,6 +212,9 @@ func (w *watchIndex) match(query, country string, floor float64, out []watchMatc
 		var skels [32]string
 		for j, t := range toks {
 			skels[j] = skeleton(t)
+			if particles[t] {
+				continue
+			}
 			sc.key = append(sc.key[:0], t...)
 			w.visit(sc)
 			if len(t) >= 4 {
@@ -218,9 +233,11 @@ func (w *watchIndex) match(query, country string, floor float64, out []watchMatc
 		}
 		for _, id := range sc.touched {
 			n := &w.names[id]
-			hit := bits.OnesCount32(sc.masks[id])
+			mask := sc.masks[id]
 			sc.masks[id] = 0
-			if hit < min(2, len(n.toks)) {
+			// Every word the name requires must have been met by the index
+			// (a word met by nothing cannot be close enough to count).
+			if bits.OnesCount32(mask) < n.need || n.need == 0 || mask&n.required != n.required {
 				continue
 			}
 			if s := scoreName(n, toks, skels[:len(toks)]); s >= floor {
@@ -423,7 +440,10 @@ func tokenSimilarity(a, askel, b, bskel string) float64 {
 		return 0
 	}
 	s := jaroWinkler(a, b)
-	if askel == bskel && s < 0.93 {
+	// Equal skeletons are a respelling when there is enough of a word to
+	// fold: five letters, or four that start alike ("Hein" and "Hyun" are
+	// not one name).
+	if askel == bskel && s < 0.93 && (min(len(a), len(b)) >= 5 || a[0] == b[0]) {
 		s = 0.93
 	}
 	if s < 0.92 && min(len(a), len(b)) >= 5 && oneEdit(a, b) {
