@@ -317,14 +317,26 @@ func hyphenate(g string) string {
 
 // cleanNames draws ordinary names: people from many cultures, companies,
 // and people sharing one word with a listed person. A drawn name that is
-// written like a listed one (same words) is a true homonym and is left out.
+// written like a listed one — the same words, or two or more of its words
+// and nothing else ("Sergey Novikov" for "NOVIKOV, Sergey Ignatovich", which
+// is the dropped-middle-name variant recall demands) — is a true homonym
+// and is left out; the run prints how many.
 func cleanNames(r *rand.Rand, ofac *risk.WatchList, n int) []query {
 	listed := map[string]bool{}
+	byWord := map[string][][]string{} // word → the listed names holding it, as word lists
 	var people []risk.ListEntry
 	for _, e := range ofac.Entries {
 		listed[wordKey(e.Name)] = true
+		ws := strings.Fields(risk.NormalizeName(e.Name))
+		for _, w := range ws {
+			byWord[w] = append(byWord[w], ws)
+		}
 		for _, a := range e.Aliases {
 			listed[wordKey(a.Name)] = true
+			aw := strings.Fields(risk.NormalizeName(a.Name))
+			for _, w := range aw {
+				byWord[w] = append(byWord[w], aw)
+			}
 		}
 		if e.Type == "individual" && strings.Contains(e.Name, ",") {
 			people = append(people, e)
@@ -340,6 +352,8 @@ func cleanNames(r *rand.Rand, ofac *risk.WatchList, n int) []query {
 	slices.Sort(names)
 	countries := []string{"DE", "FR", "US", "GB", "CN", "KR", "JP", "IN", "BR", "ES", "TR", "RU", "KZ", "UA", "NG", "KE", "VN", "IR", "EG", "MX"}
 	var out []query
+	homonyms := 0
+	defer func() { fmt.Printf("clean names: %d drawn, %d left out as homonyms of listed names\n", n+homonyms, homonyms) }()
 	for len(out) < n {
 		var q query
 		q.country = countries[r.IntN(len(countries))]
@@ -363,12 +377,35 @@ func cleanNames(r *rand.Rand, ofac *risk.WatchList, n int) []query {
 			}
 			q.kind = "shares a word"
 		}
-		if listed[wordKey(q.text)] {
+		if listed[wordKey(q.text)] || subsetOfListed(q.text, byWord) {
+			homonyms++
 			continue
 		}
 		out = append(out, q)
 	}
 	return out
+}
+
+// subsetOfListed reports whether every word of name (two or more) is a
+// word of one listed name.
+func subsetOfListed(name string, byWord map[string][][]string) bool {
+	ws := strings.Fields(risk.NormalizeName(name))
+	if len(ws) < 2 {
+		return false
+	}
+	for _, cand := range byWord[ws[0]] {
+		all := true
+		for _, w := range ws[1:] {
+			if !slices.Contains(cand, w) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
 
 func keysOf(e risk.ListEntry) []string {

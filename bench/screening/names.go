@@ -155,12 +155,12 @@ func respell(r *rand.Rand, name string) (string, bool) {
 func toCyrillic(name string) string {
 	s := strings.ToLower(name)
 	for _, p := range [][2]string{{"shch", "щ"}, {"kh", "х"}, {"zh", "ж"}, {"ch", "ч"}, {"sh", "ш"}, {"ts", "ц"},
-		{"yu", "ю"}, {"ya", "я"}, {"yo", "ё"}, {"ye", "е"}, {"ou", "у"}, {"th", "т"}, {"ph", "ф"}, {"x", "кс"}} {
+		{"yu", "ю"}, {"ya", "я"}, {"yo", "ё"}, {"ye", "е"}, {"ya", "я"}, {"yi", "ий"}, {"ou", "у"}, {"th", "т"}, {"ph", "ф"}, {"x", "кс"}} {
 		s = strings.ReplaceAll(s, p[0], p[1])
 	}
 	m := map[rune]string{'a': "а", 'b': "б", 'c': "к", 'd': "д", 'e': "е", 'f': "ф", 'g': "г", 'h': "х", 'i': "и", 'j': "дж",
 		'k': "к", 'l': "л", 'm': "м", 'n': "н", 'o': "о", 'p': "п", 'q': "к", 'r': "р", 's': "с", 't': "т", 'u': "у",
-		'v': "в", 'w': "в", 'y': "й", 'z': "з"}
+		'v': "в", 'w': "в", 'y': "и", 'z': "з"}
 	var b strings.Builder
 	for _, c := range s {
 		if t, ok := m[c]; ok {

@@ -439,17 +439,37 @@ func tokenSimilarity(a, askel, b, bskel string) float64 {
 		}
 		return 0
 	}
-	s := jaroWinkler(a, b)
-	// Equal skeletons are a respelling when there is enough of a word to
-	// fold: five letters, or four that start alike ("Hein" and "Hyun" are
-	// not one name).
-	if askel == bskel && s < 0.93 && (min(len(a), len(b)) >= 5 || a[0] == b[0]) {
-		s = 0.93
+	jw := jaroWinkler(a, b)
+	switch {
+	case askel == bskel && min(len(a), len(b)) >= 5 && sameStart(a, b):
+		// A respelling: "Aleksandr" and "Alexander", "Yevgeniy" and "Evgenii".
+		return max(jw, 0.93)
+	case min(len(a), len(b)) >= 5 && oneEdit(a, b):
+		return max(jw, 0.92)
+	case askel == bskel && sameStart(a, b) && oneEdit(a, b):
+		return max(jw, 0.92) // "Banc" and "Bank"
 	}
-	if s < 0.92 && min(len(a), len(b)) >= 5 && oneEdit(a, b) {
-		s = 0.92
+	// Neither a respelling nor one typo: Jaro–Winkler alone rates "Omar"
+	// and "Omairi" alike, so it counts for less.
+	return jw - 0.08
+}
+
+// sameStart reports whether two words start with the same letter, counting
+// the vowels and y/j as one (transliterations write Е as e, ye or je), c/k/q
+// and v/w/f.
+func sameStart(a, b string) bool {
+	class := func(c byte) byte {
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u', 'y', 'j':
+			return 'a'
+		case 'c', 'k', 'q':
+			return 'k'
+		case 'v', 'w', 'f':
+			return 'f'
+		}
+		return c
 	}
-	return s
+	return class(a[0]) == class(b[0])
 }
 
 // oneEdit reports whether a and b differ by one substitution, insertion,
