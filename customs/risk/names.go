@@ -79,7 +79,7 @@ var legalForms = map[string]bool{
 	"fzco": true, "fzc": true, "sarl": true, "sas": true, "nv": true, "kg": true, "ug": true, "lp": true,
 	"pte": true, "pty": true, "bhd": true, "sdn": true, "kft": true, "doo": true, "tov": true, "too": true,
 	"ltda": true, "cia": true, "sl": true, "sac": true, "eirl": true, "sprl": true, "scs": true, "oy": true, "ab": true,
-	"as": true, "aps": true, "zrt": true, "sro": true, "spzoo": true, "mchj": true, "xk": true,
+	"as": true, "aps": true, "zrt": true, "sro": true, "spzoo": true, "mchj": true, "xk": true, "cv": true, "sapi": true, "srl de cv": true,
 }
 
 // legalPhrases are legal forms of several words, dropped before the words.
@@ -166,7 +166,17 @@ func joinInitials(s string) string {
 			j++
 		}
 		if j-i >= 2 {
-			out = append(out, strings.Join(words[i:j], ""))
+			run := strings.Join(words[i:j], "")
+			// "GEFEST-M L.L.C.": the legal form's letters are not part of
+			// the name's initial before them.
+			for k := 2; k < len(run); k++ {
+				if legalForms[run[len(run)-k:]] && len(run)-k >= 1 {
+					out = append(out, run[:len(run)-k])
+					run = run[len(run)-k:]
+					break
+				}
+			}
+			out = append(out, run)
 			i = j
 			continue
 		}

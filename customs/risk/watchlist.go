@@ -416,7 +416,7 @@ func scoreName(n *watchName, q, qs []string) float64 {
 		}
 		return sum/float64(matchedW) - singlePenalty*float64(extra)
 	}
-	if matched < 2 || missingW*2 > n.weight {
+	if matched < max(n.need, 1) || missingW*2 > n.weight {
 		return 0
 	}
 	if missingW > 0 && extra > 0 {
@@ -444,8 +444,8 @@ func tokenSimilarity(a, askel, b, bskel string) float64 {
 	case askel == bskel && min(len(a), len(b)) >= 5 && sameStart(a, b):
 		// A respelling: "Aleksandr" and "Alexander", "Yevgeniy" and "Evgenii".
 		return max(jw, 0.93)
-	case min(len(a), len(b)) >= 5 && oneEdit(a, b):
-		return max(jw, 0.92)
+	case max(len(a), len(b)) >= 5 && oneEdit(a, b):
+		return max(jw, 0.92) // one typo in a word of five letters ("lena" for "Elena")
 	case askel == bskel && sameStart(a, b) && oneEdit(a, b):
 		return max(jw, 0.92) // "Banc" and "Bank"
 	}
