@@ -157,9 +157,7 @@ func Compile(rf *RuleFile, rates postal.Rates) (*Engine, error) {
 		}
 		e.addRule(spec)
 	}
-	for _, w := range specEntriesOf(rf.Watchlist) {
-		e.yaml = append(e.yaml, w)
-	}
+	e.yaml = specEntriesOf(rf.Watchlist)
 	e.watchIdx = newWatchIndex(e.yaml)
 	e.Counts = RuleCounts{Rules: len(e.rules), Watchlist: len(e.watchIdx.names), Duties: len(e.duties)}
 	return e, nil
