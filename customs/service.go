@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,11 +43,30 @@ type Service struct {
 	// elsewhere (an overseas warehouse) are not declared to this customs.
 	Country string
 
-	engine atomic.Pointer[risk.Engine]
+	// Lists keeps the official watch lists; nil screens with the rules
+	// file's own list only.
+	Lists ListStore
+
+	engine atomic.Pointer[risk.Engine] // base with the official lists
+	base   atomic.Pointer[risk.Engine] // the rules file as compiled
+
+	mu          sync.Mutex // orders SetRules and RefreshLists
+	lists       []*risk.WatchList
+	listRefs    []string
+	listsLoaded bool
 }
 
-// SetRules puts a compiled rule set in force.
-func (s *Service) SetRules(e *risk.Engine) { s.engine.Store(e) }
+// SetRules puts a compiled rule set in force, with the official lists this
+// node holds.
+func (s *Service) SetRules(e *risk.Engine) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.base.Store(e)
+	if e != nil && len(s.lists) > 0 {
+		e = e.WithLists(s.lists...)
+	}
+	s.engine.Store(e)
+}
 
 // Rules returns the rule set in force, or nil.
 func (s *Service) Rules() *risk.Engine { return s.engine.Load() }

@@ -28,6 +28,7 @@ type Store interface {
 	accounting.DispatchFacts // what departed, for rating
 	auth.Store
 	customs.Store
+	customs.ListStore
 	dispatch.Store
 	inward.Store
 	network.OfficeStore

@@ -36,6 +36,8 @@ type Engine struct {
 	goods    []int32 // consistency, quantity, counterfeit and battery rules
 	watchIdx *watchIndex
 	watchMin float64
+	yaml     []indexedEntry // the rules file's own watch list
+	lists    []string       // official lists in force, "name@version"
 	duties   map[string]*DutyTable
 	dmSDR    map[string]float64 // de minimis per destination in SDR
 }
@@ -163,7 +165,8 @@ func Compile(rf *RuleFile, rates postal.Rates) (*Engine, error) {
 		}
 		e.addRule(spec)
 	}
-	e.watchIdx = newWatchIndex(rf.Watchlist)
+	e.yaml = specEntriesOf(rf.Watchlist)
+	e.watchIdx = newWatchIndex(e.yaml)
 	e.Counts = RuleCounts{Rules: len(e.rules), Watchlist: len(e.watchIdx.names), Duties: len(e.duties)}
 	return e, nil
 }

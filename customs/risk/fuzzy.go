@@ -1,151 +1,6 @@
 package risk
 
-import (
-	"strings"
-	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
-)
-
-// Name matching for watch-list screening. Names arrive in many scripts and
-// spellings ("Иван Петров", "Ivan Petrov", "PETROV, Ivan", "Iwan Petroff"),
-// so both sides go through the same pipeline:
-//
-//  1. NormalizeName: Unicode NFKD, combining marks dropped (é → e), Cyrillic,
-//     Greek and Arabic letters transliterated to Latin, lower case, anything
-//     but letters and digits becomes a space, legal-form words dropped.
-//  2. skeleton: a consonant key per token that folds common transliteration
-//     variants (x = ks, ph = f, w = v = f, c = k = q, z = s, doubled letters,
-//     vowels), so "Aleksandr" and "Alexander" share the key "alksndr".
-//  3. tokenSimilarity: Jaro–Winkler of the normalised tokens, raised to 0.93
-//     when their skeletons are equal; a name's similarity is the
-//     length-weighted mean over the watch-list entry's tokens of the best
-//     matching query token, order-free ("PETROV Ivan" matches "Ivan Petrov").
-
-// translit maps non-Latin letters (lower case) to Latin. Cyrillic follows a
-// simplified BGN/PCGN; Arabic writes consonants only, which the skeleton
-// tolerates because it drops vowels anyway.
-var translit = map[rune]string{
-	// Cyrillic
-	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh", 'з': "z", 'и': "i",
-	'й': "y", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t",
-	'у': "u", 'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch", 'ъ': "", 'ы': "y", 'ь': "",
-	'э': "e", 'ю': "yu", 'я': "ya", 'і': "i", 'ї': "yi", 'є': "ye", 'ґ': "g", 'ў': "u", 'қ': "k", 'ғ': "g",
-	'ң': "n", 'ү': "u", 'ұ': "u", 'һ': "h", 'ә': "a", 'ө': "o",
-	// Greek
-	'α': "a", 'β': "v", 'γ': "g", 'δ': "d", 'ε': "e", 'ζ': "z", 'η': "i", 'θ': "th", 'ι': "i", 'κ': "k",
-	'λ': "l", 'μ': "m", 'ν': "n", 'ξ': "x", 'ο': "o", 'π': "p", 'ρ': "r", 'σ': "s", 'ς': "s", 'τ': "t",
-	'υ': "y", 'φ': "f", 'χ': "ch", 'ψ': "ps", 'ω': "o",
-	// Arabic
-	'ا': "a", 'أ': "a", 'إ': "i", 'آ': "a", 'ب': "b", 'ت': "t", 'ث': "th", 'ج': "j", 'ح': "h", 'خ': "kh",
-	'د': "d", 'ذ': "dh", 'ر': "r", 'ز': "z", 'س': "s", 'ش': "sh", 'ص': "s", 'ض': "d", 'ط': "t", 'ظ': "z",
-	'ع': "", 'غ': "gh", 'ف': "f", 'ق': "q", 'ك': "k", 'ل': "l", 'م': "m", 'ن': "n", 'ه': "h", 'و': "w",
-	'ي': "y", 'ى': "a", 'ة': "h", 'ء': "", 'ئ': "", 'ؤ': "",
-	// Latin letters NFKD does not decompose
-	'ß': "ss", 'æ': "ae", 'ø': "o", 'ł': "l", 'đ': "d", 'þ': "th", 'ı': "i", 'œ': "oe", 'ð': "d",
-}
-
-// legalForms are dropped from names: "Ltd" and "Co" say nothing about who a
-// company is.
-var legalForms = map[string]bool{
-	"ltd": true, "llc": true, "inc": true, "co": true, "corp": true, "gmbh": true, "ag": true, "sa": true,
-	"bv": true, "ooo": true, "oao": true, "zao": true, "pao": true, "limited": true, "company": true,
-	"trading": true, "plc": true, "srl": true, "spa": true, "jsc": true, "llp": true, "the": true,
-}
-
-// NormalizeName folds a personal or company name for comparison: see the
-// pipeline above. The result is words separated by single spaces.
-func NormalizeName(s string) string {
-	if isPlainASCII(s) {
-		return normalizeASCII(s)
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	space := true
-	for _, r := range norm.NFKD.String(s) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		r = unicode.ToLower(r)
-		switch {
-		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
-			b.WriteRune(r)
-			space = false
-		default:
-			if t, ok := translit[r]; ok {
-				b.WriteString(t)
-				space = false
-			} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				b.WriteRune(r) // CJK and other scripts stay as they are
-				space = false
-			} else if !space {
-				b.WriteByte(' ')
-				space = true
-			}
-		}
-	}
-	return dropLegalForms(strings.TrimSpace(b.String()))
-}
-
-func isPlainASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-func normalizeASCII(s string) string {
-	b := make([]byte, 0, len(s))
-	space := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'A' && c <= 'Z':
-			b = append(b, c+'a'-'A')
-			space = false
-		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-			b = append(b, c)
-			space = false
-		case !space:
-			b = append(b, ' ')
-			space = true
-		}
-	}
-	for len(b) > 0 && b[len(b)-1] == ' ' {
-		b = b[:len(b)-1]
-	}
-	return dropLegalForms(string(b))
-}
-
-func dropLegalForms(s string) string {
-	if !strings.Contains(s, " ") {
-		return s
-	}
-	drop := false
-	for _, w := range strings.Fields(s) {
-		if legalForms[w] {
-			drop = true
-			break
-		}
-	}
-	if !drop {
-		return s
-	}
-	words := strings.Fields(s)
-	out := words[:0]
-	for _, w := range words {
-		if !legalForms[w] {
-			out = append(out, w)
-		}
-	}
-	if len(out) == 0 {
-		return s
-	}
-	return strings.Join(out, " ")
-}
+import "unicode/utf8"
 
 // skeleton is the consonant key of a normalised token. Tokens of three
 // letters or fewer are their own key: in "li", "lei" or "wu" the vowels are
@@ -193,6 +48,11 @@ func skeleton(tok string) string {
 			emit('k')
 			emit('s')
 			continue
+		case c == 'd' && (next == 'j' || next == 'z' && i+2 < len(tok) && tok[i+2] == 'h'):
+			continue // dj, dzh: j
+		case c == 'k' && next == 'h' && len(b) > 0:
+			i++ // kh inside a word goes like h: Akhmed, Ahmed
+			continue
 		}
 		switch c {
 		case 'a', 'e', 'i', 'o', 'u', 'y', 'j':
@@ -219,7 +79,7 @@ func skeleton(tok string) string {
 	return string(b)
 }
 
-// hDigraph folds a consonant followed by h: sh → s, zh → y, ch → k, kh → h,
+// hDigraph folds a consonant followed by h: sh → s, zh → y, ch → k, kh → h (at the start),
 // ph → f, th → t, dh → d, gh → g.
 func hDigraph(c byte) byte {
 	switch c {
@@ -285,54 +145,4 @@ func jaroWinkler(a, b string) float64 {
 		prefix++
 	}
 	return jaro + float64(prefix)*0.1*(1-jaro)
-}
-
-func tokenSimilarity(a, askel, b, bskel string) float64 {
-	s := jaroWinkler(a, b)
-	if askel != "" && askel == bskel && s < 0.93 {
-		return 0.93
-	}
-	return s
-}
-
-// nameTokens is a normalised name split into tokens with their skeletons.
-type nameTokens struct {
-	toks, skels []string
-	weight      int // sum of token lengths
-}
-
-func tokenize(normalized string) nameTokens {
-	var nt nameTokens
-	for _, t := range strings.Fields(normalized) {
-		nt.toks = append(nt.toks, t)
-		nt.skels = append(nt.skels, skeleton(t))
-		nt.weight += len(t)
-	}
-	return nt
-}
-
-// similarity scores query q against watch-list name e, 0…1: for each token
-// of e the best unused token of q, weighted by the length of e's token.
-func similarity(e, q nameTokens) float64 {
-	if e.weight == 0 || len(q.toks) == 0 {
-		return 0
-	}
-	var used uint64
-	sum := 0.0
-	for i, et := range e.toks {
-		best, bestJ := 0.0, -1
-		for j, qt := range q.toks {
-			if j < 64 && used&(1<<j) != 0 {
-				continue
-			}
-			if s := tokenSimilarity(et, e.skels[i], qt, q.skels[j]); s > best {
-				best, bestJ = s, j
-			}
-		}
-		if bestJ >= 0 && bestJ < 64 {
-			used |= 1 << bestJ
-		}
-		sum += best * float64(len(et))
-	}
-	return sum / float64(e.weight)
 }

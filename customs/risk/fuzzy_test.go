@@ -20,3 +20,19 @@ func TestNormalizeName(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeLegalForms(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"GEFEST-M L.L.C.": "gefest m",
+		"Hongxing Shipping Limited Liability Company": "hongxing shipping",
+		"COMERCIALIZADORA GAEL 4, S.A. DE C.V.":       "comercializadora gael 4 de",
+		"B.N.C.":                                      "bnc",
+		"G'ulom Karimov":                              "gulom karimov",
+		"Джамал":                                      "jamal",
+	} {
+		if got := risk.NormalizeName(in); got != want {
+			t.Errorf("NormalizeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -19,7 +19,7 @@ func (e *Engine) Screen(d *Subject, prior Prior, now time.Time) Screening {
 	s.values()
 	s.splitting(prior)
 	s.watchlist()
-	out := Screening{RulesVersion: e.Version, At: now.UTC(), Action: ActionRelease}
+	out := Screening{RulesVersion: e.Version, Lists: e.lists, At: now.UTC(), Action: ActionRelease}
 	for _, h := range s.hits {
 		out.Score += h.Score
 		if h.Action != "" {
@@ -256,11 +256,11 @@ func (s *screener) watchlist() {
 		return
 	}
 	var buf [8]watchMatch
-	check := func(party, name string) {
+	check := func(party string, p Party, name string) {
 		if name == "" {
 			return
 		}
-		matches := s.e.watchIdx.match(name, s.e.watchMin, buf[:0])
+		matches := s.e.watchIdx.match(name, p.Country, s.e.watchMin, buf[:0])
 		for _, idx := range s.e.watch {
 			r := &s.e.rules[idx]
 			if !contains(r.parties, party) || !r.applies(s.d, s.d.Sender.Country) {
@@ -269,25 +269,60 @@ func (s *screener) watchlist() {
 			var best *watchMatch
 			for k := range matches {
 				m := &matches[k]
-				if m.similarity >= r.minSim && (r.lists == nil || r.lists[s.e.watchIdx.entries[m.name.entry].List]) && (best == nil || m.similarity > best.similarity) {
+				if m.similarity >= r.minSim && (r.lists == nil || r.lists[s.e.watchIdx.entries[m.name.entry].list]) && (best == nil || m.similarity > best.similarity) {
 					best = m
 				}
 			}
 			if best != nil {
 				w := s.e.watchIdx.entries[best.name.entry]
+				n := len(s.hits)
 				s.hit(idx, 0, map[string]string{"party": party, "name": name, "match": w.Name, "alias": best.name.display,
-					"list": w.List, "similarity": strconv.FormatFloat(best.similarity, 'f', 2, 64), "note": w.Note})
+					"list": w.list, "entry": w.ID, "ref": listRef(w), "strength": string(best.name.strength), "via": viaText(best),
+					"similarity": strconv.FormatFloat(best.similarity, 'f', 2, 64), "note": w.Note})
+				if len(s.hits) > n {
+					s.hits[n].Match = &WatchHit{List: w.list, Entry: entryRef(w), Name: w.Name, Alias: best.name.display,
+						Strength: best.name.strength, Via: viaText(best), Party: party, Query: name, Similarity: best.similarity}
+				}
 			}
 		}
 	}
-	check("sender", s.d.Sender.Name)
-	check("sender", s.d.Sender.Company)
-	check("addressee", s.d.Addressee.Name)
-	check("addressee", s.d.Addressee.Company)
+	check("sender", s.d.Sender, s.d.Sender.Name)
+	check("sender", s.d.Sender, s.d.Sender.Company)
+	check("addressee", s.d.Addressee, s.d.Addressee.Name)
+	check("addressee", s.d.Addressee, s.d.Addressee.Company)
 	if s.d.Seller != nil {
-		check("seller", s.d.Seller.Name)
-		check("seller", s.d.Seller.Company)
+		check("seller", *s.d.Seller, s.d.Seller.Name)
+		check("seller", *s.d.Seller, s.d.Seller.Company)
 	}
+}
+
+func entryRef(w indexedEntry) string {
+	if w.ID == w.Name {
+		return ""
+	}
+	return w.ID
+}
+
+// listRef names a listed entry's list and, for an official list, its reference there.
+func listRef(w indexedEntry) string {
+	if w.ID == "" || w.ID == w.Name {
+		return w.list
+	}
+	return w.list + " " + w.ID
+}
+
+// viaText says which transliterations made a match: the query's and the
+// listed spelling's, "as written" when neither was transliterated.
+func viaText(m *watchMatch) string {
+	switch {
+	case m.via != "" && m.name.via != "" && m.via != m.name.via:
+		return m.via + " / listed " + m.name.via
+	case m.via != "":
+		return m.via
+	case m.name.via != "":
+		return "listed " + m.name.via
+	}
+	return "as written"
 }
 
 // money formats an SDR amount in the reference currency.
@@ -310,7 +345,7 @@ var defaultReasons = map[Kind]string{
 	KindMismatch:       "line {line}: description {desc} says {keyword}, but HS {hs} is not under {expected}",
 	KindValue:          "total value {value} is over {limit}",
 	KindUndervaluation: "line {line}: {per_kg}/kg is far below the chapter {chapter} norm of {norm}/kg",
-	KindWatchlist:      "{party} {name} matches watch-list entry {match} as {alias} ({list}, similarity {similarity})",
+	KindWatchlist:      "{party} {name} matches watch-list entry {match} ({ref}) as {strength} name {alias}, {via}, similarity {similarity}",
 	KindSplitting:      "{count} consignments to {addressee} within {window} total {total}, over {limit}, each under it",
 }
 

@@ -55,11 +55,27 @@ type Hit struct {
 	Action Action `json:"action,omitempty" doc:"The least action this rule asks for, if any"`
 	Reason string `json:"reason" doc:"Why the rule fired, for the officer"`
 	Line   int    `json:"line,omitempty" doc:"1-based declaration line that triggered it; absent for the whole item"`
+	// Match is the listed party a watch-list hit found.
+	Match *WatchHit `json:"match,omitempty" doc:"For a watch-list hit: the listed party, the name or alias and the transliteration that matched"`
+}
+
+// WatchHit says what a watch-list hit matched.
+type WatchHit struct {
+	List       string   `json:"list" doc:"List the entry is on: the rules file's own list name, or ofac-sdn, un-sc"`
+	Entry      string   `json:"entry,omitempty" doc:"The entry's reference on an official list (OFAC ent_num, UN reference number)"`
+	Name       string   `json:"name" doc:"The listed party's primary name"`
+	Alias      string   `json:"alias" doc:"The name or alias of the entry that matched, as listed"`
+	Strength   Strength `json:"strength" doc:"primary, strong or weak (see docs/screening.md)"`
+	Via        string   `json:"via" doc:"Transliteration that made the match, e.g. Han → pinyin; as written when none"`
+	Party      string   `json:"party" doc:"sender, addressee or seller"`
+	Query      string   `json:"query" doc:"The declared name that matched"`
+	Similarity float64  `json:"similarity"`
 }
 
 // Screening is the risk engine's verdict on one declaration.
 type Screening struct {
 	RulesVersion string    `json:"rules_version"`
+	Lists        []string  `json:"lists,omitempty" doc:"Official watch lists in force, name@version"`
 	Score        int       `json:"score" doc:"Sum of the hits' scores"`
 	Action       Action    `json:"action" doc:"Proposed action: the band of the score, or a stronger action a hit asks for"`
 	Hits         []Hit     `json:"hits,omitempty"`

@@ -1,161 +1,502 @@
 package risk
 
 import (
+	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 )
 
-// watchIndex finds watch-list names similar to a query name. Every name and
-// alias is tokenised; names of several words are indexed under each pair of
-// their token skeletons, one-word names under their skeleton. A query looks
-// up the pairs of its own skeletons, so the candidates share two words
-// (transliteration-tolerantly) with it, and only those are scored: a query
-// costs a few map lookups and a handful of Jaro–Winkler comparisons however
-// long the list and however common the names on it ("Mohammed", "Wang").
-// A one-word query is compared with one-word names only.
+// watchIndex finds watch-list names similar to a query name.
+//
+// Candidates: every spelling (nameForm) of every name and alias is split into
+// tokens; each token is indexed under itself, its skeleton and, from five
+// letters on, its one-deletion neighbourhood (every string with one letter
+// removed). A query token looks up the same keys, so a token with one typo
+// anywhere (not only after the first letters) — substitution, insertion,
+// deletion or swap — meets its listed form. A name of several words is a
+// candidate when two of its words are met; a one-word name when its word is.
+// Short names (one word of at most seven letters: acronyms such as "BNC",
+// "HAMAS") and weak aliases are indexed only under their whole text and
+// match a query written exactly so (after normalisation and
+// transliteration).
+//
+// Scoring (scoreName): query tokens are aligned to the listed name's tokens;
+// a token pair counts when similar enough (exact; same skeleton; one edit in
+// words of five letters or more; Jaro–Winkler ≥ 0.85 in words of four or
+// more; words of up to three letters only exactly). The score is the
+// length-weighted mean of the aligned pairs' similarity, minus a penalty for
+// listed words the query lacks (allowed only for optional words: a middle
+// name, a second given name — never the surname, the first given name or the
+// last word of a name in natural order) and for extra query words. See
+// docs/screening.md for the strength and country rules.
 type watchIndex struct {
 	names   []watchName
-	entries []WatchSpec
-	pairs   map[string][]int32 // "skelA skelB" (sorted) → names
-	singles map[string][]int32 // skeleton → one-word names
-	pool    sync.Pool          // *watchScratch
+	entries []indexedEntry
+	post    map[string][]posting
+	pool    sync.Pool // *watchScratch
+}
+
+type indexedEntry struct {
+	ListEntry
+	list string
 }
 
 type watchName struct {
-	entry   int32
-	display string
-	nt      nameTokens
-	// top[k] is the summed length of the name's k+1 longest tokens: with a
-	// query of n tokens at most n of the name's tokens can match (each query
-	// token is used once), so top[n-1]/weight bounds the similarity.
-	top []int
+	entry    int32
+	display  string // the name or alias as listed
+	strength Strength
+	via      string // transliteration of the listed spelling ("" as written)
+	text     string
+	toks     []string
+	skels    []string
+	weight   int
+	required uint32 // tokens a match must not lack
+	need     int    // index hits a candidate needs: two words, one for a one-word name
+	exact    bool   // short name or weak alias: whole-text match only
+}
+
+type posting struct {
+	name int32
+	tok  uint8
 }
 
 type watchScratch struct {
-	counts  []uint8
+	masks   []uint32
 	touched []int32
+	key     []byte
+	forms   []nameForm
 }
 
 // watchMatch is a query's match against one watch-list name.
 type watchMatch struct {
 	name       *watchName
 	similarity float64
+	via        string // transliteration of the query spelling that matched
 }
 
-func newWatchIndex(entries []WatchSpec) *watchIndex {
-	w := &watchIndex{entries: entries, pairs: map[string][]int32{}, singles: map[string][]int32{}}
+// maxShort is the longest one-word name held to the short-name rule.
+const maxShort = 7
+
+func newWatchIndex(entries []indexedEntry) *watchIndex {
+	w := &watchIndex{entries: entries, post: map[string][]posting{}}
+	var forms []nameForm
 	for i, e := range entries {
-		for _, n := range append([]string{e.Name}, e.Aliases...) {
-			nt := tokenize(NormalizeName(n))
-			if len(nt.toks) == 0 {
-				continue
+		add := func(raw string, st Strength) {
+			forms = nameForms(raw, forms[:0])
+			for _, f := range forms {
+				w.addName(int32(i), raw, st, f)
 			}
-			id := int32(len(w.names))
-			w.names = append(w.names, watchName{entry: int32(i), display: n, nt: nt, top: topLengths(nt.toks)})
-			skels := uniqueSkeletons(nt.skels)
-			if len(skels) == 1 {
-				w.singles[skels[0]] = append(w.singles[skels[0]], id)
-				continue
+		}
+		add(e.Name, Primary)
+		for _, a := range e.Aliases {
+			st := a.Strength
+			if st == "" {
+				st = Strong
 			}
-			for a := range skels {
-				for b := a + 1; b < len(skels); b++ {
-					k := pairKey(skels[a], skels[b])
-					w.pairs[k] = append(w.pairs[k], id)
-				}
-			}
+			add(a.Name, st)
 		}
 	}
 	n := len(w.names)
-	w.pool.New = func() any { return &watchScratch{counts: make([]uint8, n)} }
+	w.pool.New = func() any { return &watchScratch{masks: make([]uint32, n)} }
 	return w
 }
 
-func topLengths(toks []string) []int {
-	l := make([]int, len(toks))
-	for i, t := range toks {
-		l[i] = len(t)
+func (w *watchIndex) addName(entry int32, raw string, st Strength, f nameForm) {
+	toks := strings.Fields(f.text)
+	if len(toks) == 0 {
+		return
 	}
-	slices.Sort(l)
-	slices.Reverse(l)
-	for i := 1; i < len(l); i++ {
-		l[i] += l[i-1]
+	if len(toks) > 32 {
+		toks = toks[:32]
 	}
-	return l
-}
-
-func uniqueSkeletons(s []string) []string {
-	var out []string
-	for _, k := range s {
-		if k != "" && !contains(out, k) {
-			out = append(out, k)
+	for _, n := range w.names[max(0, len(w.names)-8):] {
+		if n.entry == entry && n.text == f.text {
+			return // the same spelling from another alias or form
 		}
 	}
-	return out
-}
-
-func pairKey(a, b string) string {
-	if a > b {
-		a, b = b, a
+	id := int32(len(w.names))
+	n := watchName{entry: entry, display: raw, strength: st, via: f.via, text: f.text, toks: toks}
+	for _, t := range toks {
+		n.skels = append(n.skels, skeleton(t))
+		n.weight += len(t)
 	}
-	return a + " " + b
+	n.exact = st == Weak || len(toks) == 1 && len(toks[0]) <= maxShort
+	n.required = requiredTokens(raw, f, toks)
+	for i, t := range toks {
+		if particles[t] {
+			n.required &^= 1 << i // "al" and "bin" are neither posted nor needed
+		} else {
+			n.need++
+		}
+	}
+	n.need = min(n.need, 2)
+	w.names = append(w.names, n)
+	if n.exact {
+		k := "=" + foldText(f.text)
+		w.post[k] = append(w.post[k], posting{name: id})
+		if t := foldText(f.text); len(toks) == 1 && len(t) >= 5 {
+			w.post["~"+t] = append(w.post["~"+t], posting{name: id, tok: 1})
+			for d := range len(t) {
+				k := "~" + t[:d] + t[d+1:]
+				w.post[k] = append(w.post[k], posting{name: id, tok: 1})
+			}
+		}
+		return
+	}
+	var key []byte
+	for ti, t := range toks {
+		if particles[t] {
+			continue
+		}
+		p := posting{name: id, tok: uint8(ti)}
+		w.post[t] = append(w.post[t], p)
+		if len(t) >= 4 {
+			w.post["#"+n.skels[ti]] = append(w.post["#"+n.skels[ti]], p)
+		}
+		if len(t) >= 5 {
+			for d := range len(t) {
+				if d > 0 && t[d] == t[d-1] {
+					continue // same deletion as the letter before
+				}
+				key = append(append(key[:0], t[:d]...), t[d+1:]...)
+				w.post[string(key)] = append(w.post[string(key)], p)
+			}
+		}
+	}
 }
 
-// match returns the names whose similarity to the query reaches floor, in
-// no particular order; the caller picks per rule.
-func (w *watchIndex) match(query string, floor float64, out []watchMatch) []watchMatch {
-	norm := NormalizeName(query)
-	if norm == "" || len(w.names) == 0 {
+// requiredTokens marks the words a match must not lack. A name listed as
+// "SURNAME, Given Middle" needs its surname words and first given name; a
+// name in natural order its first and last words; a transliterated Chinese
+// name (two or three words) all of them.
+func requiredTokens(raw string, f nameForm, toks []string) uint32 {
+	all := uint32(1)<<len(toks) - 1
+	if len(toks) <= 2 || f.via == viaPinyin || strings.Contains(f.via, viaSyllable) {
+		return all
+	}
+	if sur, _, ok := strings.Cut(raw, ","); ok {
+		ns := len(strings.Fields(NormalizeName(sur)))
+		if ns > 0 && ns < len(toks) {
+			return uint32(1)<<(ns+1) - 1
+		}
+		return all
+	}
+	return 1 | 1<<(len(toks)-1)
+}
+
+// match returns the names whose similarity to the query reaches floor, the
+// best per name. country is the party's country (ISO alpha-2, may be
+// empty): short names and weak aliases from another country score lower.
+func (w *watchIndex) match(query, country string, floor float64, out []watchMatch) []watchMatch {
+	if len(w.names) == 0 {
 		return out
 	}
-	q := tokenize(norm)
-	skels := q.skels
 	sc := w.pool.Get().(*watchScratch)
-	visit := func(ids []int32) {
-		for _, id := range ids {
-			if sc.counts[id] == 0 {
-				sc.counts[id] = 1
-				sc.touched = append(sc.touched, id)
-			}
+	defer w.pool.Put(sc)
+	sc.forms = nameForms(query, sc.forms[:0])
+	start := len(out)
+	for _, f := range sc.forms {
+		ft := foldText(f.text)
+		for _, p := range w.post["="+ft] {
+			n := &w.names[p.name]
+			out = addMatch(out, start, floor, watchMatch{name: n, similarity: w.exactScore(n, f.text, country), via: f.via})
 		}
-	}
-	var key [96]byte
-	for a := range skels {
-		if skels[a] == "" || containsBefore(skels, a, skels[a]) {
+		if len(ft) >= 4 && len(ft) <= maxShort+1 && !strings.Contains(ft, " ") {
+			out = w.nearShort(sc, ft, country, floor, f.via, out, start)
+		}
+		toks := strings.Fields(f.text)
+		if len(toks) == 0 || len(toks) > 32 {
 			continue
 		}
-		visit(w.singles[skels[a]])
-		for b := a + 1; b < len(skels); b++ {
-			x, y := skels[a], skels[b]
-			if y == "" || x == y || len(x)+len(y)+1 > len(key) {
+		var skels [32]string
+		for j, t := range toks {
+			skels[j] = skeleton(t)
+			if particles[t] {
 				continue
 			}
-			if x > y {
-				x, y = y, x
+			sc.key = append(sc.key[:0], t...)
+			w.visit(sc)
+			if len(t) >= 4 {
+				sc.key = append(append(sc.key[:0], '#'), skels[j]...)
+				w.visit(sc)
 			}
-			k := append(append(append(key[:0], x...), ' '), y...)
-			visit(w.pairs[string(k)])
+			if len(t) >= 5 {
+				for d := range len(t) {
+					if d > 0 && t[d] == t[d-1] {
+						continue
+					}
+					sc.key = append(append(sc.key[:0], t[:d]...), t[d+1:]...)
+					w.visit(sc)
+				}
+			}
 		}
+		for _, id := range sc.touched {
+			n := &w.names[id]
+			mask := sc.masks[id]
+			sc.masks[id] = 0
+			// Every word the name requires must have been met by the index
+			// (a word met by nothing cannot be close enough to count).
+			if bits.OnesCount32(mask) < n.need || n.need == 0 || mask&n.required != n.required {
+				continue
+			}
+			if s := scoreName(n, toks, skels[:len(toks)]); s >= floor {
+				out = addMatch(out, start, floor, watchMatch{name: n, similarity: s, via: f.via})
+			}
+		}
+		sc.touched = sc.touched[:0]
 	}
-	for _, id := range sc.touched {
-		n := &w.names[id]
-		sc.counts[id] = 0
-		if bound := float64(n.top[min(len(q.toks), len(n.top))-1]) / float64(n.nt.weight); bound < floor {
-			continue
-		}
-		if s := similarity(n.nt, q); s >= floor {
-			out = append(out, watchMatch{name: n, similarity: s})
-		}
-	}
-	sc.touched = sc.touched[:0]
-	w.pool.Put(sc)
 	return out
 }
 
-func containsBefore(s []string, i int, v string) bool {
-	for _, x := range s[:i] {
-		if x == v {
+// visit marks the names posted under sc.key.
+func (w *watchIndex) visit(sc *watchScratch) {
+	ps, ok := w.post[string(sc.key)]
+	if !ok {
+		return
+	}
+	for _, p := range ps {
+		if sc.masks[p.name] == 0 {
+			sc.touched = append(sc.touched, p.name)
+		}
+		sc.masks[p.name] |= 1 << p.tok
+	}
+}
+
+// exactScore scores a whole-text match of a short name or weak alias: 1 for
+// a short primary name or strong alias written alike, 0.95 when it differs
+// only in spelling (foldText: "CEIEK" for "CEIEC"), 0.05 less for a weak
+// alias, and 0.85 — under the default threshold — when the entry names its
+// countries and the party is from none of them.
+func (w *watchIndex) exactScore(n *watchName, text, country string) float64 {
+	s := 1.0
+	if text != n.text {
+		s = 0.95
+	}
+	if n.strength == Weak {
+		s -= 0.05
+	}
+	if cs := w.entries[n.entry].Countries; country != "" && len(cs) > 0 && !slices.Contains(cs, country) {
+		s = min(s, 0.85)
+	}
+	return s
+}
+
+// nearShort finds short names one edit away from a one-word query of five
+// to eight letters ("OPLST" for "OPLOT"). A near-exact short name is weak
+// evidence on its own: it scores 0.9 only when the party's country is one
+// of the entry's, else 0.85.
+func (w *watchIndex) nearShort(sc *watchScratch, ft, country string, floor float64, via string, out []watchMatch, start int) []watchMatch {
+	try := func(k string) {
+		for _, p := range w.post[k] {
+			n := &w.names[p.name]
+			if p.tok != 1 || n.strength == Weak {
+				continue
+			}
+			nf := foldText(n.text)
+			if nf == ft || !oneEdit(nf, ft) {
+				continue
+			}
+			s := 0.85
+			if cs := w.entries[n.entry].Countries; country != "" && slices.Contains(cs, country) {
+				s = 0.9
+			}
+			out = addMatch(out, start, floor, watchMatch{name: n, similarity: s, via: via})
+		}
+	}
+	for d := range len(ft) {
+		sc.key = append(append(append(sc.key[:0], '~'), ft[:d]...), ft[d+1:]...)
+		try(string(sc.key))
+	}
+	sc.key = append(append(sc.key[:0], '~'), ft...)
+	try(string(sc.key))
+	return out
+}
+
+// foldText folds spelling variants of short words: c, k, q → k; w, v → v;
+// y → i; z → s; ph → f; dj → j; doubled letters once.
+func foldText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	var last byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == 'p' && i+1 < len(s) && s[i+1] == 'h':
+			c = 'f'
+			i++
+		case c == 'd' && i+1 < len(s) && s[i+1] == 'j':
+			continue
+		case c == 'c' || c == 'q':
+			c = 'k'
+		case c == 'w':
+			c = 'v'
+		case c == 'y':
+			c = 'i'
+		case c == 'z':
+			c = 's'
+		}
+		if c == last && c != ' ' {
+			continue
+		}
+		b.WriteByte(c)
+		last = c
+	}
+	return b.String()
+}
+
+// addMatch keeps the best match per listed name among out[start:].
+func addMatch(out []watchMatch, start int, floor float64, m watchMatch) []watchMatch {
+	if m.similarity < floor {
+		return out
+	}
+	for i := start; i < len(out); i++ {
+		if out[i].name == m.name {
+			if m.similarity > out[i].similarity {
+				out[i] = m
+			}
+			return out
+		}
+	}
+	return append(out, m)
+}
+
+// Penalties, in similarity points.
+const (
+	missingPenalty = 0.15 // × the share of the listed name's letters the query lacks
+	extraPenalty   = 0.03 // per query word the listed name lacks
+	singlePenalty  = 0.05 // per extra query word against a one-word name
+	singleMin      = 0.93 // a one-word name's word must be this close
+)
+
+// particles are name words that do not identify anyone on their own; they
+// never count as one of the two words a match needs.
+var particles = map[string]bool{"al": true, "el": true, "ul": true, "ur": true, "bin": true, "ben": true, "ibn": true, "bint": true,
+	"abu": true, "abd": true, "de": true, "da": true, "di": true, "del": true, "la": true, "le": true, "van": true, "von": true,
+	"der": true, "den": true, "y": true, "e": true, "and": true, "of": true, "for": true}
+
+// scoreName scores query tokens q (with skeletons qs) against listed name n.
+func scoreName(n *watchName, q, qs []string) float64 {
+	var used uint32
+	sum, matchedW, missingW := 0.0, 0, 0
+	matched := 0
+	for i, et := range n.toks {
+		best, bestJ := 0.0, -1
+		for j, qt := range q {
+			if used&(1<<j) != 0 {
+				continue
+			}
+			if s := tokenSimilarity(et, n.skels[i], qt, qs[j]); s > best {
+				best, bestJ = s, j
+			}
+		}
+		if best < 0.85 {
+			if n.required&(1<<i) != 0 {
+				return 0
+			}
+			missingW += len(et)
+			continue
+		}
+		used |= 1 << bestJ
+		if !particles[et] {
+			matched++
+		}
+		sum += best * float64(len(et))
+		matchedW += len(et)
+	}
+	extra := 0
+	for j, qt := range q {
+		if used&(1<<j) == 0 && len(qt) > 1 && !particles[qt] {
+			extra++
+		}
+	}
+	if len(n.toks) == 1 {
+		if matchedW == 0 || sum/float64(matchedW) < singleMin {
+			return 0
+		}
+		return sum/float64(matchedW) - singlePenalty*float64(extra)
+	}
+	if matched < max(n.need, 1) || missingW*2 > n.weight {
+		return 0
+	}
+	if missingW > 0 && extra > 0 {
+		// The query has other words where the listed name has words it
+		// lacks: a different name, not a dropped one.
+		return sum/float64(n.weight) - extraPenalty*float64(extra)
+	}
+	s := sum/float64(matchedW) - missingPenalty*float64(missingW)/float64(n.weight) - extraPenalty*float64(extra)
+	return max(s, 0)
+}
+
+// tokenSimilarity compares a listed token with a query token, 0…1.
+func tokenSimilarity(a, askel, b, bskel string) float64 {
+	if a == b {
+		return 1
+	}
+	if len(a) < 4 || len(b) < 4 {
+		if len(a) >= 3 && len(b) >= 3 && foldText(a) == foldText(b) {
+			return 0.92 // "eco" and "eko"
+		}
+		return 0
+	}
+	jw := jaroWinkler(a, b)
+	switch {
+	case askel == bskel && min(len(a), len(b)) >= 5 && sameStart(a, b):
+		// A respelling: "Aleksandr" and "Alexander", "Yevgeniy" and "Evgenii".
+		return max(jw, 0.93)
+	case max(len(a), len(b)) >= 5 && oneEdit(a, b):
+		return max(jw, 0.92) // one typo in a word of five letters ("lena" for "Elena")
+	case askel == bskel && sameStart(a, b) && oneEdit(a, b):
+		return max(jw, 0.92) // "Banc" and "Bank"
+	}
+	// Neither a respelling nor one typo: Jaro–Winkler alone rates "Omar"
+	// and "Omairi" alike, so it counts for less.
+	return jw - 0.08
+}
+
+// sameStart reports whether two words start with the same letter, counting
+// the vowels and y/j as one (transliterations write Е as e, ye or je), c/k/q
+// and v/w/f.
+func sameStart(a, b string) bool {
+	class := func(c byte) byte {
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u', 'y', 'j':
+			return 'a'
+		case 'c', 'k', 'q':
+			return 'k'
+		case 'v', 'w', 'f':
+			return 'f'
+		}
+		return c
+	}
+	return class(a[0]) == class(b[0])
+}
+
+// oneEdit reports whether a and b differ by one substitution, insertion,
+// deletion or swap of neighbouring letters.
+func oneEdit(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	switch len(b) - len(a) {
+	case 0:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		if i == len(a) {
 			return true
 		}
+		if a[i+1:] == b[i+1:] {
+			return true
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case 1:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		return a[i:] == b[i+1:]
 	}
 	return false
 }

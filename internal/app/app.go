@@ -7,6 +7,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -83,6 +84,7 @@ type App struct {
 	bus          *natsbus.Bus
 	routes       *routing.Cache
 	allowPrivate bool
+	listCheck    time.Duration // how often RunLists looks for new official lists
 }
 
 // New builds every service over st. A customs rules file that does not
@@ -111,8 +113,12 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Customs = &customs.Service{Store: st, Offices: st, Rates: o.Rates, Logger: o.Logger, RulesFile: o.CustomsRules, Country: o.Country, Now: o.Now}
+	a.Customs = &customs.Service{Store: st, Offices: st, Lists: st, Rates: o.Rates, Logger: o.Logger, RulesFile: o.CustomsRules, Country: o.Country, Now: o.Now}
 	a.Customs.SetRules(engine)
+	if err := a.Customs.RefreshLists(ctx); err != nil {
+		return nil, fmt.Errorf("load the official watch lists: %w", err)
+	}
+	a.listCheck = o.NetworkCheck
 
 	a.Tracking = &tracking.Service{Store: st, Offices: st, Merchants: st, Logger: o.Logger, Now: o.Now,
 		Estimator: &routeEstimator{routes: a.routes}, AllowPrivateWebhooks: o.WebhookAllowPrivate}
@@ -229,6 +235,9 @@ func (a *App) Start(ctx context.Context) func() {
 		}}
 		run(p.Run)
 	}
+	// Official watch lists imported on another node reach this one within
+	// a check interval.
+	run(func(ctx context.Context) { a.Customs.RunLists(ctx, a.listCheck) })
 	run(func(ctx context.Context) {
 		// Decisions taken while tracking was unreachable wait in the
 		// customs outbox; Decide delivers new ones itself.

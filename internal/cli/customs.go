@@ -39,7 +39,7 @@ func (o *Options) rates() (postal.Rates, error) {
 
 func customsCmd(o *Options) *cobra.Command {
 	cmd := &cobra.Command{Use: "customs", Short: "customs supervision: manifests, rules, queues, decisions"}
-	cmd.AddCommand(customsImportCmd(o), customsRulesCmd(o), customsQueueCmd(o), customsShowCmd(o), customsDecideCmd(o), customsSyncCmd(o), customsCEBCmd(o))
+	cmd.AddCommand(customsImportCmd(o), customsRulesCmd(o), customsQueueCmd(o), customsShowCmd(o), customsDecideCmd(o), customsSyncCmd(o), customsCEBCmd(o), customsListsCmd(o))
 	return cmd
 }
 

@@ -38,6 +38,7 @@ func Run(t *testing.T, newDB Opener) {
 	t.Run("Offices", func(t *testing.T) { testOffices(t, newDB(t)()) })
 	t.Run("Network", func(t *testing.T) { testNetwork(t, newDB(t)()) })
 	t.Run("NetworkVersion", func(t *testing.T) { testNetworkVersion(t, newDB(t)) })
+	t.Run("WatchLists", func(t *testing.T) { testWatchLists(t, newDB(t)) })
 	t.Run("CountShipments", func(t *testing.T) { testCountShipments(t, newDB(t)()) })
 	runWarehouse(t, newDB)
 	runCustoms(t, newDB)

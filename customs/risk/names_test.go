@@ -1,0 +1,102 @@
+package risk_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interpost/interpost/customs/risk"
+	"github.com/interpost/interpost/postal"
+)
+
+// watchEngine compiles a rules file with one watch-list rule over the
+// given entries plus the UN fixture.
+func watchEngine(t testing.TB) *risk.Engine {
+	t.Helper()
+	src := `version: "names"
+actions: {document_check: 10}
+rules:
+  - {id: WATCH, kind: watchlist, score: 10, parties: [sender, addressee]}
+watchlist:
+  - {name: "WANG, Weiming", aliases: [王伟明], list: post}
+  - {name: Petro-Trade Limited Liability Company, list: post}
+  - {name: Aleksandr Ivanovich Petrenko, aliases: [Олександр Петренко], list: post, country: UA}
+  - {name: Zenith Dynamics, list: post}
+  - {name: ORBITA, list: post, country: RU}
+  - {name: "KIM, Jong Su", list: post}
+`
+	e, err := risk.CompileRules([]byte(src), "names.yaml", postal.DefaultRates())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/un-consolidated.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	un, err := risk.ParseUNXML(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.WithLists(un)
+}
+
+func TestWatchNamesAcrossScripts(t *testing.T) {
+	t.Parallel()
+	e := watchEngine(t)
+	tests := []struct {
+		name, country string
+		want          string // listed name expected in the reason; "" for no hit
+		via           string // transliteration expected in the reason
+	}{
+		{"Wang Weiming", "CN", "WANG, Weiming", ""},
+		{"王伟明", "CN", "WANG, Weiming", "Han → pinyin"},
+		{"Weiming Wang", "CN", "WANG, Weiming", ""},
+		{"Wei-Ming WANG", "CN", "WANG, Weiming", "pinyin given name joined"},
+		{"WANG, Wei Ming", "CN", "WANG, Weiming", "pinyin given name joined"},
+		{"Wang Mingwei", "CN", "", ""},
+		{"赵伟明", "CN", "WEIMING ZHAO", "Han → pinyin"},
+		{"Zhao Weiming", "CN", "WEIMING ZHAO", ""},
+		{"红星航运有限公司", "CN", "HONGXING SHIPPING", "Han → pinyin"},
+		{"Hongxing Shipping LLC", "CN", "HONGXING SHIPPING", ""},
+		{"Hongxing Shipping L.L.C.", "CN", "HONGXING SHIPPING", ""},
+		{"Petro-Trade LLC", "", "Petro-Trade", ""},
+		{"Нұрлан Қасымов", "KZ", "NURLAN QASYMOV", "Cyrillic → Latin"},
+		{"Nurlan Kasymov", "KZ", "NURLAN QASYMOV", ""},
+		{"Олександр Петренко", "UA", "Aleksandr Ivanovich Petrenko", "Cyrillic → Latin"},
+		{"Alexander Petrenko", "UA", "Aleksandr Ivanovich Petrenko", ""},
+		{"PETRENKO, Aleksandr", "UA", "Aleksandr Ivanovich Petrenko", ""},
+		{"Aleksandr Ivanovich Ptrenko", "UA", "Aleksandr Ivanovich Petrenko", ""},
+		{"Xenith Dynamics", "", "Zenith Dynamics", ""},
+		{"Zenith Dynamisc", "", "Zenith Dynamics", ""},
+		{"ORBITA", "RU", "ORBITA", ""},
+		{"Orbita", "DE", "", ""},
+		{"Orbital Logistics", "RU", "", ""},
+		{"RSS", "CN", "HONGXING SHIPPING", ""},
+		{"Park Jong Su", "KR", "", ""},
+		{"Kim Min-jun", "KR", "", ""},
+		{"Aleksandr Sokolov", "RU", "", ""},
+		{"Maria Petrenko", "UA", "", ""},
+	}
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := risk.Subject{ID: "EE1", Direction: "import", Sender: risk.Party{Name: tt.name, Country: tt.country},
+				Addressee: risk.Party{Name: "Jane Doe", Country: "DE"}, Lines: []risk.Line{{Description: "book", HSCode: "490199", ValueSDR: 5, NetWeightG: 300}}, ValueSDR: 5}
+			got := e.Screen(&s, risk.Prior{}, now)
+			if tt.want == "" {
+				if len(got.Hits) != 0 {
+					t.Fatalf("false hit: %v", got.Reasons())
+				}
+				return
+			}
+			if len(got.Hits) != 1 || !strings.Contains(got.Hits[0].Reason, tt.want) || !strings.Contains(got.Hits[0].Reason, tt.via) {
+				t.Fatalf("hits %v, want one naming %q via %q", got.Reasons(), tt.want, tt.via)
+			}
+			if len(got.Lists) != 1 || !strings.HasPrefix(got.Lists[0], "un-sc@2026-11-30+") {
+				t.Errorf("lists in force %v", got.Lists)
+			}
+		})
+	}
+}
