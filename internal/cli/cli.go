@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -41,7 +42,10 @@ type Options struct {
 	// WebhookAllowPrivate lets webhook deliveries reach internal addresses.
 	WebhookAllowPrivate bool
 	// Now, when set (RFC 3339), is the moment every service takes as now.
-	Now    string
+	Now string
+	// Drain is how long a stopping server lets requests in flight finish
+	// (serve and demo: --drain).
+	Drain  time.Duration
 	out    io.Writer
 	errOut io.Writer
 }

@@ -88,6 +88,7 @@ Try:
 	}
 	cmd.Flags().IntVar(&shipments, "shipments", 400, "sample shipments to create")
 	cmd.Flags().BoolVar(&noServe, "no-serve", false, "seed and print keys, then exit")
+	drainFlag(cmd, o)
 	return cmd
 }
 

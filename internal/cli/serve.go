@@ -13,36 +13,92 @@ import (
 
 	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/server"
 )
 
+// defaultDrain is how long a stopping server lets requests in flight finish.
+const defaultDrain = 10 * time.Second
+
 func serveCmd(o *Options) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "run the HTTP API server",
-		Long:  "Run the HTTP API on --addr over the store named by --data (SQLite, default) or --db (PostgreSQL).",
-		Args:  cobra.NoArgs,
+		Long: `Run the HTTP API on --addr over the store named by --data (SQLite, default) or --db (PostgreSQL).
+
+The port is bound first: while migrations run /readyz answers 503. On SIGTERM or
+SIGINT the node drains (docs/operations.md): /readyz and every new request answer
+503, requests in flight finish within --drain, the listener closes, then the
+customs outbox, the tracking projector and due webhook deliveries are flushed and
+the bus connection is drained and closed.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := o.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+			ctx := cmd.Context()
 			ln, err := net.Listen("tcp", o.Addr)
 			if err != nil {
 				return postal.Errorf(postal.CodeUnavailable, "listen on %s: %w (is another interpost running? use --addr)", o.Addr, err)
 			}
-			a, err := o.newApp(cmd.Context(), st, o.logger(), true)
+			log := o.logger()
+			h := o.listenHTTP(ln, log)
+			st, err := o.openStore(ctx)
 			if err != nil {
-				return errors.Join(err, ln.Close())
+				return errors.Join(err, h.srv.Close())
 			}
-			return o.serve(cmd.Context(), a, ln, nil)
+			defer st.Close()
+			a, err := o.newApp(ctx, st, log, true)
+			if err != nil {
+				return errors.Join(err, h.srv.Close())
+			}
+			return o.serveOn(ctx, a, h, nil)
 		},
 	}
+	drainFlag(cmd, o)
+	return cmd
 }
 
-// serve runs the server on ln until ctx ends, then drains requests for up
-// to 10 s. ready, if set, is called once the server accepts connections.
+// drainFlag adds --drain to a command that serves.
+func drainFlag(cmd *cobra.Command, o *Options) {
+	def := defaultDrain
+	if v, err := time.ParseDuration(envOr("INTERPOST_DRAIN", "")); err == nil {
+		def = v
+	}
+	cmd.Flags().DurationVar(&o.Drain, "drain", def, "on SIGTERM, how long requests in flight may take to finish before their connections are closed; then the outboxes are flushed for as long again (INTERPOST_DRAIN)")
+}
+
+// httpNode is the listening half of a node: it answers from the moment the
+// port is bound (readiness 503 while the store migrates) until it has
+// drained.
+type httpNode struct {
+	srv  *http.Server
+	gate *server.Gate
+	ln   net.Listener
+	errc chan error
+}
+
+func (o *Options) listenHTTP(ln net.Listener, log *slog.Logger) *httpNode {
+	gate := &server.Gate{Version: Version}
+	h := &httpNode{gate: gate, ln: ln, errc: make(chan error, 1), srv: &http.Server{
+		Handler:           gate,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}}
+	go func() { h.errc <- h.srv.Serve(ln) }()
+	return h
+}
+
+// serve runs the server on ln until ctx ends, then drains (serveOn).
+// ready, if set, is called once the server accepts connections.
 func (o *Options) serve(ctx context.Context, a *app.App, ln net.Listener, ready func(url string)) error {
+	return o.serveOn(ctx, a, o.listenHTTP(ln, a.Logger), ready)
+}
+
+// serveOn opens the gate of h to the app's API until ctx ends, then stops in
+// order: refuse new requests (503, readiness false) and let those in flight
+// finish within --drain, close the listener, stop the background work,
+// flush what it would have done next, close the bus.
+func (o *Options) serveOn(ctx context.Context, a *app.App, h *httpNode, ready func(url string)) error {
 	log := a.Logger
 	defer func() {
 		if err := a.Close(); err != nil {
@@ -50,38 +106,43 @@ func (o *Options) serve(ctx context.Context, a *app.App, ln net.Listener, ready 
 		}
 	}()
 	a.LogRules()
-	h, err := a.Server(Version, nil)
+	api, err := a.Server(Version, nil)
 	if err != nil {
-		return errors.Join(err, ln.Close())
+		return errors.Join(err, h.srv.Close())
 	}
-	// Tracking's projector, webhook dispatcher and bus persister stop after
-	// the HTTP server has drained.
-	defer a.Start(ctx)()
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	url := "http://" + ln.Addr().String()
+	stop := a.Start(ctx)
+	h.gate.Serve(api)
+	url := "http://" + h.ln.Addr().String()
 	log.Info("serving", "url", url, "store", a.Store.Kind(), "version", Version)
 	if ready != nil {
 		ready(url)
 	}
+	var serveErr error
 	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
+	case err := <-h.errc:
+		serveErr = fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shut down: %w", err)
+	drain := o.Drain
+	if drain <= 0 {
+		drain = defaultDrain
 	}
-	log.Info("stopped")
-	return nil
+	started := time.Now()
+	h.gate.Drain()
+	log.Info("draining", "deadline", drain.String())
+	shutdown, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	if err := h.srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		// The deadline passed: cut what is still running.
+		log.Warn("drain deadline passed; closing connections still in use", "err", err)
+		serveErr = errors.Join(serveErr, h.srv.Close())
+	}
+	stop()
+	flush, cancelFlush := context.WithTimeout(context.Background(), drain)
+	defer cancelFlush()
+	if err := a.Flush(flush); err != nil {
+		log.Warn("flush on shutdown", "err", err)
+	}
+	log.Info("stopped", "drain_ms", time.Since(started).Milliseconds())
+	return serveErr
 }
