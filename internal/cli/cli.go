@@ -122,6 +122,7 @@ Every flag below can also be set from the environment: --addr as INTERPOST_ADDR,
 	root.AddCommand(serveCmd(o), demoCmd(o), keysCmd(o), s10Cmd(o), merchantsCmd(o), officesCmd(o), routeCmd(o), networkCmd(o), warehouseCmd(o), customsCmd(o), eventsCmd(o), reportCmd(o), webhooksCmd(o), versionCmd(o))
 	root.AddCommand(tariffsCmd(o), ledgerCmd(o), statementCmd(o))
 	root.AddCommand(dispatchCmd(o), planCmd(o))
+	root.AddCommand(backupCmd(o), restoreCmd(o))
 	addMarginReport(root, o)
 	return root
 }

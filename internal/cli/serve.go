@@ -14,6 +14,7 @@ import (
 	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/server"
+	"github.com/interpost/interpost/store"
 )
 
 // defaultDrain is how long a stopping server lets requests in flight finish.
@@ -33,6 +34,11 @@ the bus connection is drained and closed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if o.DB != "" {
+				if err := store.CheckURL(o.DB); err != nil {
+					return err
+				}
+			}
 			ln, err := net.Listen("tcp", o.Addr)
 			if err != nil {
 				return postal.Errorf(postal.CodeUnavailable, "listen on %s: %w (is another interpost running? use --addr)", o.Addr, err)
