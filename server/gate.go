@@ -14,13 +14,16 @@ import (
 //   - starting (migrations, building services): /readyz 503 "starting",
 //     every other request but /healthz 503 with Retry-After;
 //   - serving: everything goes to the handler given to Serve;
-//   - draining (after SIGTERM): /readyz 503 "draining", and a request that
+//   - unready (after SIGTERM, for --drain-delay): /readyz 503 "draining",
+//     everything else still served;
+//   - draining (then): /readyz 503 "draining", and a request that
 //     arrives now is refused with 503 and Connection: close, while requests
 //     already in the handler finish. /healthz stays 200 throughout.
 //
 // The zero Gate is starting.
 type Gate struct {
 	h        atomic.Pointer[http.Handler]
+	unready  atomic.Bool
 	draining atomic.Bool
 	// Version is reported by /readyz while not serving.
 	Version string
@@ -28,6 +31,11 @@ type Gate struct {
 
 // Serve starts sending requests to h.
 func (g *Gate) Serve(h http.Handler) { g.h.Store(&h) }
+
+// Unready makes /readyz answer 503 "draining" while every other request is
+// still served: the time a load balancer needs to notice and stop sending
+// before the node refuses requests (serve --drain-delay).
+func (g *Gate) Unready() { g.unready.Store(true) }
 
 // Drain makes the gate refuse every request from now on.
 func (g *Gate) Drain() { g.draining.Store(true) }
@@ -38,12 +46,12 @@ func (g *Gate) Draining() bool { return g.draining.Load() }
 // ServeHTTP implements http.Handler.
 func (g *Gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := g.h.Load()
-	if h != nil && !g.draining.Load() {
+	if h != nil && !g.draining.Load() && !(g.unready.Load() && r.URL.Path == "/readyz") {
 		(*h).ServeHTTP(w, r)
 		return
 	}
 	phase := "starting"
-	if g.draining.Load() {
+	if g.draining.Load() || g.unready.Load() {
 		phase = "draining"
 		// The client should not send its next request on this connection.
 		w.Header().Set("Connection", "close")

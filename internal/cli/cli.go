@@ -45,9 +45,12 @@ type Options struct {
 	Now string
 	// Drain is how long a stopping server lets requests in flight finish
 	// (serve and demo: --drain).
-	Drain  time.Duration
-	out    io.Writer
-	errOut io.Writer
+	Drain time.Duration
+	// DrainDelay is how long /readyz answers 503 before the drain
+	// (--drain-delay).
+	DrainDelay time.Duration
+	out        io.Writer
+	errOut     io.Writer
 }
 
 // exit codes by error code, so scripts can branch on them.

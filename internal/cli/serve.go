@@ -27,8 +27,9 @@ func serveCmd(o *Options) *cobra.Command {
 		Long: `Run the HTTP API on --addr over the store named by --data (SQLite, default) or --db (PostgreSQL).
 
 The port is bound first: while migrations run /readyz answers 503. On SIGTERM or
-SIGINT the node drains (docs/operations.md): /readyz and every new request answer
-503, requests in flight finish within --drain, the listener closes, then the
+SIGINT the node drains (docs/operations.md): /readyz answers 503 for --drain-delay
+while requests are still served; then the listener closes, a request arriving on an
+open connection gets 503, requests in flight finish within --drain; then the
 customs outbox, the tracking projector and due webhook deliveries are flushed and
 the bus connection is drained and closed.`,
 		Args: cobra.NoArgs,
@@ -67,6 +68,11 @@ func drainFlag(cmd *cobra.Command, o *Options) {
 	if v, err := time.ParseDuration(envOr("INTERPOST_DRAIN", "")); err == nil {
 		def = v
 	}
+	delay := time.Duration(0)
+	if v, err := time.ParseDuration(envOr("INTERPOST_DRAIN_DELAY", "")); err == nil {
+		delay = v
+	}
+	cmd.Flags().DurationVar(&o.DrainDelay, "drain-delay", delay, "on SIGTERM, how long /readyz answers 503 while requests are still served, before the node stops accepting: give it your load balancer's health-check interval (INTERPOST_DRAIN_DELAY)")
 	cmd.Flags().DurationVar(&o.Drain, "drain", def, "on SIGTERM, how long requests in flight may take to finish before their connections are closed; then the outboxes are flushed for as long again (INTERPOST_DRAIN)")
 }
 
@@ -101,7 +107,8 @@ func (o *Options) serve(ctx context.Context, a *app.App, ln net.Listener, ready 
 }
 
 // serveOn opens the gate of h to the app's API until ctx ends, then stops in
-// order: refuse new requests (503, readiness false) and let those in flight
+// order: readiness false for --drain-delay while still serving, refuse new
+// requests (503) and let those in flight
 // finish within --drain, close the listener, stop the background work,
 // flush what it would have done next, close the bus.
 func (o *Options) serveOn(ctx context.Context, a *app.App, h *httpNode, ready func(url string)) error {
@@ -134,6 +141,11 @@ func (o *Options) serveOn(ctx context.Context, a *app.App, h *httpNode, ready fu
 		drain = defaultDrain
 	}
 	started := time.Now()
+	if o.DrainDelay > 0 && serveErr == nil {
+		h.gate.Unready()
+		log.Info("not ready; still serving", "drain_delay", o.DrainDelay.String())
+		time.Sleep(o.DrainDelay)
+	}
 	h.gate.Drain()
 	log.Info("draining", "deadline", drain.String())
 	shutdown, cancel := context.WithTimeout(context.Background(), drain)
