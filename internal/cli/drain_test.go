@@ -30,11 +30,11 @@ var drainNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 type outcome int
 
 const (
-	acked   outcome = iota // 2xx: must be stored exactly once
-	refused                // connection refused: must not be stored
-	unavailable            // 503 from the draining gate: must not be stored
-	closed                 // the connection closed with no answer: must not be stored
-	unknown                // any other answer: must not happen
+	acked       outcome = iota // 2xx: must be stored exactly once
+	refused                    // connection refused: must not be stored
+	unavailable                // 503 from the draining gate: must not be stored
+	closed                     // the connection closed with no answer: must not be stored
+	unknown                    // any other answer: must not happen
 )
 
 // TestServeDrainsOnSIGTERM starts `interpost serve` on SQLite as a child
@@ -348,4 +348,3 @@ func send(c *http.Client, url, key, ctype, body string) outcome {
 		return unknown
 	}
 }
-
