@@ -7,6 +7,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -173,6 +174,40 @@ func (a *App) LogRules() {
 	}
 }
 
+// webhooks is the node's webhook dispatcher. An attempt cut short when the
+// node stops is not recorded: its lease expires and it is sent again (a
+// receiver deduplicates by the delivery id header).
+func (a *App) webhooks() *tracking.Dispatcher {
+	return &tracking.Dispatcher{Store: a.Store, Poster: webhookPoster(a.allowPrivate), Logger: a.Logger, Now: a.Now,
+		Wake: a.Tracking.Projected()}
+}
+
+// Flush does once, until ctx ends, what the background work of Start does
+// continually, so that a node shutting down leaves nothing waiting that it
+// could have finished: customs decisions still in the outbox go to
+// tracking, stored events are projected onto items and shipments, and due
+// webhook deliveries are sent. Call it after the HTTP server has drained
+// and Start's work has stopped. Events accepted onto the bus are already
+// in the stream (acknowledged by JetStream before the request was
+// answered); any node's persister stores them.
+func (a *App) Flush(ctx context.Context) error {
+	var errs []error
+	if n, err := a.Customs.DeliverEvents(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("flush customs outbox: %w", err))
+	} else if n > 0 {
+		a.Logger.Info("flushed customs outbox", "events", n)
+	}
+	if _, err := a.Tracking.CatchUp(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("flush tracking projector: %w", err))
+	}
+	if n, err := a.webhooks().Step(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("flush webhook deliveries: %w", err))
+	} else if n > 0 {
+		a.Logger.Info("flushed webhook deliveries", "attempted", n)
+	}
+	return errors.Join(errs...)
+}
+
 // Close releases what New opened besides the store (the bus connection).
 func (a *App) Close() error {
 	if a.bus == nil {
@@ -225,8 +260,7 @@ func (a *App) Start(ctx context.Context) func() {
 	}
 	run(a.routes.Run)
 	run(a.Tracking.RunProjector)
-	run((&tracking.Dispatcher{Store: a.Store, Poster: webhookPoster(a.allowPrivate), Logger: a.Logger, Now: a.Now,
-		Wake: a.Tracking.Projected()}).Run)
+	run(a.webhooks().Run)
 	if a.bus != nil {
 		p := &natsbus.Persister{Bus: a.bus, Store: a.Store, Logger: a.Logger, Stored: func(_, added int) {
 			if added > 0 {

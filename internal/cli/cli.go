@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -44,9 +45,15 @@ type Options struct {
 	// docs/formats.md); empty: every partner uses ours.
 	EDIProfiles string
 	// Now, when set (RFC 3339), is the moment every service takes as now.
-	Now    string
-	out    io.Writer
-	errOut io.Writer
+	Now string
+	// Drain is how long a stopping server lets requests in flight finish
+	// (serve and demo: --drain).
+	Drain time.Duration
+	// DrainDelay is how long /readyz answers 503 before the drain
+	// (--drain-delay).
+	DrainDelay time.Duration
+	out        io.Writer
+	errOut     io.Writer
 }
 
 // exit codes by error code, so scripts can branch on them.
@@ -122,6 +129,7 @@ Every flag below can also be set from the environment: --addr as INTERPOST_ADDR,
 	root.AddCommand(serveCmd(o), demoCmd(o), keysCmd(o), s10Cmd(o), merchantsCmd(o), officesCmd(o), routeCmd(o), networkCmd(o), warehouseCmd(o), customsCmd(o), eventsCmd(o), reportCmd(o), webhooksCmd(o), versionCmd(o))
 	root.AddCommand(tariffsCmd(o), ledgerCmd(o), statementCmd(o))
 	root.AddCommand(dispatchCmd(o), planCmd(o), inwardCmd(o))
+	root.AddCommand(backupCmd(o), restoreCmd(o))
 	addMarginReport(root, o)
 	return root
 }

@@ -84,13 +84,22 @@ Try:
   curl -H "Authorization: Bearer %[3]s" -o label.pdf %[1]s/v1/shipments/%[2]s/label.pdf
   curl -H "Authorization: Bearer %[3]s" %[1]s/v1/items/%[2]s/events
   curl -H "Authorization: Bearer %[3]s" "%[1]s/v1/routes?from=CNXMNA&to=DEDUIA&ready=%[4]s&product=ems&pareto=true"
-`, url, res.SampleID, merchantKey, a.Now().UTC().Truncate(time.Minute).Format(time.RFC3339))
+%[5]s`, url, res.SampleID, merchantKey, a.Now().UTC().Truncate(time.Minute).Format(time.RFC3339), backupHint(o))
 			})
 		},
 	}
 	cmd.Flags().IntVar(&shipments, "shipments", 400, "sample shipments to create")
 	cmd.Flags().BoolVar(&noServe, "no-serve", false, "seed and print keys, then exit")
+	drainFlag(cmd, o)
 	return cmd
+}
+
+// backupHint shows how to back up the demo store while it is served.
+func backupHint(o *Options) string {
+	if o.DB != "" {
+		return "Back up PostgreSQL with pg_dump -Fc (docs/operations.md).\n"
+	}
+	return fmt.Sprintf("Back up while it runs (docs/operations.md):\n  interpost --data %s backup ./interpost-backup\n", o.Data)
 }
 
 func where(o *Options) string {
