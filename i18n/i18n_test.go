@@ -46,8 +46,8 @@ func TestLocalize(t *testing.T) {
 	if got := en.Number(17679.333, 2); got != "17,679.33" {
 		t.Errorf("en number: %q", got)
 	}
-	if got := c.For(language.German).Number(17679.333, 2); got != "17,679.33" {
-		// German is not in the catalogue yet: For falls back to English.
+	if got := c.For(language.Italian).Number(17679.333, 2); got != "17,679.33" {
+		// Italian is not in the catalogue: For falls back to English.
 		t.Errorf("unsupported language number: %q", got)
 	}
 	if zh.Lang() != "zh-CN" || en.Lang() != "en" {
@@ -61,5 +61,27 @@ func TestCatalogueComplete(t *testing.T) {
 	c := Default()
 	if m := c.Missing(language.MustParse("zh-CN"), "common."); len(m) > 0 {
 		t.Errorf("zh-CN lacks %q", m)
+	}
+}
+
+func TestCountryAndSupported(t *testing.T) {
+	c := Default()
+	if got := c.For(language.MustParse("zh-CN")).Country("PL"); got != "波兰" {
+		t.Errorf("zh PL = %q", got)
+	}
+	if got := c.For(language.English).Country("QQ"); got != "QQ" {
+		t.Errorf("unknown region = %q", got)
+	}
+	if _, ok := c.Supported("xx"); ok {
+		t.Error("xx supported")
+	}
+	if tag, ok := c.Supported("zh-Hans"); !ok || tag.String() != "zh-CN" {
+		t.Errorf("zh-Hans = %s %v", tag, ok)
+	}
+	if got := SelfName(language.Russian); got != "Русский" {
+		t.Errorf("self name ru = %q", got)
+	}
+	if _, ok := c.For(language.MustParse("zh-CN")).Own("no.such.message"); ok {
+		t.Error("Own of an unknown id")
 	}
 }

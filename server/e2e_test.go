@@ -18,12 +18,15 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/i18n"
 	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/routing"
 	"github.com/interpost/interpost/server"
@@ -233,7 +236,7 @@ func (e *lifeEnv) agree(id, status string, code tracking.Code) func() {
 			e.t.Errorf("%s: not listed under status=%s", id, status)
 		}
 		tl := e.timeline(id, "merchant", status, code)
-		e.page(id, tl.StatusLabel)
+		e.page(id, tl.Status)
 		hooks := e.hooks.statuses(id)
 		switch {
 		case status == string(tracking.StatusCreated) && len(hooks) > 0:
@@ -261,9 +264,10 @@ func (e *lifeEnv) timeline(id, key, status string, code tracking.Code) tracking.
 	return tl
 }
 
-// page checks the public page shows label.
-func (e *lifeEnv) page(id, label string) {
+// page checks the public page shows the status's English buyer label.
+func (e *lifeEnv) page(id string, st tracking.Status) {
 	e.t.Helper()
+	label := i18n.Default().For(language.English).T("public.status." + string(st))
 	r := e.need(e.do("GET", "/track/"+url.PathEscape(id), "", nil), 200, "public page of "+id)
 	if want := `<h1 id="status">` + html.EscapeString(label) + `</h1>`; !strings.Contains(string(r.body), want) {
 		e.t.Errorf("%s: public page lacks %s", id, want)
@@ -570,7 +574,7 @@ func itemLife(t *testing.T, st store.Store) {
 			if tl.Object != "waybill:UPS:"+waybill || tl.Kind != tracking.KindWaybill {
 				t.Errorf("waybill timeline is %s %s", tl.Object, tl.Kind)
 			}
-			e.page(waybill, tl.StatusLabel)
+			e.page(waybill, tl.Status)
 		})
 	}
 	decide("express: officer holds", "import_customs_held", tracking.EME, map[string]any{"action": "hold", "check": "xray", "reason": "lithium batteries"})
@@ -589,7 +593,7 @@ func itemLife(t *testing.T, st store.Store) {
 		if strings.Join(codes, " ") != "EDB EME EDC EMI" {
 			t.Errorf("waybill timeline %v", codes)
 		}
-		e.page(waybill, tl.StatusLabel)
+		e.page(waybill, tl.Status)
 	})
 
 	// (e) A cross-border e-commerce order: declared with its platform, held
@@ -625,7 +629,7 @@ func itemLife(t *testing.T, st store.Store) {
 			if tl.Object != "ecommerce:TMALL-GLOBAL:"+order || tl.Kind != tracking.KindEcommerce {
 				t.Errorf("e-commerce timeline is %s %s", tl.Object, tl.Kind)
 			}
-			e.page(order, tl.StatusLabel)
+			e.page(order, tl.Status)
 		})
 	}
 	t.Logf("whole life in %.1f ms", float64(time.Since(began).Microseconds())/1000)

@@ -1,0 +1,61 @@
+package i18n
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+)
+
+// Supported reports which catalogue language pref (one tag or an
+// Accept-Language list) asks for; ok is false when none matches with high
+// confidence, so a caller can ignore an unknown choice rather than pin
+// English.
+func (c *Catalog) Supported(pref string) (language.Tag, bool) {
+	tags, _, err := language.ParseAcceptLanguage(pref)
+	if err != nil || len(tags) == 0 {
+		return language.English, false
+	}
+	t, _, conf := c.matcher.Match(tags...)
+	if conf < language.High {
+		return language.English, false
+	}
+	return c.supported(t), true
+}
+
+// Own returns message id only when this language itself defines it (no
+// English fallback): for optional texts such as a city's exonym, where the
+// caller has a better fallback than English.
+func (l *Localizer) Own(id string, data ...any) (string, bool) {
+	if !l.cat.ids[l.tag][id] {
+		return "", false
+	}
+	return l.localize(id, nil, data), true
+}
+
+// Country names an ISO 3166-1 alpha-2 country in the language, from the
+// CLDR data in golang.org/x/text (display); the code itself when CLDR has
+// no name for it.
+func (l *Localizer) Country(code string) string {
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	if n := display.Regions(l.tag).Name(r); n != "" && n != "Unknown Region" {
+		return n
+	}
+	return code
+}
+
+// SelfName is the language's name in itself ("Deutsch", "中文", "Русский"),
+// capitalised as at the start of a sentence, for language switchers.
+func SelfName(tag language.Tag) string {
+	n := display.Self.Name(tag)
+	if n == "" {
+		return tag.String()
+	}
+	r, size := utf8.DecodeRuneInString(n)
+	return string(unicode.ToUpper(r)) + strings.Clone(n[size:])
+}
