@@ -19,6 +19,7 @@ func TestMatchFallsBackToEnglish(t *testing.T) {
 		{[]string{"", "zh-CN"}, zh},                 // no cookie: the header decides
 		{[]string{"en", "zh-CN"}, language.English}, // the explicit choice wins
 		{[]string{"xx-YY, qq"}, language.English},   // unknown tags
+		{[]string{"xx;q=1, zh;q=0.4"}, zh},          // an unknown entry does not spoil the rest
 		{[]string{";;;,=q"}, language.English},      // malformed header
 		{nil, language.English},
 	} {

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,8 +15,8 @@ import (
 // confidence, so a caller can ignore an unknown choice rather than pin
 // English.
 func (c *Catalog) Supported(pref string) (language.Tag, bool) {
-	tags, _, err := language.ParseAcceptLanguage(pref)
-	if err != nil || len(tags) == 0 {
+	tags := parsePrefs(pref)
+	if len(tags) == 0 {
 		return language.English, false
 	}
 	t, _, conf := c.matcher.Match(tags...)
@@ -58,4 +59,39 @@ func SelfName(tag language.Tag) string {
 	}
 	r, size := utf8.DecodeRuneInString(n)
 	return string(unicode.ToUpper(r)) + strings.Clone(n[size:])
+}
+
+// parsePrefs reads an Accept-Language list (or one tag), best first. Unlike
+// language.ParseAcceptLanguage, which rejects the whole header for one
+// unknown subtag ("xx"), it skips the entries it cannot read and keeps the
+// others.
+func parsePrefs(s string) []language.Tag {
+	type pref struct {
+		tag language.Tag
+		q   float32
+	}
+	var prefs []pref
+	for _, part := range strings.Split(s, ",") {
+		tags, qs, err := language.ParseAcceptLanguage(part)
+		if err != nil {
+			continue
+		}
+		for i, t := range tags {
+			prefs = append(prefs, pref{t, qs[i]})
+		}
+	}
+	slices.SortStableFunc(prefs, func(a, b pref) int {
+		switch {
+		case a.q > b.q:
+			return -1
+		case a.q < b.q:
+			return 1
+		}
+		return 0
+	})
+	out := make([]language.Tag, len(prefs))
+	for i, p := range prefs {
+		out[i] = p.tag
+	}
+	return out
 }
