@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/interpost/interpost/postal"
 )
 
 func TestMatchFallsBackToEnglish(t *testing.T) {
@@ -79,10 +82,33 @@ func TestCountryAndSupported(t *testing.T) {
 	if tag, ok := c.Supported("zh-Hans"); !ok || tag.String() != "zh-CN" {
 		t.Errorf("zh-Hans = %s %v", tag, ok)
 	}
-	if got := SelfName(language.Russian); got != "Русский" {
+	if got := c.SelfName(language.Russian); got != "Русский" {
 		t.Errorf("self name ru = %q", got)
 	}
 	if _, ok := c.For(language.MustParse("zh-CN")).Own("no.such.message"); ok {
 		t.Error("Own of an unknown id")
+	}
+}
+
+// TestCLDRNamesCurrent fails when cldr.LANG.yaml is missing for a
+// catalogue language or differs from x/text's CLDR data: run go generate.
+func TestCLDRNamesCurrent(t *testing.T) {
+	c := Default()
+	for _, tag := range c.Languages() {
+		l := c.For(tag)
+		names := display.Regions(tag)
+		for _, code := range postal.Countries() {
+			want := names.Name(language.MustParseRegion(code))
+			if want == "" {
+				continue
+			}
+			if got := l.Country(code); got != want {
+				t.Errorf("%s: country %s = %q, CLDR says %q (go generate ./i18n)", tag, code, got, want)
+				break
+			}
+		}
+		if m := c.Missing(tag, "language.self"); len(m) > 0 {
+			t.Errorf("%s has no cldr file (go generate ./i18n)", tag)
+		}
 	}
 }

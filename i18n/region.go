@@ -3,11 +3,8 @@ package i18n
 import (
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 )
 
 // Supported reports which catalogue language pref (one tag or an
@@ -36,29 +33,24 @@ func (l *Localizer) Own(id string, data ...any) (string, bool) {
 	return l.localize(id, nil, data), true
 }
 
-// Country names an ISO 3166-1 alpha-2 country in the language, from the
-// CLDR data in golang.org/x/text (display); the code itself when CLDR has
-// no name for it.
+// Country names an ISO 3166-1 alpha-2 country in the language: CLDR's
+// name, generated into country.LANG.yaml (go generate ./i18n); the code
+// itself for a code the catalogue does not name.
 func (l *Localizer) Country(code string) string {
-	r, err := language.ParseRegion(code)
-	if err != nil {
+	id := "country." + strings.ToUpper(code)
+	if !l.cat.ids[language.English][id] {
 		return code
 	}
-	if n := display.Regions(l.tag).Name(r); n != "" && n != "Unknown Region" {
-		return n
-	}
-	return code
+	return l.T(id)
 }
 
 // SelfName is the language's name in itself ("Deutsch", "中文", "Русский"),
-// capitalised as at the start of a sentence, for language switchers.
-func SelfName(tag language.Tag) string {
-	n := display.Self.Name(tag)
-	if n == "" {
-		return tag.String()
+// for language switchers; from cldr.LANG.yaml, the tag when it has none.
+func (c *Catalog) SelfName(tag language.Tag) string {
+	if n, ok := c.For(tag).Own("language.self"); ok && c.supported(tag) == tag {
+		return n
 	}
-	r, size := utf8.DecodeRuneInString(n)
-	return string(unicode.ToUpper(r)) + strings.Clone(n[size:])
+	return tag.String()
 }
 
 // parsePrefs reads an Accept-Language list (or one tag), best first. Unlike

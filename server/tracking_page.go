@@ -138,7 +138,7 @@ func newTrackView(l *i18n.Localizer, id string) trackView {
 		v.T[k] = l.T("track." + k)
 	}
 	for _, tag := range i18n.Default().Languages() {
-		v.Languages = append(v.Languages, langLink{Tag: tag.String(), Name: i18n.SelfName(tag), Current: tag == l.Tag()})
+		v.Languages = append(v.Languages, langLink{Tag: tag.String(), Name: i18n.Default().SelfName(tag), Current: tag == l.Tag()})
 	}
 	return v
 }

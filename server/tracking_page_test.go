@@ -31,7 +31,7 @@ func TestTrackCatalogueComplete(t *testing.T) {
 		if got := c.Match(l); got != tag {
 			t.Errorf("%s is not a catalogue language (matched %s)", l, got)
 		}
-		for _, area := range []string{"track.", "public."} {
+		for _, area := range []string{"track.", "public.", "country.", "language.self"} {
 			if m := c.Missing(tag, area); len(m) > 0 {
 				t.Errorf("%s lacks %q", l, m)
 			}
