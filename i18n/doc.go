@@ -12,3 +12,5 @@
 // catalogues complete. An unknown or unsupported language falls back to
 // English, never to an error.
 package i18n
+
+//go:generate go run ./internal/gencountry locales

@@ -102,8 +102,8 @@ func (c *Catalog) Match(prefs ...string) language.Tag {
 		if strings.TrimSpace(p) == "" {
 			continue
 		}
-		tags, _, err := language.ParseAcceptLanguage(p)
-		if err != nil || len(tags) == 0 {
+		tags := parsePrefs(p)
+		if len(tags) == 0 {
 			continue
 		}
 		t, _, conf := c.matcher.Match(tags...)

@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/interpost/interpost/postal"
 )
 
 func TestMatchFallsBackToEnglish(t *testing.T) {
@@ -19,6 +22,7 @@ func TestMatchFallsBackToEnglish(t *testing.T) {
 		{[]string{"", "zh-CN"}, zh},                 // no cookie: the header decides
 		{[]string{"en", "zh-CN"}, language.English}, // the explicit choice wins
 		{[]string{"xx-YY, qq"}, language.English},   // unknown tags
+		{[]string{"xx;q=1, zh;q=0.4"}, zh},          // an unknown entry does not spoil the rest
 		{[]string{";;;,=q"}, language.English},      // malformed header
 		{nil, language.English},
 	} {
@@ -46,8 +50,8 @@ func TestLocalize(t *testing.T) {
 	if got := en.Number(17679.333, 2); got != "17,679.33" {
 		t.Errorf("en number: %q", got)
 	}
-	if got := c.For(language.German).Number(17679.333, 2); got != "17,679.33" {
-		// German is not in the catalogue yet: For falls back to English.
+	if got := c.For(language.Italian).Number(17679.333, 2); got != "17,679.33" {
+		// Italian is not in the catalogue: For falls back to English.
 		t.Errorf("unsupported language number: %q", got)
 	}
 	if zh.Lang() != "zh-CN" || en.Lang() != "en" {
@@ -61,5 +65,50 @@ func TestCatalogueComplete(t *testing.T) {
 	c := Default()
 	if m := c.Missing(language.MustParse("zh-CN"), "common."); len(m) > 0 {
 		t.Errorf("zh-CN lacks %q", m)
+	}
+}
+
+func TestCountryAndSupported(t *testing.T) {
+	c := Default()
+	if got := c.For(language.MustParse("zh-CN")).Country("PL"); got != "波兰" {
+		t.Errorf("zh PL = %q", got)
+	}
+	if got := c.For(language.English).Country("QQ"); got != "QQ" {
+		t.Errorf("unknown region = %q", got)
+	}
+	if _, ok := c.Supported("xx"); ok {
+		t.Error("xx supported")
+	}
+	if tag, ok := c.Supported("zh-Hans"); !ok || tag.String() != "zh-CN" {
+		t.Errorf("zh-Hans = %s %v", tag, ok)
+	}
+	if got := c.SelfName(language.Russian); got != "Русский" {
+		t.Errorf("self name ru = %q", got)
+	}
+	if _, ok := c.For(language.MustParse("zh-CN")).Own("no.such.message"); ok {
+		t.Error("Own of an unknown id")
+	}
+}
+
+// TestCLDRNamesCurrent fails when cldr.LANG.yaml is missing for a
+// catalogue language or differs from x/text's CLDR data: run go generate.
+func TestCLDRNamesCurrent(t *testing.T) {
+	c := Default()
+	for _, tag := range c.Languages() {
+		l := c.For(tag)
+		names := display.Regions(tag)
+		for _, code := range postal.Countries() {
+			want := names.Name(language.MustParseRegion(code))
+			if want == "" {
+				continue
+			}
+			if got := l.Country(code); got != want {
+				t.Errorf("%s: country %s = %q, CLDR says %q (go generate ./i18n)", tag, code, got, want)
+				break
+			}
+		}
+		if m := c.Missing(tag, "language.self"); len(m) > 0 {
+			t.Errorf("%s has no cldr file (go generate ./i18n)", tag)
+		}
 	}
 }

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
@@ -25,6 +27,7 @@ import (
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/i18n"
 	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/routing"
 	"github.com/interpost/interpost/store"
@@ -293,7 +296,7 @@ func (e *lifeEnv) agree(id, status string, code tracking.Code) func() {
 			e.errorf("%s: not listed under status=%s", id, status)
 		}
 		tl := e.timeline(id, "merchant", status, code)
-		e.page(id, tl.StatusLabel)
+		e.page(id, tl.Status)
 		hooks := e.hooks.statuses(id)
 		switch {
 		case status == string(tracking.StatusCreated) && len(hooks) > 0:
@@ -323,9 +326,10 @@ func (e *lifeEnv) timeline(id, key, status string, code tracking.Code) tracking.
 	return tl
 }
 
-// page checks the public page shows label.
-func (e *lifeEnv) page(id, label string) {
+// page checks the public page shows the status's English buyer label.
+func (e *lifeEnv) page(id string, st tracking.Status) {
 	e.t.Helper()
+	label := i18n.Default().For(language.English).T("public.status." + string(st))
 	r := e.do("GET", "/track/"+url.PathEscape(id), "", nil)
 	if r.status != 200 {
 		e.errorf("public page of %s: %d", id, r.status)
@@ -692,7 +696,7 @@ func itemLife(t *testing.T, st store.Store, bus string) {
 			if tl.Object != "waybill:UPS:"+waybill || tl.Kind != tracking.KindWaybill || !tl.Declared {
 				e.errorf("waybill timeline is %s %s declared=%v", tl.Object, tl.Kind, tl.Declared)
 			}
-			e.page(waybill, tl.StatusLabel)
+			e.page(waybill, tl.Status)
 		})
 	}
 	decide("express: officer holds", "import_customs_held", tracking.EME, map[string]any{"action": "hold", "check": "xray", "reason": "lithium batteries"})
@@ -714,7 +718,7 @@ func itemLife(t *testing.T, st store.Store, bus string) {
 		if strings.Join(codes, " ") != "EDB EME EDC EMI" {
 			e.errorf("waybill timeline %v", codes)
 		}
-		e.page(waybill, tl.StatusLabel)
+		e.page(waybill, tl.Status)
 	})
 
 	// (f) A cross-border e-commerce order: declared with its platform, held
@@ -750,7 +754,7 @@ func itemLife(t *testing.T, st store.Store, bus string) {
 			if tl.Object != "ecommerce:TMALL-GLOBAL:"+order || tl.Kind != tracking.KindEcommerce || !tl.Declared {
 				e.errorf("e-commerce timeline is %s %s declared=%v", tl.Object, tl.Kind, tl.Declared)
 			}
-			e.page(order, tl.StatusLabel)
+			e.page(order, tl.Status)
 		})
 	}
 	t.Logf("whole life in %.1f ms", float64(time.Since(began).Microseconds())/1000)

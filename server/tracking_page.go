@@ -2,13 +2,15 @@ package server
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"html/template"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
+	"github.com/interpost/interpost/i18n"
+	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
 )
@@ -18,15 +20,32 @@ var trackHTML string
 
 var trackPage = template.Must(template.New("track").Parse(trackHTML))
 
-// trackView is what the public page shows: statuses, steps, places and
-// local times — never the merchant, the addresses or who signed.
+// langCookie keeps the language a reader picked with the page's switcher.
+const langCookie = "lang"
+
+// trackView is what the public page shows, already in the reader's
+// language: statuses, steps, places and local times — never the merchant,
+// the addresses or who signed, and no raw codes.
 type trackView struct {
-	ID       string
-	Problem  string
-	Timeline *tracking.Timeline
-	Lane     *struct{ From, To string }
-	Steps    []step
-	Events   []publicEvent
+	Lang      string
+	T         map[string]string // the page's fixed texts, by id without "track."
+	Languages []langLink
+	ID        string
+	Problem   string
+	Timeline  *tracking.Timeline
+	Status    string
+	Transit   string
+	Expected  string
+	NoEst     string
+	Lane      string
+	Hold      *holdView
+	Steps     []step
+	Events    []publicEvent
+}
+
+type langLink struct {
+	Tag, Name string
+	Current   bool
 }
 
 type step struct {
@@ -35,19 +54,24 @@ type step struct {
 }
 
 type publicEvent struct {
-	Time      string
-	LocalTime string
-	Meaning   string
-	Place     string
+	Time   string // RFC 3339, for <time datetime>
+	When   string // local, e.g. 24 Nov 09:22 (UTC+8)
+	What   string
+	Detail string
+	Place  string
 }
+
+// pageTexts are the fixed texts of track.html (ids under "track.").
+var pageTexts = []string{"title", "brand", "item_number", "placeholder", "submit", "languages", "progress", "history",
+	"not_scanned", "note", "customs", "next_step"}
 
 // progressSteps are the milestones drawn on the page, with the chain
 // position from which each counts as reached.
 var progressSteps = []struct {
-	label string
-	from  int
+	id   string
+	from int
 }{
-	{"Accepted", 10}, {"Left origin", 40}, {"Arrived", 50}, {"Customs cleared", 57}, {"Out for delivery", 80}, {"Delivered", 90},
+	{"accepted", 10}, {"departed", 40}, {"arrived", 50}, {"cleared", 57}, {"out_for_delivery", 80}, {"delivered", 90},
 }
 
 func (s *Server) registerTrackPage() {
@@ -60,64 +84,81 @@ func (s *Server) trackForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/track/"+url.PathEscape(id), http.StatusSeeOther)
 		return
 	}
-	s.renderTrack(w, r, http.StatusOK, trackView{})
+	l := trackLanguage(w, r)
+	s.renderTrack(w, r, l, http.StatusOK, newTrackView(l, ""))
 }
 
 func (s *Server) trackItem(w http.ResponseWriter, r *http.Request) {
+	l := trackLanguage(w, r)
 	id := r.PathValue("id")
-	v := trackView{ID: id}
+	v := newTrackView(l, id)
 	tl, err := s.tracking().PublicTimeline(r.Context(), id)
 	switch postal.ErrorCode(err) {
 	case "":
 		v.ID, v.Timeline = tl.Object, &tl
-		s.fillTrackView(&v)
-		s.renderTrack(w, r, http.StatusOK, v)
+		newPublicText(l, s.officeIndex(r.Context())).fill(&v, tl)
+		s.renderTrack(w, r, l, http.StatusOK, v)
 	case postal.CodeInvalid:
-		v.Problem = "“" + id + "” is not a valid item number. International item numbers have 13 characters, such as EE123456785CN: two letters, nine digits and the two-letter country code. " +
-			"Express and e-commerce parcels are tracked by their waybill or order number, e.g. 1Z84F2W60412945528."
-		s.renderTrack(w, r, http.StatusBadRequest, v)
+		v.Problem = l.T("track.problem.invalid", "ID", id)
+		s.renderTrack(w, r, l, http.StatusBadRequest, v)
 	case postal.CodeNotFound:
-		v.Problem = "There is no information about " + id + " yet. Items appear here once the post has received their data or scanned them; please try again later."
-		s.renderTrack(w, r, http.StatusNotFound, v)
+		v.Problem = l.T("track.problem.not_found", "ID", id)
+		s.renderTrack(w, r, l, http.StatusNotFound, v)
 	default:
 		s.cfg.Logger.ErrorContext(r.Context(), "tracking page", "err", err, "request_id", requestID(r.Context()))
-		v.Problem = "Tracking is not available right now. Please try again in a few minutes."
-		s.renderTrack(w, r, http.StatusServiceUnavailable, v)
+		v.Problem = l.T("track.problem.unavailable")
+		s.renderTrack(w, r, l, http.StatusServiceUnavailable, v)
 	}
 }
 
-func (s *Server) fillTrackView(v *trackView) {
-	tl := v.Timeline
-	if tl.Lane != nil {
-		from, _ := postal.CountryName(tl.Lane.Origin)
-		to, _ := postal.CountryName(tl.Lane.Dest)
-		if from != "" && to != "" {
-			v.Lane = &struct{ From, To string }{from, to}
+// trackLanguage chooses the page's language: ?lang= (which the switcher
+// sets, and which is then kept in a cookie), else the cookie, else
+// Accept-Language; anything unknown gives English.
+func trackLanguage(w http.ResponseWriter, r *http.Request) *i18n.Localizer {
+	cat := i18n.Default()
+	choice := ""
+	if q := r.URL.Query().Get("lang"); q != "" {
+		if tag, ok := cat.Supported(q); ok {
+			choice = tag.String()
+			http.SetCookie(w, &http.Cookie{Name: langCookie, Value: choice, Path: "/track", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
 		}
 	}
-	reached := 0
-	for _, e := range tl.Events {
-		info, ok := tracking.LookupCode(e.Code)
-		if ok && (e.Code == tracking.EMI || !info.Final()) {
-			reached = max(reached, info.Position)
+	if choice == "" {
+		if c, err := r.Cookie(langCookie); err == nil {
+			choice = c.Value
 		}
 	}
-	for _, st := range progressSteps {
-		v.Steps = append(v.Steps, step{Label: st.label, Done: reached >= st.from})
-	}
-	for _, e := range slices.Backward(tl.Events) {
-		place := e.OfficeName
-		if cn, ok := postal.CountryName(e.OfficeCountry); ok {
-			place += ", " + cn
-		}
-		if place == "" {
-			place = e.Office
-		}
-		v.Events = append(v.Events, publicEvent{Time: tracking.FormatTime(e.Time), LocalTime: e.LocalTime, Meaning: e.Meaning, Place: place})
-	}
+	return cat.For(cat.Match(choice, r.Header.Get("Accept-Language")))
 }
 
-func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, status int, v trackView) {
+func newTrackView(l *i18n.Localizer, id string) trackView {
+	v := trackView{Lang: l.Lang(), ID: id, T: make(map[string]string, len(pageTexts))}
+	for _, k := range pageTexts {
+		v.T[k] = l.T("track." + k)
+	}
+	for _, tag := range i18n.Default().Languages() {
+		v.Languages = append(v.Languages, langLink{Tag: tag.String(), Name: i18n.Default().SelfName(tag), Current: tag == l.Tag()})
+	}
+	return v
+}
+
+// officeIndex returns the offices by code, for places and time zones; nil
+// (places fall back to the timeline's names) when the network is unreadable.
+func (s *Server) officeIndex(ctx context.Context) map[string]network.Office {
+	offices, err := s.cfg.Network.Offices(ctx)
+	if err != nil {
+		s.cfg.Logger.WarnContext(ctx, "tracking page: offices", "err", err)
+		return nil
+	}
+	m := make(map[string]network.Office, len(offices))
+	for _, o := range offices {
+		m[o.Code] = o
+	}
+	return m
+}
+
+func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, l *i18n.Localizer, status int, v trackView) {
 	var buf bytes.Buffer
 	if err := trackPage.Execute(&buf, v); err != nil {
 		s.cfg.Logger.ErrorContext(r.Context(), "render tracking page", "err", err)
@@ -126,10 +167,18 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, status int,
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", l.Lang())
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cache-Control", "public, max-age=60")
+	// The language depends on the header and the cookie: shared caches must
+	// key on both, and a response that sets the cookie is the reader's own.
+	h.Add("Vary", "Accept-Language, Cookie")
+	if h.Get("Set-Cookie") != "" {
+		h.Set("Cache-Control", "private, max-age=60")
+	} else {
+		h.Set("Cache-Control", "public, max-age=60")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }

@@ -77,7 +77,7 @@ Interpost is running at %[1]s  (Ctrl-C stops it)
   products          %[1]s/v1/products
   offices           %[1]s/v1/offices
   check an S10 id   %[1]s/v1/s10/%[2]s
-  public tracking   %[1]s/track/%[2]s
+  public tracking   %[1]s/track/%[2]s  (in the browser's language; ?lang=zh-CN, ru, fr, es, de, pl, ja, ko, en)
   health, metrics   %[1]s/readyz  %[1]s/metrics
 Try:
   curl -H "Authorization: Bearer %[3]s" %[1]s/v1/shipments?limit=5
