@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/interpost/interpost/i18n"
 	"net/http"
 	"net/url"
 	"slices"
@@ -48,9 +49,9 @@ func (c *Console) enabled(key string) bool {
 }
 
 func (c *Console) registerCustoms() {
-	c.page("GET /console/customs", rolesCustoms, c.requires(c.cfg.Customs != nil, "Customs is", c.customsQueue))
-	c.page("GET /console/customs/items/{id}", rolesCustoms, c.requires(c.cfg.Customs != nil, "Customs is", c.customsItem))
-	c.page("POST /console/customs/items/{id}/decision", rolesCustoms, c.requires(c.cfg.Customs != nil, "Customs is", c.customsDecide))
+	c.page("GET /console/customs", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsQueue))
+	c.page("GET /console/customs/items/{id}", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsItem))
+	c.page("POST /console/customs/items/{id}/decision", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsDecide))
 }
 
 // riskBand names the colour of a proposed action, mildest to strongest.
@@ -242,6 +243,7 @@ type decideButton struct {
 
 type customsItemPage struct {
 	customs.ItemView
+	tr        *i18n.Localizer
 	Office    network.Office
 	Band      string
 	Proposed  string
@@ -273,13 +275,13 @@ type customsItemPage struct {
 // holdChecks are the checks a hold names, mildest first.
 var holdChecks = []risk.Action{risk.ActionDocumentCheck, risk.ActionXray, risk.ActionPhysicalInspection}
 
-func (c *Console) customsItemPage(ctx context.Context, s *session, id string) (*customsItemPage, error) {
+func (c *Console) customsItemPage(ctx context.Context, tr *i18n.Localizer, s *session, id string) (*customsItemPage, error) {
 	v, err := c.cfg.Customs.Get(ctx, s.Who, id)
 	if err != nil {
 		return nil, err
 	}
 	d := v.Declaration
-	page := &customsItemPage{ItemView: v, Band: riskBand(v.Screening.Action), Proposed: actionLabel(v.Screening.Action),
+	page := &customsItemPage{tr: tr, ItemView: v, Band: riskBand(v.Screening.Action), Proposed: actionLabel(v.Screening.Action),
 		Checks: holdChecks, Officer: s.Who.Role == auth.RoleCustoms, Self: s.Who.KeyID,
 		Claimed: v.ClaimedBy != "", Mine: v.ClaimedBy != "" && v.ClaimedBy == s.Who.KeyID,
 		Values: map[string]string{}, Errors: map[string]string{}}
@@ -335,7 +337,7 @@ func (c *Console) customsItemPage(ctx context.Context, s *session, id string) (*
 }
 
 func (c *Console) customsItem(w http.ResponseWriter, r *http.Request, s *session) {
-	page, err := c.customsItemPage(r.Context(), s, r.PathValue("id"))
+	page, err := c.customsItemPage(r.Context(), c.loc(r), s, r.PathValue("id"))
 	if err != nil {
 		c.domainError(w, r, s, err)
 		return
@@ -422,7 +424,7 @@ func (c *Console) customsDecide(w http.ResponseWriter, r *http.Request, s *sessi
 		c.internalError(w, r, s, err)
 		return
 	}
-	page, gerr := c.customsItemPage(ctx, s, id)
+	page, gerr := c.customsItemPage(ctx, c.loc(r), s, id)
 	if gerr != nil {
 		// The caller may not even read the item (another office's): the
 		// decision's own refusal is the clearer message.
@@ -460,4 +462,4 @@ func (p *customsItemPage) V(form, field string) string {
 func (p *customsItemPage) CheckLabel(a risk.Action) string { return actionLabel(a) }
 
 // At shows a time in the item's office zone.
-func (p *customsItemPage) At(t time.Time) string { return localTime(t, p.Office.TZ) }
+func (p *customsItemPage) At(t time.Time) string { return localTime(p.tr, t, p.Office.TZ) }

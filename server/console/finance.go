@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"github.com/interpost/interpost/i18n"
 	"net/http"
 	"net/url"
 	"slices"
@@ -29,8 +30,8 @@ var rolesFinance = []auth.Role{auth.RoleAdmin, auth.RolePartner, auth.RoleMercha
 const marginChartRows = 12
 
 func (c *Console) registerFinance() {
-	c.page("GET /console/finance", rolesFinance, c.requires(c.cfg.Accounting != nil, "Accounting is", c.finance))
-	c.page("GET /console/finance/statements/{party}/{format}", rolesFinance, c.requires(c.cfg.Accounting != nil, "Accounting is", c.statementFile))
+	c.page("GET /console/finance", rolesFinance, c.requires(c.cfg.Accounting != nil, "console.subject.finance", c.finance))
+	c.page("GET /console/finance/statements/{party}/{format}", rolesFinance, c.requires(c.cfg.Accounting != nil, "console.subject.finance", c.statementFile))
 }
 
 // partyRow is one party's balance over the period in one currency.
@@ -96,7 +97,8 @@ func money(d decimal.Decimal, currency string) string {
 	whole, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
 	n := 0
 	fmt.Sscan(whole, &n)
-	out := formatInt(n)
+	// zh-CN and en group and mark decimals alike (1,234.56).
+	out := formatInt(enLoc, n)
 	if frac != "" {
 		out += "." + frac
 	}
@@ -111,6 +113,7 @@ func fileURL(party accounting.Party, format, period string) string {
 }
 
 func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	svc := c.cfg.Accounting
 	now := c.now()
@@ -143,7 +146,7 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 		row := partyRow{PartyBalance: b, Kind: b.Party.Kind(), Code: b.Party.Code(), Name: b.Party.Code(),
 			CSV: fileURL(b.Party, "csv", p.Name), PDF: fileURL(b.Party, "pdf", p.Name)}
 		if b.Party.Kind() == accounting.PartyPost {
-			row.Name = c.countryName(b.Party.Country()) + " post"
+			row.Name = tr.T("console.finance.post_of", "Country", c.countryName(tr, b.Party.Country()))
 		}
 		page.Parties = append(page.Parties, row)
 		page.Entries += b.Entries
@@ -176,7 +179,7 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 			page.Lanes = append(page.Lanes, marginRow{MarginRow: row, Rank: i + 1, Currency: rep.Currency, Negative: row.Base.Margin.IsNegative()})
 		}
 		page.Total = marginRow{MarginRow: rep.Total, Currency: rep.Currency, Negative: rep.Total.Base.Margin.IsNegative()}
-		page.Chart = marginChartOf(page.Lanes, rep.Currency)
+		page.Chart = marginChartOf(tr, page.Lanes, rep.Currency)
 	case postal.ErrorCode(err) == postal.CodeNotFound || postal.ErrorCode(err) == postal.CodeInvalid:
 		page.Problem = "No margin report: " + userMessage(err)
 	default:
@@ -291,7 +294,7 @@ func (c *Console) statementFile(w http.ResponseWriter, r *http.Request, s *sessi
 
 // marginChartOf draws the worst lanes' margin per item as horizontal bars
 // around zero: losses to the left in red, profits to the right.
-func marginChartOf(lanes []marginRow, currency string) *marginChart {
+func marginChartOf(tr *i18n.Localizer, lanes []marginRow, currency string) *marginChart {
 	n := min(len(lanes), marginChartRows)
 	if n == 0 {
 		return nil
@@ -312,7 +315,7 @@ func marginChartOf(lanes []marginRow, currency string) *marginChart {
 	ch.Zero = ch.Left - lo*scale
 	for i, l := range lanes[:n] {
 		v := l.Base.PerItem.InexactFloat64()
-		b := marginBar{Label: fmt.Sprintf("%s → %s %s", l.Origin, l.Dest, productName(l.Product)), Value: money(l.Base.PerItem, currency),
+		b := marginBar{Label: fmt.Sprintf("%s → %s %s", l.Origin, l.Dest, tr.Code("product", string(l.Product))), Value: money(l.Base.PerItem, currency),
 			Y: top + rowH*float64(i), Negative: v < 0}
 		if v < 0 {
 			b.X, b.W = ch.Zero+v*scale, -v*scale

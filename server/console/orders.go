@@ -31,7 +31,7 @@ const (
 var buyerFields = []string{"name", "company", "address", "city", "state", "postcode", "country", "phone", "email"}
 
 func (c *Console) registerOrders() {
-	w := func(h handler) handler { return c.requires(c.cfg.Warehouse != nil, "Warehouses are", h) }
+	w := func(h handler) handler { return c.requires(c.cfg.Warehouse != nil, "console.subject.warehouses", h) }
 	c.page("GET /console/orders", rolesWarehouses, w(c.orders))
 	c.page("GET /console/orders/new", rolesWarehouses, w(c.newOrderForm))
 	c.page("POST /console/orders/new", rolesWarehouses, w(c.createOrder))
@@ -189,6 +189,7 @@ func (f *orderForm) Cell(i int, field, label, class string) cellField {
 }
 
 func (c *Console) newOrder(r *http.Request, s *session) *orderForm {
+	tr := c.loc(r)
 	ctx := r.Context()
 	f := &orderForm{whHead: newWHHead(s, "orders"), Values: map[string]string{}, Errors: map[string]string{},
 		NeedMerchant: s.Who.Role != auth.RoleMerchant,
@@ -204,7 +205,7 @@ func (c *Console) newOrder(r *http.Request, s *session) *orderForm {
 		}
 		slices.Sort(codes)
 		for _, code := range codes {
-			f.Countries = append(f.Countries, countryOpt{code, c.countryName(code)})
+			f.Countries = append(f.Countries, countryOpt{code, c.countryName(tr, code)})
 		}
 	}
 	if rows, err := c.cfg.Warehouse.Stock(ctx, s.Who, warehouse.StockFilter{}); err == nil {

@@ -68,6 +68,7 @@ type trendSeries struct {
 }
 
 func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	offices, err := c.cfg.Network.Offices(ctx)
 	if err != nil {
@@ -102,10 +103,10 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 			if i, ok := col[n.Product]; ok {
 				day.ByProduct[i] += n.Shipments
 			}
-			tally(byProduct, n.Product, productName(n.Product), n)
+			tally(byProduct, n.Product, tr.Code("product", string(n.Product)), n)
 			tally(byMerchant, n.Merchant, n.Merchant, n)
 			tally(byOffice, n.Office, names[n.Office], n)
-			tally(byDest, n.Destination, c.countryName(n.Destination), n)
+			tally(byDest, n.Destination, c.countryName(tr, n.Destination), n)
 			if d == trendDays-1 {
 				row := todayOffice[n.Office]
 				if row == nil {

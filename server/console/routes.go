@@ -84,6 +84,7 @@ func (c *Console) routes(w http.ResponseWriter, r *http.Request, s *session) {
 
 // plan runs the query of the form and fills the page's results or errors.
 func (c *Console) plan(r *http.Request, page *routesPage, zones map[string]string) {
+	tr := c.loc(r)
 	v := page.Values
 	bad := func(field, msg string) { page.Errors[field] = msg }
 	from, okFrom := zones[v["from"]]
@@ -147,13 +148,13 @@ func (c *Console) plan(r *http.Request, page *routesPage, zones map[string]strin
 		row.Earliest = res.Earliest != nil && it.Arrive.Equal(res.Earliest.Arrive) && i == 0
 		row.Transit = transit(it.Arrive.Sub(ready))
 		if len(it.Legs) > 0 {
-			row.Depart = localTime(it.Legs[0].Depart, zones[it.Legs[0].From])
+			row.Depart = localTime(tr, it.Legs[0].Depart, zones[it.Legs[0].From])
 		}
-		row.Arrive = localTime(it.Arrive, zones[v["to"]])
+		row.Arrive = localTime(tr, it.Arrive, zones[v["to"]])
 		var summary []string
 		for j, l := range it.Legs {
 			row.Legs = append(row.Legs, routeLeg{From: l.From, To: l.To, Mode: string(l.Mode), Carrier: l.Carrier, Service: l.Service,
-				Depart: localTime(l.Depart, zones[l.From]), Arrive: localTime(l.Arrive, zones[l.To])})
+				Depart: localTime(tr, l.Depart, zones[l.From]), Arrive: localTime(tr, l.Arrive, zones[l.To])})
 			if j == 0 {
 				summary = append(summary, l.From)
 			}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"cmp"
+	"github.com/interpost/interpost/i18n"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,8 +26,8 @@ var rolesTracking = []auth.Role{auth.RoleAdmin, auth.RoleOperator, auth.RoleCust
 const recentLimit = 12
 
 func (c *Console) registerTracking() {
-	c.page("GET /console/tracking", rolesTracking, c.requires(c.cfg.Tracking != nil, "Tracking is", c.trackingPage))
-	c.page("GET /console/performance", rolesPerformance, c.requires(c.cfg.Tracking != nil, "Tracking is", c.performance))
+	c.page("GET /console/tracking", rolesTracking, c.requires(c.cfg.Tracking != nil, "console.subject.tracking", c.trackingPage))
+	c.page("GET /console/performance", rolesPerformance, c.requires(c.cfg.Tracking != nil, "console.subject.tracking", c.performance))
 }
 
 type trackEvent struct {
@@ -93,6 +94,7 @@ var chain = []struct {
 }
 
 func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	page := trackingPage{Query: strings.ToUpper(strings.Join(strings.Fields(r.URL.Query().Get("id")), ""))}
 	if page.Query != "" {
@@ -126,7 +128,7 @@ func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *sessio
 		}
 		for _, it := range items {
 			o := byCode[it.LastOffice]
-			f := inFlight{Item: it, Label: it.Status.Label(), Office: it.LastOffice, When: localTime(it.LastTime, o.TZ)}
+			f := inFlight{Item: it, Label: tr.Code("status", string(it.Status)), Office: it.LastOffice, When: localTime(tr, it.LastTime, o.TZ)}
 			if o.Name != "" {
 				f.Office = o.Name
 			}
@@ -228,6 +230,7 @@ func trackTabs(s *session, current string) []tab {
 }
 
 func (c *Console) performance(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	q := r.URL.Query()
 	today := c.now().UTC().Truncate(24 * time.Hour)
@@ -303,7 +306,7 @@ func (c *Console) performance(w http.ResponseWriter, r *http.Request, s *session
 	if page.Lane == nil && len(page.Lanes) > 0 {
 		page.Lane = &page.Lanes[0]
 	}
-	page.Chart = perfChartOf(page.Lanes, slices.Sorted(mapsKeys(weeks)))
+	page.Chart = perfChartOf(tr, page.Lanes, slices.Sorted(mapsKeys(weeks)))
 	page.Tabs = trackTabs(s, "performance")
 	c.render(w, r, http.StatusOK, "performance", s.view("Performance", "tracking", page))
 }
@@ -339,14 +342,14 @@ func jnBars(jn []int, std int) []jnBar {
 }
 
 // perfChartOf is the on-time share per week of the five busiest lanes.
-func perfChartOf(lanes []perfLane, weeks []string) perfChart {
+func perfChartOf(tr *i18n.Localizer, lanes []perfLane, weeks []string) perfChart {
 	ch := perfChart{Weeks: weeks}
 	idx := map[string]int{}
 	for i, w := range weeks {
 		idx[w] = i
 	}
 	for _, l := range lanes[:min(len(lanes), 5)] {
-		s := perfSeries{Label: l.Origin + "→" + l.Dest + " " + productName(l.Product), Values: make([]*float64, len(weeks))}
+		s := perfSeries{Label: l.Origin + "→" + l.Dest + " " + tr.Code("product", string(l.Product)), Values: make([]*float64, len(weeks))}
 		for _, lw := range l.Weeks {
 			if lw.Delivered > 0 {
 				v := lw.OnTimeShare * 100

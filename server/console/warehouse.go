@@ -62,7 +62,7 @@ func newest[T any](fetch func(cursor string) ([]T, string, error)) (rows []T, ca
 }
 
 func (c *Console) registerWarehouses() {
-	w := func(h handler) handler { return c.requires(c.cfg.Warehouse != nil, "Warehouses are", h) }
+	w := func(h handler) handler { return c.requires(c.cfg.Warehouse != nil, "console.subject.warehouses", h) }
 	c.page("GET /console/warehouses", rolesWarehouses, w(c.warehouses))
 	c.page("GET /console/warehouses/{code}", rolesWarehouses, w(c.warehouseDetail))
 	c.page("POST /console/warehouses/{code}/pick-lists", rolesFulfil, w(c.createPickList))
