@@ -1,0 +1,185 @@
+package console
+
+import (
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"text/template/parse"
+
+	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/customs/risk"
+	"github.com/interpost/interpost/i18n"
+	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/tracking"
+	"golang.org/x/text/language"
+)
+
+// untranslatedAllowed are texts that read the same in every language:
+// the brand, units, form and standard names.
+var untranslatedAllowed = map[string]bool{
+	"Interpost": true, "kg": true, "mm": true, "PDF": true, "CSV": true, "SKU": true, "API": true,
+	"HS": true, "S10": true, "UTC": true, "EMS": true, "ID": true, "CN": true, "ipk_…": true,
+}
+
+// hole stands for an action in a template's text when checking it.
+const hole = "\x00"
+
+var (
+	tagRe       = regexp.MustCompile(`(?s)<[^>]*>`)
+	rawRe       = regexp.MustCompile(`(?is)<(script|style)\b[^>]*>.*?</(script|style)>`)
+	commentRe   = regexp.MustCompile(`(?s)<!--.*?-->`)
+	attrRe      = regexp.MustCompile(`(?i)\b(title|aria-label|placeholder|alt)="([^"]*)"`)
+	letterRe    = regexp.MustCompile(`\p{L}`)
+	wordRe      = regexp.MustCompile(`[\p{L}\p{N}_…]+`)
+	stringArgRe = regexp.MustCompile(`"(console\.[a-z0-9_]+\.[A-Za-z0-9_.\-]+)"`)
+)
+
+// flatten writes a template's text with every action as hole, walking into
+// if/range/with bodies, so tags split by actions still read as tags.
+func flatten(n parse.Node, b *strings.Builder) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			flatten(c, b)
+		}
+	case *parse.TextNode:
+		b.Write(n.Text)
+	case *parse.IfNode:
+		b.WriteString(hole)
+		flatten(n.List, b)
+		b.WriteString(hole)
+		flatten(n.ElseList, b)
+		b.WriteString(hole)
+	case *parse.RangeNode:
+		b.WriteString(hole)
+		flatten(n.List, b)
+		b.WriteString(hole)
+		flatten(n.ElseList, b)
+		b.WriteString(hole)
+	case *parse.WithNode:
+		b.WriteString(hole)
+		flatten(n.List, b)
+		b.WriteString(hole)
+		flatten(n.ElseList, b)
+		b.WriteString(hole)
+	default:
+		b.WriteString(hole)
+	}
+}
+
+// literalTexts lists the texts of a template that a reader sees and that
+// do not come from t, n or data: text between tags and the values of
+// title, aria-label, placeholder and alt.
+func literalTexts(src string) ([]string, error) {
+	trees := map[string]*parse.Tree{}
+	tr := parse.New("page")
+	tr.Mode = parse.SkipFuncCheck
+	if _, err := tr.Parse(src, "{{", "}}", trees); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, name := range slices.Sorted(mapsKeys(trees)) {
+		var b strings.Builder
+		flatten(trees[name].Root, &b)
+		s := commentRe.ReplaceAllString(rawRe.ReplaceAllString(b.String(), hole), hole)
+		var texts []string
+		for _, tag := range tagRe.FindAllString(s, -1) {
+			for _, m := range attrRe.FindAllStringSubmatch(tag, -1) {
+				texts = append(texts, strings.Split(m[2], hole)...)
+			}
+		}
+		texts = append(texts, strings.Split(tagRe.ReplaceAllString(s, hole), hole)...)
+		for _, t := range texts {
+			t = strings.TrimSpace(t)
+			for _, w := range wordRe.FindAllString(t, -1) {
+				if letterRe.MatchString(w) && !untranslatedAllowed[w] {
+					out = append(out, t)
+					break
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// TestTemplatesHaveNoLiteralText fails on any text a page shows that does
+// not go through the catalogue, and on any message id a template names
+// that English lacks.
+func TestTemplatesHaveNoLiteralText(t *testing.T) {
+	cat := i18n.Default()
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		b, err := fs.ReadFile(files, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts, err := literalTexts(string(b))
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		for _, s := range texts {
+			t.Errorf("%s: untranslated text %q: put it in i18n/locales/console.en.yaml and use {{t \"console.…\"}}", path.Base(n), s)
+		}
+		for _, m := range stringArgRe.FindAllStringSubmatch(string(b), -1) {
+			if !cat.Has(m[1]) {
+				t.Errorf("%s: message %q is not in console.en.yaml", path.Base(n), m[1])
+			}
+		}
+	}
+}
+
+func TestLiteralTextsFindsText(t *testing.T) {
+	got, err := literalTexts(`{{define "content"}}<p class="x" title="Hello {{.N}}">{{t "console.a"}} Goodbye {{if .X}}<b>{{.Y}} world</b>{{end}} · 3 kg</p><script>var s = "code";</script>{{end}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Hello", "Goodbye", "world"}
+	if !slices.Equal(got, want) {
+		t.Errorf("literalTexts = %q, want %q", got, want)
+	}
+}
+
+// TestConsoleCatalogueComplete fails when Chinese lacks a console message
+// or a code label, or a domain code has no label.
+func TestConsoleCatalogueComplete(t *testing.T) {
+	cat := i18n.Default()
+	zh := language.MustParse("zh-CN")
+	for _, prefix := range []string{"console.", "code.", "common."} {
+		if m := cat.Missing(zh, prefix); len(m) > 0 {
+			t.Errorf("zh-CN lacks %d %s messages: %q", len(m), prefix, m)
+		}
+	}
+	var want []string
+	for _, s := range tracking.Statuses() {
+		want = append(want, "code.status."+string(s))
+	}
+	for _, c := range tracking.Codes() {
+		want = append(want, "code.event."+string(c.Code), "code.stage."+string(c.Stage))
+	}
+	for _, a := range []risk.Action{risk.ActionRelease, risk.ActionDocumentCheck, risk.ActionXray, risk.ActionPhysicalInspection, risk.ActionReturnToSender, risk.ActionSeize} {
+		want = append(want, "code.customs."+string(a))
+	}
+	for _, p := range postal.Products() {
+		want = append(want, "code.product."+string(p.Code))
+	}
+	for _, r := range []auth.Role{auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms, auth.RoleMerchant, auth.RolePartner} {
+		want = append(want, "code.role."+string(r))
+	}
+	for _, n := range navigation {
+		want = append(want, n.Label)
+	}
+	for _, id := range want {
+		if !cat.Has(id) {
+			t.Errorf("no English label %q", id)
+		}
+	}
+}
