@@ -87,7 +87,7 @@ func (c *Console) exchange(w http.ResponseWriter, r *http.Request, s *session) {
 	if ref := r.URL.Query().Get("closed"); ref != "" {
 		page.Closed = "Closed receptacle " + ref + "."
 	}
-	c.render(w, r, http.StatusOK, "exchange", s.view("Exchange operations", "exchange", page))
+	c.render(w, r, http.StatusOK, "exchange", s.view("console.title.exchange_operations", "exchange", page))
 }
 
 func (c *Console) exchangePage(r *http.Request, s *session) (*exchangePage, error) {
@@ -234,7 +234,7 @@ func (c *Console) closeReceptacle(w http.ResponseWriter, r *http.Request, s *ses
 		return
 	}
 	page.Problem = userMessage(err)
-	c.render(w, r, status, "exchange", s.view("Exchange operations", "exchange", page))
+	c.render(w, r, status, "exchange", s.view("console.title.exchange_operations", "exchange", page))
 }
 
 // billFile sends a consignment's delivery bill as PDF or CSV.

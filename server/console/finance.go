@@ -133,7 +133,7 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 	page.Period = p.Name
 	if !page.Admin {
 		c.ownStatement(r, s, &page, p)
-		c.render(w, r, http.StatusOK, "finance", s.view("Finance", "finance", page))
+		c.render(w, r, http.StatusOK, "finance", s.view("console.title.finance", "finance", page))
 		return
 	}
 	balances, err := svc.Balances(ctx, s.Who, p)
@@ -186,7 +186,7 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 		c.internalError(w, r, s, err)
 		return
 	}
-	c.render(w, r, http.StatusOK, "finance", s.view("Finance", "finance", page))
+	c.render(w, r, http.StatusOK, "finance", s.view("console.title.finance", "finance", page))
 }
 
 func mapsKeys[V any](m map[string]V) func(func(string) bool) {

@@ -121,7 +121,7 @@ func (c *Console) network(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	page.Kinds = shares(kinds, 0)
 	page.Countries = len(perCountry)
-	c.render(w, r, http.StatusOK, "network", s.view("Network", "network", page))
+	c.render(w, r, http.StatusOK, "network", s.view("console.title.network", "network", page))
 }
 
 // mapView projects offices and shades countries for one view of the map.

@@ -131,7 +131,7 @@ func (c *Console) orders(w http.ResponseWriter, r *http.Request, s *session) {
 	if page.ShowMerchant {
 		page.Merchants = c.stockedMerchants(r, s)
 	}
-	c.render(w, r, http.StatusOK, "orders", s.view("Orders", "warehouses", page))
+	c.render(w, r, http.StatusOK, "orders", s.view("console.title.orders", "warehouses", page))
 }
 
 // stockedMerchants lists the merchants with stock in a warehouse.
@@ -238,7 +238,7 @@ func (c *Console) newOrderForm(w http.ResponseWriter, r *http.Request, s *sessio
 		f.Lines = append(f.Lines, i)
 	}
 	f.Key = newFormKey()
-	c.render(w, r, http.StatusOK, "order_new", s.view("New order", "warehouses", f))
+	c.render(w, r, http.StatusOK, "order_new", s.view("console.title.new_order", "warehouses", f))
 }
 
 func (c *Console) createOrder(w http.ResponseWriter, r *http.Request, s *session) {
@@ -279,7 +279,7 @@ func (c *Console) createOrder(w http.ResponseWriter, r *http.Request, s *session
 		}
 	}
 	slices.SortStableFunc(f.Summary, func(a, b postal.FieldError) int { return formRank(a.Field) - formRank(b.Field) })
-	c.render(w, r, status, "order_new", s.view("New order", "warehouses", f))
+	c.render(w, r, status, "order_new", s.view("console.title.new_order", "warehouses", f))
 }
 
 // formRank orders field errors as the form shows the fields.

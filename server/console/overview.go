@@ -147,7 +147,7 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 			page.CustomsHeld += q.Held
 		}
 	}
-	c.render(w, r, http.StatusOK, "overview", s.view("Overview", "overview", page))
+	c.render(w, r, http.StatusOK, "overview", s.view("console.title.overview", "overview", page))
 }
 
 func tally(m map[string]*share, key, label string, n acceptance.Count) {

@@ -79,7 +79,7 @@ func (c *Console) routes(w http.ResponseWriter, r *http.Request, s *session) {
 	if page.Asked {
 		c.plan(r, &page, zones)
 	}
-	c.render(w, r, http.StatusOK, "routes", s.view("Route planner", "routes", page))
+	c.render(w, r, http.StatusOK, "routes", s.view("console.title.route_planner", "routes", page))
 }
 
 // plan runs the query of the form and fills the page's results or errors.

@@ -141,7 +141,7 @@ func (c *Console) newShipmentForm(w http.ResponseWriter, r *http.Request, s *ses
 		f.Lines = append(f.Lines, i)
 	}
 	f.Key = newFormKey()
-	c.render(w, r, http.StatusOK, "shipment_new", s.view("New shipment", "new", f))
+	c.render(w, r, http.StatusOK, "shipment_new", s.view("console.title.new_shipment", "new", f))
 }
 
 func (c *Console) createShipment(w http.ResponseWriter, r *http.Request, s *session) {
@@ -186,7 +186,7 @@ func (c *Console) createShipment(w http.ResponseWriter, r *http.Request, s *sess
 	if f.NeedMerchant {
 		f.Merchants = c.recentMerchants(r)
 	}
-	c.render(w, r, http.StatusUnprocessableEntity, "shipment_new", s.view("New shipment", "new", f))
+	c.render(w, r, http.StatusUnprocessableEntity, "shipment_new", s.view("console.title.new_shipment", "new", f))
 }
 
 // read turns the posted form into a request. Numbers that don't parse are

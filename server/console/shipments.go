@@ -112,7 +112,7 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 	if page.ShowMerchant {
 		page.Merchants = c.recentMerchants(r)
 	}
-	c.render(w, r, http.StatusOK, "shipments", s.view("Shipments", "shipments", page))
+	c.render(w, r, http.StatusOK, "shipments", s.view("console.title.shipments", "shipments", page))
 }
 
 func shipmentsURL(merchant, status, since, cursor string, pageNo int) string {

@@ -135,7 +135,7 @@ func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *sessio
 			page.InFlight = append(page.InFlight, f)
 		}
 	}
-	title := "Tracking"
+	title := "console.title.tracking"
 	if page.Timeline != nil {
 		title = page.Timeline.Object
 	}
@@ -308,7 +308,7 @@ func (c *Console) performance(w http.ResponseWriter, r *http.Request, s *session
 	}
 	page.Chart = perfChartOf(tr, page.Lanes, slices.Sorted(mapsKeys(weeks)))
 	page.Tabs = trackTabs(s, "performance")
-	c.render(w, r, http.StatusOK, "performance", s.view("Performance", "tracking", page))
+	c.render(w, r, http.StatusOK, "performance", s.view("console.title.performance", "tracking", page))
 }
 
 func (l *perfLane) finish() {

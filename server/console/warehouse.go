@@ -170,7 +170,7 @@ func (c *Console) warehouses(w http.ResponseWriter, r *http.Request, s *session)
 		c.cfg.Logger.WarnContext(ctx, "console replenishment", "err", err)
 		page.Advice = err
 	}
-	c.render(w, r, http.StatusOK, "warehouses", s.view("Warehouses", "warehouses", page))
+	c.render(w, r, http.StatusOK, "warehouses", s.view("console.title.warehouses", "warehouses", page))
 }
 
 type stockRow struct {
@@ -339,7 +339,7 @@ func (c *Console) stock(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	slices.Sort(page.Merchants)
 	page.Rows, page.Total = stockRows(rows, names)
-	c.render(w, r, http.StatusOK, "stock", s.view("Stock", "warehouses", page))
+	c.render(w, r, http.StatusOK, "stock", s.view("console.title.stock", "warehouses", page))
 }
 
 type ledgerRow struct {
@@ -365,6 +365,7 @@ type ledgerPage struct {
 const ledgerShown = 200
 
 func (c *Console) ledger(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	q := r.URL.Query()
 	svc := c.cfg.Warehouse
@@ -418,7 +419,7 @@ func (c *Console) ledger(w http.ResponseWriter, r *http.Request, s *session) {
 		moves = moves[:ledgerShown]
 	}
 	page.Rows, page.Shown = moves, len(moves)
-	c.render(w, r, http.StatusOK, "ledger", s.view(f.SKU+" at "+wh.Name, "warehouses", page))
+	c.render(w, r, http.StatusOK, "ledger", s.view(tr.T("console.title.ledger", "SKU", f.SKU, "Warehouse", wh.Name), "warehouses", page))
 }
 
 // refURL links a ledger reference to its inbound or order.
@@ -496,7 +497,7 @@ func (c *Console) inbounds(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 		page.Rows = append(page.Rows, row)
 	}
-	c.render(w, r, http.StatusOK, "inbounds", s.view("Inbound shipments", "warehouses", page))
+	c.render(w, r, http.StatusOK, "inbounds", s.view("console.title.inbound_shipments", "warehouses", page))
 }
 
 func (c *Console) warehouseNames(ctx context.Context) (map[string]string, error) {
@@ -652,7 +653,7 @@ func (c *Console) replenishment(w http.ResponseWriter, r *http.Request, s *sessi
 			page.Rows = append(page.Rows, row)
 		}
 	}
-	c.render(w, r, http.StatusOK, "replenishment", s.view("Replenishment", "warehouses", page))
+	c.render(w, r, http.StatusOK, "replenishment", s.view("console.title.replenishment", "warehouses", page))
 }
 
 // allOrders reads the orders matching f that the caller may see, newest
