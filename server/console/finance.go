@@ -73,6 +73,7 @@ type currencyTotal struct {
 }
 
 type financePage struct {
+	tr      *i18n.Localizer
 	Period  string
 	Error   string
 	Admin   bool
@@ -117,7 +118,7 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
 	svc := c.cfg.Accounting
 	now := c.now()
-	page := financePage{Admin: s.Who.Role == auth.RoleAdmin}
+	page := financePage{tr: tr, Admin: s.Who.Role == auth.RoleAdmin}
 	for i := range 6 {
 		page.Months = append(page.Months, accounting.Month(now.AddDate(0, -i, 0)).Name)
 	}
@@ -331,17 +332,7 @@ func marginChartOf(tr *i18n.Localizer, lanes []marginRow, currency string) *marg
 func (p financePage) Money(d decimal.Decimal, currency string) string { return money(d, currency) }
 
 // PartyLabel names a party kind in words.
-func (p financePage) PartyLabel(kind string) string {
-	switch kind {
-	case accounting.PartyPost:
-		return "Partner post"
-	case accounting.PartyCarrier:
-		return "Carrier"
-	case accounting.PartyMerchant:
-		return "Merchant"
-	}
-	return kind
-}
+func (p financePage) PartyLabel(kind string) string { return p.tr.Code("party", kind) }
 
 // Category names a statement line.
 func (p financePage) Category(l accounting.StatementLine) string {

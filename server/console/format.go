@@ -132,6 +132,7 @@ type share struct {
 	Key, Label string
 	N          int
 	WeightG    int64
+	Others     int     // the row sums this many others (Label is then empty)
 	Frac       float64 // N / total
 	Rel        float64 // N / largest, for the bar length
 }
@@ -153,7 +154,7 @@ func shares(counts map[string]*share, limit int) []share {
 		}
 	}
 	if limit > 0 && len(out) > limit {
-		rest := share{Key: "", Label: fmt.Sprintf("%d others", len(out)-limit)}
+		rest := share{Key: "", Others: len(out) - limit}
 		for _, s := range out[limit:] {
 			rest.N += s.N
 			rest.WeightG += s.WeightG

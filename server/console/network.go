@@ -114,7 +114,7 @@ func (c *Console) network(w http.ResponseWriter, r *http.Request, s *session) {
 	for _, o := range offices {
 		k := kinds[string(o.Kind)]
 		if k == nil {
-			k = &share{Key: string(o.Kind), Label: kindLabel(o.Kind)}
+			k = &share{Key: string(o.Kind), Label: kindLabel(tr, o.Kind)}
 			kinds[string(o.Kind)] = k
 		}
 		k.N++
@@ -307,7 +307,7 @@ func (c *Console) office(w http.ResponseWriter, r *http.Request, s *session) {
 		c.domainError(w, r, s, err)
 		return
 	}
-	page := officePage{Office: o, KindLabel: kindLabel(o.Kind), CountryName: c.countryName(tr, o.Country), LocalNow: localTime(tr, c.now(), o.TZ)}
+	page := officePage{Office: o, KindLabel: kindLabel(tr, o.Kind), CountryName: c.countryName(tr, o.Country), LocalNow: localTime(tr, c.now(), o.TZ)}
 	if s.Who.Is(auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms) {
 		now := c.now()
 		counts, err := c.countShipments(ctx, now.AddDate(0, 0, -trendDays), now.Add(time.Minute))

@@ -100,7 +100,7 @@ func (c *Console) orders(w http.ResponseWriter, r *http.Request, s *session) {
 	if n, err := atoiPositive(q.Get("page")); err == nil {
 		page.PageNo = n
 	}
-	page.Statuses = append(page.Statuses, statusTab{"All", ordersURL("", page.Merchant, 0), page.Status == ""})
+	page.Statuses = append(page.Statuses, statusTab{"", ordersURL("", page.Merchant, 0), page.Status == ""})
 	for _, st := range orderStatuses {
 		page.Statuses = append(page.Statuses, statusTab{st, ordersURL(st, page.Merchant, 0), page.Status == st})
 	}

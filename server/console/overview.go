@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"github.com/interpost/interpost/i18n"
 	"net/http"
 	"slices"
 	"time"
@@ -80,7 +81,7 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	page := overviewPage{Zone: loc.String()}
 	for _, p := range postal.Products() {
-		page.Products = append(page.Products, productCol{string(p.Code), p.Name})
+		page.Products = append(page.Products, productCol{string(p.Code), tr.Code("product", string(p.Code))})
 	}
 	col := map[string]int{}
 	for i, p := range page.Products {
@@ -133,7 +134,7 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 		page.TodayByOffice = append(page.TodayByOffice, *row)
 	}
 	slices.SortFunc(page.TodayByOffice, func(a, b officeRow) int { return b.Total - a.Total })
-	page.summariseOffices(offices)
+	page.summariseOffices(tr, offices)
 	page.Chart = trendChartOf(page.Days, page.Products)
 	if c.cfg.Customs != nil {
 		queues, err := c.queueOffices(ctx, s.Who)
@@ -160,7 +161,7 @@ func tally(m map[string]*share, key, label string, n acceptance.Count) {
 	s.WeightG += n.WeightG
 }
 
-func (p *overviewPage) summariseOffices(offices []network.Office) {
+func (p *overviewPage) summariseOffices(tr *i18n.Localizer, offices []network.Office) {
 	kinds := map[string]*share{}
 	countries := map[string]bool{}
 	for _, o := range offices {
@@ -171,7 +172,7 @@ func (p *overviewPage) summariseOffices(offices []network.Office) {
 		countries[o.Country] = true
 		k := kinds[string(o.Kind)]
 		if k == nil {
-			k = &share{Key: string(o.Kind), Label: kindLabel(o.Kind)}
+			k = &share{Key: string(o.Kind), Label: kindLabel(tr, o.Kind)}
 			kinds[string(o.Kind)] = k
 		}
 		k.N++
@@ -231,20 +232,4 @@ func officeNames(offices []network.Office) map[string]string {
 	return m
 }
 
-func kindLabel(k network.Kind) string {
-	switch k {
-	case network.KindOE:
-		return "Office of exchange"
-	case network.KindIMPC:
-		return "Mail processing centre"
-	case network.KindHub:
-		return "Transit hub"
-	case network.KindBorder:
-		return "Border crossing"
-	case network.KindWarehouse:
-		return "Warehouse"
-	case network.KindDelivery:
-		return "Delivery office"
-	}
-	return string(k)
-}
+func kindLabel(tr *i18n.Localizer, k network.Kind) string { return tr.Code("office_kind", string(k)) }

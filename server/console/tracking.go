@@ -84,13 +84,13 @@ var chain = []struct {
 	Label    string
 	Statuses []tracking.Status
 }{
-	{"Accepted", []tracking.Status{tracking.StatusCreated, tracking.StatusAccepted}},
-	{"Export", []tracking.Status{tracking.StatusAtOutwardOE, tracking.StatusExportCustomsHeld, tracking.StatusExportCustomsReleased}},
-	{"In transit", []tracking.Status{tracking.StatusDeparted, tracking.StatusInTransit}},
-	{"Arrived", []tracking.Status{tracking.StatusArrived}},
-	{"Customs", []tracking.Status{tracking.StatusImportCustomsHeld, tracking.StatusImportCustomsReleased, tracking.StatusSeized}},
-	{"Delivery", []tracking.Status{tracking.StatusInDeliveryNetwork, tracking.StatusAtDeliveryOffice, tracking.StatusOutForDelivery, tracking.StatusAwaitingPickup, tracking.StatusDeliveryAttempted, tracking.StatusReturning}},
-	{"Delivered", []tracking.Status{tracking.StatusDelivered, tracking.StatusReturned}},
+	{"console.stage.accepted", []tracking.Status{tracking.StatusCreated, tracking.StatusAccepted}},
+	{"console.stage.export", []tracking.Status{tracking.StatusAtOutwardOE, tracking.StatusExportCustomsHeld, tracking.StatusExportCustomsReleased}},
+	{"console.stage.in_transit", []tracking.Status{tracking.StatusDeparted, tracking.StatusInTransit}},
+	{"console.stage.arrived", []tracking.Status{tracking.StatusArrived}},
+	{"console.stage.customs", []tracking.Status{tracking.StatusImportCustomsHeld, tracking.StatusImportCustomsReleased, tracking.StatusSeized}},
+	{"console.stage.delivery", []tracking.Status{tracking.StatusInDeliveryNetwork, tracking.StatusAtDeliveryOffice, tracking.StatusOutForDelivery, tracking.StatusAwaitingPickup, tracking.StatusDeliveryAttempted, tracking.StatusReturning}},
+	{"console.stage.delivered", []tracking.Status{tracking.StatusDelivered, tracking.StatusReturned}},
 }
 
 func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -105,7 +105,7 @@ func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *sessio
 		case code == postal.CodeInvalid:
 			page.Error = userMessage(err)
 		case code == postal.CodeNotFound:
-			page.Error = "No events for " + page.Query + " yet."
+			page.Error = tr.T("console.tracking.no_events", "ID", page.Query)
 		default:
 			c.internalError(w, r, s, err)
 			return
@@ -222,9 +222,9 @@ type tab struct {
 // trackTabs are the tracking pages a caller may open: the search, and the
 // performance report for admins and operators.
 func trackTabs(s *session, current string) []tab {
-	tabs := []tab{{"Search", "/console/tracking", current == "tracking"}}
+	tabs := []tab{{"console.tab.search", "/console/tracking", current == "tracking"}}
 	if slices.Contains(rolesPerformance, s.Who.Role) {
-		tabs = append(tabs, tab{"Performance", "/console/performance", current == "performance"})
+		tabs = append(tabs, tab{"console.tab.performance", "/console/performance", current == "performance"})
 	}
 	return tabs
 }

@@ -90,11 +90,11 @@ type whHead struct {
 func newWHHead(s *session, active string) whHead {
 	h := whHead{CanOrder: s.Who.Is(rolesWarehouses...), Own: s.Who.Merchant}
 	for _, t := range []whTab{
-		{Key: "warehouses", Label: "Warehouses", Path: "/console/warehouses"},
-		{Key: "stock", Label: "Stock", Path: "/console/stock"},
-		{Key: "inbounds", Label: "Inbound", Path: "/console/inbounds"},
-		{Key: "orders", Label: "Orders", Path: "/console/orders"},
-		{Key: "replenishment", Label: "Replenishment", Path: "/console/replenishment"},
+		{Key: "warehouses", Label: "console.tab.warehouses", Path: "/console/warehouses"},
+		{Key: "stock", Label: "console.tab.stock", Path: "/console/stock"},
+		{Key: "inbounds", Label: "console.tab.inbound", Path: "/console/inbounds"},
+		{Key: "orders", Label: "console.tab.orders", Path: "/console/orders"},
+		{Key: "replenishment", Label: "console.tab.replenishment", Path: "/console/replenishment"},
 	} {
 		t.Current = t.Key == active
 		h.Tabs = append(h.Tabs, t)
