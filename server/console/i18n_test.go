@@ -2,6 +2,8 @@ package console
 
 import (
 	"io/fs"
+	"net/http"
+	"net/url"
 	"path"
 	"regexp"
 	"slices"
@@ -35,6 +37,9 @@ var (
 	letterRe    = regexp.MustCompile(`\p{L}`)
 	wordRe      = regexp.MustCompile(`[\p{L}\p{N}_…]+`)
 	stringArgRe = regexp.MustCompile(`"(console\.[a-z0-9_]+\.[A-Za-z0-9_.\-]+)"`)
+	// labelArgRe finds labels handed to partials and form helpers as
+	// string arguments: (dict "Head" "…"), (.F "name" "…"), (.Cell $i "name" "…").
+	labelArgRe = regexp.MustCompile(`(?:"(?:Head|Label|Legend)"|\.F (?:"[^"]*"|\([^)]*\))|\.Cell \$i "[^"]*") "([^"]*)"`)
 )
 
 // flatten writes a template's text with every action as hole, walking into
@@ -129,6 +134,11 @@ func TestTemplatesHaveNoLiteralText(t *testing.T) {
 		for _, s := range texts {
 			t.Errorf("%s: untranslated text %q: put it in i18n/locales/console.en.yaml and use {{t \"console.…\"}}", path.Base(n), s)
 		}
+		for _, m := range labelArgRe.FindAllStringSubmatch(string(b), -1) {
+			if !strings.HasPrefix(m[1], "console.") {
+				t.Errorf("%s: label %q handed to a partial is not a message id", path.Base(n), m[1])
+			}
+		}
 		for _, m := range stringArgRe.FindAllStringSubmatch(string(b), -1) {
 			if !cat.Has(m[1]) {
 				t.Errorf("%s: message %q is not in console.en.yaml", path.Base(n), m[1])
@@ -181,5 +191,62 @@ func TestConsoleCatalogueComplete(t *testing.T) {
 		if !cat.Has(id) {
 			t.Errorf("no English label %q", id)
 		}
+	}
+}
+
+// TestLanguage: the browser's Accept-Language chooses the console's
+// language, the switcher's choice (a cookie) overrides it, and an unknown
+// language gives English.
+func TestLanguage(t *testing.T) {
+	t.Parallel()
+	tc := newTestConsole(t)
+	cookies, token := tc.signIn(t, "admin")
+	for _, c := range []struct {
+		accept string
+		lang   string
+		says   string
+	}{
+		{"zh-CN,zh;q=0.9,en;q=0.8", "zh-CN", "邮件"},
+		{"zh", "zh-CN", "按收寄顺序"},
+		{"xx-YY, qq", "en", "In the order they were accepted"},
+		{"", "en", "Sign out"},
+		{"ru, zh;q=0.5", "zh-CN", "退出登录"},
+	} {
+		_, page := tc.do(t, "GET", "/console/shipments", nil, cookies, "Accept-Language", c.accept)
+		if !strings.Contains(page, `<html lang="`+c.lang+`">`) || !strings.Contains(page, c.says) {
+			t.Errorf("Accept-Language %q: want lang %s saying %q:\n%.600s", c.accept, c.lang, c.says, page)
+		}
+	}
+	// The switcher: a form post with the page's token sets the cookie and
+	// returns to the page.
+	resp, _ := tc.do(t, "POST", "/console/language", url.Values{"csrf": {token}, "lang": {"zh-CN"}, "next": {"/console/shipments?status=delivered"}}, cookies)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/console/shipments?status=delivered" {
+		t.Fatalf("switch = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var lang *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == langCookie {
+			lang = ck
+		}
+	}
+	if lang == nil || lang.Value != "zh-CN" || !lang.HttpOnly {
+		t.Fatalf("language cookie %+v", lang)
+	}
+	_, page := tc.do(t, "GET", "/console/shipments", nil, append(cookies, lang), "Accept-Language", "en")
+	if !strings.Contains(page, `<html lang="zh-CN">`) || !strings.Contains(page, "<title>邮件 · Interpost 控制台</title>") {
+		t.Errorf("cookie zh-CN over Accept-Language en:\n%.600s", page)
+	}
+	// Without the form token the switch is refused, and off-console
+	// returns are dropped.
+	if resp, _ := tc.do(t, "POST", "/console/language", url.Values{"lang": {"zh-CN"}}, cookies); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("switch without token = %d", resp.StatusCode)
+	}
+	if resp, _ := tc.do(t, "POST", "/console/language", url.Values{"csrf": {token}, "lang": {"zh-CN"}, "next": {"//evil.example/"}}, cookies); resp.Header.Get("Location") != "/console/" {
+		t.Errorf("switch to an outside page went to %q", resp.Header.Get("Location"))
+	}
+	// Error pages speak the language too.
+	_, page = tc.do(t, "GET", "/console/nowhere", nil, append(cookies, lang))
+	if !strings.Contains(page, "控制台中没有 /console/nowhere 这个页面") {
+		t.Errorf("zh 404:\n%.800s", page)
 	}
 }
