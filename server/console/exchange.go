@@ -79,13 +79,14 @@ type exchangePage struct {
 }
 
 func (c *Console) exchange(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	page, err := c.exchangePage(r, s)
 	if err != nil {
 		c.domainError(w, r, s, err)
 		return
 	}
 	if ref := r.URL.Query().Get("closed"); ref != "" {
-		page.Closed = "Closed receptacle " + ref + "."
+		page.Closed = tr.T("console.exchange.closed", "Ref", ref)
 	}
 	c.render(w, r, http.StatusOK, "exchange", s.view("console.title.exchange_operations", "exchange", page))
 }
@@ -119,7 +120,7 @@ func (c *Console) exchangePage(r *http.Request, s *session) (*exchangePage, erro
 	if want := strings.ToUpper(strings.TrimSpace(q.Get("office"))); want != "" {
 		i := slices.IndexFunc(page.Offices, func(o network.Office) bool { return o.Code == want })
 		if i < 0 {
-			page.Error = want + " is not an office of exchange here; showing " + page.Office.Code + "."
+			page.Error = tr.T("console.exchange.not_oe", "Office", want, "Shown", page.Office.Code)
 		} else {
 			page.Office = page.Offices[i]
 		}

@@ -126,7 +126,7 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 	if v := strings.TrimSpace(r.URL.Query().Get("period")); v != "" {
 		got, err := accounting.ParsePeriod(v)
 		if err != nil {
-			page.Error = err.Error() + "; showing " + p.Name + "."
+			page.Error = tr.T("console.finance.showing", "Error", err.Error(), "Name", p.Name)
 		} else {
 			p = got
 		}
@@ -210,9 +210,10 @@ func ownParty(who auth.Principal) (accounting.Party, error) {
 
 // ownStatement draws a partner's statement or a merchant's invoice.
 func (c *Console) ownStatement(r *http.Request, s *session, page *financePage, p accounting.Period) {
+	tr := c.loc(r)
 	party, err := ownParty(s.Who)
 	if err != nil {
-		page.Problem = "Your key names no party with statements: " + err.Error()
+		page.Problem = tr.T("console.finance.no_party", "Error", err.Error())
 		return
 	}
 	st, err := c.cfg.Accounting.Statement(r.Context(), s.Who, party, p, accounting.StatementOptions{})
@@ -336,5 +337,5 @@ func (p financePage) PartyLabel(kind string) string { return p.tr.Code("party", 
 
 // Category names a statement line.
 func (p financePage) Category(l accounting.StatementLine) string {
-	return l.Kind.Label() + " · " + l.Category
+	return p.tr.Code("charge", string(l.Kind)) + " · " + l.Category
 }

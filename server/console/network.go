@@ -96,7 +96,7 @@ func (c *Console) network(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	levels, legend := quintiles(perCountry)
 	page.Legend = legend
-	page.Map = c.mapView(view, offices, perCountry, levels, "Map of the network's offices and services; countries shaded by shipments sent there in the last 14 days")
+	page.Map = c.mapView(view, offices, perCountry, levels, tr.T("console.network.map_caption"))
 	services, err := c.cfg.Network.Legs(ctx)
 	if err != nil {
 		c.internalError(w, r, s, err)
@@ -185,7 +185,7 @@ func serviceLines(tr *i18n.Localizer, offices []network.Office, services []netwo
 		g.Path = arcPath(a, b)
 		// 1 to 3 marker radii wide, by the cube root of weekly capacity.
 		g.Width = math.Round(r*(0.25+math.Min(0.75, math.Cbrt(g.CapacityKg)/60))*100) / 100
-		g.Title = fmt.Sprintf("%s → %s by %s: %d departures a week, %s kg a week", g.From, g.To, g.Mode, g.Departures, formatInt(tr, int(g.CapacityKg)))
+		g.Title = tr.T("console.network.line_title", "From", g.From, "To", g.To, "Mode", tr.Code("mode", string(g.Mode)), "Departures", g.Departures, "Kg", formatInt(tr, int(g.CapacityKg)))
 		out = append(out, *g)
 	}
 	// Wide lines first so narrow ones stay visible on top.
@@ -343,7 +343,7 @@ func (c *Console) office(w http.ResponseWriter, r *http.Request, s *session) {
 	w0 := mapWidth / 5
 	view := viewBox{X: math.Min(math.Max(x-w0/2, 0), mapWidth-w0), W: w0, H: w0 * mapHeight / mapWidth}
 	view.Y = math.Min(math.Max(y-view.H/2, 0), mapHeight-view.H)
-	page.Map = c.mapView(view, []network.Office{o}, nil, func(int) int { return 0 }, "Where "+o.Name+" is")
+	page.Map = c.mapView(view, []network.Office{o}, nil, func(int) int { return 0 }, tr.T("console.office.map_caption", "Name", o.Name))
 	c.render(w, r, http.StatusOK, "office", s.view(o.Name, "network", page))
 }
 

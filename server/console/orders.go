@@ -242,6 +242,7 @@ func (c *Console) newOrderForm(w http.ResponseWriter, r *http.Request, s *sessio
 }
 
 func (c *Console) createOrder(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	f := c.newOrder(r, s)
 	req, parseErrs := f.read(r)
 	f.Key = r.PostFormValue("idempotency_key")
@@ -263,7 +264,7 @@ func (c *Console) createOrder(w http.ResponseWriter, r *http.Request, s *session
 	case code == postal.CodeNotFound && f.NeedMerchant:
 		fields = append(fields, postal.FieldError{Field: "merchant", Message: fmt.Sprintf("no merchant %q", req.Merchant)})
 	case errors.Is(err, warehouse.ErrOrderKeyMismatch):
-		f.Problem = "This form was already used to place an order. Open a new form to place another."
+		f.Problem = tr.T("console.order_new.form_used")
 		status = http.StatusConflict
 	case code == postal.CodeConflict || code == postal.CodeForbidden || code == postal.CodeNotFound:
 		f.Problem = userMessage(err)
@@ -398,6 +399,7 @@ func (c *Console) orderPage(r *http.Request, s *session, id string) (*orderPage,
 }
 
 func (c *Console) order(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	page, err := c.orderPage(r, s, r.PathValue("id"))
 	if err != nil {
 		c.domainError(w, r, s, err)
@@ -407,15 +409,16 @@ func (c *Console) order(w http.ResponseWriter, r *http.Request, s *session) {
 	page.Created = q.Get("created") == "1"
 	switch {
 	case q.Get("cancelled") == "1":
-		page.Flash = "Order cancelled: its reserved stock is available again."
+		page.Flash = tr.T("console.order.cancelled")
 	case q.Get("packed") != "":
-		page.Flash = "Parcel " + q.Get("packed") + " packed: it is a postal item now and its label is ready."
+		page.Flash = tr.T("console.order.packed", "Parcel", q.Get("packed"))
 	}
 	c.render(w, r, http.StatusOK, "order", s.view(page.ID, "warehouses", page))
 }
 
 // orderProblem shows an order with an action's refusal at the top.
 func (c *Console) orderProblem(w http.ResponseWriter, r *http.Request, s *session, id string, status int, err error) {
+	tr := c.loc(r)
 	page, perr := c.orderPage(r, s, id)
 	if perr != nil {
 		c.errorPage(w, r, s, status, userMessage(err))
@@ -423,7 +426,7 @@ func (c *Console) orderProblem(w http.ResponseWriter, r *http.Request, s *sessio
 	}
 	page.Problem = userMessage(err)
 	if errors.Is(err, warehouse.ErrNothingToPick) {
-		page.Problem = "No reserved parcels are waiting to be picked at that warehouse."
+		page.Problem = tr.T("console.order.none_to_pick")
 	}
 	c.render(w, r, status, "order", s.view(page.ID, "warehouses", page))
 }

@@ -89,20 +89,20 @@ func (c *Console) plan(r *http.Request, page *routesPage, zones map[string]strin
 	bad := func(field, msg string) { page.Errors[field] = msg }
 	from, okFrom := zones[v["from"]]
 	if !okFrom {
-		bad("from", fmt.Sprintf("no office %q: pick one from the list", v["from"]))
+		bad("from", tr.T("console.routes.no_office", "Office", fmt.Sprintf("%q", v["from"])))
 	}
 	if _, ok := zones[v["to"]]; !ok {
-		bad("to", fmt.Sprintf("no office %q: pick one from the list", v["to"]))
+		bad("to", tr.T("console.routes.no_office", "Office", fmt.Sprintf("%q", v["to"])))
 	}
 	page.FromTZ = from
 	ready, err := time.ParseInLocation("2006-01-02T15:04", v["ready"], loadZone(from))
 	if err != nil {
-		bad("ready", "give a date and time such as 2026-11-23T10:00 (local time at the origin)")
+		bad("ready", tr.T("console.routes.bad_ready"))
 	}
 	page.Ready = ready
 	weight, err := strconv.Atoi(v["weight_g"])
 	if err != nil || weight < 1 {
-		bad("weight_g", fmt.Sprintf("%q is not a positive whole number of grams", v["weight_g"]))
+		bad("weight_g", tr.T("console.routes.bad_weight", "Value", fmt.Sprintf("%q", v["weight_g"])))
 	}
 	if len(page.Errors) > 0 {
 		return
@@ -120,7 +120,7 @@ func (c *Console) plan(r *http.Request, page *routesPage, zones map[string]strin
 		return
 	}
 	if err != nil {
-		page.Problem = "Cannot read the timetable right now."
+		page.Problem = tr.T("console.routes.unavailable")
 		c.cfg.Logger.ErrorContext(r.Context(), "console routes", "err", err)
 		return
 	}

@@ -145,6 +145,7 @@ func (c *Console) newShipmentForm(w http.ResponseWriter, r *http.Request, s *ses
 }
 
 func (c *Console) createShipment(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	f := c.newForm(s)
 	req, parseErrs := f.read(r)
 	f.Key = r.PostFormValue("idempotency_key")
@@ -170,7 +171,7 @@ func (c *Console) createShipment(w http.ResponseWriter, r *http.Request, s *sess
 	case code == postal.CodeNotFound && f.NeedMerchant:
 		fields = append(fields, postal.FieldError{Field: "merchant", Message: fmt.Sprintf("no merchant %q; an admin adds merchants with `interpost merchants add`", req.Merchant)})
 	case errors.Is(err, acceptance.ErrIdempotencyMismatch):
-		f.Problem = "This form was already used to create a shipment. Open a new form to create another."
+		f.Problem = tr.T("console.shipment_new.form_used")
 	case code == postal.CodeForbidden || code == postal.CodeNotFound || code == postal.CodeConflict:
 		f.Problem = userMessage(err)
 	default:

@@ -240,7 +240,7 @@ func (c *Console) performance(w http.ResponseWriter, r *http.Request, s *session
 		if t, err := time.Parse(time.DateOnly, v); err == nil {
 			from = t
 		} else {
-			page.Error = "“" + v + "” is not a date YYYY-MM-DD. "
+			page.Error = tr.T("console.performance.bad_date", "Value", v) + " "
 		}
 	}
 	if v := q.Get("to"); v != "" {
@@ -300,7 +300,7 @@ func (c *Console) performance(w http.ResponseWriter, r *http.Request, s *session
 			}
 		}
 		if page.Lane == nil {
-			page.Error += "No items posted on lane " + want + " in the period."
+			page.Error += tr.T("console.performance.no_lane", "Lane", want)
 		}
 	}
 	if page.Lane == nil && len(page.Lanes) > 0 {

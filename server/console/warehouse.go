@@ -253,6 +253,7 @@ func (c *Console) warehouseDetailPage(ctx context.Context, s *session, code stri
 // createPickList puts the warehouse's reserved parcels on a pick list and
 // opens it.
 func (c *Console) createPickList(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	code := r.PathValue("code")
 	n := 50
@@ -284,7 +285,7 @@ func (c *Console) createPickList(w http.ResponseWriter, r *http.Request, s *sess
 	}
 	page.Problem = userMessage(err)
 	if errors.Is(err, warehouse.ErrNothingToPick) {
-		page.Problem = "No reserved orders are waiting to be picked at " + page.Name + "."
+		page.Problem = tr.T("console.warehouse.none_to_pick", "Name", page.Name)
 	}
 	c.render(w, r, status, "warehouse", s.view(page.Name, "warehouses", page))
 }
