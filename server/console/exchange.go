@@ -242,7 +242,7 @@ func (c *Console) closeReceptacle(w http.ResponseWriter, r *http.Request, s *ses
 func (c *Console) billFile(w http.ResponseWriter, r *http.Request, s *session) {
 	file := r.PathValue("file")
 	if file != "bill.pdf" && file != "bill.csv" {
-		c.errorPage(w, r, s, http.StatusNotFound, "Delivery bills come as bill.pdf or bill.csv.")
+		c.errorPage(w, r, s, http.StatusNotFound, c.loc(r).T("console.exchange.bill_formats"))
 		return
 	}
 	b, err := c.cfg.Dispatch.DeliveryBill(r.Context(), r.PathValue("id"))

@@ -230,7 +230,7 @@ func (c *Console) statementFile(w http.ResponseWriter, r *http.Request, s *sessi
 	ctx := r.Context()
 	format := r.PathValue("format")
 	if format != "csv" && format != "pdf" {
-		c.errorPage(w, r, s, http.StatusNotFound, "Statements come as csv or pdf.")
+		c.errorPage(w, r, s, http.StatusNotFound, c.loc(r).T("console.finance.formats"))
 		return
 	}
 	party, err := accounting.ParseParty(r.PathValue("party"))

@@ -83,7 +83,7 @@ func (c *Console) revokeKey(w http.ResponseWriter, r *http.Request, s *session) 
 	id := r.PathValue("id")
 	err := c.cfg.Auth.RevokeKey(r.Context(), s.Who, id)
 	if errors.Is(err, auth.ErrRevokeSelf) {
-		c.errorPage(w, r, s, http.StatusConflict, "This is the key you are signed in with. Sign in with another admin key to revoke it.")
+		c.errorPage(w, r, s, http.StatusConflict, c.loc(r).T("console.keys.own_key"))
 		return
 	}
 	if err != nil {

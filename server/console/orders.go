@@ -262,7 +262,7 @@ func (c *Console) createOrder(w http.ResponseWriter, r *http.Request, s *session
 	case code == postal.CodeInvalid:
 	case code == postal.CodeNotFound && len(postal.Fields(err)) > 0: // unknown SKUs
 	case code == postal.CodeNotFound && f.NeedMerchant:
-		fields = append(fields, postal.FieldError{Field: "merchant", Message: fmt.Sprintf("no merchant %q", req.Merchant)})
+		fields = append(fields, postal.FieldError{Field: "merchant", Message: c.loc(r).T("console.form.no_merchant", "Merchant", fmt.Sprintf("%q", req.Merchant))})
 	case errors.Is(err, warehouse.ErrOrderKeyMismatch):
 		f.Problem = tr.T("console.order_new.form_used")
 		status = http.StatusConflict
@@ -450,7 +450,7 @@ func (c *Console) packParcel(w http.ResponseWriter, r *http.Request, s *session)
 	id := r.PathValue("id")
 	no, err := atoiPositive(r.PathValue("no"))
 	if err != nil {
-		c.errorPage(w, r, s, http.StatusNotFound, "There is no such parcel.")
+		c.errorPage(w, r, s, http.StatusNotFound, c.loc(r).T("console.order.no_parcel"))
 		return
 	}
 	_, _, err = c.cfg.Warehouse.Pack(r.Context(), s.Who, id, no, warehouse.PackRequest{})
@@ -475,7 +475,7 @@ func (c *Console) packParcel(w http.ResponseWriter, r *http.Request, s *session)
 func (c *Console) parcelLabel(w http.ResponseWriter, r *http.Request, s *session) {
 	no, err := atoiPositive(r.PathValue("no"))
 	if err != nil {
-		c.errorPage(w, r, s, http.StatusNotFound, "There is no such parcel.")
+		c.errorPage(w, r, s, http.StatusNotFound, c.loc(r).T("console.order.no_parcel"))
 		return
 	}
 	sh, wh, err := c.cfg.Warehouse.ParcelItem(r.Context(), s.Who, r.PathValue("id"), no)

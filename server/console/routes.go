@@ -2,6 +2,7 @@ package console
 
 import (
 	"fmt"
+	"github.com/interpost/interpost/i18n"
 	"math"
 	"net/http"
 	"strconv"
@@ -146,7 +147,7 @@ func (c *Console) plan(r *http.Request, page *routesPage, zones map[string]strin
 	for i, it := range its {
 		row := routeRow{N: i + 1, Cost: it.Cost, CO2: it.CO2Kg, Hours: it.Arrive.Sub(ready).Hours()}
 		row.Earliest = res.Earliest != nil && it.Arrive.Equal(res.Earliest.Arrive) && i == 0
-		row.Transit = transit(it.Arrive.Sub(ready))
+		row.Transit = transit(tr, it.Arrive.Sub(ready))
 		if len(it.Legs) > 0 {
 			row.Depart = localTime(tr, it.Legs[0].Depart, zones[it.Legs[0].From])
 		}
@@ -176,16 +177,16 @@ func loadZone(tz string) *time.Location {
 }
 
 // transit writes a duration as "3 d 4 h" or "7 h 20 min".
-func transit(d time.Duration) string {
+func transit(tr *i18n.Localizer, d time.Duration) string {
 	m := int(d.Round(time.Minute).Minutes())
 	days, hours, mins := m/(24*60), m/60%24, m%60
 	switch {
 	case days > 0:
-		return fmt.Sprintf("%d d %d h", days, hours)
+		return tr.T("console.duration.d_h", "D", days, "H", hours)
 	case hours > 0:
-		return fmt.Sprintf("%d h %d min", hours, mins)
+		return tr.T("console.duration.h_min", "H", hours, "Min", mins)
 	}
-	return fmt.Sprintf("%d min", mins)
+	return tr.T("console.duration.min", "Min", mins)
 }
 
 // scatter is a small SVG chart drawn on the server: transit time against

@@ -169,7 +169,7 @@ func (c *Console) createShipment(w http.ResponseWriter, r *http.Request, s *sess
 	switch code := postal.ErrorCode(err); {
 	case err == nil || code == postal.CodeInvalid:
 	case code == postal.CodeNotFound && f.NeedMerchant:
-		fields = append(fields, postal.FieldError{Field: "merchant", Message: fmt.Sprintf("no merchant %q; an admin adds merchants with `interpost merchants add`", req.Merchant)})
+		fields = append(fields, postal.FieldError{Field: "merchant", Message: c.loc(r).T("console.form.no_merchant_add", "Merchant", fmt.Sprintf("%q", req.Merchant))})
 	case errors.Is(err, acceptance.ErrIdempotencyMismatch):
 		f.Problem = tr.T("console.shipment_new.form_used")
 	case code == postal.CodeForbidden || code == postal.CodeNotFound || code == postal.CodeConflict:

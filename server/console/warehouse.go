@@ -375,7 +375,7 @@ func (c *Console) ledger(w http.ResponseWriter, r *http.Request, s *session) {
 		f.Merchant = s.Who.Merchant
 	}
 	if f.Warehouse == "" || f.Merchant == "" || f.SKU == "" {
-		c.errorPage(w, r, s, http.StatusBadRequest, "The ledger is shown per stock row: open it from a SKU on the stock page.")
+		c.errorPage(w, r, s, http.StatusBadRequest, c.loc(r).T("console.ledger.per_row"))
 		return
 	}
 	wh, err := svc.Warehouse(ctx, f.Warehouse)
@@ -411,7 +411,7 @@ func (c *Console) ledger(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	if !page.Found && len(moves) == 0 {
-		c.errorPage(w, r, s, http.StatusNotFound, fmt.Sprintf("No stock of %s/%s at %s.", f.Merchant, f.SKU, f.Warehouse))
+		c.errorPage(w, r, s, http.StatusNotFound, c.loc(r).T("console.ledger.no_stock", "Merchant", f.Merchant, "SKU", f.SKU, "Warehouse", f.Warehouse))
 		return
 	}
 	page.Capped = page.Count >= scanLimit
@@ -627,7 +627,7 @@ func (c *Console) replenishment(w http.ResponseWriter, r *http.Request, s *sessi
 	}
 	weeks, err := strconv.Atoi(page.Weeks)
 	if err != nil || weeks < 1 || weeks > 52 {
-		page.Errors["weeks"] = fmt.Sprintf("%q: give 1 to 52 weeks", page.Weeks)
+		page.Errors["weeks"] = c.loc(r).T("console.replenishment.bad_weeks", "Value", fmt.Sprintf("%q", page.Weeks))
 	}
 	if len(page.Errors) == 0 {
 		adv, err := svc.Replenishment(ctx, s.Who, warehouse.ReplenishRequest{Merchant: page.Merchant, Warehouse: page.Warehouse,
