@@ -358,10 +358,11 @@ func (e *browserEnv) testOverviewChinese(t *testing.T) {
 	if got := e.text(t, "#tile-today .tile-label"); got != "今日收寄" {
 		t.Errorf("zh-CN today tile = %q", got)
 	}
-	if got := e.text(t, "#trend-table thead"); !strings.Contains(got, "挂号小包") {
+	// The daily table is folded (<details>): read its text, not what shows.
+	if got := eval[string](t, e, `document.querySelector("#trend-table thead").textContent`); !strings.Contains(got, "挂号小包") {
 		t.Errorf("zh-CN product columns = %q", got)
 	}
-	if got := e.text(t, "#trend-table tbody th"); !strings.Contains(got, "月") || !strings.Contains(got, "周") {
+	if got := eval[string](t, e, `document.querySelector("#trend-table tbody th").textContent`); !strings.Contains(got, "月") || !strings.Contains(got, "周") {
 		t.Errorf("zh-CN day = %q", got)
 	}
 	e.do(t, chromedp.WaitVisible(chromedp.CSS("#trend-chart .uplot canvas")))

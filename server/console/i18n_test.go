@@ -219,7 +219,7 @@ func TestLanguage(t *testing.T) {
 	}
 	// The switcher: a form post with the page's token sets the cookie and
 	// returns to the page.
-	resp, _ := tc.do(t, "POST", "/console/language", url.Values{"csrf": {token}, "lang": {"zh-CN"}, "next": {"/console/shipments?status=delivered"}}, cookies)
+	resp, _ := tc.do(t, "POST", "/console/language", url.Values{"csrf": {token}, "lang": {"zh-CN"}, "back": {"/console/shipments?status=delivered"}}, cookies)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/console/shipments?status=delivered" {
 		t.Fatalf("switch = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -241,7 +241,7 @@ func TestLanguage(t *testing.T) {
 	if resp, _ := tc.do(t, "POST", "/console/language", url.Values{"lang": {"zh-CN"}}, cookies); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("switch without token = %d", resp.StatusCode)
 	}
-	if resp, _ := tc.do(t, "POST", "/console/language", url.Values{"csrf": {token}, "lang": {"zh-CN"}, "next": {"//evil.example/"}}, cookies); resp.Header.Get("Location") != "/console/" {
+	if resp, _ := tc.do(t, "POST", "/console/language", url.Values{"csrf": {token}, "lang": {"zh-CN"}, "back": {"//evil.example/"}}, cookies); resp.Header.Get("Location") != "/console/" {
 		t.Errorf("switch to an outside page went to %q", resp.Header.Get("Location"))
 	}
 	// Error pages speak the language too.

@@ -55,9 +55,9 @@ func (c *Console) setLanguage(w http.ResponseWriter, r *http.Request) {
 	tag := c.cat.MatchAmong(languages, r.PostFormValue("lang"))
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: tag.String(), Path: "/console", MaxAge: int(365 * 24 * time.Hour / time.Second),
 		Secure: secureTransport(r), HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	next := safeNext(r.PostFormValue("next"))
-	if next == "" {
-		next = "/console/"
+	back := safeNext(r.PostFormValue("back"))
+	if back == "" {
+		back = "/console/"
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }
