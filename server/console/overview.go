@@ -59,8 +59,9 @@ type officeRow struct {
 
 // trendChart is the JSON the trend chart script draws (uPlot).
 type trendChart struct {
-	Days   []int64       `json:"days"` // Unix seconds of each day's start
-	Series []trendSeries `json:"series"`
+	Days     []int64       `json:"days"` // Unix seconds of each day's start
+	Series   []trendSeries `json:"series"`
+	DayLabel string        `json:"dayLabel"` // the legend's name of the day column, in the page's language
 }
 
 type trendSeries struct {
@@ -136,6 +137,7 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 	slices.SortFunc(page.TodayByOffice, func(a, b officeRow) int { return b.Total - a.Total })
 	page.summariseOffices(tr, offices)
 	page.Chart = trendChartOf(page.Days, page.Products)
+	page.Chart.DayLabel = tr.T("console.label.day")
 	if c.cfg.Customs != nil {
 		queues, err := c.queueOffices(ctx, s.Who)
 		if err != nil {

@@ -165,7 +165,7 @@ func (c *Console) plan(r *http.Request, page *routesPage, zones map[string]strin
 		page.Rows = append(page.Rows, row)
 	}
 	if len(page.Rows) > 0 {
-		page.Chart = timeCostChart(page.Rows)
+		page.Chart = timeCostChart(tr, page.Rows)
 	}
 }
 
@@ -211,7 +211,7 @@ type tick struct {
 	Label string
 }
 
-func timeCostChart(rows []routeRow) *scatter {
+func timeCostChart(tr *i18n.Localizer, rows []routeRow) *scatter {
 	ch := &scatter{W: 560, H: 300, Left: 64, Bottom: 256, Right: 540, Top: 16}
 	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, r := range rows {
@@ -230,7 +230,7 @@ func timeCostChart(rows []routeRow) *scatter {
 	}
 	for _, r := range rows {
 		ch.Points = append(ch.Points, scatterPoint{X: math.Round(px(r.Hours/24)*10) / 10, Y: math.Round(py(r.Cost)*10) / 10, N: r.N,
-			Label: fmt.Sprintf("#%d: %s, cost %.2f, %.2f kg CO2e — %s", r.N, r.Transit, r.Cost, r.CO2, r.LegSummary), Earliest: r.Earliest})
+			Label: tr.T("console.routes.point", "N", r.N, "Transit", r.Transit, "Cost", fmt.Sprintf("%.2f", r.Cost), "CO2", fmt.Sprintf("%.2f", r.CO2), "Legs", r.LegSummary), Earliest: r.Earliest})
 	}
 	return ch
 }
