@@ -244,6 +244,18 @@ func TestLanguage(t *testing.T) {
 	if resp, _ := tc.do(t, "POST", "/console/language", url.Values{"csrf": {token}, "lang": {"zh-CN"}, "back": {"//evil.example/"}}, cookies); resp.Header.Get("Location") != "/console/" {
 		t.Errorf("switch to an outside page went to %q", resp.Header.Get("Location"))
 	}
+	// Every page the test console serves renders in Chinese, with no
+	// message id left untranslated.
+	leak := regexp.MustCompile(`(?:code|console)\.[a-z_]+\.[A-Za-z0-9_.\-]+`)
+	for _, p := range []string{"/console/overview", "/console/shipments", "/console/shipments/new", "/console/network", "/console/network/offices/CNXMNA", "/console/keys", "/console/routes"} {
+		resp, page := tc.do(t, "GET", p, nil, append(cookies, lang))
+		if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("zh-CN %s = %d", p, resp.StatusCode)
+		}
+		if m := leak.FindString(page); m != "" {
+			t.Errorf("zh-CN %s shows the message id %q", p, m)
+		}
+	}
 	// Error pages speak the language too.
 	_, page = tc.do(t, "GET", "/console/nowhere", nil, append(cookies, lang))
 	if !strings.Contains(page, "控制台中没有 /console/nowhere 这个页面") {
