@@ -84,6 +84,7 @@ func TestConsoleBrowser(t *testing.T) {
 	e := newBrowserEnv(t, chromium)
 	e.signIn("admin")
 	t.Run("Overview", e.testOverview)
+	t.Run("OverviewChinese", e.testOverviewChinese)
 	t.Run("Shipments", e.testShipments)
 	t.Run("ShipmentDetail", e.testShipmentDetail)
 	t.Run("CreateShipment", e.testCreateShipment)
@@ -342,6 +343,32 @@ func (e *browserEnv) testOverview(t *testing.T) {
 		t.Errorf("daily table has %d rows, want 14", rows)
 	}
 	e.screenshot(t, "overview", "overview.png")
+}
+
+// testOverviewChinese switches the console to Chinese with the switcher,
+// checks the overview speaks it (labels, dates, product names) and switches
+// back to English.
+func (e *browserEnv) testOverviewChinese(t *testing.T) {
+	e.open(t, "/console/overview", "overview")
+	e.do(t, chromedp.Click(chromedp.CSS(`#lang-switch button[value="zh-CN"]`)))
+	e.do(t, chromedp.WaitVisible(chromedp.CSS(`html[lang="zh-CN"] body[data-page="overview"] main`)))
+	if got := e.text(t, "main h1"); got != "概览" {
+		t.Errorf("zh-CN overview heading = %q", got)
+	}
+	if got := e.text(t, "#tile-today .tile-label"); got != "今日收寄" {
+		t.Errorf("zh-CN today tile = %q", got)
+	}
+	// The daily table is folded (<details>): read its text, not what shows.
+	if got := eval[string](t, e, `document.querySelector("#trend-table thead").textContent`); !strings.Contains(got, "挂号小包") {
+		t.Errorf("zh-CN product columns = %q", got)
+	}
+	if got := eval[string](t, e, `document.querySelector("#trend-table tbody th").textContent`); !strings.Contains(got, "月") || !strings.Contains(got, "周") {
+		t.Errorf("zh-CN day = %q", got)
+	}
+	e.do(t, chromedp.WaitVisible(chromedp.CSS("#trend-chart .uplot canvas")))
+	e.screenshot(t, "overview-zh", "overview-zh.png")
+	e.do(t, chromedp.Click(chromedp.CSS(`#lang-switch button[value="en"]`)))
+	e.do(t, chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] body[data-page="overview"] main`)))
 }
 
 func (e *browserEnv) testShipments(t *testing.T) {

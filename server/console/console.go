@@ -23,11 +23,13 @@ import (
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
+	"github.com/interpost/interpost/i18n"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/routing"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
+	"golang.org/x/text/language"
 )
 
 //go:embed templates static data
@@ -81,25 +83,31 @@ type navItem struct {
 	Roles            []auth.Role
 }
 
+// Labels are message ids (console.nav.KEY), translated by the layout.
 var navigation = []navItem{
-	{"overview", "Overview", "/console/overview", rolesOverview},
-	{"shipments", "Shipments", "/console/shipments", rolesShipments},
-	{"new", "New shipment", "/console/shipments/new", rolesCreate},
-	{"tracking", "Tracking", "/console/tracking", rolesTracking},
-	{"customs", "Customs", "/console/customs", rolesCustoms},
-	{"exchange", "Exchange", "/console/exchange", rolesExchange},
-	{"warehouses", "Warehouses", "/console/warehouses", rolesWarehouses},
-	{"finance", "Finance", "/console/finance", rolesFinance},
-	{"network", "Network", "/console/network", rolesNetwork},
-	{"routes", "Route planner", "/console/routes", rolesRoutes},
-	{"keys", "Keys", "/console/keys", rolesKeys},
+	{"overview", "console.nav.overview", "/console/overview", rolesOverview},
+	{"shipments", "console.nav.shipments", "/console/shipments", rolesShipments},
+	{"new", "console.nav.new", "/console/shipments/new", rolesCreate},
+	{"tracking", "console.nav.tracking", "/console/tracking", rolesTracking},
+	{"customs", "console.nav.customs", "/console/customs", rolesCustoms},
+	{"exchange", "console.nav.exchange", "/console/exchange", rolesExchange},
+	{"warehouses", "console.nav.warehouses", "/console/warehouses", rolesWarehouses},
+	{"finance", "console.nav.finance", "/console/finance", rolesFinance},
+	{"network", "console.nav.network", "/console/network", rolesNetwork},
+	{"routes", "console.nav.routes", "/console/routes", rolesRoutes},
+	{"keys", "console.nav.keys", "/console/keys", rolesKeys},
 }
+
+// languages are the console's languages; the first is the fallback.
+var languages = []language.Tag{language.English, language.MustParse("zh-CN")}
 
 // Console holds the parsed templates and assets.
 type Console struct {
 	cfg    Config
 	mux    func(pattern string, h http.HandlerFunc)
-	pages  map[string]*template.Template
+	pages  map[string]map[string]*template.Template // language → page → template, with t bound to the language
+	cat    *i18n.Catalog
+	locs   map[string]*i18n.Localizer
 	static fs.FS
 	hashes map[string]string // static file → short content hash, for cache busting
 	world  *worldMap
@@ -109,7 +117,10 @@ type Console struct {
 // view is what every page template gets.
 type view struct {
 	Name   string // the page's template, marked on <body data-page> for tests and styles
-	Title  string
+	Title  string // a message id (console.title.…) or a literal such as an item's id
+	Lang   string // the page's language, BCP 47
+	Langs  []langChoice
+	Path   string // the page's address, where the language switcher returns
 	Active string // nav key
 	Nav    []navItem
 	Who    *auth.Principal
@@ -136,6 +147,7 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 	handle("GET /console/signin", c.signinPage)
 	handle("POST /console/signin", c.signin)
 	handle("POST /console/signout", c.signout)
+	handle("POST /console/language", c.setLanguage)
 	c.page("GET /console/overview", rolesOverview, c.overview)
 	c.page("GET /console/shipments", rolesShipments, c.shipments)
 	c.page("GET /console/shipments/new", rolesCreate, c.newShipmentForm)
@@ -144,7 +156,7 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 	c.page("GET /console/shipments/{id}/label.pdf", rolesShipments, c.shipmentLabel)
 	c.page("GET /console/network", rolesNetwork, c.network)
 	c.page("GET /console/network/offices/{code}", rolesNetwork, c.office)
-	c.page("GET /console/routes", rolesRoutes, c.requires(c.cfg.Routes != nil, "The route planner is", c.routes))
+	c.page("GET /console/routes", rolesRoutes, c.requires(c.cfg.Routes != nil, "console.subject.routes", c.routes))
 	c.page("GET /console/keys", rolesKeys, c.keys)
 	c.page("POST /console/keys", rolesKeys, c.createKey)
 	c.page("POST /console/keys/{id}/revoke", rolesKeys, c.revokeKey)
@@ -154,7 +166,7 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 	c.registerTracking()
 	c.registerExchange()
 	handle("/console/", func(w http.ResponseWriter, r *http.Request) {
-		c.errorPage(w, r, nil, http.StatusNotFound, "There is no console page at "+r.URL.Path+".")
+		c.errorPage(w, r, nil, http.StatusNotFound, c.loc(r).T("console.error.no_page", "Path", r.URL.Path))
 	})
 }
 
@@ -176,7 +188,8 @@ func New(cfg Config) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{cfg: cfg, static: static, hashes: map[string]string{}, pages: map[string]*template.Template{}, cop: http.NewCrossOriginProtection()}
+	c := &Console{cfg: cfg, static: static, hashes: map[string]string{}, pages: map[string]map[string]*template.Template{},
+		cop: http.NewCrossOriginProtection(), cat: i18n.Default(), locs: map[string]*i18n.Localizer{}}
 	err = fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || p == "README.md" {
 			return err
@@ -192,24 +205,33 @@ func New(cfg Config) (*Console, error) {
 	if err != nil {
 		return nil, fmt.Errorf("console assets: %w", err)
 	}
-	layout, err := template.New("layout.html").Funcs(c.funcs()).ParseFS(files, "templates/layout.html", "templates/partials.html")
-	if err != nil {
-		return nil, fmt.Errorf("console layout: %w", err)
-	}
 	names, err := fs.Glob(files, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range names {
-		name := strings.TrimSuffix(path.Base(n), ".html")
-		if name == "layout" || name == "partials" {
-			continue
-		}
-		t, err := template.Must(layout.Clone()).ParseFS(files, n)
+	// Each language gets its own parsed set, with t, n and the formatting
+	// functions bound to it: html/template escapes a set once, on its first
+	// execution, so binding per request would re-escape every page.
+	for _, tag := range languages {
+		l := c.cat.For(tag)
+		c.locs[l.Lang()] = l
+		pages := map[string]*template.Template{}
+		layout, err := template.New("layout.html").Funcs(c.funcs(l)).ParseFS(files, "templates/layout.html", "templates/partials.html")
 		if err != nil {
-			return nil, fmt.Errorf("console page %s: %w", name, err)
+			return nil, fmt.Errorf("console layout: %w", err)
 		}
-		c.pages[name] = t
+		for _, n := range names {
+			name := strings.TrimSuffix(path.Base(n), ".html")
+			if name == "layout" || name == "partials" {
+				continue
+			}
+			t, err := template.Must(layout.Clone()).ParseFS(files, n)
+			if err != nil {
+				return nil, fmt.Errorf("console page %s: %w", name, err)
+			}
+			pages[name] = t
+		}
+		c.pages[l.Lang()] = pages
 	}
 	topo, err := files.ReadFile("data/countries-110m.json")
 	if err != nil {
@@ -233,18 +255,26 @@ func New(cfg Config) (*Console, error) {
 // render writes a page inside the layout. Rendering goes to a buffer first
 // so a template error becomes a clean 500, not half a page.
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
-	t, ok := c.pages[page]
+	l := c.loc(r)
+	t, ok := c.pages[l.Lang()][page]
 	if !ok {
 		panic("console: no template " + page)
 	}
-	v.Name = page
+	v.Name, v.Lang, v.Path = page, l.Lang(), safeNext(r.URL.RequestURI())
+	if r.Method != http.MethodGet {
+		v.Path = "" // after a form, the switcher returns to the console's home
+	}
+	v.Langs = c.langChoices(l)
+	if c.cat.Has(v.Title) {
+		v.Title = l.T(v.Title)
+	}
 	if v.Who != nil && v.Nav == nil {
 		v.Nav = c.nav(*v.Who)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		c.cfg.Logger.ErrorContext(r.Context(), "console render", "page", page, "err", err, "request_id", c.cfg.RequestID(r.Context()))
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		http.Error(w, l.T("console.error.internal_short"), http.StatusInternalServerError)
 		return
 	}
 	h := w.Header()
@@ -266,7 +296,7 @@ func setPageSecurityHeaders(h http.Header) {
 
 // errorPage renders a problem as a page, with navigation when signed in.
 func (c *Console) errorPage(w http.ResponseWriter, r *http.Request, s *session, status int, msg string) {
-	v := &view{Title: http.StatusText(status), Page: struct {
+	v := &view{Title: "console.error.title", Page: struct {
 		Status int
 		Text   string
 		Msg    string
@@ -280,7 +310,7 @@ func (c *Console) errorPage(w http.ResponseWriter, r *http.Request, s *session, 
 // internalError logs err and shows a generic error page.
 func (c *Console) internalError(w http.ResponseWriter, r *http.Request, s *session, err error) {
 	c.cfg.Logger.ErrorContext(r.Context(), "console", "path", r.URL.Path, "err", err, "request_id", c.cfg.RequestID(r.Context()))
-	c.errorPage(w, r, s, http.StatusInternalServerError, "Internal error. The request id "+c.cfg.RequestID(r.Context())+" finds it in the server log.")
+	c.errorPage(w, r, s, http.StatusInternalServerError, c.loc(r).T("console.error.internal", "RequestID", c.cfg.RequestID(r.Context())))
 }
 
 // nav lists the pages p may open.

@@ -57,8 +57,8 @@ func TestWorldMap(t *testing.T) {
 			t.Errorf("no outline for %s", code)
 		}
 	}
-	if c.countryName("GB") != "United Kingdom" || c.countryName("KR") != "South Korea" || c.countryName("BA") == "Bosnia and Herz." {
-		t.Errorf("short names: %q %q %q", c.countryName("GB"), c.countryName("KR"), c.countryName("BA"))
+	if c.countryName(enLoc, "GB") != "United Kingdom" || c.countryName(enLoc, "KR") != "South Korea" || c.countryName(enLoc, "BA") == "Bosnia and Herz." {
+		t.Errorf("short names: %q %q %q", c.countryName(enLoc, "GB"), c.countryName(enLoc, "KR"), c.countryName(enLoc, "BA"))
 	}
 	// Russia crosses the antimeridian: its ring is drawn a second time,
 	// shifted, so Chukotka shows at the left edge too.

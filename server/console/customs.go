@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/interpost/interpost/i18n"
 	"net/http"
 	"net/url"
 	"slices"
@@ -48,9 +49,9 @@ func (c *Console) enabled(key string) bool {
 }
 
 func (c *Console) registerCustoms() {
-	c.page("GET /console/customs", rolesCustoms, c.requires(c.cfg.Customs != nil, "Customs is", c.customsQueue))
-	c.page("GET /console/customs/items/{id}", rolesCustoms, c.requires(c.cfg.Customs != nil, "Customs is", c.customsItem))
-	c.page("POST /console/customs/items/{id}/decision", rolesCustoms, c.requires(c.cfg.Customs != nil, "Customs is", c.customsDecide))
+	c.page("GET /console/customs", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsQueue))
+	c.page("GET /console/customs/items/{id}", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsItem))
+	c.page("POST /console/customs/items/{id}/decision", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsDecide))
 }
 
 // riskBand names the colour of a proposed action, mildest to strongest.
@@ -67,33 +68,17 @@ func riskBand(a risk.Action) string {
 }
 
 // actionLabel is an engine action in words.
-func actionLabel(a risk.Action) string {
-	switch a {
-	case risk.ActionRelease:
-		return "release"
-	case risk.ActionDocumentCheck:
-		return "document check"
-	case risk.ActionXray:
-		return "X-ray"
-	case risk.ActionPhysicalInspection:
-		return "physical inspection"
-	case risk.ActionReturnToSender:
-		return "return to sender"
-	case risk.ActionSeize:
-		return "seize"
-	}
-	return string(a)
-}
+func actionLabel(tr *i18n.Localizer, a risk.Action) string { return tr.Code("customs", string(a)) }
 
 // waiting writes minutes as "45 min", "3 h 05 min" or "2 d 4 h".
-func waiting(min int) string {
+func waiting(tr *i18n.Localizer, min int) string {
 	switch {
 	case min < 60:
-		return fmt.Sprintf("%d min", max(min, 0))
+		return tr.T("console.duration.min", "Min", max(min, 0))
 	case min < 48*60:
-		return fmt.Sprintf("%d h %02d min", min/60, min%60)
+		return tr.T("console.duration.h_min", "H", min/60, "Min", fmt.Sprintf("%02d", min%60))
 	}
-	return fmt.Sprintf("%d d %d h", min/(24*60), min%(24*60)/60)
+	return tr.T("console.duration.d_h", "D", min/(24*60), "H", min%(24*60)/60)
 }
 
 type queueOffice struct {
@@ -130,6 +115,7 @@ type customsQueuePage struct {
 }
 
 func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	q := r.URL.Query()
 	page := customsQueuePage{Status: q.Get("status"), Officer: s.Who.Role == auth.RoleCustoms}
@@ -143,7 +129,7 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 	}
 	page.Offices = offices
 	if len(offices) == 0 {
-		c.errorPage(w, r, s, http.StatusForbidden, "No customs office is in the scope of your key.")
+		c.errorPage(w, r, s, http.StatusForbidden, tr.T("console.customs.no_office_in_scope"))
 		return
 	}
 	want := strings.ToUpper(strings.TrimSpace(q.Get("office")))
@@ -151,7 +137,7 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 	if want != "" {
 		i := slices.IndexFunc(offices, func(o queueOffice) bool { return o.Code == want })
 		if i < 0 {
-			page.Error = fmt.Sprintf("%s is not a customs office in the scope of your key; showing %s.", want, page.Office.Code)
+			page.Error = tr.T("console.customs.office_not_in_scope", "Office", want, "Shown", page.Office.Code)
 		} else {
 			page.Office = offices[i]
 		}
@@ -167,9 +153,9 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 	}
 	oldest := -1
 	for i, e := range entries {
-		row := queueRow{QueueEntry: e, Rank: i + 1, Band: riskBand(e.Action), Proposed: actionLabel(e.Action), Waiting: waiting(e.WaitingMinutes)}
+		row := queueRow{QueueEntry: e, Rank: i + 1, Band: riskBand(e.Action), Proposed: actionLabel(tr, e.Action), Waiting: waiting(tr, e.WaitingMinutes)}
 		if e.Hold != "" {
-			row.HoldFor = actionLabel(e.Hold)
+			row.HoldFor = actionLabel(tr, e.Hold)
 		}
 		if len(e.Reasons) > 0 {
 			row.Reason, row.More = e.Reasons[0], len(e.Reasons)-1
@@ -181,7 +167,7 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 		page.Rows = append(page.Rows, row)
 	}
 	if oldest >= 0 {
-		page.Oldest = waiting(oldest)
+		page.Oldest = waiting(tr, oldest)
 	}
 	page.Full = len(entries) == queueLimit
 	link := func(status string) string {
@@ -192,7 +178,7 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 		return "/console/customs?" + v.Encode()
 	}
 	page.AllURL, page.PendURL, page.HeldURL, page.SelfURL = link(""), link("pending"), link("held"), link(page.Status)
-	c.render(w, r, http.StatusOK, "customs", s.view("Customs desk", "customs", page))
+	c.render(w, r, http.StatusOK, "customs", s.view("console.title.customs_desk", "customs", page))
 }
 
 // queueOffices lists the customs offices in who's scope with their queue
@@ -242,6 +228,7 @@ type decideButton struct {
 
 type customsItemPage struct {
 	customs.ItemView
+	tr        *i18n.Localizer
 	Office    network.Office
 	Band      string
 	Proposed  string
@@ -273,13 +260,13 @@ type customsItemPage struct {
 // holdChecks are the checks a hold names, mildest first.
 var holdChecks = []risk.Action{risk.ActionDocumentCheck, risk.ActionXray, risk.ActionPhysicalInspection}
 
-func (c *Console) customsItemPage(ctx context.Context, s *session, id string) (*customsItemPage, error) {
+func (c *Console) customsItemPage(ctx context.Context, tr *i18n.Localizer, s *session, id string) (*customsItemPage, error) {
 	v, err := c.cfg.Customs.Get(ctx, s.Who, id)
 	if err != nil {
 		return nil, err
 	}
 	d := v.Declaration
-	page := &customsItemPage{ItemView: v, Band: riskBand(v.Screening.Action), Proposed: actionLabel(v.Screening.Action),
+	page := &customsItemPage{tr: tr, ItemView: v, Band: riskBand(v.Screening.Action), Proposed: actionLabel(tr, v.Screening.Action),
 		Checks: holdChecks, Officer: s.Who.Role == auth.RoleCustoms, Self: s.Who.KeyID,
 		Claimed: v.ClaimedBy != "", Mine: v.ClaimedBy != "" && v.ClaimedBy == s.Who.KeyID,
 		Values: map[string]string{}, Errors: map[string]string{}}
@@ -312,36 +299,36 @@ func (c *Console) customsItemPage(ctx context.Context, s *session, id string) (*
 	}
 	switch {
 	case v.Status.Final():
-		page.ReadOnly = fmt.Sprintf("The item is %s; decisions are final.", v.Status)
+		page.ReadOnly = tr.T("console.customs_item.final", "Status", tr.Code("customs_status", string(v.Status)))
 	case !page.Officer:
-		page.ReadOnly = fmt.Sprintf("Only customs officers of %s decide on this item; your %s key reads it.", d.Office, s.Who.Role)
+		page.ReadOnly = tr.T("console.customs_item.not_officer", "Office", d.Office, "Role", tr.Code("role", string(s.Who.Role)))
 	case v.ClaimedBy != "" && !page.Mine:
-		page.ReadOnly = fmt.Sprintf("Officer %s claimed this item; they decide on it until they unclaim it.", v.ClaimedBy)
+		page.ReadOnly = tr.T("console.customs_item.claimed_by_other", "Officer", v.ClaimedBy)
 	default:
 		page.CanDecide = true
 	}
 	suggest := v.Screening.Action
-	page.Buttons = []decideButton{{Value: "release", Label: "Release", Class: "ok", Suggested: suggest == risk.ActionRelease}}
+	page.Buttons = []decideButton{{Value: "release", Label: tr.Code("decision", "release"), Class: "ok", Suggested: suggest == risk.ActionRelease}}
 	for _, ch := range holdChecks {
 		if v.Status == customs.StatusHeld && v.Hold == ch {
 			continue // already held for it
 		}
-		page.Buttons = append(page.Buttons, decideButton{Value: "hold:" + string(ch), Label: "Hold: " + actionLabel(ch), Class: "secondary", Suggested: suggest == ch})
+		page.Buttons = append(page.Buttons, decideButton{Value: "hold:" + string(ch), Label: tr.T("console.customs_item.hold_for", "Check", actionLabel(tr, ch)), Class: "secondary", Suggested: suggest == ch})
 	}
 	page.Buttons = append(page.Buttons,
-		decideButton{Value: "return", Label: "Return to sender", Class: "danger", Suggested: suggest == risk.ActionReturnToSender},
-		decideButton{Value: "seize", Label: "Seize", Class: "danger", Suggested: suggest == risk.ActionSeize})
+		decideButton{Value: "return", Label: tr.Code("decision", "return"), Class: "danger", Suggested: suggest == risk.ActionReturnToSender},
+		decideButton{Value: "seize", Label: tr.Code("decision", "seize"), Class: "danger", Suggested: suggest == risk.ActionSeize})
 	return page, nil
 }
 
 func (c *Console) customsItem(w http.ResponseWriter, r *http.Request, s *session) {
-	page, err := c.customsItemPage(r.Context(), s, r.PathValue("id"))
+	page, err := c.customsItemPage(r.Context(), c.loc(r), s, r.PathValue("id"))
 	if err != nil {
 		c.domainError(w, r, s, err)
 		return
 	}
 	if r.URL.Query().Get("decided") != "" && len(page.Audit) > 0 {
-		page.Decided, page.DecidedWaiting = decidedBanner(page.Audit[len(page.Audit)-1], page.Events)
+		page.Decided, page.DecidedWaiting = decidedBanner(c.loc(r), page.Audit[len(page.Audit)-1], page.Events)
 	}
 	c.render(w, r, http.StatusOK, "customs_item", s.view(page.ID(), "customs", page))
 }
@@ -349,42 +336,42 @@ func (c *Console) customsItem(w http.ResponseWriter, r *http.Request, s *session
 // decidedBanner says what the last decision did, and whether its tracking
 // events reached the item's timeline (waiting is true when they did not).
 // The decision's events are the item's last len(a.Events) events.
-func decidedBanner(a customs.AuditEntry, events []customs.Event) (banner string, waiting bool) {
-	what := decisionDone(a)
+func decidedBanner(tr *i18n.Localizer, a customs.AuditEntry, events []customs.Event) (banner string, waiting bool) {
+	what := decisionDone(tr, a)
 	if len(a.Events) == 0 {
-		return what + ".", false
+		return tr.T("console.customs_item.done", "What", what), false
 	}
 	codes := strings.Join(a.Events, ", ")
 	for _, ev := range events[max(0, len(events)-len(a.Events)):] {
 		if !ev.Delivered() {
 			reason := ev.DeliveryError
 			if reason == "" {
-				reason = "tracking has not taken them yet"
+				reason = tr.T("console.customs_item.not_taken_yet")
 			}
-			return what + ". Tracking events " + codes + " are waiting to be delivered to the item's timeline: " + reason, true
+			return tr.T("console.customs_item.events_waiting", "What", what, "Codes", codes, "Reason", reason), true
 		}
 	}
-	return what + ". Tracking events " + codes + " were added to the item's timeline.", false
+	return tr.T("console.customs_item.events_added", "What", what, "Codes", codes), false
 }
 
 // decisionDone names what a decision did.
-func decisionDone(a customs.AuditEntry) string {
+func decisionDone(tr *i18n.Localizer, a customs.AuditEntry) string {
 	var what string
 	switch customs.DecisionAction(a.Action) {
 	case customs.DecideClaim:
-		return "You claimed the item: other officers cannot decide on it until you unclaim it"
+		return tr.T("console.customs_item.done_claim")
 	case customs.DecideUnclaim:
-		return "You gave the item back to the queue"
+		return tr.T("console.customs_item.done_unclaim")
 	case customs.DecideHold:
-		what = "Held for " + actionLabel(a.Check)
+		what = tr.T("console.customs_item.done_hold", "Check", actionLabel(tr, a.Check))
 	case customs.DecideInspect:
-		what = "Recorded the " + actionLabel(a.Check) + " result: " + a.Result
+		what = tr.T("console.customs_item.done_inspect", "Check", actionLabel(tr, a.Check), "Result", a.Result)
 	case customs.DecideRelease:
-		what = "Released"
+		what = tr.T("console.customs_item.done_release")
 	case customs.DecideSeize:
-		what = "Seized"
+		what = tr.T("console.customs_item.done_seize")
 	case customs.DecideReturn:
-		what = "Refused and returned to sender"
+		what = tr.T("console.customs_item.done_return")
 	default:
 		what = a.Action
 	}
@@ -422,7 +409,7 @@ func (c *Console) customsDecide(w http.ResponseWriter, r *http.Request, s *sessi
 		c.internalError(w, r, s, err)
 		return
 	}
-	page, gerr := c.customsItemPage(ctx, s, id)
+	page, gerr := c.customsItemPage(ctx, c.loc(r), s, id)
 	if gerr != nil {
 		// The caller may not even read the item (another office's): the
 		// decision's own refusal is the clearer message.
@@ -457,7 +444,7 @@ func (p *customsItemPage) V(form, field string) string {
 }
 
 // CheckLabel names a check for the templates.
-func (p *customsItemPage) CheckLabel(a risk.Action) string { return actionLabel(a) }
+func (p *customsItemPage) CheckLabel(a risk.Action) string { return actionLabel(p.tr, a) }
 
 // At shows a time in the item's office zone.
-func (p *customsItemPage) At(t time.Time) string { return localTime(t, p.Office.TZ) }
+func (p *customsItemPage) At(t time.Time) string { return localTime(p.tr, t, p.Office.TZ) }

@@ -32,7 +32,7 @@ func TestDecidedBanner(t *testing.T) {
 		{"claim", customs.AuditEntry{Action: "claim"}, nil,
 			"You claimed the item: other officers cannot decide on it until you unclaim it.", false},
 	} {
-		got, waiting := decidedBanner(c.a, c.events)
+		got, waiting := decidedBanner(enLoc, c.a, c.events)
 		if !strings.EqualFold(got, c.want) || waiting != c.waiting {
 			t.Errorf("%s: banner = %q, %v\nwant %q, %v", c.name, got, waiting, c.want, c.waiting)
 		}

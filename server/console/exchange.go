@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"cmp"
+	"github.com/interpost/interpost/i18n"
 	"net/http"
 	"net/url"
 	"slices"
@@ -34,9 +35,9 @@ var (
 const dispatchLimit = 200
 
 func (c *Console) registerExchange() {
-	c.page("GET /console/exchange", rolesExchange, c.requires(c.cfg.Dispatch != nil && c.cfg.Planner != nil, "Exchange operations are", c.exchange))
-	c.page("POST /console/exchange/receptacles/{ref}/close", rolesExchOps, c.requires(c.cfg.Dispatch != nil && c.cfg.Planner != nil, "Exchange operations are", c.closeReceptacle))
-	c.page("GET /console/exchange/consignments/{id}/{file}", rolesExchange, c.requires(c.cfg.Dispatch != nil && c.cfg.Planner != nil, "Exchange operations are", c.billFile))
+	c.page("GET /console/exchange", rolesExchange, c.requires(c.cfg.Dispatch != nil && c.cfg.Planner != nil, "console.subject.exchange", c.exchange))
+	c.page("POST /console/exchange/receptacles/{ref}/close", rolesExchOps, c.requires(c.cfg.Dispatch != nil && c.cfg.Planner != nil, "console.subject.exchange", c.closeReceptacle))
+	c.page("GET /console/exchange/consignments/{id}/{file}", rolesExchange, c.requires(c.cfg.Dispatch != nil && c.cfg.Planner != nil, "console.subject.exchange", c.billFile))
 }
 
 type openDispatch struct {
@@ -78,18 +79,20 @@ type exchangePage struct {
 }
 
 func (c *Console) exchange(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	page, err := c.exchangePage(r, s)
 	if err != nil {
 		c.domainError(w, r, s, err)
 		return
 	}
 	if ref := r.URL.Query().Get("closed"); ref != "" {
-		page.Closed = "Closed receptacle " + ref + "."
+		page.Closed = tr.T("console.exchange.closed", "Ref", ref)
 	}
-	c.render(w, r, http.StatusOK, "exchange", s.view("Exchange operations", "exchange", page))
+	c.render(w, r, http.StatusOK, "exchange", s.view("console.title.exchange_operations", "exchange", page))
 }
 
 func (c *Console) exchangePage(r *http.Request, s *session) (*exchangePage, error) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	q := r.URL.Query()
 	page := &exchangePage{Operator: s.Who.Is(rolesExchOps...)}
@@ -117,7 +120,7 @@ func (c *Console) exchangePage(r *http.Request, s *session) (*exchangePage, erro
 	if want := strings.ToUpper(strings.TrimSpace(q.Get("office"))); want != "" {
 		i := slices.IndexFunc(page.Offices, func(o network.Office) bool { return o.Code == want })
 		if i < 0 {
-			page.Error = want + " is not an office of exchange here; showing " + page.Office.Code + "."
+			page.Error = tr.T("console.exchange.not_oe", "Office", want, "Shown", page.Office.Code)
 		} else {
 			page.Office = page.Offices[i]
 		}
@@ -143,7 +146,7 @@ func (c *Console) exchangePage(r *http.Request, s *session) (*exchangePage, erro
 		if err != nil {
 			return nil, err
 		}
-		od := openDispatch{Dispatch: d, Opened: localTime(d.OpenedAt, page.Office.TZ)}
+		od := openDispatch{Dispatch: d, Opened: localTime(tr, d.OpenedAt, page.Office.TZ)}
 		for _, rc := range v.ReceptacleList {
 			if rc.Status == dispatch.StatusOpen {
 				od.Open = append(od.Open, rc)
@@ -166,7 +169,7 @@ func (c *Console) exchangePage(r *http.Request, s *session) (*exchangePage, erro
 		if dep.From != page.Office.Code {
 			continue
 		}
-		row := boardRow{Departure: dep, Departs: localTime(dep.Departs, page.Office.TZ), Arrives: dep.Arrives.UTC().Format("2 Jan 15:04 MST")}
+		row := boardRow{Departure: dep, Departs: localTime(tr, dep.Departs, page.Office.TZ), Arrives: dep.Arrives.UTC().Format("2 Jan 15:04 MST")}
 		if dep.CapacityKg > 0 {
 			row.Consigned = min(dep.ConsignedKg/dep.CapacityKg, 1)
 			row.Alloc = min(dep.AllocatedKg/dep.CapacityKg, 1-row.Consigned)
@@ -190,10 +193,10 @@ func (c *Console) exchangePage(r *http.Request, s *session) (*exchangePage, erro
 	}
 	for _, cn := range cs {
 		base := "/console/exchange/consignments/" + url.PathEscape(cn.ID) + "/"
-		page.Consigned = append(page.Consigned, consignRow{Consignment: cn, Departs: localTime(cn.Departure, page.Office.TZ), PDF: base + "bill.pdf", CSV: base + "bill.csv"})
+		page.Consigned = append(page.Consigned, consignRow{Consignment: cn, Departs: localTime(tr, cn.Departure, page.Office.TZ), PDF: base + "bill.pdf", CSV: base + "bill.csv"})
 	}
 	if len(page.Board) == 0 {
-		page.Board = consignedBoard(cs, page.Office.TZ)
+		page.Board = consignedBoard(tr, cs, page.Office.TZ)
 	}
 	return page, nil
 }
@@ -232,14 +235,14 @@ func (c *Console) closeReceptacle(w http.ResponseWriter, r *http.Request, s *ses
 		return
 	}
 	page.Problem = userMessage(err)
-	c.render(w, r, status, "exchange", s.view("Exchange operations", "exchange", page))
+	c.render(w, r, status, "exchange", s.view("console.title.exchange_operations", "exchange", page))
 }
 
 // billFile sends a consignment's delivery bill as PDF or CSV.
 func (c *Console) billFile(w http.ResponseWriter, r *http.Request, s *session) {
 	file := r.PathValue("file")
 	if file != "bill.pdf" && file != "bill.csv" {
-		c.errorPage(w, r, s, http.StatusNotFound, "Delivery bills come as bill.pdf or bill.csv.")
+		c.errorPage(w, r, s, http.StatusNotFound, c.loc(r).T("console.exchange.bill_formats"))
 		return
 	}
 	b, err := c.cfg.Dispatch.DeliveryBill(r.Context(), r.PathValue("id"))
@@ -270,7 +273,7 @@ func (c *Console) billFile(w http.ResponseWriter, r *http.Request, s *session) {
 
 // consignedBoard is the departure board of a day with nothing left to
 // plan: each departure with the weight consigned to it against capacity.
-func consignedBoard(cs []dispatch.Consignment, tz string) []boardRow {
+func consignedBoard(tr *i18n.Localizer, cs []dispatch.Consignment, tz string) []boardRow {
 	var out []boardRow
 	seen := map[string]int{}
 	for _, cn := range cs {
@@ -285,7 +288,7 @@ func consignedBoard(cs []dispatch.Consignment, tz string) []boardRow {
 	}
 	for i := range out {
 		r := &out[i]
-		r.Departs = localTime(r.Departure.Departs, tz)
+		r.Departs = localTime(tr, r.Departure.Departs, tz)
 		r.Arrives = r.Departure.Arrives.UTC().Format("2 Jan 15:04 MST")
 		if r.CapacityKg > 0 {
 			r.Utilisation = r.ConsignedKg / r.CapacityKg

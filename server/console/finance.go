@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"github.com/interpost/interpost/i18n"
 	"net/http"
 	"net/url"
 	"slices"
@@ -29,8 +30,8 @@ var rolesFinance = []auth.Role{auth.RoleAdmin, auth.RolePartner, auth.RoleMercha
 const marginChartRows = 12
 
 func (c *Console) registerFinance() {
-	c.page("GET /console/finance", rolesFinance, c.requires(c.cfg.Accounting != nil, "Accounting is", c.finance))
-	c.page("GET /console/finance/statements/{party}/{format}", rolesFinance, c.requires(c.cfg.Accounting != nil, "Accounting is", c.statementFile))
+	c.page("GET /console/finance", rolesFinance, c.requires(c.cfg.Accounting != nil, "console.subject.finance", c.finance))
+	c.page("GET /console/finance/statements/{party}/{format}", rolesFinance, c.requires(c.cfg.Accounting != nil, "console.subject.finance", c.statementFile))
 }
 
 // partyRow is one party's balance over the period in one currency.
@@ -72,6 +73,7 @@ type currencyTotal struct {
 }
 
 type financePage struct {
+	tr      *i18n.Localizer
 	Period  string
 	Error   string
 	Admin   bool
@@ -96,7 +98,8 @@ func money(d decimal.Decimal, currency string) string {
 	whole, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
 	n := 0
 	fmt.Sscan(whole, &n)
-	out := formatInt(n)
+	// zh-CN and en group and mark decimals alike (1,234.56).
+	out := formatInt(enLoc, n)
 	if frac != "" {
 		out += "." + frac
 	}
@@ -111,10 +114,11 @@ func fileURL(party accounting.Party, format, period string) string {
 }
 
 func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	svc := c.cfg.Accounting
 	now := c.now()
-	page := financePage{Admin: s.Who.Role == auth.RoleAdmin}
+	page := financePage{tr: tr, Admin: s.Who.Role == auth.RoleAdmin}
 	for i := range 6 {
 		page.Months = append(page.Months, accounting.Month(now.AddDate(0, -i, 0)).Name)
 	}
@@ -122,7 +126,7 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 	if v := strings.TrimSpace(r.URL.Query().Get("period")); v != "" {
 		got, err := accounting.ParsePeriod(v)
 		if err != nil {
-			page.Error = err.Error() + "; showing " + p.Name + "."
+			page.Error = tr.T("console.finance.showing", "Error", err.Error(), "Name", p.Name)
 		} else {
 			p = got
 		}
@@ -130,7 +134,7 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 	page.Period = p.Name
 	if !page.Admin {
 		c.ownStatement(r, s, &page, p)
-		c.render(w, r, http.StatusOK, "finance", s.view("Finance", "finance", page))
+		c.render(w, r, http.StatusOK, "finance", s.view("console.title.finance", "finance", page))
 		return
 	}
 	balances, err := svc.Balances(ctx, s.Who, p)
@@ -143,7 +147,7 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 		row := partyRow{PartyBalance: b, Kind: b.Party.Kind(), Code: b.Party.Code(), Name: b.Party.Code(),
 			CSV: fileURL(b.Party, "csv", p.Name), PDF: fileURL(b.Party, "pdf", p.Name)}
 		if b.Party.Kind() == accounting.PartyPost {
-			row.Name = c.countryName(b.Party.Country()) + " post"
+			row.Name = tr.T("console.finance.post_of", "Country", c.countryName(tr, b.Party.Country()))
 		}
 		page.Parties = append(page.Parties, row)
 		page.Entries += b.Entries
@@ -176,14 +180,14 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 			page.Lanes = append(page.Lanes, marginRow{MarginRow: row, Rank: i + 1, Currency: rep.Currency, Negative: row.Base.Margin.IsNegative()})
 		}
 		page.Total = marginRow{MarginRow: rep.Total, Currency: rep.Currency, Negative: rep.Total.Base.Margin.IsNegative()}
-		page.Chart = marginChartOf(page.Lanes, rep.Currency)
+		page.Chart = marginChartOf(tr, page.Lanes, rep.Currency)
 	case postal.ErrorCode(err) == postal.CodeNotFound || postal.ErrorCode(err) == postal.CodeInvalid:
 		page.Problem = "No margin report: " + userMessage(err)
 	default:
 		c.internalError(w, r, s, err)
 		return
 	}
-	c.render(w, r, http.StatusOK, "finance", s.view("Finance", "finance", page))
+	c.render(w, r, http.StatusOK, "finance", s.view("console.title.finance", "finance", page))
 }
 
 func mapsKeys[V any](m map[string]V) func(func(string) bool) {
@@ -206,9 +210,10 @@ func ownParty(who auth.Principal) (accounting.Party, error) {
 
 // ownStatement draws a partner's statement or a merchant's invoice.
 func (c *Console) ownStatement(r *http.Request, s *session, page *financePage, p accounting.Period) {
+	tr := c.loc(r)
 	party, err := ownParty(s.Who)
 	if err != nil {
-		page.Problem = "Your key names no party with statements: " + err.Error()
+		page.Problem = tr.T("console.finance.no_party", "Error", err.Error())
 		return
 	}
 	st, err := c.cfg.Accounting.Statement(r.Context(), s.Who, party, p, accounting.StatementOptions{})
@@ -225,7 +230,7 @@ func (c *Console) statementFile(w http.ResponseWriter, r *http.Request, s *sessi
 	ctx := r.Context()
 	format := r.PathValue("format")
 	if format != "csv" && format != "pdf" {
-		c.errorPage(w, r, s, http.StatusNotFound, "Statements come as csv or pdf.")
+		c.errorPage(w, r, s, http.StatusNotFound, c.loc(r).T("console.finance.formats"))
 		return
 	}
 	party, err := accounting.ParseParty(r.PathValue("party"))
@@ -291,7 +296,7 @@ func (c *Console) statementFile(w http.ResponseWriter, r *http.Request, s *sessi
 
 // marginChartOf draws the worst lanes' margin per item as horizontal bars
 // around zero: losses to the left in red, profits to the right.
-func marginChartOf(lanes []marginRow, currency string) *marginChart {
+func marginChartOf(tr *i18n.Localizer, lanes []marginRow, currency string) *marginChart {
 	n := min(len(lanes), marginChartRows)
 	if n == 0 {
 		return nil
@@ -312,7 +317,7 @@ func marginChartOf(lanes []marginRow, currency string) *marginChart {
 	ch.Zero = ch.Left - lo*scale
 	for i, l := range lanes[:n] {
 		v := l.Base.PerItem.InexactFloat64()
-		b := marginBar{Label: fmt.Sprintf("%s → %s %s", l.Origin, l.Dest, productName(l.Product)), Value: money(l.Base.PerItem, currency),
+		b := marginBar{Label: fmt.Sprintf("%s → %s %s", l.Origin, l.Dest, tr.Code("product", string(l.Product))), Value: money(l.Base.PerItem, currency),
 			Y: top + rowH*float64(i), Negative: v < 0}
 		if v < 0 {
 			b.X, b.W = ch.Zero+v*scale, -v*scale
@@ -328,19 +333,9 @@ func marginChartOf(lanes []marginRow, currency string) *marginChart {
 func (p financePage) Money(d decimal.Decimal, currency string) string { return money(d, currency) }
 
 // PartyLabel names a party kind in words.
-func (p financePage) PartyLabel(kind string) string {
-	switch kind {
-	case accounting.PartyPost:
-		return "Partner post"
-	case accounting.PartyCarrier:
-		return "Carrier"
-	case accounting.PartyMerchant:
-		return "Merchant"
-	}
-	return kind
-}
+func (p financePage) PartyLabel(kind string) string { return p.tr.Code("party", kind) }
 
 // Category names a statement line.
 func (p financePage) Category(l accounting.StatementLine) string {
-	return l.Kind.Label() + " · " + l.Category
+	return p.tr.Code("charge", string(l.Kind)) + " · " + l.Category
 }

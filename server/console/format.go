@@ -10,24 +10,38 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interpost/interpost/i18n"
 	"github.com/interpost/interpost/postal"
+	"golang.org/x/text/language"
 )
+
+// enLoc formats where the language does not matter.
+var enLoc = i18n.Default().For(language.English)
 
 // funcs are the template helpers. Numbers are formatted here so tables
 // line up (thousands separators, fixed decimals) and read the same on
 // every page.
-func (c *Console) funcs() template.FuncMap {
+func (c *Console) funcs(l *i18n.Localizer) template.FuncMap {
 	return template.FuncMap{
-		"static":  c.staticURL,
-		"int":     formatInt,
-		"round":   func(f float64) string { return formatInt(int(math.Round(f))) },
-		"kg":      formatKg,
-		"pct":     func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
-		"country": c.countryName,
-		"product": productName,
-		"local":   localTime,
+		"static": c.staticURL,
+		// t and n are the page's language: {{t "console.overview.title"}},
+		// {{t "console.x" "Name" .Value}}, {{n "console.items" .N}}.
+		"t":       l.T,
+		"n":       l.N,
+		"lang":    l.Lang,
+		"code":    l.Code,
+		"status":  func(s any) string { return l.Code("status", fmt.Sprint(s)) },
+		"event":   func(s any) string { return l.Code("event", fmt.Sprint(s)) },
+		"int":     func(n any) string { return formatInt(l, n) },
+		"round":   func(f float64) string { return l.Int(int64(math.Round(f))) },
+		"kg":      func(g any) string { return formatKg(l, g) },
+		"num":     l.Number,
+		"pct":     func(f float64) string { return l.Number(f*100, 1) + "%" },
+		"country": func(code string) string { return c.countryName(l, code) },
+		"product": func(code any) string { return l.Code("product", fmt.Sprint(code)) },
+		"local":   func(t time.Time, tz string) string { return localTime(l, t, tz) },
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"date":    func(t time.Time) string { return t.Format("Mon 2 Jan") },
+		"date":    l.Date,
 		"bar":     func(f float64) string { return strconv.FormatFloat(math.Round(f*1000)/10, 'f', -1, 64) },
 		"add":     func(a, b int) int { return a + b },
 		"lat":     func(v float64) string { return coord(v, "N", "S") },
@@ -46,26 +60,25 @@ func (c *Console) funcs() template.FuncMap {
 	}
 }
 
-// formatInt writes n with thousands separators: 12,345.
-func formatInt(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
+// formatInt writes an integer with the language's grouping: 12,345.
+func formatInt(l *i18n.Localizer, n any) string {
+	switch v := n.(type) {
+	case int:
+		return l.Int(int64(v))
+	case int64:
+		return l.Int(v)
+	case int32:
+		return l.Int(int64(v))
+	case uint64:
+		return l.Int(int64(v))
+	case float64:
+		return l.Int(int64(math.Round(v)))
 	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return fmt.Sprint(n)
 }
 
 // formatKg writes grams as kilograms: "0.85 kg", "1,234.5 kg".
-func formatKg(g any) string {
+func formatKg(l *i18n.Localizer, g any) string {
 	var grams float64
 	switch v := g.(type) {
 	case int:
@@ -78,17 +91,23 @@ func formatKg(g any) string {
 	kg := grams / 1000
 	switch {
 	case kg < 10:
-		return strconv.FormatFloat(kg, 'f', 2, 64) + " kg"
+		return l.Number(kg, 2) + " kg"
 	case kg < 1000:
-		return strconv.FormatFloat(kg, 'f', 1, 64) + " kg"
+		return l.Number(kg, 1) + " kg"
 	}
-	return formatInt(int(math.Round(kg))) + " kg"
+	return l.Int(int64(math.Round(kg))) + " kg"
 }
 
-// countryName is a country's name for tables: Natural Earth's short name
-// ("United Kingdom", "South Korea") where it has an unabbreviated one, else
-// the ISO 3166 name, else the code.
-func (c *Console) countryName(code string) string {
+// countryName is a country's name for tables. In English: Natural Earth's
+// short name ("United Kingdom", "South Korea") where it has an
+// unabbreviated one, else the ISO 3166 name; in other languages CLDR's
+// name; else the code.
+func (c *Console) countryName(l *i18n.Localizer, code string) string {
+	if l.Lang() != "en" {
+		if n := l.Region(code); n != "" && n != code {
+			return n
+		}
+	}
 	if n, ok := c.world.names[code]; ok {
 		return n
 	}
@@ -98,21 +117,14 @@ func (c *Console) countryName(code string) string {
 	return code
 }
 
-func productName(code string) string {
-	if p, err := postal.LookupProduct(code); err == nil {
-		return p.Name
-	}
-	return code
-}
-
 // localTime shows t in an IANA zone, with the zone's abbreviation; UTC if
 // the zone is unknown.
-func localTime(t time.Time, tz string) string {
+func localTime(l *i18n.Localizer, t time.Time, tz string) string {
 	loc, err := time.LoadLocation(tz)
 	if err != nil || tz == "" {
 		loc = time.UTC
 	}
-	return t.In(loc).Format("2 Jan 2006 15:04 MST")
+	return l.DateTime(t, loc)
 }
 
 // share is a part of a whole for the tables with bars.
@@ -120,6 +132,7 @@ type share struct {
 	Key, Label string
 	N          int
 	WeightG    int64
+	Others     int     // the row sums this many others (Label is then empty)
 	Frac       float64 // N / total
 	Rel        float64 // N / largest, for the bar length
 }
@@ -141,7 +154,7 @@ func shares(counts map[string]*share, limit int) []share {
 		}
 	}
 	if limit > 0 && len(out) > limit {
-		rest := share{Key: "", Label: fmt.Sprintf("%d others", len(out)-limit)}
+		rest := share{Key: "", Others: len(out) - limit}
 		for _, s := range out[limit:] {
 			rest.N += s.N
 			rest.WeightG += s.WeightG

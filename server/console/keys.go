@@ -38,7 +38,7 @@ func (c *Console) keys(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	page.Revoked = r.URL.Query().Get("revoked")
-	c.render(w, r, http.StatusOK, "keys", s.view("API keys", "keys", page))
+	c.render(w, r, http.StatusOK, "keys", s.view("console.title.api_keys", "keys", page))
 }
 
 // createKey makes a key as POST /v1/keys does, and shows its secret once.
@@ -76,14 +76,14 @@ func (c *Console) createKey(w http.ResponseWriter, r *http.Request, s *session) 
 		c.internalError(w, r, s, err)
 		return
 	}
-	c.render(w, r, status, "keys", s.view("API keys", "keys", page))
+	c.render(w, r, status, "keys", s.view("console.title.api_keys", "keys", page))
 }
 
 func (c *Console) revokeKey(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
 	err := c.cfg.Auth.RevokeKey(r.Context(), s.Who, id)
 	if errors.Is(err, auth.ErrRevokeSelf) {
-		c.errorPage(w, r, s, http.StatusConflict, "This is the key you are signed in with. Sign in with another admin key to revoke it.")
+		c.errorPage(w, r, s, http.StatusConflict, c.loc(r).T("console.keys.own_key"))
 		return
 	}
 	if err != nil {

@@ -3,6 +3,7 @@ package console
 import (
 	"cmp"
 	"fmt"
+	"github.com/interpost/interpost/i18n"
 	"math"
 	"net/http"
 	"slices"
@@ -70,6 +71,7 @@ type legendStep struct {
 }
 
 func (c *Console) network(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	offices, err := c.cfg.Network.Offices(ctx)
 	if err != nil {
@@ -94,13 +96,13 @@ func (c *Console) network(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	levels, legend := quintiles(perCountry)
 	page.Legend = legend
-	page.Map = c.mapView(view, offices, perCountry, levels, "Map of the network's offices and services; countries shaded by shipments sent there in the last 14 days")
+	page.Map = c.mapView(view, offices, perCountry, levels, tr.T("console.network.map_caption"))
 	services, err := c.cfg.Network.Legs(ctx)
 	if err != nil {
 		c.internalError(w, r, s, err)
 		return
 	}
-	page.Map.Lines = serviceLines(offices, services, page.Map.R)
+	page.Map.Lines = serviceLines(tr, offices, services, page.Map.R)
 	page.Services = len(services)
 	for _, l := range page.Map.Lines {
 		if !slices.Contains(page.Modes, l.Mode) {
@@ -112,14 +114,14 @@ func (c *Console) network(w http.ResponseWriter, r *http.Request, s *session) {
 	for _, o := range offices {
 		k := kinds[string(o.Kind)]
 		if k == nil {
-			k = &share{Key: string(o.Kind), Label: kindLabel(o.Kind)}
+			k = &share{Key: string(o.Kind), Label: kindLabel(tr, o.Kind)}
 			kinds[string(o.Kind)] = k
 		}
 		k.N++
 	}
 	page.Kinds = shares(kinds, 0)
 	page.Countries = len(perCountry)
-	c.render(w, r, http.StatusOK, "network", s.view("Network", "network", page))
+	c.render(w, r, http.StatusOK, "network", s.view("console.title.network", "network", page))
 }
 
 // mapView projects offices and shades countries for one view of the map.
@@ -146,7 +148,7 @@ func (c *Console) mapView(view viewBox, offices []network.Office, perCountry map
 // serviceLines groups services by (from, to, mode) and projects each group
 // as a curve, bowed to the left of travel so that the two directions of a
 // lane don't overlap.
-func serviceLines(offices []network.Office, services []network.Leg, r float64) []serviceLine {
+func serviceLines(tr *i18n.Localizer, offices []network.Office, services []network.Leg, r float64) []serviceLine {
 	pos := map[string][2]float64{}
 	for _, o := range offices {
 		pos[o.Code] = [2]float64{o.Lon, o.Lat}
@@ -183,7 +185,7 @@ func serviceLines(offices []network.Office, services []network.Leg, r float64) [
 		g.Path = arcPath(a, b)
 		// 1 to 3 marker radii wide, by the cube root of weekly capacity.
 		g.Width = math.Round(r*(0.25+math.Min(0.75, math.Cbrt(g.CapacityKg)/60))*100) / 100
-		g.Title = fmt.Sprintf("%s → %s by %s: %d departures a week, %s kg a week", g.From, g.To, g.Mode, g.Departures, formatInt(int(g.CapacityKg)))
+		g.Title = tr.T("console.network.line_title", "From", g.From, "To", g.To, "Mode", tr.Code("mode", string(g.Mode)), "Departures", g.Departures, "Kg", formatInt(tr, int(g.CapacityKg)))
 		out = append(out, *g)
 	}
 	// Wide lines first so narrow ones stay visible on top.
@@ -298,13 +300,14 @@ type departure struct {
 const boardDays = 3
 
 func (c *Console) office(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	o, err := c.cfg.Network.Office(ctx, r.PathValue("code"))
 	if err != nil {
 		c.domainError(w, r, s, err)
 		return
 	}
-	page := officePage{Office: o, KindLabel: kindLabel(o.Kind), CountryName: c.countryName(o.Country), LocalNow: localTime(c.now(), o.TZ)}
+	page := officePage{Office: o, KindLabel: kindLabel(tr, o.Kind), CountryName: c.countryName(tr, o.Country), LocalNow: localTime(tr, c.now(), o.TZ)}
 	if s.Who.Is(auth.RoleAdmin, auth.RoleOperator, auth.RoleCustoms) {
 		now := c.now()
 		counts, err := c.countShipments(ctx, now.AddDate(0, 0, -trendDays), now.Add(time.Minute))
@@ -319,8 +322,8 @@ func (c *Console) office(w http.ResponseWriter, r *http.Request, s *session) {
 			}
 			page.Shipments += n.Shipments
 			page.WeightG += n.WeightG
-			tally(dest, n.Destination, c.countryName(n.Destination), n)
-			tally(prod, n.Product, productName(n.Product), n)
+			tally(dest, n.Destination, c.countryName(tr, n.Destination), n)
+			tally(prod, n.Product, tr.Code("product", string(n.Product)), n)
 			tally(merch, n.Merchant, n.Merchant, n)
 		}
 		page.ByDestination, page.ByProduct, page.ByMerchant = shares(dest, 8), shares(prod, 0), shares(merch, 0)
@@ -335,18 +338,18 @@ func (c *Console) office(w http.ResponseWriter, r *http.Request, s *session) {
 		c.internalError(w, r, s, err)
 		return
 	}
-	page.Departures, page.BoardDays = departures(o, offices, services, c.now()), boardDays
+	page.Departures, page.BoardDays = departures(tr, o, offices, services, c.now()), boardDays
 	x, y := project(o.Lon, o.Lat)
 	w0 := mapWidth / 5
 	view := viewBox{X: math.Min(math.Max(x-w0/2, 0), mapWidth-w0), W: w0, H: w0 * mapHeight / mapWidth}
 	view.Y = math.Min(math.Max(y-view.H/2, 0), mapHeight-view.H)
-	page.Map = c.mapView(view, []network.Office{o}, nil, func(int) int { return 0 }, "Where "+o.Name+" is")
+	page.Map = c.mapView(view, []network.Office{o}, nil, func(int) int { return 0 }, tr.T("console.office.map_caption", "Name", o.Name))
 	c.render(w, r, http.StatusOK, "office", s.view(o.Name, "network", page))
 }
 
 // departures lists the office's scheduled departures from now over the
 // next boardDays days, in the office's local time, earliest first.
-func departures(o network.Office, offices []network.Office, services []network.Leg, now time.Time) []departure {
+func departures(tr *i18n.Localizer, o network.Office, offices []network.Office, services []network.Leg, now time.Time) []departure {
 	loc := loadZone(o.TZ)
 	byCode := map[string]network.Office{}
 	for _, of := range offices {
@@ -372,7 +375,7 @@ func departures(o network.Office, offices []network.Office, services []network.L
 			to := byCode[sv.To]
 			out = append(out, departure{
 				At: dep, Depart: dep.Format("Mon 2 Jan 15:04"), Cutoff: dep.Add(-time.Duration(sv.CutoffMin) * time.Minute).Format("15:04"),
-				Arrive: localTime(dep.Add(time.Duration(sv.DurationMin)*time.Minute), to.TZ),
+				Arrive: localTime(tr, dep.Add(time.Duration(sv.DurationMin)*time.Minute), to.TZ),
 				To:     sv.To, ToName: to.Name, Mode: string(sv.Mode), Carrier: sv.Carrier, Service: sv.ID, CapacityKg: sv.CapacityKg,
 			})
 		}

@@ -31,7 +31,7 @@ const (
 var buyerFields = []string{"name", "company", "address", "city", "state", "postcode", "country", "phone", "email"}
 
 func (c *Console) registerOrders() {
-	w := func(h handler) handler { return c.requires(c.cfg.Warehouse != nil, "Warehouses are", h) }
+	w := func(h handler) handler { return c.requires(c.cfg.Warehouse != nil, "console.subject.warehouses", h) }
 	c.page("GET /console/orders", rolesWarehouses, w(c.orders))
 	c.page("GET /console/orders/new", rolesWarehouses, w(c.newOrderForm))
 	c.page("POST /console/orders/new", rolesWarehouses, w(c.createOrder))
@@ -100,7 +100,7 @@ func (c *Console) orders(w http.ResponseWriter, r *http.Request, s *session) {
 	if n, err := atoiPositive(q.Get("page")); err == nil {
 		page.PageNo = n
 	}
-	page.Statuses = append(page.Statuses, statusTab{"All", ordersURL("", page.Merchant, 0), page.Status == ""})
+	page.Statuses = append(page.Statuses, statusTab{"", ordersURL("", page.Merchant, 0), page.Status == ""})
 	for _, st := range orderStatuses {
 		page.Statuses = append(page.Statuses, statusTab{st, ordersURL(st, page.Merchant, 0), page.Status == st})
 	}
@@ -131,7 +131,7 @@ func (c *Console) orders(w http.ResponseWriter, r *http.Request, s *session) {
 	if page.ShowMerchant {
 		page.Merchants = c.stockedMerchants(r, s)
 	}
-	c.render(w, r, http.StatusOK, "orders", s.view("Orders", "warehouses", page))
+	c.render(w, r, http.StatusOK, "orders", s.view("console.title.orders", "warehouses", page))
 }
 
 // stockedMerchants lists the merchants with stock in a warehouse.
@@ -189,6 +189,7 @@ func (f *orderForm) Cell(i int, field, label, class string) cellField {
 }
 
 func (c *Console) newOrder(r *http.Request, s *session) *orderForm {
+	tr := c.loc(r)
 	ctx := r.Context()
 	f := &orderForm{whHead: newWHHead(s, "orders"), Values: map[string]string{}, Errors: map[string]string{},
 		NeedMerchant: s.Who.Role != auth.RoleMerchant,
@@ -204,7 +205,7 @@ func (c *Console) newOrder(r *http.Request, s *session) *orderForm {
 		}
 		slices.Sort(codes)
 		for _, code := range codes {
-			f.Countries = append(f.Countries, countryOpt{code, c.countryName(code)})
+			f.Countries = append(f.Countries, countryOpt{code, c.countryName(tr, code)})
 		}
 	}
 	if rows, err := c.cfg.Warehouse.Stock(ctx, s.Who, warehouse.StockFilter{}); err == nil {
@@ -237,10 +238,11 @@ func (c *Console) newOrderForm(w http.ResponseWriter, r *http.Request, s *sessio
 		f.Lines = append(f.Lines, i)
 	}
 	f.Key = newFormKey()
-	c.render(w, r, http.StatusOK, "order_new", s.view("New order", "warehouses", f))
+	c.render(w, r, http.StatusOK, "order_new", s.view("console.title.new_order", "warehouses", f))
 }
 
 func (c *Console) createOrder(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	f := c.newOrder(r, s)
 	req, parseErrs := f.read(r)
 	f.Key = r.PostFormValue("idempotency_key")
@@ -260,9 +262,9 @@ func (c *Console) createOrder(w http.ResponseWriter, r *http.Request, s *session
 	case code == postal.CodeInvalid:
 	case code == postal.CodeNotFound && len(postal.Fields(err)) > 0: // unknown SKUs
 	case code == postal.CodeNotFound && f.NeedMerchant:
-		fields = append(fields, postal.FieldError{Field: "merchant", Message: fmt.Sprintf("no merchant %q", req.Merchant)})
+		fields = append(fields, postal.FieldError{Field: "merchant", Message: c.loc(r).T("console.form.no_merchant", "Merchant", fmt.Sprintf("%q", req.Merchant))})
 	case errors.Is(err, warehouse.ErrOrderKeyMismatch):
-		f.Problem = "This form was already used to place an order. Open a new form to place another."
+		f.Problem = tr.T("console.order_new.form_used")
 		status = http.StatusConflict
 	case code == postal.CodeConflict || code == postal.CodeForbidden || code == postal.CodeNotFound:
 		f.Problem = userMessage(err)
@@ -278,7 +280,7 @@ func (c *Console) createOrder(w http.ResponseWriter, r *http.Request, s *session
 		}
 	}
 	slices.SortStableFunc(f.Summary, func(a, b postal.FieldError) int { return formRank(a.Field) - formRank(b.Field) })
-	c.render(w, r, status, "order_new", s.view("New order", "warehouses", f))
+	c.render(w, r, status, "order_new", s.view("console.title.new_order", "warehouses", f))
 }
 
 // formRank orders field errors as the form shows the fields.
@@ -397,6 +399,7 @@ func (c *Console) orderPage(r *http.Request, s *session, id string) (*orderPage,
 }
 
 func (c *Console) order(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	page, err := c.orderPage(r, s, r.PathValue("id"))
 	if err != nil {
 		c.domainError(w, r, s, err)
@@ -406,15 +409,16 @@ func (c *Console) order(w http.ResponseWriter, r *http.Request, s *session) {
 	page.Created = q.Get("created") == "1"
 	switch {
 	case q.Get("cancelled") == "1":
-		page.Flash = "Order cancelled: its reserved stock is available again."
+		page.Flash = tr.T("console.order.cancelled")
 	case q.Get("packed") != "":
-		page.Flash = "Parcel " + q.Get("packed") + " packed: it is a postal item now and its label is ready."
+		page.Flash = tr.T("console.order.packed", "Parcel", q.Get("packed"))
 	}
 	c.render(w, r, http.StatusOK, "order", s.view(page.ID, "warehouses", page))
 }
 
 // orderProblem shows an order with an action's refusal at the top.
 func (c *Console) orderProblem(w http.ResponseWriter, r *http.Request, s *session, id string, status int, err error) {
+	tr := c.loc(r)
 	page, perr := c.orderPage(r, s, id)
 	if perr != nil {
 		c.errorPage(w, r, s, status, userMessage(err))
@@ -422,7 +426,7 @@ func (c *Console) orderProblem(w http.ResponseWriter, r *http.Request, s *sessio
 	}
 	page.Problem = userMessage(err)
 	if errors.Is(err, warehouse.ErrNothingToPick) {
-		page.Problem = "No reserved parcels are waiting to be picked at that warehouse."
+		page.Problem = tr.T("console.order.none_to_pick")
 	}
 	c.render(w, r, status, "order", s.view(page.ID, "warehouses", page))
 }
@@ -446,7 +450,7 @@ func (c *Console) packParcel(w http.ResponseWriter, r *http.Request, s *session)
 	id := r.PathValue("id")
 	no, err := atoiPositive(r.PathValue("no"))
 	if err != nil {
-		c.errorPage(w, r, s, http.StatusNotFound, "There is no such parcel.")
+		c.errorPage(w, r, s, http.StatusNotFound, c.loc(r).T("console.order.no_parcel"))
 		return
 	}
 	_, _, err = c.cfg.Warehouse.Pack(r.Context(), s.Who, id, no, warehouse.PackRequest{})
@@ -471,7 +475,7 @@ func (c *Console) packParcel(w http.ResponseWriter, r *http.Request, s *session)
 func (c *Console) parcelLabel(w http.ResponseWriter, r *http.Request, s *session) {
 	no, err := atoiPositive(r.PathValue("no"))
 	if err != nil {
-		c.errorPage(w, r, s, http.StatusNotFound, "There is no such parcel.")
+		c.errorPage(w, r, s, http.StatusNotFound, c.loc(r).T("console.order.no_parcel"))
 		return
 	}
 	sh, wh, err := c.cfg.Warehouse.ParcelItem(r.Context(), s.Who, r.PathValue("id"), no)

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"github.com/interpost/interpost/i18n"
 	"net/http"
 	"slices"
 	"time"
@@ -58,8 +59,9 @@ type officeRow struct {
 
 // trendChart is the JSON the trend chart script draws (uPlot).
 type trendChart struct {
-	Days   []int64       `json:"days"` // Unix seconds of each day's start
-	Series []trendSeries `json:"series"`
+	Days     []int64       `json:"days"` // Unix seconds of each day's start
+	Series   []trendSeries `json:"series"`
+	DayLabel string        `json:"dayLabel"` // the legend's name of the day column, in the page's language
 }
 
 type trendSeries struct {
@@ -68,6 +70,7 @@ type trendSeries struct {
 }
 
 func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	offices, err := c.cfg.Network.Offices(ctx)
 	if err != nil {
@@ -79,7 +82,7 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	page := overviewPage{Zone: loc.String()}
 	for _, p := range postal.Products() {
-		page.Products = append(page.Products, productCol{string(p.Code), p.Name})
+		page.Products = append(page.Products, productCol{string(p.Code), tr.Code("product", string(p.Code))})
 	}
 	col := map[string]int{}
 	for i, p := range page.Products {
@@ -102,10 +105,10 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 			if i, ok := col[n.Product]; ok {
 				day.ByProduct[i] += n.Shipments
 			}
-			tally(byProduct, n.Product, productName(n.Product), n)
+			tally(byProduct, n.Product, tr.Code("product", string(n.Product)), n)
 			tally(byMerchant, n.Merchant, n.Merchant, n)
 			tally(byOffice, n.Office, names[n.Office], n)
-			tally(byDest, n.Destination, c.countryName(n.Destination), n)
+			tally(byDest, n.Destination, c.countryName(tr, n.Destination), n)
 			if d == trendDays-1 {
 				row := todayOffice[n.Office]
 				if row == nil {
@@ -132,8 +135,9 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 		page.TodayByOffice = append(page.TodayByOffice, *row)
 	}
 	slices.SortFunc(page.TodayByOffice, func(a, b officeRow) int { return b.Total - a.Total })
-	page.summariseOffices(offices)
+	page.summariseOffices(tr, offices)
 	page.Chart = trendChartOf(page.Days, page.Products)
+	page.Chart.DayLabel = tr.T("console.label.day")
 	if c.cfg.Customs != nil {
 		queues, err := c.queueOffices(ctx, s.Who)
 		if err != nil {
@@ -146,7 +150,7 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 			page.CustomsHeld += q.Held
 		}
 	}
-	c.render(w, r, http.StatusOK, "overview", s.view("Overview", "overview", page))
+	c.render(w, r, http.StatusOK, "overview", s.view("console.title.overview", "overview", page))
 }
 
 func tally(m map[string]*share, key, label string, n acceptance.Count) {
@@ -159,7 +163,7 @@ func tally(m map[string]*share, key, label string, n acceptance.Count) {
 	s.WeightG += n.WeightG
 }
 
-func (p *overviewPage) summariseOffices(offices []network.Office) {
+func (p *overviewPage) summariseOffices(tr *i18n.Localizer, offices []network.Office) {
 	kinds := map[string]*share{}
 	countries := map[string]bool{}
 	for _, o := range offices {
@@ -170,7 +174,7 @@ func (p *overviewPage) summariseOffices(offices []network.Office) {
 		countries[o.Country] = true
 		k := kinds[string(o.Kind)]
 		if k == nil {
-			k = &share{Key: string(o.Kind), Label: kindLabel(o.Kind)}
+			k = &share{Key: string(o.Kind), Label: kindLabel(tr, o.Kind)}
 			kinds[string(o.Kind)] = k
 		}
 		k.N++
@@ -230,20 +234,4 @@ func officeNames(offices []network.Office) map[string]string {
 	return m
 }
 
-func kindLabel(k network.Kind) string {
-	switch k {
-	case network.KindOE:
-		return "Office of exchange"
-	case network.KindIMPC:
-		return "Mail processing centre"
-	case network.KindHub:
-		return "Transit hub"
-	case network.KindBorder:
-		return "Border crossing"
-	case network.KindWarehouse:
-		return "Warehouse"
-	case network.KindDelivery:
-		return "Delivery office"
-	}
-	return string(k)
-}
+func kindLabel(tr *i18n.Localizer, k network.Kind) string { return tr.Code("office_kind", string(k)) }

@@ -2,6 +2,7 @@ package console
 
 import (
 	"fmt"
+	"github.com/interpost/interpost/i18n"
 	"math"
 	"net/http"
 	"strconv"
@@ -79,29 +80,30 @@ func (c *Console) routes(w http.ResponseWriter, r *http.Request, s *session) {
 	if page.Asked {
 		c.plan(r, &page, zones)
 	}
-	c.render(w, r, http.StatusOK, "routes", s.view("Route planner", "routes", page))
+	c.render(w, r, http.StatusOK, "routes", s.view("console.title.route_planner", "routes", page))
 }
 
 // plan runs the query of the form and fills the page's results or errors.
 func (c *Console) plan(r *http.Request, page *routesPage, zones map[string]string) {
+	tr := c.loc(r)
 	v := page.Values
 	bad := func(field, msg string) { page.Errors[field] = msg }
 	from, okFrom := zones[v["from"]]
 	if !okFrom {
-		bad("from", fmt.Sprintf("no office %q: pick one from the list", v["from"]))
+		bad("from", tr.T("console.routes.no_office", "Office", fmt.Sprintf("%q", v["from"])))
 	}
 	if _, ok := zones[v["to"]]; !ok {
-		bad("to", fmt.Sprintf("no office %q: pick one from the list", v["to"]))
+		bad("to", tr.T("console.routes.no_office", "Office", fmt.Sprintf("%q", v["to"])))
 	}
 	page.FromTZ = from
 	ready, err := time.ParseInLocation("2006-01-02T15:04", v["ready"], loadZone(from))
 	if err != nil {
-		bad("ready", "give a date and time such as 2026-11-23T10:00 (local time at the origin)")
+		bad("ready", tr.T("console.routes.bad_ready"))
 	}
 	page.Ready = ready
 	weight, err := strconv.Atoi(v["weight_g"])
 	if err != nil || weight < 1 {
-		bad("weight_g", fmt.Sprintf("%q is not a positive whole number of grams", v["weight_g"]))
+		bad("weight_g", tr.T("console.routes.bad_weight", "Value", fmt.Sprintf("%q", v["weight_g"])))
 	}
 	if len(page.Errors) > 0 {
 		return
@@ -119,7 +121,7 @@ func (c *Console) plan(r *http.Request, page *routesPage, zones map[string]strin
 		return
 	}
 	if err != nil {
-		page.Problem = "Cannot read the timetable right now."
+		page.Problem = tr.T("console.routes.unavailable")
 		c.cfg.Logger.ErrorContext(r.Context(), "console routes", "err", err)
 		return
 	}
@@ -145,15 +147,15 @@ func (c *Console) plan(r *http.Request, page *routesPage, zones map[string]strin
 	for i, it := range its {
 		row := routeRow{N: i + 1, Cost: it.Cost, CO2: it.CO2Kg, Hours: it.Arrive.Sub(ready).Hours()}
 		row.Earliest = res.Earliest != nil && it.Arrive.Equal(res.Earliest.Arrive) && i == 0
-		row.Transit = transit(it.Arrive.Sub(ready))
+		row.Transit = transit(tr, it.Arrive.Sub(ready))
 		if len(it.Legs) > 0 {
-			row.Depart = localTime(it.Legs[0].Depart, zones[it.Legs[0].From])
+			row.Depart = localTime(tr, it.Legs[0].Depart, zones[it.Legs[0].From])
 		}
-		row.Arrive = localTime(it.Arrive, zones[v["to"]])
+		row.Arrive = localTime(tr, it.Arrive, zones[v["to"]])
 		var summary []string
 		for j, l := range it.Legs {
 			row.Legs = append(row.Legs, routeLeg{From: l.From, To: l.To, Mode: string(l.Mode), Carrier: l.Carrier, Service: l.Service,
-				Depart: localTime(l.Depart, zones[l.From]), Arrive: localTime(l.Arrive, zones[l.To])})
+				Depart: localTime(tr, l.Depart, zones[l.From]), Arrive: localTime(tr, l.Arrive, zones[l.To])})
 			if j == 0 {
 				summary = append(summary, l.From)
 			}
@@ -163,7 +165,7 @@ func (c *Console) plan(r *http.Request, page *routesPage, zones map[string]strin
 		page.Rows = append(page.Rows, row)
 	}
 	if len(page.Rows) > 0 {
-		page.Chart = timeCostChart(page.Rows)
+		page.Chart = timeCostChart(tr, page.Rows)
 	}
 }
 
@@ -175,16 +177,16 @@ func loadZone(tz string) *time.Location {
 }
 
 // transit writes a duration as "3 d 4 h" or "7 h 20 min".
-func transit(d time.Duration) string {
+func transit(tr *i18n.Localizer, d time.Duration) string {
 	m := int(d.Round(time.Minute).Minutes())
 	days, hours, mins := m/(24*60), m/60%24, m%60
 	switch {
 	case days > 0:
-		return fmt.Sprintf("%d d %d h", days, hours)
+		return tr.T("console.duration.d_h", "D", days, "H", hours)
 	case hours > 0:
-		return fmt.Sprintf("%d h %d min", hours, mins)
+		return tr.T("console.duration.h_min", "H", hours, "Min", mins)
 	}
-	return fmt.Sprintf("%d min", mins)
+	return tr.T("console.duration.min", "Min", mins)
 }
 
 // scatter is a small SVG chart drawn on the server: transit time against
@@ -209,7 +211,7 @@ type tick struct {
 	Label string
 }
 
-func timeCostChart(rows []routeRow) *scatter {
+func timeCostChart(tr *i18n.Localizer, rows []routeRow) *scatter {
 	ch := &scatter{W: 560, H: 300, Left: 64, Bottom: 256, Right: 540, Top: 16}
 	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, r := range rows {
@@ -228,7 +230,7 @@ func timeCostChart(rows []routeRow) *scatter {
 	}
 	for _, r := range rows {
 		ch.Points = append(ch.Points, scatterPoint{X: math.Round(px(r.Hours/24)*10) / 10, Y: math.Round(py(r.Cost)*10) / 10, N: r.N,
-			Label: fmt.Sprintf("#%d: %s, cost %.2f, %.2f kg CO2e — %s", r.N, r.Transit, r.Cost, r.CO2, r.LegSummary), Earliest: r.Earliest})
+			Label: tr.T("console.routes.point", "N", r.N, "Transit", r.Transit, "Cost", fmt.Sprintf("%.2f", r.Cost), "CO2", fmt.Sprintf("%.2f", r.CO2), "Legs", r.LegSummary), Earliest: r.Earliest})
 	}
 	return ch
 }

@@ -68,11 +68,11 @@ func csrfToken(seed, sessionKey string) string {
 // checkCSRF reports why an unsafe request is refused, or "" if it may go on.
 func (c *Console) checkCSRF(r *http.Request, sessionKey string) string {
 	if err := c.cop.Check(r); err != nil {
-		return "This form was sent from another site. Open the console at its own address and try again."
+		return "console.csrf.cross_site"
 	}
 	seed, err := r.Cookie(csrfCookie)
 	if err != nil || seed.Value == "" {
-		return "Your browser did not send the console's security cookie. Reload the page and try again."
+		return "console.csrf.no_cookie"
 	}
 	got := r.PostFormValue(csrfField)
 	if got == "" {
@@ -80,7 +80,7 @@ func (c *Console) checkCSRF(r *http.Request, sessionKey string) string {
 	}
 	want := csrfToken(seed.Value, sessionKey)
 	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		return "The form's security token is missing or out of date. Reload the page and try again."
+		return "console.csrf.bad_token"
 	}
 	return ""
 }
@@ -153,22 +153,22 @@ func (c *Console) signinPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, c.home(p), http.StatusSeeOther)
 		return
 	}
-	c.render(w, r, http.StatusOK, "signin", &view{Title: "Sign in", CSRF: csrfToken(seed, ""), Page: signinView{Next: safeNext(r.URL.Query().Get("next"))}})
+	c.render(w, r, http.StatusOK, "signin", &view{Title: "console.title.signin", CSRF: csrfToken(seed, ""), Page: signinView{Next: safeNext(r.URL.Query().Get("next"))}})
 }
 
 func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	seed := csrfSeed(w, r)
 	fail := func(status int, msg string) {
-		c.render(w, r, status, "signin", &view{Title: "Sign in", CSRF: csrfToken(seed, ""),
+		c.render(w, r, status, "signin", &view{Title: "console.title.signin", CSRF: csrfToken(seed, ""),
 			Page: signinView{Next: safeNext(r.PostFormValue("next")), Error: msg}})
 	}
 	if why := c.checkCSRF(r, ""); why != "" {
-		fail(http.StatusForbidden, why)
+		fail(http.StatusForbidden, c.loc(r).T(why))
 		return
 	}
 	if !secureTransport(r) {
-		fail(http.StatusBadRequest, "The console keeps your key in a Secure cookie, which browsers only store over HTTPS. Open the console over HTTPS (or on localhost).")
+		fail(http.StatusBadRequest, c.loc(r).T("console.signin.need_https"))
 		return
 	}
 	key := strings.TrimSpace(r.PostFormValue("key"))
@@ -180,14 +180,14 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 			c.cfg.Throttled(r.Context(), r.RemoteAddr)
 		}
 		w.Header().Set("Retry-After", strconv.Itoa(int((throttled.RetryAfter+time.Second-1)/time.Second)))
-		fail(http.StatusTooManyRequests, "Too many failed sign-ins from this address or with this key. Wait a minute and try again.")
+		fail(http.StatusTooManyRequests, c.loc(r).T("console.signin.throttled"))
 		return
 	case postal.ErrorCode(err) == postal.CodeUnauthenticated:
-		fail(http.StatusUnauthorized, "That API key is unknown or revoked. Keys start with ipk_; an admin can create one with `interpost keys create`.")
+		fail(http.StatusUnauthorized, c.loc(r).T("console.signin.bad_key"))
 		return
 	case err != nil:
 		c.cfg.Logger.ErrorContext(r.Context(), "console sign-in", "err", err, "request_id", c.cfg.RequestID(r.Context()))
-		fail(http.StatusServiceUnavailable, "Cannot check the key right now; try again in a moment.")
+		fail(http.StatusServiceUnavailable, c.loc(r).T("console.signin.unavailable"))
 		return
 	}
 	setSession(w, key)
@@ -201,7 +201,7 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 func (c *Console) signout(w http.ResponseWriter, r *http.Request) {
 	csrfSeed(w, r)
 	if why := c.checkCSRF(r, sessionKey(r)); why != "" {
-		c.errorPage(w, r, nil, http.StatusForbidden, why)
+		c.errorPage(w, r, nil, http.StatusForbidden, c.loc(r).T(why))
 		return
 	}
 	clearSession(w)
@@ -224,7 +224,7 @@ func (c *Console) requires(configured bool, subject string, h handler) handler {
 		return h
 	}
 	return func(w http.ResponseWriter, r *http.Request, s *session) {
-		c.errorPage(w, r, s, http.StatusServiceUnavailable, subject+" not configured on this node.")
+		c.errorPage(w, r, s, http.StatusServiceUnavailable, c.loc(r).T("console.error.not_configured", "Subject", c.loc(r).T(subject)))
 	}
 }
 
@@ -240,14 +240,14 @@ func (c *Console) page(pattern string, roles []auth.Role, h handler) {
 		if err != nil {
 			if postal.ErrorCode(err) != postal.CodeUnauthenticated {
 				c.cfg.Logger.ErrorContext(r.Context(), "console authenticate", "err", err, "request_id", c.cfg.RequestID(r.Context()))
-				c.errorPage(w, r, nil, http.StatusServiceUnavailable, "Cannot check your key right now; try again in a moment.")
+				c.errorPage(w, r, nil, http.StatusServiceUnavailable, c.loc(r).T("console.signin.unavailable"))
 				return
 			}
 			if sessionKey(r) != "" {
 				clearSession(w) // revoked or unknown: drop it
 			}
 			if r.Method != http.MethodGet {
-				c.errorPage(w, r, nil, http.StatusUnauthorized, "Your session has ended. Sign in again.")
+				c.errorPage(w, r, nil, http.StatusUnauthorized, c.loc(r).T("console.error.session_ended"))
 				return
 			}
 			http.Redirect(w, r, "/console/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -255,13 +255,13 @@ func (c *Console) page(pattern string, roles []auth.Role, h handler) {
 		}
 		s := &session{Who: p, CSRF: csrfToken(seed, sessionKey(r))}
 		if !slices.Contains(roles, p.Role) {
-			c.errorPage(w, r, s, http.StatusForbidden, "Your key's role ("+string(p.Role)+") cannot open this page.")
+			c.errorPage(w, r, s, http.StatusForbidden, c.loc(r).T("console.error.role_forbidden", "Role", c.loc(r).Code("role", string(p.Role))))
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 			if why := c.checkCSRF(r, sessionKey(r)); why != "" {
-				c.errorPage(w, r, s, http.StatusForbidden, why)
+				c.errorPage(w, r, s, http.StatusForbidden, c.loc(r).T(why))
 				return
 			}
 		}

@@ -141,10 +141,11 @@ func (c *Console) newShipmentForm(w http.ResponseWriter, r *http.Request, s *ses
 		f.Lines = append(f.Lines, i)
 	}
 	f.Key = newFormKey()
-	c.render(w, r, http.StatusOK, "shipment_new", s.view("New shipment", "new", f))
+	c.render(w, r, http.StatusOK, "shipment_new", s.view("console.title.new_shipment", "new", f))
 }
 
 func (c *Console) createShipment(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	f := c.newForm(s)
 	req, parseErrs := f.read(r)
 	f.Key = r.PostFormValue("idempotency_key")
@@ -168,9 +169,9 @@ func (c *Console) createShipment(w http.ResponseWriter, r *http.Request, s *sess
 	switch code := postal.ErrorCode(err); {
 	case err == nil || code == postal.CodeInvalid:
 	case code == postal.CodeNotFound && f.NeedMerchant:
-		fields = append(fields, postal.FieldError{Field: "merchant", Message: fmt.Sprintf("no merchant %q; an admin adds merchants with `interpost merchants add`", req.Merchant)})
+		fields = append(fields, postal.FieldError{Field: "merchant", Message: c.loc(r).T("console.form.no_merchant_add", "Merchant", fmt.Sprintf("%q", req.Merchant))})
 	case errors.Is(err, acceptance.ErrIdempotencyMismatch):
-		f.Problem = "This form was already used to create a shipment. Open a new form to create another."
+		f.Problem = tr.T("console.shipment_new.form_used")
 	case code == postal.CodeForbidden || code == postal.CodeNotFound || code == postal.CodeConflict:
 		f.Problem = userMessage(err)
 	default:
@@ -186,7 +187,7 @@ func (c *Console) createShipment(w http.ResponseWriter, r *http.Request, s *sess
 	if f.NeedMerchant {
 		f.Merchants = c.recentMerchants(r)
 	}
-	c.render(w, r, http.StatusUnprocessableEntity, "shipment_new", s.view("New shipment", "new", f))
+	c.render(w, r, http.StatusUnprocessableEntity, "shipment_new", s.view("console.title.new_shipment", "new", f))
 }
 
 // read turns the posted form into a request. Numbers that don't parse are

@@ -46,6 +46,7 @@ type shipmentRow struct {
 func (r shipmentRow) StatusLabel() string { return tracking.Status(r.Status).Label() }
 
 func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	q := r.URL.Query()
 	page := shipmentsPage{
@@ -70,12 +71,12 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 	if page.Since != "" {
 		t, err := time.Parse(time.DateOnly, page.Since)
 		if err != nil {
-			page.Error = "“Created since” must be a date such as 2026-11-20."
+			page.Error = tr.T("console.shipments.bad_since")
 		}
 		since = t
 	}
 	for _, st := range c.cfg.Acceptance.StatusNames() {
-		page.Statuses = append(page.Statuses, statusOption{st, tracking.Status(st).Label()})
+		page.Statuses = append(page.Statuses, statusOption{st, tr.Code("status", st)})
 	}
 	if n, err := atoiPositive(q.Get("page")); err == nil {
 		page.PageNo = n
@@ -112,7 +113,7 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 	if page.ShowMerchant {
 		page.Merchants = c.recentMerchants(r)
 	}
-	c.render(w, r, http.StatusOK, "shipments", s.view("Shipments", "shipments", page))
+	c.render(w, r, http.StatusOK, "shipments", s.view("console.title.shipments", "shipments", page))
 }
 
 func shipmentsURL(merchant, status, since, cursor string, pageNo int) string {

@@ -2,6 +2,7 @@ package console
 
 import (
 	"cmp"
+	"github.com/interpost/interpost/i18n"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,8 +26,8 @@ var rolesTracking = []auth.Role{auth.RoleAdmin, auth.RoleOperator, auth.RoleCust
 const recentLimit = 12
 
 func (c *Console) registerTracking() {
-	c.page("GET /console/tracking", rolesTracking, c.requires(c.cfg.Tracking != nil, "Tracking is", c.trackingPage))
-	c.page("GET /console/performance", rolesPerformance, c.requires(c.cfg.Tracking != nil, "Tracking is", c.performance))
+	c.page("GET /console/tracking", rolesTracking, c.requires(c.cfg.Tracking != nil, "console.subject.tracking", c.trackingPage))
+	c.page("GET /console/performance", rolesPerformance, c.requires(c.cfg.Tracking != nil, "console.subject.tracking", c.performance))
 }
 
 type trackEvent struct {
@@ -83,16 +84,17 @@ var chain = []struct {
 	Label    string
 	Statuses []tracking.Status
 }{
-	{"Accepted", []tracking.Status{tracking.StatusCreated, tracking.StatusAccepted}},
-	{"Export", []tracking.Status{tracking.StatusAtOutwardOE, tracking.StatusExportCustomsHeld, tracking.StatusExportCustomsReleased}},
-	{"In transit", []tracking.Status{tracking.StatusDeparted, tracking.StatusInTransit}},
-	{"Arrived", []tracking.Status{tracking.StatusArrived}},
-	{"Customs", []tracking.Status{tracking.StatusImportCustomsHeld, tracking.StatusImportCustomsReleased, tracking.StatusSeized}},
-	{"Delivery", []tracking.Status{tracking.StatusInDeliveryNetwork, tracking.StatusAtDeliveryOffice, tracking.StatusOutForDelivery, tracking.StatusAwaitingPickup, tracking.StatusDeliveryAttempted, tracking.StatusReturning}},
-	{"Delivered", []tracking.Status{tracking.StatusDelivered, tracking.StatusReturned}},
+	{"console.stage.accepted", []tracking.Status{tracking.StatusCreated, tracking.StatusAccepted}},
+	{"console.stage.export", []tracking.Status{tracking.StatusAtOutwardOE, tracking.StatusExportCustomsHeld, tracking.StatusExportCustomsReleased}},
+	{"console.stage.in_transit", []tracking.Status{tracking.StatusDeparted, tracking.StatusInTransit}},
+	{"console.stage.arrived", []tracking.Status{tracking.StatusArrived}},
+	{"console.stage.customs", []tracking.Status{tracking.StatusImportCustomsHeld, tracking.StatusImportCustomsReleased, tracking.StatusSeized}},
+	{"console.stage.delivery", []tracking.Status{tracking.StatusInDeliveryNetwork, tracking.StatusAtDeliveryOffice, tracking.StatusOutForDelivery, tracking.StatusAwaitingPickup, tracking.StatusDeliveryAttempted, tracking.StatusReturning}},
+	{"console.stage.delivered", []tracking.Status{tracking.StatusDelivered, tracking.StatusReturned}},
 }
 
 func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	page := trackingPage{Query: strings.ToUpper(strings.Join(strings.Fields(r.URL.Query().Get("id")), ""))}
 	if page.Query != "" {
@@ -103,7 +105,7 @@ func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *sessio
 		case code == postal.CodeInvalid:
 			page.Error = userMessage(err)
 		case code == postal.CodeNotFound:
-			page.Error = "No events for " + page.Query + " yet."
+			page.Error = tr.T("console.tracking.no_events", "ID", page.Query)
 		default:
 			c.internalError(w, r, s, err)
 			return
@@ -126,14 +128,14 @@ func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *sessio
 		}
 		for _, it := range items {
 			o := byCode[it.LastOffice]
-			f := inFlight{Item: it, Label: it.Status.Label(), Office: it.LastOffice, When: localTime(it.LastTime, o.TZ)}
+			f := inFlight{Item: it, Label: tr.Code("status", string(it.Status)), Office: it.LastOffice, When: localTime(tr, it.LastTime, o.TZ)}
 			if o.Name != "" {
 				f.Office = o.Name
 			}
 			page.InFlight = append(page.InFlight, f)
 		}
 	}
-	title := "Tracking"
+	title := "console.title.tracking"
 	if page.Timeline != nil {
 		title = page.Timeline.Object
 	}
@@ -220,14 +222,15 @@ type tab struct {
 // trackTabs are the tracking pages a caller may open: the search, and the
 // performance report for admins and operators.
 func trackTabs(s *session, current string) []tab {
-	tabs := []tab{{"Search", "/console/tracking", current == "tracking"}}
+	tabs := []tab{{"console.tab.search", "/console/tracking", current == "tracking"}}
 	if slices.Contains(rolesPerformance, s.Who.Role) {
-		tabs = append(tabs, tab{"Performance", "/console/performance", current == "performance"})
+		tabs = append(tabs, tab{"console.tab.performance", "/console/performance", current == "performance"})
 	}
 	return tabs
 }
 
 func (c *Console) performance(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	q := r.URL.Query()
 	today := c.now().UTC().Truncate(24 * time.Hour)
@@ -237,7 +240,7 @@ func (c *Console) performance(w http.ResponseWriter, r *http.Request, s *session
 		if t, err := time.Parse(time.DateOnly, v); err == nil {
 			from = t
 		} else {
-			page.Error = "“" + v + "” is not a date YYYY-MM-DD. "
+			page.Error = tr.T("console.performance.bad_date", "Value", v) + " "
 		}
 	}
 	if v := q.Get("to"); v != "" {
@@ -297,15 +300,15 @@ func (c *Console) performance(w http.ResponseWriter, r *http.Request, s *session
 			}
 		}
 		if page.Lane == nil {
-			page.Error += "No items posted on lane " + want + " in the period."
+			page.Error += tr.T("console.performance.no_lane", "Lane", want)
 		}
 	}
 	if page.Lane == nil && len(page.Lanes) > 0 {
 		page.Lane = &page.Lanes[0]
 	}
-	page.Chart = perfChartOf(page.Lanes, slices.Sorted(mapsKeys(weeks)))
+	page.Chart = perfChartOf(tr, page.Lanes, slices.Sorted(mapsKeys(weeks)))
 	page.Tabs = trackTabs(s, "performance")
-	c.render(w, r, http.StatusOK, "performance", s.view("Performance", "tracking", page))
+	c.render(w, r, http.StatusOK, "performance", s.view("console.title.performance", "tracking", page))
 }
 
 func (l *perfLane) finish() {
@@ -339,14 +342,14 @@ func jnBars(jn []int, std int) []jnBar {
 }
 
 // perfChartOf is the on-time share per week of the five busiest lanes.
-func perfChartOf(lanes []perfLane, weeks []string) perfChart {
+func perfChartOf(tr *i18n.Localizer, lanes []perfLane, weeks []string) perfChart {
 	ch := perfChart{Weeks: weeks}
 	idx := map[string]int{}
 	for i, w := range weeks {
 		idx[w] = i
 	}
 	for _, l := range lanes[:min(len(lanes), 5)] {
-		s := perfSeries{Label: l.Origin + "→" + l.Dest + " " + productName(l.Product), Values: make([]*float64, len(weeks))}
+		s := perfSeries{Label: l.Origin + "→" + l.Dest + " " + tr.Code("product", string(l.Product)), Values: make([]*float64, len(weeks))}
 		for _, lw := range l.Weeks {
 			if lw.Delivered > 0 {
 				v := lw.OnTimeShare * 100

@@ -62,7 +62,7 @@ func newest[T any](fetch func(cursor string) ([]T, string, error)) (rows []T, ca
 }
 
 func (c *Console) registerWarehouses() {
-	w := func(h handler) handler { return c.requires(c.cfg.Warehouse != nil, "Warehouses are", h) }
+	w := func(h handler) handler { return c.requires(c.cfg.Warehouse != nil, "console.subject.warehouses", h) }
 	c.page("GET /console/warehouses", rolesWarehouses, w(c.warehouses))
 	c.page("GET /console/warehouses/{code}", rolesWarehouses, w(c.warehouseDetail))
 	c.page("POST /console/warehouses/{code}/pick-lists", rolesFulfil, w(c.createPickList))
@@ -90,11 +90,11 @@ type whHead struct {
 func newWHHead(s *session, active string) whHead {
 	h := whHead{CanOrder: s.Who.Is(rolesWarehouses...), Own: s.Who.Merchant}
 	for _, t := range []whTab{
-		{Key: "warehouses", Label: "Warehouses", Path: "/console/warehouses"},
-		{Key: "stock", Label: "Stock", Path: "/console/stock"},
-		{Key: "inbounds", Label: "Inbound", Path: "/console/inbounds"},
-		{Key: "orders", Label: "Orders", Path: "/console/orders"},
-		{Key: "replenishment", Label: "Replenishment", Path: "/console/replenishment"},
+		{Key: "warehouses", Label: "console.tab.warehouses", Path: "/console/warehouses"},
+		{Key: "stock", Label: "console.tab.stock", Path: "/console/stock"},
+		{Key: "inbounds", Label: "console.tab.inbound", Path: "/console/inbounds"},
+		{Key: "orders", Label: "console.tab.orders", Path: "/console/orders"},
+		{Key: "replenishment", Label: "console.tab.replenishment", Path: "/console/replenishment"},
 	} {
 		t.Current = t.Key == active
 		h.Tabs = append(h.Tabs, t)
@@ -170,7 +170,7 @@ func (c *Console) warehouses(w http.ResponseWriter, r *http.Request, s *session)
 		c.cfg.Logger.WarnContext(ctx, "console replenishment", "err", err)
 		page.Advice = err
 	}
-	c.render(w, r, http.StatusOK, "warehouses", s.view("Warehouses", "warehouses", page))
+	c.render(w, r, http.StatusOK, "warehouses", s.view("console.title.warehouses", "warehouses", page))
 }
 
 type stockRow struct {
@@ -253,6 +253,7 @@ func (c *Console) warehouseDetailPage(ctx context.Context, s *session, code stri
 // createPickList puts the warehouse's reserved parcels on a pick list and
 // opens it.
 func (c *Console) createPickList(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	code := r.PathValue("code")
 	n := 50
@@ -284,7 +285,7 @@ func (c *Console) createPickList(w http.ResponseWriter, r *http.Request, s *sess
 	}
 	page.Problem = userMessage(err)
 	if errors.Is(err, warehouse.ErrNothingToPick) {
-		page.Problem = "No reserved orders are waiting to be picked at " + page.Name + "."
+		page.Problem = tr.T("console.warehouse.none_to_pick", "Name", page.Name)
 	}
 	c.render(w, r, status, "warehouse", s.view(page.Name, "warehouses", page))
 }
@@ -339,7 +340,7 @@ func (c *Console) stock(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	slices.Sort(page.Merchants)
 	page.Rows, page.Total = stockRows(rows, names)
-	c.render(w, r, http.StatusOK, "stock", s.view("Stock", "warehouses", page))
+	c.render(w, r, http.StatusOK, "stock", s.view("console.title.stock", "warehouses", page))
 }
 
 type ledgerRow struct {
@@ -365,6 +366,7 @@ type ledgerPage struct {
 const ledgerShown = 200
 
 func (c *Console) ledger(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	q := r.URL.Query()
 	svc := c.cfg.Warehouse
@@ -373,7 +375,7 @@ func (c *Console) ledger(w http.ResponseWriter, r *http.Request, s *session) {
 		f.Merchant = s.Who.Merchant
 	}
 	if f.Warehouse == "" || f.Merchant == "" || f.SKU == "" {
-		c.errorPage(w, r, s, http.StatusBadRequest, "The ledger is shown per stock row: open it from a SKU on the stock page.")
+		c.errorPage(w, r, s, http.StatusBadRequest, c.loc(r).T("console.ledger.per_row"))
 		return
 	}
 	wh, err := svc.Warehouse(ctx, f.Warehouse)
@@ -409,7 +411,7 @@ func (c *Console) ledger(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	if !page.Found && len(moves) == 0 {
-		c.errorPage(w, r, s, http.StatusNotFound, fmt.Sprintf("No stock of %s/%s at %s.", f.Merchant, f.SKU, f.Warehouse))
+		c.errorPage(w, r, s, http.StatusNotFound, c.loc(r).T("console.ledger.no_stock", "Merchant", f.Merchant, "SKU", f.SKU, "Warehouse", f.Warehouse))
 		return
 	}
 	page.Capped = page.Count >= scanLimit
@@ -418,7 +420,7 @@ func (c *Console) ledger(w http.ResponseWriter, r *http.Request, s *session) {
 		moves = moves[:ledgerShown]
 	}
 	page.Rows, page.Shown = moves, len(moves)
-	c.render(w, r, http.StatusOK, "ledger", s.view(f.SKU+" at "+wh.Name, "warehouses", page))
+	c.render(w, r, http.StatusOK, "ledger", s.view(tr.T("console.title.ledger", "SKU", f.SKU, "Warehouse", wh.Name), "warehouses", page))
 }
 
 // refURL links a ledger reference to its inbound or order.
@@ -496,7 +498,7 @@ func (c *Console) inbounds(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 		page.Rows = append(page.Rows, row)
 	}
-	c.render(w, r, http.StatusOK, "inbounds", s.view("Inbound shipments", "warehouses", page))
+	c.render(w, r, http.StatusOK, "inbounds", s.view("console.title.inbound_shipments", "warehouses", page))
 }
 
 func (c *Console) warehouseNames(ctx context.Context) (map[string]string, error) {
@@ -625,7 +627,7 @@ func (c *Console) replenishment(w http.ResponseWriter, r *http.Request, s *sessi
 	}
 	weeks, err := strconv.Atoi(page.Weeks)
 	if err != nil || weeks < 1 || weeks > 52 {
-		page.Errors["weeks"] = fmt.Sprintf("%q: give 1 to 52 weeks", page.Weeks)
+		page.Errors["weeks"] = c.loc(r).T("console.replenishment.bad_weeks", "Value", fmt.Sprintf("%q", page.Weeks))
 	}
 	if len(page.Errors) == 0 {
 		adv, err := svc.Replenishment(ctx, s.Who, warehouse.ReplenishRequest{Merchant: page.Merchant, Warehouse: page.Warehouse,
@@ -652,7 +654,7 @@ func (c *Console) replenishment(w http.ResponseWriter, r *http.Request, s *sessi
 			page.Rows = append(page.Rows, row)
 		}
 	}
-	c.render(w, r, http.StatusOK, "replenishment", s.view("Replenishment", "warehouses", page))
+	c.render(w, r, http.StatusOK, "replenishment", s.view("console.title.replenishment", "warehouses", page))
 }
 
 // allOrders reads the orders matching f that the caller may see, newest

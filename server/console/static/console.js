@@ -7,7 +7,8 @@
   var palette = ["#1b5fc1", "#2f9e9a", "#d99a00", "#7b3fb3", "#d0643b", "#16794a", "#5a6473"];
 
   function fmtDay(sec) {
-    return new Date(sec * 1000).toLocaleDateString(undefined, { day: "numeric", month: "short" });
+    // The page's language, so the axis reads like the table beside it.
+    return new Date(sec * 1000).toLocaleDateString(document.documentElement.lang || undefined, { day: "numeric", month: "short" });
   }
 
   // Shipments per day, one stacked bar per day, from the JSON the page embeds.
@@ -25,7 +26,7 @@
       cum.push(run.slice());
     });
     var order = d.series.map(function (_, i) { return i; }).reverse();
-    var series = [{ label: "Day", value: function (u, v) { return v == null ? "" : fmtDay(v); } }];
+    var series = [{ label: d.dayLabel || "", value: function (u, v) { return v == null ? "" : fmtDay(v); } }];
     var cols = [d.days];
     order.forEach(function (k) {
       var colour = palette[k % palette.length];
