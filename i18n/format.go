@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 )
 
 // MatchAmong is Match restricted to langs (an area that speaks fewer
@@ -63,9 +62,8 @@ func (l *Localizer) DateTime(t time.Time, loc *time.Location) string {
 // Region is a country's name in the language (CLDR, via x/text), or ""
 // when the code is not a region CLDR names.
 func (l *Localizer) Region(code string) string {
-	r, err := language.ParseRegion(code)
-	if err != nil {
-		return ""
+	if n := l.Country(code); n != code {
+		return n
 	}
-	return display.Regions(l.tag).Name(r)
+	return ""
 }
