@@ -18,6 +18,9 @@ type RateReport struct {
 	Items        int       `json:"items" doc:"Items accepted in the period"`
 	Dispatches   int       `json:"dispatches"`
 	Consignments int       `json:"consignments"`
+	Inbound      int       `json:"inbound" doc:"Items (or bulk receptacles) received from partner posts in the period"`
+	Transit      int       `json:"transit" doc:"Closed-transit receptacles received from partner posts in the period"`
+	Notes        []string  `json:"notes,omitempty" doc:"Sources not wired, e.g. no inbound facts source"`
 	Conveyance   string    `json:"conveyance_basis" enum:"planned,dispatched" doc:"planned: each item's way from the route planner; dispatched: consignments and dispatches"`
 	Charges      int       `json:"charges" doc:"Charges the tariff makes for the period's facts"`
 	Posted       int       `json:"posted" doc:"New charges posted"`
@@ -122,7 +125,8 @@ func (s *Service) rate(ctx context.Context, p Period) (RateReport, error) {
 		return RateReport{}, err
 	}
 	rep := RateReport{Period: p.Name, Tariff: set.Version, Items: len(f.Items), Dispatches: len(f.Dispatches),
-		Consignments: len(f.Consignments), Conveyance: "planned", Charges: len(res.Charges), Unrated: res.Unrated}
+		Consignments: len(f.Consignments), Conveyance: "planned", Charges: len(res.Charges), Unrated: res.Unrated,
+		Inbound: len(f.Inbound), Transit: len(f.Transit), Notes: s.sourceNotes()}
 	if s.Dispatches != nil {
 		rep.Conveyance = "dispatched"
 	}
@@ -271,4 +275,16 @@ func totals(entries []Entry) []Total {
 func (t Total) MarshalJSON() ([]byte, error) {
 	type plain Total
 	return fixAmounts(plain(t), t.Currency, "amount")
+}
+
+// sourceNotes says which fact sources are not wired.
+func (s *Service) sourceNotes() []string {
+	var out []string
+	if s.Inbound == nil {
+		out = append(out, NoInboundSource)
+	}
+	if s.Quality == nil {
+		out = append(out, NoQualitySource)
+	}
+	return out
 }
