@@ -32,9 +32,12 @@ type RateReport struct {
 	Unrated      []Unrated `json:"unrated"`
 }
 
-// Total is a sum of entries of one kind in one currency.
+// Total is a sum of entries of one kind in one currency and direction.
 type Total struct {
-	Kind     Kind            `json:"kind"`
+	Kind Kind `json:"kind"`
+	// Direction is receivable when the home post is the creditor (what
+	// merchants and partner posts owe us), payable when it is the debtor.
+	Direction string          `json:"direction" enum:"receivable,payable"`
 	Currency string          `json:"currency"`
 	Entries  int             `json:"entries"`
 	Amount   decimal.Decimal `json:"amount"`
@@ -142,7 +145,7 @@ func (s *Service) rate(ctx context.Context, p Period) (RateReport, error) {
 	if err != nil {
 		return RateReport{}, err
 	}
-	rep.Totals = totals(posted)
+	rep.Totals = totals(posted, s.Home())
 	return rep, nil
 }
 
@@ -245,14 +248,18 @@ func compareStrings(a, b string) int {
 	return 0
 }
 
-// totals sums entries per kind and currency, in Kinds order.
-func totals(entries []Entry) []Total {
-	m := map[[2]string]*Total{}
+// totals sums entries per kind, direction and currency, in Kinds order.
+func totals(entries []Entry, home Party) []Total {
+	m := map[[3]string]*Total{}
 	for _, e := range entries {
-		k := [2]string{string(e.Kind), e.Currency}
+		dir := "payable"
+		if e.Creditor == home {
+			dir = "receivable"
+		}
+		k := [3]string{string(e.Kind), dir, e.Currency}
 		t := m[k]
 		if t == nil {
-			t = &Total{Kind: e.Kind, Currency: e.Currency}
+			t = &Total{Kind: e.Kind, Direction: dir, Currency: e.Currency}
 			m[k] = t
 		}
 		t.Entries++
@@ -264,6 +271,9 @@ func totals(entries []Entry) []Total {
 	}
 	slices.SortFunc(out, func(a, b Total) int {
 		if c := slices.Index(Kinds, a.Kind) - slices.Index(Kinds, b.Kind); c != 0 {
+			return c
+		}
+		if c := compareStrings(a.Direction, b.Direction); c != 0 {
 			return c
 		}
 		return compareStrings(a.Currency, b.Currency)
