@@ -38,9 +38,9 @@ type Total struct {
 	// Direction is receivable when the home post is the creditor (what
 	// merchants and partner posts owe us), payable when it is the debtor.
 	Direction string          `json:"direction" enum:"receivable,payable"`
-	Currency string          `json:"currency"`
-	Entries  int             `json:"entries"`
-	Amount   decimal.Decimal `json:"amount"`
+	Currency  string          `json:"currency"`
+	Entries   int             `json:"entries"`
+	Amount    decimal.Decimal `json:"amount"`
 }
 
 // position is what the ledger holds for a key: the sums per (debtor,

@@ -48,9 +48,9 @@ type Service struct {
 	// inbound items for the quality-linked part; nil: quality is not
 	// measured and the registered supplement is not earned.
 	Quality QualityFacts
-	Country    string       // of the post running Interpost, e.g. CN
-	Rates      postal.Rates // for report conversions
-	Now        func() time.Time
+	Country string       // of the post running Interpost, e.g. CN
+	Rates   postal.Rates // for report conversions
+	Now     func() time.Time
 
 	// ways remembers planned ways while the network stays the same, so
 	// statements and reports of a period plan each item once.
