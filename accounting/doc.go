@@ -19,8 +19,14 @@
 // their dispatches) is charged from the consignment (conveyance on its gross
 // weight) and the dispatch (transit on its items and receptacles); an item
 // that never left in a dispatch is charged along its planned way, the
-// timetable planner's earliest itinerary (package routing). Each charge
-// says its basis: accepted, dispatched or planned.
+// timetable planner's earliest itinerary (package routing). What partner
+// posts sent us (InboundFacts: the verified receipt at our inward office,
+// never the pre-advice) owes us terminal dues, inward land rates and EMS
+// pair rates at our rates as destination, and closed transit through us
+// our transit charge; registered letter post also earns its supplement
+// when the partner's quality conditions were met (QualityFacts: the UPU
+// 56 % of events returned within 24 h). Each charge says its basis:
+// accepted, dispatched, planned or received.
 //
 // Charges are posted to an append-only ledger: who owes whom, how much, in
 // which currency, on what facts (item, dispatch or consignment id, and the

@@ -64,9 +64,11 @@ type Charge struct {
 	WeightG  int             `json:"weight_g"`
 	// Basis says what the charge was worked out from: accepted (the item:
 	// postage, surcharges, the destination's charge), dispatched (a
-	// departed consignment or dispatch) or planned (conveyance and transit
-	// along the planned way of an item that has not left in a dispatch).
-	Basis string `json:"basis" enum:"accepted,dispatched,planned" doc:"What the charge was worked out from: accepted (the item), dispatched (a departed consignment or dispatch) or planned (the planned way of an item that has not left in a dispatch)"`
+	// departed consignment or dispatch), planned (conveyance and transit
+	// along the planned way of an item that has not left in a dispatch) or
+	// received (a partner post's item or transit receptacle verified on
+	// receipt at our inward office: what the partner owes us).
+	Basis string `json:"basis" enum:"accepted,dispatched,planned,received" doc:"What the charge was worked out from: accepted (the item), dispatched (a departed consignment or dispatch), planned (the planned way of an item that has not left in a dispatch) or received (a partner's item or transit receptacle verified on receipt: what it owes us)"`
 	// The facts charged.
 	Item        string `json:"item,omitempty"`
 	Dispatch    string `json:"dispatch,omitempty"`

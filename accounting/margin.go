@@ -230,6 +230,9 @@ func (s *Service) laneSums(set *Set, w *world, f Facts) map[laneKey]*laneSum {
 		return out[k]
 	}
 	for _, c := range res.Charges {
+		if c.Basis == BasisReceived {
+			continue // owed to us for partners' mail: no lane of ours
+		}
 		if it, ok := items[c.Item]; ok {
 			lane(it).add(category(c.Kind), c.Currency, c.Amount)
 			continue

@@ -18,6 +18,9 @@ type RateReport struct {
 	Items        int       `json:"items" doc:"Items accepted in the period"`
 	Dispatches   int       `json:"dispatches"`
 	Consignments int       `json:"consignments"`
+	Inbound      int       `json:"inbound" doc:"Items (or bulk receptacles) received from partner posts in the period"`
+	Transit      int       `json:"transit" doc:"Closed-transit receptacles received from partner posts in the period"`
+	Notes        []string  `json:"notes,omitempty" doc:"Sources not wired, e.g. no inbound facts source"`
 	Conveyance   string    `json:"conveyance_basis" enum:"planned,dispatched" doc:"planned: each item's way from the route planner; dispatched: consignments and dispatches"`
 	Charges      int       `json:"charges" doc:"Charges the tariff makes for the period's facts"`
 	Posted       int       `json:"posted" doc:"New charges posted"`
@@ -29,12 +32,15 @@ type RateReport struct {
 	Unrated      []Unrated `json:"unrated"`
 }
 
-// Total is a sum of entries of one kind in one currency.
+// Total is a sum of entries of one kind in one currency and direction.
 type Total struct {
-	Kind     Kind            `json:"kind"`
-	Currency string          `json:"currency"`
-	Entries  int             `json:"entries"`
-	Amount   decimal.Decimal `json:"amount"`
+	Kind Kind `json:"kind"`
+	// Direction is receivable when the home post is the creditor (what
+	// merchants and partner posts owe us), payable when it is the debtor.
+	Direction string          `json:"direction" enum:"receivable,payable"`
+	Currency  string          `json:"currency"`
+	Entries   int             `json:"entries"`
+	Amount    decimal.Decimal `json:"amount"`
 }
 
 // position is what the ledger holds for a key: the sums per (debtor,
@@ -122,7 +128,8 @@ func (s *Service) rate(ctx context.Context, p Period) (RateReport, error) {
 		return RateReport{}, err
 	}
 	rep := RateReport{Period: p.Name, Tariff: set.Version, Items: len(f.Items), Dispatches: len(f.Dispatches),
-		Consignments: len(f.Consignments), Conveyance: "planned", Charges: len(res.Charges), Unrated: res.Unrated}
+		Consignments: len(f.Consignments), Conveyance: "planned", Charges: len(res.Charges), Unrated: res.Unrated,
+		Inbound: len(f.Inbound), Transit: len(f.Transit), Notes: s.sourceNotes()}
 	if s.Dispatches != nil {
 		rep.Conveyance = "dispatched"
 	}
@@ -138,7 +145,7 @@ func (s *Service) rate(ctx context.Context, p Period) (RateReport, error) {
 	if err != nil {
 		return RateReport{}, err
 	}
-	rep.Totals = totals(posted)
+	rep.Totals = totals(posted, s.Home())
 	return rep, nil
 }
 
@@ -241,14 +248,18 @@ func compareStrings(a, b string) int {
 	return 0
 }
 
-// totals sums entries per kind and currency, in Kinds order.
-func totals(entries []Entry) []Total {
-	m := map[[2]string]*Total{}
+// totals sums entries per kind, direction and currency, in Kinds order.
+func totals(entries []Entry, home Party) []Total {
+	m := map[[3]string]*Total{}
 	for _, e := range entries {
-		k := [2]string{string(e.Kind), e.Currency}
+		dir := "payable"
+		if e.Creditor == home {
+			dir = "receivable"
+		}
+		k := [3]string{string(e.Kind), dir, e.Currency}
 		t := m[k]
 		if t == nil {
-			t = &Total{Kind: e.Kind, Currency: e.Currency}
+			t = &Total{Kind: e.Kind, Direction: dir, Currency: e.Currency}
 			m[k] = t
 		}
 		t.Entries++
@@ -262,6 +273,9 @@ func totals(entries []Entry) []Total {
 		if c := slices.Index(Kinds, a.Kind) - slices.Index(Kinds, b.Kind); c != 0 {
 			return c
 		}
+		if c := compareStrings(a.Direction, b.Direction); c != 0 {
+			return c
+		}
 		return compareStrings(a.Currency, b.Currency)
 	})
 	return out
@@ -271,4 +285,16 @@ func totals(entries []Entry) []Total {
 func (t Total) MarshalJSON() ([]byte, error) {
 	type plain Total
 	return fixAmounts(plain(t), t.Currency, "amount")
+}
+
+// sourceNotes says which fact sources are not wired.
+func (s *Service) sourceNotes() []string {
+	var out []string
+	if s.Inbound == nil {
+		out = append(out, NoInboundSource)
+	}
+	if s.Quality == nil {
+		out = append(out, NoQualitySource)
+	}
+	return out
 }

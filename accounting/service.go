@@ -39,9 +39,18 @@ type Service struct {
 	// dispatches: conveyance and transit are then charged on them, and on
 	// each item's planned way only for items that never left in one.
 	Dispatches DispatchFacts
-	Country    string       // of the post running Interpost, e.g. CN
-	Rates      postal.Rates // for report conversions
-	Now        func() time.Time
+	// Inbound, when set, supplies the verified receipt of partners'
+	// dispatches and closed transit through us: what partner posts owe us
+	// (basis received). Nil: nothing is receivable from partner posts and
+	// rating reports say "no inbound facts source".
+	Inbound InboundFacts
+	// Quality, when set, supplies delivery and event-return times of
+	// inbound items for the quality-linked part; nil: quality is not
+	// measured and the registered supplement is not earned.
+	Quality QualityFacts
+	Country string       // of the post running Interpost, e.g. CN
+	Rates   postal.Rates // for report conversions
+	Now     func() time.Time
 
 	// ways remembers planned ways while the network stays the same, so
 	// statements and reports of a period plan each item once.
@@ -307,7 +316,18 @@ type Facts struct {
 	Dispatches   []DispatchFact
 	Consignments []ConsignmentFact
 	Left         map[string]bool // items that left in a departed dispatch
+	// What partner posts sent us (received in the period) and carried
+	// through us, and their quality per partner post.
+	Inbound []InboundItem
+	Transit []TransitReceptacle
+	Quality map[Party]PartnerQuality
 }
+
+// NoInboundSource is what reports say while no inbound facts are wired.
+const NoInboundSource = "no inbound facts source: receipts at the inward office of exchange are not read, so nothing is receivable from partner posts"
+
+// NoQualitySource is what reports say while no tracking quality is wired.
+const NoQualitySource = "no quality facts source: delivery and event-return shares are not measured, so the registered supplement is not earned"
 
 func (s *Service) facts(ctx context.Context, p Period) (Facts, error) {
 	var f Facts
@@ -321,6 +341,21 @@ func (s *Service) facts(ctx context.Context, p Period) (Facts, error) {
 			return f, fmt.Errorf("read departed consignments and dispatches: %w", err)
 		}
 		f.Dispatches, f.Consignments, f.Left = d.Dispatches, d.Consignments, d.Left
+	}
+	if s.Inbound != nil {
+		if f.Inbound, err = s.Inbound.Inbound(ctx, p); err != nil {
+			return f, fmt.Errorf("read inbound receipts: %w", err)
+		}
+		if f.Transit, err = s.Inbound.Transit(ctx, p); err != nil {
+			return f, fmt.Errorf("read transit receptacles: %w", err)
+		}
+	}
+	if s.Quality != nil {
+		q, err := s.Quality.Quality(ctx, p)
+		if err != nil {
+			return f, fmt.Errorf("read inbound delivery quality: %w", err)
+		}
+		f.Quality = Qualities(q)
 	}
 	return f, nil
 }
@@ -341,6 +376,12 @@ func rateFacts(r *Rater, f Facts, dispatchItems map[string]int) Result {
 			n += dispatchItems[d]
 		}
 		r.Consignment(c, n, &res)
+	}
+	for _, it := range f.Inbound {
+		r.Inbound(it, f.Quality, &res)
+	}
+	for _, t := range f.Transit {
+		r.Transit(t, &res)
 	}
 	SortCharges(res.Charges)
 	return res

@@ -67,6 +67,24 @@ type Statement struct {
 	Entries     []Entry         `json:"entries,omitempty"`
 	Unrated     []Unrated       `json:"unrated" doc:"Facts of the period not (yet) charged to this party"`
 	Complete    bool            `json:"complete" doc:"False when unrated lists anything"`
+	// For a partner post: what it sent us in the period (from the
+	// verified receipt) and its quality figures.
+	Inbound []InboundStat   `json:"inbound,omitempty" doc:"Items and weight received from the partner post, per month, class and format (verified receipt)"`
+	Quality *PartnerQuality `json:"quality,omitempty" doc:"Quality-linked conditions of the partner post's inbound mail"`
+	Notes   []string        `json:"notes,omitempty" doc:"Sources not wired, e.g. no inbound facts source"`
+}
+
+// Halves splits statement lines into what the party owes the home post
+// (it is the debtor) and what the home post owes it.
+func (st Statement) Halves(lines []StatementLine) (theyOwe, weOwe []StatementLine) {
+	for _, l := range lines {
+		if l.Debtor == st.Party {
+			theyOwe = append(theyOwe, l)
+		} else {
+			weOwe = append(weOwe, l)
+		}
+	}
+	return theyOwe, weOwe
 }
 
 // StatementOptions tune a statement.
@@ -134,8 +152,22 @@ func (s *Service) Statement(ctx context.Context, who auth.Principal, party Party
 	if o.Entries {
 		st.Entries = entries
 	}
-	if st.Unrated, err = s.missing(ctx, party, p, posted); err != nil {
+	var f Facts
+	if st.Unrated, f, err = s.missing(ctx, party, p, posted); err != nil {
 		return Statement{}, err
+	}
+	if party.Kind() == PartyPost {
+		st.Notes = s.sourceNotes()
+		var mine []InboundItem
+		for _, it := range f.Inbound {
+			if Post(countryOf(it.Origin, it.Partner)) == party {
+				mine = append(mine, it)
+			}
+		}
+		st.Inbound = InboundStats(mine)
+		if q, ok := f.Quality[party]; ok {
+			st.Quality = &q
+		}
 	}
 	st.Complete = len(st.Unrated) == 0
 	return st, nil
@@ -210,18 +242,18 @@ func (s *Service) partyName(ctx context.Context, p Party) string {
 // missing rates the period's facts and returns what the tariff cannot rate
 // for party, and the charges for party not in the ledger (posted holds the
 // keys that are).
-func (s *Service) missing(ctx context.Context, party Party, p Period, posted map[string]bool) ([]Unrated, error) {
+func (s *Service) missing(ctx context.Context, party Party, p Period, posted map[string]bool) ([]Unrated, Facts, error) {
 	out := []Unrated{}
-	set, err := s.Tariff(ctx, "")
-	if postal.ErrorCode(err) == postal.CodeNotFound {
-		return append(out, Unrated{Kind: "", Party: party, At: p.From, Reason: "no tariff is loaded: nothing can be rated"}), nil
-	}
-	if err != nil {
-		return nil, err
-	}
 	f, err := s.facts(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, f, err
+	}
+	set, err := s.Tariff(ctx, "")
+	if postal.ErrorCode(err) == postal.CodeNotFound {
+		return append(out, Unrated{Kind: "", Party: party, At: p.From, Reason: "no tariff is loaded: nothing can be rated"}), f, nil
+	}
+	if err != nil {
+		return nil, f, err
 	}
 	var res Result
 	if party.Kind() == PartyMerchant {
@@ -235,7 +267,7 @@ func (s *Service) missing(ctx context.Context, party Party, p Period, posted map
 	} else {
 		w, err := s.world(ctx)
 		if err != nil {
-			return nil, err
+			return nil, f, err
 		}
 		res = rateFacts(s.rater(set, w), f, itemsPerDispatch(f))
 	}
@@ -254,5 +286,5 @@ func (s *Service) missing(ctx context.Context, party Party, p Period, posted map
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Unrated) int { return a.At.Compare(b.At) })
-	return out, nil
+	return out, f, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"testing"
 	"time"
 
@@ -44,12 +45,94 @@ func TestDemoMonthReconciles(t *testing.T) {
 	} {
 		t.Run(now.Format("2006-01-02T15:04Z"), func(t *testing.T) {
 			t.Parallel() // each seeds its own store
-			reconcileDemoMonth(t, now)
+			reconcileDemoMonth(t, now, nil)
 		})
 	}
+	// With partners' receipts wired, statements have both halves and
+	// still reconcile.
+	t.Run("inbound", func(t *testing.T) {
+		t.Parallel()
+		now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+		in := newSyntheticInbound(now)
+		reconcileDemoMonth(t, now, &in)
+	})
 }
 
-func reconcileDemoMonth(t *testing.T, now time.Time) {
+// syntheticInbound stands in for the inward office's receipts: each
+// partner post sends a few listed letters (one registered), a parcel, an
+// EMS item and a bulk bag of letters every day; KR sends a closed-transit
+// receptacle for KZ through us. All arrive well within their standards and
+// their events are returned within hours, so the supplement is earned.
+type syntheticInbound struct {
+	items   []accounting.InboundItem
+	transit []accounting.TransitReceptacle
+	quality []accounting.ItemQuality
+}
+
+func newSyntheticInbound(now time.Time) syntheticInbound {
+	var s syntheticInbound
+	n := 0
+	for _, office := range []string{"JPTYOA", "KRSELA", "USJFKA", "DEFRAA", "FRCDGA", "PLWAWA", "KZALAA", "GBLONA"} {
+		cc := office[:2]
+		for d := 1; d < now.Day(); d++ {
+			at := time.Date(now.Year(), now.Month(), d, 5, 0, 0, 0, time.UTC)
+			disp := office + "CNPEKAAUN6" + fmt.Sprintf("%04d", d)
+			for _, x := range []struct {
+				prefix, sub string
+				g           int
+			}{{"LA", "UN", 180}, {"LA", "UN", 420}, {"RR", "UR", 260}, {"CP", "CN", 3200}, {"EE", "EM", 1400}} {
+				n++
+				id := fmt.Sprintf("%s%08d0%s", x.prefix, n, cc)
+				s.items = append(s.items, accounting.InboundItem{Dispatch: disp, Receptacle: disp + "001", Item: id, Origin: office, Destination: "CNPEKA",
+					Partner: cc + "POST", Category: "A", Subclass: x.sub, Items: 1, WeightG: x.g, ReceivedAt: at})
+				s.quality = append(s.quality, accounting.ItemQuality{Item: id, Partner: cc + "POST", Arrived: at, ArrivalSent: at.Add(2 * time.Hour),
+					Final: at.Add(50 * time.Hour), FinalSent: at.Add(53 * time.Hour), WithinStandard: true})
+			}
+			s.items = append(s.items, accounting.InboundItem{Dispatch: disp, Receptacle: disp + "002", Origin: office, Destination: "CNPEKA",
+				Partner: cc + "POST", Category: "A", Subclass: "UN", Items: 60, WeightG: 1500, ReceivedAt: at})
+			if cc == "KR" {
+				s.transit = append(s.transit, accounting.TransitReceptacle{Dispatch: "KRSELAKZALAAAUN6" + fmt.Sprintf("%04d", d),
+					Receptacle: "KRSELAKZALAAAUN6" + fmt.Sprintf("%04d", d) + "001", Origin: office, Destination: "KZALAA", Partner: "KRPOST",
+					Subclass: "UN", Items: 35, WeightG: 5200, ReceivedAt: at, ForwardedAt: at.Add(30 * time.Hour)})
+			}
+		}
+	}
+	return s
+}
+
+func (s syntheticInbound) Inbound(_ context.Context, p accounting.Period) ([]accounting.InboundItem, error) {
+	var out []accounting.InboundItem
+	for _, it := range s.items {
+		if p.Contains(it.ReceivedAt) {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+func (s syntheticInbound) Transit(_ context.Context, p accounting.Period) ([]accounting.TransitReceptacle, error) {
+	var out []accounting.TransitReceptacle
+	for _, tr := range s.transit {
+		if p.Contains(tr.ReceivedAt) {
+			out = append(out, tr)
+		}
+	}
+	return out, nil
+}
+
+func (s syntheticInbound) Quality(_ context.Context, p accounting.Period) ([]accounting.ItemQuality, error) {
+	var out []accounting.ItemQuality
+	for _, q := range s.quality {
+		if p.Contains(q.Arrived) {
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}
+
+// reconcileDemoMonth checks the demo month; in, when set, is the inbound
+// and quality source (the month is rated once more with it first).
+func reconcileDemoMonth(t *testing.T, now time.Time, in *syntheticInbound) {
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
 	if err != nil {
@@ -67,6 +150,19 @@ func reconcileDemoMonth(t *testing.T, now time.Time) {
 	acc := &accounting.Service{Store: st, Network: st, Merchants: st, Dispatches: st, Country: "CN", Rates: postal.DefaultRates(), Now: func() time.Time { return now }}
 	admin := auth.Principal{KeyID: "test", Role: auth.RoleAdmin}
 	month := accounting.Month(now)
+	if in != nil {
+		acc.Inbound, acc.Quality = in, in
+		rep, err := acc.Rate(ctx, admin, month)
+		if err != nil || rep.Posted == 0 || len(rep.Unrated) != 0 || len(rep.Notes) != 0 {
+			t.Fatalf("rating the month with partners' receipts: %+v, %v", rep, err)
+		}
+		for _, cc := range []string{"JP", "KR", "US", "DE", "FR", "PL", "KZ", "GB"} {
+			s, err := acc.Statement(ctx, admin, accounting.Post(cc), month, accounting.StatementOptions{})
+			if err != nil || len(s.Balances) == 0 || !s.Balances[0].Receivable.IsPositive() || len(s.Inbound) != 4 || s.Quality == nil || !s.Quality.Met {
+				t.Errorf("%s: statement with receipts: %+v, %v", cc, s, err)
+			}
+		}
+	}
 	if rep, err := acc.Rate(ctx, admin, month); err != nil || rep.Posted+rep.Adjusted+rep.Reversed != 0 {
 		t.Fatalf("rating the seeded month again posted %+v, %v", rep, err)
 	}

@@ -202,13 +202,19 @@ func AccountStatement(s accounting.Statement) Statement {
 		d.Blocks = append(d.Blocks, Block{Title: "Adjustments (re-rating; originals are never changed)", Columns: lineColumns, Rows: lineRows(s, s.Adjustments, false)})
 	}
 	d.Blocks = append(d.Blocks, balanceBlock(s))
+	if len(s.Inbound) > 0 {
+		d.Blocks = append(d.Blocks, inboundBlock(s))
+	}
+	if q := s.Quality; q != nil {
+		d.Blocks = append(d.Blocks, qualityBlock(s.Party, *q))
+	}
 	if len(s.Unrated) > 0 {
 		d.Blocks = append(d.Blocks, unratedBlock(s.Party, s.Unrated))
 	}
-	d.Blocks = append(d.Blocks, Block{Title: "Notes", Text: []string{
-		"Amounts per item and per kilogram follow the tariff row named on each entry (file:line of the tariff version). Items are dated by acceptance (UTC).",
+	d.Blocks = append(d.Blocks, Block{Title: "Notes", Text: append([]string{
+		"Amounts per item and per kilogram follow the tariff row named on each entry (file:line of the tariff version). Our items are dated by acceptance, partners' items by their verified receipt at our office of exchange (UTC).",
 		accounting.RoundingNote,
-	}})
+	}, s.Notes...), Warning: len(s.Notes) > 0})
 	if len(s.Entries) > 0 {
 		d.Blocks = append(d.Blocks, entriesBlock(s.Entries))
 	}
@@ -269,4 +275,40 @@ func MerchantInvoice(inv accounting.Invoice) Statement {
 	}})
 	d.Blocks = append(d.Blocks, items)
 	return d
+}
+
+// inboundBlock lists what the partner post sent us, from the verified
+// receipt.
+func inboundBlock(s accounting.Statement) Block {
+	b := Block{Title: fmt.Sprintf("Received from %s (verified receipt)", s.Party.Code()), Columns: []Column{{Title: "Month", Width: 20},
+		{Title: "Class", Width: 30}, {Title: "Format", Width: 20}, {Title: "Items", Width: 30, Right: true}, {Title: "Weight (kg)", Width: 30, Right: true}}}
+	items, weight := 0, 0
+	for _, st := range s.Inbound {
+		class := st.Class
+		if len(class) == 1 {
+			class = postal.MailClass(class[0]).String()
+		}
+		b.Rows = append(b.Rows, Row{Cells: []string{st.Month, class, st.Format, strconv.Itoa(st.Items), weightKg(st.WeightG)}})
+		items += st.Items
+		weight += st.WeightG
+	}
+	b.Rows = append(b.Rows, Row{Bold: true, Cells: []string{"Total", "", "", strconv.Itoa(items), weightKg(weight)}})
+	return b
+}
+
+// qualityBlock shows the quality-linked conditions of the partner's mail.
+func qualityBlock(party accounting.Party, q accounting.PartnerQuality) Block {
+	pct := func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + " %" }
+	met := "not met"
+	if q.Met {
+		met = "met"
+	}
+	return Block{Title: "Quality-linked conditions (items of " + party.Code() + " that arrived in the period)", Columns: []Column{{Title: "Measure", Width: 80},
+		{Title: "Items", Width: 25, Right: true}, {Title: "Of", Width: 25, Right: true}, {Title: "Share", Width: 25, Right: true}},
+		Rows: []Row{
+			{Cells: []string{"Delivered (EMH/EMI) within the delivery standard", strconv.Itoa(q.Within), strconv.Itoa(q.Final), pct(q.WithinShare)}},
+			{Cells: []string{"Arrival (EMD) returned to the origin within 24 h", strconv.Itoa(q.ArrivalSent), strconv.Itoa(q.Arrived), pct(q.ArrivalPct)}},
+			{Cells: []string{"Delivery (EMH/EMI) returned to the origin within 24 h", strconv.Itoa(q.FinalSent), strconv.Itoa(q.Final), pct(q.FinalPct)}},
+			{Bold: true, Cells: []string{"Registered supplement: both 24 h shares at least 56 %", "", "", met}},
+		}}
 }

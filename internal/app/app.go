@@ -155,6 +155,11 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	// Conveyance and transit are charged from what departed: consignments
 	// and their dispatches; items that never left in one on their planned way.
 	a.Accounting.Dispatches = st
+	// What partner posts owe us is rated from the verified receipt at the
+	// inward office (a.Accounting.Inbound, see inboundFacts) and its
+	// quality-linked part from tracking (a.Accounting.Quality). Both stay
+	// nil until inward offers its receipts and tracking the times events
+	// were returned to the origin post: reports then say so.
 	return a, nil
 }
 

@@ -247,7 +247,13 @@ func (o *Options) printRateReport(rep accounting.RateReport) error {
 	}
 	fmt.Fprintln(o.out)
 	for _, t := range rep.Totals {
-		fmt.Fprintf(o.out, "  %-17s %5d entries %14s %s\n", t.Kind, t.Entries, accounting.FormatAmount(t.Amount, t.Currency), t.Currency)
+		fmt.Fprintf(o.out, "  %-17s %-10s %5d entries %14s %s\n", t.Kind, t.Direction, t.Entries, accounting.FormatAmount(t.Amount, t.Currency), t.Currency)
+	}
+	if rep.Inbound+rep.Transit > 0 {
+		fmt.Fprintf(o.out, "received from partner posts: %d items or bulk receptacles, %d transit receptacles\n", rep.Inbound, rep.Transit)
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintf(o.out, "note: %s\n", n)
 	}
 	if len(rep.Unrated) > 0 {
 		fmt.Fprintf(o.out, "unrated (%d): the tariff has no row for these\n", len(rep.Unrated))
