@@ -138,11 +138,11 @@ type Consignment struct {
 	DepartedAt   *time.Time `json:"departed_at,omitempty"`
 }
 
-// Leg is one consignment that carried a dispatch: leg 1 from its origin,
+// ConsignedLeg is one consignment that carried a dispatch: leg 1 from its origin,
 // the next ones booked at the office each leg reached, until one reaches
 // its destination. The receptacles and gross weight are those handed over
 // on the leg; DepartedAt is set when the leg's consignment departed.
-type Leg struct {
+type ConsignedLeg struct {
 	Dispatch     string     `json:"dispatch"`
 	Leg          int        `json:"leg" doc:"1 from the dispatch's origin, then one per onward consignment"`
 	Consignment  string     `json:"consignment"`

@@ -290,7 +290,7 @@ type DispatchView struct {
 	ReceptacleList []Receptacle `json:"receptacle_list"`
 	// Legs lists the consignments that carried the dispatch (or will),
 	// first to last.
-	Legs []Leg `json:"legs"`
+	Legs []ConsignedLeg `json:"legs"`
 	// Relabelled lists receptacles whose S9 id changed when the dispatch
 	// closed (the last-receptacle flag moved): print their labels again.
 	Relabelled []string `json:"relabelled,omitempty"`
@@ -314,7 +314,7 @@ func (s *Service) View(ctx context.Context, id string) (DispatchView, error) {
 		return DispatchView{}, err
 	}
 	if legs == nil {
-		legs = []Leg{}
+		legs = []ConsignedLeg{}
 	}
 	return DispatchView{Dispatch: d, ReceptacleList: rs, Legs: legs}, nil
 }

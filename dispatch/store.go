@@ -115,7 +115,7 @@ type ConsignmentStore interface {
 	Consign(ctx context.Context, c Consignment) (Consignment, error)
 	// Legs lists the legs of a dispatch, first to last: every consignment
 	// that carried it or will.
-	Legs(ctx context.Context, dispatch string) ([]Leg, error)
+	Legs(ctx context.Context, dispatch string) ([]ConsignedLeg, error)
 	// Consignment returns a consignment, or not_found.
 	Consignment(ctx context.Context, id string) (Consignment, error)
 	// Consignments lists an office's consignments ("" = all) departing in

@@ -182,11 +182,11 @@ func (s *Store) Depart(ctx context.Context, id string, at time.Time, out dispatc
 }
 
 // Legs implements dispatch.ConsignmentStore.
-func (s *Store) Legs(ctx context.Context, id string) ([]dispatch.Leg, error) {
-	var out []dispatch.Leg
+func (s *Store) Legs(ctx context.Context, id string) ([]dispatch.ConsignedLeg, error) {
+	var out []dispatch.ConsignedLeg
 	err := s.each(ctx, s.R, `SELECT l.leg, l.office, l.receptacles, l.gross_weight_g, l.departed_at, c.body
 		FROM dispatch_legs l JOIN consignments c ON c.id = l.consignment WHERE l.dispatch = ? ORDER BY l.leg`, []any{id}, func(rows *sql.Rows) error {
-		l := dispatch.Leg{Dispatch: id}
+		l := dispatch.ConsignedLeg{Dispatch: id}
 		departed := nullTime{s: s}
 		var body []byte
 		if err := rows.Scan(&l.Leg, &l.From, &l.Receptacles, &l.GrossWeightG, &departed, &body); err != nil {
