@@ -121,3 +121,46 @@ func TestRateDispatched(t *testing.T) {
 		t.Errorf("lane conveyance %s USD, want 10.40", c)
 	}
 }
+
+// TestRateDispatchedLegs: a dispatch that flew to Amsterdam on MF811 and
+// was consigned on there to the road service to Warsaw is charged both
+// consignments and the transit at Amsterdam on the dispatched basis;
+// nothing of its way is planned any more.
+func TestRateDispatchedLegs(t *testing.T) {
+	a := item("LA000000014CN", "e-packet", 850, "PL")
+	svc, st := newService(t, a)
+	closed := nov16.Add(6 * time.Hour)
+	dep1, dep2 := closed.Add(7*time.Hour), closed.Add(30*time.Hour)
+	const d = "CNXMNAPLWAWAAUN60001"
+	svc.Dispatches = fakeDispatches{
+		dispatches: []accounting.DispatchFact{{ID: d, Origin: "CNXMNA", Dest: "PLWAWA", Class: "U", ClosedAt: closed,
+			Items: []string{a.ID}, Receptacles: 1, GrossG: 1000, Transit: []string{"NLAMSA"}, Consignment: "CNXMNA2600001", Departure: dep1,
+			Reached: "NLAMSA", ReachedAt: dep1.Add(13 * time.Hour), // as leg 1 alone would say: the legs decide
+			Legs: []accounting.LegFact{
+				{Leg: 1, Consignment: "CNXMNA2600001", Service: "MF811", From: "CNXMNA", To: "NLAMSA", Departure: dep1, Arrival: dep1.Add(13 * time.Hour), Receptacles: 1, GrossG: 1000},
+				{Leg: 2, Consignment: "NLAMSA2600001", Service: "RD-AMS-WAW-1", From: "NLAMSA", To: "PLWAWA", Departure: dep2, Arrival: dep2.Add(16 * time.Hour), Receptacles: 1, GrossG: 1000},
+			}}},
+		consignments: []accounting.ConsignmentFact{
+			{ID: "CNXMNA2600001", Service: "MF811", Departure: dep1, Dispatches: []string{d}, GrossG: 1000},
+			{ID: "NLAMSA2600001", Service: "RD-AMS-WAW-1", Departure: dep2, Dispatches: []string{d}, GrossG: 1000, Items: 1},
+		},
+	}
+	if rep := rate(t, svc); len(rep.Unrated) != 0 || rep.Consignments != 2 {
+		t.Fatalf("rating: %+v", rep)
+	}
+	got := map[string]accounting.Entry{}
+	for _, e := range st.entries {
+		got[e.Key] = e
+		if e.Basis == accounting.BasisPlanned {
+			t.Errorf("planned entry for a dispatch whose every leg departed: %+v", e)
+		}
+	}
+	for _, k := range []string{"conv/CNXMNA2600001", "conv/NLAMSA2600001", "transit/" + d + "/NL"} {
+		if e, ok := got[k]; !ok || e.Basis != accounting.BasisDispatched {
+			t.Errorf("%s: %+v", k, e)
+		}
+	}
+	if e := got["conv/NLAMSA2600001"]; e.Creditor != "carrier:POSTNL-ROAD" || e.Items != 1 || e.WeightG != 1000 || !e.At.Equal(dep2) {
+		t.Errorf("onward consignment charge %+v", e)
+	}
+}

@@ -99,6 +99,26 @@ type DispatchFact struct {
 	// charged as planned until a consignment records it.
 	Reached   string    `json:"reached,omitempty"`
 	ReachedAt time.Time `json:"reached_at"`
+	// Legs are the consignments that carried it, first to last, as far as
+	// they departed (leg 1 is Consignment). When there are legs, transit
+	// and the office reached are read from them: each leg's arrival short
+	// of Dest is a transit stop, and the way on is planned from the last
+	// leg's arrival only.
+	Legs []LegFact `json:"legs,omitempty"`
+}
+
+// LegFact is one departed leg of a dispatch: the consignment that carried
+// it from From to To, with the receptacles and gross weight handed over.
+type LegFact struct {
+	Leg         int       `json:"leg"`
+	Consignment string    `json:"consignment"`
+	Service     string    `json:"service"`
+	From        string    `json:"from"`
+	To          string    `json:"to"`
+	Departure   time.Time `json:"departure"`
+	Arrival     time.Time `json:"arrival"`
+	Receptacles int       `json:"receptacles"`
+	GrossG      int       `json:"gross_g"`
 }
 
 // ConsignmentFact is a consignment handed to a carrier for one departure of
@@ -109,10 +129,14 @@ type ConsignmentFact struct {
 	Departure  time.Time `json:"departure"`
 	Dispatches []string  `json:"dispatches"`
 	GrossG     int       `json:"gross_g"`
+	// Items counts the items of its dispatches (0: count those of the
+	// period's dispatch facts).
+	Items int `json:"items,omitempty"`
 }
 
 // Departed is what left in a period: the consignments whose departure was
-// recorded, the dispatches they carried, and which of the items asked
+// recorded, the dispatches whose first leg they carried (with every leg
+// of theirs that departed, whenever), and which of the items asked
 // about left their office of exchange in a departed dispatch (at any time,
 // so an item accepted at the end of a month and dispatched the next is
 // not charged its planned way as well).

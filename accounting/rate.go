@@ -294,7 +294,9 @@ func (r *Rater) conveyance(svc network.Leg, weightG int, d civil.Date) (decimal.
 // per kg of its receptacles, to the post of each third country where it
 // passes an office of exchange or IMPC, and, when its consignment took it
 // to a hub short of its destination, the conveyance and transit of its
-// planned way on from there (basis planned). All are dated by its
+// planned way on from there (basis planned). With legs, every departed leg
+// counts as dispatched (its conveyance is its consignment's) and only the
+// way on from the last leg's arrival is planned. All are dated by its
 // departure.
 func (r *Rater) Dispatch(df DispatchFact, res *Result) {
 	at := df.Departure
@@ -307,11 +309,25 @@ func (r *Rater) Dispatch(df DispatchFact, res *Result) {
 		basis  string
 	}
 	var stops []stop
-	for _, code := range df.Transit {
-		stops = append(stops, stop{code, day(at), BasisDispatched})
+	reached, reachedAt, after := df.Reached, df.ReachedAt, df.Consignment
+	if len(df.Legs) == 0 {
+		for _, code := range df.Transit {
+			stops = append(stops, stop{code, day(at), BasisDispatched})
+		}
+	} else {
+		// Every departed leg: its arrival short of the destination is a
+		// transit stop; the way on is planned from the last one only.
+		reached = ""
+		for _, l := range df.Legs {
+			if l.To != df.Dest {
+				stops = append(stops, stop{l.To, day(l.Arrival), BasisDispatched})
+			}
+			reached, reachedAt, after = l.To, l.Arrival, l.Consignment
+		}
 	}
-	if df.Reached != "" && df.Reached != df.Dest && r.Ways != nil {
-		legs, why := r.Ways.Onward(df.Reached, df.Dest, df.ReachedAt, df.GrossG)
+	if reached != "" && reached != df.Dest && r.Ways != nil {
+		df.Reached, df.ReachedAt, df.Consignment = reached, reachedAt, after
+		legs, why := r.Ways.Onward(reached, df.Dest, reachedAt, df.GrossG)
 		if legs == nil {
 			res.Unrated = append(res.Unrated, Unrated{Key: "conv/" + df.ID + "/on", Kind: KindConveyance, Dispatch: df.ID, At: at, Reason: why})
 		}

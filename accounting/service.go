@@ -371,9 +371,11 @@ func rateFacts(r *Rater, f Facts, dispatchItems map[string]int) Result {
 		r.Dispatch(d, &res)
 	}
 	for _, c := range f.Consignments {
-		n := 0
-		for _, d := range c.Dispatches {
-			n += dispatchItems[d]
+		n := c.Items
+		if n == 0 {
+			for _, d := range c.Dispatches {
+				n += dispatchItems[d]
+			}
 		}
 		r.Consignment(c, n, &res)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -334,6 +335,32 @@ func checkDispatchedBasis(t *testing.T, st store.Store, month accounting.Period,
 			t.Errorf("consignment %s (%s, %d g): entry %+v", c.ID, c.Service, c.GrossG, e)
 		}
 	}
+	// Dispatches consigned on at a hub: every departed leg is charged from
+	// its consignment; the way on is planned only from short of the
+	// destination.
+	onward := 0
+	for _, d := range dep.Dispatches {
+		if len(d.Legs) < 2 {
+			continue
+		}
+		onward++
+		for _, l := range d.Legs[1:] {
+			if e, ok := byKey["conv/"+l.Consignment]; !ok || e.Basis != accounting.BasisDispatched {
+				t.Errorf("dispatch %s leg %d (%s from %s): entry %+v", d.ID, l.Leg, l.Consignment, l.From, e)
+			}
+		}
+		if d.Legs[len(d.Legs)-1].To == d.Dest {
+			for k, e := range byKey {
+				if strings.HasPrefix(k, "conv/"+d.ID+"/on/") {
+					t.Errorf("dispatch %s reached %s on its legs but is charged a planned way on: %s %s", d.ID, d.Dest, k, e.Rate)
+				}
+			}
+		}
+	}
+	if onward == 0 {
+		t.Errorf("no demo dispatch was consigned on at a hub")
+	}
+	t.Logf("%d departed dispatches, %d of them consigned on at a hub", len(dep.Dispatches), onward)
 	if basis[accounting.BasisAccepted] == 0 || basis[accounting.BasisDispatched] == 0 || basis[accounting.BasisPlanned] == 0 || basis[""] != 0 {
 		t.Errorf("entries per basis: %v", basis)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/routing"
 )
 
 // sortPlanFiles are the sort plans of the Chinese offices of exchange the
@@ -46,7 +47,10 @@ type DispatchResult struct {
 	Date         string // the simulated day
 	Report       *sim.Report
 	Consignments []string
-	Existing     bool // the day was simulated by an earlier run
+	// Onward lists the consignments booked at hubs for the onward legs of
+	// departed dispatches (Xiamen → Shanghai by road, then on by air).
+	Onward   []string
+	Existing bool // the day was simulated by an earlier run
 }
 
 var demoAdmin = auth.Principal{KeyID: "demo", Role: auth.RoleAdmin}
@@ -94,7 +98,94 @@ func SeedDispatch(ctx context.Context, svc *dispatch.Service, st DispatchStore, 
 		return res, fmt.Errorf("demo day of exchange operations: %w", err)
 	}
 	res.Report, res.Consignments = &rep, rep.Consignments
+	if res.Onward, err = consignOnward(ctx, svc, st, rep.Consignments, now); err != nil {
+		return res, fmt.Errorf("demo onward legs: %w", err)
+	}
 	return res, nil
+}
+
+// consignOnward books the onward legs of the day's departed dispatches:
+// a dispatch whose last leg stopped at a hub short of its destination is
+// consigned at the hub to the first leg of the earliest way on from its
+// arrival there, as the hub's office hands it to the next carrier, and
+// departed when that departure is before now; again from the next hub.
+// A departure the dispatch may not take (mode, capacity) ends its way in
+// the demo there: rating charges the rest as planned.
+func consignOnward(ctx context.Context, svc *dispatch.Service, st DispatchStore, consignments []string, now time.Time) ([]string, error) {
+	offices, err := st.Offices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	services, err := st.Services(ctx)
+	if err != nil {
+		return nil, err
+	}
+	planner, err := routing.New(offices, services)
+	if err != nil {
+		return nil, err
+	}
+	om := network.OfficeMap(offices)
+	var out []string
+	for _, cid := range consignments {
+		c, err := svc.Consignment(ctx, cid)
+		if err != nil {
+			return out, err
+		}
+		if c.DepartedAt == nil {
+			continue
+		}
+		for _, id := range c.Dispatches {
+			for range 4 {
+				on, err := consignOn(ctx, svc, st, planner, om, id, now)
+				if err != nil {
+					return out, err
+				}
+				if on == "" {
+					break
+				}
+				out = append(out, on)
+			}
+		}
+	}
+	return out, nil
+}
+
+// consignOn books and departs the next leg of a dispatch in transit; ""
+// when it has none to take before now.
+func consignOn(ctx context.Context, svc *dispatch.Service, st DispatchStore, planner *routing.Planner, om map[string]network.Office, id string, now time.Time) (string, error) {
+	d, err := svc.Dispatch(ctx, id)
+	if err != nil || d.Status != dispatch.StatusDeparted || d.AtOffice == d.Destination {
+		return "", err
+	}
+	legs, err := st.Legs(ctx, id)
+	if err != nil || len(legs) == 0 {
+		return "", err
+	}
+	last := legs[len(legs)-1]
+	itin, err := planner.Earliest(routing.Query{From: d.AtOffice, To: d.Destination, Ready: last.Arrival, WeightG: d.GrossWeightG,
+		Surface: !dispatch.ModeAllowed(d.MailCategory(), string(network.ModeAir))})
+	if err != nil || itin == nil || len(itin.Legs) == 0 || itin.Legs[0].Depart.After(now) {
+		return "", nil
+	}
+	l := itin.Legs[0]
+	loc, err := time.LoadLocation(om[l.From].TZ)
+	if err != nil {
+		return "", err
+	}
+	// The hub's operator books it when the dispatch arrives there.
+	run := *svc
+	run.Now = func() time.Time { return last.Arrival }
+	c, err := run.Consign(ctx, demoAdmin, dispatch.ConsignRequest{Office: l.From, Service: l.Service, Date: l.Depart.In(loc).Format(time.DateOnly), Dispatches: []string{id}})
+	if code := postal.ErrorCode(err); code == postal.CodeConflict || code == postal.CodeInvalid {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if _, err := run.Depart(ctx, demoAdmin, c.ID, c.Departure); err != nil {
+		return "", err
+	}
+	return c.ID, nil
 }
 
 func sameRules(a, b []dispatch.Rule) bool {

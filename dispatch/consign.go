@@ -67,7 +67,11 @@ func (s *Service) departure(ctx context.Context, service, date string) (Departur
 		Cutoff: dep.Add(-time.Duration(svc.CutoffMin) * time.Minute)}, from, nil
 }
 
-// Consign hands closed dispatches at an office to a departure. They must
+// Consign hands closed dispatches at an office to a departure, or
+// dispatches in transit at the hub their last consignment reached to the
+// departure of their next leg (a consignment booked for the onward leg,
+// as the office or carrier at the hub hands them on; the operator must
+// hold that office). They must
 // share a delivery bill (CN 38 air, CN 41 S.A.L., CN 37 surface), their
 // category must be allowed on the service's mode, the hand-over must be
 // before the cut-off, and the departure's capacity must hold them: the
@@ -109,6 +113,12 @@ func (s *Service) Consign(ctx context.Context, who auth.Principal, r ConsignRequ
 			continue
 		}
 		seen[d.ID] = true
+		if msg, err := s.onward(ctx, d, r.Office, dep); err != nil {
+			return Consignment{}, err
+		} else if msg != "" {
+			fe.Add(field, "%s", msg)
+			continue
+		}
 		switch {
 		case c.Form == "":
 			c.Form, c.Category = d.Form, d.Category
@@ -131,6 +141,33 @@ func (s *Service) Consign(ctx context.Context, who auth.Principal, r ConsignRequ
 		return Consignment{}, postal.Errorf(postal.CodeConflict, "cannot consign %d dispatches: %w", len(c.Dispatches), ce)
 	}
 	return got, err
+}
+
+// onward checks a dispatch that departed before and is consigned on at
+// office, the hub its last leg reached: it must not have reached its
+// destination already, and the departure must not leave before its last
+// leg arrives. It returns what is wrong, or "".
+func (s *Service) onward(ctx context.Context, d Dispatch, office string, dep Departure) (string, error) {
+	if d.Status != StatusDeparted {
+		return "", nil
+	}
+	if d.AtOffice == d.Destination {
+		return fmt.Sprintf("%s has reached its destination %s: it goes no further", d.ID, d.Destination), nil
+	}
+	if d.AtOffice != office {
+		return fmt.Sprintf("%s is on its way to %s, not at %s: consign it on where it is", d.ID, d.AtOffice, office), nil
+	}
+	legs, err := s.Store.Legs(ctx, d.ID)
+	if err != nil || len(legs) == 0 {
+		return "", err
+	}
+	last := legs[len(legs)-1]
+	if dep.Departure.Before(last.Arrival) {
+		return fmt.Sprintf("%s reaches %s at %s on %s (consignment %s); %s departs at %s, before it arrives: take a later departure",
+			d.ID, office, last.Arrival.UTC().Format("2006-01-02 15:04Z"), last.Service, last.Consignment,
+			dep.Service.ID, dep.Departure.UTC().Format("2006-01-02 15:04Z")), nil
+	}
+	return "", nil
 }
 
 // Consignment returns a consignment.

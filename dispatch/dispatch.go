@@ -137,3 +137,22 @@ type Consignment struct {
 	CreatedBy    string     `json:"created_by"`
 	DepartedAt   *time.Time `json:"departed_at,omitempty"`
 }
+
+// ConsignedLeg is one consignment that carried a dispatch: leg 1 from its origin,
+// the next ones booked at the office each leg reached, until one reaches
+// its destination. The receptacles and gross weight are those handed over
+// on the leg; DepartedAt is set when the leg's consignment departed.
+type ConsignedLeg struct {
+	Dispatch     string     `json:"dispatch"`
+	Leg          int        `json:"leg" doc:"1 from the dispatch's origin, then one per onward consignment"`
+	Consignment  string     `json:"consignment"`
+	Service      string     `json:"service"`
+	Carrier      string     `json:"carrier"`
+	From         string     `json:"from" doc:"Office where the dispatch was handed to the carrier"`
+	To           string     `json:"to" doc:"Office the leg's service arrives at"`
+	Departure    time.Time  `json:"departure" doc:"Scheduled departure of the leg"`
+	Arrival      time.Time  `json:"arrival" doc:"Scheduled arrival of the leg"`
+	Receptacles  int        `json:"receptacles"`
+	GrossWeightG int        `json:"gross_weight_g"`
+	DepartedAt   *time.Time `json:"departed_at,omitempty"`
+}

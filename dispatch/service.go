@@ -288,6 +288,9 @@ func (s *Service) Dispatches(ctx context.Context, f DispatchFilter) ([]Dispatch,
 type DispatchView struct {
 	Dispatch
 	ReceptacleList []Receptacle `json:"receptacle_list"`
+	// Legs lists the consignments that carried the dispatch (or will),
+	// first to last.
+	Legs []ConsignedLeg `json:"legs"`
 	// Relabelled lists receptacles whose S9 id changed when the dispatch
 	// closed (the last-receptacle flag moved): print their labels again.
 	Relabelled []string `json:"relabelled,omitempty"`
@@ -306,5 +309,12 @@ func (s *Service) View(ctx context.Context, id string) (DispatchView, error) {
 	if rs == nil {
 		rs = []Receptacle{}
 	}
-	return DispatchView{Dispatch: d, ReceptacleList: rs}, nil
+	legs, err := s.Store.Legs(ctx, d.ID)
+	if err != nil {
+		return DispatchView{}, err
+	}
+	if legs == nil {
+		legs = []ConsignedLeg{}
+	}
+	return DispatchView{Dispatch: d, ReceptacleList: rs, Legs: legs}, nil
 }

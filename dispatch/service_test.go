@@ -82,6 +82,8 @@ func world(t *testing.T) (*dispatch.Service, items, *sink) {
 	services := []network.Leg{
 		{ID: "MF811", From: "CNXMNA", To: "NLAMSA", Mode: network.ModeAir, Carrier: "Xiamen Airlines", Days: civil.EveryDay, Departs: 23*60 + 30,
 			DurationMin: 780, CutoffMin: 240, CapacityKg: 20, CostPerKg: 5.85},
+		{ID: "KL1771", From: "NLAMSA", To: "DEFRAA", Mode: network.ModeAir, Carrier: "KLM", Days: civil.EveryDay, Departs: 10 * 60,
+			DurationMin: 70, CutoffMin: 120, CapacityKg: 500, CostPerKg: 2.1},
 		{ID: "X8057", From: "CNXMNA", To: "DEFRAA", Mode: network.ModeRail, Carrier: "CR Express", Days: civil.EveryDay, Departs: 21 * 60,
 			DurationMin: 20000, CutoffMin: 360, CapacityKg: 40000, CostPerKg: 1.05},
 	}
@@ -295,5 +297,60 @@ func TestCutoff(t *testing.T) {
 	_, err := svc.Consign(ctx, op, dispatch.ConsignRequest{Office: "CNXMNA", Service: "MF811", Date: "2026-11-23", Dispatches: []string{d.ID}})
 	if postal.ErrorCode(err) != postal.CodeConflict || !strings.Contains(err.Error(), "took mail until 2026-11-23 11:30Z") {
 		t.Fatalf("yesterday's flight: %v", err)
+	}
+}
+
+// TestConsignOnward: a dispatch Xiamen → Frankfurt flies to Amsterdam on
+// MF811, then is consigned on at Amsterdam to KL1771 by an operator of
+// Amsterdam (not of Xiamen), on a departure after it arrives; its two
+// legs are in its view, and the item leaves Amsterdam with EMK.
+func TestConsignOnward(t *testing.T) {
+	ctx := context.Background()
+	svc, it, sk := world(t)
+	ams := auth.Principal{KeyID: "op-ams", Role: auth.RoleOperator, Offices: []string{"NLAMSA"}}
+	item := it.add("LA000000014CN", "e-packet", "DE", "10115", 500)
+	d := must(svc.OpenDispatch(ctx, op, dispatch.OpenDispatchRequest{Origin: "CNXMNA", Destination: "DEFRAA", Category: "A", Subclass: "UN"}))
+	r := must(svc.OpenReceptacle(ctx, op, d.ID, dispatch.Bag))
+	must(svc.Scan(ctx, op, r.Number, item, ""))
+	must(svc.CloseReceptacle(ctx, op, r.Number, dispatch.CloseReceptacleRequest{}))
+	must(svc.CloseDispatch(ctx, op, d.ID))
+	c1 := must(svc.Consign(ctx, op, dispatch.ConsignRequest{Office: "CNXMNA", Service: "MF811", Date: "2026-11-24", Dispatches: []string{d.ID}}))
+	onward := dispatch.ConsignRequest{Office: "NLAMSA", Service: "KL1771", Date: "2026-11-25", Dispatches: []string{d.ID}}
+	if _, err := svc.Consign(ctx, ams, onward); postal.ErrorCode(err) != postal.CodeConflict || !strings.Contains(err.Error(), "already on consignment "+c1.ID) {
+		t.Fatalf("consign on before it left Xiamen: %v", err)
+	}
+	must(svc.Depart(ctx, op, c1.ID, time.Time{}))
+	if _, err := svc.Consign(ctx, op, onward); postal.ErrorCode(err) != postal.CodeForbidden {
+		t.Errorf("Xiamen's operator consigns at Amsterdam: %v, want forbidden", err)
+	}
+	early := onward
+	early.Date = "2026-11-24" // 09:00Z, before MF811 lands at 04:30Z on the 25th
+	if _, err := svc.Consign(ctx, ams, early); postal.ErrorCode(err) != postal.CodeInvalid ||
+		!strings.Contains(err.Error(), "reaches NLAMSA at 2026-11-25 04:30Z on MF811 (consignment "+c1.ID+"); KL1771 departs at 2026-11-24 09:00Z, before it arrives") {
+		t.Fatalf("departure before the dispatch arrives: %v", err)
+	}
+	wrong := onward
+	wrong.Office, wrong.Service, wrong.Date = "CNXMNA", "MF811", "2026-11-25"
+	if _, err := svc.Consign(ctx, op, wrong); postal.ErrorCode(err) != postal.CodeInvalid || !strings.Contains(err.Error(), "on its way to NLAMSA, not at CNXMNA") {
+		t.Errorf("consign again at the origin: %v", err)
+	}
+	c2 := must(svc.Consign(ctx, ams, onward))
+	if c2.Office != "NLAMSA" || c2.From != "NLAMSA" || c2.To != "DEFRAA" || c2.GrossWeightG == 0 || c2.Receptacles != 1 {
+		t.Errorf("onward consignment %+v", c2)
+	}
+	must(svc.Depart(ctx, ams, c2.ID, time.Time{}))
+	if got := sk.codes(item); strings.Join(got, ",") != "EMB,EMC,EMK" {
+		t.Errorf("item events %v, want EMB,EMC,EMK", got)
+	}
+	v := must(svc.View(ctx, d.ID))
+	if v.AtOffice != "DEFRAA" || len(v.Legs) != 2 || v.Legs[0].Consignment != c1.ID || v.Legs[1].Consignment != c2.ID ||
+		v.Legs[1].Leg != 2 || v.Legs[1].From != "NLAMSA" || v.Legs[1].Service != "KL1771" || v.Legs[1].DepartedAt == nil || v.Legs[1].GrossWeightG != c2.GrossWeightG {
+		t.Errorf("dispatch after two legs: at %s, legs %+v", v.AtOffice, v.Legs)
+	}
+	further := onward
+	further.Date = "2026-11-26"
+	if _, err := svc.Consign(ctx, auth.Principal{Role: auth.RoleAdmin}, further); postal.ErrorCode(err) != postal.CodeInvalid ||
+		!strings.Contains(err.Error(), "reached its destination DEFRAA") {
+		t.Errorf("consign beyond the destination: %v", err)
 	}
 }

@@ -108,14 +108,21 @@ type ConsignmentStore interface {
 	// capacity (else ErrOverCapacity with the numbers), all in one
 	// transaction: several operators on several nodes can't overload a
 	// departure. A dispatch not closed or already consigned is a conflict.
+	// A dispatch that departed and is at the consignment's office (a
+	// transit hub its last leg reached) is consigned on: each dispatch
+	// gets its next leg (1 from its origin) with its receptacles and gross
+	// weight.
 	Consign(ctx context.Context, c Consignment) (Consignment, error)
+	// Legs lists the legs of a dispatch, first to last: every consignment
+	// that carried it or will.
+	Legs(ctx context.Context, dispatch string) ([]ConsignedLeg, error)
 	// Consignment returns a consignment, or not_found.
 	Consignment(ctx context.Context, id string) (Consignment, error)
 	// Consignments lists an office's consignments ("" = all) departing in
 	// [from, to), by departure.
 	Consignments(ctx context.Context, office string, from, to time.Time) ([]Consignment, error)
-	// Depart marks a consigned consignment and its dispatches departed,
-	// with the outbox entry; departing again returns it unchanged.
+	// Depart marks a consigned consignment, its dispatches and their legs
+	// on it departed, with the outbox entry; departing again returns it unchanged.
 	Depart(ctx context.Context, id string, at time.Time, out Outbox) (Consignment, bool, error)
 	// DepartureLoads returns the weight consigned per departure (service,
 	// departure time) for departures in [from, to).

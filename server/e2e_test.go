@@ -390,6 +390,7 @@ func itemLife(t *testing.T, st store.Store, bus string) {
 	}{
 		"admin": {role: auth.RoleAdmin}, "operator": {role: auth.RoleOperator, offices: []string{"CNXMNA"}},
 		"shanghai-operator": {role: auth.RoleOperator, offices: []string{"CNSHAA"}},
+		"beijing-operator":  {role: auth.RoleOperator, offices: []string{"CNPEKA"}},
 		"merchant":          {role: auth.RoleMerchant, merchant: "XMTEA"},
 		"partner":           {role: auth.RolePartner, partner: "PLPOST"}, "carrier": {role: auth.RolePartner, partner: "UPS"},
 		"officer":        {role: auth.RoleCustoms, offices: []string{"CNSHAA"}},
@@ -565,6 +566,36 @@ func itemLife(t *testing.T, st store.Store, bus string) {
 		e.fetch("/v1/items/"+s9+"/events", "admin", "receptacle "+s9+" timeline", nil)
 	})...)
 
+	// Each onward leg: the operator of the hub the dispatch reached books
+	// it on the leg's departure (not the Xiamen operator, not before it
+	// arrives) and records the departure; the items leave the hub (EMK).
+	consignments := []dispatch.Consignment{c}
+	operators := map[string]string{"CNSHAA": "shanghai-operator", "CNPEKA": "beijing-operator"}
+	for i, leg := range route.Earliest.Legs[1:] {
+		prev := route.Earliest.Legs[i]
+		key := operators[leg.From]
+		if key == "" {
+			t.Fatalf("no operator key for the hub %s of leg %d", leg.From, i+2)
+		}
+		clock.Set(prev.Arrive.Add(10 * time.Minute))
+		var on dispatch.Consignment
+		body := map[string]any{"office": leg.From, "service": leg.Service, "date": leg.Depart.In(cst).Format(time.DateOnly), "dispatches": []string{d.ID}}
+		e.step("consign on at "+leg.From+" to "+leg.Service, func() {
+			e.need(e.do("POST", "/v1/consignments", "operator", body), 403, "consign on by the Xiamen operator")
+			e.need(e.do("POST", "/v1/consignments", key, body), 201, "consign on at "+leg.From).json(t, &on)
+		}, func() {
+			var v dispatch.DispatchView
+			if e.fetch("/v1/dispatches/"+d.ID, "admin", "dispatch "+d.ID, &v) && (len(v.Legs) != i+2 || v.Legs[i+1].Consignment != on.ID || v.Legs[i+1].From != leg.From) {
+				e.errorf("dispatch legs after consigning on at %s: %+v", leg.From, v.Legs)
+			}
+		})
+		consignments = append(consignments, on)
+		clock.Set(on.Departure.Add(20 * time.Minute))
+		e.step("depart "+leg.Service+" from "+leg.From, func() {
+			e.need(e.do("POST", "/v1/consignments/"+on.ID+"/depart", key, map[string]any{"at": on.Departure}), 200, "depart from "+leg.From)
+		}, all("in_transit", tracking.EMK)...)
+	}
+
 	// The partner post at Warsaw: arrival, import customs, delivery.
 	arrived := route.Earliest.Arrive.Add(2 * time.Hour)
 	partner := func(name string, when time.Time, status string, evs ...tracking.Event) {
@@ -607,11 +638,11 @@ func itemLife(t *testing.T, st store.Store, bus string) {
 		e.events("operator", "post", 0, ev(returned, tracking.EMI, "CNXMNA", back, "handed back to the sender"))
 	}, e.agree(returned, "returned", tracking.EMI))
 	for id, want := range map[string][]string{
-		plain: {"accepted", "at_outward_oe", "departed", "arrived", "delivered"},
-		dutied: {"accepted", "export_customs_held", "export_customs_released", "at_outward_oe", "departed", "arrived", "import_customs_held",
+		plain: {"accepted", "at_outward_oe", "departed", "in_transit", "arrived", "delivered"},
+		dutied: {"accepted", "export_customs_held", "export_customs_released", "at_outward_oe", "departed", "in_transit", "arrived", "import_customs_held",
 			"import_customs_released", "delivery_attempted", "delivered"},
-		seized:   {"accepted", "at_outward_oe", "departed", "arrived", "import_customs_held", "seized"},
-		returned: {"accepted", "at_outward_oe", "departed", "arrived", "returning", "returned"},
+		seized:   {"accepted", "at_outward_oe", "departed", "in_transit", "arrived", "import_customs_held", "seized"},
+		returned: {"accepted", "at_outward_oe", "departed", "in_transit", "arrived", "returning", "returned"},
 	} {
 		if got := e.hooks.statuses(id); !slices.Equal(got, want) {
 			t.Errorf("%s: webhooks received %v, want %v", id, got, want)
@@ -619,10 +650,9 @@ func itemLife(t *testing.T, st store.Store, bus string) {
 	}
 
 	// The month rated: the item's own charges from its acceptance, the
-	// conveyance from the consignment that departed, nothing planned for
-	// the items or that consignment. (A dispatch rides one consignment,
-	// from its origin: the onward legs of its way are charged on the
-	// planned basis, keyed to the dispatch.)
+	// conveyance of every leg from the consignment that carried it, and
+	// nothing planned: neither for the items nor for the dispatch's way on
+	// (every leg of it departed).
 	month := start.Format("2006-01")
 	e.step("rate the month", func() {
 		var rep accounting.RateReport
@@ -647,26 +677,28 @@ func itemLife(t *testing.T, st store.Store, bus string) {
 			}
 		}
 		kinds := map[accounting.Kind]string{}
-		conveyance := 0
+		conveyance := map[string]string{} // consignment → basis
 		for _, en := range all {
 			switch {
 			case en.Item == dutied && (en.Kind == accounting.KindPostage || en.Kind == accounting.KindEMS):
 				kinds[en.Kind] = en.Basis
-			case en.Kind == accounting.KindConveyance && en.Consignment == c.ID:
-				conveyance++
-				if en.Basis != "dispatched" {
-					e.errorf("conveyance of %s on basis %s", c.ID, en.Basis)
-				}
+			case en.Kind == accounting.KindConveyance:
+				conveyance[en.Consignment] = en.Basis
 			}
-			if en.Basis == "planned" && (en.Item == plain || en.Item == dutied || en.Item == seized || en.Item == returned) {
-				e.errorf("planned charge for an item that departed: %+v", en)
+			if en.Basis == "planned" {
+				e.errorf("planned charge though every leg departed: %s item=%s dispatch=%s", en.Key, en.Item, en.Dispatch)
 			}
 		}
 		if kinds[accounting.KindPostage] != "accepted" || kinds[accounting.KindEMS] != "accepted" {
 			e.errorf("%s: postage and EMS charges %v, want both on basis accepted", dutied, kinds)
 		}
-		if conveyance == 0 {
-			e.errorf("no conveyance entry for consignment %s", c.ID)
+		if len(conveyance) != len(consignments) {
+			e.errorf("conveyance entries %v, want one per consignment of the %d legs", conveyance, len(consignments))
+		}
+		for _, cn := range consignments {
+			if b := conveyance[cn.ID]; b != "dispatched" {
+				e.errorf("conveyance of consignment %s (%s from %s): basis %q, want dispatched", cn.ID, cn.Service, cn.Office, b)
+			}
 		}
 		if len(e.fails) == 0 {
 			for _, en := range all {

@@ -217,6 +217,19 @@ func printDispatch(o *Options, v dispatch.DispatchView) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%v\t%v\n", r.Number, r.ID, r.Type, r.Status, r.Items, kgf(float64(r.GrossWeightG)/1000), r.Registered, r.Last)
 	}
 	tw.Flush()
+	if len(v.Legs) > 0 {
+		tw = tabwriter.NewWriter(o.out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "LEG	CONSIGNMENT	SERVICE	FROM	TO	DEPARTURE	GROSS KG	DEPARTED")
+		for _, l := range v.Legs {
+			departed := "-"
+			if l.DepartedAt != nil {
+				departed = l.DepartedAt.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.Leg, l.Consignment, l.Service, l.From, l.To,
+				l.Departure.UTC().Format(time.RFC3339), kgf(float64(l.GrossWeightG)/1000), departed)
+		}
+		tw.Flush()
+	}
 	if len(v.Relabelled) > 0 {
 		fmt.Fprintf(o.out, "print new labels for %s (the last-receptacle flag moved)\n", strings.Join(v.Relabelled, ", "))
 	}

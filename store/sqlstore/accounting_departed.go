@@ -14,25 +14,25 @@ import (
 
 var _ accounting.DispatchFacts = (*Store)(nil)
 
-// departedFrom and departedWhere select the dispatches (d) of the
-// consignments (c) whose departure, scheduled in [from, to), was recorded.
-// CROSS JOIN keeps SQLite's join order (PostgreSQL plans it as an inner
-// join): from the consignments of the period by their departure index, to
-// their dispatches by dispatches_consignment, to receptacles and items by
-// their dispatch and receptacle indexes, never a scan of every dispatch.
-const departedFrom = `consignments c CROSS JOIN dispatches d`
-const departedWhere = `d.consignment = c.id AND c.departure >= ? AND c.departure < ? AND c.departed_at IS NOT NULL
-	AND d.departed_at IS NOT NULL AND d.consignment <> ''`
+// departedFrom and departedWhere select the dispatches (d) whose first leg
+// (l) was carried by a consignment (c) whose departure, scheduled in
+// [from, to), was recorded. CROSS JOIN keeps SQLite's join order
+// (PostgreSQL plans it as an inner join): from the consignments of the
+// period by their departure index, to their legs by
+// dispatch_legs_consignment, to dispatches, receptacles and items by their
+// keys and indexes, never a scan of every dispatch.
+const departedFrom = `consignments c CROSS JOIN dispatch_legs l CROSS JOIN dispatches d`
+const departedWhere = `l.consignment = c.id AND l.leg = 1 AND d.id = l.dispatch AND c.departure >= ? AND c.departure < ?
+	AND c.departed_at IS NOT NULL AND l.departed_at IS NOT NULL`
 
-// Departed implements accounting.DispatchFacts in three set-based queries
-// over the period (consignments; dispatches with the count and gross
-// weight of their receptacles; their items) and one per office of
-// exchange and 500 items asked about.
+// Departed implements accounting.DispatchFacts in five set-based queries
+// over the period (consignments; the items each carried; dispatches with
+// the count and gross weight of their receptacles; their departed legs;
+// their items) and one per office of exchange and 500 items asked about.
 func (s *Store) Departed(ctx context.Context, from, to time.Time, items []accounting.ItemFact) (accounting.Departed, error) {
 	out := accounting.Departed{Left: map[string]bool{}}
 	args := []any{s.t(from), s.t(to)}
-	arrives := map[string]string{} // consignment → office its service arrives at
-	departs, reached := map[string]time.Time{}, map[string]time.Time{}
+	departs := map[string]time.Time{}
 	err := s.each(ctx, s.R, `SELECT c.body FROM consignments c WHERE c.departure >= ? AND c.departure < ? AND c.departed_at IS NOT NULL
 		ORDER BY c.departure, c.id`, args, func(rows *sql.Rows) error {
 		var body []byte
@@ -43,7 +43,7 @@ func (s *Store) Departed(ctx context.Context, from, to time.Time, items []accoun
 		if err := json.Unmarshal(body, &c); err != nil {
 			return fmt.Errorf("decode consignment: %w", err)
 		}
-		arrives[c.ID], departs[c.ID], reached[c.ID] = c.To, c.Departure.UTC(), c.Arrival.UTC()
+		departs[c.ID] = c.Departure.UTC()
 		out.Consignments = append(out.Consignments, accounting.ConsignmentFact{ID: c.ID, Service: c.Service, Departure: c.Departure.UTC(),
 			Dispatches: c.Dispatches, GrossG: c.GrossWeightG})
 		return nil
@@ -51,12 +51,30 @@ func (s *Store) Departed(ctx context.Context, from, to time.Time, items []accoun
 	if err != nil {
 		return out, s.wrap(err, "list departed consignments")
 	}
+	carried := map[string]int{}
+	err = s.each(ctx, s.R, `SELECT l.consignment, SUM(d.items) FROM consignments c CROSS JOIN dispatch_legs l CROSS JOIN dispatches d
+		WHERE l.consignment = c.id AND d.id = l.dispatch AND c.departure >= ? AND c.departure < ? AND c.departed_at IS NOT NULL
+		GROUP BY l.consignment`, args, func(rows *sql.Rows) error {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return err
+		}
+		carried[id] = int(n)
+		return nil
+	})
+	if err != nil {
+		return out, s.wrap(err, "count the items of departed consignments")
+	}
+	for i := range out.Consignments {
+		out.Consignments[i].Items = carried[out.Consignments[i].ID]
+	}
 	index := map[string]int{}
-	err = s.each(ctx, s.R, `SELECT d.id, d.origin, d.destination, d.subclass, d.closed_at, d.consignment,
+	err = s.each(ctx, s.R, `SELECT d.id, d.origin, d.destination, d.subclass, d.closed_at, l.consignment,
 		COUNT(*), SUM(r.gross_weight_g)
 		FROM `+departedFrom+` CROSS JOIN receptacles r
 		WHERE r.dispatch = d.id AND `+departedWhere+`
-		GROUP BY d.id, d.origin, d.destination, d.subclass, d.closed_at, d.consignment ORDER BY d.id`, args, func(rows *sql.Rows) error {
+		GROUP BY d.id, d.origin, d.destination, d.subclass, d.closed_at, l.consignment ORDER BY d.id`, args, func(rows *sql.Rows) error {
 		var d accounting.DispatchFact
 		var subclass string
 		var receptacles, gross int64
@@ -68,16 +86,53 @@ func (s *Store) Departed(ctx context.Context, from, to time.Time, items []accoun
 		if subclass != "" {
 			d.Class = subclass[:1]
 		}
-		if to := arrives[d.Consignment]; to != "" && to != d.Dest {
-			d.Transit = []string{to}
-			d.Reached, d.ReachedAt = to, reached[d.Consignment]
-		}
 		index[d.ID] = len(out.Dispatches)
 		out.Dispatches = append(out.Dispatches, d)
 		return nil
 	})
 	if err != nil {
 		return out, s.wrap(err, "list departed dispatches")
+	}
+	// Every departed leg of those dispatches, whenever it departed.
+	err = s.each(ctx, s.R, `SELECT n.dispatch, n.leg, n.receptacles, n.gross_weight_g, k.body
+		FROM `+departedFrom+` CROSS JOIN dispatch_legs n CROSS JOIN consignments k
+		WHERE `+departedWhere+` AND n.dispatch = d.id AND n.departed_at IS NOT NULL AND k.id = n.consignment
+		ORDER BY n.dispatch, n.leg`, args, func(rows *sql.Rows) error {
+		var id string
+		var l accounting.LegFact
+		var receptacles, gross int64
+		var body []byte
+		if err := rows.Scan(&id, &l.Leg, &receptacles, &gross, &body); err != nil {
+			return err
+		}
+		var c dispatch.Consignment
+		if err := json.Unmarshal(body, &c); err != nil {
+			return fmt.Errorf("decode consignment: %w", err)
+		}
+		l.Consignment, l.Service, l.From, l.To, l.Departure, l.Arrival = c.ID, c.Service, c.Office, c.To, c.Departure.UTC(), c.Arrival.UTC()
+		l.Receptacles, l.GrossG = int(receptacles), int(gross)
+		if i, ok := index[id]; ok {
+			out.Dispatches[i].Legs = append(out.Dispatches[i].Legs, l)
+		}
+		return nil
+	})
+	if err != nil {
+		return out, s.wrap(err, "list the legs of departed dispatches")
+	}
+	for i := range out.Dispatches {
+		d := &out.Dispatches[i]
+		for _, l := range d.Legs {
+			if l.To == d.Dest {
+				break
+			}
+			if !slices.Contains(d.Transit, l.To) {
+				d.Transit = append(d.Transit, l.To)
+			}
+			d.Reached, d.ReachedAt = l.To, l.Arrival
+		}
+		if n := len(d.Legs); n > 0 && d.Legs[n-1].To == d.Dest {
+			d.Reached, d.ReachedAt = "", time.Time{}
+		}
 	}
 	err = s.each(ctx, s.R, `SELECT d.id, ri.item FROM `+departedFrom+` CROSS JOIN receptacles r CROSS JOIN receptacle_items ri
 		WHERE r.dispatch = d.id AND ri.receptacle = r.number AND ri.office = d.origin AND `+departedWhere+` ORDER BY d.id, ri.item`, args, func(rows *sql.Rows) error {

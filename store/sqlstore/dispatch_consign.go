@@ -72,9 +72,20 @@ func (s *Store) Consign(ctx context.Context, c dispatch.Consignment) (dispatch.C
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO consignments (id, office, service, departure, status, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-			c.ID, c.Office, c.Service, s.t(c.Departure), string(c.Status), s.t(c.CreatedAt), string(body))
-		return s.wrap(err, "store consignment")
+		if _, err = tx.ExecContext(ctx, s.q(`INSERT INTO consignments (id, office, service, departure, status, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			c.ID, c.Office, c.Service, s.t(c.Departure), string(c.Status), s.t(c.CreatedAt), string(body)); err != nil {
+			return s.wrap(err, "store consignment")
+		}
+		// Each dispatch's next leg; the status guard above keeps two
+		// consignments from taking the same one.
+		for _, id := range c.Dispatches {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO dispatch_legs (dispatch, leg, consignment, office, receptacles, gross_weight_g)
+				SELECT d.id, (SELECT COUNT(*) FROM dispatch_legs l WHERE l.dispatch = d.id) + 1, ?, ?, d.receptacles, d.gross_weight_g
+				FROM dispatches d WHERE d.id = ?`), c.ID, c.Office, id); err != nil {
+				return s.wrap(err, "add a leg to dispatch "+id)
+			}
+		}
+		return nil
 	})
 	return c, err
 }
@@ -158,6 +169,9 @@ func (s *Store) Depart(ctx context.Context, id string, at time.Time, out dispatc
 			s.t(at), cur.To, id); err != nil {
 			return s.wrap(err, "depart dispatches")
 		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE dispatch_legs SET departed_at = ? WHERE consignment = ?`), s.t(at), id); err != nil {
+			return s.wrap(err, "depart dispatch legs")
+		}
 		if err := s.appendOutbox(ctx, tx, at, out); err != nil {
 			return err
 		}
@@ -165,6 +179,31 @@ func (s *Store) Depart(ctx context.Context, id string, at time.Time, out dispatc
 		return err
 	})
 	return c, changed, err
+}
+
+// Legs implements dispatch.ConsignmentStore.
+func (s *Store) Legs(ctx context.Context, id string) ([]dispatch.ConsignedLeg, error) {
+	var out []dispatch.ConsignedLeg
+	err := s.each(ctx, s.R, `SELECT l.leg, l.office, l.receptacles, l.gross_weight_g, l.departed_at, c.body
+		FROM dispatch_legs l JOIN consignments c ON c.id = l.consignment WHERE l.dispatch = ? ORDER BY l.leg`, []any{id}, func(rows *sql.Rows) error {
+		l := dispatch.ConsignedLeg{Dispatch: id}
+		departed := nullTime{s: s}
+		var body []byte
+		if err := rows.Scan(&l.Leg, &l.From, &l.Receptacles, &l.GrossWeightG, &departed, &body); err != nil {
+			return err
+		}
+		var c dispatch.Consignment
+		if err := json.Unmarshal(body, &c); err != nil {
+			return fmt.Errorf("decode consignment: %w", err)
+		}
+		l.Consignment, l.Service, l.Carrier, l.To, l.Departure, l.Arrival = c.ID, c.Service, c.Carrier, c.To, c.Departure.UTC(), c.Arrival.UTC()
+		if departed.Valid {
+			l.DepartedAt = &departed.Time
+		}
+		out = append(out, l)
+		return nil
+	})
+	return out, s.wrap(err, "list the legs of dispatch "+id)
 }
 
 // DepartureLoads implements dispatch.ConsignmentStore.

@@ -22,6 +22,7 @@ func runAccounting(t *testing.T, newDB Opener) {
 	t.Run("LedgerConcurrentRevision", func(t *testing.T) { testLedgerRace(t, newDB(t)) })
 	t.Run("ItemFacts", func(t *testing.T) { testItemFacts(t, newDB(t)()) })
 	t.Run("Departed", func(t *testing.T) { testDeparted(t, newDB(t)()) })
+	t.Run("DispatchLegs", func(t *testing.T) { testDispatchLegs(t, newDB(t)()) })
 }
 
 func testTariffVersions(t *testing.T, s store.Store) {
@@ -265,5 +266,80 @@ func testDeparted(t *testing.T, s store.Store) {
 	es, _, err := s.Entries(ctx, accounting.EntryFilter{Key: e.Key})
 	if err != nil || len(es) != 1 || es[0].Basis != accounting.BasisDispatched {
 		t.Errorf("entry basis: %+v %v", es, err)
+	}
+}
+
+// testDispatchLegs: a dispatch consigned at its origin to a hub and on from
+// the hub to its destination has two legs, numbered in order, each with
+// its consignment, weights and departure once departed. Rating reads both
+// legs of the dispatch in the period of its first (transit at the hub,
+// nothing reached short of its destination), and the onward consignment
+// counts its items even in a period that holds no first leg.
+func testDispatchLegs(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	d := closedDispatch(t, s, "DEFRAA", "LA000000014CN", 1500)
+	dep := time.Date(2026, 11, 24, 15, 30, 0, 0, time.UTC)
+	consign := func(office, service, to string, dep time.Time) (dispatch.Consignment, error) {
+		return s.Consign(ctx, dispatch.Consignment{Office: office, Service: service, Carrier: "C", Mode: "air", From: office, To: to,
+			Departure: dep, Arrival: dep.Add(13 * time.Hour), Form: dispatch.CN38, Category: "A", CapacityKg: 100, CreatedAt: t0, CreatedBy: "op",
+			Dispatches: []string{d.ID}, Receptacles: 1, GrossWeightG: 1500})
+	}
+	if legs, err := s.Legs(ctx, d.ID); err != nil || len(legs) != 0 {
+		t.Fatalf("legs of a closed dispatch: %+v %v", legs, err)
+	}
+	c1, err := consign("CNXMNA", "MF811", "NLAMSA", dep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := consign("NLAMSA", "KL1771", "DEFRAA", dep.Add(20*time.Hour)); code(err) != postal.CodeConflict {
+		t.Errorf("consign on before the first leg departed: %v, want conflict", err)
+	}
+	legs, err := s.Legs(ctx, d.ID)
+	if err != nil || len(legs) != 1 || legs[0].Leg != 1 || legs[0].Consignment != c1.ID || legs[0].From != "CNXMNA" || legs[0].To != "NLAMSA" ||
+		legs[0].Service != "MF811" || legs[0].GrossWeightG != 1500 || legs[0].Receptacles != 1 || legs[0].DepartedAt != nil || !legs[0].Departure.Equal(dep) {
+		t.Fatalf("leg 1 consigned: %+v %v", legs, err)
+	}
+	if _, _, err := s.Depart(ctx, c1.ID, dep.Add(5*time.Minute), dispatch.Outbox{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := consign("CNXMNA", "MF811", "NLAMSA", dep.Add(24*time.Hour)); code(err) != postal.CodeConflict {
+		t.Errorf("consign at the origin after it left: %v, want conflict", err)
+	}
+	on := dep.Add(20 * time.Hour)
+	c2, err := consign("NLAMSA", "KL1771", "DEFRAA", on)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Depart(ctx, c2.ID, on, dispatch.Outbox{}); err != nil {
+		t.Fatal(err)
+	}
+	legs, err = s.Legs(ctx, d.ID)
+	if err != nil || len(legs) != 2 || legs[0].DepartedAt == nil || !legs[0].DepartedAt.Equal(dep.Add(5*time.Minute)) ||
+		legs[1].Leg != 2 || legs[1].Consignment != c2.ID || legs[1].From != "NLAMSA" || legs[1].To != "DEFRAA" || legs[1].DepartedAt == nil {
+		t.Fatalf("two legs: %+v %v", legs, err)
+	}
+	if got, _ := s.Dispatch(ctx, d.ID); got.AtOffice != "DEFRAA" || got.Consignment != c2.ID || got.Status != dispatch.StatusDeparted {
+		t.Errorf("dispatch after its second leg: %+v", got)
+	}
+	got, err := s.Departed(ctx, dep.Add(-time.Hour), dep.Add(48*time.Hour), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Consignments) != 2 || got.Consignments[1].ID != c2.ID || got.Consignments[1].Items != 1 || got.Consignments[0].Items != 1 {
+		t.Errorf("consignments %+v", got.Consignments)
+	}
+	if len(got.Dispatches) != 1 {
+		t.Fatalf("dispatches %+v, want the one dispatch once", got.Dispatches)
+	}
+	f := got.Dispatches[0]
+	if f.Consignment != c1.ID || len(f.Legs) != 2 || f.Legs[0].Consignment != c1.ID || f.Legs[1].Consignment != c2.ID || f.Legs[1].From != "NLAMSA" ||
+		f.Legs[1].GrossG != 1500 || f.Legs[1].Service != "KL1771" || len(f.Transit) != 1 || f.Transit[0] != "NLAMSA" || f.Reached != "" {
+		t.Errorf("dispatch with two legs %+v", f)
+	}
+	// A period holding only the onward consignment: it is read with its
+	// items; the dispatch belongs to the period of its first leg.
+	later, err := s.Departed(ctx, on, on.Add(time.Hour), nil)
+	if err != nil || len(later.Consignments) != 1 || later.Consignments[0].ID != c2.ID || later.Consignments[0].Items != 1 || len(later.Dispatches) != 0 {
+		t.Errorf("onward period: %+v %v", later, err)
 	}
 }
