@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/interpost/interpost/auth"
@@ -112,8 +113,8 @@ type Store interface {
 	// erased at at, in one transaction.
 	ErasePersonal(ctx context.Context, kind Kind, recs []Record, at time.Time) error
 	// PersonalMatching returns up to limit records whose body contains
-	// needle (lower-case), ignoring ASCII case.
-	PersonalMatching(ctx context.Context, needle string, limit int) ([]Record, error)
+	// the parts (lower-case) in order, ignoring ASCII case.
+	PersonalMatching(ctx context.Context, parts []string, limit int) ([]Record, error)
 	// AddErasureRun stores the record of a run.
 	AddErasureRun(ctx context.Context, r Run) error
 	// ErasureRuns returns the latest runs, newest first.
@@ -158,6 +159,15 @@ func (s *Service) Erase(ctx context.Context, by string, before time.Time) (Run, 
 		s.Logger.InfoContext(ctx, "personal data erased", "by", by, "shipments", run.Erased[Shipments], "orders", run.Erased[Orders], "customs_items", run.Erased[CustomsItem])
 	}
 	return run, nil
+}
+
+// EraseAs is Erase asked by p through the API: admins only, the run
+// recorded under p's key id.
+func (s *Service) EraseAs(ctx context.Context, p auth.Principal, before time.Time) (Run, error) {
+	if p.Role != auth.RoleAdmin {
+		return Run{}, postal.Errorf(postal.CodeForbidden, "only admin keys may erase personal data")
+	}
+	return s.Erase(ctx, "key:"+p.KeyID, before)
 }
 
 func (s *Service) eraseKind(ctx context.Context, k Kind, cutoff, now time.Time) (int, error) {
@@ -219,7 +229,7 @@ func (s *Service) Export(ctx context.Context, p auth.Principal, q Query) (Export
 		return Export{}, postal.Errorf(postal.CodeInvalid, "name a person: give name, email or phone")
 	}
 	needle := q.needle()
-	if len(needle) < 3 {
+	if len(strings.Join(needle, "")) < 3 {
 		return Export{}, postal.Errorf(postal.CodeInvalid, "too little to search by: give at least 3 characters of name or email, or 3 digits of phone")
 	}
 	out := Export{Query: q, At: s.Now().UTC(), Records: []Found{}}

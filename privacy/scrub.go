@@ -3,6 +3,8 @@ package privacy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"strings"
 	"unicode"
 )
@@ -25,6 +27,9 @@ func Scrub(body []byte) ([]byte, bool, error) {
 	d.UseNumber()
 	if err := d.Decode(&doc); err != nil {
 		return nil, false, err
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, false, errors.New("text after the JSON document")
 	}
 	changed := scrubValue(doc, false)
 	if !changed {
@@ -88,29 +93,41 @@ type Query struct {
 
 func (q Query) empty() bool { return q.Name == "" && q.Email == "" && q.Phone == "" }
 
-// needle is the text a record's body must contain to be a candidate.
-func (q Query) needle() string {
+// needle is what a record's body must contain, in order, to be a
+// candidate: the lower-cased e-mail or name, or a phone's digits one by
+// one (stored phones vary in spacing and punctuation).
+func (q Query) needle() []string {
 	switch {
 	case q.Email != "":
-		return strings.ToLower(q.Email)
+		return []string{strings.ToLower(strings.TrimSpace(q.Email))}
 	case q.Name != "":
-		return strings.ToLower(q.Name)
+		return []string{strings.ToLower(strings.TrimSpace(q.Name))}
 	}
-	// Stored phones vary in spacing: the longest run of digits as typed
-	// is the part most likely stored contiguously; matching compares all
-	// digits afterwards.
-	best, run := "", ""
-	for _, r := range q.Phone {
-		if unicode.IsDigit(r) {
-			run += string(r)
-			if len(run) > len(best) {
-				best = run
-			}
-			continue
-		}
-		run = ""
+	d := phoneDigits(q.Phone)
+	if len(d) > 9 {
+		d = d[len(d)-9:] // the number may be stored without its country code
 	}
-	return best
+	return strings.Split(d, "")
+}
+
+// phoneDigits are a phone number's digits, an international 00 prefix
+// dropped (as if written +).
+func phoneDigits(s string) string {
+	d := digits(s)
+	if strings.HasPrefix(strings.TrimSpace(s), "00") {
+		d = strings.TrimPrefix(d, "00")
+	}
+	return d
+}
+
+// samePhone: the same digits, or one number the other without its
+// country code (the shorter has at least 9 digits).
+func samePhone(a, b string) bool {
+	a, b = phoneDigits(a), phoneDigits(b)
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	return b != "" && (a == b || len(b) >= 9 && strings.HasSuffix(a, b))
 }
 
 func digits(s string) string {
@@ -160,11 +177,8 @@ func (q Query) matchParty(p map[string]any) bool {
 	if q.Email != "" && !strings.EqualFold(strings.TrimSpace(str("email")), strings.TrimSpace(q.Email)) {
 		return false
 	}
-	if q.Phone != "" {
-		d := digits(q.Phone)
-		if d == "" || digits(str("phone")) != d {
-			return false
-		}
+	if q.Phone != "" && !samePhone(q.Phone, str("phone")) {
+		return false
 	}
 	return true
 }

@@ -84,8 +84,11 @@ var likeEscape = strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
 // PersonalMatching implements privacy.Store. It scans the bodies: an
 // export is rare and asked by an admin, and no index can serve a search
 // inside JSON text on both backends.
-func (s *Store) PersonalMatching(ctx context.Context, needle string, limit int) ([]privacy.Record, error) {
-	pattern := "%" + likeEscape.Replace(strings.ToLower(needle)) + "%"
+func (s *Store) PersonalMatching(ctx context.Context, parts []string, limit int) ([]privacy.Record, error) {
+	pattern := "%"
+	for _, p := range parts {
+		pattern += likeEscape.Replace(strings.ToLower(p)) + "%"
+	}
 	var out []privacy.Record
 	for _, kind := range privacy.Kinds {
 		t := personalTables[kind]

@@ -25,10 +25,10 @@ func testPrivacy(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	// Anna_Nowak with a wildcard must not match "Anna Nowak".
-	if recs, err := s.PersonalMatching(ctx, "anna_nowak", 10); err != nil || len(recs) != 0 {
+	if recs, err := s.PersonalMatching(ctx, []string{"anna_nowak"}, 10); err != nil || len(recs) != 0 {
 		t.Fatalf("PersonalMatching(anna_nowak) = %d records, %v; want none (LIKE wildcards escaped)", len(recs), err)
 	}
-	recs, err := s.PersonalMatching(ctx, "anna nowak", 10)
+	recs, err := s.PersonalMatching(ctx, []string{"anna nowak"}, 10)
 	if err != nil || len(recs) != 2 {
 		t.Fatalf("PersonalMatching(anna nowak) = %d records, %v; want both shipments", len(recs), err)
 	}
@@ -59,7 +59,7 @@ func testPrivacy(t *testing.T, s store.Store) {
 		!runs[1].Cutoffs[privacy.Shipments].Equal(t0.AddDate(0, -24, 0)) {
 		t.Fatalf("ErasureRuns = %+v, %v", runs, err)
 	}
-	recs, err = s.PersonalMatching(ctx, "anna nowak", 10)
+	recs, err = s.PersonalMatching(ctx, []string{"anna nowak"}, 10)
 	if err != nil || len(recs) != 1 || recs[0].ID != fresh.ID.String() || recs[0].Erased {
 		t.Fatalf("after erasure PersonalMatching = %+v, %v; want the fresh shipment only", recs, err)
 	}
