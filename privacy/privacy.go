@@ -139,7 +139,8 @@ func (s *Service) Erase(ctx context.Context, by string, before time.Time) (Run, 
 	run := Run{At: now, By: by, Cutoffs: s.Retention.Cutoffs(now), Erased: map[Kind]int{}}
 	if !before.IsZero() {
 		if before.After(now) {
-			return run, postal.Errorf(postal.CodeInvalid, "before (%s) is after the clock (%s): nothing can have ended its retention in the future", before.Format(time.RFC3339), now.Format(time.RFC3339))
+			return run, postal.Invalid("before is in the future", postal.FieldError{Field: "before",
+				Message: fmt.Sprintf("%s is after the clock (%s): nothing can have ended its retention in the future", before.Format(time.RFC3339), now.Format(time.RFC3339))})
 		}
 		for k := range run.Cutoffs {
 			run.Cutoffs[k] = before.UTC()

@@ -54,9 +54,9 @@ type Config struct {
 	// personal data.
 	Audit   *audit.Service
 	Privacy *privacy.Service
-	Logger     *slog.Logger
-	Version    string
-	Now        func() time.Time
+	Logger  *slog.Logger
+	Version string
+	Now     func() time.Time
 	// Registry receives the server's metrics; nil makes a new one.
 	Registry *prometheus.Registry
 }
