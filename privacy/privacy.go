@@ -43,7 +43,7 @@ type Retention struct {
 const (
 	DefaultShipments = 24
 	DefaultOrders    = 24
-	DefaultCustoms   = 36 // EU Union Customs Code art. 51: at least 3 years (unconfirmed for other customs laws)
+	DefaultCustoms   = 48 // EU Union Customs Code art. 51: 3 years from the end of the year of the declaration; see docs/privacy.md
 	DefaultAudit     = 12
 )
 
