@@ -20,16 +20,18 @@ const (
 	Shipments   Kind = "shipment"     // acceptance: sender and addressee
 	Orders      Kind = "order"        // warehouse: buyer
 	CustomsItem Kind = "customs_item" // customs: sender, addressee, seller
+	InwardItem  Kind = "inward_item"  // inward pre-advice: sender and addressee names
 )
 
 // Kinds lists every kind, in erasure order.
-var Kinds = []Kind{Shipments, Orders, CustomsItem}
+var Kinds = []Kind{Shipments, Orders, CustomsItem, InwardItem}
 
 // Retention is how long personal data is kept, per purpose, in months.
 // Zero means the default.
 type Retention struct {
 	// Shipments: months after the item's last tracking event (delivery,
-	// return) or, without events, after acceptance.
+	// return) or, without events, after acceptance; inward items (a
+	// partner's pre-advice) months after their dispatch last changed.
 	Shipments int
 	// Orders: months after a warehouse order was placed.
 	Orders int
@@ -157,7 +159,8 @@ func (s *Service) Erase(ctx context.Context, by string, before time.Time) (Run, 
 		return run, err
 	}
 	if s.Logger != nil {
-		s.Logger.InfoContext(ctx, "personal data erased", "by", by, "shipments", run.Erased[Shipments], "orders", run.Erased[Orders], "customs_items", run.Erased[CustomsItem])
+		s.Logger.InfoContext(ctx, "personal data erased", "by", by, "shipments", run.Erased[Shipments], "orders", run.Erased[Orders],
+			"customs_items", run.Erased[CustomsItem], "inward_items", run.Erased[InwardItem])
 	}
 	return run, nil
 }

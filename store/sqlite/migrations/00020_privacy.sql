@@ -5,6 +5,7 @@
 ALTER TABLE shipments ADD COLUMN erased_at INTEGER;
 ALTER TABLE orders ADD COLUMN erased_at INTEGER;
 ALTER TABLE customs_items ADD COLUMN erased_at INTEGER;
+ALTER TABLE inward_items ADD COLUMN erased_at INTEGER;
 CREATE INDEX customs_items_updated ON customs_items (updated_at);
 CREATE INDEX orders_created ON orders (created_at);
 
@@ -17,7 +18,8 @@ CREATE TABLE privacy_runs (
     customs_before    INTEGER NOT NULL,
     shipments_erased  INTEGER NOT NULL,
     orders_erased     INTEGER NOT NULL,
-    customs_erased    INTEGER NOT NULL
+    customs_erased    INTEGER NOT NULL,
+    inward_erased     INTEGER NOT NULL
 );
 
 CREATE TABLE audit_log (
@@ -43,6 +45,7 @@ DROP TABLE audit_log;
 DROP TABLE privacy_runs;
 DROP INDEX orders_created;
 DROP INDEX customs_items_updated;
+ALTER TABLE inward_items DROP COLUMN erased_at;
 ALTER TABLE customs_items DROP COLUMN erased_at;
 ALTER TABLE orders DROP COLUMN erased_at;
 ALTER TABLE shipments DROP COLUMN erased_at;
