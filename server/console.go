@@ -3,7 +3,10 @@ package server
 import (
 	"context"
 	"fmt"
+	"net/http"
 
+	"github.com/interpost/interpost/audit"
+	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/server/console"
 )
 
@@ -26,10 +29,28 @@ func (s *Server) registerConsole() error {
 		Now:        s.cfg.Now,
 		RequestID:  requestID,
 		Throttled:  func(ctx context.Context, remote string) { s.throttled(ctx, "console", remote) },
+		Audit: func(r *http.Request, p auth.Principal, status int) {
+			s.record(r.Context(), p, audit.Entry{Via: "console", Method: r.Method, Operation: r.Pattern, Objects: pathIDs(r),
+				Client: auth.ClientOf(r.RemoteAddr), Status: status})
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("console: %w", err)
 	}
 	c.Register(s.plain)
 	return nil
+}
+
+// pathIDs names the path values of a console route ("id=…").
+func pathIDs(r *http.Request) string {
+	out := ""
+	for _, name := range []string{"id", "code", "no", "party", "ref"} {
+		if v := r.PathValue(name); v != "" {
+			if out != "" {
+				out += ";"
+			}
+			out += name + "=" + v
+		}
+	}
+	return out
 }

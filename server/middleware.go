@@ -73,7 +73,12 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		_ = huma.WriteErr(s.api, ctx, http.StatusForbidden, "role "+string(p.Role)+" may not "+ctx.Operation().Summary+"; allowed: "+joinRoles(roles))
 		return
 	}
-	next(huma.WithValue(ctx, principalKey, p))
+	ctx = huma.WithValue(ctx, principalKey, p)
+	if mutating(ctx.Method()) {
+		s.audited(ctx, p, next)
+		return
+	}
+	next(ctx)
 }
 
 // statusWriter remembers the status code for logs and metrics.

@@ -15,12 +15,14 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/accounting"
+	"github.com/interpost/interpost/audit"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/privacy"
 	"github.com/interpost/interpost/routing"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
@@ -48,9 +50,13 @@ type Config struct {
 	Planner    *alloc.Planner
 	Warehouse  *warehouse.Service
 	Accounting *accounting.Service
-	Logger     *slog.Logger
-	Version    string
-	Now        func() time.Time
+	// Audit records every mutating call; Privacy erases and exports
+	// personal data.
+	Audit   *audit.Service
+	Privacy *privacy.Service
+	Logger  *slog.Logger
+	Version string
+	Now     func() time.Time
 	// Registry receives the server's metrics; nil makes a new one.
 	Registry *prometheus.Registry
 }
@@ -63,6 +69,7 @@ func (cfg Config) missing() []string {
 		"Routes":     cfg.Routes == nil,
 		"Acceptance": cfg.Acceptance == nil, "Customs": cfg.Customs == nil, "Tracking": cfg.Tracking == nil,
 		"Dispatch": cfg.Dispatch == nil, "Inward": cfg.Inward == nil, "Planner": cfg.Planner == nil, "Warehouse": cfg.Warehouse == nil, "Accounting": cfg.Accounting == nil,
+		"Audit": cfg.Audit == nil, "Privacy": cfg.Privacy == nil,
 	} {
 		if nil_ {
 			out = append(out, name)
@@ -115,6 +122,8 @@ func New(cfg Config) (*Server, error) {
 	s.registerDispatch()
 	s.registerInward()
 	s.registerAccounting()
+	s.registerAudit()
+	s.registerPrivacy()
 
 	if err := s.registerConsole(); err != nil {
 		return nil, err

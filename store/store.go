@@ -12,11 +12,13 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/accounting"
+	"github.com/interpost/interpost/audit"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/privacy"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
 )
@@ -26,6 +28,7 @@ type Store interface {
 	acceptance.Store
 	accounting.Store
 	accounting.DispatchFacts // what departed, for rating
+	audit.Store
 	auth.Store
 	customs.Store
 	customs.ListStore
@@ -33,6 +36,7 @@ type Store interface {
 	inward.Store
 	network.OfficeStore
 	network.LegStore
+	privacy.Store
 	tracking.Store
 	warehouse.Store
 	// Ping checks the database answers (for /readyz).

@@ -15,6 +15,7 @@ import (
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/accounting"
+	"github.com/interpost/interpost/audit"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/bus/natsbus"
 	"github.com/interpost/interpost/customs"
@@ -26,6 +27,7 @@ import (
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/privacy"
 	"github.com/interpost/interpost/routing"
 	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/tracking"
@@ -56,7 +58,18 @@ type Options struct {
 	// NetworkCheck is how often the node checks the stored network version
 	// to swap in a new route planner; 0 means routing.DefaultCheckEvery.
 	NetworkCheck time.Duration
+	// Retention is how long personal data and the audit log are kept;
+	// zero fields take privacy's defaults.
+	Retention privacy.Retention
+	// PrivacyEvery is how often Start erases personal data past its
+	// retention and purges the audit log; 0 means DefaultPrivacyEvery,
+	// negative never.
+	PrivacyEvery time.Duration
 }
+
+// DefaultPrivacyEvery is how often a node erases personal data past its
+// retention. Every node does it; the work is idempotent.
+const DefaultPrivacyEvery = 6 * time.Hour
 
 // App holds the services of one node. Fields are set by New; tests may
 // replace one before handing the App to an adapter.
@@ -81,7 +94,10 @@ type App struct {
 	Planner    *alloc.Planner
 	Warehouse  *warehouse.Service
 	Accounting *accounting.Service
+	Audit      *audit.Service
+	Privacy    *privacy.Service
 
+	privacyEvery time.Duration
 	bus          *natsbus.Bus
 	routes       *routing.Cache
 	allowPrivate bool
@@ -160,6 +176,12 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	// quality-linked part from tracking (a.Accounting.Quality). Both stay
 	// nil until inward offers its receipts and tracking the times events
 	// were returned to the origin post: reports then say so.
+	a.Audit = &audit.Service{Store: st, Now: o.Now}
+	a.Privacy = &privacy.Service{Store: st, Retention: o.Retention.WithDefaults(), Now: o.Now, Logger: o.Logger}
+	a.privacyEvery = o.PrivacyEvery
+	if a.privacyEvery == 0 {
+		a.privacyEvery = DefaultPrivacyEvery
+	}
 	return a, nil
 }
 
@@ -284,8 +306,43 @@ func (a *App) Start(ctx context.Context) func() {
 			a.Logger.Warn("deliver waiting customs events", "err", err)
 		}
 	})
+	if a.privacyEvery > 0 {
+		run(a.runPrivacy)
+	}
 	return func() {
 		cancel()
 		wg.Wait()
 	}
+}
+
+// runPrivacy erases personal data past its retention and purges the audit
+// log at start and then every privacyEvery; the cut-offs come from the
+// app's clock.
+func (a *App) runPrivacy(ctx context.Context) {
+	t := time.NewTicker(a.privacyEvery)
+	defer t.Stop()
+	for {
+		if err := a.ErasePersonal(ctx, "scheduler"); err != nil && ctx.Err() == nil {
+			a.Logger.Warn("privacy erasure", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// ErasePersonal erases personal data past its configured retention and
+// purges audit entries past theirs.
+func (a *App) ErasePersonal(ctx context.Context, by string) error {
+	if _, err := a.Privacy.Erase(ctx, by, time.Time{}); err != nil {
+		return err
+	}
+	cut := a.Now().UTC().AddDate(0, -a.Privacy.Retention.WithDefaults().Audit, 0)
+	n, err := a.Audit.Purge(ctx, cut)
+	if n > 0 {
+		a.Logger.Info("audit log purged", "before", cut, "entries", n)
+	}
+	return err
 }

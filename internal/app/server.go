@@ -24,6 +24,8 @@ func (a *App) Server(version string, registry *prometheus.Registry) (*server.Ser
 		Planner:    a.Planner,
 		Warehouse:  a.Warehouse,
 		Accounting: a.Accounting,
+		Audit:      a.Audit,
+		Privacy:    a.Privacy,
 		Logger:     a.Logger,
 		Version:    version,
 		Now:        a.Now,

@@ -65,6 +65,7 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			if err != nil {
 				return err
 			}
+			fmt.Fprintf(o.out, "Privacy: interpost privacy export --name NAME (or GET /v1/privacy/export) shows what is stored about a person; staff actions: interpost audit export --from DAY --to DAY (docs/privacy.md).\n")
 			fmt.Fprintf(o.out, "\nAPI keys (shown once; new ones each run):\n  merchant %-9s %s\n  admin              %s\n", demo.Merchants[0].Code, merchantKey, adminKey)
 			if noServe {
 				return nil

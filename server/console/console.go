@@ -64,6 +64,9 @@ type Config struct {
 	// Throttled is told of each refused (throttled) sign-in, for metrics
 	// and logs; nil ignores them.
 	Throttled func(ctx context.Context, remote string)
+	// Audit is told of each form posted by a signed-in caller, after it
+	// was answered, for the staff audit log; nil records nothing.
+	Audit func(r *http.Request, p auth.Principal, status int)
 }
 
 // Who may open what. The navigation shows a caller only the pages its role

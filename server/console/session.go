@@ -264,7 +264,42 @@ func (c *Console) page(pattern string, roles []auth.Role, h handler) {
 				c.errorPage(w, r, s, http.StatusForbidden, c.loc(r).T(why))
 				return
 			}
+			if c.cfg.Audit != nil {
+				sw := &statusWriter{ResponseWriter: w}
+				h(sw, r, s)
+				c.cfg.Audit(r, p, sw.code())
+				return
+			}
 		}
 		h(w, r, s)
 	})
+}
+
+// statusWriter remembers the status a handler answered, for the audit log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
 }

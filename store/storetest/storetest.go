@@ -40,6 +40,7 @@ func Run(t *testing.T, newDB Opener) {
 	t.Run("NetworkVersion", func(t *testing.T) { testNetworkVersion(t, newDB(t)) })
 	t.Run("WatchLists", func(t *testing.T) { testWatchLists(t, newDB(t)) })
 	t.Run("CountShipments", func(t *testing.T) { testCountShipments(t, newDB(t)()) })
+	t.Run("Privacy", func(t *testing.T) { testPrivacy(t, newDB(t)()) })
 	runWarehouse(t, newDB)
 	runCustoms(t, newDB)
 	t.Run("Dispatch", func(t *testing.T) { runDispatch(t, newDB) })
