@@ -13,6 +13,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/bulk"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/inward"
@@ -27,6 +28,7 @@ type Store interface {
 	accounting.Store
 	accounting.DispatchFacts // what departed, for rating
 	auth.Store
+	bulk.Store
 	customs.Store
 	customs.ListStore
 	dispatch.Store

@@ -135,7 +135,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	a.Customs.Events = CustomsEvents(a.Tracking)
 	a.Tracking.Declared = a.Customs.Declared
 
-	a.Acceptance = &acceptance.Service{Store: st, Rates: o.Rates, Country: o.Country, Declared: a.Customs.DeclareShipment, Now: o.Now,
+	a.Acceptance = &acceptance.Service{Store: st, Rates: o.Rates, Country: o.Country, Declared: a.Customs.DeclareShipment, DeclaredBatch: a.Customs.DeclareShipments, Now: o.Now,
 		Statuses: tracking.StatusNames()}
 	a.Acceptance.Scanned = func(ctx context.Context, sh acceptance.Shipment, at time.Time) error {
 		return a.Tracking.Record(ctx, tracking.Event{Object: string(sh.ID), Code: tracking.EMA, Office: sh.OriginOffice, Time: at,
