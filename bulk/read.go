@@ -104,7 +104,6 @@ func readCSV(text, enc string) (Sheet, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -124,6 +123,7 @@ func readCSV(text, enc string) (Sheet, error) {
 		if len(sh.Rows) == MaxRows {
 			return Sheet{}, refuse("file", "more than %d rows; at most %d shipments per upload: split the file", MaxRows, MaxRows)
 		}
+		line, _ := r.FieldPos(0) // a record has at least one field
 		sh.Rows = append(sh.Rows, Row{Number: line, Cells: rec})
 	}
 	if sh.Header == nil {

@@ -43,7 +43,7 @@ var refusals = auth.Refusals{Other: "a merchant key can only upload shipments fo
 // it at once. Files that cannot be read (encoding, header, too many rows)
 // are refused with an invalid error and no job. The same file uploaded
 // again by the same merchant returns the first job (created=false), or runs
-// it again if it was interrupted.
+// it again if it was interrupted, rejected or failed.
 func (s *Service) Start(ctx context.Context, who auth.Principal, merchant, name string, data []byte, mode Mode) (Job, bool, error) {
 	j, sh, created, err := s.open(ctx, who, merchant, name, data, mode)
 	if err != nil || !created {
@@ -117,10 +117,11 @@ func (s *Service) open(ctx context.Context, who auth.Principal, merchant, name s
 		return stored, sh, true, nil
 	}
 	stored = s.live(stored)
-	if stored.Status != StatusStale {
+	if stored.Status != StatusStale && stored.Status != StatusRejected && stored.Status != StatusFailed {
 		return stored, sh, false, nil
 	}
-	// Interrupted: run it again under its id.
+	// Interrupted, or stopped before storing everything: run it again under
+	// its id (perhaps in another mode); rows stored before are replayed.
 	stored.Status, stored.Done, stored.Errors, stored.Stored, stored.Replayed, stored.Message = StatusValidating, 0, 0, 0, 0, ""
 	stored.Mode, stored.Rows, stored.UpdatedAt = mode, len(sh.Rows), now
 	if err := s.Store.UpdateUpload(ctx, stored); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/bulk"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
@@ -41,6 +42,7 @@ type Config struct {
 	Network    *network.Directory
 	Routes     routing.Planners
 	Acceptance *acceptance.Service
+	Uploads    *bulk.Service
 	Customs    *customs.Service
 	Tracking   *tracking.Service
 	Dispatch   *dispatch.Service
@@ -61,7 +63,7 @@ func (cfg Config) missing() []string {
 	for name, nil_ := range map[string]bool{
 		"Health": cfg.Health == nil, "Auth": cfg.Auth == nil, "Merchants": cfg.Merchants == nil, "Network": cfg.Network == nil,
 		"Routes":     cfg.Routes == nil,
-		"Acceptance": cfg.Acceptance == nil, "Customs": cfg.Customs == nil, "Tracking": cfg.Tracking == nil,
+		"Acceptance": cfg.Acceptance == nil, "Uploads": cfg.Uploads == nil, "Customs": cfg.Customs == nil, "Tracking": cfg.Tracking == nil,
 		"Dispatch": cfg.Dispatch == nil, "Inward": cfg.Inward == nil, "Planner": cfg.Planner == nil, "Warehouse": cfg.Warehouse == nil, "Accounting": cfg.Accounting == nil,
 	} {
 		if nil_ {
@@ -106,6 +108,8 @@ func New(cfg Config) (*Server, error) {
 	s.plain("GET /metrics", s.metrics.handler(cfg.Registry).ServeHTTP)
 	s.registerMeta()
 	s.registerShipments()
+	s.registerUploads()
+	s.registerBatch()
 	s.registerKeys()
 	s.registerRoutes()
 	s.registerWarehouses()
