@@ -137,6 +137,9 @@ func (s *Service) live(j Job) Job {
 	r, ok := s.running[j.ID]
 	if ok {
 		j = *r
+		if j.Final() {
+			j.Status = StatusStoring // until its row results are saved
+		}
 	}
 	s.mu.Unlock()
 	if !ok && !j.Final() && s.now().Sub(j.UpdatedAt) > StaleAfter {
