@@ -217,21 +217,23 @@ func (s *Server) labelsPDF(ctx context.Context, shs []acceptance.Shipment, layou
 	return &labelOutput{ContentType: "application/pdf", ContentDisposition: `inline; filename="` + name + `"`, Body: buf.Bytes()}, nil
 }
 
-// shipmentLabels maps shipments to labels, reading each origin office once.
+// shipmentLabels maps shipments to labels, reading each origin office (its
+// name and time zone) once.
 func (s *Server) shipmentLabels(ctx context.Context, shs []acceptance.Shipment) ([]document.Label, error) {
-	names := map[string]string{}
+	type office struct{ name, tz string }
+	offices := map[string]office{}
 	out := make([]document.Label, len(shs))
 	for i, sh := range shs {
-		name, ok := names[sh.OriginOffice]
+		o, ok := offices[sh.OriginOffice]
 		if !ok {
-			if o, err := s.cfg.Network.Office(ctx, sh.OriginOffice); err == nil {
-				name = o.Name
+			if got, err := s.cfg.Network.Office(ctx, sh.OriginOffice); err == nil {
+				o = office{got.Name, got.TZ}
 			} else if postal.ErrorCode(err) != postal.CodeNotFound {
 				return nil, err
 			}
-			names[sh.OriginOffice] = name
+			offices[sh.OriginOffice] = o
 		}
-		out[i] = document.ShipmentLabel(sh, name)
+		out[i] = document.ShipmentLabel(sh, o.name, o.tz)
 	}
 	return out, nil
 }

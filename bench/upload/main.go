@@ -173,7 +173,7 @@ func run(rows, singles int, labels bool, cli string) error {
 	read := time.Since(started)
 	ls := make([]document.Label, len(shs))
 	for i, s := range shs {
-		ls[i] = document.ShipmentLabel(s, "Xiamen")
+		ls[i] = document.ShipmentLabel(s, "Xiamen", "Asia/Shanghai")
 	}
 	started = time.Now()
 	f, err := os.Create(filepath.Join(dir, "labels.pdf"))
