@@ -35,6 +35,7 @@ type Store interface {
 	PutMerchant(ctx context.Context, m Merchant) error
 	// Merchant returns a merchant, or a not_found error.
 	Merchant(ctx context.Context, code string) (Merchant, error)
+	BatchStore
 }
 
 // NewShipment is a validated shipment ready to be stored.
@@ -91,6 +92,9 @@ type Service struct {
 	// a retry with the same Idempotency-Key calls it again, which is how a
 	// declaration missed by a crash gets recorded.
 	Declared func(ctx context.Context, sh Shipment) error
+	// DeclaredBatch, if set, is Declared for the shipments of a batch or an
+	// upload at once; without it Declared is called for each.
+	DeclaredBatch func(ctx context.Context, shs []Shipment) error
 	// Statuses are the status values a shipment can have (the tracking
 	// lifecycle's, tracking.StatusNames), in order; the list filter accepts
 	// these. Empty accepts only "created".
@@ -118,30 +122,55 @@ type Accepted struct {
 // Accept is Create, also returning the warnings of the request (a retry with
 // the same Idempotency-Key gets the same warnings: they follow from the body).
 func (s *Service) Accept(ctx context.Context, who auth.Principal, r Request, key string) (Accepted, error) {
-	merchantCode, err := who.MerchantFor(r.Merchant, createRefusals)
+	n, warnings, err := s.prepare(ctx, who, r, key, nil)
 	if err != nil {
 		return Accepted{}, err
 	}
-	if len(key) > 255 {
-		return Accepted{}, postal.Invalid("bad Idempotency-Key", postal.FieldError{Field: "Idempotency-Key", Message: "longer than 255 characters"})
+	stored, created, err := s.Store.CreateShipment(ctx, n)
+	res := Accepted{Shipment: stored, Created: created, Warnings: warnings}
+	if err != nil || s.Declared == nil {
+		return res, err
 	}
-	m, err := s.Store.Merchant(ctx, merchantCode)
+	if err := s.Declared(ctx, stored); err != nil {
+		return res, postal.Errorf(postal.CodeUnavailable,
+			"item %s was accepted but its customs declaration was not recorded; retry with the same Idempotency-Key: %w", stored.ID, err)
+	}
+	return res, nil
+}
+
+// prepare checks who may create r and validates it, returning what the
+// store needs and the request's warnings. merchants caches merchant
+// look-ups across a batch (nil = no cache).
+func (s *Service) prepare(ctx context.Context, who auth.Principal, r Request, key string, merchants map[string]Merchant) (NewShipment, []Warning, error) {
+	merchantCode, err := who.MerchantFor(r.Merchant, createRefusals)
 	if err != nil {
-		return Accepted{}, fmt.Errorf("merchant %s: %w", merchantCode, err)
+		return NewShipment{}, nil, err
+	}
+	if len(key) > 255 {
+		return NewShipment{}, nil, postal.Invalid("bad Idempotency-Key", postal.FieldError{Field: "Idempotency-Key", Message: "longer than 255 characters"})
+	}
+	m, ok := merchants[merchantCode]
+	if !ok {
+		if m, err = s.Store.Merchant(ctx, merchantCode); err != nil {
+			return NewShipment{}, nil, fmt.Errorf("merchant %s: %w", merchantCode, err)
+		}
+		if merchants != nil {
+			merchants[merchantCode] = m
+		}
 	}
 	v, err := Validate(r, s.Country, s.Rates)
 	if err != nil {
-		return Accepted{}, err
+		return NewShipment{}, nil, err
 	}
 	origin := m.Office
 	if r.OriginOffice != "" {
 		if who.Role == auth.RoleMerchant {
-			return Accepted{}, postal.Errorf(postal.CodeForbidden, "a merchant key cannot choose the origin office; items leave from the merchant's office %s", m.Office)
+			return NewShipment{}, nil, postal.Errorf(postal.CodeForbidden, "a merchant key cannot choose the origin office; items leave from the merchant's office %s", m.Office)
 		}
 		origin = r.OriginOffice
 	}
 	if who.Role == auth.RoleOperator && !who.InOffice(origin) {
-		return Accepted{}, postal.Errorf(postal.CodeForbidden, "this key is scoped to offices %s; items it accepts leave from one of them, not from %s",
+		return NewShipment{}, nil, postal.Errorf(postal.CodeForbidden, "this key is scoped to offices %s; items it accepts leave from one of them, not from %s",
 			strings.Join(who.Offices, ","), origin)
 	}
 	now := time.Now
@@ -161,22 +190,13 @@ func (s *Service) Accept(ctx context.Context, who auth.Principal, r Request, key
 		Declaration:  v.Declaration,
 		CreatedAt:    now().UTC().Truncate(time.Microsecond),
 	}
-	stored, created, err := s.Store.CreateShipment(ctx, NewShipment{
+	return NewShipment{
 		Shipment:       sh,
 		Indicators:     v.Spec.Indicators,
 		Country:        s.Country,
 		IdempotencyKey: key,
 		RequestHash:    hashRequest(merchantCode, r),
-	})
-	res := Accepted{Shipment: stored, Created: created, Warnings: v.Warnings}
-	if err != nil || s.Declared == nil {
-		return res, err
-	}
-	if err := s.Declared(ctx, stored); err != nil {
-		return res, postal.Errorf(postal.CodeUnavailable,
-			"item %s was accepted but its customs declaration was not recorded; retry with the same Idempotency-Key: %w", stored.ID, err)
-	}
-	return res, nil
+	}, v.Warnings, nil
 }
 
 // The refusals of creating and listing shipments for a merchant.

@@ -354,29 +354,53 @@ func FromShipment(sh acceptance.Shipment) (Declaration, bool) {
 // this customs (sent from an overseas warehouse, or within one country) are
 // skipped.
 func (s *Service) DeclareShipment(ctx context.Context, sh acceptance.Shipment) error {
-	d, ok := FromShipment(sh)
-	if !ok || d.Sender.Country == d.Addressee.Country {
+	return s.DeclareShipments(ctx, []acceptance.Shipment{sh})
+}
+
+// DeclareShipments is DeclareShipment for many shipments at once (a bulk
+// upload), screened and stored in one transaction.
+func (s *Service) DeclareShipments(ctx context.Context, shs []acceptance.Shipment) error {
+	var decls []Declaration
+	var e *risk.Engine
+	offices := map[string]network.Office{}
+	for _, sh := range shs {
+		d, ok := FromShipment(sh)
+		if !ok || d.Sender.Country == d.Addressee.Country {
+			continue
+		}
+		o, seen := offices[d.Office]
+		if !seen {
+			var err error
+			o, err = s.Offices.Office(ctx, d.Office)
+			switch {
+			case postal.ErrorCode(err) == postal.CodeNotFound:
+				o = network.Office{}
+			case err != nil:
+				return err
+			}
+			offices[d.Office] = o
+		}
+		if o.Code == "" || !o.Customs || s.Country != "" && o.Country != s.Country || o.Country == d.Addressee.Country {
+			continue
+		}
+		if e == nil {
+			var err error
+			if e, err = s.rules(); err != nil {
+				return err
+			}
+		}
+		v, err := Validate(d, e.Money())
+		if err != nil {
+			return fmt.Errorf("declaration of shipment %s: %w", sh.ID, err)
+		}
+		decls = append(decls, v)
+	}
+	if len(decls) == 0 {
 		return nil
 	}
-	o, err := s.Offices.Office(ctx, d.Office)
-	switch {
-	case postal.ErrorCode(err) == postal.CodeNotFound:
-		return nil
-	case err != nil:
-		return err
-	case !o.Customs || s.Country != "" && o.Country != s.Country || o.Country == d.Addressee.Country:
-		return nil
-	}
-	e, err := s.rules()
-	if err != nil {
-		return err
-	}
-	v, err := Validate(d, e.Money())
-	if err != nil {
-		return fmt.Errorf("declaration of shipment %s: %w", sh.ID, err)
-	}
+	now := shs[len(shs)-1].CreatedAt.UTC()
 	return s.Store.ImportItems(ctx, func(tx ImportTx) error {
-		items, err := s.screenBatch(ctx, tx, e, []Declaration{v}, "", sh.CreatedAt.UTC())
+		items, err := s.screenBatch(ctx, tx, e, decls, "", now)
 		if err != nil {
 			return err
 		}

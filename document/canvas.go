@@ -54,6 +54,7 @@ type canvas struct {
 	ellipsis string  // "…" or, if the font lacks it, "..."
 	faces    map[faceKey]string
 	loaded   map[string]bool // fallback families registered on pdf
+	ox, oy   float64         // origin of the label drawn, when a page holds several (labels_batch.go)
 }
 
 type faceKey struct {
@@ -261,7 +262,7 @@ func (c *canvas) text(x, y, w float64, s string, align int) {
 		if c.err != nil {
 			return
 		}
-		c.pdf.SetXY(x, y)
+		c.pdf.SetXY(c.ox+x, c.oy+y)
 		if c.err = c.pdf.Text(r.s); c.err != nil {
 			return
 		}
@@ -366,19 +367,19 @@ func (c *canvas) lineWidth(mm float64) {
 
 func (c *canvas) line(x1, y1, x2, y2 float64) {
 	if c.err == nil {
-		c.pdf.Line(x1, y1, x2, y2)
+		c.pdf.Line(c.ox+x1, c.oy+y1, c.ox+x2, c.oy+y2)
 	}
 }
 
 func (c *canvas) box(x, y, w, h float64) {
 	if c.err == nil {
-		c.pdf.RectFromUpperLeftWithStyle(x, y, w, h, "D")
+		c.pdf.RectFromUpperLeftWithStyle(c.ox+x, c.oy+y, w, h, "D")
 	}
 }
 
 func (c *canvas) fill(x, y, w, h float64) {
 	if c.err == nil {
-		c.pdf.RectFromUpperLeftWithStyle(x, y, w, h, "F")
+		c.pdf.RectFromUpperLeftWithStyle(c.ox+x, c.oy+y, w, h, "F")
 	}
 }
 

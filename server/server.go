@@ -17,6 +17,7 @@ import (
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/audit"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/bulk"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
@@ -43,6 +44,7 @@ type Config struct {
 	Network    *network.Directory
 	Routes     routing.Planners
 	Acceptance *acceptance.Service
+	Uploads    *bulk.Service
 	Customs    *customs.Service
 	Tracking   *tracking.Service
 	Dispatch   *dispatch.Service
@@ -67,7 +69,7 @@ func (cfg Config) missing() []string {
 	for name, nil_ := range map[string]bool{
 		"Health": cfg.Health == nil, "Auth": cfg.Auth == nil, "Merchants": cfg.Merchants == nil, "Network": cfg.Network == nil,
 		"Routes":     cfg.Routes == nil,
-		"Acceptance": cfg.Acceptance == nil, "Customs": cfg.Customs == nil, "Tracking": cfg.Tracking == nil,
+		"Acceptance": cfg.Acceptance == nil, "Uploads": cfg.Uploads == nil, "Customs": cfg.Customs == nil, "Tracking": cfg.Tracking == nil,
 		"Dispatch": cfg.Dispatch == nil, "Inward": cfg.Inward == nil, "Planner": cfg.Planner == nil, "Warehouse": cfg.Warehouse == nil, "Accounting": cfg.Accounting == nil,
 		"Audit": cfg.Audit == nil, "Privacy": cfg.Privacy == nil,
 	} {
@@ -113,6 +115,8 @@ func New(cfg Config) (*Server, error) {
 	s.plain("GET /metrics", s.metrics.handler(cfg.Registry).ServeHTTP)
 	s.registerMeta()
 	s.registerShipments()
+	s.registerUploads()
+	s.registerBatch()
 	s.registerKeys()
 	s.registerRoutes()
 	s.registerWarehouses()

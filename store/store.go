@@ -14,6 +14,7 @@ import (
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/audit"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/bulk"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/inward"
@@ -30,6 +31,7 @@ type Store interface {
 	accounting.DispatchFacts // what departed, for rating
 	audit.Store
 	auth.Store
+	bulk.Store
 	customs.Store
 	customs.ListStore
 	dispatch.Store

@@ -17,6 +17,7 @@ import (
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/audit"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/bulk"
 	"github.com/interpost/interpost/bus/natsbus"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/customs/risk"
@@ -87,6 +88,7 @@ type App struct {
 	// once per network version (a *routing.Cache that Start keeps current).
 	Routes     routing.Planners
 	Acceptance *acceptance.Service
+	Uploads    *bulk.Service
 	Customs    *customs.Service
 	Tracking   *tracking.Service
 	Dispatch   *dispatch.Service
@@ -151,12 +153,13 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	a.Customs.Events = CustomsEvents(a.Tracking)
 	a.Tracking.Declared = a.Customs.Declared
 
-	a.Acceptance = &acceptance.Service{Store: st, Rates: o.Rates, Country: o.Country, Declared: a.Customs.DeclareShipment, Now: o.Now,
+	a.Acceptance = &acceptance.Service{Store: st, Rates: o.Rates, Country: o.Country, Declared: a.Customs.DeclareShipment, DeclaredBatch: a.Customs.DeclareShipments, Now: o.Now,
 		Statuses: tracking.StatusNames()}
 	a.Acceptance.Scanned = func(ctx context.Context, sh acceptance.Shipment, at time.Time) error {
 		return a.Tracking.Record(ctx, tracking.Event{Object: string(sh.ID), Code: tracking.EMA, Office: sh.OriginOffice, Time: at,
 			Source: tracking.SourcePost, Reason: "accepted at the counter"})
 	}
+	a.Uploads = &bulk.Service{Store: st, Acceptance: a.Acceptance, Now: o.Now, Logger: o.Logger}
 	a.Dispatch = &dispatch.Service{Store: st, Network: st, Items: st, Events: dispatch.TrackingSink(a.Tracking), Now: o.Now, Logger: o.Logger,
 		Customs: a.Customs.MayLeave}
 	profiles, err := edi.NewProfiles(o.EDIProfiles...)

@@ -17,6 +17,7 @@ func (a *App) Server(version string, registry *prometheus.Registry) (*server.Ser
 		Network:    a.Network,
 		Routes:     a.Routes,
 		Acceptance: a.Acceptance,
+		Uploads:    a.Uploads,
 		Customs:    a.Customs,
 		Tracking:   a.Tracking,
 		Dispatch:   a.Dispatch,

@@ -131,7 +131,7 @@ Every flag below can also be set from the environment: --addr as INTERPOST_ADDR,
 	pf.StringVar(&o.Now, "now", envOr("INTERPOST_NOW", ""), "run as if the clock read this moment, RFC 3339 (demos, replays, tests); empty is the machine's clock (INTERPOST_NOW)")
 	root.AddCommand(serveCmd(o), demoCmd(o), keysCmd(o), s10Cmd(o), merchantsCmd(o), officesCmd(o), routeCmd(o), networkCmd(o), warehouseCmd(o), customsCmd(o), eventsCmd(o), reportCmd(o), webhooksCmd(o), versionCmd(o))
 	root.AddCommand(tariffsCmd(o), ledgerCmd(o), statementCmd(o))
-	root.AddCommand(dispatchCmd(o), planCmd(o), inwardCmd(o))
+	root.AddCommand(dispatchCmd(o), planCmd(o), inwardCmd(o), shipmentsCmd(o))
 	root.AddCommand(backupCmd(o), restoreCmd(o))
 	root.AddCommand(privacyCmd(o), auditCmd(o))
 	addMarginReport(root, o)

@@ -39,6 +39,8 @@ func Run(t *testing.T, newDB Opener) {
 	t.Run("Network", func(t *testing.T) { testNetwork(t, newDB(t)()) })
 	t.Run("NetworkVersion", func(t *testing.T) { testNetworkVersion(t, newDB(t)) })
 	t.Run("WatchLists", func(t *testing.T) { testWatchLists(t, newDB(t)) })
+	t.Run("CreateShipments", func(t *testing.T) { testCreateShipments(t, newDB(t)()) })
+	t.Run("Uploads", func(t *testing.T) { testUploads(t, newDB(t)()) })
 	t.Run("CountShipments", func(t *testing.T) { testCountShipments(t, newDB(t)()) })
 	t.Run("Privacy", func(t *testing.T) { testPrivacy(t, newDB(t)()) })
 	runWarehouse(t, newDB)
