@@ -146,3 +146,74 @@ func kinds(ds []inward.Discrepancy) string {
 	}
 	return strings.Join(out, " ")
 }
+
+func TestApplyScans(t *testing.T) {
+	ctx := context.Background()
+	s := service(t)
+	if _, err := s.AcceptPredes(ctx, jppost, jpPredes()); err != nil {
+		t.Fatal(err)
+	}
+	file := "scan,id,receptacle,weight_g,flags,condition\n" +
+		"receptacle," + r1 + ",,8250,,\n" +
+		"receptacle," + r1 + ",,8250,,\n" +
+		"open," + r1 + ",,,,\n" +
+		"item,RR123456785JP," + r1 + ",,,damaged\n" +
+		"receptacle," + r2 + ",,3990,seal_broken;wet,\n"
+	scans, err := inward.ParseScans(strings.NewReader(file))
+	if err != nil || len(scans) != 5 || scans[4].Line != 6 || len(scans[4].Flags) != 2 {
+		t.Fatalf("parse: %+v %v", scans, err)
+	}
+	res, err := s.ApplyScans(ctx, opPEK, "JPTYOACNPEKAAUN60017", scans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Scans != 5 || res.Repeated != 1 || kinds(res.Note.Discrepancies) != "damaged_item seal_broken damaged_receptacle missing_item" {
+		t.Errorf("bulk: %d scans, %d repeated, %s", res.Scans, res.Repeated, kinds(res.Note.Discrepancies))
+	}
+	other := "scan,id,receptacle,weight_g,flags,condition\nreceptacle,KRSELACNPEKAAUN60017001000082,,,,\n"
+	scans, err = inward.ParseScans(strings.NewReader(other))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyScans(ctx, opPEK, "JPTYOACNPEKAAUN60017", scans); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("other dispatch's receptacle: %v", err)
+	}
+}
+
+func TestParseScansErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "line 1",
+		"scan,id,receptacle,weight,flags,condition\n":                                      "column 4",
+		"scan,id,receptacle,weight_g,flags,condition\n":                                    "no scans",
+		"scan,id,receptacle,weight_g,flags,condition\nbag," + r1 + ",,,,\n":                "line 2, scan",
+		"scan,id,receptacle,weight_g,flags,condition\nreceptacle,XX,,,,\n":                 "line 2, id",
+		"scan,id,receptacle,weight_g,flags,condition\nreceptacle," + r1 + ",,-5,,\n":       "line 2, weight_g",
+		"scan,id,receptacle,weight_g,flags,condition\nitem,RR123456785JP,,,,\n":            "line 2, receptacle",
+		"scan,id,receptacle,weight_g,flags,condition\nopen," + r1 + ",,,\n":                "wrong number of fields",
+		"scan,id,receptacle,weight_g,flags,condition\nitem,RR123456785JP," + r1 + ",,x,\n": "flags are for receptacles",
+	} {
+		_, err := inward.ParseScans(strings.NewReader(in))
+		if postal.ErrorCode(err) != postal.CodeInvalid || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", in, err, want)
+		}
+	}
+}
+
+func FuzzParseScans(f *testing.F) {
+	f.Add("scan,id,receptacle,weight_g,flags,condition\nreceptacle," + r1 + ",,8250,seal_broken,\nitem,RR123456785JP," + r1 + ",,,ok\n")
+	f.Add("scan,id,receptacle,weight_g,flags,condition\nopen,x,,,,\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		scans, err := inward.ParseScans(strings.NewReader(in))
+		if err != nil {
+			if postal.ErrorCode(err) != postal.CodeInvalid {
+				t.Fatalf("error %v is not invalid", err)
+			}
+			return
+		}
+		for _, sc := range scans {
+			if sc.Line < 2 || sc.WeightG < 0 || (sc.Kind != "receptacle" && sc.Kind != "open" && sc.Kind != "item") {
+				t.Fatalf("bad scan %+v", sc)
+			}
+		}
+	})
+}
