@@ -512,3 +512,37 @@ func (s *Service) Received(ctx context.Context, from, to time.Time) ([]ReceivedI
 	}
 	return out, nil
 }
+
+// NoteView is a note with what its CN 43 prints (document.VerificationNote
+// has the same fields).
+type NoteView struct {
+	Note       Note
+	Dispatch   Dispatch
+	OfficeName string
+	OriginName string
+	Zone       *time.Location // our office's zone
+}
+
+// VerificationNote returns a closed dispatch's note with the dispatch and
+// the offices' names, in the caller's scope.
+func (s *Service) VerificationNote(ctx context.Context, who auth.Principal, dispatch string) (NoteView, error) {
+	d, err := s.Dispatch(ctx, who, dispatch)
+	if err != nil {
+		return NoteView{}, err
+	}
+	n, err := s.note(ctx, d.Dispatch.ID)
+	if err != nil {
+		return NoteView{}, err
+	}
+	v := NoteView{Note: n, Dispatch: d.Dispatch}
+	if o, err := s.Network.Office(ctx, n.Office); err == nil {
+		v.OfficeName = o.Name
+		if z, err := time.LoadLocation(o.TZ); err == nil && o.TZ != "" {
+			v.Zone = z
+		}
+	}
+	if o, err := s.Network.Office(ctx, n.Origin); err == nil {
+		v.OriginName = o.Name
+	}
+	return v, nil
+}
