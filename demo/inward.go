@@ -19,7 +19,7 @@ type InwardResult struct {
 	// lanes; the train is still on its way), with their discrepancies and
 	// verification notes (CN 43).
 	Received, Discrepancies, Notes int
-	NoteDispatches             []string // dispatches with a CN 43
+	NoteDispatches                 []string // dispatches with a CN 43
 }
 
 // inwardLanes are the demo's inbound lanes: partner office → our office of
