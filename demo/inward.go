@@ -15,6 +15,11 @@ import (
 // InwardResult says what the inward seed made.
 type InwardResult struct {
 	Predes, Cardits, Repeated, Dispatches, Receptacles, Items int
+	// Received: dispatches received and verified at our offices (the air
+	// lanes; the train is still on its way), with their discrepancies and
+	// verification notes (CN 43).
+	Received, Discrepancies, Notes int
+	NoteDispatches                 []string // dispatches with a CN 43
 }
 
 // inwardLanes are the demo's inbound lanes: partner office → our office of
@@ -49,6 +54,7 @@ func SeedInward(ctx context.Context, svc *inward.Service, now time.Time) (Inward
 	day := now.UTC().Truncate(24 * time.Hour)
 	rng := rand.New(rand.NewPCG(16, uint64(day.Unix())))
 	admin := auth.Principal{KeyID: "demo", Role: auth.RoleAdmin}
+	var advised []edi.Predes
 	for i, l := range inwardLanes {
 		serial := day.YearDay()*10 + i
 		d := postal.DispatchID{Origin: l.origin, Destination: l.dest, Category: 'A', Subclass: "UN", YearDigit: day.Year() % 10, Serial: serial}
@@ -91,6 +97,7 @@ func SeedInward(ctx context.Context, svc *inward.Service, now time.Time) (Inward
 		if err != nil {
 			return res, fmt.Errorf("demo PREDES %s: %w", p.Ref, err)
 		}
+		advised = append(advised, p)
 		res.Predes++
 		if out.Repeated {
 			res.Repeated++
@@ -117,5 +124,73 @@ func SeedInward(ctx context.Context, svc *inward.Service, now time.Time) (Inward
 			res.Repeated++
 		}
 	}
+	for i, p := range advised {
+		if p.Transport == nil || p.Transport.Mode != "air" {
+			continue
+		}
+		n, err := receiveDemo(ctx, svc, admin, p, i, day)
+		if err != nil {
+			return res, fmt.Errorf("demo receipt of %s: %w", p.Dispatch, err)
+		}
+		res.Received++
+		if len(n.Discrepancies) > 0 {
+			res.Notes++
+			res.Discrepancies += len(n.Discrepancies)
+			res.NoteDispatches = append(res.NoteDispatches, n.Dispatch)
+		}
+	}
 	return res, nil
+}
+
+// receiveDemo receives one pre-advised dispatch at its office with the
+// discrepancies a real day brings, by lane: the last bag missing, an
+// overweight bag with a broken seal, an item not on the list (and a
+// damaged one), or nothing wrong; then closes it (CN 43 and RESDES). A
+// dispatch already closed (a second run on the same day) is left alone.
+func receiveDemo(ctx context.Context, svc *inward.Service, who auth.Principal, p edi.Predes, lane int, day time.Time) (inward.Note, error) {
+	d, err := svc.Store.InwardDispatch(ctx, p.Dispatch)
+	if err != nil {
+		return inward.Note{}, err
+	}
+	if d.Status != inward.StatusExpected {
+		return svc.Note(ctx, who, p.Dispatch)
+	}
+	for r, rc := range p.Receptacles {
+		last := r == len(p.Receptacles)-1
+		if lane%4 == 0 && last && r > 0 {
+			continue // a missing bag
+		}
+		sc := inward.ReceptacleScan{Receptacle: rc.ID, WeightG: rc.GrossWeightG + 40}
+		if lane%4 == 1 && r == 0 {
+			sc.WeightG, sc.Flags = rc.GrossWeightG+1200, []string{inward.FlagSealBroken} // overweight, seal broken
+		}
+		if _, err := svc.ScanReceptacle(ctx, who, sc); err != nil {
+			return inward.Note{}, err
+		}
+		if r > 0 {
+			continue // ordinary bags go on unopened
+		}
+		if _, _, err := svc.OpenReceptacle(ctx, who, rc.ID); err != nil {
+			return inward.Note{}, err
+		}
+		for k, it := range rc.Items {
+			sc := inward.ItemScan{Item: it, Receptacle: rc.ID}
+			if lane%4 == 2 && k == 0 {
+				sc.Condition = inward.ConditionDamaged
+			}
+			if _, err := svc.ScanItem(ctx, who, sc); err != nil {
+				return inward.Note{}, err
+			}
+		}
+		if lane%4 == 2 {
+			extra, err := postal.NewS10("LX", uint32(day.YearDay()*100000+90000+lane), p.Origin[:2])
+			if err != nil {
+				return inward.Note{}, err
+			}
+			if _, err := svc.ScanItem(ctx, who, inward.ItemScan{Item: string(extra), Receptacle: rc.ID}); err != nil {
+				return inward.Note{}, err
+			}
+		}
+	}
+	return svc.Close(ctx, who, p.Dispatch)
 }

@@ -66,6 +66,13 @@ type Receptacle struct {
 	Consignment  string // CARDIT consignment it travels on
 	Predes       bool   // listed by a PREDES
 	Cardit       bool   // listed by a CARDIT
+	// Receipt at our office (zero until scanned).
+	NotAdvised      bool // scanned without any pre-advice
+	ReceivedWeightG int  // weighed on receipt
+	ReceivedAt      time.Time
+	ReceivedOffice  string // our office that scanned it
+	Flags           string // space-separated FlagSealBroken, FlagDamaged, FlagWet
+	OpenedAt        time.Time
 }
 
 // Item is an item listed by a PREDES, with its customs data where given.
@@ -83,6 +90,11 @@ type Item struct {
 	SenderCountry    string
 	AddresseeName    string
 	AddresseeCountry string
+	// Receipt (zero until scanned out of its opened receptacle).
+	NotAdvised      bool   // found, not on the list
+	Condition       string // ConditionOK, ConditionDamaged, ConditionRifled
+	ReceivedWeightG int
+	ReceivedAt      time.Time
 }
 
 // Interchange is a received pre-advice message, kept whole for its
@@ -152,4 +164,5 @@ type Store interface {
 	// after (a message re-sent keeps its reference). Serials are per
 	// partner, dense, unique across nodes.
 	InterchangeSerial(ctx context.Context, partner, subject string) (int64, error)
+	ReceiptStore
 }

@@ -31,7 +31,9 @@ type Service struct {
 	// Profiles are the partners' EDIFACT layouts the answers are written
 	// in; nil writes every answer in ours.
 	Profiles *edi.Profiles
-	Now      func() time.Time
+	// Events records the receipt scans (EMD); nil records none.
+	Events Events
+	Now    func() time.Time
 }
 
 func (s *Service) now() time.Time {

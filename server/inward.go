@@ -59,6 +59,7 @@ func (s *Server) registerInward() {
 		Description: "404 outside the caller's scope.",
 		Errors:      []int{http.StatusNotFound},
 	}, inwardReaders, s.inwardDispatch)
+	s.registerInwardReceive()
 }
 
 func adviceBody(s *Server, t reflect.Type) *huma.RequestBody {
@@ -230,16 +231,37 @@ type inwardReceptacle struct {
 	Registered   bool   `json:"registered"`
 	Last         bool   `json:"last"`
 	Items        int    `json:"items"`
-	Status       string `json:"status" enum:"expected,received"`
+	Status       string `json:"status" enum:"expected,received,missing"`
 	Consignment  string `json:"consignment,omitempty"`
 	Predes       bool   `json:"predes" doc:"Listed by the PREDES"`
 	Cardit       bool   `json:"cardit" doc:"Listed by a CARDIT"`
+	NotAdvised   bool   `json:"not_advised,omitempty" doc:"Received without any pre-advice"`
+	// Receipt at our office.
+	ReceivedWeightG int        `json:"received_weight_g,omitempty"`
+	ReceivedAt      *time.Time `json:"received_at,omitempty"`
+	ReceivedOffice  string     `json:"received_office,omitempty"`
+	Flags           []string   `json:"flags,omitempty" doc:"seal_broken, damaged, wet"`
+	OpenedAt        *time.Time `json:"opened_at,omitempty"`
+}
+
+func toInwardReceptacle(r inward.Receptacle) inwardReceptacle {
+	return inwardReceptacle{ID: r.ID, Type: r.Type, GrossWeightG: r.GrossWeightG, Registered: r.Registered, Last: r.Last, Items: r.Items,
+		Status: string(r.Status), Consignment: r.Consignment, Predes: r.Predes, Cardit: r.Cardit, NotAdvised: r.NotAdvised,
+		ReceivedWeightG: r.ReceivedWeightG, ReceivedAt: optTime(r.ReceivedAt), ReceivedOffice: r.ReceivedOffice, Flags: strings.Fields(r.Flags),
+		OpenedAt: optTime(r.OpenedAt)}
+}
+
+func toInwardItem(it inward.Item) inwardItem {
+	return inwardItem{Item: it.Item, Receptacle: it.Receptacle, Status: string(it.Status), Contents: it.Contents,
+		HSCode: it.HSCode, WeightG: it.WeightG, Value: it.Value, Currency: it.Currency, SenderName: it.SenderName, SenderCountry: it.SenderCountry,
+		AddresseeName: it.AddresseeName, AddresseeCountry: it.AddresseeCountry, NotAdvised: it.NotAdvised, Condition: it.Condition,
+		ReceivedWeightG: it.ReceivedWeightG, ReceivedAt: optTime(it.ReceivedAt)}
 }
 
 type inwardItem struct {
 	Item             string `json:"item" doc:"S10 item id"`
 	Receptacle       string `json:"receptacle"`
-	Status           string `json:"status" enum:"expected,received"`
+	Status           string `json:"status" enum:"expected,received,missing"`
 	Contents         string `json:"contents,omitempty"`
 	HSCode           string `json:"hs_code,omitempty"`
 	WeightG          int    `json:"weight_g,omitempty"`
@@ -249,6 +271,11 @@ type inwardItem struct {
 	SenderCountry    string `json:"sender_country,omitempty"`
 	AddresseeName    string `json:"addressee_name,omitempty"`
 	AddresseeCountry string `json:"addressee_country,omitempty"`
+	// Receipt out of the opened receptacle.
+	NotAdvised      bool       `json:"not_advised,omitempty" doc:"Found, not on the list"`
+	Condition       string     `json:"condition,omitempty" enum:"ok,damaged,rifled"`
+	ReceivedWeightG int        `json:"received_weight_g,omitempty"`
+	ReceivedAt      *time.Time `json:"received_at,omitempty"`
 }
 
 type inwardDetail struct {
@@ -266,13 +293,10 @@ func (s *Server) inwardDispatch(ctx context.Context, in *struct {
 	}
 	out := inwardDetail{inwardDispatch: toInwardDispatch(d.Dispatch), ReceptacleList: []inwardReceptacle{}, ItemList: []inwardItem{}}
 	for _, r := range d.Receptacles {
-		out.ReceptacleList = append(out.ReceptacleList, inwardReceptacle{ID: r.ID, Type: r.Type, GrossWeightG: r.GrossWeightG, Registered: r.Registered,
-			Last: r.Last, Items: r.Items, Status: string(r.Status), Consignment: r.Consignment, Predes: r.Predes, Cardit: r.Cardit})
+		out.ReceptacleList = append(out.ReceptacleList, toInwardReceptacle(r))
 	}
 	for _, it := range d.Items {
-		out.ItemList = append(out.ItemList, inwardItem{Item: it.Item, Receptacle: it.Receptacle, Status: string(it.Status), Contents: it.Contents,
-			HSCode: it.HSCode, WeightG: it.WeightG, Value: it.Value, Currency: it.Currency, SenderName: it.SenderName, SenderCountry: it.SenderCountry,
-			AddresseeName: it.AddresseeName, AddresseeCountry: it.AddresseeCountry})
+		out.ItemList = append(out.ItemList, toInwardItem(it))
 	}
 	return &struct{ Body inwardDetail }{out}, nil
 }

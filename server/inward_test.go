@@ -99,3 +99,63 @@ func TestInwardAPI(t *testing.T) {
 		t.Errorf("detail outside scope: %d", r.status)
 	}
 }
+
+func TestInwardReceiveAPI(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := e.store.PutOffices(ctx, []network.Office{{Code: "PLWAWA", Name: "Warsaw", Country: "PL", Kind: network.KindOE, Lat: 52.2, Lon: 21,
+		TZ: "Europe/Warsaw", ConnectMin: 120, Customs: true}}); err != nil {
+		t.Fatal(err)
+	}
+	key, secret, err := auth.NewKey(auth.RoleOperator, "", "", []string{"CNPEKA"}, "pek", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CreateKey(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	e.keys["pek"] = secret
+	if r := e.do("POST", "/v1/inward/predes", "partner", string(plPredes().MarshalEDI()), "Content-Type", "application/edifact"); r.status != http.StatusOK {
+		t.Fatalf("PREDES: %d %s", r.status, r.body)
+	}
+	const rc = "PLWAWACNXMNAAUN60001001100082"
+	if r := e.do("POST", "/v1/inward/receptacles/"+rc+"/scan", "pek", map[string]any{"weight_g": 9000}); r.status != http.StatusForbidden {
+		t.Errorf("Beijing operator scanning at Xiamen: %d %s", r.status, r.body)
+	}
+	r := e.do("POST", "/v1/inward/receptacles/"+rc+"/scan", "operator", map[string]any{"weight_g": 9000})
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), `"result":"discrepancy"`) || !strings.Contains(string(r.body), `"kind":"weight"`) {
+		t.Fatalf("overweight scan: %d %s", r.status, r.body)
+	}
+	if r := e.do("POST", "/v1/inward/receptacles/"+rc+"/open", "operator", nil); r.status != http.StatusOK || !strings.Contains(string(r.body), "RR123456785PL") {
+		t.Errorf("open: %d %s", r.status, r.body)
+	}
+	r = e.do("POST", "/v1/inward/items/RR123456785PL/scan", "operator", map[string]any{"receptacle": rc})
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), `"result":"ok"`) {
+		t.Errorf("listed item: %d %s", r.status, r.body)
+	}
+	if r := e.do("POST", "/v1/inward/items/RR123456785PL/scan", "operator", map[string]any{"receptacle": rc}); !strings.Contains(string(r.body), `"repeated":true`) {
+		t.Errorf("item again: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", "/v1/inward/dispatches/PLWAWACNXMNAAUN60001/cn43", "partner", nil); r.status != http.StatusNotFound {
+		t.Errorf("CN 43 before closing: %d %s", r.status, r.body)
+	}
+	r = e.do("POST", "/v1/inward/dispatches/PLWAWACNXMNAAUN60001/close", "operator", nil)
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), `"cn43":"/v1/inward/dispatches/PLWAWACNXMNAAUN60001/cn43.pdf"`) ||
+		!strings.Contains(string(r.body), "RESDES") {
+		t.Fatalf("close: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", "/v1/inward/dispatches/PLWAWACNXMNAAUN60001/cn43", "partner", nil); r.status != http.StatusOK || !strings.Contains(string(r.body), `"kind":"weight"`) {
+		t.Errorf("partner reads its CN 43: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", "/v1/inward/dispatches/PLWAWACNXMNAAUN60001/cn43.pdf", "partner", nil); r.status != http.StatusOK || !strings.HasPrefix(string(r.body), "%PDF") {
+		t.Errorf("CN 43 PDF: %d %.100s", r.status, r.body)
+	}
+	if r := e.do("GET", "/v1/inward/cn43", "partner", nil); r.status != http.StatusOK || !strings.Contains(string(r.body), "PLWAWACNXMNAAUN60001") {
+		t.Errorf("partner's notes: %d %s", r.status, r.body)
+	}
+	csv := "scan,id,receptacle,weight_g,flags,condition\nreceptacle,PLWAWACNXMNAAUN60001001100082,,heavy,,\n"
+	if r := e.do("POST", "/v1/inward/dispatches/PLWAWACNXMNAAUN60001/scans", "operator", csv, "Content-Type", "text/csv"); r.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(string(r.body), "line 2, weight_g") {
+		t.Errorf("bad scans file: %d %s", r.status, r.body)
+	}
+}

@@ -166,7 +166,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Inward = &inward.Service{Store: st, Network: st, Country: o.Country, Profiles: profiles, Now: o.Now}
+	a.Inward = &inward.Service{Store: st, Network: st, Country: o.Country, Profiles: profiles, Events: a.Tracking, Now: o.Now}
 	a.Planner = &alloc.Planner{Network: st, Store: st, Shipments: st}
 	a.Warehouse = &warehouse.Service{Store: st, Items: a.Acceptance, Planner: warehouse.RoutePlanner{Planners: a.routes},
 		Rates: o.Rates, Country: o.Country, Now: o.Now}

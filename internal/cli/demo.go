@@ -57,6 +57,14 @@ seeded data (it is idempotent) and prints fresh keys.`,
 				res.Tracking.Events, res.Tracking.New, res.Tracking.Unlinked)
 			fmt.Fprintf(o.out, "Inward: %d PREDES and %d CARDIT from JP, KR, US, DE, PL (%d already there): %d dispatches, %d receptacles, %d items expected; see interpost inward list.\n",
 				res.Inward.Predes, res.Inward.Cardits, res.Inward.Repeated, res.Inward.Dispatches, res.Inward.Receptacles, res.Inward.Items)
+			if res.Inward.Received > 0 {
+				fmt.Fprintf(o.out, "Inward receipt: %d dispatches received and verified, %d discrepancies on %d verification notes (CN 43)", res.Inward.Received,
+					res.Inward.Discrepancies, res.Inward.Notes)
+				if len(res.Inward.NoteDispatches) > 0 {
+					fmt.Fprintf(o.out, "; e.g. GET /v1/inward/dispatches/%s/cn43.pdf", res.Inward.NoteDispatches[0])
+				}
+				fmt.Fprintln(o.out, ".")
+			}
 			merchantKey, err := newDemoKey(ctx, a.Auth, auth.RoleMerchant, demo.Merchants[0].Code)
 			if err != nil {
 				return err

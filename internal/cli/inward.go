@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/interpost/interpost/document"
 	"github.com/interpost/interpost/edi"
 	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/inward"
@@ -49,7 +52,7 @@ JSON or EDIFACT text in the sender's exchange profile (--edi-profiles; ours othe
 administrator on --data/--db. Accepted messages make dispatches, receptacles and items expected at
 our offices of exchange and print our receipt confirmation (RESDES). Formats: docs/formats.md.`,
 	}
-	cmd.AddCommand(inwardAcceptCmd(o, "predes"), inwardAcceptCmd(o, "cardit"), inwardListCmd(o))
+	cmd.AddCommand(inwardAcceptCmd(o, "predes"), inwardAcceptCmd(o, "cardit"), inwardListCmd(o), inwardReceiveCmd(o), inwardCN43Cmd(o))
 	return cmd
 }
 
@@ -156,4 +159,93 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+func inwardReceiveCmd(o *Options) *cobra.Command {
+	var pdf string
+	cmd := &cobra.Command{
+		Use:   "receive DISPATCH FILE [--cn43 OUT.pdf]",
+		Short: "receive a dispatch from a scans file (CSV) at our inward office, verify it and close it",
+		Long: `Apply a consignment's scans (CSV: scan,id,receptacle,weight_g,flags,condition; docs/formats.md
+"Inward scans CSV") to DISPATCH in order, then close it: prints each discrepancy, the CN 43 number and
+the RESDES sent to the origin office; --cn43 writes the verification note as PDF. Scans are
+idempotent: a file that failed half-way may be given again whole.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := os.Open(args[1])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			scans, err := inward.ParseScans(f)
+			if err != nil {
+				return err
+			}
+			return o.withApp(cmd.Context(), false, func(a *app.App) error {
+				res, err := a.Inward.ApplyScans(cmd.Context(), cliAdmin, args[0], scans)
+				if err != nil {
+					return err
+				}
+				if err := o.printNote(res.Note); err != nil {
+					return err
+				}
+				return writeCN43(cmd.Context(), a, args[0], pdf)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&pdf, "cn43", "", "write the CN 43 (when there are discrepancies) to this PDF file")
+	return cmd
+}
+
+func inwardCN43Cmd(o *Options) *cobra.Command {
+	var pdf string
+	cmd := &cobra.Command{
+		Use:   "cn43 DISPATCH [--pdf OUT.pdf]",
+		Short: "show a closed dispatch's verification (CN 43) and RESDES",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.withApp(cmd.Context(), false, func(a *app.App) error {
+				n, err := a.Inward.Note(cmd.Context(), cliAdmin, args[0])
+				if err != nil {
+					return err
+				}
+				if err := o.printNote(n); err != nil {
+					return err
+				}
+				return writeCN43(cmd.Context(), a, args[0], pdf)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&pdf, "pdf", "", "write the CN 43 to this PDF file")
+	return cmd
+}
+
+func (o *Options) printNote(n inward.Note) error {
+	return o.print(n, func() {
+		fmt.Fprintf(o.out, "Dispatch %s verified at %s: %d discrepancies; CN 43 %s; RESDES %s to %s.\n", n.Dispatch, n.Office,
+			len(n.Discrepancies), n.Number, n.Reply.Ref, n.Reply.Recipient)
+		w := tabwriter.NewWriter(o.out, 0, 2, 2, ' ', 0)
+		if len(n.Discrepancies) > 0 {
+			fmt.Fprintln(w, "KIND\tRECEPTACLE\tITEM\tADVISED\tFOUND")
+		}
+		for _, d := range n.Discrepancies {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", d.Kind, d.Receptacle, dash(d.Item), dash(d.Advised), d.Found)
+		}
+		w.Flush()
+	})
+}
+
+func writeCN43(ctx context.Context, a *app.App, dispatch, path string) error {
+	if path == "" {
+		return nil
+	}
+	v, err := a.Inward.VerificationNote(ctx, cliAdmin, dispatch)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := document.WriteVerificationNote(&buf, document.VerificationNote(v)); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
 }

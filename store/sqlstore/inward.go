@@ -219,46 +219,64 @@ func (s *Store) InwardDispatches(ctx context.Context, f inward.DispatchFilter) (
 
 // InwardReceptacles implements inward.Store.
 func (s *Store) InwardReceptacles(ctx context.Context, dispatch string) ([]inward.Receptacle, error) {
-	rows, err := s.R.QueryContext(ctx, s.q(`SELECT id, dispatch, type, gross_weight_g, registered, last, items, status, consignment, predes, cardit
-		FROM inward_receptacles WHERE dispatch = ? ORDER BY id`), dispatch)
+	rows, err := s.R.QueryContext(ctx, s.q(`SELECT `+inwardReceptacleCols+` FROM inward_receptacles WHERE dispatch = ? ORDER BY id`), dispatch)
 	if err != nil {
 		return nil, s.wrap(err, "list inward receptacles")
 	}
 	defer rows.Close()
 	out := []inward.Receptacle{}
 	for rows.Next() {
-		var r inward.Receptacle
-		var status string
-		if err := rows.Scan(&r.ID, &r.Dispatch, &r.Type, &r.GrossWeightG, &r.Registered, &r.Last, &r.Items, &status, &r.Consignment,
-			&r.Predes, &r.Cardit); err != nil {
+		r, err := s.scanInwardReceptacle(rows)
+		if err != nil {
 			return nil, s.wrap(err, "read inward receptacle")
 		}
-		r.Status = inward.Status(status)
 		out = append(out, r)
 	}
 	return out, s.wrap(rows.Err(), "list inward receptacles")
 }
 
+const inwardReceptacleCols = `id, dispatch, type, gross_weight_g, registered, last, items, status, consignment, predes, cardit,
+	not_advised, received_weight_g, received_at, received_office, flags, opened_at`
+
+func (s *Store) scanInwardReceptacle(row rowScanner) (inward.Receptacle, error) {
+	var r inward.Receptacle
+	var status string
+	recv, opened := nullTime{s: s}, nullTime{s: s}
+	err := row.Scan(&r.ID, &r.Dispatch, &r.Type, &r.GrossWeightG, &r.Registered, &r.Last, &r.Items, &status, &r.Consignment,
+		&r.Predes, &r.Cardit, &r.NotAdvised, &r.ReceivedWeightG, &recv, &r.ReceivedOffice, &r.Flags, &opened)
+	r.Status, r.ReceivedAt, r.OpenedAt = inward.Status(status), recv.Time, opened.Time
+	return r, err
+}
+
 // InwardItems implements inward.Store.
 func (s *Store) InwardItems(ctx context.Context, dispatch string) ([]inward.Item, error) {
-	rows, err := s.R.QueryContext(ctx, s.q(`SELECT item, receptacle, dispatch, status, contents, hs_code, weight_g, value, currency,
-		sender_name, sender_country, addressee_name, addressee_country FROM inward_items WHERE dispatch = ? ORDER BY receptacle, item`), dispatch)
+	rows, err := s.R.QueryContext(ctx, s.q(`SELECT `+inwardItemCols+` FROM inward_items WHERE dispatch = ? ORDER BY receptacle, item`), dispatch)
 	if err != nil {
 		return nil, s.wrap(err, "list inward items")
 	}
 	defer rows.Close()
 	out := []inward.Item{}
 	for rows.Next() {
-		var it inward.Item
-		var status string
-		if err := rows.Scan(&it.Item, &it.Receptacle, &it.Dispatch, &status, &it.Contents, &it.HSCode, &it.WeightG, &it.Value, &it.Currency,
-			&it.SenderName, &it.SenderCountry, &it.AddresseeName, &it.AddresseeCountry); err != nil {
+		it, err := s.scanInwardItem(rows)
+		if err != nil {
 			return nil, s.wrap(err, "read inward item")
 		}
-		it.Status = inward.Status(status)
 		out = append(out, it)
 	}
 	return out, s.wrap(rows.Err(), "list inward items")
+}
+
+const inwardItemCols = `item, receptacle, dispatch, status, contents, hs_code, weight_g, value, currency,
+	sender_name, sender_country, addressee_name, addressee_country, not_advised, item_condition, received_weight_g, received_at`
+
+func (s *Store) scanInwardItem(row rowScanner) (inward.Item, error) {
+	var it inward.Item
+	var status string
+	recv := nullTime{s: s}
+	err := row.Scan(&it.Item, &it.Receptacle, &it.Dispatch, &status, &it.Contents, &it.HSCode, &it.WeightG, &it.Value, &it.Currency,
+		&it.SenderName, &it.SenderCountry, &it.AddresseeName, &it.AddresseeCountry, &it.NotAdvised, &it.Condition, &it.ReceivedWeightG, &recv)
+	it.Status, it.ReceivedAt = inward.Status(status), recv.Time
+	return it, err
 }
 
 // Interchange implements inward.Store.

@@ -17,6 +17,7 @@ func runInward(t *testing.T, newDB Opener) {
 	t.Run("CarditThenPredes", func(t *testing.T) { testInwardMerge(t, newDB(t)()) })
 	t.Run("Conflicts", func(t *testing.T) { testInwardConflicts(t, newDB(t)()) })
 	t.Run("InterchangeSerial", func(t *testing.T) { testInterchangeSerial(t, newDB(t)) })
+	t.Run("Receipt", func(t *testing.T) { testInwardReceipt(t, newDB(t)()) })
 }
 
 const (
@@ -212,5 +213,75 @@ func testInterchangeSerial(t *testing.T, open func() store.Store) {
 		if !seen[n] {
 			t.Errorf("serial %d not taken: %v", n, seen)
 		}
+	}
+}
+
+func testInwardReceipt(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := predesAdvice("JP00000017")
+	if err := s.SaveAdvice(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	at := t0.Add(5 * time.Hour)
+	r := a.Receptacles[0]
+	r.Status, r.ReceivedWeightG, r.ReceivedAt, r.ReceivedOffice, r.Flags, r.OpenedAt = inward.StatusReceived, 9100, at, "CNPEKA", "seal_broken", at.Add(time.Minute)
+	extra := inward.Receptacle{ID: "JPTYOACNPEKAAUN60017003000050", Dispatch: inDispatch, Status: inward.StatusReceived, NotAdvised: true,
+		ReceivedWeightG: 5000, ReceivedAt: at, ReceivedOffice: "CNPEKA"}
+	it := a.Items[0]
+	it.Status, it.Condition, it.ReceivedWeightG, it.ReceivedAt = inward.StatusReceived, "ok", 260, at.Add(2*time.Minute)
+	d1 := inward.Discrepancy{Dispatch: inDispatch, Receptacle: r.ID, Kind: inward.WeightDifference, Advised: "8.2 kg", Found: "9.1 kg", Office: "CNPEKA", At: at}
+	d2 := inward.Discrepancy{Dispatch: inDispatch, Receptacle: extra.ID, Kind: inward.NotAdvisedReceptacle, Found: "received", Office: "CNPEKA", At: at}
+	rec := inward.Receipt{Dispatch: inDispatch, Receptacles: []inward.Receptacle{r, extra}, Items: []inward.Item{it},
+		Discrepancies: []inward.Discrepancy{d1, d2}, At: at}
+	if err := s.SaveReceipt(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	// The same discrepancy again is stored once.
+	if err := s.SaveReceipt(ctx, inward.Receipt{Dispatch: inDispatch, Discrepancies: []inward.Discrepancy{d1}, At: at}); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.InwardReceptacles(ctx, inDispatch)
+	if err != nil || len(rs) != 3 || rs[0] != r || rs[2] != extra {
+		t.Errorf("receptacles\n got %+v\nwant %+v / %+v (%v)", rs, r, extra, err)
+	}
+	its, err := s.InwardItems(ctx, inDispatch)
+	if err != nil || len(its) != 2 || its[1] != it {
+		t.Errorf("items %+v, %v", its, err)
+	}
+	ds, err := s.InwardDiscrepancies(ctx, inDispatch)
+	if err != nil || len(ds) != 2 || ds[0] != d1 || ds[1] != d2 {
+		t.Errorf("discrepancies %+v, %v", ds, err)
+	}
+	if _, err := s.InwardNote(ctx, inDispatch); postal.ErrorCode(err) != postal.CodeNotFound {
+		t.Errorf("note before closing: %v", err)
+	}
+	n := inward.Note{Number: "JPTYOA00000002", Dispatch: inDispatch, Office: "CNPEKA", Origin: "JPTYOA", Partner: "JPPOST", CreatedAt: at.Add(time.Hour),
+		Reply: inward.Reply{Kind: "RESDES", Recipient: "JPTYOA", Ref: "JPTYOA00000002", Text: []byte("UNB'")}}
+	close := inward.Receipt{Dispatch: inDispatch, Status: inward.StatusReceived, Note: &n, At: n.CreatedAt}
+	if err := s.SaveReceipt(ctx, close); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveReceipt(ctx, close); postal.ErrorCode(err) != postal.CodeConflict {
+		t.Errorf("closing twice: %v", err)
+	}
+	got, err := s.InwardNote(ctx, inDispatch)
+	if err != nil || got.Number != n.Number || !got.CreatedAt.Equal(n.CreatedAt) || string(got.Reply.Text) != "UNB'" || got.Reply.Recipient != "JPTYOA" {
+		t.Errorf("note %+v, %v", got, err)
+	}
+	if ns, err := s.InwardNotes(ctx, "JPPOST", 10); err != nil || len(ns) != 1 {
+		t.Errorf("JPPOST notes %+v, %v", ns, err)
+	}
+	if ns, err := s.InwardNotes(ctx, "KRPOST", 10); err != nil || len(ns) != 0 {
+		t.Errorf("KRPOST notes %+v, %v", ns, err)
+	}
+	if d, err := s.InwardDispatch(ctx, inDispatch); err != nil || d.Status != inward.StatusReceived || d.Receptacles != 3 {
+		t.Errorf("dispatch %+v, %v", d, err)
+	}
+	recv, err := s.ReceivedReceptacles(ctx, at, at.Add(time.Minute))
+	if err != nil || len(recv) != 2 || recv[0].Receptacle != r || len(recv[0].Items) != 1 || recv[0].Dispatch.Partner != "JPPOST" || recv[1].Receptacle != extra {
+		t.Errorf("received %+v, %v", recv, err)
+	}
+	if recv, err := s.ReceivedReceptacles(ctx, at.Add(time.Second), at.Add(time.Hour)); err != nil || len(recv) != 0 {
+		t.Errorf("received later %+v, %v", recv, err)
 	}
 }
