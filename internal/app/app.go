@@ -175,10 +175,10 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	// and their dispatches; items that never left in one on their planned way.
 	a.Accounting.Dispatches = st
 	// What partner posts owe us is rated from the verified receipt at the
-	// inward office (a.Accounting.Inbound, see inboundFacts) and its
-	// quality-linked part from tracking (a.Accounting.Quality). Both stay
-	// nil until inward offers its receipts and tracking the times events
-	// were returned to the origin post: reports then say so.
+	// inward office (inward.Service.Received). Its quality-linked part
+	// (a.Accounting.Quality) stays nil until tracking records when arrival
+	// and delivery events were returned to the origin post: reports say so.
+	a.Accounting.Inbound = inboundFacts{received: a.receivedInbound}
 	a.Audit = &audit.Service{Store: st, Now: o.Now}
 	a.Privacy = &privacy.Service{Store: st, Retention: o.Retention.WithDefaults(), Now: o.Now, Logger: o.Logger}
 	a.privacyEvery = o.PrivacyEvery
