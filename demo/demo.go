@@ -56,6 +56,10 @@ type Options struct {
 	// Inward, if set, receives the day's pre-advice of inbound dispatches
 	// (SeedInward).
 	Inward *inward.Service
+	// Inbound, if set, is where accounting reads what partners' mail
+	// earned us (internal/app wires inward's receipts), so partner
+	// statements have both halves.
+	Inbound accounting.InboundFacts
 }
 
 // Result says what the seed made.
@@ -157,6 +161,7 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 		if df, ok := st.(accounting.DispatchFacts); ok {
 			asvc.Dispatches = df // rated as internal/app rates: from what departed
 		}
+		asvc.Inbound = o.Inbound
 		if res.Accounting, err = SeedAccounting(ctx, asvc, o.Now); err != nil {
 			return res, err
 		}
