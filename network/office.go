@@ -36,6 +36,7 @@ type Office struct {
 	TZ         string  `json:"tz" doc:"IANA time zone"`
 	ConnectMin int     `json:"connect_min" doc:"Minimum minutes between arrival and a departure's cut-off"`
 	Customs    bool    `json:"customs" doc:"Whether customs clears mail here"`
+	Port       bool    `json:"port" doc:"Whether the office is at a sea port (sea services must connect two ports)"`
 }
 
 // Validate checks an office's fields; errors name the field.

@@ -1,23 +1,37 @@
 package network
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/interpost/interpost/postal"
 )
 
 // OfficeHeader is the header offices.csv must start with (docs/formats.md).
-var OfficeHeader = []string{"code", "name", "country", "kind", "lat", "lon", "tz", "connect_min", "customs"}
+var OfficeHeader = []string{"code", "name", "country", "kind", "lat", "lon", "tz", "connect_min", "customs", "port"}
+
+// officeHeaderV1 is the header before the port column: still read, every office not a port.
+var officeHeaderV1 = OfficeHeader[:9]
 
 // ReadOffices parses an offices.csv. It reads the whole file and returns
 // every problem found, each naming its line and column, so nothing is stored
 // from a file with errors.
 func ReadOffices(r io.Reader) ([]Office, error) {
-	cr, err := postal.OpenCSV(r, "offices file", OfficeHeader, 0)
+	// Offices files are small: read it whole to accept the header without the port column.
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	header := OfficeHeader
+	if first, _, _ := bytes.Cut(data, []byte("\n")); strings.TrimSpace(strings.TrimPrefix(string(first), "\ufeff")) == strings.Join(officeHeaderV1, ",") {
+		header = officeHeaderV1
+	}
+	cr, err := postal.OpenCSV(bytes.NewReader(data), "offices file", header, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -43,8 +57,8 @@ func ReadOffices(r io.Reader) ([]Office, error) {
 			continue
 		}
 		line, _ := cr.FieldPos(0)
-		if len(rec) != len(OfficeHeader) {
-			fe.Add(fmt.Sprintf("line %d", line), "has %d columns, want %d", len(rec), len(OfficeHeader))
+		if len(rec) != len(header) {
+			fe.Add(fmt.Sprintf("line %d", line), "has %d columns, want %d", len(rec), len(header))
 			continue
 		}
 		o, errs := parseOffice(rec)
@@ -88,6 +102,15 @@ func parseOffice(rec []string) (Office, []postal.FieldError) {
 	default:
 		fe.Add("customs", "%q must be yes or no", rec[8])
 	}
+	if len(rec) > 9 {
+		switch rec[9] {
+		case "yes":
+			o.Port = true
+		case "no", "":
+		default:
+			fe.Add("port", "%q must be yes or no", rec[9])
+		}
+	}
 	if len(fe) == 0 {
 		fe = append(fe, postal.Fields(o.Validate())...)
 	}
@@ -101,13 +124,16 @@ func WriteOffices(w io.Writer, offices []Office) error {
 		return err
 	}
 	for _, o := range offices {
-		customs := "no"
+		customs, port := "no", "no"
 		if o.Customs {
 			customs = "yes"
 		}
+		if o.Port {
+			port = "yes"
+		}
 		if err := cw.Write([]string{o.Code, o.Name, o.Country, string(o.Kind),
 			strconv.FormatFloat(o.Lat, 'f', -1, 64), strconv.FormatFloat(o.Lon, 'f', -1, 64),
-			o.TZ, strconv.Itoa(o.ConnectMin), customs}); err != nil {
+			o.TZ, strconv.Itoa(o.ConnectMin), customs, port}); err != nil {
 			return err
 		}
 	}

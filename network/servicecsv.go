@@ -186,6 +186,13 @@ func parseService(rec, cols []string, offices map[string]Office) (Leg, []postal.
 				fe.Add(ref.col, "unknown office %q (add it to offices.csv)", ref.code)
 			}
 		}
+		if s.Mode == ModeSea && !hasField(fe, "from") && !hasField(fe, "to") {
+			for _, ref := range []struct{ col, code string }{{"from", s.From}, {"to", s.To}} {
+				if o := offices[ref.code]; !o.Port {
+					fe.Add(ref.col, "a sea service must connect two ports: %s (%s) is not a port (offices.csv column port)", o.Code, o.Name)
+				}
+			}
+		}
 	}
 	return s, fe
 }

@@ -210,3 +210,35 @@ func TestReadOfficesBadQuote(t *testing.T) {
 		t.Errorf("bad quote: %v", err)
 	}
 }
+
+func TestSeaServicesConnectPorts(t *testing.T) {
+	offices := strings.Join(OfficeHeader, ",") + "\n" +
+		"CNSHPA,Shanghai Yangshan Port,CN,oe,30.627,122.065,Asia/Shanghai,240,yes,yes\n" +
+		"NLRTMA,Rotterdam Port,NL,oe,51.95,4.14,Europe/Amsterdam,240,yes,yes\n" +
+		"KZALAA,Almaty,KZ,impc,43.35,77.04,Asia/Almaty,180,yes,no\n"
+	read := func(offices, services string) error {
+		_, err := ReadDir(fstest.MapFS{OfficesFile: {Data: []byte(offices)},
+			ServicesFile: {Data: []byte(strings.Join(ServiceHeader, ",") + "\n" + services)}}, nil)
+		return err
+	}
+	if err := read(offices, "S1,CNSHPA,NLRTMA,sea,COSCO,1,10:00,40000,0,500000,0.3,,\n"); err != nil {
+		t.Fatalf("port to port: %v", err)
+	}
+	err := read(offices, "S1,CNSHPA,KZALAA,sea,COSCO,1,10:00,40000,0,500000,0.3,,\n")
+	fields := postal.Fields(err)
+	if len(fields) != 1 || fields[0].Field != "services.csv line 2: to" || !strings.Contains(fields[0].Message, "KZALAA (Almaty) is not a port") {
+		t.Fatalf("sea to a landlocked office: %v", err)
+	}
+	// Road to Almaty is fine; the file without the port column still reads, nothing a port.
+	old := strings.Replace(strings.ReplaceAll(offices, ",yes,yes\n", ",yes\n"), ",yes,no\n", ",yes\n", 1)
+	old = strings.Replace(old, ",customs,port", ",customs", 1)
+	if err := read(old, "S1,CNSHPA,KZALAA,road,R,1,10:00,600,0,5000,0.3,,\n"); err != nil {
+		t.Fatalf("offices.csv without the port column: %v", err)
+	}
+	if err := read(old, "S1,CNSHPA,NLRTMA,sea,COSCO,1,10:00,40000,0,500000,0.3,,\n"); err == nil || !strings.Contains(err.Error(), "column port") {
+		t.Fatalf("sea service over a file without ports: %v", err)
+	}
+	if err := read(strings.Replace(offices, "yes,yes\n", "yes,maybe\n", 1), ""); err == nil || !strings.Contains(err.Error(), "port") {
+		t.Fatalf("port maybe: %v", err)
+	}
+}

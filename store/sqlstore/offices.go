@@ -9,7 +9,7 @@ import (
 	"github.com/interpost/interpost/postal"
 )
 
-const officeColumns = `code, name, country, kind, lat, lon, tz, connect_min, customs`
+const officeColumns = `code, name, country, kind, lat, lon, tz, connect_min, customs, port`
 
 // PutOffices implements network.OfficeStore.
 func (s *Store) PutOffices(ctx context.Context, offices []network.Office) error {
@@ -26,15 +26,15 @@ func (s *Store) PutOffices(ctx context.Context, offices []network.Office) error 
 
 // putOffices upserts offices in tx (ReplaceNetwork shares it).
 func (s *Store) putOffices(ctx context.Context, tx *sql.Tx, offices []network.Office) error {
-	stmt, err := tx.PrepareContext(ctx, s.q(`INSERT INTO offices (`+officeColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	stmt, err := tx.PrepareContext(ctx, s.q(`INSERT INTO offices (`+officeColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, country = excluded.country, kind = excluded.kind,
-		lat = excluded.lat, lon = excluded.lon, tz = excluded.tz, connect_min = excluded.connect_min, customs = excluded.customs`))
+		lat = excluded.lat, lon = excluded.lon, tz = excluded.tz, connect_min = excluded.connect_min, customs = excluded.customs, port = excluded.port`))
 	if err != nil {
 		return s.wrap(err, "prepare office upsert")
 	}
 	defer stmt.Close()
 	for _, o := range offices {
-		if _, err := stmt.ExecContext(ctx, o.Code, o.Name, o.Country, string(o.Kind), o.Lat, o.Lon, o.TZ, o.ConnectMin, o.Customs); err != nil {
+		if _, err := stmt.ExecContext(ctx, o.Code, o.Name, o.Country, string(o.Kind), o.Lat, o.Lon, o.TZ, o.ConnectMin, o.Customs, o.Port); err != nil {
 			return s.wrap(err, "save office "+o.Code)
 		}
 	}
@@ -44,7 +44,7 @@ func (s *Store) putOffices(ctx context.Context, tx *sql.Tx, offices []network.Of
 func scanOffice(row interface{ Scan(...any) error }) (network.Office, error) {
 	var o network.Office
 	var kind string
-	err := row.Scan(&o.Code, &o.Name, &o.Country, &kind, &o.Lat, &o.Lon, &o.TZ, &o.ConnectMin, &o.Customs)
+	err := row.Scan(&o.Code, &o.Name, &o.Country, &kind, &o.Lat, &o.Lon, &o.TZ, &o.ConnectMin, &o.Customs, &o.Port)
 	o.Kind = network.Kind(kind)
 	return o, err
 }

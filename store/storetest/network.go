@@ -17,7 +17,7 @@ func testNetwork(t *testing.T, s store.Store) {
 		t.Fatalf("Services on an empty store = %+v, %v", got, err)
 	}
 	offices := []network.Office{
-		{Code: "CNXMNA", Name: "Xiamen", Country: "CN", Kind: network.KindOE, Lat: 24.544, Lon: 118.1277, TZ: "Asia/Shanghai", ConnectMin: 150, Customs: true},
+		{Code: "CNXMNA", Name: "Xiamen", Country: "CN", Kind: network.KindOE, Lat: 24.544, Lon: 118.1277, TZ: "Asia/Shanghai", ConnectMin: 150, Customs: true, Port: true},
 		{Code: "NLAMSA", Name: "Amsterdam", Country: "NL", Kind: network.KindOE, Lat: 52.3105, Lon: 4.7683, TZ: "Europe/Amsterdam", ConnectMin: 120, Customs: true},
 		{Code: "PLMALA", Name: "Malaszewicze", Country: "PL", Kind: network.KindBorder, Lat: 52.0333, Lon: 23.5333, TZ: "Europe/Warsaw", ConnectMin: 240},
 	}
@@ -38,6 +38,9 @@ func testNetwork(t *testing.T, s store.Store) {
 	}
 	if o, err := s.Office(ctx, "PLMALA"); err != nil || o != offices[2] {
 		t.Errorf("office stored with the network = %+v, %v", o, err)
+	}
+	if o, err := s.Office(ctx, "CNXMNA"); err != nil || o != offices[0] {
+		t.Errorf("office with customs and port = %+v, %v, want %+v", o, err, offices[0])
 	}
 
 	// A second import replaces the timetable; offices stay.
