@@ -19,7 +19,7 @@ import (
 
 func customsCEBCmd(o *Options) *cobra.Command {
 	cmd := &cobra.Command{Use: "ceb", Short: "China Customs cross-border e-commerce (CEB) messages: check, show"}
-	cmd.AddCommand(cebCheckCmd(o), cebShowCmd(o), cebWaybillCmd(o))
+	cmd.AddCommand(cebCheckCmd(o), cebShowCmd(o), cebWaybillCmd(o), cebMatchCmd(o))
 	return cmd
 }
 
@@ -140,19 +140,6 @@ first. Prints one line per problem, FILE: /path: reason; exit status 0 when ever
 	return cmd
 }
 
-// masked elements: personal data shown only in part (buyer identity and phones).
-var cebMasked = map[string]bool{
-	"buyerIdNumber": true, "payerIdNumber": true, "buyerTelephone": true, "consigneeTelephone": true, "telephone": true,
-}
-
-func mask(s string) string {
-	r := []rune(s)
-	if len(r) <= 4 {
-		return strings.Repeat("*", len(r))
-	}
-	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
-}
-
 func cebShowCmd(o *Options) *cobra.Command {
 	return &cobra.Command{
 		Use:   "show FILE",
@@ -229,8 +216,8 @@ func showElement(w io.Writer, n *ceb.Node, e *ceb.Element, depth int) {
 	}
 	if len(e.Children) == 0 && n.Kind != ceb.KindGroup {
 		v := e.Text
-		if cebMasked[e.Name] {
-			v = mask(v)
+		if ceb.Personal(e.Name) {
+			v = ceb.Mask(v)
 		}
 		fmt.Fprintf(w, "%s%-18s %-40s %s\n", ind, e.Name, n.English, v)
 		return

@@ -97,3 +97,19 @@ func TestCEBWaybill(t *testing.T) {
 		t.Fatalf("inventory: %d %s", code, out)
 	}
 }
+
+func TestCEBMatch(t *testing.T) {
+	docs := []string{cebData + "ceb311-order.xml", cebData + "ceb411-payment.xml", cebData + "ceb511-waybill-dxp.xml", cebData + "ceb621-inventory.xml"}
+	code, out, errOut := run(t, append([]string{"customs", "ceb", "match"}, docs...)...)
+	if code != 0 || out != "TMG20261207000123 MATCHED\n" {
+		t.Fatalf("matching documents: %d %q %s", code, out, errOut)
+	}
+	code, out, errOut = run(t, "customs", "ceb", "match", docs[0], docs[3])
+	if code != 2 || out != "TMG20261207000123 WAITING for [CEB411 CEB511]\n" || !strings.Contains(errOut, "1 of 1 orders not matched") {
+		t.Fatalf("payment and waybill missing: %d %q %s", code, out, errOut)
+	}
+	code, out, errOut = run(t, "customs", "ceb", "match", "--json", docs[0], cebData+"ceb622-receipt.xml")
+	if code != 2 || !strings.Contains(out+errOut, "takes no part in matching") {
+		t.Fatalf("a receipt: %d %q", code, out)
+	}
+}
