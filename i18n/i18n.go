@@ -1,7 +1,9 @@
 package i18n
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
@@ -26,6 +28,11 @@ type Catalog struct {
 	tags    []language.Tag
 	matcher language.Matcher
 	ids     map[language.Tag]map[string]bool // message ids per language
+	// plain memoizes messages without data or count, per language ("zh-CN\x00track.title"):
+	// they never change once loaded, and the public page shows dozens per view.
+	plain sync.Map
+	// fingerprint identifies the catalogue's content (SHA-256 over its files).
+	fingerprint string
 }
 
 var (
@@ -53,10 +60,17 @@ func Load(fsys fs.FS, dir string) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("i18n: %w", err)
 	}
+	sum := sha256.New()
 	for _, e := range entries {
 		if e.IsDir() || path.Ext(e.Name()) != ".yaml" {
 			continue
 		}
+		raw, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("i18n: %w", err)
+		}
+		sum.Write([]byte(e.Name()))
+		sum.Write(raw)
 		mf, err := b.LoadMessageFileFS(fsys, path.Join(dir, e.Name()))
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %s: %w", e.Name(), err)
@@ -85,8 +99,13 @@ func Load(fsys fs.FS, dir string) (*Catalog, error) {
 	}
 	slices.SortFunc(c.tags[1:], func(a, b language.Tag) int { return strings.Compare(a.String(), b.String()) })
 	c.matcher = language.NewMatcher(c.tags)
+	c.fingerprint = hex.EncodeToString(sum.Sum(nil)[:8])
 	return c, nil
 }
+
+// Fingerprint identifies the catalogue's messages: it changes when any message does (for
+// validators of pages built from them, such as ETags).
+func (c *Catalog) Fingerprint() string { return c.fingerprint }
 
 // Languages lists the languages that have messages, English first.
 func (c *Catalog) Languages() []language.Tag { return slices.Clone(c.tags) }
@@ -206,9 +225,19 @@ func (l *Localizer) localize(id string, count any, data []any) string {
 			td["Count"] = count
 		}
 	}
+	var key string
+	if td == nil {
+		key = l.tag.String() + "\x00" + id
+		if s, ok := l.cat.plain.Load(key); ok {
+			return s.(string)
+		}
+	}
 	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: td, PluralCount: count})
 	if err != nil || s == "" {
-		return id
+		s = id
+	}
+	if td == nil {
+		l.cat.plain.Store(key, s)
 	}
 	return s
 }

@@ -89,6 +89,7 @@ type Server struct {
 	metrics *metrics
 	routes  []string // "METHOD /path" of every route, for the OpenAPI coverage test
 	handler http.Handler
+	offices officeCache // the public page's places and zones, per network version
 }
 
 // New builds the server and registers every route. A config without one

@@ -4,10 +4,16 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/interpost/interpost/i18n"
 	"github.com/interpost/interpost/network"
@@ -95,8 +101,19 @@ func (s *Server) trackItem(w http.ResponseWriter, r *http.Request) {
 	tl, err := s.tracking().PublicTimeline(r.Context(), id)
 	switch postal.ErrorCode(err) {
 	case "":
+		offices, version := s.officeIndex(r.Context())
+		// The page is a function of the timeline, the language, the offices (places, zones),
+		// the catalogue and the template: its ETag is computed from them, so a reader who has
+		// the page gets 304 before anything is rendered, and every node gives the same tag.
+		etag := trackETag(tl, l.Lang(), version)
+		w.Header().Set("ETag", etag)
+		if etagMatch(r.Header.Get("If-None-Match"), etag) {
+			trackHeaders(w.Header(), l)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
 		v.ID, v.Timeline = tl.Object, &tl
-		newPublicText(l, s.officeIndex(r.Context())).fill(&v, tl)
+		newPublicText(l, offices).fill(&v, tl)
 		s.renderTrack(w, r, l, http.StatusOK, v)
 	case postal.CodeInvalid:
 		v.Problem = l.T("track.problem.invalid", "ID", id)
@@ -143,19 +160,73 @@ func newTrackView(l *i18n.Localizer, id string) trackView {
 	return v
 }
 
-// officeIndex returns the offices by code, for places and time zones; nil
-// (places fall back to the timeline's names) when the network is unreadable.
-func (s *Server) officeIndex(ctx context.Context) map[string]network.Office {
+// officeCache holds the offices by code between network versions: the public page is the
+// most-read route, and reading every office per view cost more than the timeline itself.
+type officeCache struct {
+	mu      sync.Mutex
+	checked time.Time // machine clock of the last version check
+	version int64
+	m       map[string]network.Office
+}
+
+// officeRecheck is how often the network version is read again (a change made on any node
+// shows on the public page within this time).
+const officeRecheck = time.Second
+
+// officeIndex returns the offices by code, for places and time zones, and the network version
+// they are from; nil (places fall back to the timeline's names) when the network is unreadable.
+func (s *Server) officeIndex(ctx context.Context) (map[string]network.Office, int64) {
+	c := &s.offices
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m != nil && time.Since(c.checked) < officeRecheck {
+		return c.m, c.version
+	}
+	v, err := s.cfg.Network.Version(ctx)
+	if err == nil && c.m != nil && v == c.version {
+		c.checked = time.Now()
+		return c.m, c.version
+	}
 	offices, err := s.cfg.Network.Offices(ctx)
 	if err != nil {
 		s.cfg.Logger.WarnContext(ctx, "tracking page: offices", "err", err)
-		return nil
+		return c.m, -1 // the last known offices, or nil; never a version a page was tagged with
 	}
 	m := make(map[string]network.Office, len(offices))
 	for _, o := range offices {
 		m[o.Code] = o
 	}
-	return m
+	c.m, c.version, c.checked = m, v, time.Now()
+	return m, v
+}
+
+// trackPageID identifies what builds the page besides its data: the template and the catalogue.
+var trackPageID = func() string {
+	h := fnv.New64a()
+	h.Write([]byte(trackHTML))
+	h.Write([]byte(i18n.Default().Fingerprint()))
+	return strconv.FormatUint(h.Sum64(), 36)
+}()
+
+// trackETag is the validator of an item's page: a hash of everything the page is made of.
+func trackETag(tl tracking.Timeline, lang string, networkVersion int64) string {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", trackPageID, lang, networkVersion)
+	_ = json.NewEncoder(h).Encode(tl)
+	return `"` + strconv.FormatUint(h.Sum64(), 36) + `"`
+}
+
+// trackHeaders are the headers of every public page answer, 304s included.
+func trackHeaders(h http.Header, l *i18n.Localizer) {
+	h.Set("Content-Language", l.Lang())
+	// The language depends on the header and the cookie: shared caches must
+	// key on both, and a response that sets the cookie is the reader's own.
+	h.Add("Vary", "Accept-Language, Cookie")
+	if h.Get("Set-Cookie") != "" {
+		h.Set("Cache-Control", "private, max-age=60")
+	} else {
+		h.Set("Cache-Control", "public, max-age=60")
+	}
 }
 
 func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, l *i18n.Localizer, status int, v trackView) {
@@ -167,18 +238,24 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, l *i18n.Loc
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", l.Lang())
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
-	// The language depends on the header and the cookie: shared caches must
-	// key on both, and a response that sets the cookie is the reader's own.
-	h.Add("Vary", "Accept-Language, Cookie")
-	if h.Get("Set-Cookie") != "" {
-		h.Set("Cache-Control", "private, max-age=60")
-	} else {
-		h.Set("Cache-Control", "public, max-age=60")
+	trackHeaders(h, l)
+	if status != http.StatusOK {
+		h.Del("ETag")
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// etagMatch reports whether an If-None-Match header names etag (or is *), weak or strong.
+func etagMatch(header, etag string) bool {
+	for t := range strings.SplitSeq(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
 }

@@ -57,6 +57,13 @@ var trackPageNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 // Polish import customs for a document check, as in the demo.
 func heldItemEnv(t *testing.T) (*env, string) {
 	t.Helper()
+	e, id, _ := heldItemApp(t)
+	return e, id
+}
+
+// heldItemApp is heldItemEnv with the app behind the server.
+func heldItemApp(t *testing.T) (*env, string, *app.App) {
+	t.Helper()
 	e := newEnv(t)
 	e.srv.Close()
 	ctx := context.Background()
@@ -83,7 +90,7 @@ func heldItemEnv(t *testing.T) (*env, string) {
 	if err := a.Tracking.Record(ctx, evs...); err != nil {
 		t.Fatal(err)
 	}
-	return e, id
+	return e, id, a
 }
 
 var (
@@ -197,5 +204,38 @@ func TestTrackPageNegotiation(t *testing.T) {
 	// The problem pages speak the language too.
 	if r := e.do("GET", "/track/EE123456784CN", "", nil, "Accept-Language", "de"); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "keine gültige Sendungsnummer") {
 		t.Errorf("bad id in German = %d %s", r.status, visibleText(string(r.body)))
+	}
+}
+
+// TestTrackPageRevalidates: the page carries an ETag of its bytes; a reader who sends it back
+// gets 304 without a body until the item (or the page's language) changes.
+func TestTrackPageRevalidates(t *testing.T) {
+	e, id, a := heldItemApp(t)
+	first := e.do("GET", "/track/"+id, "", nil)
+	etag := first.header.Get("ETag")
+	if first.status != http.StatusOK || !strings.HasPrefix(etag, `"`) || !strings.HasPrefix(first.header.Get("Cache-Control"), "public") {
+		t.Fatalf("first view: %d ETag %q Cache-Control %q", first.status, etag, first.header.Get("Cache-Control"))
+	}
+	if r := e.do("GET", "/track/"+id, "", nil, "If-None-Match", etag); r.status != http.StatusNotModified || len(r.body) != 0 || r.header.Get("ETag") != etag {
+		t.Fatalf("revalidation: %d, %d bytes, ETag %q", r.status, len(r.body), r.header.Get("ETag"))
+	}
+	if r := e.do("GET", "/track/"+id, "", nil, "If-None-Match", `W/`+etag+`, "other"`); r.status != http.StatusNotModified {
+		t.Fatalf("weak form in a list: %d", r.status)
+	}
+	// Another language is another page.
+	if r := e.do("GET", "/track/"+id, "", nil, "If-None-Match", etag, "Accept-Language", "de"); r.status != http.StatusOK || r.header.Get("ETag") == etag {
+		t.Fatalf("German with the English ETag: %d %q", r.status, r.header.Get("ETag"))
+	}
+	// A new scan changes the page and its tag.
+	if err := a.Tracking.Record(context.Background(), tracking.Event{Object: id, Code: tracking.EDC, Office: "PLWAWA",
+		Time: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC), Source: "customs"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.do("GET", "/track/"+id, "", nil, "If-None-Match", etag); r.status != http.StatusOK || r.header.Get("ETag") == etag {
+		t.Fatalf("after a new event: %d, ETag %q", r.status, r.header.Get("ETag"))
+	}
+	// Problem pages are not revalidated.
+	if r := e.do("GET", "/track/EE123456784CN", "", nil); r.header.Get("ETag") != "" {
+		t.Fatalf("400 page with ETag %q", r.header.Get("ETag"))
 	}
 }
