@@ -58,3 +58,35 @@ func location(field string) string {
 	}
 	return "body." + field
 }
+
+// Huma's own validation errors carry the offending value, and for a body it cannot read (an
+// unknown content type, malformed JSON) that value is the whole body: a 100 MB upload would come
+// back in the error. Every error built through huma quotes at most a short prefix of bad input.
+func init() {
+	build := huma.NewError
+	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
+		se := build(status, msg, errs...)
+		if m, ok := se.(*huma.ErrorModel); ok {
+			for _, d := range m.Errors {
+				if d == nil {
+					continue
+				}
+				switch v := d.Value.(type) {
+				case string:
+					d.Value = clipValue(v)
+				case []byte:
+					d.Value = clipValue(string(v))
+				}
+			}
+		}
+		return se
+	}
+}
+
+// clipValue keeps the first 40 characters of bad input quoted back in an error.
+func clipValue(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}

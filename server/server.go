@@ -122,6 +122,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerRoutes()
 	s.registerWarehouses()
 	s.registerCustoms()
+	s.registerCustomsLists()
 	registerCustomsOutbox(cfg.Registry, cfg.Customs, cfg.Logger)
 	s.registerTracking()
 	s.registerDispatch()
