@@ -185,4 +185,3 @@ func parseList(format, contentType string, body []byte) (*risk.WatchList, error)
 	}
 	return nil, invalid("query.format", "%q: want ofac-sdn or un-xml", clipValue(format))
 }
-
