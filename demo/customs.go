@@ -3,8 +3,9 @@ package demo
 import (
 	"bytes"
 	"context"
-	_ "embed"
+	"embed"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/interpost/interpost/auth"
@@ -27,6 +28,13 @@ var CustomsRules []byte
 //go:embed customs-manifest.csv
 var customsManifest []byte
 
+// ofacSample is an excerpt of the OFAC SDN list as the US Treasury publishes it (the first 150
+// entries with their aliases and addresses, 2022-01-31; public domain: lists/ofac-sdn/SOURCES.md).
+// The demo world screens against it beside its own watch list.
+//
+//go:embed lists/ofac-sdn/sdn.csv lists/ofac-sdn/alt.csv lists/ofac-sdn/add.csv
+var ofacSample embed.FS
+
 // CustomsOfficer is the demo's customs officer at Shanghai (CNSHAA).
 var CustomsOfficer = auth.Principal{KeyID: "demo-officer-sha", Role: auth.RoleCustoms, Offices: []string{"CNSHAA"}}
 
@@ -34,9 +42,27 @@ var CustomsOfficer = auth.Principal{KeyID: "demo-officer-sha", Role: auth.RoleCu
 type CustomsResult struct {
 	Report    customs.ImportReport
 	Decisions int
-	Seized    string // an item the officer seized, to show
-	Released  string // an item released after an X-ray
-	Held      string // an item still held for physical inspection
+	Seized    string             // an item the officer seized, to show
+	Released  string             // an item released after an X-ray
+	Held      string             // an item still held for physical inspection
+	List      customs.ListImport // the OFAC SDN excerpt put in force
+}
+
+// importOFACSample puts the OFAC SDN excerpt in force, through the importer an operator uses.
+func importOFACSample(ctx context.Context, svc *customs.Service) (customs.ListImport, error) {
+	var f risk.OFACFiles
+	for name, dst := range map[string]*io.Reader{"sdn.csv": &f.SDN, "alt.csv": &f.Alt, "add.csv": &f.Add} {
+		b, err := ofacSample.ReadFile("lists/ofac-sdn/" + name)
+		if err != nil {
+			return customs.ListImport{}, err
+		}
+		*dst = bytes.NewReader(b)
+	}
+	l, err := risk.ParseOFAC(f)
+	if err != nil {
+		return customs.ListImport{}, fmt.Errorf("demo OFAC list: %w", err)
+	}
+	return svc.ImportList(ctx, l)
 }
 
 // demoDecisions are the officer's decisions on the manifest's items.
@@ -64,6 +90,11 @@ func SeedCustoms(ctx context.Context, svc *customs.Service) (CustomsResult, erro
 	have, err := svc.Store.Declared(ctx, []string{demoDecisions[0].item})
 	if err != nil || have[demoDecisions[0].item] {
 		return res, err
+	}
+	if svc.Lists != nil {
+		if res.List, err = importOFACSample(ctx, svc); err != nil {
+			return res, err
+		}
 	}
 	res.Report, err = svc.ImportManifest(ctx, auth.Principal{KeyID: "demo", Role: auth.RoleAdmin}, bytes.NewReader(customsManifest),
 		customs.ImportOptions{Format: customs.FormatCSV, Name: "demo/customs-manifest.csv"})

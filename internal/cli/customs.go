@@ -355,6 +355,10 @@ func customsSyncCmd(o *Options) *cobra.Command {
 // printCustomsDemo prints what the demo's customs seed did and a key for
 // the Shanghai officer.
 func (o *Options) printCustomsDemo(ctx context.Context, a *app.App, res demo.CustomsResult) error {
+	if res.List.Ref != "" {
+		fmt.Fprintf(o.out, "Customs: official list %s in force (OFAC SDN excerpt, %d entries, %d aliases; interpost customs lists show).\n",
+			res.List.Ref, res.List.Entries, res.List.Aliases)
+	}
 	if res.Report.Declarations > 0 {
 		var acts []string
 		for _, a := range risk.Actions {
