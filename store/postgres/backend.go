@@ -117,3 +117,16 @@ func (backend) TuneBulk(context.Context, *sql.Tx) (func(context.Context) error, 
 
 // BeforeProjection implements sqlstore.Backend: PostgreSQL needs nothing.
 func (backend) BeforeProjection(context.Context, *sql.DB) error { return nil }
+
+// CopyFrom implements sqlstore.Copier: COPY of rows into table on conn, in
+// the transaction open on it.
+func (backend) CopyFrom(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) error {
+	return conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("PostgreSQL connection is %T, want pgx", dc)
+		}
+		_, err := sc.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+}
