@@ -35,22 +35,7 @@ type Copier interface {
 // connection held for it, so a Copier backend can COPY into the same
 // transaction.
 func (s *Store) ImportItems(ctx context.Context, fn func(customs.ImportTx) error) error {
-	conn, err := s.W.Conn(ctx)
-	if err != nil {
-		return s.wrap(err, "connect for import")
-	}
-	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return s.wrap(err, "begin transaction")
-	}
-	if err := fn(&customsTx{s: s, tx: tx, conn: conn}); err != nil {
-		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
-			return errors.Join(err, rbErr)
-		}
-		return err
-	}
-	return s.wrap(tx.Commit(), "commit")
+	return s.connTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error { return fn(&customsTx{s: s, tx: tx, conn: conn}) })
 }
 
 type customsTx struct {
