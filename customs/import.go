@@ -167,9 +167,13 @@ func (s *Service) ImportManifest(ctx context.Context, who auth.Principal, r io.R
 		im.offices[of.Code] = of
 	}
 	rctx, stop := context.WithCancel(ctx)
-	defer stop()
 	src := make(chan chunk, 2)
 	go im.read(rctx, mr, src)
+	defer func() { // the reader is done with r before we return
+		stop()
+		for range src {
+		}
+	}()
 	if o.Atomic || o.DryRun {
 		err = s.Store.ImportItems(ctx, func(tx ImportTx) error { return im.run(ctx, tx, src, -1) })
 	} else {
@@ -198,7 +202,7 @@ func (im *importer) read(ctx context.Context, mr ManifestReader, out chan<- chun
 		}
 	}
 	c := chunk{batch: make([]pending, 0, batchSize)}
-	for {
+	for ctx.Err() == nil {
 		ent, err := mr.Next()
 		if errors.Is(err, io.EOF) {
 			break
@@ -222,6 +226,9 @@ func (im *importer) read(ctx context.Context, mr ManifestReader, out chan<- chun
 			}
 			c = chunk{batch: make([]pending, 0, batchSize)}
 		}
+	}
+	if ctx.Err() != nil {
+		return
 	}
 	c.last, c.lines = true, mr.Lines()
 	send(c)
