@@ -62,14 +62,33 @@ type ImportReport struct {
 var errRollback = errors.New("roll back")
 
 // batchSize is how many declarations are screened and inserted together.
-const batchSize = 500
+var batchSize = 2000
+
+// commitEvery is how many declarations the default (non-atomic) mode
+// stores per transaction: the SQLite writer is held for one such batch at
+// a time, not for the whole file, so officers' decisions and other writers
+// get in between.
+var commitEvery = 20000
 
 type pending struct {
 	decl Declaration
 	line int
 }
 
-// importer is the state of one manifest import.
+// chunk is what the reading stage hands to the storing stage: up to
+// batchSize valid declarations, the rejected ones read with them, and at
+// the end the line count or the error that stopped the reading.
+type chunk struct {
+	batch   []pending
+	rejects [][]LineError
+	decls   int
+	last    bool
+	lines   int
+	err     error
+}
+
+// importer is the state of one manifest import. The reading stage (read,
+// check) owns seen; the storing stage owns rep and batch.
 type importer struct {
 	s       *Service
 	who     auth.Principal
@@ -80,6 +99,11 @@ type importer struct {
 	seen    map[string]int // item id → first line in this manifest
 	batch   []pending
 	id      string
+	// batched mode: another transaction follows (more); what the committed
+	// ones stored and the last line stored.
+	more                bool
+	committed           int
+	line, committedLine int
 }
 
 // Manifest returns an imported manifest's record. Customs officers and
@@ -100,11 +124,23 @@ func (s *Service) Manifest(ctx context.Context, who auth.Principal, id string) (
 }
 
 // ImportManifest reads a CSV or JSON-lines manifest, validates and screens
-// every declaration and stores the valid ones in one transaction, so a
-// failure half-way stores nothing. By default the valid declarations are
-// stored and the rejected ones reported; with o.Atomic a single rejected
-// declaration stores nothing. Item ids repeated within the manifest or
-// already declared are rejected as duplicates.
+// every declaration and stores the valid ones. Reading and checking run on
+// one goroutine while screening and storing run on another, a batch behind.
+//
+// By default the valid declarations are stored and the rejected ones
+// reported, committed commitEvery declarations at a time: each committed
+// declaration is whole and final, and the manifest record is written with
+// the last batch. If the import fails half-way (the database going away,
+// the request cancelled), the batches committed before stay stored and the
+// error says how many and up to which line; a retry of the same file
+// reports those as duplicates and stores the rest.
+//
+// With o.Atomic a single rejected declaration stores nothing: the whole
+// file is stored in one transaction (the SQLite writer is held for all of
+// it; PostgreSQL writers are not blocked), so a failure or a rejected line
+// anywhere rolls everything back. A dry run also uses one transaction and
+// always rolls it back. Item ids repeated within the manifest or already
+// declared are rejected as duplicates.
 func (s *Service) ImportManifest(ctx context.Context, who auth.Principal, r io.Reader, o ImportOptions) (ImportReport, error) {
 	e, err := s.rules()
 	if err != nil {
@@ -130,7 +166,19 @@ func (s *Service) ImportManifest(ctx context.Context, who auth.Principal, r io.R
 	for _, of := range list {
 		im.offices[of.Code] = of
 	}
-	err = s.Store.ImportItems(ctx, func(tx ImportTx) error { return im.run(ctx, tx, mr) })
+	rctx, stop := context.WithCancel(ctx)
+	src := make(chan chunk, 2)
+	go im.read(rctx, mr, src)
+	defer func() { // the reader is done with r before we return
+		stop()
+		for range src {
+		}
+	}()
+	if o.Atomic || o.DryRun {
+		err = s.Store.ImportItems(ctx, func(tx ImportTx) error { return im.run(ctx, tx, src, -1) })
+	} else {
+		err = im.batched(ctx, src)
+	}
 	switch {
 	case errors.Is(err, errRollback):
 		return *rep, nil
@@ -141,33 +189,108 @@ func (s *Service) ImportManifest(ctx context.Context, who auth.Principal, r io.R
 	return *rep, nil
 }
 
-func (im *importer) run(ctx context.Context, tx ImportTx, mr ManifestReader) error {
-	for {
+// read is the reading stage: it parses and checks the manifest and sends
+// it on in chunks, the last one marked, until ctx ends.
+func (im *importer) read(ctx context.Context, mr ManifestReader, out chan<- chunk) {
+	defer close(out)
+	send := func(c chunk) bool {
+		select {
+		case out <- c:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	c := chunk{batch: make([]pending, 0, batchSize)}
+	for ctx.Err() == nil {
 		ent, err := mr.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return postal.Invalid("the manifest cannot be read", postal.FieldError{Field: "manifest", Message: err.Error()})
+			c.err = postal.Invalid("the manifest cannot be read", postal.FieldError{Field: "manifest", Message: err.Error()})
+			c.last = true
+			send(c)
+			return
 		}
-		im.rep.Declarations++
-		if errs := im.check(&ent); len(errs) > 0 {
-			im.reject(errs)
-			continue
+		c.decls++
+		p, errs := im.check(&ent)
+		if len(errs) > 0 {
+			c.rejects = append(c.rejects, errs)
+		} else {
+			c.batch = append(c.batch, p)
 		}
-		if len(im.batch) >= batchSize {
-			if err := im.flush(ctx, tx); err != nil {
-				return err
+		if len(c.batch) >= batchSize || len(c.rejects) >= batchSize {
+			if !send(c) {
+				return
 			}
-		}
-		if err := ctx.Err(); err != nil {
-			return err
+			c = chunk{batch: make([]pending, 0, batchSize)}
 		}
 	}
-	if err := im.flush(ctx, tx); err != nil {
+	if ctx.Err() != nil {
+		return
+	}
+	c.last, c.lines = true, mr.Lines()
+	send(c)
+}
+
+// batched stores the manifest commitEvery declarations per transaction.
+func (im *importer) batched(ctx context.Context, src <-chan chunk) error {
+	for {
+		im.more = false
+		err := im.s.Store.ImportItems(ctx, func(tx ImportTx) error { return im.run(ctx, tx, src, commitEvery) })
+		switch {
+		case err == nil && im.more:
+			im.committed, im.committedLine = im.rep.Accepted, im.line
+			continue
+		case err != nil && im.committed > 0 && !errors.Is(err, errRollback):
+			return fmt.Errorf("manifest %s stopped after storing %d declarations (up to line %d); a retry of the same file reports those as duplicates and stores the rest: %w",
+				im.id, im.committed, im.committedLine, err)
+		}
 		return err
 	}
-	im.rep.Lines = mr.Lines()
+}
+
+// run stores chunks from src in tx until the manifest ends, or — with
+// limit > 0 — until limit declarations are stored, when it returns errMore
+// with im.more set, to have its transaction committed (see batched).
+func (im *importer) run(ctx context.Context, tx ImportTx, src <-chan chunk, limit int) error {
+	n := 0
+	for {
+		var c chunk
+		var ok bool
+		select {
+		case c, ok = <-src:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if !ok {
+			return ctx.Err() // the reader stopped: ctx ended
+		}
+		if c.err != nil {
+			return c.err
+		}
+		im.rep.Declarations += c.decls
+		for _, errs := range c.rejects {
+			im.reject(errs)
+		}
+		im.batch = c.batch
+		if err := im.flush(ctx, tx); err != nil {
+			return err
+		}
+		n += len(c.batch)
+		if len(c.batch) > 0 {
+			im.line = c.batch[len(c.batch)-1].line
+		}
+		if c.last {
+			im.rep.Lines = c.lines
+			break
+		}
+		if limit > 0 && n >= limit {
+			im.more = true
+			return nil
+		}
+	}
 	slices.SortStableFunc(im.rep.Errors, func(a, b LineError) int { return cmp.Compare(a.Line, b.Line) })
 	if im.o.DryRun || im.rep.Accepted == 0 || im.o.Atomic && im.rep.Rejected > 0 {
 		return errRollback
@@ -184,14 +307,14 @@ func submitter(who auth.Principal) string {
 	return who.KeyID
 }
 
-// check validates one entry and queues it for the batch; it returns the
-// entry's problems instead when it has any.
-func (im *importer) check(ent *Entry) []LineError {
+// check validates one entry and returns it ready for the batch, or its
+// problems when it has any.
+func (im *importer) check(ent *Entry) (pending, []LineError) {
 	if len(ent.Errs) > 0 {
-		return ent.Errs
+		return pending{}, ent.Errs
 	}
 	if err := mayDeclare(im.who, ent.Decl.Direction); err != nil {
-		return []LineError{{Line: ent.Line, ItemID: ent.Decl.ID, Field: fileField(ent, "direction", im.o.Format), Reason: err.Error()}}
+		return pending{}, []LineError{{Line: ent.Line, ItemID: ent.Decl.ID, Field: fileField(ent, "direction", im.o.Format), Reason: err.Error()}}
 	}
 	v, err := Validate(ent.Decl, im.e.Money())
 	if err != nil {
@@ -199,19 +322,18 @@ func (im *importer) check(ent *Entry) []LineError {
 		if len(fields) == 0 {
 			fields = []postal.FieldError{{Message: err.Error()}}
 		}
-		return ent.FieldErrors(fields, im.o.Format)
+		return pending{}, ent.FieldErrors(fields, im.o.Format)
 	}
 	o, found := im.offices[v.Office]
 	if fe, _ := checkOffice(im.who, &v, o, found); len(fe) > 0 {
-		return ent.FieldErrors([]postal.FieldError(fe), im.o.Format)
+		return pending{}, ent.FieldErrors([]postal.FieldError(fe), im.o.Format)
 	}
 	if first, dup := im.seen[v.ID]; dup {
-		return []LineError{{Line: ent.Line, ItemID: v.ID, Field: fileField(ent, "id", im.o.Format),
+		return pending{}, []LineError{{Line: ent.Line, ItemID: v.ID, Field: fileField(ent, "id", im.o.Format),
 			Reason: fmt.Sprintf("duplicate item id: already declared on line %d of this manifest", first)}}
 	}
 	im.seen[v.ID] = ent.Line
-	im.batch = append(im.batch, pending{decl: v, line: ent.Line})
-	return nil
+	return pending{decl: v, line: ent.Line}, nil
 }
 
 func fileField(ent *Entry, path, format string) string {

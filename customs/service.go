@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -203,36 +204,50 @@ func (s *Service) screenBatch(ctx context.Context, tx ImportTx, e *risk.Engine, 
 			return nil, err
 		}
 	}
+	// Each declaration's prior counts the stored ones and the earlier ones
+	// of this batch; with those fixed, the screenings are independent and
+	// run on every core. Splitting hits then hold earlier parcels, in order.
+	subjects := make([]*risk.Subject, len(decls))
+	ps := make([]risk.Prior, len(decls))
 	local := map[string]risk.Prior{}
-	earlier := map[string][]int{}   // addressee key → earlier items of this batch
-	stored := map[string]risk.Hit{} // addressee key → split hit, when earlier items are stored
-	items := make([]Item, len(decls))
 	for i := range decls {
 		d := &decls[i]
+		subjects[i] = d.subject(e.Money())
 		key := d.AddresseeKey()
-		p := priors[key]
+		ps[i] = priors[key]
 		if l, ok := local[key]; ok {
-			p = risk.Prior{Count: p.Count + l.Count, ValueSDR: p.ValueSDR + l.ValueSDR}
+			ps[i] = risk.Prior{Count: ps[i].Count + l.Count, ValueSDR: ps[i].ValueSDR + l.ValueSDR}
 		}
-		subject := d.subject(e.Money())
-		scr := e.Screen(subject, p, now)
-		it, err := s.newItem(e, *d, scr, manifest, now)
-		if err != nil {
-			return nil, err
-		}
-		items[i] = it
 		if priors != nil {
-			local[key] = local[key].Add(subject.ValueSDR)
-			if h, ok := risk.SplitHit(scr); ok {
-				if err := s.holdEarlier(e, items, earlier[key], h, manifest, now); err != nil {
-					return nil, err
-				}
-				if _, seen := stored[key]; !seen && priors[key].Count > 0 {
-					stored[key] = h
-				}
-			}
-			earlier[key] = append(earlier[key], i)
+			local[key] = local[key].Add(subjects[i].ValueSDR)
 		}
+	}
+	items := make([]Item, len(decls))
+	scrs := make([]risk.Screening, len(decls))
+	if err := parallel(len(decls), func(i int) error {
+		scrs[i] = e.Screen(subjects[i], ps[i], now)
+		it, err := s.newItem(e, decls[i], scrs[i], manifest, now)
+		items[i] = it
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	earlier := map[string][]int{}   // addressee key → earlier items of this batch
+	stored := map[string]risk.Hit{} // addressee key → split hit, when earlier items are stored
+	for i := range decls {
+		if priors == nil {
+			break
+		}
+		key := decls[i].AddresseeKey()
+		if h, ok := risk.SplitHit(scrs[i]); ok {
+			if err := s.holdEarlier(e, items, earlier[key], h, manifest, now); err != nil {
+				return nil, err
+			}
+			if _, seen := stored[key]; !seen && priors[key].Count > 0 {
+				stored[key] = h
+			}
+		}
+		earlier[key] = append(earlier[key], i)
 	}
 	if len(stored) > 0 {
 		if err := s.rescreenStored(ctx, tx, e, stored, now); err != nil {
@@ -240,6 +255,41 @@ func (s *Service) screenBatch(ctx context.Context, tx ImportTx, e *risk.Engine, 
 		}
 	}
 	return items, nil
+}
+
+// parallel runs fn(0) … fn(n-1) on GOMAXPROCS goroutines (in order on one
+// when n is small) and returns the first error.
+func parallel(n int, fn func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n/64)
+	if workers <= 1 {
+		for i := range n {
+			if err := fn(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(64)) - 64
+				if i >= n {
+					return
+				}
+				for j := i; j < min(i+64, n); j++ {
+					if err := fn(j); err != nil {
+						errs[w] = err
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // rescreenStored adds the split hit to the earlier parcels of a split order

@@ -14,7 +14,8 @@
 //   - then timeline lookups of random items at that size: the whole
 //     GET /v1/items/{id}/events work (events, shipment, derived status,
 //     estimate) without HTTP, p50 and p99;
-//   - and, with -project, how fast the item read model catches up.
+//   - and, with -project, how fast the item read model catches up after
+//     the backfill on each backend (its lag), next to the ingest rate.
 //
 // The data is generated first (untimed): -n records in the tracking CSV wire
 // format, ten scans per item, ordered as they would reach a post (see
@@ -84,7 +85,7 @@ func main() {
 	flag.StringVar(&c.dir, "dir", "", "working directory (default: a new temporary directory, removed at the end)")
 	flag.StringVar(&c.pg, "pg", os.Getenv("INTERPOST_TEST_POSTGRES"), "PostgreSQL server URL (a database is created and dropped); empty skips PostgreSQL")
 	flag.StringVar(&c.cli, "sqlite3", "sqlite3", "the sqlite3 command-line shell")
-	flag.BoolVar(&c.project, "project", true, "also time the item read model catching up (SQLite)")
+	flag.BoolVar(&c.project, "project", true, "also time the item read model catching up (both backends)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the working directory")
 	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of interpost's SQLite ingest to this file")
 	flag.Parse()
@@ -172,6 +173,7 @@ func run(c config) error {
 		if err != nil {
 			return err
 		}
+		r.note += fmt.Sprintf("; %.2f× the ingest rate", (float64(r.events)/r.elapsed.Seconds())/(float64(ours.events)/ours.elapsed.Seconds()))
 		rows = append(rows, r)
 	}
 
@@ -437,7 +439,20 @@ func pgBench(ctx context.Context, c config, csvPath string, ds *dataset) ([]*row
 		return nil, nil, err
 	}
 	lk, err := timelines(ctx, c, svc, ds, "PostgreSQL")
-	return []*row{floor, ours}, lk, err
+	if err != nil {
+		return nil, nil, err
+	}
+	rows := []*row{floor, ours}
+	if c.project {
+		flush()
+		r, err := project(ctx, svc, "item read model catch-up (PostgreSQL)")
+		if err != nil {
+			return nil, nil, err
+		}
+		r.note += fmt.Sprintf("; %.2f× the ingest rate", (float64(r.events)/r.elapsed.Seconds())/(float64(ours.events)/ours.elapsed.Seconds()))
+		rows = append(rows, r)
+	}
+	return rows, lk, nil
 }
 
 func pgCopy(ctx context.Context, url, csvPath string) (*row, error) {

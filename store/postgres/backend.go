@@ -76,12 +76,15 @@ func copyEvents(ctx context.Context, tx pgx.Tx, events []tracking.Event, order [
 	if err != nil {
 		return 0, fmt.Errorf("copy events: %w", err)
 	}
+	// The rows were copied in storage order (object, time), so a scan of
+	// the fresh staging table returns them in index order without a sort
+	// under the lock (a temporary table is never scanned synchronised).
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, trkEventLock); err != nil {
 		return 0, err
 	}
 	tag, err := tx.Exec(ctx, `INSERT INTO tracking_events (object, code, office, time, tz_offset, source, reason, next_office, signatory, received_at)
 		SELECT object, code, office, time, tz_offset, source, reason, next_office, signatory, $1 FROM tracking_events_in
-		ORDER BY object, time ON CONFLICT DO NOTHING`, received.UTC())
+		ON CONFLICT DO NOTHING`, received.UTC())
 	if err != nil {
 		return 0, err
 	}
@@ -117,3 +120,16 @@ func (backend) TuneBulk(context.Context, *sql.Tx) (func(context.Context) error, 
 
 // BeforeProjection implements sqlstore.Backend: PostgreSQL needs nothing.
 func (backend) BeforeProjection(context.Context, *sql.DB) error { return nil }
+
+// CopyFrom implements sqlstore.Copier: COPY of rows into table on conn, in
+// the transaction open on it.
+func (backend) CopyFrom(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) error {
+	return conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("PostgreSQL connection is %T, want pgx", dc)
+		}
+		_, err := sc.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+}

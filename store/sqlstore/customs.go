@@ -25,14 +25,25 @@ const itemColumnCount = 17
 // below both SQLite's 32,766 and PostgreSQL's 65,535).
 const itemRowsPerInsert = 400
 
-// ImportItems implements customs.Store.
+// Copier is a Backend that loads rows in bulk inside a transaction on conn
+// (PostgreSQL's COPY). Imports use it when the backend has it.
+type Copier interface {
+	CopyFrom(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) error
+}
+
+// ImportItems implements customs.Store. The transaction runs on one
+// connection held for it, so a Copier backend can COPY into the same
+// transaction.
 func (s *Store) ImportItems(ctx context.Context, fn func(customs.ImportTx) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return fn(&customsTx{s: s, tx: tx}) })
+	return s.connTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error { return fn(&customsTx{s: s, tx: tx, conn: conn}) })
 }
 
 type customsTx struct {
-	s  *Store
-	tx *sql.Tx
+	s    *Store
+	tx   *sql.Tx
+	conn *sql.Conn
+	// staged: the session's staging table for COPY exists.
+	staged bool
 }
 
 func (c *customsTx) Priors(ctx context.Context, keys []string, since time.Time) (map[string]risk.Prior, error) {
@@ -148,9 +159,16 @@ func (s *Store) each(ctx context.Context, db queryer, query string, args []any, 
 
 func (c *customsTx) InsertItems(ctx context.Context, items []customs.Item) ([]int, error) {
 	var dups []int
-	for start := 0; start < len(items); start += itemRowsPerInsert {
-		chunk := items[start:min(len(items), start+itemRowsPerInsert)]
-		inserted, err := c.insertChunk(ctx, chunk)
+	per := itemRowsPerInsert
+	insert := c.insertChunk
+	if cp, ok := c.s.backend.(Copier); ok {
+		per, insert = len(items), func(ctx context.Context, items []customs.Item) (map[string]bool, error) {
+			return c.copyChunk(ctx, cp, items)
+		}
+	}
+	for start := 0; start < len(items); start += per {
+		chunk := items[start:min(len(items), start+per)]
+		inserted, err := insert(ctx, chunk)
 		if err != nil {
 			return nil, err
 		}
@@ -209,6 +227,65 @@ func (c *customsTx) insertChunk(ctx context.Context, items []customs.Item) (map[
 		inserted[id] = true
 	}
 	return inserted, c.s.wrap(rows.Err(), "insert customs items")
+}
+
+// customsStaging is the session's staging table of a COPY import: rows are
+// copied in, then moved into customs_items by one INSERT … SELECT that skips
+// ids already stored.
+const customsStaging = `CREATE TEMP TABLE IF NOT EXISTS customs_items_in (ord INTEGER NOT NULL, id TEXT, stream TEXT, direction TEXT,
+	office TEXT, status TEXT, score INTEGER, action TEXT, priority BIGINT, claimed_by TEXT, dest_country TEXT, addressee_key TEXT,
+	value_sdr_milli BIGINT, manifest TEXT, declared_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, version INTEGER, body JSONB) ON COMMIT DELETE ROWS`
+
+// copyChunk inserts items through the backend's COPY and a set-based
+// insert, skipping ids already stored, and returns the ids it inserted.
+func (c *customsTx) copyChunk(ctx context.Context, cp Copier, items []customs.Item) (map[string]bool, error) {
+	if !c.staged {
+		if _, err := c.tx.ExecContext(ctx, customsStaging); err != nil {
+			return nil, c.s.wrap(err, "create import staging table")
+		}
+		c.staged = true
+	}
+	rows := make([][]any, 0, len(items))
+	seen := make(map[string]bool, len(items))
+	for i, it := range items {
+		if seen[it.ID()] {
+			continue
+		}
+		seen[it.ID()] = true
+		body, err := json.Marshal(it)
+		if err != nil {
+			return nil, fmt.Errorf("encode customs item %s: %w", it.ID(), err)
+		}
+		d := &it.Declaration
+		rows = append(rows, []any{i, d.ID, string(d.Stream), string(d.Direction), d.Office, string(it.Status), it.Screening.Score,
+			string(it.Screening.Action), it.Priority(), it.ClaimedBy, d.Addressee.Country, d.AddresseeKey(),
+			sdrMilli(d.TotalValueSDR), it.Manifest, c.s.t(it.DeclaredAt), c.s.t(it.UpdatedAt), it.Version, string(body)})
+	}
+	cols := append([]string{"ord"}, strings.Split(strings.Join(strings.Fields(itemColumns), ""), ",")...)
+	if err := cp.CopyFrom(ctx, c.conn, "customs_items_in", cols, rows); err != nil {
+		return nil, c.s.wrap(err, "copy customs items")
+	}
+	rs, err := c.tx.QueryContext(ctx, `INSERT INTO customs_items (`+itemColumns+`) SELECT `+itemColumns+`
+		FROM customs_items_in ORDER BY ord ON CONFLICT (id) DO NOTHING RETURNING id`)
+	if err != nil {
+		return nil, c.s.wrap(err, "insert customs items")
+	}
+	defer rs.Close()
+	inserted := make(map[string]bool, len(items))
+	for rs.Next() {
+		var id string
+		if err := rs.Scan(&id); err != nil {
+			return nil, c.s.wrap(err, "insert customs items")
+		}
+		inserted[id] = true
+	}
+	if err := rs.Err(); err != nil {
+		return nil, c.s.wrap(err, "insert customs items")
+	}
+	if _, err := c.tx.ExecContext(ctx, `TRUNCATE customs_items_in`); err != nil {
+		return nil, c.s.wrap(err, "empty import staging table")
+	}
+	return inserted, nil
 }
 
 func (c *customsTx) PutManifest(ctx context.Context, m customs.Manifest) error {

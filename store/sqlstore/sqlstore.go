@@ -158,6 +158,27 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return nil
 }
 
+// connTx is tx on a connection held for the transaction, so a Copier
+// backend can COPY into the same transaction.
+func (s *Store) connTx(ctx context.Context, fn func(*sql.Conn, *sql.Tx) error) error {
+	conn, err := s.W.Conn(ctx)
+	if err != nil {
+		return s.wrap(err, "connect")
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(err, "begin transaction")
+	}
+	if err := fn(conn, tx); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, rbErr)
+		}
+		return err
+	}
+	return s.wrap(tx.Commit(), "commit")
+}
+
 // wrap classifies a driver error: unique violations become conflicts, a
 // cancelled context stays recognisable, anything else is internal.
 func (s *Store) wrap(err error, what string) error {

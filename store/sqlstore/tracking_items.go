@@ -21,6 +21,9 @@ const trkItemColumns = `object, kind, merchant, merchant_ref, product, origin, d
 
 const trkItemColumnCount = 27
 
+// trkItemColumnList is trkItemColumns as a list.
+var trkItemColumnList = strings.Split(strings.Join(strings.Fields(trkItemColumns), ""), ",")
+
 // trkItemsPerUpsert is how many items one upsert statement writes.
 const trkItemsPerUpsert = 40
 
@@ -62,7 +65,7 @@ func (s *Store) ProjectItems(ctx context.Context, limit int, apply tracking.Appl
 		return 0, s.wrap(err, "tune writer")
 	}
 	n := 0
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.connTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		// One projector at a time across nodes; the others skip.
 		cursorSQL := `SELECT seq FROM tracking_cursors WHERE name = 'items'` + s.Dialect.LockRows("", true)
 		var cursor int64
@@ -88,7 +91,7 @@ func (s *Store) ProjectItems(ctx context.Context, limit int, apply tracking.Appl
 		if err != nil {
 			return err
 		}
-		if err := s.saveProjection(ctx, tx, res); err != nil {
+		if err := s.saveProjection(ctx, conn, tx, res); err != nil {
 			return err
 		}
 		last := b.Events[len(b.Events)-1].Seq
@@ -150,7 +153,7 @@ func (s *Store) loadProjection(ctx context.Context, tx *sql.Tx, b *tracking.Proj
 	return s.wrap(err, "read webhook subscriptions")
 }
 
-func (s *Store) saveProjection(ctx context.Context, tx *sql.Tx, res tracking.ProjectionResult) error {
+func (s *Store) saveProjection(ctx context.Context, conn *sql.Conn, tx *sql.Tx, res tracking.ProjectionResult) error {
 	var set strings.Builder
 	for i, c := range strings.Split(trkItemColumns, ",") {
 		c = strings.TrimSpace(c)
@@ -166,7 +169,27 @@ func (s *Store) saveProjection(ctx context.Context, tx *sql.Tx, res tracking.Pro
 	// Upsert in key order: neighbouring items share pages (see AppendEvents).
 	items := slices.Clone(res.Items)
 	slices.SortFunc(items, func(a, b tracking.Item) int { return strings.Compare(a.Object, b.Object) })
-	for rest := items; len(rest) > 0; {
+	rest := items
+	if cp, ok := s.backend.(Copier); ok && len(items) > trkItemsPerUpsert {
+		// One COPY into a staging table and one set-based upsert, rows in
+		// key order as copied.
+		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE tracking_items_in (LIKE tracking_items) ON COMMIT DROP`); err != nil {
+			return s.wrap(err, "create projection staging table")
+		}
+		rows := make([][]any, len(items))
+		for i, it := range items {
+			rows[i] = s.trkItemArgs(it)
+		}
+		if err := cp.CopyFrom(ctx, conn, "tracking_items_in", trkItemColumnList, rows); err != nil {
+			return s.wrap(err, "copy tracked items")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tracking_items (`+trkItemColumns+`) SELECT `+trkItemColumns+` FROM tracking_items_in
+			ON CONFLICT (object) DO UPDATE SET `+set.String()); err != nil {
+			return s.wrap(err, "save tracked items")
+		}
+		rest = nil
+	}
+	for len(rest) > 0 {
 		chunk := rest[:min(len(rest), trkItemsPerUpsert)]
 		rest = rest[len(chunk):]
 		args := make([]any, 0, len(chunk)*trkItemColumnCount)

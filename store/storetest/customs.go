@@ -16,6 +16,7 @@ import (
 
 func runCustoms(t *testing.T, newDB Opener) {
 	t.Run("CustomsImport", func(t *testing.T) { testCustomsImport(t, newDB(t)()) })
+	t.Run("CustomsImportBulk", func(t *testing.T) { testCustomsImportBulk(t, newDB(t)()) })
 	t.Run("CustomsQueue", func(t *testing.T) { testCustomsQueue(t, newDB(t)()) })
 	t.Run("CustomsDecisions", func(t *testing.T) { testCustomsDecisions(t, newDB(t)()) })
 	t.Run("CustomsRescreen", func(t *testing.T) { testCustomsRescreen(t, newDB(t)()) })
@@ -161,6 +162,63 @@ func testCustomsImport(t *testing.T, s store.Store) {
 	})
 	if err != nil {
 		t.Error(err)
+	}
+}
+
+// testCustomsImportBulk: large batches (the COPY path on PostgreSQL),
+// several per transaction and several transactions in a row, report the
+// repeats within a batch and those already stored, and a failed
+// transaction leaves none of its batches.
+func testCustomsImportBulk(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	batch := func(from, n int) []cst.Item {
+		out := make([]cst.Item, n)
+		for i := range out {
+			out[i] = customsItem(fmt.Sprintf("1Z%016d", from+i), "CNSHAA", cst.StatusPending, i%50, t0)
+		}
+		return out
+	}
+	first := append(batch(0, 1000), customsItem(fmt.Sprintf("1Z%016d", 7), "CNSHAA", cst.StatusPending, 1, t0))
+	err := s.ImportItems(ctx, func(tx cst.ImportTx) error {
+		dups, err := tx.InsertItems(ctx, first)
+		if err != nil {
+			return err
+		}
+		if !slices.Equal(dups, []int{1000}) {
+			return fmt.Errorf("first batch: dups = %v, want [1000]", dups)
+		}
+		if dups, err = tx.InsertItems(ctx, batch(995, 10)); err != nil || !slices.Equal(dups, []int{0, 1, 2, 3, 4}) {
+			return fmt.Errorf("second batch: dups = %v, %v; want the five stored in the first", dups, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dups := importItems(t, s, batch(1005, 600)...); len(dups) != 0 {
+		t.Fatalf("next transaction: dups = %v", dups)
+	}
+	boom := errors.New("boom")
+	err = s.ImportItems(ctx, func(tx cst.ImportTx) error {
+		if _, err := tx.InsertItems(ctx, batch(2000, 700)); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("ImportItems = %v, want boom", err)
+	}
+	ids := []string{fmt.Sprintf("1Z%016d", 0), fmt.Sprintf("1Z%016d", 1004), fmt.Sprintf("1Z%016d", 1604), fmt.Sprintf("1Z%016d", 2000)}
+	have, err := s.Declared(ctx, ids)
+	if err != nil || len(have) != 3 || have[ids[3]] {
+		t.Fatalf("declared = %v, %v; want all but the rolled-back one", have, err)
+	}
+	got, err := s.Item(ctx, fmt.Sprintf("1Z%016d", 49))
+	if err != nil || got.Screening.Score != 49 || got.Status != cst.StatusPending || !got.DeclaredAt.Equal(t0) || got.Declaration.Lines[0].HSCode != "640411" {
+		t.Errorf("Item = %+v, %v", got, err)
+	}
+	if q, err := s.Queue(ctx, cst.QueueFilter{Office: "CNSHAA", Limit: 1}); err != nil || len(q) != 1 || q[0].Screening.Score != 49 {
+		t.Errorf("queue head = %+v, %v; want a 49-point item", q, err)
 	}
 }
 

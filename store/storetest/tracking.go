@@ -20,6 +20,7 @@ func runTracking(t *testing.T, newDB Opener) {
 	t.Run("TrackingStreams", func(t *testing.T) { testTrackingStreams(t, newDB(t)()) })
 	t.Run("TrackingConcurrentAppend", func(t *testing.T) { testTrackingConcurrent(t, newDB(t)) })
 	t.Run("TrackingProjection", func(t *testing.T) { testTrackingProjection(t, newDB(t)()) })
+	t.Run("TrackingProjectionBulk", func(t *testing.T) { testTrackingProjectionBulk(t, newDB(t)()) })
 	t.Run("TrackingWebhooks", func(t *testing.T) { testTrackingWebhooks(t, newDB(t)()) })
 	t.Run("TrackingStandards", func(t *testing.T) { testTrackingStandards(t, newDB(t)()) })
 	t.Run("ShipmentStatus", func(t *testing.T) { testShipmentStatus(t, newDB(t)()) })
@@ -390,6 +391,48 @@ func testTrackingProjection(t *testing.T, s store.Store) {
 	})
 	if err != nil || !slices.Equal(accepted, []string{id}) {
 		t.Errorf("accepted = %v, %v", accepted, err)
+	}
+}
+
+// testTrackingProjectionBulk: a projection step with many items (the bulk
+// path: COPY and one upsert on PostgreSQL) inserts them, and a later step
+// updates the same items in place.
+func testTrackingProjectionBulk(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	trkOffices(t, s)
+	svc := &tracking.Service{Store: s, Offices: s, Now: func() time.Time { return t0.Add(72 * time.Hour) }}
+	const n = 300
+	objs := make([]string, n)
+	var events []tracking.Event
+	for i := range objs {
+		id, _ := postal.NewS10("LX", uint32(1000+i), "PL")
+		objs[i] = string(id)
+		events = append(events, trkEvent(objs[i], tracking.EMD, "PLWAWA", time.Date(2026, 11, 21, 7, 0, 0, 0, trkCET)))
+	}
+	if err := svc.Record(ctx, events...); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := svc.CatchUp(ctx); err != nil || got != n {
+		t.Fatalf("CatchUp = %d, %v; want %d", got, err, n)
+	}
+	for i := range events {
+		events[i].Code, events[i].Time = tracking.EMI, events[i].Time.Add(24*time.Hour)
+	}
+	if err := svc.Record(ctx, events...); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := svc.CatchUp(ctx); err != nil || got != n {
+		t.Fatalf("second CatchUp = %d, %v; want %d", got, err, n)
+	}
+	for _, o := range []string{objs[0], objs[n/2], objs[n-1]} {
+		it, err := s.TrackedItem(ctx, o)
+		if err != nil || it.Status != tracking.StatusDelivered || it.Events != 2 || it.Origin != "PL" || !it.DeliveredAt.Equal(events[0].Time) {
+			t.Errorf("item %s = %+v, %v", o, it, err)
+		}
+	}
+	items, _, err := s.TrackedItems(ctx, tracking.ItemFilter{Statuses: []tracking.Status{tracking.StatusDelivered}, Limit: 1000})
+	if err != nil || len(items) != n {
+		t.Errorf("delivered items = %d, %v; want %d", len(items), err, n)
 	}
 }
 
