@@ -491,3 +491,14 @@ func HashID(id string) string {
 	sum := sha256.Sum256([]byte(strings.ToUpper(strings.TrimSpace(id))))
 	return hex.EncodeToString(sum[:])
 }
+
+// DecidedByCustoms says whether China Customs' CBEC system decides d: an e-commerce import at an
+// office with a CEB profile. Set it as customs.Service.DecidedElsewhere so the local risk engine
+// never releases such an item alone: its receipts do.
+func (h *Hall) DecidedByCustoms(d *customs.Declaration) bool {
+	if d.Stream != customs.StreamEcommerce || d.Direction != customs.Import {
+		return false
+	}
+	_, ok := h.Profile(d.Office)
+	return ok
+}
