@@ -7,6 +7,7 @@ import (
 
 	"github.com/interpost/interpost/customs/ceb"
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/privacy"
 	"github.com/interpost/interpost/store"
 )
 
@@ -62,5 +63,21 @@ func testCEB(t *testing.T, s store.Store) {
 	}
 	if n, err := s.CEBBuyerSpent(ctx, "h9", 2026, ""); err != nil || n != 0 {
 		t.Errorf("CEBBuyerSpent(none) = %d, %v", n, err)
+	}
+	// Erasing the customs item's personal data (privacy) removes the buyer and blanks the bodies.
+	if err := s.ErasePersonal(ctx, privacy.CustomsItem, []privacy.Record{{Kind: privacy.CustomsItem, ID: "EE1", Body: []byte("{}"), AddresseeKey: "erased:EE1"}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CEBBuyer(ctx, "EE1"); postal.ErrorCode(err) != postal.CodeNotFound {
+		t.Errorf("CEBBuyer after erasure: %v, want not_found", err)
+	}
+	recs, _ = s.CEBRecords(ctx, "EE1")
+	for _, r := range recs {
+		if r.Body != "" {
+			t.Errorf("%s keeps its body after erasure", r.Key)
+		}
+	}
+	if _, err := s.CEBBuyer(ctx, "EE2"); err != nil {
+		t.Errorf("another item's buyer: %v", err)
 	}
 }
