@@ -413,7 +413,7 @@ func (h *Hall) applyReceipt(ctx context.Context, who auth.Principal, m *Message,
 		flag("unknown returnStatus %s: not applied; decide by hand", postal.Quote(r.Status))
 	}
 	if d, ok := decisionFor(r.Status); ok && rec.Flag == "" {
-		d.Reason = "CEB " + typ + " " + r.Status + " " + meaning
+		d.Reason = typ + " " + r.Status + " " + meaning
 		_, err := h.Customs.ApplyAuthority(ctx, id, d, "ceb:"+typ, r.Info)
 		switch {
 		case err == nil:
