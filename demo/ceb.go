@@ -80,9 +80,9 @@ type CEBResult struct {
 	Sent      int
 	Receipts  []ceb.ReceiptReport
 	Uploads   [][]byte // the receipt messages in the order applied
-	Inspected string // an item held for inspection, then released
-	Returned  string // an item customs returned
-	Flagged   string // an item with a receipt of an unknown status
+	Inspected string   // an item held for inspection, then released
+	Returned  string   // an item customs returned
+	Flagged   string   // an item with a receipt of an unknown status
 }
 
 // SeedCEB declares the demo's e-commerce imports from the Tmall-Global-like and JD-Worldwide-like

@@ -48,7 +48,7 @@ type Config struct {
 	Uploads    *bulk.Service
 	Customs    *customs.Service
 	// CEB is the post in China Customs' cross-border e-commerce system; nil answers 503 on its routes.
-	CEB      *ceb.Hall
+	CEB        *ceb.Hall
 	Tracking   *tracking.Service
 	Dispatch   *dispatch.Service
 	Inward     *inward.Service

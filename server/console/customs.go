@@ -257,9 +257,9 @@ type customsItemPage struct {
 	// the receipts a person must look at.
 	CEB        []ceb.Record
 	CEBFlagged int
-	Form          string // the form the errors belong to: decide or inspect
-	Values        map[string]string
-	Errors        map[string]string
+	Form       string // the form the errors belong to: decide or inspect
+	Values     map[string]string
+	Errors     map[string]string
 }
 
 // holdChecks are the checks a hold names, mildest first.
