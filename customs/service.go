@@ -44,6 +44,11 @@ type Service struct {
 	// elsewhere (an overseas warehouse) are not declared to this customs.
 	Country string
 
+	// DecidedElsewhere says whether another authority's system releases d (China Customs' CBEC
+	// system answering the post's CEB messages): such items are never released by the risk
+	// engine alone; they wait for that authority's answer (customs/ceb). nil: none.
+	DecidedElsewhere func(d *Declaration) bool
+
 	// Lists keeps the official watch lists; nil screens with the rules
 	// file's own list only.
 	Lists ListStore
@@ -360,7 +365,7 @@ func (s *Service) holdEarlier(e *risk.Engine, items []Item, idx []int, h risk.Hi
 func (s *Service) newItem(e *risk.Engine, d Declaration, scr risk.Screening, manifest string, now time.Time) (Item, error) {
 	it := Item{Declaration: d, Screening: scr, Status: StatusPending, Manifest: manifest, DeclaredAt: now, UpdatedAt: now, Version: 1}
 	kind := DutyEstimate
-	if scr.Action == risk.ActionRelease {
+	if scr.Action == risk.ActionRelease && (s.DecidedElsewhere == nil || !s.DecidedElsewhere(&it.Declaration)) {
 		it.Status, it.AutoReleased, it.DecidedAt = StatusReleased, true, now
 		if d.Direction == Import {
 			kind = DutyFinal

@@ -56,6 +56,8 @@ func (d Decision) validate() error {
 			fe.Add("result", "inspect needs a result: clear, discrepancy or prohibited")
 		}
 	case DecideRelease, DecideSeize, DecideReturn:
+	case decidePresent:
+		fe.Add("action", "present is recorded from customs' own receipts, not decided")
 	default:
 		fe.Add("action", "%q is not claim, unclaim, hold, inspect, release, seize or return", d.Action)
 	}
@@ -166,6 +168,11 @@ func (s *Service) apply(it Item, who auth.Principal, d Decision) (Update, error)
 			return Update{}, postal.Errorf(postal.CodeConflict, "item %s is claimed by officer %s; only they can unclaim it", it.ID(), it.ClaimedBy)
 		}
 		next.ClaimedBy, next.ClaimedAt = "", time.Time{}
+	case decidePresent:
+		if it.Presented {
+			return Update{}, postal.Errorf(postal.CodeConflict, "item %s is already presented to customs", it.ID())
+		}
+		present()
 	case DecideHold:
 		if it.Status == StatusHeld && it.Hold == d.Check {
 			return Update{}, postal.Errorf(postal.CodeConflict, "item %s is already held for %s", it.ID(), d.Check)

@@ -20,6 +20,7 @@ func (s *Server) registerConsole() error {
 		Routes:     s.cfg.Routes,
 		Acceptance: s.cfg.Acceptance,
 		Customs:    s.cfg.Customs,
+		CEB:        s.cfg.CEB,
 		Warehouse:  s.cfg.Warehouse,
 		Accounting: s.cfg.Accounting,
 		Tracking:   s.cfg.Tracking,

@@ -80,6 +80,7 @@ type rulesInfo struct {
 var schemaPrefixes = map[string]string{
 	"github.com/interpost/interpost/customs":      "Customs",
 	"github.com/interpost/interpost/customs/risk": "Customs",
+	"github.com/interpost/interpost/customs/ceb":  "CEB",
 }
 
 // schemaNamer is huma's default namer plus schemaPrefixes.

@@ -32,6 +32,12 @@ type customsEnv struct {
 
 func newCustomsEnv(t *testing.T) *customsEnv {
 	t.Helper()
+	return newCustomsEnvWith(t, app.Options{})
+}
+
+// newCustomsEnvWith is newCustomsEnv with more app options (the rules file is the env's).
+func newCustomsEnvWith(t *testing.T, o app.Options) *customsEnv {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
 	if err != nil {
@@ -80,7 +86,8 @@ func newCustomsEnv(t *testing.T) *customsEnv {
 	if err := os.WriteFile(ce.rules, rules, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	a := newApp(t, st, app.Options{CustomsRules: ce.rules})
+	o.CustomsRules = ce.rules
+	a := newApp(t, st, o)
 	ce.svc, ce.app = a.Customs, a
 	// The test reads the decision events customs hands on.
 	ce.svc.Events = customs.EventSinkFunc(func(_ context.Context, evs []customs.Event) error {

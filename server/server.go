@@ -19,6 +19,7 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/bulk"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/ceb"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/inward"
@@ -46,6 +47,8 @@ type Config struct {
 	Acceptance *acceptance.Service
 	Uploads    *bulk.Service
 	Customs    *customs.Service
+	// CEB is the post in China Customs' cross-border e-commerce system; nil answers 503 on its routes.
+	CEB        *ceb.Hall
 	Tracking   *tracking.Service
 	Dispatch   *dispatch.Service
 	Inward     *inward.Service
@@ -123,6 +126,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerWarehouses()
 	s.registerCustoms()
 	s.registerCustomsLists()
+	s.registerCEB()
 	registerCustomsOutbox(cfg.Registry, cfg.Customs, cfg.Logger)
 	s.registerTracking()
 	s.registerDispatch()

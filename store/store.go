@@ -16,6 +16,7 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/bulk"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/ceb"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
@@ -33,6 +34,7 @@ type Store interface {
 	auth.Store
 	bulk.Store
 	customs.Store
+	ceb.Store
 	customs.ListStore
 	dispatch.Store
 	inward.Store

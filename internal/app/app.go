@@ -20,6 +20,7 @@ import (
 	"github.com/interpost/interpost/bulk"
 	"github.com/interpost/interpost/bus/natsbus"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/ceb"
 	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/dispatch"
@@ -56,6 +57,10 @@ type Options struct {
 	// EDIProfiles are partners' EDIFACT layouts (profile files, see
 	// docs/formats.md); partners without one use ours.
 	EDIProfiles []*edi.Profile
+	// CEBProfiles is the post's configuration in China Customs' cross-border e-commerce system
+	// per office of exchange ("*": every office): enterprise codes, DXP id, declaring role.
+	// Empty: no CEB messages are made.
+	CEBProfiles map[string]ceb.Profile
 	// NetworkCheck is how often the node checks the stored network version
 	// to swap in a new route planner; 0 means routing.DefaultCheckEvery.
 	NetworkCheck time.Duration
@@ -90,6 +95,7 @@ type App struct {
 	Acceptance *acceptance.Service
 	Uploads    *bulk.Service
 	Customs    *customs.Service
+	CEB        *ceb.Hall // the post as logistics enterprise in China Customs' CBEC system; nil without CEB profiles
 	Tracking   *tracking.Service
 	Dispatch   *dispatch.Service
 	Inward     *inward.Service
@@ -151,6 +157,15 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 		a.bus, a.Tracking.Sink = b, b
 	}
 	a.Customs.Events = CustomsEvents(a.Tracking)
+	if len(o.CEBProfiles) > 0 {
+		a.CEB = &ceb.Hall{Store: st, Customs: a.Customs, Profiles: o.CEBProfiles, Rates: o.Rates, Now: o.Now}
+		a.Customs.DecidedElsewhere = a.CEB.DecidedByCustoms
+		var sink tracking.Sink = storeAppend{st}
+		if a.Tracking.Sink != nil {
+			sink = a.Tracking.Sink
+		}
+		a.Tracking.Sink = cebDelivered{Sink: sink, hall: a.CEB, log: o.Logger}
+	}
 	a.Tracking.Declared = a.Customs.Declared
 
 	a.Acceptance = &acceptance.Service{Store: st, Rates: o.Rates, Country: o.Country, Declared: a.Customs.DeclareShipment, DeclaredBatch: a.Customs.DeclareShipments, Now: o.Now,

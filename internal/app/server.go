@@ -19,6 +19,7 @@ func (a *App) Server(version string, registry *prometheus.Registry) (*server.Ser
 		Acceptance: a.Acceptance,
 		Uploads:    a.Uploads,
 		Customs:    a.Customs,
+		CEB:        a.CEB,
 		Tracking:   a.Tracking,
 		Dispatch:   a.Dispatch,
 		Inward:     a.Inward,

@@ -41,12 +41,17 @@ func (o *Options) newApp(ctx context.Context, st store.Store, log *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
+	cebProfiles, err := o.cebProfiles()
+	if err != nil {
+		return nil, err
+	}
 	retention, err := parseRetention(o.Retention)
 	if err != nil {
 		return nil, err
 	}
 	opts := app.Options{Country: o.Country, Rates: rates, CustomsRules: o.CustomsRules, Node: o.Addr,
-		WebhookAllowPrivate: o.WebhookAllowPrivate, Logger: log, Now: now, EDIProfiles: profiles, Retention: retention}
+		WebhookAllowPrivate: o.WebhookAllowPrivate, Logger: log, Now: now, EDIProfiles: profiles, Retention: retention,
+		CEBProfiles: cebProfiles}
 	if withBus {
 		opts.Bus = o.Bus
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/customs/ceb"
+	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/postal"
 )
@@ -319,4 +320,24 @@ adds). -o DIR writes ITEM-CEB511.xml (and ITEM-CEB621.xml) instead of printing.`
 	cmd.Flags().BoolVar(&inventory, "inventory", false, "also write the CEB621 inventory (when the profile declares)")
 	cmd.Flags().StringVarP(&outDir, "out", "o", "", "directory to write the files to")
 	return cmd
+}
+
+// cebProfiles loads --ceb-profiles: a JSON object of office → ceb.Profile ("*" for every office).
+// The demo command uses the demo's profile when none is given.
+func (o *Options) cebProfiles() (map[string]ceb.Profile, error) {
+	if o.CEBProfiles == "" {
+		if o.cebDemo {
+			return demo.CEBProfiles()
+		}
+		return nil, nil
+	}
+	b, err := os.ReadFile(o.CEBProfiles)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]ceb.Profile
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, postal.Invalid("bad CEB profiles file", postal.FieldError{Field: o.CEBProfiles, Message: err.Error()})
+	}
+	return out, nil
 }

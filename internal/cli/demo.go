@@ -38,6 +38,7 @@ seeded data (it is idempotent) and prints fresh keys.`,
 					return postal.Errorf(postal.CodeUnavailable, "listen on %s: %w (is another interpost running? use --addr)", o.Addr, err)
 				}
 			}
+			o.cebDemo = true
 			a, err := o.newApp(ctx, st, o.logger(), !noServe)
 			if err != nil {
 				return err
@@ -52,6 +53,17 @@ seeded data (it is idempotent) and prints fresh keys.`,
 				where(o), st.Kind(), res.Offices, res.Services, res.Merchants, res.Shipments, res.Replayed, time.Since(started).Seconds())
 			if err := o.printCustomsDemo(ctx, a, res.Customs); err != nil {
 				return err
+			}
+			if a.CEB != nil {
+				cr, err := demo.SeedCEB(ctx, a.CEB, a.Now().UTC())
+				if err != nil {
+					return err
+				}
+				if len(cr.Items) > 0 {
+					fmt.Fprintf(o.out, "CEB (China Customs e-commerce; receipts from a SIMULATED customs responder): %d items from tmall-global and jd-worldwide, %d messages sent, %d receipts; "+
+						"inspected then released %s, returned %s, flagged %s; see GET /v1/customs/items/%s/ceb or the console's customs item page.\n",
+						len(cr.Items), cr.Sent, len(cr.Uploads), cr.Inspected, cr.Returned, cr.Flagged, cr.Inspected)
+				}
 			}
 			fmt.Fprintf(o.out, "Tracking: %d scans (%d new), %d of them of partner-only items (unlinked); see interpost events items --stuck-for 72h, interpost report e2e.\n",
 				res.Tracking.Events, res.Tracking.New, res.Tracking.Unlinked)

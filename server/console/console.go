@@ -21,6 +21,7 @@ import (
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/ceb"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/i18n"
@@ -47,6 +48,8 @@ type Config struct {
 	Routes routing.Planners
 	// Customs runs the customs desk; nil hides it.
 	Customs *customs.Service
+	// CEB shows an item's China Customs CEB messages and receipts; nil hides them.
+	CEB *ceb.Hall
 	// Warehouse runs the warehouse pages; nil hides them.
 	Warehouse *warehouse.Service
 	// Accounting runs the finance page; nil hides it.

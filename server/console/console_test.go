@@ -19,6 +19,7 @@ import (
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/store/sqlite"
+	"github.com/interpost/interpost/store/sqlstore"
 )
 
 func TestEqualEarth(t *testing.T) {
@@ -99,6 +100,12 @@ type testConsole struct {
 
 func newTestConsole(t *testing.T) *testConsole {
 	t.Helper()
+	return newTestConsoleWith(t, nil)
+}
+
+// newTestConsoleWith is newTestConsole with edit adding services over the store to the config.
+func newTestConsoleWith(t *testing.T, edit func(st *sqlstore.Store, cfg *Config)) *testConsole {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
 	if err != nil {
@@ -127,7 +134,11 @@ func newTestConsole(t *testing.T) *testConsole {
 		tc.keys[name] = secret
 	}
 	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN"}
-	c, err := New(Config{Auth: &auth.Service{Store: st, Refs: testRefs{st}}, Merchants: &acceptance.Merchants{Store: st}, Network: &network.Directory{Store: st}, Acceptance: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg := Config{Auth: &auth.Service{Store: st, Refs: testRefs{st}}, Merchants: &acceptance.Merchants{Store: st}, Network: &network.Directory{Store: st}, Acceptance: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if edit != nil {
+		edit(st, &cfg)
+	}
+	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

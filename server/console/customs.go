@@ -13,6 +13,7 @@ import (
 
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
+	"github.com/interpost/interpost/customs/ceb"
 	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
@@ -252,9 +253,13 @@ type customsItemPage struct {
 	Waiting       []string
 	WaitingReason string
 	Problem       string // a decision's error that names no field
-	Form          string // the form the errors belong to: decide or inspect
-	Values        map[string]string
-	Errors        map[string]string
+	// CEB are the item's China Customs CEB messages and receipts, oldest first; CEBFlagged counts
+	// the receipts a person must look at.
+	CEB        []ceb.Record
+	CEBFlagged int
+	Form       string // the form the errors belong to: decide or inspect
+	Values     map[string]string
+	Errors     map[string]string
 }
 
 // holdChecks are the checks a hold names, mildest first.
@@ -306,6 +311,16 @@ func (c *Console) customsItemPage(ctx context.Context, tr *i18n.Localizer, s *se
 		page.ReadOnly = tr.T("console.customs_item.claimed_by_other", "Officer", v.ClaimedBy)
 	default:
 		page.CanDecide = true
+	}
+	if c.cfg.CEB != nil {
+		if recs, err := c.cfg.CEB.Messages(ctx, s.Who, id); err == nil {
+			page.CEB = recs
+			for _, r := range recs {
+				if r.Flag != "" {
+					page.CEBFlagged++
+				}
+			}
+		}
 	}
 	suggest := v.Screening.Action
 	page.Buttons = []decideButton{{Value: "release", Label: tr.Code("decision", "release"), Class: "ok", Suggested: suggest == risk.ActionRelease}}

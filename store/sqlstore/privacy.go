@@ -81,6 +81,13 @@ func (s *Store) ErasePersonal(ctx context.Context, kind privacy.Kind, recs []pri
 				return s.wrap(err, "erase personal data of "+string(kind)+" "+r.ID)
 			}
 		}
+		if kind == privacy.CustomsItem {
+			ids := make([]string, len(recs))
+			for i, r := range recs {
+				ids[i] = r.ID
+			}
+			return s.eraseCEB(ctx, tx, ids)
+		}
 		return nil
 	})
 }

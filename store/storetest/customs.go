@@ -20,6 +20,7 @@ func runCustoms(t *testing.T, newDB Opener) {
 	t.Run("CustomsQueue", func(t *testing.T) { testCustomsQueue(t, newDB(t)()) })
 	t.Run("CustomsDecisions", func(t *testing.T) { testCustomsDecisions(t, newDB(t)()) })
 	t.Run("CustomsRescreen", func(t *testing.T) { testCustomsRescreen(t, newDB(t)()) })
+	t.Run("CEBMessages", func(t *testing.T) { testCEB(t, newDB(t)()) })
 }
 
 // testCustomsRescreen: the earlier parcels of a split order still under
