@@ -456,6 +456,7 @@ func receiptBody(m *Message, r Receipt) string {
 // personal are the elements holding a buyer's identity number or phones.
 var personal = map[string]func(string) string{
 	"buyerIdNumber": MaskID, "buyerTelephone": MaskPhone, "consigneeTelephone": MaskPhone,
+	"payerIdNumber": MaskID, "telephone": MaskPhone,
 }
 
 // Mask replaces the buyer's identity number and phones in m by their masked forms.

@@ -297,27 +297,15 @@ func sameAmount(a, b string) bool {
 	return x.Cmp(y) == 0
 }
 
-// personal are the leaves holding personal data shown only in part: buyer and payer identity
-// numbers and telephones.
-var personal = map[string]bool{
-	"buyerIdNumber": true, "payerIdNumber": true, "buyerTelephone": true, "consigneeTelephone": true, "telephone": true,
-}
-
-// Personal reports whether an element (by its local name) holds personal data to mask.
-func Personal(name string) bool { return personal[name] }
-
-// Mask shows only the last four characters of personal data.
-func Mask(s string) string {
-	r := []rune(s)
-	if len(r) <= 4 {
-		return strings.Repeat("*", len(r))
+// MaskLeaf masks the value of a leaf named name when it holds personal data (the buyer's or
+// payer's identity number, a phone); other values come back as they are.
+func MaskLeaf(name, v string) string {
+	if f, ok := personal[name]; ok {
+		return f(v)
 	}
-	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
+	return v
 }
 
 func maskField(path, v string) string {
-	if i := strings.LastIndexByte(path, '/'); Personal(path[i+1:]) {
-		return Mask(v)
-	}
-	return v
+	return MaskLeaf(path[strings.LastIndexByte(path, '/')+1:], v)
 }

@@ -217,8 +217,8 @@ func showElement(w io.Writer, n *ceb.Node, e *ceb.Element, depth int) {
 	}
 	if len(e.Children) == 0 && n.Kind != ceb.KindGroup {
 		v := e.Text
-		if ceb.Personal(e.Name) {
-			v = ceb.Mask(v)
+		if v2 := ceb.MaskLeaf(e.Name, v); v2 != v {
+			v = v2
 		}
 		fmt.Fprintf(w, "%s%-18s %-40s %s\n", ind, e.Name, n.English, v)
 		return
