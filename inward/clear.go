@@ -24,24 +24,24 @@ type Customs interface {
 // pre-advice carried no customs data (or to correct it): the CN 22/CN 23
 // as read on the item.
 type ImportData struct {
-	Stream      customs.Stream         `json:"stream,omitempty" enum:"postal,ecommerce" doc:"postal (personal postal articles) unless the item is a cross-border e-commerce retail import"`
-	Category    string                 `json:"category" enum:"gift,documents,commercial_sample,returned_goods,sale_of_goods,other"`
-	Explanation string                 `json:"explanation,omitempty" maxLength:"200"`
-	Currency    string                 `json:"currency" example:"JPY"`
-	Sender      customs.Party          `json:"sender"`
-	Addressee   customs.Party          `json:"addressee"`
-	Ecommerce   *customs.EcommerceInfo `json:"ecommerce,omitempty"`
-	Lines       []customs.Line         `json:"lines" maxItems:"99"`
+	Stream      customs.Stream
+	Category    string
+	Explanation string
+	Currency    string
+	Sender      customs.Party
+	Addressee   customs.Party
+	Ecommerce   *customs.EcommerceInfo
+	Lines       []customs.Line
 }
 
 // Clearance says where an inbound item stands with import customs.
 type Clearance struct {
-	Item     string          `json:"item"`
-	Office   string          `json:"office" doc:"Our inward office of exchange that presented it"`
-	Source   string          `json:"source" enum:"pre-advice,keyed" doc:"Where the declaration data came from"`
-	Repeated bool            `json:"repeated,omitempty" doc:"Already in the import queue: nothing new stored"`
-	Status   customs.Status  `json:"status" enum:"pending,held,released,seized,returned"`
-	Duties   *customs.Duties `json:"duties,omitempty"`
+	Item     string
+	Office   string
+	Source   string
+	Repeated bool
+	Status   customs.Status
+	Duties   *customs.Duties
 }
 
 // Clearance sources.
@@ -172,9 +172,9 @@ func orUnknown(s string) string {
 
 // ClearReport is what ClearDispatch did.
 type ClearReport struct {
-	Dispatch  string      `json:"dispatch"`
-	Declared  []Clearance `json:"declared" doc:"Items put into the import queue now or before"`
-	NeedsData []string    `json:"needs_data" doc:"Received items whose pre-advice carried no customs data: key them in (POST /v1/inward/items/{id}/declaration)"`
+	Dispatch  string
+	Declared  []Clearance
+	NeedsData []string
 }
 
 // ClearDispatch puts every received item of a dispatch into the import

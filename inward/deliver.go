@@ -44,12 +44,12 @@ type DeliveryScan struct {
 
 // Delivery is where an inbound item stands in the domestic network.
 type Delivery struct {
-	Item     string         `json:"item"`
-	Partner  string         `json:"partner" doc:"Origin post the events go back to"`
-	Step     string         `json:"step" doc:"Last step: handover, arrived, attempt, deliver or return; empty before handover"`
-	Repeated bool           `json:"repeated,omitempty" doc:"The same step was scanned before: nothing new recorded"`
-	Events   []PartnerEvent `json:"-"`
-	Return   *Return        `json:"return,omitempty"`
+	Item     string
+	Partner  string
+	Step     string
+	Repeated bool
+	Events   []PartnerEvent
+	Return   *Return
 }
 
 // Return is an inbound item going back to its origin post: it leaves in
@@ -57,12 +57,12 @@ type Delivery struct {
 // (the return keeps the item's id), with the return charge due from the
 // partner per our tariff (not rated yet).
 type Return struct {
-	Item      string    `json:"item" doc:"The item going back (the original S10)"`
-	Partner   string    `json:"partner"`
-	Office    string    `json:"office" doc:"Our office that sent it back"`
-	Origin    string    `json:"origin" doc:"Origin office of exchange it goes back to (the outward dispatch's destination)"`
-	Reason    string    `json:"reason"`
-	CreatedAt time.Time `json:"created_at"`
+	Item      string
+	Partner   string
+	Office    string
+	Origin    string
+	Reason    string
+	CreatedAt time.Time
 }
 
 // ReturnStore keeps returns to origin.

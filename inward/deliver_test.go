@@ -21,7 +21,9 @@ type customsLink struct {
 	*customs.Service
 }
 
-func (c customsLink) Item(ctx context.Context, id string) (customs.Item, error) { return c.Store.Item(ctx, id) }
+func (c customsLink) Item(ctx context.Context, id string) (customs.Item, error) {
+	return c.Store.Item(ctx, id)
+}
 
 // clearWorld is a Beijing inward office with import customs on the demo
 // rules, and a JP dispatch received and verified.
@@ -104,7 +106,9 @@ func TestImportClearanceAndDelivery(t *testing.T) {
 		t.Fatalf("keyed: %+v %v", kc, err)
 	}
 	// Delivery: handover needs the release; steps go forward only.
-	del := func(who auth.Principal, sc inward.DeliveryScan) (inward.Delivery, error) { return s.ScanDelivery(ctx, who, sc) }
+	del := func(who auth.Principal, sc inward.DeliveryScan) (inward.Delivery, error) {
+		return s.ScanDelivery(ctx, who, sc)
+	}
 	if _, err := del(opPEK, inward.DeliveryScan{Item: "RR123456785JP", Step: inward.StepArrived, Office: "CNPEKA"}); postal.ErrorCode(err) != postal.CodeConflict {
 		t.Errorf("arrived before handover: %v", err)
 	}
