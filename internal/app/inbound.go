@@ -55,7 +55,9 @@ func (a *App) receivedInbound(ctx context.Context, from, to time.Time) ([]accoun
 // lookup of an item's clearance without the caller's scope.
 type customsLink struct{ *customs.Service }
 
-func (c customsLink) Item(ctx context.Context, id string) (customs.Item, error) { return c.Store.Item(ctx, id) }
+func (c customsLink) Item(ctx context.Context, id string) (customs.Item, error) {
+	return c.Store.Item(ctx, id)
+}
 
 // returning hands customs' events to next, then puts those on partners'
 // inbound items into their outboxes (inward keeps only the import codes).
