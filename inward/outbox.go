@@ -98,6 +98,7 @@ type EventBatch struct {
 	Prepared time.Time
 	Events   []PartnerEvent
 	Text     []byte // the EMSEVT records (edi.EncodeEvents)
+	EDIFACT  []byte // the same as an EDIFACT EMSEVT interchange in the partner's profile
 }
 
 // maxBatch bounds the events of one returned message.
@@ -143,7 +144,7 @@ func (s *Service) PullEvents(ctx context.Context, who auth.Principal, partner st
 		return EventBatch{}, err
 	}
 	b.Ref = edi.Ref(partner, serial)
-	if b.Text, err = s.encode(b); err != nil {
+	if err = s.encode(&b); err != nil {
 		return EventBatch{}, err
 	}
 	seqs := make([]int64, len(evs))
@@ -157,7 +158,9 @@ func (s *Service) PullEvents(ctx context.Context, who auth.Principal, partner st
 	return b, nil
 }
 
-func (s *Service) encode(b EventBatch) ([]byte, error) {
+// encode writes a batch as EMSEVT records and as EDIFACT in the
+// partner's profile.
+func (s *Service) encode(b *EventBatch) error {
 	m := edi.Message{Sender: s.Country + "POST", Recipient: b.Partner, Ref: b.Ref, Prepared: b.Prepared}
 	for _, e := range b.Events {
 		m.Events = append(m.Events, tracking.Event{Object: e.Item, Code: e.Code, Office: e.Office, Time: e.At, Source: tracking.SourcePost,
@@ -165,9 +168,10 @@ func (s *Service) encode(b EventBatch) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if err := edi.EncodeEvents(&buf, m); err != nil {
-		return nil, fmt.Errorf("encode events for %s: %w", b.Partner, err)
+		return fmt.Errorf("encode events for %s: %w", b.Partner, err)
 	}
-	return buf.Bytes(), nil
+	b.Text, b.EDIFACT = buf.Bytes(), edi.MarshalEventsProfile(s.Profiles.For(b.Partner), m)
+	return nil
 }
 
 // Pusher sends a batch to a partner post (its endpoint); nil pushes
@@ -196,7 +200,7 @@ func (s *Service) PushEvents(ctx context.Context, p Pusher, partners []string) (
 			continue
 		}
 		b := EventBatch{Partner: partner, Ref: edi.Ref(partner, serial), Prepared: now, Events: evs}
-		if b.Text, err = s.encode(b); err == nil {
+		if err = s.encode(&b); err == nil {
 			err = p.Push(ctx, b)
 		}
 		if err != nil {

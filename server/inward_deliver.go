@@ -173,6 +173,7 @@ type eventBatch struct {
 	Prepared time.Time      `json:"prepared"`
 	Events   []partnerEvent `json:"events"`
 	EMSEVT   string         `json:"emsevt,omitempty" doc:"The same events as an EMSEVT message (HDR/EVT/TRL records)"`
+	EDIFACT  string         `json:"edifact,omitempty" doc:"The same events as an EDIFACT EMSEVT interchange in the partner's exchange profile (docs/formats.md)"`
 }
 
 func (s *Server) inwardPartnerEvents(ctx context.Context, in *struct {
@@ -188,5 +189,5 @@ func (s *Server) inwardPartnerEvents(ctx context.Context, in *struct {
 		return nil, s.problem(ctx, err)
 	}
 	return &struct{ Body eventBatch }{eventBatch{Partner: b.Partner, Ref: b.Ref, Prepared: b.Prepared, Events: toPartnerEvents(b.Events),
-		EMSEVT: string(b.Text)}}, nil
+		EMSEVT: string(b.Text), EDIFACT: string(b.EDIFACT)}}, nil
 }

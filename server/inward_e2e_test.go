@@ -112,7 +112,8 @@ func TestInboundEndToEnd(t *testing.T) {
 			Item, Code string
 			ReturnedAt time.Time `json:"returned_at"`
 		} `json:"events"`
-		EMSEVT string `json:"emsevt"`
+		EMSEVT  string `json:"emsevt"`
+		EDIFACT string `json:"edifact"`
 	}
 	if err := json.Unmarshal(r.body, &b); err != nil || r.status != http.StatusOK {
 		t.Fatalf("pull: %d %s %v", r.status, r.body, err)
@@ -124,8 +125,8 @@ func TestInboundEndToEnd(t *testing.T) {
 		}
 	}
 	if strings.Join(codes, " ") != "EMD EDB EDC EMF EMG EMH EMI" || !strings.HasPrefix(b.EMSEVT, "HDR|EMSEVT|3|CNPOST|JPPOST|"+b.Ref+"|") ||
-		!strings.Contains(b.EMSEVT, "EVT|"+item+"|EMI|CNXMND|") {
-		t.Errorf("returned events %v, message:\n%s", codes, b.EMSEVT)
+		!strings.Contains(b.EMSEVT, "EVT|"+item+"|EMI|CNXMND|") || !strings.Contains(b.EDIFACT, "STS+EMI:EVT'") {
+		t.Errorf("returned events %v, message:\n%s\n%s", codes, b.EMSEVT, b.EDIFACT)
 	}
 	if r := e.do("GET", "/v1/inward/events", "jp", nil); !strings.Contains(string(r.body), `"events":[]`) {
 		t.Errorf("second pull: %d %s", r.status, r.body)
