@@ -75,7 +75,16 @@ func AssessDuties(e *risk.Engine, d *Declaration, kind string, now time.Time) (D
 	switch {
 	case d.Category == "gift" && t.GiftAllowance.IsPositive() && value.LessThanOrEqual(t.GiftAllowance):
 		out.Notes = append(out.Notes, fmt.Sprintf("gift worth %s %s is within the %s %s gift allowance: nothing to pay", value.StringFixed(units), cur, t.GiftAllowance.StringFixed(units), cur))
+	case t.PostalArticles && d.Stream == StreamPostal:
+		duty = postalArticlesTax(&out, d, t, values, value)
+	case t.CBECFactor.IsPositive() && d.Stream == StreamEcommerce && value.LessThanOrEqual(t.CBECLimit):
+		vat = value.Mul(t.VAT).Mul(t.CBECFactor).Round(units)
+		out.Notes = append(out.Notes, fmt.Sprintf("cross-border e-commerce retail import worth %s %s (≤ %s %s per transaction): no duty, %s of the import VAT; consumption tax not assessed; the annual limit per person is not checked",
+			value.StringFixed(units), cur, t.CBECLimit.StringFixed(units), cur, t.CBECFactor.Mul(decimal.NewFromInt(100)).String()+" %"))
 	default:
+		if t.CBECFactor.IsPositive() && d.Stream == StreamEcommerce {
+			out.Notes = append(out.Notes, fmt.Sprintf("e-commerce order worth %s %s is over the %s %s per-transaction limit: full duty and VAT", value.StringFixed(units), cur, t.CBECLimit.StringFixed(units), cur))
+		}
 		duty = lineDuties(&out, d, t, values, value)
 		vat = importVAT(&out, d, t, value, duty)
 	}
@@ -91,6 +100,30 @@ func AssessDuties(e *risk.Engine, d *Declaration, kind string, now time.Time) (D
 		out.PaidBy = "addressee"
 	}
 	return out, true, nil
+}
+
+// postalArticlesTax is the tax on personal postal articles: each line's
+// value at its band rate, one tax in place of duty and VAT, waived when it
+// comes to no more than the waiver (China's 行邮税; docs/customs-rules.md).
+func postalArticlesTax(out *Duties, d *Declaration, t *risk.DutyTable, values []decimal.Decimal, value decimal.Decimal) decimal.Decimal {
+	units := minor(t.Currency)
+	tax := decimal.Zero
+	for i, ln := range d.Lines {
+		rate := t.Rate(ln.HSCode)
+		lt := values[i].Mul(rate).Round(units)
+		tax = tax.Add(lt)
+		out.Lines = append(out.Lines, DutyLine{Line: i + 1, HSCode: ln.HSCode, Value: values[i].StringFixed(units), Rate: rate.String(), Duty: lt.StringFixed(units)})
+	}
+	if t.PostalValueLimit.IsPositive() && value.GreaterThan(t.PostalValueLimit) {
+		out.Notes = append(out.Notes, fmt.Sprintf("personal postal article worth %s %s is over the %s %s limit per parcel: returned or cleared as goods unless it is a single indivisible article for personal use",
+			value.StringFixed(units), t.Currency, t.PostalValueLimit.StringFixed(units), t.Currency))
+	}
+	if tax.LessThanOrEqual(t.TaxWaiver) {
+		out.Notes = append(out.Notes, fmt.Sprintf("postal articles tax %s %s is within the %s %s waiver: nothing to pay", tax.StringFixed(units), t.Currency, t.TaxWaiver.StringFixed(units), t.Currency))
+		return decimal.Zero
+	}
+	out.Notes = append(out.Notes, "personal postal article: one postal articles tax in place of duty and import VAT")
+	return tax
 }
 
 func lineDuties(out *Duties, d *Declaration, t *risk.DutyTable, values []decimal.Decimal, value decimal.Decimal) decimal.Decimal {

@@ -122,8 +122,17 @@ func TestDuties(t *testing.T) {
 		currency    string
 		notes, paid string
 	}{
-		{"CN import over de minimis", func(d *customs.Declaration) {}, "59.48", "46.40", "CNY", "", "addressee"},
-		{"CN import under de minimis", func(d *customs.Declaration) { d.Lines[0].Value = "5.00" }, "0.00", "5.37", "CNY", "de minimis", "addressee"},
+		// China's cross-border e-commerce retail imports: no duty, 70 % of
+		// the 13 % VAT within CNY 5,000 per transaction; above it, both in full.
+		{"CN e-commerce import within the limit", func(d *customs.Declaration) {}, "0.00", "27.06", "CNY", "70 % of the import VAT", "addressee"},
+		{"CN e-commerce import over the limit", func(d *customs.Declaration) { d.Lines[0].Value = "1000.00" }, "1652.25", "1288.75", "CNY", "over the 5000.00 CNY per-transaction limit", "addressee"},
+		// Personal postal articles: one tax at the band rate, waived up to CNY 50.
+		{"CN postal article under the waiver", func(d *customs.Declaration) {
+			d.ID, d.Stream, d.Ecommerce, d.Postal, d.Category, d.Lines[0].Value = "RR123456785JP", customs.StreamPostal, nil, &customs.PostalInfo{}, "gift", "5.00"
+		}, "0.00", "0.00", "CNY", "postal articles tax 8.26 CNY is within the 50.00 CNY waiver", "none"},
+		{"CN postal article taxed", func(d *customs.Declaration) {
+			d.ID, d.Stream, d.Ecommerce, d.Postal, d.Category, d.Lines[0].Value = "RR123456785JP", customs.StreamPostal, nil, &customs.PostalInfo{}, "gift", "60.00"
+		}, "99.13", "0.00", "CNY", "postal articles tax", "addressee"},
 		{"EU with IOSS pays no VAT", func(d *customs.Declaration) {
 			d.Direction, d.Office, d.ImporterRef = customs.Export, "CNXMNA", "IM2760000001"
 			d.Sender, d.Addressee = d.Addressee, customs.Party{Name: "Anna Schmidt", City: "Berlin", Country: "DE"}

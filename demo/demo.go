@@ -60,6 +60,9 @@ type Options struct {
 	// earned us (internal/app wires inward's receipts), so partner
 	// statements have both halves.
 	Inbound accounting.InboundFacts
+	// Quality, if set, gives accounting the delivery and event-return
+	// times of inbound items (the quality-linked part).
+	Quality accounting.QualityFacts
 }
 
 // Result says what the seed made.
@@ -161,7 +164,7 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 		if df, ok := st.(accounting.DispatchFacts); ok {
 			asvc.Dispatches = df // rated as internal/app rates: from what departed
 		}
-		asvc.Inbound = o.Inbound
+		asvc.Inbound, asvc.Quality = o.Inbound, o.Quality
 		if res.Accounting, err = SeedAccounting(ctx, asvc, o.Now); err != nil {
 			return res, err
 		}

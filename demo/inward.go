@@ -20,6 +20,8 @@ type InwardResult struct {
 	// verification notes (CN 43).
 	Received, Discrepancies, Notes int
 	NoteDispatches                 []string // dispatches with a CN 43
+	// Import clearance and delivery of the received items (deliverDemo).
+	Delivery DeliveryResult
 }
 
 // inwardLanes are the demo's inbound lanes: partner office → our office of
@@ -133,11 +135,17 @@ func SeedInward(ctx context.Context, svc *inward.Service, now time.Time) (Inward
 			return res, fmt.Errorf("demo receipt of %s: %w", p.Dispatch, err)
 		}
 		res.Received++
+		if err := deliverDemo(ctx, svc, admin, p, i, &res.Delivery); err != nil {
+			return res, fmt.Errorf("demo clearance and delivery of %s: %w", p.Dispatch, err)
+		}
 		if len(n.Discrepancies) > 0 {
 			res.Notes++
 			res.Discrepancies += len(n.Discrepancies)
 			res.NoteDispatches = append(res.NoteDispatches, n.Dispatch)
 		}
+	}
+	if err := returnDemo(ctx, svc, admin, &res.Delivery); err != nil {
+		return res, err
 	}
 	return res, nil
 }

@@ -165,4 +165,6 @@ type Store interface {
 	// partner, dense, unique across nodes.
 	InterchangeSerial(ctx context.Context, partner, subject string) (int64, error)
 	ReceiptStore
+	OutboxStore
+	ReturnStore
 }

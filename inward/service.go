@@ -33,7 +33,10 @@ type Service struct {
 	Profiles *edi.Profiles
 	// Events records the receipt scans (EMD); nil records none.
 	Events Events
-	Now    func() time.Time
+	// Customs is the import queue inbound items are declared to; nil
+	// leaves import clearance unavailable.
+	Customs Customs
+	Now     func() time.Time
 }
 
 func (s *Service) now() time.Time {

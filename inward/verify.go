@@ -445,11 +445,15 @@ func (s *Service) Notes(ctx context.Context, who auth.Principal, partner string,
 	return s.Store.InwardNotes(ctx, partner, limit)
 }
 
+// record records an event with tracking and, for a partner's item, puts
+// it into the partner's outbox (Enqueue).
 func (s *Service) record(ctx context.Context, e tracking.Event) error {
-	if s.Events == nil {
-		return nil
+	if s.Events != nil {
+		if err := s.Events.Record(ctx, e); err != nil {
+			return err
+		}
 	}
-	return s.Events.Record(ctx, e)
+	return s.Enqueue(ctx, e)
 }
 
 func abs(n int) int {

@@ -19,7 +19,17 @@ type DutyTable struct {
 	GiftAllowance decimal.Decimal // gifts worth up to this pay nothing (0 = no allowance)
 	IOSS          bool            // EU Import One-Stop Shop applies
 	IOSSLimit     decimal.Decimal // IOSS covers consignments up to this value (EUR 150)
-	rates         []dutyRate      // by HS prefix, longest first
+	// PostalArticles: personal postal articles pay one tax at the line
+	// rates instead of duty and VAT, waived up to TaxWaiver; parcels over
+	// PostalValueLimit (0 = none) are noted.
+	PostalArticles   bool
+	TaxWaiver        decimal.Decimal
+	PostalValueLimit decimal.Decimal
+	// CBECFactor (0 = none): e-commerce retail imports up to CBECLimit pay
+	// no duty and this share of the VAT.
+	CBECFactor decimal.Decimal
+	CBECLimit  decimal.Decimal
+	rates      []dutyRate // by HS prefix, longest first
 }
 
 type dutyRate struct {
@@ -39,6 +49,8 @@ func compileDuties(specs []DutySpec) map[string]*DutyTable {
 				Country: c, Currency: s.Currency,
 				DeMinimis: dec(s.DeMinimis), VATDeMinimis: dec(s.VATDeMinimis), VAT: dec(s.VAT),
 				DutyDefault: dec(s.DutyDefault), GiftAllowance: dec(s.GiftAllowance), IOSS: s.IOSS, IOSSLimit: dec(s.IOSSLimit),
+				PostalArticles: s.PostalArticles, TaxWaiver: dec(s.TaxWaiver), PostalValueLimit: dec(s.PostalValueLimit),
+				CBECFactor: dec(s.CBECFactor), CBECLimit: dec(s.CBECLimit),
 			}
 			if t.IOSS && t.IOSSLimit.IsZero() {
 				t.IOSSLimit = decimal.NewFromInt(150)

@@ -101,6 +101,17 @@ type DutySpec struct {
 	GiftAllowance float64            `yaml:"gift_allowance,omitempty"`
 	IOSS          bool               `yaml:"ioss,omitempty"`
 	IOSSLimit     float64            `yaml:"ioss_limit,omitempty"`
+	// PostalArticles taxes personal postal articles (stream postal) with
+	// one tax at the line's rate (the duty map holds the tax bands) in
+	// place of duty and VAT, waived when it is at most TaxWaiver; a parcel
+	// worth more than PostalValueLimit gets a note (China's 行邮税).
+	PostalArticles   bool    `yaml:"postal_articles,omitempty"`
+	TaxWaiver        float64 `yaml:"tax_waiver,omitempty"`
+	PostalValueLimit float64 `yaml:"postal_value_limit,omitempty"`
+	// CBECFactor: e-commerce retail imports worth at most CBECLimit pay no
+	// duty and this share of the import VAT (China: 0.7 within CNY 5,000).
+	CBECFactor float64 `yaml:"cbec_factor,omitempty"`
+	CBECLimit  float64 `yaml:"cbec_limit,omitempty"`
 }
 
 // Duration reads "72h", "90m" or "3d".
@@ -619,7 +630,8 @@ func checkDutySpec(fe *postal.FieldList, d *DutySpec, n *yaml.Node, path string,
 		key string
 		v   float64
 		max float64
-	}{{"de_minimis", d.DeMinimis, 1e9}, {"vat_de_minimis", d.VATDeMinimis, 1e9}, {"vat", d.VAT, 1}, {"duty_default", d.DutyDefault, 5}, {"gift_allowance", d.GiftAllowance, 1e9}, {"ioss_limit", d.IOSSLimit, 1e9}} {
+	}{{"de_minimis", d.DeMinimis, 1e9}, {"vat_de_minimis", d.VATDeMinimis, 1e9}, {"vat", d.VAT, 1}, {"duty_default", d.DutyDefault, 5}, {"gift_allowance", d.GiftAllowance, 1e9}, {"ioss_limit", d.IOSSLimit, 1e9},
+		{"tax_waiver", d.TaxWaiver, 1e9}, {"postal_value_limit", d.PostalValueLimit, 1e9}, {"cbec_factor", d.CBECFactor, 1}, {"cbec_limit", d.CBECLimit, 1e9}} {
 		if v.v < 0 || v.v > v.max {
 			fe.Add(at(n, path, v.key), "%v is out of range (0 to %v; rates are fractions, 0.2 = 20 %%)", v.v, v.max)
 		}

@@ -181,7 +181,11 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Inward = &inward.Service{Store: st, Network: st, Country: o.Country, Profiles: profiles, Events: a.Tracking, Now: o.Now}
+	a.Inward = &inward.Service{Store: st, Network: st, Country: o.Country, Profiles: profiles, Events: a.Tracking, Now: o.Now,
+		Customs: customsLink{a.Customs}}
+	// Import customs' events on partners' items (EDB…EDX) go back to the
+	// origin post with ours (inward's partner outbox).
+	a.Customs.Events = returning(a.Customs.Events, a.Inward)
 	a.Planner = &alloc.Planner{Network: st, Store: st, Shipments: st}
 	a.Warehouse = &warehouse.Service{Store: st, Items: a.Acceptance, Planner: warehouse.RoutePlanner{Planners: a.routes},
 		Rates: o.Rates, Country: o.Country, Now: o.Now}
@@ -191,9 +195,10 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	a.Accounting.Dispatches = st
 	// What partner posts owe us is rated from the verified receipt at the
 	// inward office (inward.Service.Received). Its quality-linked part
-	// (a.Accounting.Quality) stays nil until tracking records when arrival
-	// and delivery events were returned to the origin post: reports say so.
+	// comes from the partner outbox: when arrival and delivery events were
+	// returned to the origin post (inward.Service.Qualities).
 	a.Accounting.Inbound = inboundFacts{received: a.receivedInbound}
+	a.Accounting.Quality = qualityFacts{a.Inward}
 	a.Audit = &audit.Service{Store: st, Now: o.Now}
 	a.Privacy = &privacy.Service{Store: st, Retention: o.Retention.WithDefaults(), Now: o.Now, Logger: o.Logger}
 	a.privacyEvery = o.PrivacyEvery

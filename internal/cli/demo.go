@@ -45,7 +45,7 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			}
 			defer a.Close() // serve closes it too; closing twice is harmless
 			started := time.Now()
-			res, err := demo.Seed(ctx, st, a.Acceptance, demo.Options{Shipments: shipments, Now: a.Now().UTC(), Progress: progress(o.errOut, "seeding shipments"), Customs: a.Customs, Inward: a.Inward, Inbound: a.Accounting.Inbound})
+			res, err := demo.Seed(ctx, st, a.Acceptance, demo.Options{Shipments: shipments, Now: a.Now().UTC(), Progress: progress(o.errOut, "seeding shipments"), Customs: a.Customs, Inward: a.Inward, Inbound: a.Accounting.Inbound, Quality: a.Accounting.Quality})
 			if err != nil {
 				return err
 			}
@@ -76,6 +76,10 @@ seeded data (it is idempotent) and prints fresh keys.`,
 					fmt.Fprintf(o.out, "; e.g. GET /v1/inward/dispatches/%s/cn43.pdf", res.Inward.NoteDispatches[0])
 				}
 				fmt.Fprintln(o.out, ".")
+			}
+			if d := res.Inward.Delivery; d.Declared+d.Released+d.Held > 0 {
+				fmt.Fprintf(o.out, "Import and delivery: %d inbound items declared to import customs (%d released, %d held, %d without data), %d delivered, %d attempted, %d returned to origin; %d events returned to JPPOST/KRPOST (GET /v1/inward/events).\n",
+					d.Declared, d.Released, d.Held, d.NeedsData, d.Delivered, d.Attempted, d.Returned, d.EventsReturned)
 			}
 			merchantKey, err := newDemoKey(ctx, a.Auth, auth.RoleMerchant, demo.Merchants[0].Code)
 			if err != nil {
