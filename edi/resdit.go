@@ -66,7 +66,13 @@ func (m Resdit) Validate() error {
 	case len(m.Events) > MaxResditEvents:
 		fe.Add("events", "%d events; at most %d per message", len(m.Events), MaxResditEvents)
 	}
-	for i, ev := range m.Events {
+	checkResditEvents(m.Events, &fe)
+	return fe.Err("RESDIT is invalid")
+}
+
+// checkResditEvents checks the events of a RESDIT.
+func checkResditEvents(events []ResditEvent, fe *postal.FieldList) {
+	for i, ev := range events {
 		name := fmt.Sprintf("events[%d]", i)
 		if _, ok := ResditCodes[ev.Code]; !ok {
 			fe.Add(name+".code", "%q is not a RESDIT event code (74, 6, 48, 24, 41, 42, 43, 21, 57, 82, 49, 37)", ev.Code)
@@ -85,11 +91,10 @@ func (m Resdit) Validate() error {
 				fe.Add(fmt.Sprintf("%s.receptacles[%d]", name, j), "%v", err)
 			}
 		}
-		if len(fe) > 100 {
+		if len(*fe) > 100 {
 			break
 		}
 	}
-	return fe.Err("RESDIT is invalid")
 }
 
 func carrierCode(s string) bool {

@@ -124,6 +124,8 @@ type Advice struct {
 	Dispatches  []Dispatch
 	Receptacles []Receptacle
 	Items       []Item
+	// Transit names the transit office of dispatches bound abroad.
+	Transit []Transit
 }
 
 // DispatchFilter selects expected dispatches.
@@ -165,4 +167,6 @@ type Store interface {
 	// partner, dense, unique across nodes.
 	InterchangeSerial(ctx context.Context, partner, subject string) (int64, error)
 	ReceiptStore
+	TransitStore
+	CarrierStore
 }

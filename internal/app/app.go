@@ -166,7 +166,8 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Inward = &inward.Service{Store: st, Network: st, Country: o.Country, Profiles: profiles, Events: a.Tracking, Now: o.Now}
+	a.Inward = &inward.Service{Store: st, Network: st, Country: o.Country, Profiles: profiles, Events: a.Tracking,
+		Router: transitRouter{routes: a.routes}, Now: o.Now}
 	a.Planner = &alloc.Planner{Network: st, Store: st, Shipments: st}
 	a.Warehouse = &warehouse.Service{Store: st, Items: a.Acceptance, Planner: warehouse.RoutePlanner{Planners: a.routes},
 		Rates: o.Rates, Country: o.Country, Now: o.Now}
@@ -175,10 +176,11 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	// and their dispatches; items that never left in one on their planned way.
 	a.Accounting.Dispatches = st
 	// What partner posts owe us is rated from the verified receipt at the
-	// inward office (inward.Service.Received). Its quality-linked part
+	// inward office (inward.Service.Received), transit charges from the
+	// closed transit it forwarded (inward.Service.TransitReceived). Its quality-linked part
 	// (a.Accounting.Quality) stays nil until tracking records when arrival
 	// and delivery events were returned to the origin post: reports say so.
-	a.Accounting.Inbound = inboundFacts{received: a.receivedInbound}
+	a.Accounting.Inbound = inboundFacts{received: a.receivedInbound, transit: a.transitReceived}
 	a.Audit = &audit.Service{Store: st, Now: o.Now}
 	a.Privacy = &privacy.Service{Store: st, Retention: o.Retention.WithDefaults(), Now: o.Now, Logger: o.Logger}
 	a.privacyEvery = o.PrivacyEvery
