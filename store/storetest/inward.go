@@ -18,6 +18,7 @@ func runInward(t *testing.T, newDB Opener) {
 	t.Run("Conflicts", func(t *testing.T) { testInwardConflicts(t, newDB(t)()) })
 	t.Run("InterchangeSerial", func(t *testing.T) { testInterchangeSerial(t, newDB(t)) })
 	t.Run("Receipt", func(t *testing.T) { testInwardReceipt(t, newDB(t)()) })
+	t.Run("Transit", func(t *testing.T) { testInwardTransit(t, newDB(t)()) })
 }
 
 const (
