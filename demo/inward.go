@@ -20,6 +20,8 @@ type InwardResult struct {
 	// verification notes (CN 43).
 	Received, Discrepancies, Notes int
 	NoteDispatches                 []string // dispatches with a CN 43
+	// Transit: the day's KR→KZ closed transit through Urumqi.
+	Transit TransitResult
 }
 
 // inwardLanes are the demo's inbound lanes: partner office → our office of
@@ -138,6 +140,10 @@ func SeedInward(ctx context.Context, svc *inward.Service, now time.Time) (Inward
 			res.Discrepancies += len(n.Discrepancies)
 			res.NoteDispatches = append(res.NoteDispatches, n.Dispatch)
 		}
+	}
+	var err error
+	if res.Transit, err = seedTransit(ctx, svc, admin, day); err != nil {
+		return res, err
 	}
 	return res, nil
 }

@@ -60,6 +60,7 @@ func (s *Server) registerInward() {
 		Errors:      []int{http.StatusNotFound},
 	}, inwardReaders, s.inwardDispatch)
 	s.registerInwardReceive()
+	s.registerInwardTransit()
 }
 
 func adviceBody(s *Server, t reflect.Type) *huma.RequestBody {

@@ -65,6 +65,10 @@ seeded data (it is idempotent) and prints fresh keys.`,
 				}
 				fmt.Fprintln(o.out, ".")
 			}
+			if tr := res.Inward.Transit; tr.Forwarded > 0 {
+				fmt.Fprintf(o.out, "Transit: KR→KZ dispatch %s, %d bags checked unopened at Urumqi and forwarded on %s via Khorgos, RESDIT %s to the airline; see GET /v1/inward/transit/%s.\n",
+					tr.Dispatch, tr.Forwarded, tr.Service, tr.Resdit, tr.Dispatch)
+			}
 			merchantKey, err := newDemoKey(ctx, a.Auth, auth.RoleMerchant, demo.Merchants[0].Code)
 			if err != nil {
 				return err
