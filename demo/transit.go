@@ -107,3 +107,71 @@ func seedTransit(ctx context.Context, svc *inward.Service, who auth.Principal, d
 	}
 	return res, nil
 }
+
+// OpenTransitResult says what the open-transit seed did.
+type OpenTransitResult struct {
+	Dispatch string
+	Resorted int    // open-transit items re-sorted into our outward streams
+	Stream   string // the outward stream of the first, e.g. CNXMNADEFRAAAUR
+}
+
+// seedOpenTransit pre-advises Korea Post's registered mail to Xiamen with
+// two items addressed to Germany among one for China, receives and opens
+// the bag, scans the items (EMD for China, EMJ for Germany), re-sorts the
+// German ones by Xiamen's outward sort plan and closes the verification.
+// A second run on the same day leaves the closed dispatch alone.
+func seedOpenTransit(ctx context.Context, svc *inward.Service, who auth.Principal, day time.Time) (OpenTransitResult, error) {
+	d := postal.DispatchID{Origin: "KRSELA", Destination: "CNXMNA", Category: 'A', Subclass: "UR", YearDigit: day.Year() % 10, Serial: day.YearDay()*10 + 8}
+	res := OpenTransitResult{Dispatch: d.String()}
+	r := postal.ReceptacleID{Dispatch: d, Serial: 1, Last: true, Registered: true, WeightHg: 24}.String()
+	rc := edi.Receptacle{ID: r, Type: "bag", GrossWeightG: 2400}
+	for k, country := range []string{"CN", "DE", "DE"} {
+		id, err := postal.NewS10("RR", uint32(day.YearDay()*100000+98000+k), "KR")
+		if err != nil {
+			return res, err
+		}
+		rc.Items = append(rc.Items, string(id))
+		rc.ItemData = append(rc.ItemData, edi.ItemData{Item: string(id), Contents: "Documents", WeightG: 300 + 100*k, SenderCountry: "KR", AddresseeCountry: country})
+	}
+	dep := day.Add(2 * time.Hour)
+	p := edi.Predes{Ref: fmt.Sprintf("KR%s80", day.Format("060102")), Prepared: dep.Add(-2 * time.Hour), Dispatch: d.String(), Origin: "KRSELA", Destination: "CNXMNA",
+		Transport:   &edi.Transport{Service: "MF872", Mode: "air", Carrier: "MF", From: "KRSELA", To: "CNXMNA", Departure: dep, Arrival: dep.Add(3 * time.Hour)},
+		Receptacles: []edi.Receptacle{rc}}
+	if _, err := svc.AcceptPredes(ctx, who, p); err != nil {
+		return res, fmt.Errorf("demo open-transit PREDES %s: %w", p.Ref, err)
+	}
+	dd, err := svc.Store.InwardDispatch(ctx, d.String())
+	if err != nil {
+		return res, err
+	}
+	if dd.Status != inward.StatusExpected {
+		return res, nil
+	}
+	if _, err := svc.ScanReceptacle(ctx, who, inward.ReceptacleScan{Receptacle: r, WeightG: 2410}); err != nil {
+		return res, err
+	}
+	if _, _, err := svc.OpenReceptacle(ctx, who, r); err != nil {
+		return res, err
+	}
+	for _, it := range rc.Items {
+		if _, err := svc.ScanItem(ctx, who, inward.ItemScan{Item: it, Receptacle: r}); err != nil {
+			return res, err
+		}
+	}
+	rs, err := svc.Resort(ctx, who, d.String())
+	if err != nil {
+		return res, fmt.Errorf("demo re-sort of %s: %w", d, err)
+	}
+	for _, x := range rs.Items {
+		if x.Stream != "" {
+			res.Resorted++
+			if res.Stream == "" {
+				res.Stream = x.Stream
+			}
+		}
+	}
+	if _, err := svc.Close(ctx, who, d.String()); err != nil {
+		return res, err
+	}
+	return res, nil
+}

@@ -35,7 +35,10 @@ type Service struct {
 	Events Events
 	// Router plans the way onward of closed transit; nil forwards none.
 	Router Router
-	Now    func() time.Time
+	// Presorter re-sorts open transit by our outward sort plans; nil
+	// re-sorts none.
+	Presorter Presorter
+	Now       func() time.Time
 }
 
 func (s *Service) now() time.Time {

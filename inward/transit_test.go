@@ -239,3 +239,77 @@ func TestTransitNotAdvised(t *testing.T) {
 		t.Errorf("forward mail bound for us: %v", err)
 	}
 }
+
+// presorter sends KZ to Urumqi's road stream and knows no other country.
+type presorter struct{ got []inward.ResortItem }
+
+func (p *presorter) Presort(_ context.Context, office string, items []inward.ResortItem) ([]inward.Resorted, error) {
+	p.got = append(p.got, items...)
+	out := make([]inward.Resorted, 0, len(items))
+	for _, it := range items {
+		if it.Country == "KZ" {
+			out = append(out, inward.Resorted{Item: it.Item, Country: "KZ", Destination: "KZALAA", Category: "A", Subclass: "UN", Receptacle: "bag",
+				Stream: office + "KZALAAAUN"})
+			continue
+		}
+		out = append(out, inward.Resorted{Item: it.Item, Country: it.Country, Reason: "no rule for " + it.Country})
+	}
+	return out, nil
+}
+
+// Open transit: a dispatch to Urumqi with an item for Almaty among the
+// items for China. The foreign item gets EMJ, is not inbound mail of
+// ours, and is re-sorted into Urumqi's outward stream to KZALAA.
+func TestOpenTransit(t *testing.T) {
+	ctx := context.Background()
+	s, ev, _ := transitService(t)
+	ps := &presorter{}
+	s.Presorter = ps
+	d := postal.DispatchID{Origin: "KRSELA", Destination: "CNURCA", Category: 'A', Subclass: "UN", YearDigit: 6, Serial: 3}
+	r := postal.ReceptacleID{Dispatch: d, Serial: 1, Last: true, Registered: true, WeightHg: 20}.String()
+	var ids []string
+	for _, n := range []uint32{3001, 3002, 3003} {
+		id, _ := postal.NewS10("RR", n, "KR")
+		ids = append(ids, string(id))
+	}
+	p := edi.Predes{Ref: "KR26000003", Prepared: now.Add(-8 * time.Hour), Dispatch: d.String(), Origin: "KRSELA", Destination: "CNURCA",
+		Receptacles: []edi.Receptacle{{ID: r, Type: "bag", GrossWeightG: 2000, Items: ids, ItemData: []edi.ItemData{
+			{Item: ids[0], AddresseeCountry: "CN", WeightG: 300}, {Item: ids[1], AddresseeCountry: "KZ", WeightG: 400}, {Item: ids[2], AddresseeCountry: "KZ", WeightG: 500}}}}}
+	if _, err := s.AcceptPredes(ctx, admin, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ScanReceptacle(ctx, opURC, inward.ReceptacleScan{Receptacle: r}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.OpenReceptacle(ctx, opURC, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids[:2] {
+		if _, err := s.ScanItem(ctx, opURC, inward.ItemScan{Item: id, Receptacle: r}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := ev.of(ids[0]); !slices.Equal(got, []string{"EMD@CNURCA>"}) {
+		t.Errorf("item for CN: %v", got)
+	}
+	if got := ev.of(ids[1]); !slices.Equal(got, []string{"EMJ@CNURCA>"}) {
+		t.Errorf("item for KZ: %v", got)
+	}
+	rec, err := s.Received(ctx, now.Add(-time.Hour), now.Add(time.Hour))
+	if err != nil || len(rec) != 1 || rec[0].Item != ids[0] {
+		t.Errorf("inbound %+v, %v", rec, err)
+	}
+	if _, err := s.Resort(ctx, opPEK, d.String()); postal.ErrorCode(err) != postal.CodeForbidden {
+		t.Errorf("Beijing re-sorts Urumqi's mail: %v", err)
+	}
+	res, err := s.Resort(ctx, opURC, d.String())
+	if err != nil || res.Office != "CNURCA" || len(res.Items) != 1 || res.Items[0].Stream != "CNURCAKZALAAAUN" || !slices.Equal(res.Waiting, ids[2:]) {
+		t.Errorf("resort %+v, %v", res, err)
+	}
+	if len(ps.got) != 1 || ps.got[0].Item != ids[1] || ps.got[0].WeightG != 400 {
+		t.Errorf("presorted %+v", ps.got)
+	}
+	if _, err := s.Resort(ctx, opURC, "KRSELAKZALAAAUN60001"); postal.ErrorCode(err) != postal.CodeConflict {
+		t.Errorf("closed transit re-sorted: %v", err)
+	}
+}

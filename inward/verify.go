@@ -322,7 +322,11 @@ func (s *Service) ScanItem(ctx context.Context, who auth.Principal, sc ItemScan)
 	if err := s.Store.SaveReceipt(ctx, rec); err != nil {
 		return ScanResult{}, err
 	}
-	if err := s.record(ctx, tracking.Event{Object: string(id), Code: tracking.EMD, Office: sc.Office, Time: now, Source: "post"}); err != nil {
+	code := tracking.EMD
+	if s.openTransit(it) {
+		code = tracking.EMJ // addressed abroad: we are its transit office
+	}
+	if err := s.record(ctx, tracking.Event{Object: string(id), Code: code, Office: sc.Office, Time: now, Source: "post"}); err != nil {
 		return ScanResult{}, err
 	}
 	return ScanResult{Receptacle: r, Item: &it, Discrepancies: rec.Discrepancies}, nil
@@ -533,6 +537,9 @@ func (s *Service) Received(ctx context.Context, from, to time.Time) ([]ReceivedI
 		}
 		rest = max(rest, 0)
 		for _, it := range x.Items {
+			if s.openTransit(it) {
+				continue // open transit: re-sorted abroad, not mail for us
+			}
 			row.Item, row.Items, row.WeightG, row.ReceivedAt = it.Item, 1, it.ReceivedWeightG, it.ReceivedAt
 			if it.ReceivedWeightG == 0 {
 				row.WeightG = rest / unweighed

@@ -37,6 +37,14 @@ func (s *Server) registerInwardTransit() {
 		Errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, inwardReceivers, s.inwardTransitForward)
 	register(s, huma.Operation{
+		OperationID: "inward-resort", Method: http.MethodGet, Path: "/v1/inward/dispatches/{id}/resort",
+		Summary: "re-sort a dispatch's open-transit items into our outward streams", Tags: tags,
+		Description: "Items of a dispatch to us whose pre-advice names an addressee abroad (open transit: scanned, they got EMJ, not EMD) " +
+			"are sorted by the outward sort plan of the office that received them: each item's stream (the first 15 characters of its " +
+			"outward S8) or why no rule takes it. Items not received yet are waiting. Stores nothing.",
+		Errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
+	}, inwardReceivers, s.inwardResort)
+	register(s, huma.Operation{
 		OperationID: "inward-resdit-confirm", Method: http.MethodPost, Path: "/v1/inward/consignments/{id}/resdit",
 		Summary: "confirm to the carrier what of its consignment (CARDIT) we received: RESDIT", Tags: tags,
 		Description: "Event 21 (delivered to the post) for the received receptacles, one event per office and minute, in the carrier's " +
@@ -230,6 +238,50 @@ func (s *Server) inwardResditList(ctx context.Context, in *struct {
 			return nil, s.problem(ctx, err)
 		}
 		out.Body.Resdits = append(out.Body.Resdits, x)
+	}
+	return out, nil
+}
+
+type resortedItem struct {
+	Item        string `json:"item" doc:"S10"`
+	Country     string `json:"country" doc:"Addressee's country"`
+	Destination string `json:"destination,omitempty" doc:"Outward office of exchange"`
+	Category    string `json:"category,omitempty"`
+	Subclass    string `json:"subclass,omitempty"`
+	Receptacle  string `json:"receptacle,omitempty"`
+	Stream      string `json:"stream,omitempty" doc:"Outward S8 prefix: office, destination, category, subclass"`
+	Reason      string `json:"reason,omitempty" doc:"Why the sort plan has no rule for it"`
+}
+
+func (s *Server) inwardResort(ctx context.Context, in *struct {
+	ID string `path:"id" doc:"S8 dispatch id"`
+}) (*struct {
+	Body struct {
+		Dispatch string         `json:"dispatch"`
+		Office   string         `json:"office"`
+		Items    []resortedItem `json:"items"`
+		Waiting  []string       `json:"waiting"`
+	}
+}, error) {
+	r, err := s.inward().Resort(ctx, principal(ctx), in.ID)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	out := &struct {
+		Body struct {
+			Dispatch string         `json:"dispatch"`
+			Office   string         `json:"office"`
+			Items    []resortedItem `json:"items"`
+			Waiting  []string       `json:"waiting"`
+		}
+	}{}
+	out.Body.Dispatch, out.Body.Office, out.Body.Items, out.Body.Waiting = r.Dispatch, r.Office, make([]resortedItem, 0, len(r.Items)), r.Waiting
+	for _, x := range r.Items {
+		out.Body.Items = append(out.Body.Items, resortedItem{Item: x.Item, Country: x.Country, Destination: x.Destination, Category: x.Category,
+			Subclass: x.Subclass, Receptacle: x.Receptacle, Stream: x.Stream, Reason: x.Reason})
+	}
+	if out.Body.Waiting == nil {
+		out.Body.Waiting = []string{}
 	}
 	return out, nil
 }

@@ -167,7 +167,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 		return nil, err
 	}
 	a.Inward = &inward.Service{Store: st, Network: st, Country: o.Country, Profiles: profiles, Events: a.Tracking,
-		Router: transitRouter{routes: a.routes}, Now: o.Now}
+		Router: transitRouter{routes: a.routes}, Presorter: openTransitSorter{dispatch: a.Dispatch}, Now: o.Now}
 	a.Planner = &alloc.Planner{Network: st, Store: st, Shipments: st}
 	a.Warehouse = &warehouse.Service{Store: st, Items: a.Acceptance, Planner: warehouse.RoutePlanner{Planners: a.routes},
 		Rates: o.Rates, Country: o.Country, Now: o.Now}

@@ -2,10 +2,14 @@ package app
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/interpost/interpost/accounting"
+	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/inward"
+	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/routing"
 )
 
@@ -42,5 +46,45 @@ func (a *App) transitReceived(ctx context.Context, from, to time.Time) ([]accoun
 		out[i] = accounting.TransitReceptacle{Dispatch: r.Dispatch, Receptacle: r.Receptacle, Origin: r.Origin, Destination: r.Destination,
 			Partner: r.Partner, Subclass: r.Subclass, Items: r.Items, WeightG: r.WeightG, ReceivedAt: r.ReceivedAt, ForwardedAt: r.ForwardedAt}
 	}
+	return out, nil
+}
+
+// openTransitSorter re-sorts open transit by the office's outward sort
+// plan (inward.Presorter). A partner's item has no product of ours: the
+// S10 service indicator's first letter stands for it (E EMS, C parcel,
+// R registered small packet, L e-Packet, else small packet).
+type openTransitSorter struct{ dispatch *dispatch.Service }
+
+func (o openTransitSorter) Presort(ctx context.Context, office string, items []inward.ResortItem) ([]inward.Resorted, error) {
+	plan, err := o.dispatch.SortPlan(ctx, office)
+	if err != nil {
+		return nil, err
+	}
+	in := make([]dispatch.Item, 0, len(items))
+	country := map[string]string{}
+	for _, it := range items {
+		id := postal.S10(it.Item)
+		product := postal.ProductSmallPacket
+		for _, p := range postal.Products() {
+			if p.ServiceLetter == id.ServiceIndicator()[:1] {
+				product = p.Code
+			}
+		}
+		spec, _ := postal.LookupProduct(string(product))
+		in = append(in, dispatch.Item{ID: id, Product: product, Country: it.Country, WeightG: it.WeightG, Registered: spec.Registered})
+		country[it.Item] = it.Country
+	}
+	sorted := dispatch.Presort(&plan, in)
+	out := make([]inward.Resorted, 0, len(items))
+	for k, its := range sorted.Streams {
+		for _, it := range its {
+			out = append(out, inward.Resorted{Item: string(it.ID), Country: it.Country, Destination: k.Destination, Category: k.Category,
+				Subclass: k.Subclass, Receptacle: string(k.Type), Stream: office + k.Destination + k.Category + k.Subclass})
+		}
+	}
+	for _, u := range sorted.Unsorted {
+		out = append(out, inward.Resorted{Item: u.Item, Country: country[u.Item], Reason: u.Reason})
+	}
+	slices.SortFunc(out, func(a, b inward.Resorted) int { return strings.Compare(a.Item, b.Item) })
 	return out, nil
 }
