@@ -60,18 +60,19 @@ func (m Resdit) Validate() error {
 	if len(m.Recipient) != 6 || !upperAlnum(m.Recipient) {
 		fe.Add("recipient", "%q is not an office code", m.Recipient)
 	}
-	switch {
-	case len(m.Events) == 0:
-		fe.Add("events", "a response has at least one event")
-	case len(m.Events) > MaxResditEvents:
-		fe.Add("events", "%d events; at most %d per message", len(m.Events), MaxResditEvents)
-	}
-	checkResditEvents(m.Events, &fe)
+	checkResditEvents(m.Events, "response", &fe)
 	return fe.Err("RESDIT is invalid")
 }
 
-// checkResditEvents checks the events of a RESDIT.
-func checkResditEvents(events []ResditEvent, fe *postal.FieldList) {
+// checkResditEvents checks the events of a RESDIT (what: "response",
+// "confirmation").
+func checkResditEvents(events []ResditEvent, what string, fe *postal.FieldList) {
+	switch {
+	case len(events) == 0:
+		fe.Add("events", "a %s has at least one event", what)
+	case len(events) > MaxResditEvents:
+		fe.Add("events", "%d events; at most %d per message", len(events), MaxResditEvents)
+	}
 	for i, ev := range events {
 		name := fmt.Sprintf("events[%d]", i)
 		if _, ok := ResditCodes[ev.Code]; !ok {

@@ -38,13 +38,7 @@ func (m PostResdit) Validate() error {
 	if m.Consignment == "" || len(m.Consignment) > 35 {
 		fe.Add("consignment", "required, at most 35 characters")
 	}
-	switch {
-	case len(m.Events) == 0:
-		fe.Add("events", "a confirmation has at least one event")
-	case len(m.Events) > MaxResditEvents:
-		fe.Add("events", "%d events; at most %d per message", len(m.Events), MaxResditEvents)
-	}
-	checkResditEvents(m.Events, &fe)
+	checkResditEvents(m.Events, "confirmation", &fe)
 	return fe.Err("RESDIT is invalid")
 }
 

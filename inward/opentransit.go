@@ -75,13 +75,7 @@ func (s *Service) Resort(ctx context.Context, who auth.Principal, dispatch strin
 	if err != nil {
 		return ResortResult{}, err
 	}
-	office := d.Destination
-	for _, r := range rs {
-		if r.ReceivedOffice != "" {
-			office = r.ReceivedOffice
-			break
-		}
-	}
+	office := s.verifyingOffice(ctx, d, rs)
 	if err := mayReceive(who, office); err != nil {
 		return ResortResult{}, err
 	}

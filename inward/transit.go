@@ -110,6 +110,23 @@ func (s *Service) inTransit(dispatch string) bool {
 	return err == nil && !s.bound(d.Destination)
 }
 
+// verifyingOffice is our office that verifies a dispatch: where its
+// receptacles were received, else its transit office (closed transit) or
+// its destination.
+func (s *Service) verifyingOffice(ctx context.Context, d Dispatch, rs []Receptacle) string {
+	for _, r := range rs {
+		if r.ReceivedOffice != "" {
+			return r.ReceivedOffice
+		}
+	}
+	if !s.bound(d.Destination) {
+		if t, err := s.Store.InwardTransit(ctx, d.ID); err == nil && t.Office != "" {
+			return t.Office
+		}
+	}
+	return d.Destination
+}
+
 // transitEvents records code (EMJ, EMK) on a receptacle and on the items
 // its dispatch's pre-advice lists in it.
 func (s *Service) transitEvents(ctx context.Context, code tracking.Code, r Receptacle, office, next string, at time.Time) error {

@@ -360,18 +360,7 @@ func (s *Service) Close(ctx context.Context, who auth.Principal, dispatch string
 	if err != nil {
 		return Note{}, err
 	}
-	office := d.Destination
-	if !s.bound(d.Destination) {
-		if t, err := s.Store.InwardTransit(ctx, d.ID); err == nil && t.Office != "" {
-			office = t.Office // closed transit: verified at our transit office
-		}
-	}
-	for _, r := range rs {
-		if r.ReceivedOffice != "" {
-			office = r.ReceivedOffice
-			break
-		}
-	}
+	office := s.verifyingOffice(ctx, d, rs)
 	if err := mayReceive(who, office); err != nil && mayReceive(who, d.Destination) != nil {
 		return Note{}, err
 	}
