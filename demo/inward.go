@@ -22,6 +22,11 @@ type InwardResult struct {
 	NoteDispatches                 []string // dispatches with a CN 43
 	// Import clearance and delivery of the received items (deliverDemo).
 	Delivery DeliveryResult
+	// Transit: the day's KR→KZ closed transit through Urumqi.
+	Transit TransitResult
+	// OpenTransit: the day's KR registered mail through Xiamen with items
+	// for Germany re-sorted into our outward stream.
+	OpenTransit OpenTransitResult
 }
 
 // inwardLanes are the demo's inbound lanes: partner office → our office of
@@ -146,6 +151,15 @@ func SeedInward(ctx context.Context, svc *inward.Service, now time.Time) (Inward
 	}
 	if err := returnDemo(ctx, svc, admin, &res.Delivery); err != nil {
 		return res, err
+	}
+	var err error
+	if res.Transit, err = seedTransit(ctx, svc, admin, day); err != nil {
+		return res, err
+	}
+	if svc.Presorter != nil {
+		if res.OpenTransit, err = seedOpenTransit(ctx, svc, admin, day); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }

@@ -60,13 +60,20 @@ func (m Resdit) Validate() error {
 	if len(m.Recipient) != 6 || !upperAlnum(m.Recipient) {
 		fe.Add("recipient", "%q is not an office code", m.Recipient)
 	}
+	checkResditEvents(m.Events, "response", &fe)
+	return fe.Err("RESDIT is invalid")
+}
+
+// checkResditEvents checks the events of a RESDIT (what: "response",
+// "confirmation").
+func checkResditEvents(events []ResditEvent, what string, fe *postal.FieldList) {
 	switch {
-	case len(m.Events) == 0:
-		fe.Add("events", "a response has at least one event")
-	case len(m.Events) > MaxResditEvents:
-		fe.Add("events", "%d events; at most %d per message", len(m.Events), MaxResditEvents)
+	case len(events) == 0:
+		fe.Add("events", "a %s has at least one event", what)
+	case len(events) > MaxResditEvents:
+		fe.Add("events", "%d events; at most %d per message", len(events), MaxResditEvents)
 	}
-	for i, ev := range m.Events {
+	for i, ev := range events {
 		name := fmt.Sprintf("events[%d]", i)
 		if _, ok := ResditCodes[ev.Code]; !ok {
 			fe.Add(name+".code", "%q is not a RESDIT event code (74, 6, 48, 24, 41, 42, 43, 21, 57, 82, 49, 37)", ev.Code)
@@ -85,11 +92,10 @@ func (m Resdit) Validate() error {
 				fe.Add(fmt.Sprintf("%s.receptacles[%d]", name, j), "%v", err)
 			}
 		}
-		if len(fe) > 100 {
+		if len(*fe) > 100 {
 			break
 		}
 	}
-	return fe.Err("RESDIT is invalid")
 }
 
 func carrierCode(s string) bool {

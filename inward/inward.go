@@ -124,6 +124,8 @@ type Advice struct {
 	Dispatches  []Dispatch
 	Receptacles []Receptacle
 	Items       []Item
+	// Transit names the transit office of dispatches bound abroad.
+	Transit []Transit
 }
 
 // DispatchFilter selects expected dispatches.
@@ -167,4 +169,6 @@ type Store interface {
 	ReceiptStore
 	OutboxStore
 	ReturnStore
+	TransitStore
+	CarrierStore
 }

@@ -36,7 +36,12 @@ type Service struct {
 	// Customs is the import queue inbound items are declared to; nil
 	// leaves import clearance unavailable.
 	Customs Customs
-	Now     func() time.Time
+	// Router plans the way onward of closed transit; nil forwards none.
+	Router Router
+	// Presorter re-sorts open transit by our outward sort plans; nil
+	// re-sorts none.
+	Presorter Presorter
+	Now       func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -68,12 +73,16 @@ func (s *Service) AcceptPredes(ctx context.Context, who auth.Principal, p edi.Pr
 	if err := p.Validate(); err != nil {
 		return Result{}, err
 	}
-	if err := s.mayAdvise(who, p.Origin, "", p.Destination); err != nil {
+	if err := s.mayAdvise(who, p.Origin, "", s.adviseOffice(p.Destination, p.Transport)); err != nil {
 		return Result{}, err
 	}
 	var fe postal.FieldList
 	s.checkOffice(ctx, "origin", p.Origin, false, &fe)
-	s.checkOffice(ctx, "destination", p.Destination, true, &fe)
+	via := ""
+	if p.Transport != nil {
+		via = p.Transport.To
+	}
+	transit := s.checkDestination(ctx, "destination", p.Destination, via, &fe)
 	if err := fe.Err("PREDES names offices we cannot take it for"); err != nil {
 		return Result{}, err
 	}
@@ -91,6 +100,9 @@ func (s *Service) AcceptPredes(ctx context.Context, who auth.Principal, p edi.Pr
 		d.Carrier, d.Service, d.Mode, d.Departure, d.Arrival = t.Carrier, t.Service, t.Mode, t.Departure.UTC(), t.Arrival.UTC()
 	}
 	a := Advice{Interchange: in, Dispatches: []Dispatch{d}}
+	if transit != "" {
+		a.Transit = []Transit{{Dispatch: d.ID, Office: transit, AdvisedAt: now}}
+	}
 	for _, r := range p.Receptacles {
 		rid, _ := postal.ParseReceptacleID(r.ID)
 		a.Receptacles = append(a.Receptacles, Receptacle{ID: r.ID, Dispatch: p.Dispatch, Type: r.Type, GrossWeightG: r.GrossWeightG,
@@ -126,14 +138,17 @@ func (s *Service) AcceptCardit(ctx context.Context, who auth.Principal, c edi.Ca
 	var order []string
 	now := s.now()
 	var rs []Receptacle
+	var transit []Transit
 	for i, r := range c.Receptacles {
 		rid, _ := postal.ParseReceptacleID(r.ID)
 		did := rid.Dispatch.String()
-		if err := s.mayAdvise(who, rid.Dispatch.Origin, c.Carrier, rid.Dispatch.Destination); err != nil {
+		if err := s.mayAdvise(who, rid.Dispatch.Origin, c.Carrier, s.adviseOffice(rid.Dispatch.Destination, &c.Transport)); err != nil {
 			return Result{}, err
 		}
 		if byDispatch[did] == nil {
-			s.checkOffice(ctx, fmt.Sprintf("receptacles[%d].id", i), rid.Dispatch.Destination, true, &fe)
+			if via := s.checkDestination(ctx, fmt.Sprintf("receptacles[%d].id", i), rid.Dispatch.Destination, c.Transport.To, &fe); via != "" {
+				transit = append(transit, Transit{Dispatch: did, Office: via, AdvisedAt: now})
+			}
 			byDispatch[did] = &Dispatch{ID: did, Origin: rid.Dispatch.Origin, Destination: rid.Dispatch.Destination,
 				Partner: partnerOf(rid.Dispatch.Origin), Category: string(rid.Dispatch.Category), Subclass: rid.Dispatch.Subclass,
 				Status: StatusExpected, Consignment: c.Consignment, Carrier: c.Carrier, Service: c.Transport.Service, Mode: c.Transport.Mode,
@@ -151,7 +166,7 @@ func (s *Service) AcceptCardit(ctx context.Context, who auth.Principal, c edi.Ca
 	if err != nil || repeated != nil {
 		return s.repeated(repeated), err
 	}
-	a := Advice{Interchange: in, Receptacles: rs}
+	a := Advice{Interchange: in, Receptacles: rs, Transit: transit}
 	for _, id := range order {
 		a.Dispatches = append(a.Dispatches, *byDispatch[id])
 	}
@@ -215,6 +230,37 @@ func (s *Service) checkOffice(ctx context.Context, field, code string, ours bool
 	case !ours && o.Country == s.Country:
 		fe.Add(field, "%s is one of our own offices: inward pre-advice comes from abroad", code)
 	}
+}
+
+// adviseOffice is our office a pre-advice is for: the destination, or for
+// a dispatch bound abroad the office its transport arrives at.
+func (s *Service) adviseOffice(dest string, t *edi.Transport) string {
+	if !s.bound(dest) && t != nil && s.bound(t.To) {
+		return t.To
+	}
+	return dest
+}
+
+// checkDestination checks a dispatch's destination: one of our offices,
+// or an office abroad when the transport via arrives at one of ours —
+// closed transit through that office, which it returns ("" otherwise).
+func (s *Service) checkDestination(ctx context.Context, field, dest, via string, fe *postal.FieldList) string {
+	if len(dest) < 2 || dest[:2] == s.Country {
+		s.checkOffice(ctx, field, dest, true, fe)
+		return ""
+	}
+	var bad postal.FieldList
+	s.checkOffice(ctx, field, dest, false, &bad)
+	if len(bad) > 0 {
+		*fe = append(*fe, bad...)
+		return ""
+	}
+	if o, err := s.Network.Office(ctx, via); via == "" || err != nil || o.Country != s.Country {
+		fe.Add(field, "%s is in %s: pre-advice we take is for our offices in %s, or for transit whose transport arrives at one of them (transport.to is %s)",
+			dest, dest[:2], s.Country, postal.Quote(via))
+		return ""
+	}
+	return via
 }
 
 // interchange checks a message's reference: new (returns the row to

@@ -231,8 +231,10 @@ func TestAcceptCardit(t *testing.T) {
 	if ds, _ := s.Dispatches(ctx, opSHA, inward.DispatchFilter{Status: inward.StatusExpected}); len(ds) != 1 || ds[0].PreAdvice != "" || ds[0].Items != 0 {
 		t.Errorf("Shanghai's CARDIT-only dispatch: %+v", ds)
 	}
-	// A CARDIT naming a receptacle for an office that is not ours.
+	// A CARDIT naming a receptacle for an office that is not ours, on a
+	// flight that does not land at ours either (not transit through us).
 	c.Ref = "NH000124"
+	c.Transport.To = "KRSELA"
 	c.Receptacles = []edi.Receptacle{{ID: "JPTYOAKRSELAAUN60001001100051", Type: "bag", GrossWeightG: 5100}}
 	if _, err := s.AcceptCardit(ctx, nh, c); postal.ErrorCode(err) != postal.CodeInvalid || !hasField(err, "receptacles[0].id") {
 		t.Errorf("CARDIT for Seoul: %v", err)

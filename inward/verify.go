@@ -93,8 +93,18 @@ func (s *Service) ScanReceptacle(ctx context.Context, who auth.Principal, sc Rec
 		return ScanResult{}, postal.Errorf(postal.CodeInvalid, "receptacle: %v", err)
 	}
 	id := rid.String()
+	tr, err := s.transitOf(ctx, rid.Dispatch)
+	if err != nil {
+		return ScanResult{}, err
+	}
+	expected := rid.Dispatch.Destination // the office that should receive it
+	if tr != nil {
+		if expected = tr.Office; expected == "" && sc.Office == "" {
+			return ScanResult{}, postal.Errorf(postal.CodeInvalid, "office: receptacle %s is bound for %s abroad and was not advised for transit through us: name the office that received it", id, rid.Dispatch.Destination)
+		}
+	}
 	if sc.Office == "" {
-		sc.Office = rid.Dispatch.Destination
+		sc.Office = expected
 	}
 	if err := mayReceive(who, sc.Office); err != nil {
 		return ScanResult{}, err
@@ -152,8 +162,8 @@ func (s *Service) ScanReceptacle(ctx context.Context, who auth.Principal, sc Rec
 		weight = rid.WeightHg * 100
 	}
 	r.Status, r.ReceivedWeightG, r.ReceivedAt, r.ReceivedOffice, r.Flags = StatusReceived, weight, now, sc.Office, strings.Join(sc.Flags, " ")
-	if sc.Office != d.Destination {
-		disc(WrongOffice, "for "+d.Destination, "received at "+sc.Office)
+	if expected != "" && sc.Office != expected {
+		disc(WrongOffice, "for "+expected, "received at "+sc.Office)
 	}
 	if adv := r.GrossWeightG; adv > 0 && sc.WeightG > 0 && abs(sc.WeightG-adv) > Tolerance(adv) {
 		disc(WeightDifference, kg(adv), fmt.Sprintf("%s (%+d g, tolerance %d g)", kg(sc.WeightG), sc.WeightG-adv, Tolerance(adv)))
@@ -171,6 +181,18 @@ func (s *Service) ScanReceptacle(ctx context.Context, who auth.Principal, sc Rec
 	rec.Receptacles = []Receptacle{r}
 	if err := s.Store.SaveReceipt(ctx, rec); err != nil {
 		return ScanResult{}, err
+	}
+	if tr != nil {
+		// Closed transit: checked unopened, arrived at the transit office.
+		if tr.Office == "" {
+			if err := s.Store.SaveTransit(ctx, Transit{Dispatch: d.ID, Office: sc.Office, AdvisedAt: now}); err != nil {
+				return ScanResult{}, err
+			}
+		}
+		if err := s.transitEvents(ctx, tracking.EMJ, r, sc.Office, "", now); err != nil {
+			return ScanResult{}, err
+		}
+		return ScanResult{Receptacle: r, Discrepancies: rec.Discrepancies}, nil
 	}
 	if err := s.record(ctx, tracking.Event{Object: id, Code: tracking.EMD, Office: sc.Office, Time: now, Source: "post"}); err != nil {
 		return ScanResult{}, err
@@ -300,7 +322,11 @@ func (s *Service) ScanItem(ctx context.Context, who auth.Principal, sc ItemScan)
 	if err := s.Store.SaveReceipt(ctx, rec); err != nil {
 		return ScanResult{}, err
 	}
-	if err := s.record(ctx, tracking.Event{Object: string(id), Code: tracking.EMD, Office: sc.Office, Time: now, Source: "post"}); err != nil {
+	code := tracking.EMD
+	if s.openTransit(it) {
+		code = tracking.EMJ // addressed abroad: we are its transit office
+	}
+	if err := s.record(ctx, tracking.Event{Object: string(id), Code: code, Office: sc.Office, Time: now, Source: "post"}); err != nil {
 		return ScanResult{}, err
 	}
 	return ScanResult{Receptacle: r, Item: &it, Discrepancies: rec.Discrepancies}, nil
@@ -334,13 +360,7 @@ func (s *Service) Close(ctx context.Context, who auth.Principal, dispatch string
 	if err != nil {
 		return Note{}, err
 	}
-	office := d.Destination
-	for _, r := range rs {
-		if r.ReceivedOffice != "" {
-			office = r.ReceivedOffice
-			break
-		}
-	}
+	office := s.verifyingOffice(ctx, d, rs)
 	if err := mayReceive(who, office); err != nil && mayReceive(who, d.Destination) != nil {
 		return Note{}, err
 	}
@@ -445,15 +465,15 @@ func (s *Service) Notes(ctx context.Context, who auth.Principal, partner string,
 	return s.Store.InwardNotes(ctx, partner, limit)
 }
 
-// record records an event with tracking and, for a partner's item, puts
-// it into the partner's outbox (Enqueue).
-func (s *Service) record(ctx context.Context, e tracking.Event) error {
+// record records events with tracking and, for a partner's items, puts
+// them into the partner's outbox (Enqueue).
+func (s *Service) record(ctx context.Context, es ...tracking.Event) error {
 	if s.Events != nil {
-		if err := s.Events.Record(ctx, e); err != nil {
+		if err := s.Events.Record(ctx, es...); err != nil {
 			return err
 		}
 	}
-	return s.Enqueue(ctx, e)
+	return s.Enqueue(ctx, es...)
 }
 
 func abs(n int) int {
@@ -480,7 +500,7 @@ type ReceivedItem struct {
 // Received lists what was received at our offices in [from, to): one row
 // per item received out of an opened receptacle, one per receptacle
 // received without item scans (standing for its listed items, at least
-// one). Weights come from the receipt: an item's own when weighed, else
+// one); closed transit is not among them. Weights come from the receipt: an item's own when weighed, else
 // an equal share of what its receptacle's unweighed items weigh.
 func (s *Service) Received(ctx context.Context, from, to time.Time) ([]ReceivedItem, error) {
 	rs, err := s.Store.ReceivedReceptacles(ctx, from, to)
@@ -490,6 +510,9 @@ func (s *Service) Received(ctx context.Context, from, to time.Time) ([]ReceivedI
 	var out []ReceivedItem
 	for _, x := range rs {
 		d, r := x.Dispatch, x.Receptacle
+		if s.inTransit(d.ID) {
+			continue // closed transit: charged as transit (TransitReceived)
+		}
 		row := ReceivedItem{Dispatch: d.ID, Receptacle: r.ID, Origin: d.Origin, Destination: r.ReceivedOffice, Partner: d.Partner,
 			Category: d.Category, Subclass: d.Subclass, ReceivedAt: r.ReceivedAt}
 		if len(x.Items) == 0 {
@@ -507,6 +530,9 @@ func (s *Service) Received(ctx context.Context, from, to time.Time) ([]ReceivedI
 		}
 		rest = max(rest, 0)
 		for _, it := range x.Items {
+			if s.openTransit(it) {
+				continue // open transit: re-sorted abroad, not mail for us
+			}
 			row.Item, row.Items, row.WeightG, row.ReceivedAt = it.Item, 1, it.ReceivedWeightG, it.ReceivedAt
 			if it.ReceivedWeightG == 0 {
 				row.WeightG = rest / unweighed

@@ -61,6 +61,7 @@ func (s *Server) registerInward() {
 	}, inwardReaders, s.inwardDispatch)
 	s.registerInwardReceive()
 	s.registerInwardDeliver()
+	s.registerInwardTransit()
 }
 
 func adviceBody(s *Server, t reflect.Type) *huma.RequestBody {

@@ -23,7 +23,8 @@ func (s *Server) registerInwardReceive() {
 		Summary: "receive a receptacle (S9) at our inward office of exchange", Tags: tags,
 		Description: "Checked against the pre-advice: not advised (accepted and reported, never refused), wrong office, weight outside the " +
 			"tolerance (max(100 g, 5 %) of the advised weight; docs/formats.md), seal and damage flags. Stores the received weight and time and " +
-			"records EMD on the receptacle. Scanning it again changes nothing (repeated=true). Operators scan at their offices only.",
+			"records EMD on the receptacle — or, for one bound abroad in closed transit, EMJ on it and its listed items at our transit office " +
+			"(its default office). Scanning it again changes nothing (repeated=true). Operators scan at their offices only.",
 		Errors: []int{http.StatusForbidden, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, inwardReceivers, s.inwardScanReceptacle)
 	register(s, huma.Operation{

@@ -182,7 +182,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 		return nil, err
 	}
 	a.Inward = &inward.Service{Store: st, Network: st, Country: o.Country, Profiles: profiles, Events: a.Tracking, Now: o.Now,
-		Customs: customsLink{a.Customs}}
+		Customs: customsLink{a.Customs}, Router: transitRouter{routes: a.routes}, Presorter: openTransitSorter{dispatch: a.Dispatch}}
 	// Import customs' events on partners' items (EDB…EDX) go back to the
 	// origin post with ours (inward's partner outbox).
 	a.Customs.Events = returning(a.Customs.Events, a.Inward)
@@ -194,10 +194,11 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	// and their dispatches; items that never left in one on their planned way.
 	a.Accounting.Dispatches = st
 	// What partner posts owe us is rated from the verified receipt at the
-	// inward office (inward.Service.Received). Its quality-linked part
-	// comes from the partner outbox: when arrival and delivery events were
-	// returned to the origin post (inward.Service.Qualities).
-	a.Accounting.Inbound = inboundFacts{received: a.receivedInbound}
+	// inward office (inward.Service.Received), transit charges from the
+	// closed transit it forwarded (inward.Service.TransitReceived). Its
+	// quality-linked part comes from the partner outbox: when arrival and
+	// delivery events were returned to the origin post (inward.Service.Qualities).
+	a.Accounting.Inbound = inboundFacts{received: a.receivedInbound, transit: a.transitReceived}
 	a.Accounting.Quality = qualityFacts{a.Inward}
 	a.Audit = &audit.Service{Store: st, Now: o.Now}
 	a.Privacy = &privacy.Service{Store: st, Retention: o.Retention.WithDefaults(), Now: o.Now, Logger: o.Logger}

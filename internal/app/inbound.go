@@ -12,9 +12,8 @@ import (
 
 // inboundFacts adapts receiving at the inward office of exchange to
 // accounting.InboundFacts: received lists the items verified on receipt in
-// [from, to), transit the closed-transit receptacles received and
-// forwarded (nil: none yet — inward does not forward closed transit, so
-// such receptacles are not charged).
+// [from, to), transit the closed-transit receptacles received (charged
+// once forwarded; nil: none).
 type inboundFacts struct {
 	received func(ctx context.Context, from, to time.Time) ([]accounting.InboundItem, error)
 	transit  func(ctx context.Context, from, to time.Time) ([]accounting.TransitReceptacle, error)

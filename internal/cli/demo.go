@@ -81,6 +81,14 @@ seeded data (it is idempotent) and prints fresh keys.`,
 				fmt.Fprintf(o.out, "Import and delivery: %d inbound items declared to import customs (%d released, %d held, %d without data), %d delivered, %d attempted, %d returned to origin; %d events returned to JPPOST/KRPOST (GET /v1/inward/events).\n",
 					d.Declared, d.Released, d.Held, d.NeedsData, d.Delivered, d.Attempted, d.Returned, d.EventsReturned)
 			}
+			if tr := res.Inward.Transit; tr.Forwarded > 0 {
+				fmt.Fprintf(o.out, "Transit: KR→KZ dispatch %s, %d bags checked unopened at Urumqi and forwarded on %s via Khorgos, RESDIT %s to the airline; see GET /v1/inward/transit/%s.\n",
+					tr.Dispatch, tr.Forwarded, tr.Service, tr.Resdit, tr.Dispatch)
+			}
+			if ot := res.Inward.OpenTransit; ot.Resorted > 0 {
+				fmt.Fprintf(o.out, "Open transit: %d items of KR dispatch %s addressed to Germany re-sorted at Xiamen into %s; see GET /v1/inward/dispatches/%s/resort.\n",
+					ot.Resorted, ot.Dispatch, ot.Stream, ot.Dispatch)
+			}
 			merchantKey, err := newDemoKey(ctx, a.Auth, auth.RoleMerchant, demo.Merchants[0].Code)
 			if err != nil {
 				return err

@@ -84,6 +84,9 @@ func (s *Store) SaveAdvice(ctx context.Context, a inward.Advice) error {
 				return s.wrap(err, "item "+it.Item+" of dispatch "+it.Dispatch)
 			}
 		}
+		if err := s.saveTransit(ctx, tx, a.Transit); err != nil {
+			return err
+		}
 		for _, d := range a.Dispatches {
 			if _, err := tx.ExecContext(ctx, s.q(`UPDATE inward_dispatches SET
 				receptacles = (SELECT COUNT(*) FROM inward_receptacles WHERE dispatch = ?),

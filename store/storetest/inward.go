@@ -19,6 +19,7 @@ func runInward(t *testing.T, newDB Opener) {
 	t.Run("InterchangeSerial", func(t *testing.T) { testInterchangeSerial(t, newDB(t)) })
 	t.Run("Receipt", func(t *testing.T) { testInwardReceipt(t, newDB(t)()) })
 	t.Run("PartnerOutbox", func(t *testing.T) { testPartnerOutbox(t, newDB(t)()) })
+	t.Run("Transit", func(t *testing.T) { testInwardTransit(t, newDB(t)()) })
 }
 
 const (
