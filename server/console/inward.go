@@ -437,7 +437,7 @@ func (c *Console) inwardScan(w http.ResponseWriter, r *http.Request, s *session)
 	case res.OK():
 		ans.Result, ans.Message = "ok", tr.T("console.inward.ok_"+ans.Action, "Code", code)
 	default:
-		ans.Result, ans.Message = "discrepancy", tr.T("console.inward.discrepancy", "Code", code, "N", len(res.Discrepancies))
+		ans.Result, ans.Message = "discrepancy", tr.N("console.inward.discrepancy", len(res.Discrepancies), "Code", code)
 	}
 	for _, d := range res.Discrepancies {
 		ans.Lines = append(ans.Lines, discKind(tr, d.Kind)+": "+d.Found)
