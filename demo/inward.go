@@ -172,7 +172,8 @@ func SeedInward(ctx context.Context, svc *inward.Service, now time.Time) (Inward
 }
 
 // demoPredes makes a lane's pre-advice for a day: two to four bags (the
-// first registered), three to six items each with customs data.
+// first registered), three to six items each with customs data; a bag
+// weighs its items and the bag.
 func demoPredes(rng *rand.Rand, l inwardLane, i int, day, dep time.Time) (edi.Predes, error) {
 	serial := day.YearDay()*10 + i%10
 	d := postal.DispatchID{Origin: l.origin, Destination: l.dest, Category: 'A', Subclass: "UN", YearDigit: day.Year() % 10, Serial: serial}
@@ -186,9 +187,8 @@ func demoPredes(rng *rand.Rand, l inwardLane, i int, day, dep time.Time) (edi.Pr
 	n := 2 + rng.IntN(3)
 	for r := 1; r <= n; r++ {
 		items := 3 + rng.IntN(4)
-		grossHg := 20 + rng.IntN(150)
-		rid := postal.ReceptacleID{Dispatch: d, Serial: r, Last: r == n, Registered: r == 1, WeightHg: grossHg}
-		rc := edi.Receptacle{ID: rid.String(), Type: "bag", GrossWeightG: grossHg * 100}
+		var rc edi.Receptacle
+		gross := 250 + rng.IntN(350) // the bag and its label
 		for k := range items {
 			ind := "RR"
 			if r > 1 {
@@ -200,10 +200,15 @@ func demoPredes(rng *rand.Rand, l inwardLane, i int, day, dep time.Time) (edi.Pr
 			}
 			rc.Items = append(rc.Items, string(id))
 			c := inwardContents[rng.IntN(len(inwardContents))]
+			w := 100 + rng.IntN(1500)
+			gross += w
 			rc.ItemData = append(rc.ItemData, edi.ItemData{Item: string(id), Contents: c.what, HSCode: c.hs, Value: c.value, Currency: c.currency,
-				WeightG: 100 + rng.IntN(1500), SenderCountry: l.origin[:2], AddresseeCountry: "CN",
+				WeightG: w, SenderCountry: l.origin[:2], AddresseeCountry: "CN",
 				SenderName: fmt.Sprintf("Sender %d-%d", i, k), AddresseeName: fmt.Sprintf("Addressee %d-%d", r, k)})
 		}
+		grossHg := (gross + 99) / 100 // the S9 carries hectograms
+		rid := postal.ReceptacleID{Dispatch: d, Serial: r, Last: r == n, Registered: r == 1, WeightHg: grossHg}
+		rc.ID, rc.Type, rc.GrossWeightG = rid.String(), "bag", grossHg*100
 		p.Receptacles = append(p.Receptacles, rc)
 	}
 	return p, nil
@@ -291,7 +296,7 @@ func receiveDemo(ctx context.Context, svc *inward.Service, who auth.Principal, d
 		}
 		odditem := rng.IntN(len(rc.Items))
 		for k, it := range rc.Items {
-			sc := inward.ItemScan{Item: it, Receptacle: rc.ID}
+			sc := inward.ItemScan{Item: it, Receptacle: rc.ID, WeightG: rc.ItemData[k].WeightG - 5 + rng.IntN(11)}
 			switch {
 			case dd.trouble == missingItem && k == odditem:
 				continue
@@ -311,7 +316,7 @@ func receiveDemo(ctx context.Context, svc *inward.Service, who auth.Principal, d
 			if err != nil {
 				return inward.Note{}, err
 			}
-			if _, err := svc.ScanItem(ctx, who, inward.ItemScan{Item: string(extra), Receptacle: rc.ID}); err != nil {
+			if _, err := svc.ScanItem(ctx, who, inward.ItemScan{Item: string(extra), Receptacle: rc.ID, WeightG: 150 + rng.IntN(800)}); err != nil {
 				return inward.Note{}, err
 			}
 		}
