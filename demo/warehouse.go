@@ -151,9 +151,11 @@ func SeedWarehouses(ctx context.Context, svc *warehouse.Service, now time.Time, 
 		res.SKUs += len(SKUs[m])
 	}
 	rng := rand.New(rand.NewPCG(2026, 8))
+	k := 0
 	for _, m := range sortedMerchants() {
 		for _, wh := range stocked[m] {
-			created, err := seedInbound(ctx, at, admin, rng, m, wh, now)
+			created, err := seedInbound(ctx, at, admin, rng, m, wh, k, now)
+			k++
 			if err != nil {
 				return res, err
 			}
@@ -218,18 +220,24 @@ func sortedMerchants() []string {
 	return out
 }
 
-// seedInbound books, clears and receives one inbound; false when a
-// previous run did.
-func seedInbound(ctx context.Context, at func(time.Time) *warehouse.Service, who auth.Principal, rng *rand.Rand, m, wh string, now time.Time) (bool, error) {
+// seedInbound books, clears and receives the k-th inbound; false when a
+// previous run did. Receipts vary as real ones do: most as advised, some
+// short, some with damaged units, one with a few over.
+func seedInbound(ctx context.Context, at func(time.Time) *warehouse.Service, who auth.Principal, rng *rand.Rand, m, wh string, k int, now time.Time) (bool, error) {
 	ref := "DEMO-" + m + "-" + wh
 	var lines []warehouse.SKULine
 	var counted []warehouse.ReceiptLine
-	for i, k := range SKUs[m] {
+	for i, sku := range SKUs[m] {
 		q := 40 + 20*rng.IntN(8)
-		lines = append(lines, warehouse.SKULine{SKU: k.Code, Quantity: q})
-		l := warehouse.ReceiptLine{SKU: k.Code, Counted: q}
-		if i == 0 { // a little damage in transit, reported to the merchant
+		lines = append(lines, warehouse.SKULine{SKU: sku.Code, Quantity: q})
+		l := warehouse.ReceiptLine{SKU: sku.Code, Counted: q}
+		switch {
+		case i == 0 && k%5 == 0: // a little damage in transit, reported to the merchant
 			l.Counted, l.Damaged = q-3, 2
+		case i == 0 && k%5 == 3: // a carton short
+			l.Counted = q - 12
+		case i == 1 && k%5 == 4: // a few units over, and one damaged
+			l.Counted, l.Damaged = q+4, 1
 		}
 		counted = append(counted, l)
 	}

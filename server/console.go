@@ -26,6 +26,7 @@ func (s *Server) registerConsole() error {
 		Tracking:   s.cfg.Tracking,
 		Dispatch:   s.cfg.Dispatch,
 		Planner:    s.cfg.Planner,
+		Inward:     s.cfg.Inward,
 		Logger:     s.cfg.Logger,
 		Now:        s.cfg.Now,
 		RequestID:  requestID,

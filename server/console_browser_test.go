@@ -99,6 +99,7 @@ func TestConsoleBrowser(t *testing.T) {
 	t.Run("Tracking", e.testTracking)
 	t.Run("Performance", e.testPerformance)
 	t.Run("Exchange", e.testExchange)
+	t.Run("Inward", e.testInward)
 	t.Run("Customs", e.testCustoms) // signs in as customs officers
 	t.Run("Merchant", e.testMerchant)
 	t.Run("SignOut", e.testSignOut)
@@ -119,7 +120,7 @@ func newBrowserEnv(t *testing.T, chromium string) *browserEnv {
 	// accepted, and the demo's inbound manifest fills the IMPCs' queues.
 	a := newApp(t, st, app.Options{Now: func() time.Time { return browserNow }})
 	cs, svc := a.Customs, a.Acceptance
-	res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: 240, Now: a.Now().UTC(), Customs: cs})
+	res, err := demo.Seed(ctx, st, svc, demo.Options{Shipments: 240, Now: a.Now().UTC(), Customs: cs, Inward: a.Inward})
 	if err != nil {
 		t.Fatal(err)
 	}

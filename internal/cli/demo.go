@@ -67,8 +67,8 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			}
 			fmt.Fprintf(o.out, "Tracking: %d scans (%d new), %d of them of partner-only items (unlinked); see interpost events items --stuck-for 72h, interpost report e2e.\n",
 				res.Tracking.Events, res.Tracking.New, res.Tracking.Unlinked)
-			fmt.Fprintf(o.out, "Inward: %d PREDES and %d CARDIT from JP, KR, US, DE, PL (%d already there): %d dispatches, %d receptacles, %d items expected; see interpost inward list.\n",
-				res.Inward.Predes, res.Inward.Cardits, res.Inward.Repeated, res.Inward.Dispatches, res.Inward.Receptacles, res.Inward.Items)
+			fmt.Fprintf(o.out, "Inward: %d PREDES and %d CARDIT from JP, KR, US, DE, FR, PL, KZ, GB over %d days (%d already there): %d dispatches, %d receptacles, %d items advised, %d still on their way; see interpost inward list, console /console/inward.\n",
+				res.Inward.Predes, res.Inward.Cardits, demo.InwardDays, res.Inward.Repeated, res.Inward.Dispatches, res.Inward.Receptacles, res.Inward.Items, res.Inward.Expected)
 			if res.Inward.Received > 0 {
 				fmt.Fprintf(o.out, "Inward receipt: %d dispatches received and verified, %d discrepancies on %d verification notes (CN 43)", res.Inward.Received,
 					res.Inward.Discrepancies, res.Inward.Notes)

@@ -25,6 +25,7 @@ import (
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/i18n"
+	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/routing"
@@ -59,8 +60,11 @@ type Config struct {
 	// Dispatch and Planner run the exchange operations page; nil hides it.
 	Dispatch *dispatch.Service
 	Planner  *alloc.Planner
-	Logger   *slog.Logger
-	Now      func() time.Time
+	// Inward runs the inward desk (receiving partners' dispatches); nil
+	// hides it.
+	Inward *inward.Service
+	Logger *slog.Logger
+	Now    func() time.Time
 	// RequestID returns the id the server gave a request, for error pages
 	// and logs; nil means none.
 	RequestID func(context.Context) string
@@ -97,6 +101,7 @@ var navigation = []navItem{
 	{"tracking", "console.nav.tracking", "/console/tracking", rolesTracking},
 	{"customs", "console.nav.customs", "/console/customs", rolesCustoms},
 	{"exchange", "console.nav.exchange", "/console/exchange", rolesExchange},
+	{"inward", "console.nav.inward", "/console/inward", rolesInward},
 	{"warehouses", "console.nav.warehouses", "/console/warehouses", rolesWarehouses},
 	{"finance", "console.nav.finance", "/console/finance", rolesFinance},
 	{"network", "console.nav.network", "/console/network", rolesNetwork},
@@ -171,6 +176,7 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 	c.registerFinance()
 	c.registerTracking()
 	c.registerExchange()
+	c.registerInward()
 	handle("/console/", func(w http.ResponseWriter, r *http.Request) {
 		c.errorPage(w, r, nil, http.StatusNotFound, c.loc(r).T("console.error.no_page", "Path", r.URL.Path))
 	})

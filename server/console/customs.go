@@ -43,6 +43,8 @@ func (c *Console) enabled(key string) bool {
 		return c.cfg.Tracking != nil
 	case "exchange":
 		return c.cfg.Dispatch != nil
+	case "inward":
+		return c.cfg.Inward != nil
 	case "routes":
 		return c.cfg.Routes != nil
 	}
@@ -105,6 +107,7 @@ type customsQueuePage struct {
 	Offices          []queueOffice
 	Office           queueOffice
 	Status           string // "", pending or held
+	Direction        string // "", import or export: the queue filtered to one direction
 	Rows             []queueRow
 	HighRisk         int
 	Oldest           string
@@ -122,6 +125,9 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 	page := customsQueuePage{Status: q.Get("status"), Officer: s.Who.Role == auth.RoleCustoms}
 	if page.Status != string(customs.StatusPending) && page.Status != string(customs.StatusHeld) {
 		page.Status = ""
+	}
+	if d := customs.Direction(q.Get("direction")); d == customs.Import || d == customs.Export {
+		page.Direction = string(d)
 	}
 	offices, err := c.queueOffices(ctx, s.Who)
 	if err != nil {
@@ -152,6 +158,11 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 		c.internalError(w, r, s, err)
 		return
 	}
+	full := len(entries) == queueLimit
+	if page.Direction != "" {
+		// The inward desk links here for the import queue.
+		entries = slices.DeleteFunc(entries, func(e customs.QueueEntry) bool { return string(e.Direction) != page.Direction })
+	}
 	oldest := -1
 	for i, e := range entries {
 		row := queueRow{QueueEntry: e, Rank: i + 1, Band: riskBand(e.Action), Proposed: actionLabel(tr, e.Action), Waiting: waiting(tr, e.WaitingMinutes)}
@@ -170,9 +181,12 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 	if oldest >= 0 {
 		page.Oldest = waiting(tr, oldest)
 	}
-	page.Full = len(entries) == queueLimit
+	page.Full = full
 	link := func(status string) string {
 		v := url.Values{"office": {page.Office.Code}}
+		if page.Direction != "" {
+			v.Set("direction", page.Direction)
+		}
 		if status != "" {
 			v.Set("status", status)
 		}
