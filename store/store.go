@@ -17,6 +17,7 @@ import (
 	"github.com/interpost/interpost/bulk"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/inquiry"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/privacy"
@@ -35,6 +36,7 @@ type Store interface {
 	customs.Store
 	customs.ListStore
 	dispatch.Store
+	inquiry.Store
 	inward.Store
 	network.OfficeStore
 	network.LegStore
