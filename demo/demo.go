@@ -13,6 +13,7 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/inquiry"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
@@ -60,6 +61,10 @@ type Options struct {
 	// earned us (internal/app wires inward's receipts), so partner
 	// statements have both halves.
 	Inbound accounting.InboundFacts
+	// Inquiry, if set, receives a month of inquiries and a few claims
+	// (SeedInquiries), after accounting so compensation lands on rated
+	// statements.
+	Inquiry *inquiry.Service
 }
 
 // Result says what the seed made.
@@ -72,6 +77,7 @@ type Result struct {
 	Accounting                                        AccountingResult // tariffs loaded, months rated
 	Dispatch                                          DispatchResult   // sort plans, a day of dispatches and its plan
 	Inward                                            InwardResult     // inbound dispatches pre-advised by partners
+	Inquiries                                         InquiryResult    // inquiries, partner answers, claims
 }
 
 // Seed loads offices and merchants and creates sample shipments through the
@@ -163,6 +169,11 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 		}
 		asvc.Inbound = o.Inbound
 		if res.Accounting, err = SeedAccounting(ctx, asvc, o.Now); err != nil {
+			return res, err
+		}
+	}
+	if o.Inquiry != nil {
+		if res.Inquiries, err = SeedInquiries(ctx, o.Inquiry, st, o.Now); err != nil {
 			return res, err
 		}
 	}

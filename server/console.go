@@ -25,6 +25,7 @@ func (s *Server) registerConsole() error {
 		Tracking:   s.cfg.Tracking,
 		Dispatch:   s.cfg.Dispatch,
 		Planner:    s.cfg.Planner,
+		Inquiry:    s.cfg.Inquiry,
 		Logger:     s.cfg.Logger,
 		Now:        s.cfg.Now,
 		RequestID:  requestID,

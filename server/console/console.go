@@ -24,6 +24,7 @@ import (
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/i18n"
+	"github.com/interpost/interpost/inquiry"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/routing"
@@ -56,8 +57,10 @@ type Config struct {
 	// Dispatch and Planner run the exchange operations page; nil hides it.
 	Dispatch *dispatch.Service
 	Planner  *alloc.Planner
-	Logger   *slog.Logger
-	Now      func() time.Time
+	// Inquiry runs the inquiries desk; nil hides it.
+	Inquiry *inquiry.Service
+	Logger  *slog.Logger
+	Now     func() time.Time
 	// RequestID returns the id the server gave a request, for error pages
 	// and logs; nil means none.
 	RequestID func(context.Context) string
@@ -95,6 +98,7 @@ var navigation = []navItem{
 	{"customs", "console.nav.customs", "/console/customs", rolesCustoms},
 	{"exchange", "console.nav.exchange", "/console/exchange", rolesExchange},
 	{"warehouses", "console.nav.warehouses", "/console/warehouses", rolesWarehouses},
+	{"inquiries", "console.nav.inquiries", "/console/inquiries", rolesInquiries},
 	{"finance", "console.nav.finance", "/console/finance", rolesFinance},
 	{"network", "console.nav.network", "/console/network", rolesNetwork},
 	{"routes", "console.nav.routes", "/console/routes", rolesRoutes},
@@ -168,6 +172,7 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 	c.registerFinance()
 	c.registerTracking()
 	c.registerExchange()
+	c.registerInquiries()
 	handle("/console/", func(w http.ResponseWriter, r *http.Request) {
 		c.errorPage(w, r, nil, http.StatusNotFound, c.loc(r).T("console.error.no_page", "Path", r.URL.Path))
 	})

@@ -97,7 +97,11 @@ type testConsole struct {
 	keys map[string]string
 }
 
-func newTestConsole(t *testing.T) *testConsole {
+func newTestConsole(t *testing.T) *testConsole { t.Helper(); return newTestConsoleWith(t, nil) }
+
+// newTestConsoleWith is newTestConsole with more of the config set by more
+// over the same store.
+func newTestConsoleWith(t *testing.T, more func(*Config, store.Store)) *testConsole {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
@@ -127,7 +131,11 @@ func newTestConsole(t *testing.T) *testConsole {
 		tc.keys[name] = secret
 	}
 	svc := &acceptance.Service{Store: st, Rates: postal.DefaultRates(), Country: "CN"}
-	c, err := New(Config{Auth: &auth.Service{Store: st, Refs: testRefs{st}}, Merchants: &acceptance.Merchants{Store: st}, Network: &network.Directory{Store: st}, Acceptance: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg := Config{Auth: &auth.Service{Store: st, Refs: testRefs{st}}, Merchants: &acceptance.Merchants{Store: st}, Network: &network.Directory{Store: st}, Acceptance: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if more != nil {
+		more(&cfg, st)
+	}
+	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

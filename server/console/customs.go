@@ -44,6 +44,8 @@ func (c *Console) enabled(key string) bool {
 		return c.cfg.Dispatch != nil
 	case "routes":
 		return c.cfg.Routes != nil
+	case "inquiries":
+		return c.cfg.Inquiry != nil
 	}
 	return true
 }
