@@ -1,6 +1,7 @@
 package inquiry
 
 import (
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -65,4 +66,18 @@ func (r Rules) ReplyWithin(product string) time.Duration {
 		return d
 	}
 	return r.Reply[""]
+}
+
+// ParseSDR reads an amount in SDR as a form or body writes it ("" = zero);
+// a bad one is invalid, naming field.
+func ParseSDR(field, v string) (decimal.Decimal, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return decimal.Zero, nil
+	}
+	d, err := decimal.NewFromString(v)
+	if err != nil {
+		return d, postal.Invalid("bad amount", postal.FieldError{Field: field, Message: postal.Quote(v) + " is not an amount in SDR, e.g. 45.40"})
+	}
+	return d, nil
 }

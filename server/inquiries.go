@@ -7,11 +7,9 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/shopspring/decimal"
 
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/inquiry"
-	"github.com/interpost/interpost/postal"
 )
 
 var (
@@ -300,18 +298,6 @@ func (s *Server) inquirySweep(ctx context.Context, _ *struct{}) (*struct{ Body i
 	return &struct{ Body inquiry.SweepResult }{r}, nil
 }
 
-// sdr reads an SDR amount field ("" = zero).
-func sdr(field, v string) (decimal.Decimal, error) {
-	if v == "" {
-		return decimal.Zero, nil
-	}
-	d, err := decimal.NewFromString(v)
-	if err != nil {
-		return d, postal.Invalid("bad amount", postal.FieldError{Field: field, Message: postal.Quote(v) + " is not a decimal amount in SDR, e.g. 45.40"})
-	}
-	return d, nil
-}
-
 func (s *Server) inquiryClaim(ctx context.Context, in *struct {
 	ID   string `path:"id"`
 	Body struct {
@@ -322,7 +308,7 @@ func (s *Server) inquiryClaim(ctx context.Context, in *struct {
 	Status int
 	Body   claimView
 }, error) {
-	claimed, err := sdr("body.claimed", in.Body.Claimed)
+	claimed, err := inquiry.ParseSDR("body.claimed", in.Body.Claimed)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
@@ -344,7 +330,7 @@ func (s *Server) claimOverride(ctx context.Context, in *struct {
 		Reason string `json:"reason" minLength:"1" maxLength:"500"`
 	}
 }) (*struct{ Body claimView }, error) {
-	amt, err := sdr("body.amount", in.Body.Amount)
+	amt, err := inquiry.ParseSDR("body.amount", in.Body.Amount)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/inquiry"
 	"github.com/interpost/interpost/postal"
@@ -129,7 +127,7 @@ func (c *Console) renderInquiry(w http.ResponseWriter, r *http.Request, s *sessi
 }
 
 func (c *Console) inquiryClaim(w http.ResponseWriter, r *http.Request, s *session) {
-	claimed, err := formSDR(r.PostFormValue("claimed"))
+	claimed, err := inquiry.ParseSDR("claimed", r.PostFormValue("claimed"))
 	if err == nil {
 		_, err = c.cfg.Inquiry.Decide(r.Context(), s.Who, r.PathValue("id"), inquiry.ClaimRequest{Kind: inquiry.ClaimKind(r.PostFormValue("kind")), Claimed: claimed})
 	}
@@ -143,7 +141,7 @@ func (c *Console) inquiryClose(w http.ResponseWriter, r *http.Request, s *sessio
 
 func (c *Console) claimOverride(w http.ResponseWriter, r *http.Request, s *session) {
 	inq := r.PostFormValue("inquiry")
-	amount, err := formSDR(r.PostFormValue("amount"))
+	amount, err := inquiry.ParseSDR("amount", r.PostFormValue("amount"))
 	if err == nil {
 		_, err = c.cfg.Inquiry.OverrideClaim(r.Context(), s.Who, r.PathValue("id"), inquiry.Override{Liable: strings.TrimSpace(r.PostFormValue("liable")),
 			Amount: amount, Reason: strings.TrimSpace(r.PostFormValue("reason"))})
@@ -164,16 +162,4 @@ func (c *Console) afterInquiryForm(w http.ResponseWriter, r *http.Request, s *se
 	}
 	r.SetPathValue("id", id)
 	c.renderInquiry(w, r, s, st, userMessage(err))
-}
-
-func formSDR(v string) (decimal.Decimal, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return decimal.Zero, nil
-	}
-	d, err := decimal.NewFromString(v)
-	if err != nil {
-		return d, postal.Invalid("bad amount", postal.FieldError{Field: "amount", Message: postal.Quote(v) + " is not an amount in SDR, e.g. 45.40"})
-	}
-	return d, nil
 }
