@@ -98,7 +98,6 @@ var navigation = []navItem{
 	{"customs", "console.nav.customs", "/console/customs", rolesCustoms},
 	{"exchange", "console.nav.exchange", "/console/exchange", rolesExchange},
 	{"warehouses", "console.nav.warehouses", "/console/warehouses", rolesWarehouses},
-	{"inquiries", "console.nav.inquiries", "/console/inquiries", rolesInquiries},
 	{"finance", "console.nav.finance", "/console/finance", rolesFinance},
 	{"network", "console.nav.network", "/console/network", rolesNetwork},
 	{"routes", "console.nav.routes", "/console/routes", rolesRoutes},

@@ -34,6 +34,7 @@ type inquiryQueuePage struct {
 	Error                       string
 	Item                        string
 	CanOpen                     bool
+	Tabs                        []tab
 }
 
 // inquiryQueue is the desk's queue: earliest reply deadline first.
@@ -42,7 +43,8 @@ func (c *Console) inquiryQueue(w http.ResponseWriter, r *http.Request, s *sessio
 }
 
 func (c *Console) renderQueue(w http.ResponseWriter, r *http.Request, s *session, status int, errMsg, item string) {
-	page := inquiryQueuePage{State: r.URL.Query().Get("state"), Error: errMsg, Item: item, CanOpen: s.Who.Role != auth.RoleCustoms}
+	page := inquiryQueuePage{State: r.URL.Query().Get("state"), Error: errMsg, Item: item, CanOpen: s.Who.Role != auth.RoleCustoms,
+		Tabs: c.trackTabs(s, "inquiries")}
 	f := inquiry.Filter{Limit: 500}
 	if page.State != "" {
 		f.States = []inquiry.State{inquiry.State(page.State)}
@@ -63,7 +65,7 @@ func (c *Console) renderQueue(w http.ResponseWriter, r *http.Request, s *session
 		}
 	}
 	page.Rows = rows
-	c.render(w, r, status, "inquiries", s.view("console.title.inquiries", "inquiries", page))
+	c.render(w, r, status, "inquiries", s.view("console.title.inquiries", "tracking", page))
 }
 
 // inquiryOpen opens an inquiry from the desk: the one-click answer from the
@@ -123,7 +125,7 @@ func (c *Console) renderInquiry(w http.ResponseWriter, r *http.Request, s *sessi
 			page.Timeline = &v
 		}
 	}
-	c.render(w, r, status, "inquiry", s.view("console.title.inquiry", "inquiries", page))
+	c.render(w, r, status, "inquiry", s.view("console.title.inquiry", "tracking", page))
 }
 
 func (c *Console) inquiryClaim(w http.ResponseWriter, r *http.Request, s *session) {
