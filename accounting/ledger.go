@@ -21,10 +21,14 @@ const (
 	KindConveyance   Kind = "conveyance"
 	KindPostage      Kind = "postage"   // a merchant's price for an item
 	KindSurcharge    Kind = "surcharge" // fuel, remote area, DDP handling
+	// KindCompensation is an indemnity for a lost, stolen, damaged or
+	// delayed item: the liable post pays the origin post, which pays the
+	// merchant (package inquiry decides it; rating never touches it).
+	KindCompensation Kind = "compensation"
 )
 
 // Kinds lists every kind in statement order.
-var Kinds = []Kind{KindTerminalDues, KindLandRate, KindEMS, KindTransit, KindConveyance, KindPostage, KindSurcharge}
+var Kinds = []Kind{KindTerminalDues, KindLandRate, KindEMS, KindTransit, KindConveyance, KindPostage, KindSurcharge, KindCompensation}
 
 // Label is a kind's name on statements.
 func (k Kind) Label() string {
@@ -43,6 +47,8 @@ func (k Kind) Label() string {
 		return "Postage"
 	case KindSurcharge:
 		return "Surcharges"
+	case KindCompensation:
+		return "Compensation"
 	}
 	return string(k)
 }
@@ -68,7 +74,7 @@ type Charge struct {
 	// along the planned way of an item that has not left in a dispatch) or
 	// received (a partner post's item or transit receptacle verified on
 	// receipt at our inward office: what the partner owes us).
-	Basis string `json:"basis" enum:"accepted,dispatched,planned,received" doc:"What the charge was worked out from: accepted (the item), dispatched (a departed consignment or dispatch), planned (the planned way of an item that has not left in a dispatch) or received (a partner's item or transit receptacle verified on receipt: what it owes us)"`
+	Basis string `json:"basis" enum:"accepted,dispatched,planned,received,claim" doc:"What the charge was worked out from: accepted (the item), dispatched (a departed consignment or dispatch), planned (the planned way of an item that has not left in a dispatch), received (a partner's item or transit receptacle verified on receipt: what it owes us) or claim (compensation decided on a claim)"`
 	// The facts charged.
 	Item        string `json:"item,omitempty"`
 	Dispatch    string `json:"dispatch,omitempty"`

@@ -105,3 +105,15 @@ func ClientOf(remoteAddr string) string {
 	}
 	return remoteAddr
 }
+
+// Check returns a *ThrottledError while any of keys is throttled at now,
+// for callers other than key authentication (the public inquiry page).
+func (t *Throttle) Check(now time.Time, keys ...string) error {
+	if d := t.wait(now, keys...); d > 0 {
+		return &ThrottledError{RetryAfter: d}
+	}
+	return nil
+}
+
+// Fail records a failed attempt for each of keys at now.
+func (t *Throttle) Fail(now time.Time, keys ...string) { t.fail(now, keys...) }

@@ -13,6 +13,7 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/inquiry"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
@@ -63,6 +64,10 @@ type Options struct {
 	// Quality, if set, gives accounting the delivery and event-return
 	// times of inbound items (the quality-linked part).
 	Quality accounting.QualityFacts
+	// Inquiry, if set, receives a month of inquiries and a few claims
+	// (SeedInquiries), after accounting so compensation lands on rated
+	// statements.
+	Inquiry *inquiry.Service
 }
 
 // Result says what the seed made.
@@ -75,6 +80,7 @@ type Result struct {
 	Accounting                                        AccountingResult // tariffs loaded, months rated
 	Dispatch                                          DispatchResult   // sort plans, a day of dispatches and its plan
 	Inward                                            InwardResult     // inbound dispatches pre-advised by partners
+	Inquiries                                         InquiryResult    // inquiries, partner answers, claims
 }
 
 // Seed loads offices and merchants and creates sample shipments through the
@@ -166,6 +172,11 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 		}
 		asvc.Inbound, asvc.Quality = o.Inbound, o.Quality
 		if res.Accounting, err = SeedAccounting(ctx, asvc, o.Now); err != nil {
+			return res, err
+		}
+	}
+	if o.Inquiry != nil {
+		if res.Inquiries, err = SeedInquiries(ctx, o.Inquiry, st, o.Now); err != nil {
 			return res, err
 		}
 	}

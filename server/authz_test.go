@@ -21,7 +21,8 @@ import (
 func TestRoleMatrix(t *testing.T) {
 	// The operations anyone may call: reference data and S10 checks, no
 	// personal data.
-	public := map[string]bool{"GET /v1/offices": true, "GET /v1/s10/{id}": true, "GET /v1/products": true, "GET /v1/events/codes": true}
+	public := map[string]bool{"GET /v1/offices": true, "GET /v1/s10/{id}": true, "GET /v1/products": true, "GET /v1/events/codes": true,
+		"POST /v1/public/inquiries": true}
 	e := newEnv(t)
 	keys := map[string]string{"admin": "admin", "operator": "operator", "customs": "customs", "merchant": "acme", "partner": "partner"}
 	param := regexp.MustCompile(`\{[^}]+\}`)

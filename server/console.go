@@ -27,6 +27,7 @@ func (s *Server) registerConsole() error {
 		Dispatch:   s.cfg.Dispatch,
 		Planner:    s.cfg.Planner,
 		Inward:     s.cfg.Inward,
+		Inquiry:    s.cfg.Inquiry,
 		Logger:     s.cfg.Logger,
 		Now:        s.cfg.Now,
 		RequestID:  requestID,

@@ -22,6 +22,7 @@ import (
 	"github.com/interpost/interpost/customs/ceb"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
+	"github.com/interpost/interpost/inquiry"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/privacy"
@@ -52,6 +53,7 @@ type Config struct {
 	Tracking   *tracking.Service
 	Dispatch   *dispatch.Service
 	Inward     *inward.Service
+	Inquiry    *inquiry.Service
 	Planner    *alloc.Planner
 	Warehouse  *warehouse.Service
 	Accounting *accounting.Service
@@ -73,7 +75,7 @@ func (cfg Config) missing() []string {
 		"Health": cfg.Health == nil, "Auth": cfg.Auth == nil, "Merchants": cfg.Merchants == nil, "Network": cfg.Network == nil,
 		"Routes":     cfg.Routes == nil,
 		"Acceptance": cfg.Acceptance == nil, "Uploads": cfg.Uploads == nil, "Customs": cfg.Customs == nil, "Tracking": cfg.Tracking == nil,
-		"Dispatch": cfg.Dispatch == nil, "Inward": cfg.Inward == nil, "Planner": cfg.Planner == nil, "Warehouse": cfg.Warehouse == nil, "Accounting": cfg.Accounting == nil,
+		"Dispatch": cfg.Dispatch == nil, "Inward": cfg.Inward == nil, "Inquiry": cfg.Inquiry == nil, "Planner": cfg.Planner == nil, "Warehouse": cfg.Warehouse == nil, "Accounting": cfg.Accounting == nil,
 		"Audit": cfg.Audit == nil, "Privacy": cfg.Privacy == nil,
 	} {
 		if nil_ {
@@ -131,6 +133,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerTracking()
 	s.registerDispatch()
 	s.registerInward()
+	s.registerInquiries()
 	s.registerAccounting()
 	s.registerAudit()
 	s.registerPrivacy()

@@ -18,6 +18,7 @@ import (
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/customs/ceb"
 	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/inquiry"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/privacy"
@@ -37,6 +38,7 @@ type Store interface {
 	ceb.Store
 	customs.ListStore
 	dispatch.Store
+	inquiry.Store
 	inward.Store
 	network.OfficeStore
 	network.LegStore

@@ -26,6 +26,7 @@ import (
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/edi"
+	"github.com/interpost/interpost/inquiry"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
@@ -102,6 +103,7 @@ type App struct {
 	Planner    *alloc.Planner
 	Warehouse  *warehouse.Service
 	Accounting *accounting.Service
+	Inquiry    *inquiry.Service
 	Audit      *audit.Service
 	Privacy    *privacy.Service
 
@@ -202,6 +204,11 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	a.Accounting.Quality = qualityFacts{a.Inward}
 	a.Audit = &audit.Service{Store: st, Now: o.Now}
 	a.Privacy = &privacy.Service{Store: st, Retention: o.Retention.WithDefaults(), Now: o.Now, Logger: o.Logger}
+	// Inquiries read the scans from tracking's event store and the shipment
+	// from acceptance's; compensation goes to the ledger, overrides to the
+	// audit log; the public page's postcode guesses are throttled.
+	a.Inquiry = &inquiry.Service{Store: st, Scans: st, Items: inquiryItems(st), Ledger: a.Accounting, Audit: inquiryAudit(a.Audit),
+		Rules: inquiry.DefaultRules(), Country: o.Country, Now: o.Now, Buyers: &auth.Throttle{}}
 	a.privacyEvery = o.PrivacyEvery
 	if a.privacyEvery == 0 {
 		a.privacyEvery = DefaultPrivacyEvery
@@ -333,6 +340,7 @@ func (a *App) Start(ctx context.Context) func() {
 	if a.privacyEvery > 0 {
 		run(a.runPrivacy)
 	}
+	run(a.runInquirySweep)
 	return func() {
 		cancel()
 		wg.Wait()

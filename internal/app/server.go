@@ -23,6 +23,7 @@ func (a *App) Server(version string, registry *prometheus.Registry) (*server.Ser
 		Tracking:   a.Tracking,
 		Dispatch:   a.Dispatch,
 		Inward:     a.Inward,
+		Inquiry:    a.Inquiry,
 		Planner:    a.Planner,
 		Warehouse:  a.Warehouse,
 		Accounting: a.Accounting,

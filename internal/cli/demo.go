@@ -45,7 +45,7 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			}
 			defer a.Close() // serve closes it too; closing twice is harmless
 			started := time.Now()
-			res, err := demo.Seed(ctx, st, a.Acceptance, demo.Options{Shipments: shipments, Now: a.Now().UTC(), Progress: progress(o.errOut, "seeding shipments"), Customs: a.Customs, Inward: a.Inward, Inbound: a.Accounting.Inbound, Quality: a.Accounting.Quality})
+			res, err := demo.Seed(ctx, st, a.Acceptance, demo.Options{Shipments: shipments, Now: a.Now().UTC(), Progress: progress(o.errOut, "seeding shipments"), Customs: a.Customs, Inward: a.Inward, Inbound: a.Accounting.Inbound, Quality: a.Accounting.Quality, Inquiry: a.Inquiry})
 			if err != nil {
 				return err
 			}
@@ -88,6 +88,10 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			if ot := res.Inward.OpenTransit; ot.Resorted > 0 {
 				fmt.Fprintf(o.out, "Open transit: %d items of KR dispatch %s addressed to Germany re-sorted at Xiamen into %s; see GET /v1/inward/dispatches/%s/resort.\n",
 					ot.Resorted, ot.Dispatch, ot.Stream, ot.Dispatch)
+			}
+			if q := res.Inquiries; q.Inquiries > 0 {
+				fmt.Fprintf(o.out, "Inquiries: %d opened (%d answered from the scans, %d routed to the post that last held the item), %d answered by partner posts, %d reminders, %d claims decided from the scans (%d overridden); e.g. GET /v1/inquiries/%s, /v1/inquiries/%s; console /console/inquiries (docs/inquiries.md).\n",
+					q.Inquiries, q.Answered, q.Routed, q.PartnerAnswered, q.Reminded, q.Claims, q.Overrides, q.AnsweredID, q.RoutedID)
 			}
 			merchantKey, err := newDemoKey(ctx, a.Auth, auth.RoleMerchant, demo.Merchants[0].Code)
 			if err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/i18n"
+	"github.com/interpost/interpost/inquiry"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
@@ -63,8 +64,10 @@ type Config struct {
 	// Inward runs the inward desk (receiving partners' dispatches); nil
 	// hides it.
 	Inward *inward.Service
-	Logger *slog.Logger
-	Now    func() time.Time
+	// Inquiry runs the inquiries desk; nil hides it.
+	Inquiry *inquiry.Service
+	Logger  *slog.Logger
+	Now     func() time.Time
 	// RequestID returns the id the server gave a request, for error pages
 	// and logs; nil means none.
 	RequestID func(context.Context) string
@@ -177,6 +180,7 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 	c.registerTracking()
 	c.registerExchange()
 	c.registerInward()
+	c.registerInquiries()
 	handle("/console/", func(w http.ResponseWriter, r *http.Request) {
 		c.errorPage(w, r, nil, http.StatusNotFound, c.loc(r).T("console.error.no_page", "Path", r.URL.Path))
 	})

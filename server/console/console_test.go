@@ -98,10 +98,7 @@ type testConsole struct {
 	keys map[string]string
 }
 
-func newTestConsole(t *testing.T) *testConsole {
-	t.Helper()
-	return newTestConsoleWith(t, nil)
-}
+func newTestConsole(t *testing.T) *testConsole { t.Helper(); return newTestConsoleWith(t, nil) }
 
 // newTestConsoleWith is newTestConsole with edit adding services over the store to the config.
 func newTestConsoleWith(t *testing.T, edit func(st *sqlstore.Store, cfg *Config)) *testConsole {

@@ -47,6 +47,8 @@ func (c *Console) enabled(key string) bool {
 		return c.cfg.Inward != nil
 	case "routes":
 		return c.cfg.Routes != nil
+	case "inquiries":
+		return c.cfg.Inquiry != nil
 	}
 	return true
 }

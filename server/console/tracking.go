@@ -139,7 +139,7 @@ func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *sessio
 	if page.Timeline != nil {
 		title = page.Timeline.Object
 	}
-	page.Tabs = trackTabs(s, "tracking")
+	page.Tabs = c.trackTabs(s, "tracking")
 	c.render(w, r, http.StatusOK, "tracking", s.view(title, "tracking", page))
 }
 
@@ -219,12 +219,15 @@ type tab struct {
 	Current     bool
 }
 
-// trackTabs are the tracking pages a caller may open: the search, and the
-// performance report for admins and operators.
-func trackTabs(s *session, current string) []tab {
+// trackTabs are the tracking pages a caller may open: the search, the
+// performance report for admins and operators, and the inquiries desk.
+func (c *Console) trackTabs(s *session, current string) []tab {
 	tabs := []tab{{"console.tab.search", "/console/tracking", current == "tracking"}}
 	if slices.Contains(rolesPerformance, s.Who.Role) {
 		tabs = append(tabs, tab{"console.tab.performance", "/console/performance", current == "performance"})
+	}
+	if c.cfg.Inquiry != nil && slices.Contains(rolesInquiries, s.Who.Role) {
+		tabs = append(tabs, tab{"console.nav.inquiries", "/console/inquiries", current == "inquiries"})
 	}
 	return tabs
 }
@@ -307,7 +310,7 @@ func (c *Console) performance(w http.ResponseWriter, r *http.Request, s *session
 		page.Lane = &page.Lanes[0]
 	}
 	page.Chart = perfChartOf(tr, page.Lanes, slices.Sorted(mapsKeys(weeks)))
-	page.Tabs = trackTabs(s, "performance")
+	page.Tabs = c.trackTabs(s, "performance")
 	c.render(w, r, http.StatusOK, "performance", s.view("console.title.performance", "tracking", page))
 }
 

@@ -49,6 +49,7 @@ func Run(t *testing.T, newDB Opener) {
 	t.Run("Tracking", func(t *testing.T) { runTracking(t, newDB) })
 	t.Run("Accounting", func(t *testing.T) { runAccounting(t, newDB) })
 	t.Run("Inward", func(t *testing.T) { runInward(t, newDB) })
+	t.Run("Inquiries", func(t *testing.T) { testInquiries(t, newDB(t)()) })
 }
 
 var t0 = time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC)

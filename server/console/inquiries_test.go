@@ -1,0 +1,85 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/inquiry"
+	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/store"
+	"github.com/interpost/interpost/store/sqlstore"
+	"github.com/interpost/interpost/tracking"
+)
+
+// TestInquiryDesk: the desk opens an inquiry in one click (answered from
+// the scans), shows the timeline beside it, and proposes liability with
+// its evidence; in Chinese too.
+func TestInquiryDesk(t *testing.T) {
+	ctx := context.Background()
+	var st store.Store
+	tc := newTestConsoleWith(t, func(s *sqlstore.Store, cfg *Config) {
+		st = s
+		cfg.Tracking = &tracking.Service{Store: s, Offices: s}
+		cfg.Inquiry = &inquiry.Service{Store: s, Scans: s, Rules: inquiry.DefaultRules(), Country: "CN",
+			Items: func(ctx context.Context, id string) (inquiry.Facts, bool, error) {
+				sh, err := s.Shipment(ctx, postal.S10(id))
+				if err != nil {
+					return inquiry.Facts{}, false, nil
+				}
+				return inquiry.Facts{Merchant: sh.Merchant, Product: sh.Product, WeightG: sh.WeightG, CreatedAt: sh.CreatedAt}, true, nil
+			}}
+	})
+	sh, _, err := st.CreateShipment(ctx, newShipmentForTest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().UTC().Add(-48 * time.Hour).Truncate(time.Second)
+	if _, err := st.AppendEvents(ctx, []tracking.Event{
+		{Object: string(sh.ID), Code: tracking.EMA, Office: "CNXMNA", Time: at, Source: "post"},
+		{Object: string(sh.ID), Code: tracking.EMC, Office: "CNXMNA", Time: at.Add(5 * time.Hour), Source: "post"},
+		{Object: string(sh.ID), Code: tracking.EMD, Office: "PLWAWA", Time: at.Add(20 * time.Hour), Source: "partner:PLPOST"},
+		{Object: string(sh.ID), Code: tracking.EMI, Office: "PLWAWA", Time: at.Add(30 * time.Hour), Source: "partner:PLPOST", Signatory: "A. Nowak"},
+	}, at.Add(31*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	cookies, token := tc.signIn(t, "admin")
+	resp, page := tc.do(t, "GET", "/console/inquiries", nil, cookies)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="inquiry-open"`) {
+		t.Fatalf("queue = %d", resp.StatusCode)
+	}
+	if resp, page := tc.do(t, "POST", "/console/inquiries", url.Values{"csrf": {token}, "item": {"EE1"}}, cookies); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, `id="inquiry-error"`) {
+		t.Errorf("bad id = %d", resp.StatusCode)
+	}
+	resp, _ = tc.do(t, "POST", "/console/inquiries", url.Values{"csrf": {token}, "item": {string(sh.ID)}}, cookies)
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/console/inquiries/Q") {
+		t.Fatalf("open = %d %s", resp.StatusCode, loc)
+	}
+	path := strings.TrimSuffix(loc, "#main")
+	resp, page = tc.do(t, "GET", path, nil, cookies)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="inquiry-answer"`) || !strings.Contains(page, "A. Nowak") || !strings.Contains(page, `id="timeline"`) {
+		t.Fatalf("inquiry page = %d\n%s", resp.StatusCode, page)
+	}
+	resp, _ = tc.do(t, "POST", path+"/claims", url.Values{"csrf": {token}, "kind": {"damage"}}, cookies)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("claim = %d", resp.StatusCode)
+	}
+	_, page = tc.do(t, "GET", path, nil, cookies, "Accept-Language", "zh-CN")
+	if !strings.Contains(page, "post:PLPOST") || !strings.Contains(page, "扫描证据") || !strings.Contains(page, "<span class=\"code strong\">EMI</span>") {
+		t.Errorf("claim with evidence in Chinese missing:\n%s", page)
+	}
+}
+
+func newShipmentForTest() acceptance.NewShipment {
+	return acceptance.NewShipment{Shipment: acceptance.Shipment{Merchant: "ACME", Product: "ems", Status: acceptance.StatusCreated, OriginOffice: "CNXMNA",
+		Sender:    acceptance.Party{Name: "Xiamen Tea Co", Address: "1 Hubin Rd", City: "Xiamen", Country: "CN"},
+		Addressee: acceptance.Party{Name: "Anna Nowak", Address: "ul. Prosta 5", City: "Warszawa", Postcode: "00-850", Country: "PL"},
+		WeightG:   850, DimensionsMM: []int{300, 200, 100}, CreatedAt: time.Now().UTC().Add(-72 * time.Hour)},
+		Indicators: []string{"EE"}, Country: "CN"}
+}
