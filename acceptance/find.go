@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"slices"
 	"strings"
 	"time"
@@ -94,13 +95,19 @@ func (s *Service) Find(ctx context.Context, who auth.Principal, q Query) (Page, 
 	return Page{Items: items, NextCursor: next, Total: n, TotalExact: exact}, nil
 }
 
-// Each calls fn with every shipment q selects, in q.Sort order, up to max
-// (the exports); q.Limit and q.Cursor are ignored. It stops at fn's first
-// error.
+// Each calls fn with every shipment q selects, in q.Sort order (the
+// exports); q.Limit and q.Cursor are ignored. More than max matching
+// shipments is an invalid-argument error asking for a narrower filter,
+// before fn is called. It stops at fn's first error.
 func (s *Service) Each(ctx context.Context, who auth.Principal, q Query, max int, fn func(Shipment) error) error {
 	f, err := s.filter(who, q)
 	if err != nil {
 		return err
+	}
+	if _, exact, err := s.Store.CountMatching(ctx, f, max); err != nil {
+		return err
+	} else if !exact {
+		return postal.Errorf(postal.CodeInvalid, "more than %d shipments match; narrow the filter (e.g. from and to, status or merchant) and export again", max)
 	}
 	for seen := 0; seen < max; {
 		f.Limit = min(paging.Max, max-seen)
@@ -229,4 +236,25 @@ func (sh Shipment) Terms() []Term {
 	add('n', latin.SearchTerms(sh.Addressee.Name)...)
 	add('n', latin.SearchTerms(sh.Addressee.NameLatin)...)
 	return out
+}
+
+// ExportColumns are the columns of a shipments list export, in order.
+var ExportColumns = []string{"id", "merchant", "merchant_ref", "product", "status", "origin_office", "destination", "addressee", "weight_g", "created_at"}
+
+// ExportRow is sh as a row of ExportColumns.
+func (sh Shipment) ExportRow() []string {
+	return []string{string(sh.ID), sh.Merchant, sh.MerchantRef, sh.Product, sh.Status, sh.OriginOffice, sh.Addressee.Country,
+		sh.Addressee.Name, strconv.Itoa(sh.WeightG), sh.CreatedAt.UTC().Format(time.RFC3339)}
+}
+
+// ExportMax bounds one export of the shipments list.
+const ExportMax = 100_000
+
+// Export writes the shipments q selects for who, as Each does, through
+// write (export.Write bound to a writer and format): the API and the
+// console export alike.
+func (s *Service) Export(ctx context.Context, who auth.Principal, q Query, write func(header []string, rows func(emit func([]string) error) error) error) error {
+	return write(ExportColumns, func(emit func([]string) error) error {
+		return s.Each(ctx, who, q, ExportMax, func(sh Shipment) error { return emit(sh.ExportRow()) })
+	})
 }
