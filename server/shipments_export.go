@@ -23,4 +23,3 @@ func (s *Server) exportShipments(ctx context.Context, in *exportShipmentsInput) 
 	name := "shipments-" + s.cfg.Now().UTC().Format("20060102-1504") + "." + in.Format
 	return &fileOutput{ContentType: export.ContentType(in.Format), ContentDisposition: `attachment; filename="` + name + `"`, Body: buf.Bytes()}, nil
 }
-
