@@ -36,7 +36,8 @@ type shipmentsPage struct {
 	Sort         string
 	Filtered     bool                // any filter or search is set
 	Sorts        map[string]sortLink // column → link that sorts by it
-	Export       string              // query string of the export links
+	ExportCSV    string              // URLs of the export of this list
+	ExportXLSX   string
 	Total        string              // "1,234" or "10,000+"
 	Find         string              // S10 search box, when it found nothing
 	FindError    string
@@ -176,7 +177,11 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 		}
 		page.Sorts[col] = sortLink{shipmentsURL(v), state}
 	}
-	page.Export = page.values().Encode()
+	for format, dst := range map[string]*string{"csv": &page.ExportCSV, "xlsx": &page.ExportXLSX} {
+		v := page.values()
+		v.Set("format", format)
+		*dst = "/console/shipments/export?" + v.Encode()
+	}
 	offices, err := c.cfg.Network.Offices(ctx)
 	if err != nil {
 		c.internalError(w, r, s, err)
