@@ -38,8 +38,8 @@ type shipmentsPage struct {
 	Sorts        map[string]sortLink // column → link that sorts by it
 	ExportCSV    string              // URLs of the export of this list
 	ExportXLSX   string
-	Total        string              // "1,234" or "10,000+"
-	Find         string              // S10 search box, when it found nothing
+	Total        string // "1,234" or "10,000+"
+	Find         string // S10 search box, when it found nothing
 	FindError    string
 	Merchants    []string // datalist
 	ShowMerchant bool     // the caller may filter by merchant
