@@ -80,8 +80,8 @@ type listShipmentsInput struct {
 type shipmentPage struct {
 	Items      []acceptance.Shipment `json:"items"`
 	NextCursor string                `json:"next_cursor,omitempty" doc:"Pass as cursor to get the next page; absent on the last page"`
-	Total      int64                 `json:"total" doc:"How many shipments match the filter (all pages); at most 10000 unless total_exact"`
-	TotalExact bool                  `json:"total_exact" doc:"false when more than total shipments match: the count stops at 10000 for filters beyond merchant and status"`
+	Total      int64                 `json:"total" doc:"How many shipments match the filter (all pages); at most 1000 unless total_exact"`
+	TotalExact bool                  `json:"total_exact" doc:"false when more than total shipments match: the count stops at 1000 for filters beyond merchant and status"`
 }
 
 type listShipmentsOutput struct {

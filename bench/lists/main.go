@@ -218,6 +218,7 @@ func run(n int, dir string, reps int) error {
 		if err != nil {
 			return err
 		}
+		fmt.Printf("measured %s: p50 %s p99 %s\n", r.name, ms(r.p50), ms(r.p99))
 		ours = append(ours, r)
 	}
 	peers, err := peer(ctx, st.R, reps/4+1)

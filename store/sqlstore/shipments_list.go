@@ -101,7 +101,10 @@ func (s *Store) shipmentWhere(f acceptance.Filter) ([]string, []any) {
 		for _, st := range acceptance.Final {
 			a = append(a, st)
 		}
-		add(`status_at < ? AND status NOT IN (`+placeholders(len(acceptance.Final))+`)`, a...)
+		// COALESCE keeps the planners off the status_at index: stuck items
+		// are many in a backlog, and walking the list's order and
+		// skipping the others beats sorting every old status.
+		add(`COALESCE(status_at, created_at) < ? AND status NOT IN (`+placeholders(len(acceptance.Final))+`)`, a...)
 	}
 	if f.Search != "" {
 		// A prefix is the range [p, p + the highest code point): one index
