@@ -265,6 +265,19 @@ func (s *Store) CountMatching(ctx context.Context, f acceptance.Filter, upTo int
 		err := s.R.QueryRowContext(ctx, s.q(q), args...).Scan(&n)
 		return n, true, s.wrap(err, "count shipments")
 	}
+	if f.Search != "" && f.Merchant == "" && f.Status == "" && searchOnly(rest) {
+		// Search alone: count in the terms index, without reading shipments.
+		var n int64
+		err := s.R.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM (SELECT DISTINCT seq FROM shipment_terms WHERE term >= ? AND term < ? LIMIT ?) m`),
+			f.Search, f.Search+"\U0010FFFF", upTo+1).Scan(&n)
+		if err != nil {
+			return 0, false, s.wrap(err, "count shipments")
+		}
+		if n > int64(upTo) {
+			return int64(upTo), false, nil
+		}
+		return n, true, nil
+	}
 	where, args := s.shipmentWhere(f)
 	args = append(args, upTo+1)
 	var n int64
@@ -325,4 +338,12 @@ func (s *Store) IndexShipmentTerms(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// searchOnly reports whether f (paging fields cleared) filters by nothing
+// but Search.
+func searchOnly(f acceptance.Filter) bool {
+	f.Search = ""
+	return f.Merchant == "" && f.Status == "" && f.Since.IsZero() && f.Until.IsZero() && f.Product == "" &&
+		f.Destination == "" && len(f.Offices) == 0 && f.StuckBefore.IsZero()
 }
