@@ -26,9 +26,14 @@ type Store interface {
 	CreateShipment(ctx context.Context, n NewShipment) (sh Shipment, created bool, err error)
 	// Shipment returns the shipment with id, or a not_found error.
 	Shipment(ctx context.Context, id postal.S10) (Shipment, error)
-	// Shipments returns shipments matching f in creation order, and the
-	// cursor of the next page ("" when there is none).
+	// Shipments returns shipments matching f in creation order (or f.Sort
+	// from f.Key), and the cursor of the next page ("" when there is none).
 	Shipments(ctx context.Context, f Filter) ([]Shipment, string, error)
+	// CountMatching counts the shipments matching f (paging fields
+	// ignored), reading at most upTo of them: exact is false when there
+	// are more. A filter of merchant and status only is answered from
+	// kept counts, whatever the total.
+	CountMatching(ctx context.Context, f Filter, upTo int) (n int64, exact bool, err error)
 	// AllocateS10 takes the next free S10 id from the ranges, as CreateShipment does.
 	AllocateS10(ctx context.Context, indicators []string, country string) (postal.S10, error)
 	// PutMerchant creates or updates a merchant.
@@ -47,13 +52,24 @@ type NewShipment struct {
 	RequestHash    string
 }
 
-// Filter selects shipments for a listing.
+// Filter selects shipments for a listing. Without Sort the list is in
+// creation order from After; with Sort it is in that order from Key.
 type Filter struct {
-	Merchant string    // "" = all merchants
-	Status   string    // "" = any
-	Since    time.Time // created at or after; zero = any
-	After    int64     // position after which the page starts (from the cursor)
-	Limit    int
+	Merchant    string    // "" = all merchants
+	Status      string    // "" = any
+	Since       time.Time // created at or after; zero = any
+	Until       time.Time // created before; zero = any
+	Product     string    // "" = any
+	Destination string    // addressee country; "" = any
+	Offices     []string  // origin office one of these; empty = any
+	// StuckBefore, if set, keeps the shipments not in a final status
+	// (Final) whose status has not changed since before this time.
+	StuckBefore time.Time
+	Search      string // a search key prefix (latin.SearchKey) of a Term; "" = none
+	After       int64  // position after which the page starts (from the cursor)
+	Sort        string // one of Sorts; "" = creation order from After
+	Key         *paging.Key
+	Limit       int
 }
 
 // Errors callers branch on.

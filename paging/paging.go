@@ -36,7 +36,11 @@ func DecodeCursor(c string) (int64, error) {
 }
 
 func badCursor() error {
-	return postal.Invalid("bad cursor", postal.FieldError{Field: "cursor", Message: "not a cursor returned by this API"})
+	return badCursorFor("not a cursor returned by this API")
+}
+
+func badCursorFor(why string) error {
+	return postal.Invalid("bad cursor", postal.FieldError{Field: "cursor", Message: why})
 }
 
 // Limit checks a requested page size: 0 asks for def, 1 to Max are kept, and

@@ -42,3 +42,23 @@ func TestLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestKey(t *testing.T) {
+	t.Parallel()
+	k := paging.Key{Sort: "-updated", Value: "2026-11-23T08:30:00Z", Seq: 42}
+	got, ok, err := paging.DecodeKey(paging.EncodeKey(k), "-updated")
+	if err != nil || !ok || got != k {
+		t.Errorf("round trip = %+v, %v, %v", got, ok, err)
+	}
+	if _, ok, err := paging.DecodeKey("", "-created"); ok || err != nil {
+		t.Errorf("empty cursor = %v, %v", ok, err)
+	}
+	if _, _, err := paging.DecodeKey(paging.EncodeKey(k), "weight"); postal.ErrorCode(err) != postal.CodeInvalid {
+		t.Errorf("cursor of another sort = %v", err)
+	}
+	for _, bad := range []string{"x", paging.EncodeCursor(3)} {
+		if _, _, err := paging.DecodeKey(bad, "-created"); postal.ErrorCode(err) != postal.CodeInvalid {
+			t.Errorf("DecodeKey(%q) = %v", bad, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -46,17 +47,41 @@ type shipmentIDInput struct {
 	ID string `path:"id" doc:"S10 item id" example:"EE123456785CN"`
 }
 
+// ShipmentFilter is the filter of the shipments list and of its export.
+type ShipmentFilter struct {
+	Merchant    string    `query:"merchant" doc:"Merchant code (merchant keys see only their own)"`
+	Status      string    `query:"status" enum:"created,accepted,at_outward_oe,export_customs_held,export_customs_released,departed,in_transit,arrived,import_customs_held,import_customs_released,in_delivery_network,at_delivery_office,awaiting_pickup,out_for_delivery,delivery_attempted,delivered,returning,returned,seized" doc:"Only shipments in this lifecycle status (docs/lifecycle.md); an unknown value is 422 naming the allowed ones"`
+	Product     string    `query:"product" enum:"bulk_ecommerce,e_packet,ems,express,parcel,registered_small_packet,unregistered_small_packet" doc:"Only this product"`
+	Destination string    `query:"destination" doc:"Only shipments to this country (ISO 3166-1 alpha-2)" example:"PL"`
+	Office      string    `query:"office" doc:"Only shipments leaving from this office of exchange (operators see only the offices of their key)" example:"CNXMNA"`
+	Since       time.Time `query:"since" doc:"Only shipments created at or after this RFC 3339 time (same as from; kept for older clients)"`
+	From        time.Time `query:"from" doc:"Only shipments created at or after this RFC 3339 time"`
+	To          time.Time `query:"to" doc:"Only shipments created before this RFC 3339 time"`
+	StuckDays   int       `query:"stuck_days" minimum:"0" maximum:"3650" doc:"Only shipments not delivered, returned or seized whose status has not changed for more than this many days"`
+	Q           string    `query:"q" maxLength:"100" doc:"Prefix of the S10 id, the merchant reference or the addressee's name (any word of it); case, accents and spacing are ignored and Chinese names match their pinyin (王小 = wangxiao)"`
+	Sort        string    `query:"sort" enum:"-created,created,-updated,updated,-weight,weight,-destination,destination,-status,status" default:"-created" doc:"Column to sort by, descending with a leading -; newest first by default. updated is when the status last changed."`
+}
+
+func (f ShipmentFilter) query() acceptance.Query {
+	from := f.From
+	if from.IsZero() {
+		from = f.Since
+	}
+	return acceptance.Query{Merchant: f.Merchant, Status: f.Status, Product: f.Product, Destination: f.Destination,
+		Office: f.Office, From: from, To: f.To, StuckDays: f.StuckDays, Search: f.Q, Sort: f.Sort}
+}
+
 type listShipmentsInput struct {
-	Merchant string    `query:"merchant" doc:"Merchant code (merchant keys see only their own)"`
-	Status   string    `query:"status" enum:"created,accepted,at_outward_oe,export_customs_held,export_customs_released,departed,in_transit,arrived,import_customs_held,import_customs_released,in_delivery_network,at_delivery_office,awaiting_pickup,out_for_delivery,delivery_attempted,delivered,returning,returned,seized" doc:"Only shipments in this lifecycle status (docs/lifecycle.md); an unknown value is 422 naming the allowed ones"`
-	Since    time.Time `query:"since" doc:"Only shipments created at or after this RFC 3339 time"`
-	Limit    int       `query:"limit" minimum:"1" maximum:"500" default:"50"`
-	Cursor   string    `query:"cursor" doc:"next_cursor of the previous page"`
+	ShipmentFilter
+	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Cursor string `query:"cursor" doc:"next_cursor of the previous page (of the same sort)"`
 }
 
 type shipmentPage struct {
 	Items      []acceptance.Shipment `json:"items"`
 	NextCursor string                `json:"next_cursor,omitempty" doc:"Pass as cursor to get the next page; absent on the last page"`
+	Total      int64                 `json:"total" doc:"How many shipments match the filter (all pages); at most 1000 unless total_exact"`
+	TotalExact bool                  `json:"total_exact" doc:"false when more than total shipments match: the count stops at 1000 for filters beyond merchant and status"`
 }
 
 type listShipmentsOutput struct {
@@ -85,8 +110,20 @@ func (s *Server) registerShipments() {
 	register(s, huma.Operation{
 		OperationID: "list-shipments", Method: http.MethodGet, Path: "/v1/shipments",
 		Summary: "list shipments", Tags: []string{"Shipments"},
-		Description: "Shipments in creation order, a page at a time (cursor pagination).",
+		Description: "Shipments newest first (or by sort), filtered by status, product, destination, office, merchant, creation date and time stuck, " +
+			"and searched by a prefix of the id, merchant reference or addressee name; a page at a time (cursor pagination) with the total. " +
+			"An unknown filter value is 422 naming the allowed values.",
+		Errors: []int{http.StatusForbidden, http.StatusUnprocessableEntity},
 	}, shipmentReaders, s.listShipments)
+	register(s, huma.Operation{
+		OperationID: "export-shipments", Method: http.MethodGet, Path: "/v1/shipments/export",
+		Summary: "export the shipments list", Tags: []string{"Shipments"},
+		Description: fmt.Sprintf("The shipments the same filters select, in the same order, as CSV (UTF-8) or XLSX; at most %d rows (422 asks for a narrower filter beyond).", acceptance.ExportMax),
+		Responses: map[string]*huma.Response{"200": {Description: "CSV or XLSX file", Content: map[string]*huma.MediaType{
+			"text/csv": {Schema: &huma.Schema{Type: "string"}},
+			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}},
+		Errors: []int{http.StatusForbidden, http.StatusUnprocessableEntity},
+	}, shipmentReaders, s.exportShipments)
 	register(s, huma.Operation{
 		OperationID: "get-shipment-label", Method: http.MethodGet, Path: "/v1/shipments/{id}/label.pdf",
 		Summary: "get a shipment's label", Tags: []string{"Shipments"},
@@ -159,14 +196,16 @@ func (s *Server) getShipment(ctx context.Context, in *shipmentIDInput) (*struct{
 }
 
 func (s *Server) listShipments(ctx context.Context, in *listShipmentsInput) (*listShipmentsOutput, error) {
-	items, next, err := s.cfg.Acceptance.ListStatus(ctx, principal(ctx), in.Merchant, in.Status, in.Since, in.Limit, in.Cursor)
+	q := in.query()
+	q.Limit, q.Cursor = in.Limit, in.Cursor
+	page, err := s.cfg.Acceptance.Find(ctx, principal(ctx), q)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	if items == nil {
-		items = []acceptance.Shipment{}
+	if page.Items == nil {
+		page.Items = []acceptance.Shipment{}
 	}
-	return &listShipmentsOutput{Body: shipmentPage{Items: items, NextCursor: next}}, nil
+	return &listShipmentsOutput{Body: shipmentPage{Items: page.Items, NextCursor: page.NextCursor, Total: page.Total, TotalExact: page.TotalExact}}, nil
 }
 
 func (s *Server) shipmentLabel(ctx context.Context, in *shipmentIDInput) (*labelOutput, error) {

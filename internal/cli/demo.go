@@ -118,6 +118,8 @@ Interpost is running at %[1]s  (Ctrl-C stops it)
   health, metrics   %[1]s/readyz  %[1]s/metrics
 Try:
   curl -H "Authorization: Bearer %[3]s" %[1]s/v1/shipments?limit=5
+  curl -H "Authorization: Bearer %[3]s" "%[1]s/v1/shipments?q=petrov&destination=RU&sort=-weight"   (Иван Петров, found by Latin letters)
+  curl -H "Authorization: Bearer %[3]s" -o shipments.xlsx "%[1]s/v1/shipments/export?format=xlsx&stuck_days=3"
   curl -H "Authorization: Bearer %[3]s" -o label.pdf %[1]s/v1/shipments/%[2]s/label.pdf
   curl -H "Authorization: Bearer %[3]s" %[1]s/v1/items/%[2]s/events
   curl -H "Authorization: Bearer %[3]s" "%[1]s/v1/routes?from=CNXMNA&to=DEDUIA&ready=%[4]s&product=ems&pareto=true"

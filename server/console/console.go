@@ -164,6 +164,7 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 	handle("POST /console/language", c.setLanguage)
 	c.page("GET /console/overview", rolesOverview, c.overview)
 	c.page("GET /console/shipments", rolesShipments, c.shipments)
+	c.page("GET /console/shipments/export", rolesShipments, c.shipmentsExport)
 	c.page("GET /console/shipments/new", rolesCreate, c.newShipmentForm)
 	c.page("POST /console/shipments/new", rolesCreate, c.createShipment)
 	c.page("GET /console/shipments/{id}", rolesShipments, c.shipment)

@@ -26,15 +26,19 @@ func (c *Console) funcs(l *i18n.Localizer) template.FuncMap {
 		"static": c.staticURL,
 		// t and n are the page's language: {{t "console.overview.title"}},
 		// {{t "console.x" "Name" .Value}}, {{n "console.items" .N}}.
-		"t":       l.T,
-		"n":       l.N,
-		"lang":    l.Lang,
-		"code":    l.Code,
-		"status":  func(s any) string { return l.Code("status", fmt.Sprint(s)) },
-		"event":   func(s any) string { return l.Code("event", fmt.Sprint(s)) },
-		"int":     func(n any) string { return formatInt(l, n) },
-		"round":   func(f float64) string { return l.Int(int64(math.Round(f))) },
-		"kg":      func(g any) string { return formatKg(l, g) },
+		"t":      l.T,
+		"n":      l.N,
+		"lang":   l.Lang,
+		"code":   l.Code,
+		"status": func(s any) string { return l.Code("status", fmt.Sprint(s)) },
+		"event":  func(s any) string { return l.Code("event", fmt.Sprint(s)) },
+		"int":    func(n any) string { return formatInt(l, n) },
+		"round":  func(f float64) string { return l.Int(int64(math.Round(f))) },
+		"kg":     func(g any) string { return formatKg(l, g) },
+		// sortcol feeds the "sorth" header template: a sortable column.
+		"sortcol": func(link sortLink, label string, class ...string) map[string]any {
+			return map[string]any{"Link": link, "Label": label, "Class": strings.Join(class, " ")}
+		},
 		"num":     l.Number,
 		"pct":     func(f float64) string { return l.Number(f*100, 1) + "%" },
 		"country": func(code string) string { return c.countryName(l, code) },

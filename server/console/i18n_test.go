@@ -22,7 +22,7 @@ import (
 // untranslatedAllowed are texts that read the same in every language:
 // the brand, units, form and standard names.
 var untranslatedAllowed = map[string]bool{
-	"Interpost": true, "kg": true, "mm": true, "PDF": true, "CSV": true, "SKU": true, "API": true,
+	"Interpost": true, "kg": true, "mm": true, "PDF": true, "CSV": true, "XLSX": true, "SKU": true, "API": true,
 	"HS": true, "S10": true, "UTC": true, "EMS": true, "ID": true, "CN": true, "ipk_…": true,
 }
 

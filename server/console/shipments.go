@@ -12,6 +12,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/document"
+	"github.com/interpost/interpost/export"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
@@ -24,7 +25,20 @@ type shipmentsPage struct {
 	Merchant     string // filter
 	Status       string // filter
 	Statuses     []statusOption
-	Since        string // filter, YYYY-MM-DD
+	Product      string // filter
+	Products     []string
+	Destination  string // filter, ISO country
+	Office       string // filter, origin office
+	Since        string // filter, YYYY-MM-DD (created from)
+	Until        string // filter, YYYY-MM-DD (created up to and including)
+	Stuck        string // filter, days
+	Q            string // search: id, reference or addressee prefix
+	Sort         string
+	Filtered     bool                // any filter or search is set
+	Sorts        map[string]sortLink // column → link that sorts by it
+	ExportCSV    string              // URLs of the export of this list
+	ExportXLSX   string
+	Total        string // "1,234" or "10,000+"
 	Find         string // S10 search box, when it found nothing
 	FindError    string
 	Merchants    []string // datalist
@@ -34,6 +48,10 @@ type shipmentsPage struct {
 	PageNo       int
 	Error        string
 }
+
+// sortLink is a sortable column header: where it leads and how the list
+// is sorted by it now ("ascending", "descending" or "none", for aria-sort).
+type sortLink struct{ URL, State string }
 
 type statusOption struct{ Value, Label string }
 
@@ -45,16 +63,87 @@ type shipmentRow struct {
 // StatusLabel is the status as people read it (the tracking lifecycle's label).
 func (r shipmentRow) StatusLabel() string { return tracking.Status(r.Status).Label() }
 
+// shipmentsFilter reads the list's filter from the URL (the same names as
+// the API's, since and until as dates in the caller's day).
+func (c *Console) shipmentsFilter(q url.Values, s *session) (shipmentsPage, acceptance.Query, string) {
+	page := shipmentsPage{
+		Merchant:     strings.ToUpper(strings.TrimSpace(q.Get("merchant"))),
+		Since:        strings.TrimSpace(q.Get("since")),
+		Until:        strings.TrimSpace(q.Get("until")),
+		Status:       strings.TrimSpace(q.Get("status")),
+		Product:      strings.TrimSpace(q.Get("product")),
+		Destination:  strings.ToUpper(strings.TrimSpace(q.Get("destination"))),
+		Office:       strings.ToUpper(strings.TrimSpace(q.Get("office"))),
+		Stuck:        strings.TrimSpace(q.Get("stuck_days")),
+		Q:            strings.TrimSpace(q.Get("q")),
+		Sort:         strings.TrimSpace(q.Get("sort")),
+		ShowMerchant: s.Who.Role != auth.RoleMerchant,
+		PageNo:       1,
+	}
+	if !page.ShowMerchant {
+		page.Merchant = ""
+	}
+	if page.Sort == "" {
+		page.Sort = acceptance.DefaultSort
+	}
+	aq := acceptance.Query{Merchant: page.Merchant, Status: page.Status, Product: page.Product, Destination: page.Destination,
+		Office: page.Office, Search: page.Q, Sort: page.Sort}
+	bad := ""
+	if page.Since != "" {
+		t, err := time.Parse(time.DateOnly, page.Since)
+		if err != nil {
+			bad = "console.shipments.bad_since"
+		}
+		aq.From = t
+	}
+	if page.Until != "" {
+		t, err := time.Parse(time.DateOnly, page.Until)
+		if err != nil {
+			bad = "console.shipments.bad_until"
+		}
+		aq.To = t.AddDate(0, 0, 1)
+	}
+	if page.Stuck != "" {
+		n, err := atoiPositive(page.Stuck)
+		if err != nil {
+			bad = "console.shipments.bad_stuck"
+		}
+		aq.StuckDays = n
+	}
+	page.Filtered = page.Merchant != "" || page.Since != "" || page.Until != "" || page.Status != "" || page.Product != "" ||
+		page.Destination != "" || page.Office != "" || page.Stuck != "" || page.Q != ""
+	return page, aq, bad
+}
+
+// values is the page's filter and sort as URL values.
+func (p shipmentsPage) values() url.Values {
+	v := url.Values{}
+	for k, x := range map[string]string{"merchant": p.Merchant, "status": p.Status, "product": p.Product, "destination": p.Destination,
+		"office": p.Office, "since": p.Since, "until": p.Until, "stuck_days": p.Stuck, "q": p.Q} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if p.Sort != acceptance.DefaultSort {
+		v.Set("sort", p.Sort)
+	}
+	return v
+}
+
+func shipmentsURL(v url.Values) string {
+	if len(v) == 0 {
+		return "/console/shipments"
+	}
+	return "/console/shipments?" + v.Encode()
+}
+
 func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) {
 	tr := c.loc(r)
 	ctx := r.Context()
 	q := r.URL.Query()
-	page := shipmentsPage{
-		Merchant:     strings.ToUpper(strings.TrimSpace(q.Get("merchant"))),
-		Since:        strings.TrimSpace(q.Get("since")),
-		Status:       strings.TrimSpace(q.Get("status")),
-		ShowMerchant: s.Who.Role != auth.RoleMerchant,
-		PageNo:       1,
+	page, aq, bad := c.shipmentsFilter(q, s)
+	if bad != "" {
+		page.Error = tr.T(bad)
 	}
 	if find := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(q.Get("find")), " ", "")); find != "" {
 		if _, err := c.cfg.Acceptance.Get(ctx, s.Who, find); err == nil {
@@ -64,22 +153,34 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 			page.Find, page.FindError = find, userMessage(err)
 		}
 	}
-	if !page.ShowMerchant {
-		page.Merchant = ""
-	}
-	var since time.Time
-	if page.Since != "" {
-		t, err := time.Parse(time.DateOnly, page.Since)
-		if err != nil {
-			page.Error = tr.T("console.shipments.bad_since")
-		}
-		since = t
-	}
 	for _, st := range c.cfg.Acceptance.StatusNames() {
 		page.Statuses = append(page.Statuses, statusOption{st, tr.Code("status", st)})
 	}
+	for _, p := range postal.Products() {
+		page.Products = append(page.Products, string(p.Code))
+	}
 	if n, err := atoiPositive(q.Get("page")); err == nil {
 		page.PageNo = n
+	}
+	page.Sorts = map[string]sortLink{}
+	for _, col := range []string{acceptance.SortCreated, acceptance.SortUpdated, acceptance.SortDestination, acceptance.SortWeight, acceptance.SortStatus} {
+		v, state := page.values(), "none"
+		switch page.Sort {
+		case "-" + col:
+			v.Set("sort", col)
+			state = "descending"
+		case col:
+			v.Set("sort", "-"+col)
+			state = "ascending"
+		default:
+			v.Set("sort", "-"+col)
+		}
+		page.Sorts[col] = sortLink{shipmentsURL(v), state}
+	}
+	for format, dst := range map[string]*string{"csv": &page.ExportCSV, "xlsx": &page.ExportXLSX} {
+		v := page.values()
+		v.Set("format", format)
+		*dst = "/console/shipments/export?" + v.Encode()
 	}
 	offices, err := c.cfg.Network.Offices(ctx)
 	if err != nil {
@@ -91,17 +192,25 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 		zones[o.Code] = o.TZ
 	}
 	if page.Error == "" {
-		items, next, err := c.cfg.Acceptance.ListStatus(ctx, s.Who, page.Merchant, page.Status, since, shipmentsPageSize, q.Get("cursor"))
+		aq.Limit, aq.Cursor = shipmentsPageSize, q.Get("cursor")
+		res, err := c.cfg.Acceptance.Find(ctx, s.Who, aq)
 		switch code := postal.ErrorCode(err); {
 		case err == nil:
-			for _, sh := range items {
+			for _, sh := range res.Items {
 				page.Items = append(page.Items, shipmentRow{sh, zones[sh.OriginOffice]})
 			}
-			if next != "" {
-				page.Next = shipmentsURL(page.Merchant, page.Status, page.Since, next, page.PageNo+1)
+			page.Total = tr.Number(float64(res.Total), 0)
+			if !res.TotalExact {
+				page.Total += "+"
+			}
+			if res.NextCursor != "" {
+				v := page.values()
+				v.Set("cursor", res.NextCursor)
+				v.Set("page", itoa(page.PageNo+1))
+				page.Next = shipmentsURL(v)
 			}
 			if q.Get("cursor") != "" {
-				page.First = shipmentsURL(page.Merchant, page.Status, page.Since, "", 0)
+				page.First = shipmentsURL(page.values())
 			}
 		case code == postal.CodeInvalid || code == postal.CodeForbidden:
 			page.Error = userMessage(err)
@@ -116,25 +225,30 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *session) 
 	c.render(w, r, http.StatusOK, "shipments", s.view("console.title.shipments", "shipments", page))
 }
 
-func shipmentsURL(merchant, status, since, cursor string, pageNo int) string {
-	v := url.Values{}
-	if merchant != "" {
-		v.Set("merchant", merchant)
+// shipmentsExport serves the filtered list as CSV or XLSX, as the API's
+// export does.
+func (c *Console) shipmentsExport(w http.ResponseWriter, r *http.Request, s *session) {
+	q := r.URL.Query()
+	_, aq, bad := c.shipmentsFilter(q, s)
+	if bad != "" {
+		c.errorPage(w, r, s, http.StatusUnprocessableEntity, c.loc(r).T(bad))
+		return
 	}
-	if status != "" {
-		v.Set("status", status)
+	format := q.Get("format")
+	var buf bytes.Buffer
+	err := c.cfg.Acceptance.Export(r.Context(), s.Who, aq, func(header []string, rows func(func([]string) error) error) error {
+		return export.Write(&buf, format, header, rows)
+	})
+	if err != nil {
+		c.domainError(w, r, s, err)
+		return
 	}
-	if since != "" {
-		v.Set("since", since)
-	}
-	if cursor != "" {
-		v.Set("cursor", cursor)
-		v.Set("page", itoa(pageNo))
-	}
-	if len(v) == 0 {
-		return "/console/shipments"
-	}
-	return "/console/shipments?" + v.Encode()
+	h := w.Header()
+	h.Set("Content-Type", export.ContentType(format))
+	h.Set("Content-Disposition", `attachment; filename="shipments-`+c.now().UTC().Format("20060102-1504")+`.`+format+`"`)
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(buf.Bytes())
 }
 
 // recentMerchants lists the merchants that shipped in the last 90 days,

@@ -40,7 +40,12 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	if err := migrate(ctx, db); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
-	return sqlstore.New(db, db, Dialect, backend{}), nil
+	st := sqlstore.New(db, db, Dialect, backend{})
+	// Safe on several nodes at once: the terms insert ignores duplicates.
+	if err := st.IndexShipmentTerms(ctx); err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
+	return st, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

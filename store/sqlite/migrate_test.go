@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/pressly/goose/v3"
 
+	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/store/sqlstore"
 )
 
@@ -124,5 +126,55 @@ func TestLifecycleMigration(t *testing.T) {
 	}
 	if _, err := p.DownTo(ctx, 10); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestListsMigration: version 24 gives the shipments stored before it a
+// status time, their counts and, when the store opens, their search terms.
+func TestListsMigration(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, FileName)+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, mustSub(migrations, "migrations"), goose.WithAllowOutofOrder(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 18); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO merchants (code, name, office, country, created_at) VALUES ('ACME', 'Acme', 'CNXMNA', 'CN', 0)`,
+		`INSERT INTO shipments (id, merchant, merchant_ref, product, status, dest_country, weight_g, created_at, body)
+			VALUES ('EE123456785CN', 'ACME', 'ORD-1', 'ems', 'created', 'RU', 1, 1000,
+			'{"id":"EE123456785CN","merchant":"ACME","merchant_ref":"ORD-1","addressee":{"name":"Иван Петров","name_latin":"Ivan Petrov","country":"RU"}}')`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(ctx, dir) // migrates to the end and indexes the old shipment
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, q := range []string{"petr", "ivanp", "ord1", "ee1234"} {
+		got, _, err := st.Shipments(ctx, acceptance.Filter{Search: q, Sort: "-created", Limit: 5})
+		if err != nil || len(got) != 1 {
+			t.Errorf("search %q after the migration = %v, %v", q, got, err)
+		}
+	}
+	n, exact, err := st.CountMatching(ctx, acceptance.Filter{Merchant: "ACME"}, 10)
+	if err != nil || n != 1 || !exact {
+		t.Errorf("count after the migration = %d, %v, %v", n, exact, err)
+	}
+	got, _, err := st.Shipments(ctx, acceptance.Filter{StuckBefore: time.Unix(2, 0), Sort: "-created", Limit: 5})
+	if err != nil || len(got) != 1 {
+		t.Errorf("stuck since creation = %v, %v", got, err)
 	}
 }

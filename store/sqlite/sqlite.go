@@ -61,7 +61,11 @@ func Open(ctx context.Context, dir string) (*sqlstore.Store, error) {
 	if err := migrate(ctx, w); err != nil {
 		return nil, errors.Join(err, w.Close(), r.Close())
 	}
-	return sqlstore.New(w, r, Dialect, backend{}), nil
+	st := sqlstore.New(w, r, Dialect, backend{})
+	if err := st.IndexShipmentTerms(ctx); err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
+	return st, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -80,6 +80,13 @@ func (s *Store) ErasePersonal(ctx context.Context, kind privacy.Kind, recs []pri
 			if _, err := st.ExecContext(ctx, args...); err != nil {
 				return s.wrap(err, "erase personal data of "+string(kind)+" "+r.ID)
 			}
+			if kind == privacy.Shipments {
+				// The addressee's name is also in the search terms.
+				_, err := tx.ExecContext(ctx, s.q(`DELETE FROM shipment_terms WHERE kind = 'n' AND seq = (SELECT seq FROM shipments WHERE id = ?)`), r.ID)
+				if err != nil {
+					return s.wrap(err, "erase search terms of shipment "+r.ID)
+				}
+			}
 		}
 		if kind == privacy.CustomsItem {
 			ids := make([]string, len(recs))

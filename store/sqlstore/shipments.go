@@ -8,7 +8,6 @@ import (
 	"fmt"
 
 	"github.com/interpost/interpost/acceptance"
-	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -53,13 +52,15 @@ func (s *Store) createShipment(ctx context.Context, n acceptance.NewShipment) (a
 		if err != nil {
 			return fmt.Errorf("encode shipment %s: %w", id, err)
 		}
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO shipments
-			(id, merchant, merchant_ref, product, status, origin_office, dest_country, weight_g, created_at, body)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		var seq int64
+		err = tx.QueryRowContext(ctx, s.q(insertShipment),
 			string(sh.ID), sh.Merchant, sh.MerchantRef, sh.Product, sh.Status, sh.OriginOffice,
-			sh.Addressee.Country, sh.WeightG, s.t(sh.CreatedAt), string(body))
+			sh.Addressee.Country, sh.WeightG, s.t(sh.CreatedAt), s.t(sh.CreatedAt), string(body)).Scan(&seq)
 		if err != nil {
 			return s.wrap(err, "insert shipment "+string(id))
+		}
+		if err := s.insertTerms(ctx, tx, appendTerms(nil, seq, sh.Terms())); err != nil {
+			return err
 		}
 		if n.IdempotencyKey != "" {
 			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO idempotency_keys (merchant, key, request_hash, shipment_id, created_at)
@@ -133,52 +134,6 @@ func (s *Store) shipment(ctx context.Context, q querier, id string) (acceptance.
 // Shipment implements acceptance.Store.
 func (s *Store) Shipment(ctx context.Context, id postal.S10) (acceptance.Shipment, error) {
 	return s.shipment(ctx, s.R, string(id))
-}
-
-// Shipments implements acceptance.Store.
-func (s *Store) Shipments(ctx context.Context, f acceptance.Filter) ([]acceptance.Shipment, string, error) {
-	query := `SELECT seq, body, status FROM shipments WHERE seq > ?`
-	args := []any{f.After}
-	if f.Status != "" {
-		query += ` AND status = ?`
-		args = append(args, f.Status)
-	}
-	if f.Merchant != "" {
-		query += ` AND merchant = ?`
-		args = append(args, f.Merchant)
-	}
-	if !f.Since.IsZero() {
-		query += ` AND created_at >= ?`
-		args = append(args, s.t(f.Since))
-	}
-	query += ` ORDER BY seq LIMIT ?`
-	args = append(args, f.Limit+1)
-	rows, err := s.R.QueryContext(ctx, s.q(query), args...)
-	if err != nil {
-		return nil, "", s.wrap(err, "list shipments")
-	}
-	defer rows.Close()
-	var out []acceptance.Shipment
-	var last int64
-	for rows.Next() {
-		var body []byte
-		var seq int64
-		var status string
-		if err := rows.Scan(&seq, &body, &status); err != nil {
-			return nil, "", s.wrap(err, "list shipments")
-		}
-		if len(out) == f.Limit {
-			return out, paging.EncodeCursor(last), rows.Close()
-		}
-		var sh acceptance.Shipment
-		if err := json.Unmarshal(body, &sh); err != nil {
-			return nil, "", fmt.Errorf("decode shipment at %d: %w", seq, err)
-		}
-		sh.Status = status
-		out = append(out, sh)
-		last = seq
-	}
-	return out, "", s.wrap(rows.Err(), "list shipments")
 }
 
 // PutMerchant implements acceptance.Store.

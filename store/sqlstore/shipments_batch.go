@@ -27,13 +27,12 @@ func (s *Store) CreateShipments(ctx context.Context, ns []acceptance.NewShipment
 		if err != nil {
 			return err
 		}
-		insShip, err := tx.PrepareContext(ctx, s.q(`INSERT INTO shipments
-			(id, merchant, merchant_ref, product, status, origin_office, dest_country, weight_g, created_at, body)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
+		insShip, err := tx.PrepareContext(ctx, s.q(insertShipment))
 		if err != nil {
 			return s.wrap(err, "prepare shipment insert")
 		}
 		defer insShip.Close()
+		var terms []termRow
 		insKey, err := tx.PrepareContext(ctx, s.q(`INSERT INTO idempotency_keys (merchant, key, request_hash, shipment_id, created_at)
 			VALUES (?, ?, ?, ?, ?)`))
 		if err != nil {
@@ -48,10 +47,12 @@ func (s *Store) CreateShipments(ctx context.Context, ns []acceptance.NewShipment
 			if err != nil {
 				return fmt.Errorf("encode shipment %s: %w", sh.ID, err)
 			}
-			if _, err := insShip.ExecContext(ctx, string(sh.ID), sh.Merchant, sh.MerchantRef, sh.Product, sh.Status, sh.OriginOffice,
-				sh.Addressee.Country, sh.WeightG, s.t(sh.CreatedAt), string(body)); err != nil {
+			var seq int64
+			if err := insShip.QueryRowContext(ctx, string(sh.ID), sh.Merchant, sh.MerchantRef, sh.Product, sh.Status, sh.OriginOffice,
+				sh.Addressee.Country, sh.WeightG, s.t(sh.CreatedAt), s.t(sh.CreatedAt), string(body)).Scan(&seq); err != nil {
 				return s.wrap(err, "insert shipment "+string(sh.ID))
 			}
+			terms = appendTerms(terms, seq, sh.Terms())
 			if n.IdempotencyKey != "" {
 				if _, err := insKey.ExecContext(ctx, sh.Merchant, n.IdempotencyKey, n.RequestHash, string(sh.ID), s.t(sh.CreatedAt)); err != nil {
 					return s.wrap(err, "record idempotency key")
@@ -65,7 +66,7 @@ func (s *Store) CreateShipments(ctx context.Context, ns []acceptance.NewShipment
 		for i, f := range same {
 			out[i] = acceptance.BatchResult{Shipment: out[f].Shipment, Err: out[f].Err}
 		}
-		return nil
+		return s.insertTerms(ctx, tx, terms)
 	})
 	if err != nil {
 		return nil, err

@@ -236,7 +236,10 @@ func (s *Store) saveShipmentStatuses(ctx context.Context, tx *sql.Tx, items []tr
 			chunk := rest[:min(len(rest), trkChunk)]
 			rest = rest[len(chunk):]
 			args := append([]any{string(st), string(st)}, chunk...)
-			_, err := tx.ExecContext(ctx, s.q(`UPDATE shipments SET status = ? WHERE status <> ? AND id IN (`+placeholders(len(chunk))+`)`), args...)
+			// status_at is when the status changed: the item's last event.
+			_, err := tx.ExecContext(ctx, s.q(`UPDATE shipments SET status = ?,
+				status_at = (SELECT t.last_time FROM tracking_items t WHERE t.object = shipments.id)
+				WHERE status <> ? AND id IN (`+placeholders(len(chunk))+`)`), args...)
 			if err != nil {
 				return s.wrap(err, "save shipment statuses")
 			}

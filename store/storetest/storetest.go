@@ -32,6 +32,7 @@ func Run(t *testing.T, newDB Opener) {
 	t.Run("CreateShipment", func(t *testing.T) { testCreateShipment(t, newDB(t)()) })
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, newDB(t)()) })
 	t.Run("ListShipments", func(t *testing.T) { testList(t, newDB(t)()) })
+	t.Run("FindShipments", func(t *testing.T) { testFindShipments(t, newDB(t)()) })
 	t.Run("ConcurrentS10", func(t *testing.T) { testConcurrentS10(t, newDB(t)) })
 	t.Run("ConcurrentIdempotency", func(t *testing.T) { testConcurrentIdempotency(t, newDB(t)) })
 	t.Run("Keys", func(t *testing.T) { testKeys(t, newDB(t)()) })
