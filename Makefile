@@ -42,3 +42,4 @@ bench: ## benchmarks against peers measured in the same run (docs/benchmarks.md)
 	$(GO) run ./bench/customs
 	$(GO) run ./bench/ingest
 	$(GO) run ./bench/peakday
+	$(GO) run ./bench/inbound
