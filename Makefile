@@ -43,3 +43,4 @@ bench: ## benchmarks against peers measured in the same run (docs/benchmarks.md)
 	$(GO) run ./bench/ingest
 	$(GO) run ./bench/peakday
 	$(GO) run ./bench/trackpage
+	$(GO) run ./bench/inbound

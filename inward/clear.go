@@ -3,6 +3,7 @@ package inward
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/interpost/interpost/auth"
@@ -208,4 +209,25 @@ func (s *Service) ClearDispatch(ctx context.Context, who auth.Principal, dispatc
 		}
 	}
 	return rep, nil
+}
+
+// receivedReceptacle returns a receptacle received at one of our offices, with its dispatch.
+func (s *Service) receivedReceptacle(ctx context.Context, receptacle string) (Receptacle, Dispatch, error) {
+	rid, err := postal.ParseReceptacleID(receptacle)
+	if err != nil {
+		return Receptacle{}, Dispatch{}, postal.Errorf(postal.CodeInvalid, "receptacle: %v", err)
+	}
+	d, err := s.Store.InwardDispatch(ctx, rid.Dispatch.String())
+	if err != nil {
+		return Receptacle{}, Dispatch{}, err
+	}
+	rs, err := s.Store.InwardReceptacles(ctx, d.ID)
+	if err != nil {
+		return Receptacle{}, Dispatch{}, err
+	}
+	i := slices.IndexFunc(rs, func(r Receptacle) bool { return r.ID == rid.String() })
+	if i < 0 || rs[i].Status != StatusReceived {
+		return Receptacle{}, Dispatch{}, postal.Errorf(postal.CodeConflict, "receptacle %s has not been received: scan it first", rid.String())
+	}
+	return rs[i], d, nil
 }

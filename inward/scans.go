@@ -112,9 +112,10 @@ type BulkResult struct {
 
 // ApplyScans applies a consignment's scans to a dispatch in file order,
 // then closes it: the answer carries the CN 43 and the RESDES. Every line
-// must belong to the dispatch. Scans are idempotent, so a file that
-// failed half-way (the error names its line) can be sent again whole once
-// corrected.
+// must belong to the dispatch. The dispatch is read once and the file's
+// receipt stored in one transaction: a file with a bad line (the error
+// names it) stores nothing and can be sent again whole once corrected;
+// scans are idempotent, so lines scanned before change nothing.
 func (s *Service) ApplyScans(ctx context.Context, who auth.Principal, dispatch string, scans []Scan) (BulkResult, error) {
 	did, err := postal.ParseDispatchID(dispatch)
 	if err != nil {
@@ -129,25 +130,32 @@ func (s *Service) ApplyScans(ctx context.Context, who auth.Principal, dispatch s
 			return BulkResult{}, postal.Errorf(postal.CodeInvalid, "scans file line %d: receptacle %s is not of dispatch %s", sc.Line, r, did.String())
 		}
 	}
+	b, err := s.receiving(ctx, who, did, true)
+	if err != nil {
+		return BulkResult{}, err
+	}
 	var out BulkResult
 	for _, sc := range scans {
 		var res ScanResult
 		switch sc.Kind {
 		case "receptacle":
-			res, err = s.ScanReceptacle(ctx, who, ReceptacleScan{Receptacle: sc.ID, WeightG: sc.WeightG, Flags: sc.Flags})
+			res, err = b.receptacle(ctx, ReceptacleScan{Receptacle: sc.ID, WeightG: sc.WeightG, Flags: sc.Flags})
 		case "open":
-			_, _, err = s.OpenReceptacle(ctx, who, sc.ID)
+			_, _, err = b.open(ctx, sc.ID)
 		case "item":
-			res, err = s.ScanItem(ctx, who, ItemScan{Item: sc.ID, Receptacle: sc.Receptacle, Condition: sc.Condition, WeightG: sc.WeightG})
+			res, err = b.item(ctx, ItemScan{Item: sc.ID, Receptacle: sc.Receptacle, Condition: sc.Condition, WeightG: sc.WeightG})
 		}
 		if err != nil {
-			return out, postal.Errorf(postal.ErrorCode(err), "scans file line %d: %v", sc.Line, err)
+			return BulkResult{}, postal.Errorf(postal.ErrorCode(err), "scans file line %d: %v", sc.Line, err)
 		}
 		out.Scans++
 		if res.Repeated {
 			out.Repeated++
 		}
 		out.Discrepancies = append(out.Discrepancies, res.Discrepancies...)
+	}
+	if err := b.save(ctx); err != nil {
+		return BulkResult{}, err
 	}
 	out.Note, err = s.Close(ctx, who, did.String())
 	return out, err

@@ -3,8 +3,6 @@ package inward
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/interpost/interpost/auth"
@@ -92,158 +90,34 @@ func (s *Service) ScanReceptacle(ctx context.Context, who auth.Principal, sc Rec
 	if err != nil {
 		return ScanResult{}, postal.Errorf(postal.CodeInvalid, "receptacle: %v", err)
 	}
-	id := rid.String()
-	tr, err := s.transitOf(ctx, rid.Dispatch)
+	b, err := s.receiving(ctx, who, rid.Dispatch, false)
 	if err != nil {
 		return ScanResult{}, err
 	}
-	expected := rid.Dispatch.Destination // the office that should receive it
-	if tr != nil {
-		if expected = tr.Office; expected == "" && sc.Office == "" {
-			return ScanResult{}, postal.Errorf(postal.CodeInvalid, "office: receptacle %s is bound for %s abroad and was not advised for transit through us: name the office that received it", id, rid.Dispatch.Destination)
-		}
-	}
-	if sc.Office == "" {
-		sc.Office = expected
-	}
-	if err := mayReceive(who, sc.Office); err != nil {
+	res, err := b.receptacle(ctx, sc)
+	if err != nil {
 		return ScanResult{}, err
 	}
-	var fe postal.FieldList
-	if sc.WeightG < 0 || sc.WeightG > 1_000_000 {
-		fe.Add("weight_g", "%d is not a weight in grams (0–1000000)", sc.WeightG)
-	}
-	for i, f := range sc.Flags {
-		if !slices.Contains(Flags, f) {
-			fe.Add(fmt.Sprintf("flags[%d]", i), "%s is not one of %s", postal.Quote(f), strings.Join(Flags, ", "))
-		}
-	}
-	if err := fe.Err("bad receptacle scan"); err != nil {
-		return ScanResult{}, err
-	}
-	if err := s.ourOffice(ctx, "office", sc.Office); err != nil {
-		return ScanResult{}, err
-	}
-	now := s.now()
-	rec := Receipt{Dispatch: rid.Dispatch.String(), At: now}
-	d, err := s.Store.InwardDispatch(ctx, rec.Dispatch)
-	switch {
-	case postal.ErrorCode(err) == postal.CodeNotFound:
-		d = Dispatch{ID: rec.Dispatch, Origin: rid.Dispatch.Origin, Destination: rid.Dispatch.Destination, Partner: partnerOf(rid.Dispatch.Origin),
-			Category: string(rid.Dispatch.Category), Subclass: rid.Dispatch.Subclass, Status: StatusExpected, AdvisedAt: now, UpdatedAt: now}
-		rec.NewDispatch = &d
-	case err != nil:
-		return ScanResult{}, err
-	case d.Status != StatusExpected:
-		return ScanResult{}, postal.Errorf(postal.CodeConflict, "dispatch %s is already closed (%s): a receptacle found later goes into a new dispatch's verification", d.ID, d.Status)
-	}
-	var r Receptacle
-	if rec.NewDispatch == nil {
-		rs, err := s.Store.InwardReceptacles(ctx, d.ID)
-		if err != nil {
-			return ScanResult{}, err
-		}
-		if i := slices.IndexFunc(rs, func(r Receptacle) bool { return r.ID == id }); i >= 0 {
-			r = rs[i]
-		}
-	}
-	if r.Status == StatusReceived {
-		return ScanResult{Receptacle: r, Repeated: true}, nil
-	}
-	disc := func(kind DiscrepancyKind, advised, found string) {
-		rec.Discrepancies = append(rec.Discrepancies, Discrepancy{Dispatch: d.ID, Receptacle: id, Kind: kind, Advised: advised, Found: found, Office: sc.Office, At: now})
-	}
-	if r.ID == "" {
-		r = Receptacle{ID: id, Dispatch: d.ID, Registered: rid.Registered, Last: rid.Last, NotAdvised: true}
-		disc(NotAdvisedReceptacle, "", "receptacle "+id+" received, not in any PREDES or CARDIT")
-	}
-	weight := sc.WeightG
-	if weight == 0 {
-		weight = rid.WeightHg * 100
-	}
-	r.Status, r.ReceivedWeightG, r.ReceivedAt, r.ReceivedOffice, r.Flags = StatusReceived, weight, now, sc.Office, strings.Join(sc.Flags, " ")
-	if expected != "" && sc.Office != expected {
-		disc(WrongOffice, "for "+expected, "received at "+sc.Office)
-	}
-	if adv := r.GrossWeightG; adv > 0 && sc.WeightG > 0 && abs(sc.WeightG-adv) > Tolerance(adv) {
-		disc(WeightDifference, kg(adv), fmt.Sprintf("%s (%+d g, tolerance %d g)", kg(sc.WeightG), sc.WeightG-adv, Tolerance(adv)))
-	}
-	for _, f := range sc.Flags {
-		switch f {
-		case FlagSealBroken:
-			disc(SealBroken, "sealed", "seal broken or missing")
-		case FlagDamaged:
-			disc(DamagedReceptacle, "intact", "receptacle damaged")
-		case FlagWet:
-			disc(DamagedReceptacle, "dry", "receptacle wet or soiled")
-		}
-	}
-	rec.Receptacles = []Receptacle{r}
-	if err := s.Store.SaveReceipt(ctx, rec); err != nil {
-		return ScanResult{}, err
-	}
-	if tr != nil {
-		// Closed transit: checked unopened, arrived at the transit office.
-		if tr.Office == "" {
-			if err := s.Store.SaveTransit(ctx, Transit{Dispatch: d.ID, Office: sc.Office, AdvisedAt: now}); err != nil {
-				return ScanResult{}, err
-			}
-		}
-		if err := s.transitEvents(ctx, tracking.EMJ, r, sc.Office, "", now); err != nil {
-			return ScanResult{}, err
-		}
-		return ScanResult{Receptacle: r, Discrepancies: rec.Discrepancies}, nil
-	}
-	if err := s.record(ctx, tracking.Event{Object: id, Code: tracking.EMD, Office: sc.Office, Time: now, Source: "post"}); err != nil {
-		return ScanResult{}, err
-	}
-	return ScanResult{Receptacle: r, Discrepancies: rec.Discrepancies}, nil
+	return res, b.save(ctx)
 }
 
 // OpenReceptacle marks a received receptacle opened: its listed items are
 // now expected to be scanned, and those not scanned when the dispatch is
 // closed are missing. Opening twice is harmless.
 func (s *Service) OpenReceptacle(ctx context.Context, who auth.Principal, receptacle string) (Receptacle, []Item, error) {
-	r, d, err := s.receivedReceptacle(ctx, receptacle)
-	if err != nil {
-		return Receptacle{}, nil, err
-	}
-	if err := mayReceive(who, r.ReceivedOffice); err != nil {
-		return Receptacle{}, nil, err
-	}
-	items, err := s.Store.InwardItems(ctx, d.ID)
-	if err != nil {
-		return Receptacle{}, nil, err
-	}
-	items = slices.DeleteFunc(items, func(it Item) bool { return it.Receptacle != r.ID })
-	if !r.OpenedAt.IsZero() {
-		return r, items, nil
-	}
-	r.OpenedAt = s.now()
-	if err := s.Store.SaveReceipt(ctx, Receipt{Dispatch: d.ID, Receptacles: []Receptacle{r}, At: r.OpenedAt}); err != nil {
-		return Receptacle{}, nil, err
-	}
-	return r, items, nil
-}
-
-func (s *Service) receivedReceptacle(ctx context.Context, receptacle string) (Receptacle, Dispatch, error) {
 	rid, err := postal.ParseReceptacleID(receptacle)
 	if err != nil {
-		return Receptacle{}, Dispatch{}, postal.Errorf(postal.CodeInvalid, "receptacle: %v", err)
+		return Receptacle{}, nil, postal.Errorf(postal.CodeInvalid, "receptacle: %v", err)
 	}
-	d, err := s.Store.InwardDispatch(ctx, rid.Dispatch.String())
+	b, err := s.receiving(ctx, who, rid.Dispatch, false)
 	if err != nil {
-		return Receptacle{}, Dispatch{}, err
+		return Receptacle{}, nil, err
 	}
-	rs, err := s.Store.InwardReceptacles(ctx, d.ID)
+	r, items, err := b.open(ctx, receptacle)
 	if err != nil {
-		return Receptacle{}, Dispatch{}, err
+		return Receptacle{}, nil, err
 	}
-	i := slices.IndexFunc(rs, func(r Receptacle) bool { return r.ID == rid.String() })
-	if i < 0 || rs[i].Status != StatusReceived {
-		return Receptacle{}, Dispatch{}, postal.Errorf(postal.CodeConflict, "receptacle %s has not been received: scan it first", rid.String())
-	}
-	return rs[i], d, nil
+	return r, items, b.save(ctx)
 }
 
 // ScanItem receives an item out of an opened receptacle: not on the list
@@ -251,85 +125,22 @@ func (s *Service) receivedReceptacle(ctx context.Context, receptacle string) (Re
 // discrepancies. The item gets an EMD event at the office; scanning it
 // again changes nothing.
 func (s *Service) ScanItem(ctx context.Context, who auth.Principal, sc ItemScan) (ScanResult, error) {
-	id, err := postal.ParseS10(sc.Item)
-	if err != nil {
+	if _, err := postal.ParseS10(sc.Item); err != nil {
 		return ScanResult{}, postal.Errorf(postal.CodeInvalid, "item: %v", err)
 	}
-	if sc.Condition == "" {
-		sc.Condition = ConditionOK
+	rid, err := postal.ParseReceptacleID(sc.Receptacle)
+	if err != nil {
+		return ScanResult{}, postal.Errorf(postal.CodeInvalid, "receptacle: %v", err)
 	}
-	var fe postal.FieldList
-	if sc.Condition != ConditionOK && sc.Condition != ConditionDamaged && sc.Condition != ConditionRifled {
-		fe.Add("condition", "%s is not ok, damaged or rifled", postal.Quote(sc.Condition))
-	}
-	if sc.WeightG < 0 || sc.WeightG > 100_000 {
-		fe.Add("weight_g", "%d is not an item weight in grams (0–100000)", sc.WeightG)
-	}
-	if err := fe.Err("bad item scan"); err != nil {
-		return ScanResult{}, err
-	}
-	r, d, err := s.receivedReceptacle(ctx, sc.Receptacle)
+	b, err := s.receiving(ctx, who, rid.Dispatch, false)
 	if err != nil {
 		return ScanResult{}, err
 	}
-	if sc.Office == "" {
-		sc.Office = r.ReceivedOffice
-	}
-	if err := mayReceive(who, sc.Office); err != nil {
-		return ScanResult{}, err
-	}
-	if d.Status != StatusExpected {
-		return ScanResult{}, postal.Errorf(postal.CodeConflict, "dispatch %s is already closed (%s)", d.ID, d.Status)
-	}
-	if r.OpenedAt.IsZero() {
-		return ScanResult{}, postal.Errorf(postal.CodeConflict, "receptacle %s is not open: open it before scanning its items", r.ID)
-	}
-	items, err := s.Store.InwardItems(ctx, d.ID)
+	res, err := b.item(ctx, sc)
 	if err != nil {
 		return ScanResult{}, err
 	}
-	now := s.now()
-	var it Item
-	if i := slices.IndexFunc(items, func(it Item) bool { return it.Item == string(id) }); i >= 0 {
-		it = items[i]
-	}
-	if it.Status == StatusReceived {
-		return ScanResult{Receptacle: r, Item: &it, Repeated: true}, nil
-	}
-	rec := Receipt{Dispatch: d.ID, At: now}
-	disc := func(kind DiscrepancyKind, advised, found string) {
-		rec.Discrepancies = append(rec.Discrepancies, Discrepancy{Dispatch: d.ID, Receptacle: r.ID, Item: string(id), Kind: kind,
-			Advised: advised, Found: found, Office: sc.Office, At: now})
-	}
-	if it.Item == "" {
-		it = Item{Item: string(id), Receptacle: r.ID, Dispatch: d.ID, NotAdvised: true}
-		if registered(id) {
-			disc(RegisteredUnlisted, "", "registered item "+string(id)+" without its listing (CN 33 / PREDES)")
-		} else {
-			disc(NotListedItem, "", "item "+string(id)+" not on the list of "+r.ID)
-		}
-	} else if it.Receptacle != r.ID {
-		disc(NotListedItem, "in "+it.Receptacle, "found in "+r.ID)
-	}
-	switch sc.Condition {
-	case ConditionDamaged:
-		disc(DamagedItem, "intact", "item damaged")
-	case ConditionRifled:
-		disc(RifledItem, "intact", "item rifled (opened, contents tampered with)")
-	}
-	it.Status, it.Condition, it.ReceivedWeightG, it.ReceivedAt = StatusReceived, sc.Condition, sc.WeightG, now
-	rec.Items = []Item{it}
-	if err := s.Store.SaveReceipt(ctx, rec); err != nil {
-		return ScanResult{}, err
-	}
-	code := tracking.EMD
-	if s.openTransit(it) {
-		code = tracking.EMJ // addressed abroad: we are its transit office
-	}
-	if err := s.record(ctx, tracking.Event{Object: string(id), Code: code, Office: sc.Office, Time: now, Source: "post"}); err != nil {
-		return ScanResult{}, err
-	}
-	return ScanResult{Receptacle: r, Item: &it, Discrepancies: rec.Discrepancies}, nil
+	return res, b.save(ctx)
 }
 
 // registered reports an item needing a listing: registered (R), insured

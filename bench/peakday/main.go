@@ -23,25 +23,15 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"math/rand/v2"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"time"
 
+	"github.com/interpost/interpost/bench/internal/outward"
 	"github.com/interpost/interpost/civil"
-	"github.com/interpost/interpost/demo"
-	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/dispatch/alloc"
-	"github.com/interpost/interpost/dispatch/sim"
-	"github.com/interpost/interpost/store/sqlite"
 )
-
-// countryMix is the demo's destination mix (demo/samples.go), per cent;
-// each office draws from the countries its sort plan serves.
-var countryMix = map[string]int{"US": 18, "RU": 12, "FR": 7, "DE": 7, "GB": 6, "PL": 6, "ES": 5, "BR": 6, "KZ": 5, "IL": 4,
-	"AU": 4, "JP": 4, "KR": 3, "NL": 3, "IT": 3, "UZ": 2, "HU": 2, "MN": 1}
 
 func main() {
 	nItems := flag.Int("items", 3_300_000, "items of the peak day, spread evenly over the offices")
@@ -56,64 +46,13 @@ func main() {
 	fmt.Printf("machine: %d cores (GOMAXPROCS %d), %s %s/%s; other work may share the cores\n", runtime.NumCPU(), runtime.GOMAXPROCS(0),
 		runtime.Version(), runtime.GOOS, runtime.GOARCH)
 
-	tmp, err := os.MkdirTemp(*dir, "peakday-")
+	day, err := outward.Run(ctx, outward.Options{Items: *nItems, Dir: *dir, Date: date, CPUProfile: *cpuprofile})
 	check(err)
-	defer os.RemoveAll(tmp)
-	st, err := sqlite.Open(ctx, tmp)
-	check(err)
-	defer st.Close()
-	_, _, err = demo.SeedNetwork(ctx, st)
-	check(err)
-	loc, _ := time.LoadLocation("Asia/Shanghai")
-	ready := civil.LocalTime(loc, date, 18*60)
-	svc := &dispatch.Service{Store: st, Network: st, Items: st, Now: func() time.Time { return ready }}
-	admin := demoAdmin()
-	for _, o := range demo.SortPlanOffices {
-		b, err := demo.SortPlanFile(o)
-		check(err)
-		rules, err := dispatch.ReadSortPlan(bytesReader(b))
-		check(err)
-		_, err = svc.PutSortPlan(ctx, admin, o, rules)
-		check(err)
-	}
-
-	// Items: generated, not timed.
-	gen := time.Now()
-	day := sim.Day{Date: date, Items: map[string][]dispatch.Item{}}
-	per := *nItems / len(demo.SortPlanOffices)
-	for i, o := range demo.SortPlanOffices {
-		plan, err := svc.SortPlan(ctx, o)
-		check(err)
-		day.Items[o] = sim.Generate(&plan, per, countryMix, rand.New(rand.NewPCG(uint64(i+1), 2026)), uint32(i)*10_000_000, "CN")
-	}
-	fmt.Printf("generated %d items at %d offices in %v (not timed)\n\n", per*len(demo.SortPlanOffices), len(day.Items), time.Since(gen).Round(time.Millisecond))
-
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		check(err)
-		check(pprof.StartCPUProfile(f))
-		defer pprof.StopCPUProfile()
-	}
-	runtime.GC()
-	r := &sim.Runner{Service: svc}
-	start := time.Now()
-	rep, err := r.Run(ctx, day)
-	check(err)
-	total := time.Since(start)
-	unsorted := 0
-	for _, o := range rep.Offices {
-		unsorted += len(o.Unsorted)
-	}
-	fmt.Printf("END TO END (SQLite, %s): %.1f s for %d items — target ≤ 60 s\n", tmp, total.Seconds(), rep.Items+unsorted)
-	fmt.Printf("  presort                %8.0f ms  (%d sorted, %d reported without a rule)\n", rep.Timings["presort"], rep.Items, unsorted)
-	fmt.Printf("  allocate               %8.0f ms  (%d lanes, %d departures used, %d spill lines)\n", rep.Timings["allocate"], len(rep.Plan.Lanes),
-		len(rep.Plan.Departures), len(rep.Plan.Spill))
-	fmt.Printf("  pack, store, consign   %8.0f ms  (%d receptacles, %d dispatches, %d consignments; %d items without a departure)\n",
-		rep.Timings["pack, store, consign"], rep.Receptacles, rep.Dispatches, len(rep.Consignments), rep.UnplacedItems)
-	p := rep.Plan
-	fmt.Printf("  plan: %.0f t, cost %.0f + lateness %.0f + unserved %.0f; %.1f%% of kg on time; consolidation saves %.0f and %.1f t CO2e\n\n",
-		p.Totals.Kg/1000, p.Totals.Cost, p.Totals.LatePenalty, p.Totals.UnservedPenalty, 100*p.Totals.OnTimeShare,
-		p.Consolidation.SavedCost, p.Consolidation.SavedCO2Kg/1000)
+	defer day.Close()
+	st := day.Store
+	day.Print(os.Stdout, "≤ 60 s")
+	fmt.Println()
+	p := day.Report.Plan
 
 	// The allocation alone, three ways, on the same lanes.
 	offices, err := st.Offices(ctx)

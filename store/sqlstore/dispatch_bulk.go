@@ -105,6 +105,13 @@ func (s *Store) saveDispatches(ctx context.Context, tx *sql.Tx, b []dispatch.Pac
 // bulkInsert inserts n rows perStmt at a time; row appends row i's values
 // to a and returns it.
 func (s *Store) bulkInsert(ctx context.Context, tx *sql.Tx, table string, cols []string, n, perStmt int, row func(i int, a []any) []any) error {
+	return s.bulkUpsert(ctx, tx, table, cols, "", n, perStmt, row)
+}
+
+// bulkUpsert is bulkInsert with an ON CONFLICT clause (onConflict) after
+// each statement's rows. Rows of one statement must not share a key when
+// the clause updates (PostgreSQL refuses to update a row twice).
+func (s *Store) bulkUpsert(ctx context.Context, tx *sql.Tx, table string, cols []string, onConflict string, n, perStmt int, row func(i int, a []any) []any) error {
 	var full *sql.Stmt
 	defer func() {
 		if full != nil {
@@ -118,7 +125,7 @@ func (s *Store) bulkInsert(ctx context.Context, tx *sql.Tx, table string, cols [
 		for i := start; i < start+k; i++ {
 			args = row(i, args)
 		}
-		query := s.q(insertSQL(table, cols, k))
+		query := s.q(insertSQL(table, cols, k) + onConflict)
 		if k == perStmt {
 			if full == nil {
 				var err error

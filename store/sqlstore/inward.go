@@ -60,29 +60,22 @@ func (s *Store) SaveAdvice(ctx context.Context, a inward.Advice) error {
 				return err
 			}
 		}
-		for _, r := range a.Receptacles {
-			var q string
-			if in.Kind == inward.KindPredes {
-				q = `INSERT INTO inward_receptacles (id, dispatch, type, gross_weight_g, registered, last, items, status, consignment, predes, cardit)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-					ON CONFLICT (id) DO UPDATE SET type = excluded.type, gross_weight_g = excluded.gross_weight_g, items = excluded.items, predes = excluded.predes`
-			} else {
-				q = `INSERT INTO inward_receptacles (id, dispatch, type, gross_weight_g, registered, last, items, status, consignment, predes, cardit)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-					ON CONFLICT (id) DO UPDATE SET consignment = excluded.consignment, cardit = excluded.cardit`
-			}
-			if _, err := tx.ExecContext(ctx, s.q(q), r.ID, r.Dispatch, r.Type, r.GrossWeightG, r.Registered, r.Last, r.Items,
-				string(r.Status), r.Consignment, r.Predes, r.Cardit); err != nil {
-				return s.wrap(err, "receptacle "+r.ID)
-			}
+		onConflict := ` ON CONFLICT (id) DO UPDATE SET consignment = excluded.consignment, cardit = excluded.cardit`
+		if in.Kind == inward.KindPredes {
+			onConflict = ` ON CONFLICT (id) DO UPDATE SET type = excluded.type, gross_weight_g = excluded.gross_weight_g, items = excluded.items, predes = excluded.predes`
 		}
-		for _, it := range a.Items {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO inward_items (dispatch, item, receptacle, status, contents, hs_code, weight_g,
-				value, currency, sender_name, sender_country, addressee_name, addressee_country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-				it.Dispatch, it.Item, it.Receptacle, string(it.Status), it.Contents, it.HSCode, it.WeightG, it.Value, it.Currency,
-				it.SenderName, it.SenderCountry, it.AddresseeName, it.AddresseeCountry); err != nil {
-				return s.wrap(err, "item "+it.Item+" of dispatch "+it.Dispatch)
-			}
+		if err := s.bulkUpsert(ctx, tx, "inward_receptacles", adviceReceptacleCols, onConflict, len(a.Receptacles), 500, func(i int, args []any) []any {
+			r := a.Receptacles[i]
+			return append(args, r.ID, r.Dispatch, r.Type, r.GrossWeightG, r.Registered, r.Last, r.Items, string(r.Status), r.Consignment, r.Predes, r.Cardit)
+		}); err != nil {
+			return s.wrap(err, "receptacles of interchange "+in.Ref)
+		}
+		if err := s.bulkInsert(ctx, tx, "inward_items", adviceItemCols, len(a.Items), 500, func(i int, args []any) []any {
+			it := a.Items[i]
+			return append(args, it.Dispatch, it.Item, it.Receptacle, string(it.Status), it.Contents, it.HSCode, it.WeightG, it.Value, it.Currency,
+				it.SenderName, it.SenderCountry, it.AddresseeName, it.AddresseeCountry)
+		}); err != nil {
+			return s.wrap(err, "items of interchange "+in.Ref)
 		}
 		if err := s.saveTransit(ctx, tx, a.Transit); err != nil {
 			return err
@@ -98,6 +91,12 @@ func (s *Store) SaveAdvice(ctx context.Context, a inward.Advice) error {
 		return nil
 	})
 }
+
+var (
+	adviceReceptacleCols = []string{"id", "dispatch", "type", "gross_weight_g", "registered", "last", "items", "status", "consignment", "predes", "cardit"}
+	adviceItemCols       = []string{"dispatch", "item", "receptacle", "status", "contents", "hs_code", "weight_g",
+		"value", "currency", "sender_name", "sender_country", "addressee_name", "addressee_country"}
+)
 
 // saveInwardDispatch inserts a dispatch, or completes the one a CARDIT
 // (for a PREDES) or a PREDES or CARDIT (for a CARDIT) announced.

@@ -28,35 +28,40 @@ func (s *Store) SaveReceipt(ctx context.Context, r inward.Receipt) error {
 				return s.wrap(err, "verification note for "+n.Dispatch)
 			}
 		}
-		for _, x := range r.Receptacles {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO inward_receptacles (id, dispatch, type, gross_weight_g, registered, last, items, status,
-				consignment, predes, cardit, not_advised, received_weight_g, received_at, received_office, flags, opened_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (id) DO UPDATE SET status = excluded.status, received_weight_g = excluded.received_weight_g,
-				received_at = excluded.received_at, received_office = excluded.received_office, flags = excluded.flags, opened_at = excluded.opened_at`),
-				x.ID, x.Dispatch, x.Type, x.GrossWeightG, x.Registered, x.Last, x.Items, string(x.Status), x.Consignment, x.Predes, x.Cardit,
-				x.NotAdvised, x.ReceivedWeightG, s.optTime(x.ReceivedAt), x.ReceivedOffice, x.Flags, s.optTime(x.OpenedAt)); err != nil {
-				return s.wrap(err, "receptacle "+x.ID)
-			}
+		if err := s.bulkUpsert(ctx, tx, "inward_receptacles", receiptReceptacleCols,
+			` ON CONFLICT (id) DO UPDATE SET status = excluded.status, received_weight_g = excluded.received_weight_g,
+			received_at = excluded.received_at, received_office = excluded.received_office, flags = excluded.flags, opened_at = excluded.opened_at`,
+			len(r.Receptacles), 500, func(i int, a []any) []any {
+				x := r.Receptacles[i]
+				return append(a, x.ID, x.Dispatch, x.Type, x.GrossWeightG, x.Registered, x.Last, x.Items, string(x.Status), x.Consignment, x.Predes,
+					x.Cardit, x.NotAdvised, x.ReceivedWeightG, s.optTime(x.ReceivedAt), x.ReceivedOffice, x.Flags, s.optTime(x.OpenedAt))
+			}); err != nil {
+			return s.wrap(err, "receptacles of dispatch "+r.Dispatch)
 		}
-		for _, it := range r.Items {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO inward_items (dispatch, item, receptacle, status, contents, hs_code, weight_g,
-				value, currency, sender_name, sender_country, addressee_name, addressee_country, not_advised, item_condition, received_weight_g, received_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (dispatch, item) DO UPDATE SET status = excluded.status, item_condition = excluded.item_condition,
-				received_weight_g = excluded.received_weight_g, received_at = excluded.received_at`),
-				it.Dispatch, it.Item, it.Receptacle, string(it.Status), it.Contents, it.HSCode, it.WeightG, it.Value, it.Currency,
-				it.SenderName, it.SenderCountry, it.AddresseeName, it.AddresseeCountry, it.NotAdvised, it.Condition, it.ReceivedWeightG,
-				s.optTime(it.ReceivedAt)); err != nil {
-				return s.wrap(err, "item "+it.Item+" of dispatch "+it.Dispatch)
-			}
+		if err := s.bulkUpsert(ctx, tx, "inward_items", receiptItemCols,
+			` ON CONFLICT (dispatch, item) DO UPDATE SET status = excluded.status, item_condition = excluded.item_condition,
+			received_weight_g = excluded.received_weight_g, received_at = excluded.received_at`,
+			len(r.Items), 500, func(i int, a []any) []any {
+				it := r.Items[i]
+				return append(a, it.Dispatch, it.Item, it.Receptacle, string(it.Status), it.Contents, it.HSCode, it.WeightG, it.Value, it.Currency,
+					it.SenderName, it.SenderCountry, it.AddresseeName, it.AddresseeCountry, it.NotAdvised, it.Condition, it.ReceivedWeightG,
+					s.optTime(it.ReceivedAt))
+			}); err != nil {
+			return s.wrap(err, "items of dispatch "+r.Dispatch)
 		}
-		for _, d := range r.Discrepancies {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO inward_discrepancies (dispatch, receptacle, item, kind, advised, found, office, found_at, seq)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM inward_discrepancies WHERE dispatch = ?))
-				ON CONFLICT (dispatch, receptacle, item, kind) DO NOTHING`),
-				d.Dispatch, d.Receptacle, d.Item, string(d.Kind), d.Advised, d.Found, d.Office, s.t(d.At), d.Dispatch); err != nil {
-				return s.wrap(err, "discrepancy "+string(d.Kind)+" in "+d.Dispatch)
+		if len(r.Discrepancies) > 0 {
+			// Numbered in the order found after those already stored; a
+			// finding stored before keeps its number (gaps are harmless).
+			var seq int64
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(seq), 0) FROM inward_discrepancies WHERE dispatch = ?`), r.Dispatch).Scan(&seq); err != nil {
+				return s.wrap(err, "number discrepancies of "+r.Dispatch)
+			}
+			if err := s.bulkUpsert(ctx, tx, "inward_discrepancies", discrepancyCols, ` ON CONFLICT (dispatch, receptacle, item, kind) DO NOTHING`,
+				len(r.Discrepancies), 500, func(i int, a []any) []any {
+					d := r.Discrepancies[i]
+					return append(a, d.Dispatch, d.Receptacle, d.Item, string(d.Kind), d.Advised, d.Found, d.Office, s.t(d.At), seq+int64(i)+1)
+				}); err != nil {
+				return s.wrap(err, "discrepancies of "+r.Dispatch)
 			}
 		}
 		if r.Note != nil {
@@ -82,6 +87,14 @@ func (s *Store) SaveReceipt(ctx context.Context, r inward.Receipt) error {
 		return nil
 	})
 }
+
+var (
+	receiptReceptacleCols = []string{"id", "dispatch", "type", "gross_weight_g", "registered", "last", "items", "status",
+		"consignment", "predes", "cardit", "not_advised", "received_weight_g", "received_at", "received_office", "flags", "opened_at"}
+	receiptItemCols = []string{"dispatch", "item", "receptacle", "status", "contents", "hs_code", "weight_g",
+		"value", "currency", "sender_name", "sender_country", "addressee_name", "addressee_country", "not_advised", "item_condition", "received_weight_g", "received_at"}
+	discrepancyCols = []string{"dispatch", "receptacle", "item", "kind", "advised", "found", "office", "found_at", "seq"}
+)
 
 // InwardDiscrepancies implements inward.Store.
 func (s *Store) InwardDiscrepancies(ctx context.Context, dispatch string) ([]inward.Discrepancy, error) {

@@ -20,6 +20,7 @@ func runInward(t *testing.T, newDB Opener) {
 	t.Run("Receipt", func(t *testing.T) { testInwardReceipt(t, newDB(t)()) })
 	t.Run("PartnerOutbox", func(t *testing.T) { testPartnerOutbox(t, newDB(t)()) })
 	t.Run("Transit", func(t *testing.T) { testInwardTransit(t, newDB(t)()) })
+	t.Run("ReceiptBulk", func(t *testing.T) { testInwardReceiptBulk(t, newDB(t)()) })
 }
 
 const (
@@ -285,5 +286,78 @@ func testInwardReceipt(t *testing.T, s store.Store) {
 	}
 	if recv, err := s.ReceivedReceptacles(ctx, at.Add(time.Second), at.Add(time.Hour)); err != nil || len(recv) != 0 {
 		t.Errorf("received later %+v, %v", recv, err)
+	}
+}
+
+// testInwardReceiptBulk stores a whole dispatch's advice and receipt (a
+// scans file) with more rows than one statement takes: every row once,
+// discrepancies in the order found, repeats dropped.
+func testInwardReceiptBulk(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := predesAdvice("JP00000018")
+	a.Items = nil
+	const n = 1201
+	for i := range n {
+		a.Items = append(a.Items, inward.Item{Item: fmt.Sprintf("LX%09dJP", i), Receptacle: a.Receptacles[i%2].ID, Dispatch: inDispatch,
+			Status: inward.StatusExpected, Contents: "Books", WeightG: 100 + i})
+	}
+	if err := s.SaveAdvice(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := s.InwardDispatch(ctx, inDispatch); err != nil || d.Items != n || d.Receptacles != 2 {
+		t.Fatalf("advised dispatch %+v, %v", d, err)
+	}
+	at := t0.Add(5 * time.Hour)
+	rec := inward.Receipt{Dispatch: inDispatch, At: at}
+	for _, r := range a.Receptacles {
+		r.Status, r.ReceivedWeightG, r.ReceivedAt, r.ReceivedOffice, r.OpenedAt = inward.StatusReceived, 9000, at, "CNPEKA", at
+		rec.Receptacles = append(rec.Receptacles, r)
+	}
+	var want []inward.Discrepancy
+	for i, it := range a.Items {
+		it.Status, it.Condition, it.ReceivedWeightG, it.ReceivedAt = inward.StatusReceived, "ok", it.WeightG, at.Add(time.Duration(i)*time.Second)
+		if i%2 == 0 {
+			it.Condition = "damaged"
+			d := inward.Discrepancy{Dispatch: inDispatch, Receptacle: it.Receptacle, Item: it.Item, Kind: inward.DamagedItem, Advised: "intact",
+				Found: "item damaged", Office: "CNPEKA", At: it.ReceivedAt}
+			rec.Discrepancies = append(rec.Discrepancies, d)
+			want = append(want, d)
+		}
+		rec.Items = append(rec.Items, it)
+	}
+	rec.Discrepancies = append(rec.Discrepancies, want[0]) // found twice in one file: stored once
+	if err := s.SaveReceipt(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	later := inward.Discrepancy{Dispatch: inDispatch, Receptacle: inR2, Kind: inward.SealBroken, Advised: "sealed", Found: "seal broken", Office: "CNPEKA", At: at}
+	if err := s.SaveReceipt(ctx, inward.Receipt{Dispatch: inDispatch, Discrepancies: []inward.Discrepancy{want[3], later}, At: at}); err != nil {
+		t.Fatal(err)
+	}
+	want = append(want, later)
+	its, err := s.InwardItems(ctx, inDispatch)
+	if err != nil || len(its) != n {
+		t.Fatalf("items: %d, %v", len(its), err)
+	}
+	byID := map[string]inward.Item{}
+	for _, it := range its {
+		byID[it.Item] = it
+	}
+	for _, it := range rec.Items {
+		if got := byID[it.Item]; got != it {
+			t.Fatalf("item %s\n got %+v\nwant %+v", it.Item, got, it)
+		}
+	}
+	rs, err := s.InwardReceptacles(ctx, inDispatch)
+	if err != nil || len(rs) != 2 || rs[0] != rec.Receptacles[0] || rs[1] != rec.Receptacles[1] {
+		t.Errorf("receptacles %+v, %v", rs, err)
+	}
+	ds, err := s.InwardDiscrepancies(ctx, inDispatch)
+	if err != nil || len(ds) != len(want) {
+		t.Fatalf("discrepancies: %d, want %d (%v)", len(ds), len(want), err)
+	}
+	for i := range want {
+		if ds[i] != want[i] {
+			t.Fatalf("discrepancy %d\n got %+v\nwant %+v", i, ds[i], want[i])
+		}
 	}
 }
