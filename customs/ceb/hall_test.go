@@ -77,7 +77,7 @@ func TestReceiptSequence(t *testing.T) {
 	tl := timeline(res.Inspected)
 	want := "EDB presented to import customs: [SIMULATED customs] 运单已入库\n" +
 		"EME held by customs for physical inspection: [SIMULATED customs] 布控查验：品名与实货核对\n" +
-		"EDC released by customs; duty due 258.37 CNY: [SIMULATED customs] 查验正常，放行\n"
+		"EDC released by customs; duty due 33.83 CNY: [SIMULATED customs] 查验正常，放行\n"
 	if tl != want {
 		t.Errorf("timeline of %s:\n%s\nwant like:\n%s", res.Inspected, tl, want)
 	}
