@@ -129,7 +129,7 @@ func TestLifecycleMigration(t *testing.T) {
 	}
 }
 
-// TestListsMigration: version 24 gives the shipments stored before it a
+// TestListsMigration: version 23 gives the shipments stored before it a
 // status time, their counts and, when the store opens, their search terms.
 func TestListsMigration(t *testing.T) {
 	ctx := context.Background()

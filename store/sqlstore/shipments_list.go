@@ -291,7 +291,7 @@ func (s *Store) CountMatching(ctx context.Context, f acceptance.Filter, upTo int
 	return n, true, nil
 }
 
-// IndexShipmentTerms gives the shipments stored before migration 00024 their
+// IndexShipmentTerms gives the shipments stored before migration 00023 their
 // search terms, a batch a transaction; the stores call it when they open.
 // It returns at once when there is nothing left to do.
 func (s *Store) IndexShipmentTerms(ctx context.Context) error {
