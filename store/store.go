@@ -36,6 +36,7 @@ type Store interface {
 	bulk.Store
 	customs.Store
 	ceb.Store
+	ceb.Outbox
 	customs.ListStore
 	dispatch.Store
 	inquiry.Store

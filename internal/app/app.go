@@ -6,6 +6,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"github.com/interpost/interpost/bus/natsbus"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/customs/ceb"
+	"github.com/interpost/interpost/customs/cebport"
 	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/demo"
 	"github.com/interpost/interpost/dispatch"
@@ -62,6 +64,13 @@ type Options struct {
 	// per office of exchange ("*": every office): enterprise codes, DXP id, declaring role.
 	// Empty: no CEB messages are made.
 	CEBProfiles map[string]ceb.Profile
+	// CEBExchange is the single-window client's exchange directory (outbox/ and inbox/ inside):
+	// Start writes the queued CEB messages into it and applies the receipts it finds
+	// (customs/cebport, docs/formats.md "CEB exchange directory"). Empty: messages stay queued
+	// and receipts are uploaded over the API.
+	CEBExchange string
+	// CEBExchangeEvery is how often; 0 means DefaultCEBExchangeEvery.
+	CEBExchangeEvery time.Duration
 	// NetworkCheck is how often the node checks the stored network version
 	// to swap in a new route planner; 0 means routing.DefaultCheckEvery.
 	NetworkCheck time.Duration
@@ -108,6 +117,8 @@ type App struct {
 	Privacy    *privacy.Service
 
 	privacyEvery time.Duration
+	cebPort      *cebport.Port
+	cebEvery     time.Duration
 	bus          *natsbus.Bus
 	routes       *routing.Cache
 	allowPrivate bool
@@ -167,6 +178,12 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 			sink = a.Tracking.Sink
 		}
 		a.Tracking.Sink = cebDelivered{Sink: sink, hall: a.CEB, log: o.Logger}
+		if o.CEBExchange != "" {
+			if a.cebPort, err = newCEBPort(o.CEBExchange, o.Node, o.CEBProfiles, o); err != nil {
+				return nil, err
+			}
+			a.cebEvery = cmp.Or(o.CEBExchangeEvery, DefaultCEBExchangeEvery)
+		}
 	}
 	a.Tracking.Declared = a.Customs.Declared
 
@@ -341,6 +358,9 @@ func (a *App) Start(ctx context.Context) func() {
 		run(a.runPrivacy)
 	}
 	run(a.runInquirySweep)
+	if a.cebPort != nil {
+		run(a.runCEBExchange)
+	}
 	return func() {
 		cancel()
 		wg.Wait()

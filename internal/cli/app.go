@@ -51,7 +51,7 @@ func (o *Options) newApp(ctx context.Context, st store.Store, log *slog.Logger, 
 	}
 	opts := app.Options{Country: o.Country, Rates: rates, CustomsRules: o.CustomsRules, Node: o.Addr,
 		WebhookAllowPrivate: o.WebhookAllowPrivate, Logger: log, Now: now, EDIProfiles: profiles, Retention: retention,
-		CEBProfiles: cebProfiles}
+		CEBProfiles: cebProfiles, CEBExchange: o.CEBExchange}
 	if withBus {
 		opts.Bus = o.Bus
 	}

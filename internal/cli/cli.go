@@ -47,6 +47,8 @@ type Options struct {
 	// CEBProfiles names the JSON file of the post's CEB configuration per office (China Customs'
 	// cross-border e-commerce messages); the demo uses demo/ceb-profile.json when empty.
 	CEBProfiles string
+	// CEBExchange is the single-window client's exchange directory (--ceb-exchange).
+	CEBExchange string
 	cebDemo     bool
 	// Now, when set (RFC 3339), is the moment every service takes as now.
 	Now string
@@ -132,6 +134,7 @@ Every flag below can also be set from the environment: --addr as INTERPOST_ADDR,
 	pf.StringVar(&o.Bus, "bus", envOr("INTERPOST_BUS", ""), "NATS JetStream URL for several nodes, e.g. nats://127.0.0.1:4222: accepted tracking events go to the stream and every node persists them (INTERPOST_BUS)")
 	pf.StringVar(&o.Retention, "retention", envOr("INTERPOST_RETENTION", ""), "how long personal data and the audit log are kept, months per purpose, e.g. shipments=24,orders=24,customs=48,audit=12 (these are the defaults; docs/privacy.md) (INTERPOST_RETENTION)")
 	pf.StringVar(&o.CEBProfiles, "ceb-profiles", envOr("INTERPOST_CEB_PROFILES", ""), "JSON file of the post's China Customs CEB configuration per office, {\"CNSHAA\": {…}} (docs/formats.md); empty: no CEB messages (INTERPOST_CEB_PROFILES)")
+	pf.StringVar(&o.CEBExchange, "ceb-exchange", envOr("INTERPOST_CEB_EXCHANGE", ""), "the China single-window client's exchange directory: queued CEB messages are written to DIR/outbox and receipts read from DIR/inbox (docs/formats.md); empty: receipts are uploaded over the API (INTERPOST_CEB_EXCHANGE)")
 	pf.StringVar(&o.EDIProfiles, "edi-profiles", envOr("INTERPOST_EDI_PROFILES", ""), "directory of partners' EDIFACT exchange profiles, *.json (docs/formats.md); empty: every partner uses ours (INTERPOST_EDI_PROFILES)")
 	pf.StringVar(&o.Now, "now", envOr("INTERPOST_NOW", ""), "run as if the clock read this moment, RFC 3339 (demos, replays, tests); empty is the machine's clock (INTERPOST_NOW)")
 	root.AddCommand(serveCmd(o), demoCmd(o), keysCmd(o), s10Cmd(o), merchantsCmd(o), officesCmd(o), routeCmd(o), networkCmd(o), warehouseCmd(o), customsCmd(o), eventsCmd(o), reportCmd(o), webhooksCmd(o), versionCmd(o))

@@ -140,3 +140,21 @@ func (s *Store) eraseCEB(ctx context.Context, tx *sql.Tx, ids []string) error {
 }
 
 var _ ceb.Store = (*Store)(nil)
+
+// QueuedCEB implements ceb.Outbox.
+func (s *Store) QueuedCEB(ctx context.Context, limit int) ([]ceb.Record, error) {
+	var out []ceb.Record
+	err := s.each(ctx, s.R, `SELECT `+cebColumns+` FROM ceb_messages WHERE dir = 'out' AND status = 'queued' ORDER BY seq LIMIT ?`, []any{limit},
+		func(rows *sql.Rows) error {
+			r, err := s.scanCEB(rows)
+			out = append(out, r)
+			return err
+		})
+	return out, s.wrap(err, "read the queued CEB messages")
+}
+
+// MarkCEBSent implements ceb.Outbox.
+func (s *Store) MarkCEBSent(ctx context.Context, key string) error {
+	_, err := s.W.ExecContext(ctx, s.q(`UPDATE ceb_messages SET status = ? WHERE ckey = ? AND status = ?`), ceb.StatusSent, key, ceb.StatusQueued)
+	return s.wrap(err, "mark CEB message "+key+" sent")
+}

@@ -43,6 +43,26 @@ func testCEB(t *testing.T, s store.Store) {
 	if _, err := s.CEBRecord(ctx, "nope"); postal.ErrorCode(err) != postal.CodeNotFound {
 		t.Errorf("CEBRecord(nope) = %v, want not_found", err)
 	}
+	// The transmitter's queue: G621 was answered (800), G511 waits; once sent it leaves the queue,
+	// and marking an answered message sent changes nothing.
+	if q, err := s.QueuedCEB(ctx, 10); err != nil || len(q) != 1 || q[0].Key != "G511" || q[0].Body != "<a/>" {
+		t.Fatalf("QueuedCEB = %+v, %v; want G511", q, err)
+	}
+	if err := s.MarkCEBSent(ctx, "G511"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkCEBSent(ctx, "G621"); err != nil {
+		t.Fatal(err)
+	}
+	if q, err := s.QueuedCEB(ctx, 10); err != nil || len(q) != 0 {
+		t.Fatalf("QueuedCEB after sending = %+v, %v", q, err)
+	}
+	if r, _ := s.CEBRecord(ctx, "G621"); r.Status != "800" {
+		t.Errorf("G621 marked sent over its receipt: %q", r.Status)
+	}
+	if r, _ := s.CEBRecord(ctx, "G511"); r.Status != ceb.StatusSent {
+		t.Errorf("G511 status %q, want sent", r.Status)
+	}
 	b := ceb.BuyerRecord{ItemID: "EE1", Office: "CNSHAA", IDHash: "h1", Year: 2026, TotalFen: 100000, At: t0,
 		Buyer: ceb.Buyer{IDNumber: "310101199001010000", Telephone: "13900000000"}}
 	for _, br := range []ceb.BuyerRecord{b, {ItemID: "EE2", IDHash: "h1", Year: 2026, TotalFen: 50000, At: t0},
