@@ -200,8 +200,10 @@ func SeedInward(ctx context.Context, svc *inward.Service, now time.Time) (Inward
 		return res, err
 	}
 	var err error
-	if res.Transit, err = seedTransit(ctx, svc, admin, today); err != nil {
-		return res, err
+	if svc.Router != nil { // closed transit needs the route planner to go on
+		if res.Transit, err = seedTransit(ctx, svc, admin, today); err != nil {
+			return res, err
+		}
 	}
 	if svc.Presorter != nil {
 		if res.OpenTransit, err = seedOpenTransit(ctx, svc, admin, today); err != nil {
