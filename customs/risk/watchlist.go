@@ -500,9 +500,18 @@ func tokenSimilarity(a, askel, b, bskel string) float64 {
 		}
 		return 0
 	}
+	if len(a) <= 6 && len(b) <= 6 && isSyllable(a) && isSyllable(b) {
+		// Two different pinyin syllables are two different names: pinyin
+		// spells each one way, and "chen"/"cheng", "ping"/"peng",
+		// "zhang"/"zhong" are one letter apart. On Chinese traffic, where a
+		// few hundred syllables make most names, counting them alike flags
+		// every namesake of a listed given name.
+		return min(jaroWinkler(a, b)-0.08, notSimilar)
+	}
 	jw := jaroWinkler(a, b)
 	switch {
-	case askel == bskel && min(len(a), len(b)) >= 5 && sameStart(a, b):
+	case askel == bskel && min(len(a), len(b)) >= 5 && sameStart(a, b) && max(len(a), len(b))-min(len(a), len(b)) <= 2 &&
+		jaroWinkler(foldText(a), foldText(b)) >= minRespellJW:
 		// A respelling: "Aleksandr" and "Alexander", "Yevgeniy" and "Evgenii".
 		return max(jw, 0.93)
 	case max(len(a), len(b)) >= 5 && oneEdit(a, b):
@@ -514,6 +523,18 @@ func tokenSimilarity(a, askel, b, bskel string) float64 {
 	// and "Omairi" alike, so it counts for less.
 	return jw - 0.08
 }
+
+const (
+	// minRespellJW: words with the same consonant skeleton are respellings
+	// ("aleksandr"/"alexander", "fedorov"/"fyodorov", "vafik"/"wafiq") only
+	// when their letters, with c/k/q, v/w, y/i, z/s folded (foldText), also
+	// agree this much by Jaro–Winkler; "kozlov"/"kiselev", "garcia"/"greco"
+	// and "jaber"/"jubouri" share a skeleton but are other names; so are
+	// words three or more letters apart in length ("samir"/"samarrai").
+	minRespellJW = 0.78
+	// notSimilar caps a pair that must not count as the same word.
+	notSimilar = minTokenSim - 0.05
+)
 
 // sameStart reports whether two words start with the same letter, counting
 // the vowels and y/j as one (transliterations write Е as e, ye or je), c/k/q
