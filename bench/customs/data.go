@@ -161,10 +161,20 @@ func cyrillic(name string) string {
 	return strings.Join(out, " ")
 }
 
-// respell makes a transliteration variant: Mohammed → Muhammad style.
+// respell makes a transliteration variant: Mohammed → Muhammad style;
+// -ov → -off only at the end of a word (Smirnoff; "Ivanoffitch" for
+// Ivanovich is no one's spelling).
 func respell(name string) string {
-	return strings.NewReplacer("ov", "off", "ei", "ey", "ck", "k", "ph", "f", "x", "ks", "oha", "uha", "ed", "ad", "ch", "tch").Replace(name)
+	ws := strings.Fields(respeller.Replace(name))
+	for i, w := range ws {
+		if strings.HasSuffix(w, "ov") {
+			ws[i] = w[:len(w)-2] + "off"
+		}
+	}
+	return strings.Join(ws, " ")
 }
+
+var respeller = strings.NewReplacer("ei", "ey", "ck", "k", "ph", "f", "x", "ks", "oha", "uha", "ed", "ad", "ch", "tch")
 
 // ruleFile builds a rule set of about nRules rules on top of the demo file's
 // bands and duty tables.

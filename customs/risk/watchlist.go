@@ -11,8 +11,9 @@ import (
 //
 // Candidates: every spelling (nameForm) of every name and alias is split into
 // tokens; each distinct listed word (the vocabulary) is indexed under itself,
-// its skeleton and, from five letters on, its one-deletion neighbourhood
-// (every string with one letter removed). A query token looks up the same
+// its folded spelling (three letters: "mei" for "mey"), its skeleton (from
+// four) and, from five letters on, its one-deletion neighbourhood (every
+// string with one letter removed). A query token looks up the same
 // keys, so a token with one typo anywhere (not only after the first letters)
 // — substitution, insertion, deletion or swap — meets its listed form. Each
 // listed word met is compared with the query token once; only a word similar
@@ -184,8 +185,9 @@ func (w *watchIndex) addName(vocab map[string]int32, entry int32, raw string, st
 	}
 }
 
-// postWord indexes vocabulary word v under its keys: the word, its skeleton
-// from four letters, its one-deletion neighbourhood from five.
+// postWord indexes vocabulary word v under its keys: the word, its folded
+// spelling at three letters, its skeleton from four letters, its
+// one-deletion neighbourhood from five.
 func (w *watchIndex) postWord(v int32, t, skel string) {
 	add := func(k string) {
 		if ks := w.keys[k]; len(ks) == 0 || ks[len(ks)-1] != v {
@@ -193,6 +195,9 @@ func (w *watchIndex) postWord(v int32, t, skel string) {
 		}
 	}
 	add(t)
+	if len(t) == 3 {
+		add("%" + foldText(t)) // "mey" for "mei", "eko" for "eco": tokenSimilarity 0.92
+	}
 	if len(t) >= 4 {
 		add("#" + skel)
 	}
@@ -264,6 +269,10 @@ func (w *watchIndex) match(query, country string, floor float64, out []watchMatc
 			}
 			sc.key = append(sc.key[:0], t...)
 			w.visit(sc, t, skels[j])
+			if len(t) == 3 {
+				sc.key = append(append(sc.key[:0], '%'), foldText(t)...)
+				w.visit(sc, t, skels[j])
+			}
 			if len(t) >= 4 {
 				sc.key = append(append(sc.key[:0], '#'), skels[j]...)
 				w.visit(sc, t, skels[j])
