@@ -10,12 +10,18 @@ import (
 // watchIndex finds watch-list names similar to a query name.
 //
 // Candidates: every spelling (nameForm) of every name and alias is split into
-// tokens; each token is indexed under itself, its skeleton and, from five
-// letters on, its one-deletion neighbourhood (every string with one letter
-// removed). A query token looks up the same keys, so a token with one typo
-// anywhere (not only after the first letters) — substitution, insertion,
-// deletion or swap — meets its listed form. A name of several words is a
-// candidate when two of its words are met; a one-word name when its word is.
+// tokens; each distinct listed word (the vocabulary) is indexed under itself,
+// its folded spelling (three letters: "mei" for "mey"), its skeleton (from
+// four) and, from five letters on, its one-deletion neighbourhood (every
+// string with one letter removed). A query token looks up the same
+// keys, so a token with one typo anywhere (not only after the first letters)
+// — substitution, insertion, deletion or swap — meets its listed form. Each
+// listed word's names are walked at most once per query token however many
+// keys it was met under, and a common word ("ivan", "mohammed") is first
+// compared with the query token: only if similar enough to count in
+// scoreName (tokenSimilarity ≥ minTokenSim) are its names marked. A name of
+// several words is a candidate when two of its words are met; a one-word
+// name when its word is.
 // Short names (one word of at most seven letters: acronyms such as "BNC",
 // "HAMAS") and weak aliases are indexed only under their whole text and
 // match a query written exactly so (after normalisation and
@@ -33,8 +39,21 @@ import (
 type watchIndex struct {
 	names   []watchName
 	entries []indexedEntry
-	post    map[string][]posting
-	pool    sync.Pool // *watchScratch
+	post    map[string][]posting // whole-text keys of short names and weak aliases ("=", "~")
+	keys    map[string][]int32   // word keys (word, "#"skeleton, deletions) → vocabulary
+	vocab   []vocabWord
+	// need and required of every name, apart from names so that the
+	// candidate filter in match stays in cache (a common word touches
+	// hundreds of names, few of which pass).
+	need     []uint8
+	required []uint32
+	pool     sync.Pool // *watchScratch
+}
+
+// vocabWord is a distinct listed word and the names holding it.
+type vocabWord struct {
+	text, skel string
+	names      []posting
 }
 
 type indexedEntry struct {
@@ -64,6 +83,8 @@ type posting struct {
 type watchScratch struct {
 	masks   []uint32
 	touched []int32
+	seen    []uint32 // per vocabulary word: stamp of the query token that last met it
+	stamp   uint32
 	key     []byte
 	forms   []nameForm
 }
@@ -79,13 +100,14 @@ type watchMatch struct {
 const maxShort = 7
 
 func newWatchIndex(entries []indexedEntry) *watchIndex {
-	w := &watchIndex{entries: entries, post: map[string][]posting{}}
+	w := &watchIndex{entries: entries, post: map[string][]posting{}, keys: map[string][]int32{}}
+	vocab := map[string]int32{}
 	var forms []nameForm
 	for i, e := range entries {
 		add := func(raw string, st Strength) {
 			forms = nameForms(raw, forms[:0])
 			for _, f := range forms {
-				w.addName(int32(i), raw, st, f)
+				w.addName(vocab, int32(i), raw, st, f)
 			}
 		}
 		add(e.Name, Primary)
@@ -97,12 +119,16 @@ func newWatchIndex(entries []indexedEntry) *watchIndex {
 			add(a.Name, st)
 		}
 	}
-	n := len(w.names)
-	w.pool.New = func() any { return &watchScratch{masks: make([]uint32, n)} }
+	for i := range w.names {
+		w.need = append(w.need, uint8(w.names[i].need))
+		w.required = append(w.required, w.names[i].required)
+	}
+	n, nv := len(w.names), len(w.vocab)
+	w.pool.New = func() any { return &watchScratch{masks: make([]uint32, n), seen: make([]uint32, nv)} }
 	return w
 }
 
-func (w *watchIndex) addName(entry int32, raw string, st Strength, f nameForm) {
+func (w *watchIndex) addName(vocab map[string]int32, entry int32, raw string, st Strength, f nameForm) {
 	toks := strings.Fields(f.text)
 	if len(toks) == 0 {
 		return
@@ -144,24 +170,45 @@ func (w *watchIndex) addName(entry int32, raw string, st Strength, f nameForm) {
 		}
 		return
 	}
-	var key []byte
 	for ti, t := range toks {
 		if particles[t] {
 			continue
 		}
-		p := posting{name: id, tok: uint8(ti)}
-		w.post[t] = append(w.post[t], p)
-		if len(t) >= 4 {
-			w.post["#"+n.skels[ti]] = append(w.post["#"+n.skels[ti]], p)
+		v, ok := vocab[t]
+		if !ok {
+			v = int32(len(w.vocab))
+			vocab[t] = v
+			w.vocab = append(w.vocab, vocabWord{text: t, skel: n.skels[ti]})
+			w.postWord(v, t, n.skels[ti])
 		}
-		if len(t) >= 5 {
-			for d := range len(t) {
-				if d > 0 && t[d] == t[d-1] {
-					continue // same deletion as the letter before
-				}
-				key = append(append(key[:0], t[:d]...), t[d+1:]...)
-				w.post[string(key)] = append(w.post[string(key)], p)
+		w.vocab[v].names = append(w.vocab[v].names, posting{name: id, tok: uint8(ti)})
+	}
+}
+
+// postWord indexes vocabulary word v under its keys: the word, its folded
+// spelling at three letters, its skeleton from four letters, its
+// one-deletion neighbourhood from five.
+func (w *watchIndex) postWord(v int32, t, skel string) {
+	add := func(k string) {
+		if ks := w.keys[k]; len(ks) == 0 || ks[len(ks)-1] != v {
+			w.keys[k] = append(ks, v)
+		}
+	}
+	add(t)
+	if len(t) == 3 {
+		add("%" + foldText(t)) // "mey" for "mei", "eko" for "eco": tokenSimilarity 0.92
+	}
+	if len(t) >= 4 {
+		add("#" + skel)
+	}
+	if len(t) >= 5 {
+		key := make([]byte, 0, len(t))
+		for d := range len(t) {
+			if d > 0 && t[d] == t[d-1] {
+				continue // same deletion as the letter before
 			}
+			key = append(append(key[:0], t[:d]...), t[d+1:]...)
+			add(string(key))
 		}
 	}
 }
@@ -215,11 +262,20 @@ func (w *watchIndex) match(query, country string, floor float64, out []watchMatc
 			if particles[t] {
 				continue
 			}
+			sc.stamp++
+			if sc.stamp == 0 { // wrapped: forget every stamp
+				clear(sc.seen)
+				sc.stamp = 1
+			}
 			sc.key = append(sc.key[:0], t...)
-			w.visit(sc)
+			w.visit(sc, t, skels[j])
+			if len(t) == 3 {
+				sc.key = append(append(sc.key[:0], '%'), foldText(t)...)
+				w.visit(sc, t, skels[j])
+			}
 			if len(t) >= 4 {
 				sc.key = append(append(sc.key[:0], '#'), skels[j]...)
-				w.visit(sc)
+				w.visit(sc, t, skels[j])
 			}
 			if len(t) >= 5 {
 				for d := range len(t) {
@@ -227,19 +283,20 @@ func (w *watchIndex) match(query, country string, floor float64, out []watchMatc
 						continue
 					}
 					sc.key = append(append(sc.key[:0], t[:d]...), t[d+1:]...)
-					w.visit(sc)
+					w.visit(sc, t, skels[j])
 				}
 			}
 		}
 		for _, id := range sc.touched {
-			n := &w.names[id]
 			mask := sc.masks[id]
 			sc.masks[id] = 0
-			// Every word the name requires must have been met by the index
-			// (a word met by nothing cannot be close enough to count).
-			if bits.OnesCount32(mask) < n.need || n.need == 0 || mask&n.required != n.required {
+			// Every word the name requires must have been met by a similar
+			// enough query word.
+			need, req := w.need[id], w.required[id]
+			if bits.OnesCount32(mask) < int(need) || need == 0 || mask&req != req {
 				continue
 			}
+			n := &w.names[id]
 			if s := scoreName(n, toks, skels[:len(toks)]); s >= floor {
 				out = addMatch(out, start, floor, watchMatch{name: n, similarity: s, via: f.via})
 			}
@@ -249,17 +306,38 @@ func (w *watchIndex) match(query, country string, floor float64, out []watchMatc
 	return out
 }
 
-// visit marks the names posted under sc.key.
-func (w *watchIndex) visit(sc *watchScratch) {
-	ps, ok := w.post[string(sc.key)]
+// compareOver: vocabulary words held by more names than this are compared
+// with the query word before their names are marked (64 measured best of
+// 8, 64 and never on bench/customs and bench/screening).
+const compareOver = 64
+
+// visit marks the names holding a vocabulary word posted under sc.key (a
+// common word only when it is similar enough to query token t, skeleton
+// skel, to count in scoreName); a word already met by this token is skipped.
+func (w *watchIndex) visit(sc *watchScratch, t, skel string) {
+	vs, ok := w.keys[string(sc.key)]
 	if !ok {
 		return
 	}
-	for _, p := range ps {
-		if sc.masks[p.name] == 0 {
-			sc.touched = append(sc.touched, p.name)
+	for _, v := range vs {
+		if sc.seen[v] == sc.stamp {
+			continue
 		}
-		sc.masks[p.name] |= 1 << p.tok
+		sc.seen[v] = sc.stamp
+		vw := &w.vocab[v]
+		// A word held by many names is compared first: marking its names
+		// costs more than the comparison, and a word that cannot count
+		// (tokenSimilarity < minTokenSim) cannot make a name pass scoreName.
+		// Rarer words are marked unseen; scoreName judges them.
+		if len(vw.names) > compareOver && tokenSimilarity(vw.text, vw.skel, t, skel) < minTokenSim {
+			continue
+		}
+		for _, p := range vw.names {
+			if sc.masks[p.name] == 0 {
+				sc.touched = append(sc.touched, p.name)
+			}
+			sc.masks[p.name] |= 1 << p.tok
+		}
 	}
 }
 
@@ -363,6 +441,7 @@ func addMatch(out []watchMatch, start int, floor float64, m watchMatch) []watchM
 
 // Penalties, in similarity points.
 const (
+	minTokenSim    = 0.85 // a listed word and a query word this similar count as the same word
 	missingPenalty = 0.15 // × the share of the listed name's letters the query lacks
 	extraPenalty   = 0.03 // per query word the listed name lacks
 	singlePenalty  = 0.05 // per extra query word against a one-word name
@@ -390,7 +469,7 @@ func scoreName(n *watchName, q, qs []string) float64 {
 				best, bestJ = s, j
 			}
 		}
-		if best < 0.85 {
+		if best < minTokenSim {
 			if n.required&(1<<i) != 0 {
 				return 0
 			}
@@ -439,9 +518,18 @@ func tokenSimilarity(a, askel, b, bskel string) float64 {
 		}
 		return 0
 	}
+	if len(a) <= 6 && len(b) <= 6 && isSyllable(a) && isSyllable(b) {
+		// Two different pinyin syllables are two different names: pinyin
+		// spells each one way, and "chen"/"cheng", "ping"/"peng",
+		// "zhang"/"zhong" are one letter apart. On Chinese traffic, where a
+		// few hundred syllables make most names, counting them alike flags
+		// every namesake of a listed given name.
+		return min(jaroWinkler(a, b)-0.08, notSimilar)
+	}
 	jw := jaroWinkler(a, b)
 	switch {
-	case askel == bskel && min(len(a), len(b)) >= 5 && sameStart(a, b):
+	case askel == bskel && min(len(a), len(b)) >= 5 && sameStart(a, b) && max(len(a), len(b))-min(len(a), len(b)) <= 2 &&
+		jaroWinkler(foldText(a), foldText(b)) >= minRespellJW:
 		// A respelling: "Aleksandr" and "Alexander", "Yevgeniy" and "Evgenii".
 		return max(jw, 0.93)
 	case max(len(a), len(b)) >= 5 && oneEdit(a, b):
@@ -453,6 +541,18 @@ func tokenSimilarity(a, askel, b, bskel string) float64 {
 	// and "Omairi" alike, so it counts for less.
 	return jw - 0.08
 }
+
+const (
+	// minRespellJW: words with the same consonant skeleton are respellings
+	// ("aleksandr"/"alexander", "fedorov"/"fyodorov", "vafik"/"wafiq") only
+	// when their letters, with c/k/q, v/w, y/i, z/s folded (foldText), also
+	// agree this much by Jaro–Winkler; "kozlov"/"kiselev", "garcia"/"greco"
+	// and "jaber"/"jubouri" share a skeleton but are other names; so are
+	// words three or more letters apart in length ("samir"/"samarrai").
+	minRespellJW = 0.78
+	// notSimilar caps a pair that must not count as the same word.
+	notSimilar = minTokenSim - 0.05
+)
 
 // sameStart reports whether two words start with the same letter, counting
 // the vowels and y/j as one (transliterations write Е as e, ye or je), c/k/q
