@@ -3,6 +3,7 @@ package customs
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,8 @@ const (
 
 // QueueSorts lists the sort orders the queue accepts.
 var QueueSorts = []string{SortPriority, "-" + SortDeclared, SortDeclared, "-" + SortScore, SortScore}
+
+var officeCode = regexp.MustCompile(`^[A-Z0-9]{2,12}$`)
 
 // QueueCountCap is how many matching entries a queue page counts at most.
 const QueueCountCap = 1_000
@@ -140,9 +143,12 @@ func queueFilter(who auth.Principal, q QueueQuery) (QueueFilter, error) {
 	var fe postal.FieldList
 	f := QueueFilter{Office: strings.ToUpper(strings.TrimSpace(q.Office)), Status: Status(q.Status), Stream: Stream(q.Stream),
 		Direction: Direction(q.Direction), Sort: q.Sort}
-	if f.Office == "" {
+	switch {
+	case f.Office == "":
 		fe.Add("query.office", "required: the office whose queue to show, e.g. CNSHAA")
-	} else if !who.InOffice(f.Office) {
+	case !officeCode.MatchString(f.Office):
+		fe.Add("query.office", "%q is not an office code (2 to 12 letters and digits, e.g. CNSHAA)", short(q.Office))
+	case !who.InOffice(f.Office):
 		return QueueFilter{}, postal.Errorf(postal.CodeForbidden, "office %s is outside the offices of your key", f.Office)
 	}
 	if f.Status != "" && f.Status != StatusPending && f.Status != StatusHeld {
