@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/customs/risk"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -149,11 +150,17 @@ type Manifest struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
-// QueueFilter selects queue entries.
+// QueueFilter selects queue entries: the store's side of QueueQuery,
+// checked and folded.
 type QueueFilter struct {
-	Office string
-	Status Status // "" = pending and held
-	Limit  int
+	Office    string
+	Status    Status // "" = pending and held
+	Stream    Stream
+	Direction Direction
+	Search    string      // folded prefix (latin.SearchKey) of the id or a party's name
+	Sort      string      // one of QueueSorts; "" = SortPriority
+	Key       *paging.Key // start after this position (a cursor of Sort)
+	Limit     int
 }
 
 // Update is one decision to store atomically: the item's new state (its
@@ -194,6 +201,12 @@ type Store interface {
 	Item(ctx context.Context, id string) (Item, error)
 	// Queue lists an office's pending and held items, lowest Priority first.
 	Queue(ctx context.Context, f QueueFilter) ([]Item, error)
+	// QueuePage lists the queue entries f selects in f.Sort order, after
+	// f.Key, and the cursor of the next page ("" at the end).
+	QueuePage(ctx context.Context, f QueueFilter) ([]Item, string, error)
+	// CountQueue counts the entries f selects, at most upTo (exact=false
+	// when there are more).
+	CountQueue(ctx context.Context, f QueueFilter, upTo int) (n int64, exact bool, err error)
 	// UpdateItem stores a decision; conflict (wrapping ErrChanged) when the
 	// item's version is no longer u.PrevVersion.
 	UpdateItem(ctx context.Context, u Update) error

@@ -285,12 +285,21 @@ func (s *Service) Queue(ctx context.Context, who auth.Principal, f QueueFilter) 
 	if err != nil {
 		return nil, err
 	}
+	return s.entries(items), nil
+}
+
+// entries turns stored items into queue entries, waiting time counted now.
+func (s *Service) entries(items []Item) []QueueEntry {
 	now := s.now()
 	out := make([]QueueEntry, len(items))
 	for i, it := range items {
-		out[i] = QueueEntry{ItemID: it.ID(), Stream: it.Declaration.Stream, Direction: it.Declaration.Direction, Status: it.Status,
-			Score: it.Screening.Score, Action: it.Screening.Action, Hold: it.Hold, ClaimedBy: it.ClaimedBy,
-			WaitingMinutes: int(now.Sub(it.DeclaredAt) / time.Minute), DeclaredAt: it.DeclaredAt, Reasons: it.Screening.Reasons()}
+		out[i] = entry(it, now)
 	}
-	return out, nil
+	return out
+}
+
+func entry(it Item, now time.Time) QueueEntry {
+	return QueueEntry{ItemID: it.ID(), Stream: it.Declaration.Stream, Direction: it.Declaration.Direction, Status: it.Status,
+		Score: it.Screening.Score, Action: it.Screening.Action, Hold: it.Hold, ClaimedBy: it.ClaimedBy,
+		WaitingMinutes: int(now.Sub(it.DeclaredAt) / time.Minute), DeclaredAt: it.DeclaredAt, Reasons: it.Screening.Reasons()}
 }

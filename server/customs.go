@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
@@ -43,17 +44,34 @@ type manifestOutput struct {
 	Body   customs.ImportReport
 }
 
+// QueueFilter is the customs queue's filter, as the list and its export
+// (and the console's filter bar) take it.
+type QueueFilter struct {
+	Office    string `query:"office" required:"true" doc:"Office of exchange, e.g. CNSHAA"`
+	Status    string `query:"status" enum:"pending,held" doc:"Only pending or only held items (default both)"`
+	Stream    string `query:"stream" enum:"postal,express,ecommerce" doc:"Only items of this stream"`
+	Direction string `query:"direction" enum:"import,export" doc:"Only imports or only exports"`
+	Q         string `query:"q" maxLength:"100" doc:"Prefix of the item id or of any word of the sender's or addressee's name or company; case, accents and spacing are ignored and Chinese names match their pinyin (王小 = wangxiao)"`
+	Sort      string `query:"sort" enum:"priority,-declared,declared,-score,score" default:"priority" doc:"priority (the work order: riskiest and longest-waiting first), declared time or risk score; descending with a leading -"`
+}
+
+func (f QueueFilter) query() customs.QueueQuery {
+	return customs.QueueQuery{Office: f.Office, Status: f.Status, Stream: f.Stream, Direction: f.Direction, Search: f.Q, Sort: f.Sort}
+}
+
 type queueInput struct {
-	Office string `query:"office" required:"true" doc:"Office of exchange, e.g. CNSHAA"`
-	Status string `query:"status" enum:"pending,held" doc:"Only pending or only held items (default both)"`
+	QueueFilter
 	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Cursor string `query:"cursor" doc:"next_cursor of the previous page (of the same sort)"`
 }
 
 type queueOutput struct {
-	Body struct {
-		Office string               `json:"office"`
-		Items  []customs.QueueEntry `json:"items"`
-	}
+	Body customs.QueuePage
+}
+
+type exportQueueInput struct {
+	QueueFilter
+	Format string `query:"format" enum:"csv,xlsx" default:"csv" doc:"csv (UTF-8) or xlsx"`
 }
 
 type itemIDInput struct {
@@ -126,9 +144,17 @@ func (s *Server) registerCustoms() {
 	register(s, huma.Operation{
 		OperationID: "customs-queue", Method: http.MethodGet, Path: "/v1/customs/queue",
 		Summary: "list an office's customs queue", Tags: tags,
-		Description: "Pending and held items of one office, riskiest and longest-waiting first: each risk point counts as two minutes of waiting.",
-		Errors:      []int{http.StatusUnprocessableEntity},
+		Description: "Pending and held items of one office, riskiest and longest-waiting first (each risk point counts as two minutes of waiting) " +
+			"unless sorted otherwise; filtered by status, stream, direction and a search prefix. total counts the matching items up to 1,000 (total_exact false beyond).",
+		Errors: []int{http.StatusForbidden, http.StatusUnprocessableEntity},
 	}, customsStaff, s.customsQueue)
+	register(s, huma.Operation{
+		OperationID: "export-customs-queue", Method: http.MethodGet, Path: "/v1/customs/queue/export",
+		Summary: "export an office's customs queue", Tags: tags,
+		Description: fmt.Sprintf("The queue entries the same filters select, in the same order, as CSV (UTF-8) or XLSX; at most %d rows (422 asks for a narrower filter beyond).", customs.QueueExportMax),
+		Responses:   exportResponses(),
+		Errors:      []int{http.StatusForbidden, http.StatusUnprocessableEntity},
+	}, customsStaff, s.exportCustomsQueue)
 	register(s, huma.Operation{
 		OperationID: "get-customs-item", Method: http.MethodGet, Path: "/v1/customs/items/{id}",
 		Summary: "get a customs item", Tags: tags,
@@ -228,16 +254,26 @@ func (s *Server) customsQueue(ctx context.Context, in *queueInput) (*queueOutput
 	if err != nil {
 		return nil, err
 	}
-	items, err := cs.Queue(ctx, principal(ctx), customs.QueueFilter{Office: in.Office, Status: customs.Status(in.Status), Limit: in.Limit})
+	q := in.query()
+	q.Limit, q.Cursor = in.Limit, in.Cursor
+	page, err := cs.FindQueue(ctx, principal(ctx), q)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	out := &queueOutput{}
-	out.Body.Office, out.Body.Items = in.Office, items
-	if out.Body.Items == nil {
-		out.Body.Items = []customs.QueueEntry{}
+	if page.Items == nil {
+		page.Items = []customs.QueueEntry{}
 	}
-	return out, nil
+	return &queueOutput{Body: page}, nil
+}
+
+func (s *Server) exportCustomsQueue(ctx context.Context, in *exportQueueInput) (*fileOutput, error) {
+	cs, err := s.customs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.exportFile(ctx, "customs-queue-"+in.Office, in.Format, func(write func(header []string, rows func(func([]string) error) error) error) error {
+		return cs.ExportQueue(ctx, principal(ctx), in.query(), write)
+	})
 }
 
 func (s *Server) getCustomsItem(ctx context.Context, in *itemIDInput) (*struct{ Body customs.ItemView }, error) {

@@ -119,10 +119,8 @@ func (s *Server) registerShipments() {
 		OperationID: "export-shipments", Method: http.MethodGet, Path: "/v1/shipments/export",
 		Summary: "export the shipments list", Tags: []string{"Shipments"},
 		Description: fmt.Sprintf("The shipments the same filters select, in the same order, as CSV (UTF-8) or XLSX; at most %d rows (422 asks for a narrower filter beyond).", acceptance.ExportMax),
-		Responses: map[string]*huma.Response{"200": {Description: "CSV or XLSX file", Content: map[string]*huma.MediaType{
-			"text/csv": {Schema: &huma.Schema{Type: "string"}},
-			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}},
-		Errors: []int{http.StatusForbidden, http.StatusUnprocessableEntity},
+		Responses:   exportResponses(),
+		Errors:      []int{http.StatusForbidden, http.StatusUnprocessableEntity},
 	}, shipmentReaders, s.exportShipments)
 	register(s, huma.Operation{
 		OperationID: "get-shipment-label", Method: http.MethodGet, Path: "/v1/shipments/{id}/label.pdf",

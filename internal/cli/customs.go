@@ -206,16 +206,16 @@ func customsRulesCmd(o *Options) *cobra.Command {
 }
 
 func customsQueueCmd(o *Options) *cobra.Command {
-	var office, status string
-	var limit int
+	var q customs.QueueQuery
 	cmd := &cobra.Command{
 		Use: "queue --office CODE", Short: "list an office's customs queue, riskiest and longest-waiting first", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return o.withCustoms(cmd.Context(), func(svc *customs.Service, _ *app.App) error {
-				q, err := svc.Queue(cmd.Context(), auth.Principal{Role: auth.RoleAdmin}, customs.QueueFilter{Office: office, Status: customs.Status(status), Limit: limit})
+				page, err := svc.FindQueue(cmd.Context(), auth.Principal{Role: auth.RoleAdmin}, q)
 				if err != nil {
 					return err
 				}
+				q := page.Items
 				if o.JSON {
 					return json.NewEncoder(o.out).Encode(q)
 				}
@@ -232,9 +232,13 @@ func customsQueueCmd(o *Options) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&office, "office", "", "office of exchange, e.g. CNSHAA")
-	cmd.Flags().StringVar(&status, "status", "", "pending or held (default both)")
-	cmd.Flags().IntVar(&limit, "limit", 50, "items to list (1-500)")
+	cmd.Flags().StringVar(&q.Office, "office", "", "office of exchange, e.g. CNSHAA")
+	cmd.Flags().StringVar(&q.Status, "status", "", "pending or held (default both)")
+	cmd.Flags().StringVar(&q.Stream, "stream", "", "postal, express or ecommerce (default all)")
+	cmd.Flags().StringVar(&q.Direction, "direction", "", "import or export (default both)")
+	cmd.Flags().StringVar(&q.Search, "q", "", "prefix of the item id or of the sender's or addressee's name (pinyin finds Chinese names)")
+	cmd.Flags().StringVar(&q.Sort, "sort", customs.SortPriority, "priority, declared or score; a leading - sorts descending")
+	cmd.Flags().IntVar(&q.Limit, "limit", 50, "items to list (1-500)")
 	return cmd
 }
 

@@ -55,6 +55,13 @@ func TestCustomsCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "LX305678945JP") || strings.Index(out, "LX305678945JP") > strings.Index(out, "771298430156") {
 		t.Errorf("queue (the ivory first): %d %s", code, out)
 	}
+	code, out, _ = run(t, "customs", "queue", "--office", "CNSHAA", "--q", "lx3056", "--sort", "-declared", "--data", dir)
+	if code != 0 || !strings.Contains(out, "LX305678945JP") || strings.Contains(out, "771298430156") {
+		t.Errorf("queue searched by id prefix: %d %s", code, out)
+	}
+	if code, _, errOut := run(t, "customs", "queue", "--office", "CNSHAA", "--stream", "mail", "--data", dir); code == 0 || !strings.Contains(errOut, "postal") {
+		t.Errorf("queue with an unknown stream: %d %s", code, errOut)
+	}
 	code, out, _ = run(t, "keys", "create", "--data", dir, "--role", "customs", "--offices", "CNSHAA")
 	key := strings.TrimSpace(out)
 	if code != 0 || !strings.HasPrefix(key, "ipk_") {

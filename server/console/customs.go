@@ -55,6 +55,7 @@ func (c *Console) enabled(key string) bool {
 
 func (c *Console) registerCustoms() {
 	c.page("GET /console/customs", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsQueue))
+	c.page("GET /console/customs/export", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsExport))
 	c.page("GET /console/customs/items/{id}", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsItem))
 	c.page("POST /console/customs/items/{id}/decision", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsDecide))
 }
@@ -105,11 +106,21 @@ type queueRow struct {
 	HoldFor  string // the check a held item waits for, in words
 }
 
+type queueSort struct{ Value, Label string }
+
 type customsQueuePage struct {
 	Offices          []queueOffice
 	Office           queueOffice
 	Status           string // "", pending or held
 	Direction        string // "", import or export: the queue filtered to one direction
+	Stream           string // "", postal, express or ecommerce
+	Streams          []string
+	Q                string // search: prefix of the id or a party's name
+	Sort             string // one of customs.QueueSorts
+	Sorts            []queueSort
+	Total            string // matching entries: "12" or "1,000+"
+	ExportCSV        string // URLs of the export of what is filtered
+	ExportXLSX       string
 	Rows             []queueRow
 	HighRisk         int
 	Oldest           string
@@ -124,12 +135,23 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 	tr := c.loc(r)
 	ctx := r.Context()
 	q := r.URL.Query()
-	page := customsQueuePage{Status: q.Get("status"), Officer: s.Who.Role == auth.RoleCustoms}
+	page := customsQueuePage{Status: q.Get("status"), Officer: s.Who.Role == auth.RoleCustoms, Q: strings.TrimSpace(q.Get("q")), Sort: customs.SortPriority,
+		Streams: []string{string(customs.StreamPostal), string(customs.StreamExpress), string(customs.StreamEcommerce)}}
 	if page.Status != string(customs.StatusPending) && page.Status != string(customs.StatusHeld) {
 		page.Status = ""
 	}
 	if d := customs.Direction(q.Get("direction")); d == customs.Import || d == customs.Export {
 		page.Direction = string(d)
+	}
+	if st := customs.Stream(q.Get("stream")); st == customs.StreamPostal || st == customs.StreamExpress || st == customs.StreamEcommerce {
+		page.Stream = string(st)
+	}
+	if so := q.Get("sort"); slices.Contains(customs.QueueSorts, so) {
+		page.Sort = so
+	}
+	for _, so := range []struct{ v, key string }{{customs.SortPriority, "console.customs.sort_priority"}, {"-" + customs.SortDeclared, "console.customs.sort_newest"},
+		{customs.SortDeclared, "console.customs.sort_oldest"}, {"-" + customs.SortScore, "console.customs.sort_risk"}} {
+		page.Sorts = append(page.Sorts, queueSort{so.v, tr.T(so.key)})
 	}
 	offices, err := c.queueOffices(ctx, s.Who)
 	if err != nil {
@@ -151,7 +173,8 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 			page.Office = offices[i]
 		}
 	}
-	entries, err := c.cfg.Customs.Queue(ctx, s.Who, customs.QueueFilter{Office: page.Office.Code, Status: customs.Status(page.Status), Limit: queueLimit})
+	res, err := c.cfg.Customs.FindQueue(ctx, s.Who, page.query(queueLimit))
+	entries := res.Items
 	switch code := postal.ErrorCode(err); {
 	case err == nil:
 	case code == postal.CodeForbidden || code == postal.CodeInvalid:
@@ -160,10 +183,10 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 		c.internalError(w, r, s, err)
 		return
 	}
-	full := len(entries) == queueLimit
-	if page.Direction != "" {
-		// The inward desk links here for the import queue.
-		entries = slices.DeleteFunc(entries, func(e customs.QueueEntry) bool { return string(e.Direction) != page.Direction })
+	full := res.NextCursor != ""
+	page.Total = tr.Number(float64(res.Total), 0)
+	if !res.TotalExact {
+		page.Total += "+"
 	}
 	oldest := -1
 	for i, e := range entries {
@@ -184,18 +207,41 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 		page.Oldest = waiting(tr, oldest)
 	}
 	page.Full = full
-	link := func(status string) string {
+	link := func(path, status string, more ...string) string {
 		v := url.Values{"office": {page.Office.Code}}
-		if page.Direction != "" {
-			v.Set("direction", page.Direction)
+		for k, val := range map[string]string{"direction": page.Direction, "stream": page.Stream, "q": page.Q, "status": status} {
+			if val != "" {
+				v.Set(k, val)
+			}
 		}
-		if status != "" {
-			v.Set("status", status)
+		if page.Sort != customs.SortPriority {
+			v.Set("sort", page.Sort)
 		}
-		return "/console/customs?" + v.Encode()
+		for i := 0; i+1 < len(more); i += 2 {
+			v.Set(more[i], more[i+1])
+		}
+		return path + "?" + v.Encode()
 	}
-	page.AllURL, page.PendURL, page.HeldURL, page.SelfURL = link(""), link("pending"), link("held"), link(page.Status)
+	page.AllURL, page.PendURL, page.HeldURL, page.SelfURL = link("/console/customs", ""), link("/console/customs", "pending"), link("/console/customs", "held"), link("/console/customs", page.Status)
+	page.ExportCSV = link("/console/customs/export", page.Status, "format", "csv")
+	page.ExportXLSX = link("/console/customs/export", page.Status, "format", "xlsx")
 	c.render(w, r, http.StatusOK, "customs", s.view("console.title.customs_desk", "customs", page))
+}
+
+// query is the page's filter as the customs service takes it.
+func (p customsQueuePage) query(limit int) customs.QueueQuery {
+	return customs.QueueQuery{Office: p.Office.Code, Status: p.Status, Stream: p.Stream, Direction: p.Direction, Search: p.Q, Sort: p.Sort, Limit: limit}
+}
+
+// customsExport serves the filtered queue as CSV or XLSX, as the API's
+// export does; the filter's values are the API's.
+func (c *Console) customsExport(w http.ResponseWriter, r *http.Request, s *session) {
+	q := r.URL.Query()
+	office := strings.ToUpper(strings.TrimSpace(q.Get("office")))
+	cq := customs.QueueQuery{Office: office, Status: q.Get("status"), Stream: q.Get("stream"), Direction: q.Get("direction"), Search: q.Get("q"), Sort: q.Get("sort")}
+	c.sendExport(w, r, s, "customs-queue-"+office, q.Get("format"), func(write func(header []string, rows func(func([]string) error) error) error) error {
+		return c.cfg.Customs.ExportQueue(r.Context(), s.Who, cq, write)
+	})
 }
 
 // queueOffices lists the customs offices in who's scope with their queue

@@ -234,9 +234,17 @@ func (c *Console) shipmentsExport(w http.ResponseWriter, r *http.Request, s *ses
 		c.errorPage(w, r, s, http.StatusUnprocessableEntity, c.loc(r).T(bad))
 		return
 	}
-	format := q.Get("format")
+	c.sendExport(w, r, s, "shipments", q.Get("format"), func(write func(header []string, rows func(func([]string) error) error) error) error {
+		return c.cfg.Acceptance.Export(r.Context(), s.Who, aq, write)
+	})
+}
+
+// sendExport answers with a list written by run (a service's export bound
+// to its filter) as an attachment NAME-YYYYMMDD-HHMM.FORMAT; nothing is
+// sent before the whole file is written, so a bad filter is an error page.
+func (c *Console) sendExport(w http.ResponseWriter, r *http.Request, s *session, name, format string, run func(write func(header []string, rows func(func([]string) error) error) error) error) {
 	var buf bytes.Buffer
-	err := c.cfg.Acceptance.Export(r.Context(), s.Who, aq, func(header []string, rows func(func([]string) error) error) error {
+	err := run(func(header []string, rows func(func([]string) error) error) error {
 		return export.Write(&buf, format, header, rows)
 	})
 	if err != nil {
@@ -245,7 +253,7 @@ func (c *Console) shipmentsExport(w http.ResponseWriter, r *http.Request, s *ses
 	}
 	h := w.Header()
 	h.Set("Content-Type", export.ContentType(format))
-	h.Set("Content-Disposition", `attachment; filename="shipments-`+c.now().UTC().Format("20060102-1504")+`.`+format+`"`)
+	h.Set("Content-Disposition", `attachment; filename="`+name+`-`+c.now().UTC().Format("20060102-1504")+`.`+format+`"`)
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(buf.Bytes())

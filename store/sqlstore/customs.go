@@ -17,11 +17,11 @@ import (
 
 // itemColumns are the customs_items columns an insert writes, in order.
 const itemColumns = `id, stream, direction, office, status, score, action, priority, claimed_by, dest_country,
-	addressee_key, value_sdr_milli, manifest, declared_at, updated_at, version, body`
+	addressee_key, value_sdr_milli, manifest, declared_at, updated_at, version, body, terms`
 
-const itemColumnCount = 17
+const itemColumnCount = 18
 
-// itemRowsPerInsert bounds one multi-row INSERT (17 × 400 = 6,800 parameters,
+// itemRowsPerInsert bounds one multi-row INSERT (18 × 400 = 7,200 parameters,
 // below both SQLite's 32,766 and PostgreSQL's 65,535).
 const itemRowsPerInsert = 400
 
@@ -210,7 +210,7 @@ func (c *customsTx) insertChunk(ctx context.Context, items []customs.Item) (map[
 		d := &it.Declaration
 		args = append(args, d.ID, string(d.Stream), string(d.Direction), d.Office, string(it.Status), it.Screening.Score,
 			string(it.Screening.Action), it.Priority(), it.ClaimedBy, d.Addressee.Country, d.AddresseeKey(),
-			sdrMilli(d.TotalValueSDR), it.Manifest, c.s.t(it.DeclaredAt), c.s.t(it.UpdatedAt), it.Version, string(body))
+			sdrMilli(d.TotalValueSDR), it.Manifest, c.s.t(it.DeclaredAt), c.s.t(it.UpdatedAt), it.Version, string(body), it.SearchTerms())
 	}
 	b.WriteString(` ON CONFLICT (id) DO NOTHING RETURNING id`)
 	rows, err := c.tx.QueryContext(ctx, c.s.q(b.String()), args...)
@@ -234,7 +234,7 @@ func (c *customsTx) insertChunk(ctx context.Context, items []customs.Item) (map[
 // ids already stored.
 const customsStaging = `CREATE TEMP TABLE IF NOT EXISTS customs_items_in (ord INTEGER NOT NULL, id TEXT, stream TEXT, direction TEXT,
 	office TEXT, status TEXT, score INTEGER, action TEXT, priority BIGINT, claimed_by TEXT, dest_country TEXT, addressee_key TEXT,
-	value_sdr_milli BIGINT, manifest TEXT, declared_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, version INTEGER, body JSONB) ON COMMIT DELETE ROWS`
+	value_sdr_milli BIGINT, manifest TEXT, declared_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, version INTEGER, body JSONB, terms TEXT) ON COMMIT DELETE ROWS`
 
 // copyChunk inserts items through the backend's COPY and a set-based
 // insert, skipping ids already stored, and returns the ids it inserted.
@@ -259,7 +259,7 @@ func (c *customsTx) copyChunk(ctx context.Context, cp Copier, items []customs.It
 		d := &it.Declaration
 		rows = append(rows, []any{i, d.ID, string(d.Stream), string(d.Direction), d.Office, string(it.Status), it.Screening.Score,
 			string(it.Screening.Action), it.Priority(), it.ClaimedBy, d.Addressee.Country, d.AddresseeKey(),
-			sdrMilli(d.TotalValueSDR), it.Manifest, c.s.t(it.DeclaredAt), c.s.t(it.UpdatedAt), it.Version, string(body)})
+			sdrMilli(d.TotalValueSDR), it.Manifest, c.s.t(it.DeclaredAt), c.s.t(it.UpdatedAt), it.Version, string(body), it.SearchTerms()})
 	}
 	cols := append([]string{"ord"}, strings.Split(strings.Join(strings.Fields(itemColumns), ""), ",")...)
 	if err := cp.CopyFrom(ctx, c.conn, "customs_items_in", cols, rows); err != nil {
@@ -355,28 +355,9 @@ func decodeItem(body []byte) (customs.Item, error) {
 
 // Queue implements customs.Store.
 func (s *Store) Queue(ctx context.Context, f customs.QueueFilter) ([]customs.Item, error) {
-	query := `SELECT body FROM customs_items WHERE office = ? AND status IN ('pending', 'held')`
-	args := []any{f.Office}
-	if f.Status != "" {
-		query += ` AND status = ?`
-		args = append(args, string(f.Status))
-	}
-	query += ` ORDER BY priority, seq LIMIT ?`
-	args = append(args, f.Limit)
-	var out []customs.Item
-	err := s.each(ctx, s.R, query, args, func(rows *sql.Rows) error {
-		var body []byte
-		if err := rows.Scan(&body); err != nil {
-			return err
-		}
-		it, err := decodeItem(body)
-		if err != nil {
-			return err
-		}
-		out = append(out, it)
-		return nil
-	})
-	return out, s.wrap(err, "read customs queue")
+	f.Key = nil
+	items, _, err := s.QueuePage(ctx, f)
+	return items, err
 }
 
 // UpdateItem implements customs.Store.

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"github.com/interpost/interpost/postal/latin"
+
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -64,7 +66,8 @@ func (s *Store) ErasePersonal(ctx context.Context, kind privacy.Kind, recs []pri
 	}
 	q := `UPDATE ` + t.table + ` SET body = ?, erased_at = ? WHERE id = ?`
 	if kind == privacy.CustomsItem {
-		q = `UPDATE customs_items SET body = ?, erased_at = ?, addressee_key = ? WHERE id = ?`
+		// The names go from the search terms too: an erased item is found by its id only.
+		q = `UPDATE customs_items SET body = ?, erased_at = ?, addressee_key = ?, terms = ? WHERE id = ?`
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, s.q(q))
@@ -75,7 +78,7 @@ func (s *Store) ErasePersonal(ctx context.Context, kind privacy.Kind, recs []pri
 		for _, r := range recs {
 			args := []any{string(r.Body), s.t(at), r.ID}
 			if kind == privacy.CustomsItem {
-				args = []any{string(r.Body), s.t(at), r.AddresseeKey, r.ID}
+				args = []any{string(r.Body), s.t(at), r.AddresseeKey, " " + latin.SearchKey(r.ID), r.ID}
 			}
 			if _, err := st.ExecContext(ctx, args...); err != nil {
 				return s.wrap(err, "erase personal data of "+string(kind)+" "+r.ID)

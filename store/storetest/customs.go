@@ -18,6 +18,7 @@ func runCustoms(t *testing.T, newDB Opener) {
 	t.Run("CustomsImport", func(t *testing.T) { testCustomsImport(t, newDB(t)()) })
 	t.Run("CustomsImportBulk", func(t *testing.T) { testCustomsImportBulk(t, newDB(t)()) })
 	t.Run("CustomsQueue", func(t *testing.T) { testCustomsQueue(t, newDB(t)()) })
+	t.Run("CustomsQueuePage", func(t *testing.T) { testCustomsQueuePage(t, newDB(t)()) })
 	t.Run("CustomsDecisions", func(t *testing.T) { testCustomsDecisions(t, newDB(t)()) })
 	t.Run("CustomsRescreen", func(t *testing.T) { testCustomsRescreen(t, newDB(t)()) })
 	t.Run("CEBMessages", func(t *testing.T) { testCEB(t, newDB(t)()) })
