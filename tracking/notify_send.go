@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/i18n"
+	"golang.org/x/text/language"
 )
 
 // MailMessage is one rendered buyer e-mail.
@@ -34,10 +35,17 @@ type Mailer interface {
 var ErrPermanent = errors.New("permanent mail failure")
 
 // RenderBuyerMail writes the e-mail of m in its subscriber's language
-// (English for languages without mail texts). base is the public URL of
+// (English for languages without mail texts; nil cat = i18n.Default()). base is the public URL of
 // the server, such as https://track.example.com.
 func RenderBuyerMail(cat *i18n.Catalog, base string, m BuyerMail) MailMessage {
-	l := cat.For(cat.Match(m.Lang))
+	if cat == nil {
+		cat = i18n.Default()
+	}
+	tag := cat.Match(m.Lang)
+	if len(cat.Missing(tag, "notify.")) > 0 {
+		tag = language.English // the mail reads in one language, not a mix
+	}
+	l := cat.For(tag)
 	base = strings.TrimRight(base, "/")
 	status := l.T("public.status." + string(m.Status))
 	page := base + "/track/" + url.PathEscape(m.Object) + "?lang=" + url.QueryEscape(l.Lang())
