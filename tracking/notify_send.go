@@ -49,7 +49,7 @@ func RenderBuyerMail(cat *i18n.Catalog, base string, m BuyerMail) MailMessage {
 	base = strings.TrimRight(base, "/")
 	status := l.T("public.status." + string(m.Status))
 	page := base + "/track/" + url.PathEscape(m.Object) + "?lang=" + url.QueryEscape(l.Lang())
-	unsub := base + "/track/unsubscribe/" + url.PathEscape(m.Token)
+	unsub := base + "/track/unsubscribe/" + url.PathEscape(m.Token) + "?lang=" + url.QueryEscape(l.Lang())
 	var b strings.Builder
 	b.WriteString(l.T("notify.greeting") + "\n\n")
 	b.WriteString(l.T("notify.body", "ID", m.Object, "Status", status, "Time", m.EventTime) + "\n\n")

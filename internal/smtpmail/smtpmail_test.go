@@ -144,7 +144,7 @@ func TestDispatch(t *testing.T) {
 	}
 	got := rec.messages[0]
 	got.Data = strings.NewReplacer("\r\n ", " ", "\r\n\t", " ").Replace(got.Data) // unfold headers
-	for _, want := range []string{"Subject: =?UTF-8?", "List-Unsubscribe: <https://track.post.example/track/unsubscribe/tokzh-CN>",
+	for _, want := range []string{"Subject: =?UTF-8?", "List-Unsubscribe: <https://track.post.example/track/unsubscribe/tokzh-CN?lang=zh-CN>",
 		"List-Unsubscribe-Post: List-Unsubscribe=One-Click", "Content-Language: zh-CN", "Message-ID: <bnm_b@post.example>"} {
 		if !strings.Contains(got.Data, want) {
 			t.Errorf("message lacks %q:\n%s", want, got.Data)
