@@ -21,6 +21,10 @@ const (
 	Orders      Kind = "order"        // warehouse: buyer
 	CustomsItem Kind = "customs_item" // customs: sender, addressee, seller
 	InwardItem  Kind = "inward_item"  // inward pre-advice: sender and addressee names
+	// BuyerSubscription is a buyer's e-mail subscription to an item's
+	// status changes (tracking.BuyerSubscription): deleted, not scrubbed,
+	// once the shipments' retention has passed since it was made.
+	BuyerSubscription Kind = "buyer_subscription"
 )
 
 // Kinds lists every kind, in erasure order.
@@ -129,6 +133,13 @@ type Service struct {
 	Retention Retention
 	Now       func() time.Time
 	Logger    *slog.Logger
+	// Subscribers erases buyers' e-mail subscriptions; optional.
+	Subscribers SubscriberEraser
+}
+
+// SubscriberEraser deletes buyers' e-mail subscriptions made before a cut-off.
+type SubscriberEraser interface {
+	EraseBuyerSubscriptions(ctx context.Context, before time.Time) (int, error)
 }
 
 const batch = 500
@@ -155,12 +166,20 @@ func (s *Service) Erase(ctx context.Context, by string, before time.Time) (Run, 
 			return run, fmt.Errorf("erase %ss: %w", k, err)
 		}
 	}
+	if s.Subscribers != nil {
+		n, err := s.Subscribers.EraseBuyerSubscriptions(ctx, run.Cutoffs[Shipments])
+		run.Erased[BuyerSubscription] = n
+		if err != nil {
+			return run, fmt.Errorf("erase buyer e-mail subscriptions: %w", err)
+		}
+	}
 	if err := s.Store.AddErasureRun(ctx, run); err != nil {
 		return run, err
 	}
 	if s.Logger != nil {
 		s.Logger.InfoContext(ctx, "personal data erased", "by", by, "shipments", run.Erased[Shipments], "orders", run.Erased[Orders],
-			"customs_items", run.Erased[CustomsItem], "inward_items", run.Erased[InwardItem])
+			"customs_items", run.Erased[CustomsItem], "inward_items", run.Erased[InwardItem],
+			"buyer_subscriptions", run.Erased[BuyerSubscription])
 	}
 	return run, nil
 }

@@ -143,6 +143,7 @@ func (s *Server) registerTracking() {
 	}, adminOnly, s.putStandard)
 	s.registerWebhooks()
 	s.registerTrackPage()
+	s.registerBuyerNotify()
 }
 
 // eventsRequestBody documents the body types POST /v1/events takes.

@@ -38,6 +38,9 @@ type trackView struct {
 	Languages []langLink
 	ID        string
 	Problem   string
+	Notice    string // a confirmation (subscribed, unsubscribed)
+	Notify    bool   // offer the e-mail subscription form (an SMTP server is configured)
+	Unsub     string // the unsubscribe token to confirm, on the unsubscribe page
 	Timeline  *tracking.Timeline
 	Status    string
 	Transit   string
@@ -69,7 +72,7 @@ type publicEvent struct {
 
 // pageTexts are the fixed texts of track.html (ids under "track.").
 var pageTexts = []string{"title", "brand", "item_number", "placeholder", "submit", "languages", "progress", "history",
-	"not_scanned", "note", "customs", "next_step"}
+	"not_scanned", "note", "customs", "next_step", "notify_title", "notify_email", "notify_submit", "unsub_confirm", "unsub_button"}
 
 // progressSteps are the milestones drawn on the page, with the chain
 // position from which each counts as reached.
@@ -112,7 +115,7 @@ func (s *Server) trackItem(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		v.ID, v.Timeline = tl.Object, &tl
+		v.ID, v.Timeline, v.Notify = tl.Object, &tl, s.tracking().Buyers != nil
 		newPublicText(l, offices).fill(&v, tl)
 		s.renderTrack(w, r, l, http.StatusOK, v)
 	case postal.CodeInvalid:

@@ -64,6 +64,12 @@ func heldItemEnv(t *testing.T) (*env, string) {
 // heldItemApp is heldItemEnv with the app behind the server.
 func heldItemApp(t *testing.T) (*env, string, *app.App) {
 	t.Helper()
+	return heldItemAppWith(t, app.Options{})
+}
+
+// heldItemAppWith is heldItemApp with options for the app (its clock is the page tests').
+func heldItemAppWith(t *testing.T, o app.Options) (*env, string, *app.App) {
+	t.Helper()
 	e := newEnv(t)
 	e.srv.Close()
 	ctx := context.Background()
@@ -73,7 +79,8 @@ func heldItemApp(t *testing.T) (*env, string, *app.App) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	a := newApp(t, e.store, app.Options{Now: func() time.Time { return trackPageNow }})
+	o.Now = func() time.Time { return trackPageNow }
+	a := newApp(t, e.store, o)
 	e.handler = newServer(t, a)
 	e.srv = httptest.NewServer(e.handler)
 	t.Cleanup(e.srv.Close)

@@ -45,6 +45,7 @@ type Store interface {
 	network.LegStore
 	privacy.Store
 	tracking.Store
+	tracking.BuyerStore
 	warehouse.Store
 	// Ping checks the database answers (for /readyz).
 	Ping(ctx context.Context) error

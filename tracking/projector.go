@@ -108,6 +108,9 @@ func (s *Service) apply(b ProjectionBatch, country CountryOf) (ProjectionResult,
 				}
 				res.Deliveries = append(res.Deliveries, d)
 			}
+			if it.Status != prev {
+				res.Mails = append(res.Mails, buyerMails(b, it, e.Event, now)...)
+			}
 		}
 		it.UpdatedAt = now
 		res.Items = append(res.Items, it)

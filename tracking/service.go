@@ -58,6 +58,8 @@ type Service struct {
 	// AllowPrivateWebhooks accepts subscriptions to internal addresses
 	// (see InternalAddress); the sender must allow them too.
 	AllowPrivateWebhooks bool
+	// Buyers keeps buyers' e-mail subscriptions; nil = no e-mail notifications.
+	Buyers BuyerStore
 
 	offices  officeCache
 	stdCache standardsCache

@@ -107,12 +107,18 @@ type ProjectionBatch struct {
 	Refs   map[string]ItemRef // shipments of the batch's items that are not linked yet
 	// Subscriptions are the active webhook subscriptions by merchant.
 	Subscriptions map[string][]Subscription
+	// Buyers are the buyer e-mail subscriptions of the batch's objects.
+	Buyers map[string][]BuyerSubscription
+	// BuyerStatuses are the merchants' choices of notifying statuses
+	// (merchants absent use DefaultBuyerStatuses).
+	BuyerStatuses map[string][]Status
 }
 
 // ProjectionResult is what apply returns to Project.
 type ProjectionResult struct {
 	Items      []Item
 	Deliveries []Delivery
+	Mails      []BuyerMail
 }
 
 // ItemFilter selects projected items.

@@ -29,6 +29,7 @@ import (
 	"github.com/interpost/interpost/dispatch/alloc"
 	"github.com/interpost/interpost/edi"
 	"github.com/interpost/interpost/inquiry"
+	"github.com/interpost/interpost/internal/smtpmail"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
@@ -53,6 +54,13 @@ type Options struct {
 	Node string
 	// WebhookAllowPrivate lets webhooks reach internal addresses.
 	WebhookAllowPrivate bool
+	// SMTP is the URL of the SMTP server that sends buyers' e-mail
+	// notifications (internal/smtpmail); empty: buyers cannot subscribe and
+	// nothing is sent.
+	SMTP string
+	// PublicURL is where buyers reach the tracking page, for the links in
+	// e-mails (such as https://track.post.example).
+	PublicURL string
 	// Logger receives the services' logs; nil discards nothing and uses slog.Default.
 	Logger *slog.Logger
 	// Now is the clock of every service; nil is the machine's clock.
@@ -115,6 +123,8 @@ type App struct {
 	Inquiry    *inquiry.Service
 	Audit      *audit.Service
 	Privacy    *privacy.Service
+	// Mail sends buyers' e-mail notifications; nil without an SMTP server.
+	Mail *tracking.MailDispatcher
 
 	privacyEvery time.Duration
 	cebPort      *cebport.Port
@@ -160,6 +170,15 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 
 	a.Tracking = &tracking.Service{Store: st, Offices: st, Merchants: st, Logger: o.Logger, Now: o.Now,
 		Estimator: &routeEstimator{routes: a.routes}, AllowPrivateWebhooks: o.WebhookAllowPrivate}
+	if o.SMTP != "" {
+		m, err := smtpmail.New(o.SMTP)
+		if err != nil {
+			return nil, err
+		}
+		a.Tracking.Buyers = st
+		a.Mail = &tracking.MailDispatcher{Store: st, Mailer: m, BaseURL: o.PublicURL, Now: o.Now, Logger: o.Logger,
+			Wake: a.Tracking.Projected()}
+	}
 	if o.Bus != "" {
 		bctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
@@ -220,7 +239,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	a.Accounting.Inbound = inboundFacts{received: a.receivedInbound, transit: a.transitReceived}
 	a.Accounting.Quality = qualityFacts{a.Inward}
 	a.Audit = &audit.Service{Store: st, Now: o.Now}
-	a.Privacy = &privacy.Service{Store: st, Retention: o.Retention.WithDefaults(), Now: o.Now, Logger: o.Logger}
+	a.Privacy = &privacy.Service{Store: st, Retention: o.Retention.WithDefaults(), Now: o.Now, Logger: o.Logger, Subscribers: st}
 	// Inquiries read the scans from tracking's event store and the shipment
 	// from acceptance's; compensation goes to the ledger, overrides to the
 	// audit log; the public page's postcode guesses are throttled.
@@ -280,6 +299,11 @@ func (a *App) Flush(ctx context.Context) error {
 	} else if n > 0 {
 		a.Logger.Info("flushed webhook deliveries", "attempted", n)
 	}
+	if a.Mail != nil {
+		if _, err := a.Mail.Step(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("flush buyer mails: %w", err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -336,6 +360,9 @@ func (a *App) Start(ctx context.Context) func() {
 	run(a.routes.Run)
 	run(a.Tracking.RunProjector)
 	run(a.webhooks().Run)
+	if a.Mail != nil {
+		run(a.Mail.Run)
+	}
 	if a.bus != nil {
 		p := &natsbus.Persister{Bus: a.bus, Store: a.Store, Logger: a.Logger, Stored: func(_, added int) {
 			if added > 0 {

@@ -51,7 +51,7 @@ func (o *Options) newApp(ctx context.Context, st store.Store, log *slog.Logger, 
 	}
 	opts := app.Options{Country: o.Country, Rates: rates, CustomsRules: o.CustomsRules, Node: o.Addr,
 		WebhookAllowPrivate: o.WebhookAllowPrivate, Logger: log, Now: now, EDIProfiles: profiles, Retention: retention,
-		CEBProfiles: cebProfiles, CEBExchange: o.CEBExchange}
+		CEBProfiles: cebProfiles, CEBExchange: o.CEBExchange, SMTP: o.SMTP, PublicURL: o.publicURL()}
 	if withBus {
 		opts.Bus = o.Bus
 	}
@@ -112,4 +112,12 @@ func postToday(ctx context.Context, a *app.App) (civil.Date, error) {
 		}
 	}
 	return civil.DateOf(a.Now().In(loc)), nil
+}
+
+// publicURL is --public-url, or the listen address.
+func (o *Options) publicURL() string {
+	if o.PublicURL != "" {
+		return o.PublicURL
+	}
+	return "http://" + o.Addr
 }

@@ -41,6 +41,10 @@ type Options struct {
 	Bus string
 	// WebhookAllowPrivate lets webhook deliveries reach internal addresses.
 	WebhookAllowPrivate bool
+	// SMTP is the SMTP server URL for buyers' e-mail notifications.
+	SMTP string
+	// PublicURL is the tracking page's public address, for links in e-mails.
+	PublicURL string
 	// EDIProfiles names a directory of partner exchange profiles (*.json,
 	// docs/formats.md); empty: every partner uses ours.
 	EDIProfiles string
@@ -131,6 +135,8 @@ Every flag below can also be set from the environment: --addr as INTERPOST_ADDR,
 	pf.StringVar(&o.Rates, "rates", envOr("INTERPOST_RATES", ""), "SDR exchange-rates table, CSV date,currency,units_per_sdr; empty uses the built-in table (INTERPOST_RATES)")
 	pf.BoolVar(&o.WebhookAllowPrivate, "webhook-allow-private", envOr("INTERPOST_WEBHOOK_ALLOW_PRIVATE", "") == "true",
 		"let webhook deliveries reach loopback, private and link-local addresses (off: a merchant's endpoint must be public) (INTERPOST_WEBHOOK_ALLOW_PRIVATE=true)")
+	pf.StringVar(&o.SMTP, "smtp", envOr("INTERPOST_SMTP", ""), "SMTP server for buyers' e-mail notifications, smtp://user:password@host:587?from=notify@post.example (smtps:// for TLS on 465, &tls=none for a local relay); empty: buyers cannot subscribe and no e-mail is sent (INTERPOST_SMTP)")
+	pf.StringVar(&o.PublicURL, "public-url", envOr("INTERPOST_PUBLIC_URL", ""), "address buyers reach the tracking page at, for the links in e-mails, e.g. https://track.post.example; empty: http://ADDR (INTERPOST_PUBLIC_URL)")
 	pf.StringVar(&o.Bus, "bus", envOr("INTERPOST_BUS", ""), "NATS JetStream URL for several nodes, e.g. nats://127.0.0.1:4222: accepted tracking events go to the stream and every node persists them (INTERPOST_BUS)")
 	pf.StringVar(&o.Retention, "retention", envOr("INTERPOST_RETENTION", ""), "how long personal data and the audit log are kept, months per purpose, e.g. shipments=24,orders=24,customs=48,audit=12 (these are the defaults; docs/privacy.md) (INTERPOST_RETENTION)")
 	pf.StringVar(&o.CEBProfiles, "ceb-profiles", envOr("INTERPOST_CEB_PROFILES", ""), "JSON file of the post's China Customs CEB configuration per office, {\"CNSHAA\": {…}} (docs/formats.md); empty: no CEB messages (INTERPOST_CEB_PROFILES)")

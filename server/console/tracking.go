@@ -46,6 +46,11 @@ type trackingPage struct {
 	TimelineView
 	InFlight []inFlight
 	Tabs     []tab
+	// MailOn says whether buyers' e-mail notifications are sent (an SMTP
+	// server is configured); MailStatuses are the statuses that notify the
+	// signed-in merchant's buyers.
+	MailOn       bool
+	MailStatuses []string
 }
 
 // TimelineView is what the "timeline" template shows: an object's timeline
@@ -140,6 +145,17 @@ func (c *Console) trackingPage(w http.ResponseWriter, r *http.Request, s *sessio
 		title = page.Timeline.Object
 	}
 	page.Tabs = c.trackTabs(s, "tracking")
+	page.MailOn = c.cfg.Tracking.Buyers != nil
+	if page.MailOn && s.Who.Role == auth.RoleMerchant {
+		sts, err := c.cfg.Tracking.BuyerStatuses(ctx, s.Who, "")
+		if err != nil {
+			c.domainError(w, r, s, err)
+			return
+		}
+		for _, st := range sts {
+			page.MailStatuses = append(page.MailStatuses, tr.Code("status", string(st)))
+		}
+	}
 	c.render(w, r, http.StatusOK, "tracking", s.view(title, "tracking", page))
 }
 

@@ -150,7 +150,10 @@ func (s *Store) loadProjection(ctx context.Context, tx *sql.Tx, b *tracking.Proj
 		b.Subscriptions[sub.Merchant] = append(b.Subscriptions[sub.Merchant], sub)
 		return err
 	})
-	return s.wrap(err, "read webhook subscriptions")
+	if err != nil {
+		return s.wrap(err, "read webhook subscriptions")
+	}
+	return s.loadBuyers(ctx, tx, objects, b)
 }
 
 func (s *Store) saveProjection(ctx context.Context, conn *sql.Conn, tx *sql.Tx, res tracking.ProjectionResult) error {
@@ -213,7 +216,7 @@ func (s *Store) saveProjection(ctx context.Context, conn *sql.Conn, tx *sql.Tx, 
 			return s.wrap(err, "queue webhook delivery")
 		}
 	}
-	return nil
+	return s.saveBuyerMails(ctx, tx, res.Mails)
 }
 
 // saveShipmentStatuses copies the linked items' statuses onto their

@@ -24,6 +24,7 @@ func runTracking(t *testing.T, newDB Opener) {
 	t.Run("TrackingWebhooks", func(t *testing.T) { testTrackingWebhooks(t, newDB(t)()) })
 	t.Run("TrackingStandards", func(t *testing.T) { testTrackingStandards(t, newDB(t)()) })
 	t.Run("ShipmentStatus", func(t *testing.T) { testShipmentStatus(t, newDB(t)()) })
+	t.Run("BuyerNotify", func(t *testing.T) { testBuyerNotify(t, newDB(t)()) })
 }
 
 // testShipmentStatus: the projector keeps each linked shipment's status
