@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interpost/interpost/customs/ceb"
 	"github.com/interpost/interpost/demo"
@@ -92,4 +93,82 @@ func TestCEBMatchingAPI(t *testing.T) {
 	}
 	e.need(e.do("POST", "/v1/customs/ceb/documents", "admin", string(receipt), "Content-Type", "application/xml"), 422, "a receipt")
 	e.need(e.do("GET", "/v1/customs/ceb/matching/NOPE", "admin", nil), 404, "unknown order")
+}
+
+// TestCEBMatchingClears: the platform's order agrees with the post's waybill and inventory but the
+// payment's amount differs: mismatched, held. A corrected payment (new guid) makes the set match:
+// the mismatch clears and the item stays held (customs decides).
+func TestCEBMatchingClears(t *testing.T) {
+	profiles, err := demo.CEBProfiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newCustomsEnvWith(t, app.Options{CEBProfiles: profiles})
+	const orderNo = "JDW-MATCH-2"
+	d := declaration("JDMATCH02", func(d map[string]any) {
+		d["stream"], d["currency"] = "ecommerce", "CNY"
+		delete(d, "express")
+		d["ecommerce"] = map[string]any{"platform": "jd-worldwide", "order_id": orderNo, "model": "B2C", "seller": map[string]any{"name": "Seller", "country": "JP"}}
+		d["lines"] = []map[string]any{{"description": "Vitamin tablets", "quantity": 2, "net_weight_g": 200, "value": "120.00", "hs_code": "2106909090", "origin_country": "JP"}}
+	})
+	e.need(e.do("POST", "/v1/declarations", "admin", d), 201, "declare")
+	buyer := ceb.Buyer{IDNumber: "310104199203030000", Telephone: "13700000000"}
+	e.need(e.do("POST", "/v1/customs/items/JDMATCH02/ceb", "admin", map[string]any{"buyer": buyer}), 200, "send")
+	recs, err := e.app.Store.CEBOrderRecords(t.Context(), orderNo)
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("the post's messages of the order: %d, %v", len(recs), err)
+	}
+	var msgs []*ceb.Message
+	for _, r := range recs {
+		b, err := ceb.Unmasked(r.Body, buyer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := ceb.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, m)
+	}
+	at := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	order, payment, err := ceb.PlatformDocuments(msgs[0], msgs[1], "", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, wrong, err := ceb.PlatformDocuments(msgs[0], msgs[1], "1.5", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upload := func(m *ceb.Message, edit func(string) string) ceb.IntakeReport {
+		b, err := ceb.Marshal(m, ceb.EncodeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		if edit != nil {
+			s = edit(s)
+		}
+		var rep ceb.IntakeReport
+		e.need(e.do("POST", "/v1/customs/ceb/documents", "admin", s, "Content-Type", "application/xml"), 200, "upload "+m.Type()).json(t, &rep)
+		return rep
+	}
+	if rep := upload(order, nil); rep.Orders[0].State != ceb.MatchWaiting || len(rep.Orders[0].Result.Mismatches) != 0 {
+		t.Fatalf("the simulated order should agree with the waybill and inventory: %+v", rep.Orders[0].Result)
+	}
+	rep := upload(wrong, nil)
+	if rep.Orders[0].State != ceb.MatchMismatched || len(rep.Orders[0].Result.Mismatches) != 1 ||
+		!strings.Contains(rep.Orders[0].Result.Mismatches[0].Check, "amount paid") {
+		t.Fatalf("amount paid differs: %+v", rep.Orders[0])
+	}
+	if it, _ := e.app.Store.Item(t.Context(), "JDMATCH02"); it.Status != "held" {
+		t.Errorf("a mismatch holds the item: status %s", it.Status)
+	}
+	oldGUID := wrong.Root.Child("Payment").Get("PaymentHead/guid")
+	rep = upload(payment, func(s string) string { return strings.Replace(s, oldGUID, "4E1A6C1F-0000-4000-8000-0000000000AA", 1) })
+	if rep.Added != 1 || rep.Orders[0].State != ceb.MatchMatched {
+		t.Fatalf("the corrected payment matches: %+v", rep)
+	}
+	if it, _ := e.app.Store.Item(t.Context(), "JDMATCH02"); it.Status != "held" {
+		t.Errorf("matching releases nothing by itself: status %s", it.Status)
+	}
 }
