@@ -172,3 +172,44 @@ func TestCEBMatchingClears(t *testing.T) {
 		t.Errorf("matching releases nothing by itself: status %s", it.Status)
 	}
 }
+
+// TestCEBMatchingDemo: the demo's simulated platforms' orders and payments agree with the post's
+// messages except the one order whose payment is CNY 10 short, which is held.
+func TestCEBMatchingDemo(t *testing.T) {
+	profiles, err := demo.CEBProfiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newCustomsEnvWith(t, app.Options{CEBProfiles: profiles})
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	cr, err := demo.SeedCEB(t.Context(), e.app.CEB, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr, err := demo.SeedCEBMatching(t.Context(), e.app.CEBMatch, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{}
+	for _, o := range mr.Orders {
+		states[o.OrderNo] = o.State
+		if o.OrderNo == demo.CEBMismatched && (len(o.Result.Mismatches) != 1 || !strings.Contains(o.Result.Mismatches[0].Check, "amount paid")) {
+			t.Errorf("the mismatched demo order: %+v", o.Result)
+		}
+	}
+	if len(mr.Orders) != len(cr.Items) || states[demo.CEBMismatched] != ceb.MatchMismatched {
+		t.Fatalf("demo matching states: %v", states)
+	}
+	for no, st := range states {
+		if no != demo.CEBMismatched && st != ceb.MatchMatched {
+			t.Errorf("demo order %s is %s, want matched", no, st)
+		}
+	}
+	if it, _ := e.app.Store.Item(t.Context(), cr.Flagged); it.Status != "held" {
+		t.Errorf("the mismatched demo item is %s, want held", it.Status)
+	}
+	again, err := demo.SeedCEBMatching(t.Context(), e.app.CEBMatch, now)
+	if err != nil || len(again.Orders) != len(mr.Orders) {
+		t.Fatalf("seeding again: %d orders, %v", len(again.Orders), err)
+	}
+}
