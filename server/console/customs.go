@@ -57,6 +57,8 @@ func (c *Console) registerCustoms() {
 	c.page("GET /console/customs", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsQueue))
 	c.page("GET /console/customs/items/{id}", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsItem))
 	c.page("POST /console/customs/items/{id}/decision", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsDecide))
+	c.page("GET /console/customs/ceb/matching", rolesCustoms, c.requires(c.cfg.CEBMatch != nil, "console.subject.customs", c.cebMatching))
+	c.page("GET /console/customs/ceb/matching/{order}", rolesCustoms, c.requires(c.cfg.CEBMatch != nil, "console.subject.customs", c.cebMatchOrder))
 }
 
 // riskBand names the colour of a proposed action, mildest to strongest.
@@ -273,6 +275,8 @@ type customsItemPage struct {
 	// the receipts a person must look at.
 	CEB        []ceb.Record
 	CEBFlagged int
+	// CEBMatch is the order's three-documents matching state ("" when the order is not in the queue).
+	CEBMatch string
 	Form       string // the form the errors belong to: decide or inspect
 	Values     map[string]string
 	Errors     map[string]string
@@ -336,6 +340,11 @@ func (c *Console) customsItemPage(ctx context.Context, tr *i18n.Localizer, s *se
 					page.CEBFlagged++
 				}
 			}
+		}
+	}
+	if c.cfg.CEBMatch != nil && d.Ecommerce != nil && d.Ecommerce.OrderID != "" {
+		if m, err := c.cfg.CEBMatch.Order(ctx, s.Who, d.Ecommerce.OrderID); err == nil {
+			page.CEBMatch = m.State
 		}
 	}
 	suggest := v.Screening.Action
