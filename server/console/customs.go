@@ -277,9 +277,9 @@ type customsItemPage struct {
 	CEBFlagged int
 	// CEBMatch is the order's three-documents matching state ("" when the order is not in the queue).
 	CEBMatch string
-	Form       string // the form the errors belong to: decide or inspect
-	Values     map[string]string
-	Errors     map[string]string
+	Form     string // the form the errors belong to: decide or inspect
+	Values   map[string]string
+	Errors   map[string]string
 }
 
 // holdChecks are the checks a hold names, mildest first.
