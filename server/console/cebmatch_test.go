@@ -72,6 +72,9 @@ func TestCEBMatchingPages(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(page, `id="ceb-matching"`) || !strings.Contains(page, "/console/customs/ceb/matching/"+demo.CEBMismatched) {
 		t.Errorf("the item page does not link to its matching:\n%s", page)
 	}
+	if _, page = tc.do(t, "GET", "/console/customs", nil, cookies); !strings.Contains(page, `id="matching-link"`) {
+		t.Error("the customs desk does not link to the matching queue")
+	}
 	resp, page = tc.do(t, "GET", "/console/customs/ceb/matching?lang=zh-CN", nil, cookies, "Accept-Language", "zh-CN")
 	if resp.StatusCode != 200 || !strings.Contains(page, "三单对碰") {
 		t.Errorf("zh-CN queue page lacks its title")

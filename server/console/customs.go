@@ -108,6 +108,7 @@ type queueRow struct {
 }
 
 type customsQueuePage struct {
+	Matching         bool // the three-documents matching queue is on this node: link to it
 	Offices          []queueOffice
 	Office           queueOffice
 	Status           string // "", pending or held
@@ -126,7 +127,7 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 	tr := c.loc(r)
 	ctx := r.Context()
 	q := r.URL.Query()
-	page := customsQueuePage{Status: q.Get("status"), Officer: s.Who.Role == auth.RoleCustoms}
+	page := customsQueuePage{Status: q.Get("status"), Officer: s.Who.Role == auth.RoleCustoms, Matching: c.cfg.CEBMatch != nil}
 	if page.Status != string(customs.StatusPending) && page.Status != string(customs.StatusHeld) {
 		page.Status = ""
 	}
