@@ -105,3 +105,91 @@ func (s *Server) cebReceipts(ctx context.Context, in *cebReceiptInput) (*struct{
 	}
 	return &struct{ Body ceb.ReceiptReport }{rep}, nil
 }
+
+type cebMatchingInput struct {
+	State string `query:"state" enum:"waiting,mismatched,matched" doc:"Only orders in this state; all when empty"`
+}
+
+type cebMatchingOutput struct {
+	Body struct {
+		Orders []ceb.MatchEntry `json:"orders" doc:"Orders, latest change first (at most 500)"`
+	}
+}
+
+type cebMatchOrderInput struct {
+	OrderNo string `path:"order" doc:"The platform's order number"`
+}
+
+func (s *Server) registerCEBMatching() {
+	tags := []string{"Customs"}
+	register(s, huma.Operation{
+		OperationID: "upload-ceb-documents", Method: http.MethodPost, Path: "/v1/customs/ceb/documents",
+		Summary: "receive a platform's order (CEB311) or a payment (CEB411)", Tags: tags, MaxBodyBytes: ceb.MaxInput,
+		Description: "A CEB311 order message from an e-commerce platform or a CEB411 payment message from a payment company, bare or in its " +
+			"DxpMsg. Stored once per entity guid with identity numbers and phones masked, then matched with the post's CEB511 waybill and " +
+			"CEB621 inventory of the same order number (the three documents matched). A mismatch holds the item for a document check with " +
+			"the differences as reason; a later agreeing set clears the mismatch but releases nothing (customs decides). A message that " +
+			"does not validate is refused whole (422, element paths). Admin and operator keys; an operator limited to offices only for " +
+			"orders of items at them. Partner keys cannot upload.",
+		Errors: []int{http.StatusForbidden, http.StatusUnprocessableEntity, http.StatusServiceUnavailable},
+	}, cebSenders, s.cebDocuments)
+	register(s, huma.Operation{
+		OperationID: "list-ceb-matching", Method: http.MethodGet, Path: "/v1/customs/ceb/matching",
+		Summary: "the three-documents matching queue", Tags: tags,
+		Description: "Per order: waiting (a document has not arrived), mismatched (with each failed check and every document's value) " +
+			"or matched. Orders of items outside the key's offices are left out.",
+		Errors: []int{http.StatusUnprocessableEntity, http.StatusServiceUnavailable},
+	}, customsStaff, s.cebMatching)
+	register(s, huma.Operation{
+		OperationID: "get-ceb-matching", Method: http.MethodGet, Path: "/v1/customs/ceb/matching/{order}",
+		Summary: "one order's matching with its documents", Tags: tags,
+		Description: "The order's matching state and the documents side by side: received orders and payments, the post's waybill and " +
+			"inventory (bodies masked).",
+		Errors: []int{http.StatusNotFound, http.StatusServiceUnavailable},
+	}, customsStaff, s.cebMatchOrder)
+}
+
+func (s *Server) cebMatcher(ctx context.Context) (*ceb.Matcher, error) {
+	if s.cfg.CEBMatch == nil {
+		return nil, s.problem(ctx, postal.Errorf(postal.CodeUnavailable, "CEB messages are not configured on this node (--ceb-profiles)"))
+	}
+	return s.cfg.CEBMatch, nil
+}
+
+func (s *Server) cebDocuments(ctx context.Context, in *cebReceiptInput) (*struct{ Body ceb.IntakeReport }, error) {
+	m, err := s.cebMatcher(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := m.Intake(ctx, principal(ctx), in.RawBody)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &struct{ Body ceb.IntakeReport }{rep}, nil
+}
+
+func (s *Server) cebMatching(ctx context.Context, in *cebMatchingInput) (*cebMatchingOutput, error) {
+	m, err := s.cebMatcher(ctx)
+	if err != nil {
+		return nil, err
+	}
+	es, err := m.Queue(ctx, principal(ctx), in.State)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	out := &cebMatchingOutput{}
+	out.Body.Orders = es
+	return out, nil
+}
+
+func (s *Server) cebMatchOrder(ctx context.Context, in *cebMatchOrderInput) (*struct{ Body ceb.MatchView }, error) {
+	m, err := s.cebMatcher(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := m.Order(ctx, principal(ctx), in.OrderNo)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &struct{ Body ceb.MatchView }{v}, nil
+}

@@ -21,6 +21,7 @@ func (s *Server) registerConsole() error {
 		Acceptance: s.cfg.Acceptance,
 		Customs:    s.cfg.Customs,
 		CEB:        s.cfg.CEB,
+		CEBMatch:   s.cfg.CEBMatch,
 		Warehouse:  s.cfg.Warehouse,
 		Accounting: s.cfg.Accounting,
 		Tracking:   s.cfg.Tracking,

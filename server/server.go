@@ -49,7 +49,9 @@ type Config struct {
 	Uploads    *bulk.Service
 	Customs    *customs.Service
 	// CEB is the post in China Customs' cross-border e-commerce system; nil answers 503 on its routes.
-	CEB        *ceb.Hall
+	CEB *ceb.Hall
+	// CEBMatch receives platforms' orders and payments and keeps the matching queue.
+	CEBMatch   *ceb.Matcher
 	Tracking   *tracking.Service
 	Dispatch   *dispatch.Service
 	Inward     *inward.Service
@@ -129,6 +131,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerCustoms()
 	s.registerCustomsLists()
 	s.registerCEB()
+	s.registerCEBMatching()
 	registerCustomsOutbox(cfg.Registry, cfg.Customs, cfg.Logger)
 	s.registerTracking()
 	s.registerDispatch()

@@ -37,6 +37,7 @@ type Store interface {
 	customs.Store
 	ceb.Store
 	ceb.Outbox
+	ceb.MatchStore
 	customs.ListStore
 	dispatch.Store
 	inquiry.Store

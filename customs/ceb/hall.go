@@ -43,6 +43,7 @@ type Record struct {
 	Flag    string    `json:"flag,omitempty" doc:"Why the record needs a person: unknown status, no such message sent, not applicable"`
 	At      time.Time `json:"at"`
 	Body    string    `json:"body,omitempty" doc:"The XML; buyer identity numbers and phones masked"`
+	OrderNo string    `json:"order_no,omitempty" doc:"Sent CEB511/621: the platform's order number, the key of the three documents matched"`
 }
 
 // BuyerRecord is the personal data a CEB621 needs, kept apart from the declaration and the
@@ -97,6 +98,9 @@ type Hall struct {
 	Profiles map[string]Profile
 	Rates    postal.Rates
 	Now      func() time.Time
+	// Sent, when set, is told the order numbers of the waybills and inventories Send stored (the
+	// three documents matched: Matcher.Rematch).
+	Sent func(ctx context.Context, orderNo string) error
 }
 
 func (h *Hall) now() time.Time {
@@ -195,13 +199,22 @@ func (h *Hall) Send(ctx context.Context, who auth.Principal, id string, b Buyer)
 	if _, err := h.Store.PutCEBRecords(ctx, recs); err != nil {
 		return nil, err
 	}
+	if h.Sent != nil && d.Ecommerce != nil && d.Ecommerce.OrderID != "" {
+		if err := h.Sent(ctx, d.Ecommerce.OrderID); err != nil {
+			return nil, fmt.Errorf("match order %s: %w", d.Ecommerce.OrderID, err)
+		}
+	}
 	return h.Store.CEBRecords(ctx, id)
 }
 
 func (h *Hall) outRecord(m *Message, id, office string, at time.Time) Record {
 	Mask(m)
 	body, _ := Marshal(m, EncodeOptions{})
-	return Record{Key: m.GUID(), ItemID: id, Office: office, Type: m.Type(), Dir: Out, Status: StatusQueued, At: at, Body: string(body)}
+	r := Record{Key: m.GUID(), ItemID: id, Office: office, Type: m.Type(), Dir: Out, Status: StatusQueued, At: at, Body: string(body)}
+	if _, nos := Entities(m); len(nos) > 0 {
+		r.OrderNo = nos[0]
+	}
+	return r
 }
 
 // checkLimits checks the buyer's per-transaction and annual limits for inv.

@@ -113,7 +113,8 @@ type App struct {
 	Acceptance *acceptance.Service
 	Uploads    *bulk.Service
 	Customs    *customs.Service
-	CEB        *ceb.Hall // the post as logistics enterprise in China Customs' CBEC system; nil without CEB profiles
+	CEB        *ceb.Hall    // the post as logistics enterprise in China Customs' CBEC system; nil without CEB profiles
+	CEBMatch   *ceb.Matcher // platforms' orders and payments matched with CEB's waybills and inventories; nil without CEB profiles
 	Tracking   *tracking.Service
 	Dispatch   *dispatch.Service
 	Inward     *inward.Service
@@ -192,6 +193,11 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	if len(o.CEBProfiles) > 0 {
 		a.CEB = &ceb.Hall{Store: st, Customs: a.Customs, Profiles: o.CEBProfiles, Rates: o.Rates, Now: o.Now}
 		a.Customs.DecidedElsewhere = a.CEB.DecidedByCustoms
+		a.CEBMatch = &ceb.Matcher{Store: st, Customs: a.Customs, Now: o.Now}
+		a.CEB.Sent = func(ctx context.Context, orderNo string) error {
+			_, err := a.CEBMatch.Rematch(ctx, orderNo)
+			return err
+		}
 		var sink tracking.Sink = storeAppend{st}
 		if a.Tracking.Sink != nil {
 			sink = a.Tracking.Sink

@@ -60,7 +60,12 @@ func newCEBPort(dir, node string, profiles map[string]ceb.Profile, o Options) (*
 // cebEvery until ctx ends.
 func (a *App) runCEBExchange(ctx context.Context) {
 	apply := func(ctx context.Context, r cebport.Received) error {
-		_, err := a.CEB.ApplyReceipts(ctx, cebPrincipal, r.Message)
+		var err error
+		if ceb.IsOrderOrPayment(r.Message) {
+			_, err = a.CEBMatch.Intake(ctx, cebPrincipal, r.Message)
+		} else {
+			_, err = a.CEB.ApplyReceipts(ctx, cebPrincipal, r.Message)
+		}
 		if postal.ErrorCode(err) == postal.CodeInvalid || postal.ErrorCode(err) == postal.CodeForbidden {
 			return fmt.Errorf("%w: %v", cebport.ErrPermanent, err)
 		}

@@ -109,6 +109,37 @@ func TestCEBExchangeDirectory(t *testing.T) {
 		it, err := a.Customs.Get(ctx, admin, d.ID)
 		return err == nil && it.Status == customs.StatusReleased
 	})
+	// The platform's order (CEB311) dropped in the inbox goes to the matching intake, not to the receipts.
+	var msgs []*ceb.Message
+	for _, r := range sent {
+		if r.Type != "CEB511" && r.Type != "CEB621" {
+			continue
+		}
+		b, err := ceb.Unmasked(r.Body, ceb.Buyer{IDNumber: "310101199001010000", Telephone: "13900000000"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := ceb.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, m)
+	}
+	order, _, err := ceb.PlatformDocuments(msgs[0], msgs[1], "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob, err := ceb.Marshal(order, ceb.EncodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(inbox, "o1.xml"), ob, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wait("the order received and matched (waiting for the payment)", func() bool {
+		e, err := st.CEBMatch(ctx, "O-1")
+		return err == nil && e.State == ceb.MatchWaiting && len(e.Result.Missing) == 1 && e.Result.Missing[0] == "CEB411"
+	})
 	wait("the bad file filed as failed", func() bool {
 		m, _ := filepath.Glob(filepath.Join(inbox, "failed", "*", "junk.xml.err"))
 		return len(m) == 1

@@ -20,6 +20,7 @@ func (a *App) Server(version string, registry *prometheus.Registry) (*server.Ser
 		Uploads:    a.Uploads,
 		Customs:    a.Customs,
 		CEB:        a.CEB,
+		CEBMatch:   a.CEBMatch,
 		Tracking:   a.Tracking,
 		Dispatch:   a.Dispatch,
 		Inward:     a.Inward,

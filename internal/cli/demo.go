@@ -64,6 +64,12 @@ seeded data (it is idempotent) and prints fresh keys.`,
 						"inspected then released %s, returned %s, flagged %s; see GET /v1/customs/items/%s/ceb or the console's customs item page.\n",
 						len(cr.Items), cr.Sent, len(cr.Uploads), cr.Inspected, cr.Returned, cr.Flagged, cr.Inspected)
 				}
+				mr, err := demo.SeedCEBMatching(ctx, a.CEBMatch, a.Now().UTC())
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(o.out, "CEB three documents matched: %d orders with a SIMULATED platform's order and payment; %s mismatched (amount paid) and held; see GET /v1/customs/ceb/matching.\n",
+					len(mr.Orders), mr.Mismatched)
 			}
 			fmt.Fprintf(o.out, "Tracking: %d scans (%d new), %d of them of partner-only items (unlinked); see interpost events items --stuck-for 72h, interpost report e2e.\n",
 				res.Tracking.Events, res.Tracking.New, res.Tracking.Unlinked)

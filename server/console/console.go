@@ -52,6 +52,8 @@ type Config struct {
 	Customs *customs.Service
 	// CEB shows an item's China Customs CEB messages and receipts; nil hides them.
 	CEB *ceb.Hall
+	// CEBMatch shows the three-documents matching queue; nil hides it.
+	CEBMatch *ceb.Matcher
 	// Warehouse runs the warehouse pages; nil hides them.
 	Warehouse *warehouse.Service
 	// Accounting runs the finance page; nil hides it.

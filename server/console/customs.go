@@ -58,6 +58,8 @@ func (c *Console) registerCustoms() {
 	c.page("GET /console/customs/export", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsExport))
 	c.page("GET /console/customs/items/{id}", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsItem))
 	c.page("POST /console/customs/items/{id}/decision", rolesCustoms, c.requires(c.cfg.Customs != nil, "console.subject.customs", c.customsDecide))
+	c.page("GET /console/customs/ceb/matching", rolesCustoms, c.requires(c.cfg.CEBMatch != nil, "console.subject.customs", c.cebMatching))
+	c.page("GET /console/customs/ceb/matching/{order}", rolesCustoms, c.requires(c.cfg.CEBMatch != nil, "console.subject.customs", c.cebMatchOrder))
 }
 
 // riskBand names the colour of a proposed action, mildest to strongest.
@@ -109,6 +111,7 @@ type queueRow struct {
 type queueSort struct{ Value, Label string }
 
 type customsQueuePage struct {
+	Matching         bool // the three-documents matching queue is on this node: link to it
 	Offices          []queueOffice
 	Office           queueOffice
 	Status           string // "", pending or held
@@ -136,7 +139,7 @@ func (c *Console) customsQueue(w http.ResponseWriter, r *http.Request, s *sessio
 	ctx := r.Context()
 	q := r.URL.Query()
 	page := customsQueuePage{Status: q.Get("status"), Officer: s.Who.Role == auth.RoleCustoms, Q: strings.TrimSpace(q.Get("q")), Sort: customs.SortPriority,
-		Streams: []string{string(customs.StreamPostal), string(customs.StreamExpress), string(customs.StreamEcommerce)}}
+		Streams: []string{string(customs.StreamPostal), string(customs.StreamExpress), string(customs.StreamEcommerce)}, Matching: c.cfg.CEBMatch != nil}
 	if page.Status != string(customs.StatusPending) && page.Status != string(customs.StatusHeld) {
 		page.Status = ""
 	}
@@ -319,9 +322,11 @@ type customsItemPage struct {
 	// the receipts a person must look at.
 	CEB        []ceb.Record
 	CEBFlagged int
-	Form       string // the form the errors belong to: decide or inspect
-	Values     map[string]string
-	Errors     map[string]string
+	// CEBMatch is the order's three-documents matching state ("" when the order is not in the queue).
+	CEBMatch string
+	Form     string // the form the errors belong to: decide or inspect
+	Values   map[string]string
+	Errors   map[string]string
 }
 
 // holdChecks are the checks a hold names, mildest first.
@@ -382,6 +387,11 @@ func (c *Console) customsItemPage(ctx context.Context, tr *i18n.Localizer, s *se
 					page.CEBFlagged++
 				}
 			}
+		}
+	}
+	if c.cfg.CEBMatch != nil && d.Ecommerce != nil && d.Ecommerce.OrderID != "" {
+		if m, err := c.cfg.CEBMatch.Order(ctx, s.Who, d.Ecommerce.OrderID); err == nil {
+			page.CEBMatch = m.State
 		}
 	}
 	suggest := v.Screening.Action

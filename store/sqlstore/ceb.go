@@ -11,14 +11,14 @@ import (
 	"github.com/interpost/interpost/postal"
 )
 
-const cebColumns = `ckey, item_id, office, type, dir, answers, status, meaning, info, action, flag, made_at, body`
+const cebColumns = `ckey, item_id, office, type, dir, answers, status, meaning, info, action, flag, made_at, body, order_no`
 
 // insertCEB inserts one record unless its key is stored; reports whether it did.
 func (s *Store) insertCEB(ctx context.Context, tx *sql.Tx, r ceb.Record) (bool, error) {
 	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO ceb_messages (seq, `+cebColumns+`)
-		VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM ceb_messages), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM ceb_messages), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (ckey) DO NOTHING`),
-		r.Key, r.ItemID, r.Office, r.Type, r.Dir, r.Answers, r.Status, r.Meaning, r.Info, r.Action, r.Flag, s.t(r.At), r.Body)
+		r.Key, r.ItemID, r.Office, r.Type, r.Dir, r.Answers, r.Status, r.Meaning, r.Info, r.Action, r.Flag, s.t(r.At), r.Body, r.OrderNo)
 	if err != nil {
 		return false, s.wrap(err, "store CEB record "+r.Key)
 	}
@@ -63,7 +63,7 @@ func (s *Store) RecordReceipt(ctx context.Context, r ceb.Record) (bool, error) {
 
 func (s *Store) scanCEB(rows interface{ Scan(...any) error }) (ceb.Record, error) {
 	var r ceb.Record
-	err := rows.Scan(&r.Key, &r.ItemID, &r.Office, &r.Type, &r.Dir, &r.Answers, &r.Status, &r.Meaning, &r.Info, &r.Action, &r.Flag, s.scanTime(&r.At), &r.Body)
+	err := rows.Scan(&r.Key, &r.ItemID, &r.Office, &r.Type, &r.Dir, &r.Answers, &r.Status, &r.Meaning, &r.Info, &r.Action, &r.Flag, s.scanTime(&r.At), &r.Body, &r.OrderNo)
 	return r, err
 }
 
@@ -131,6 +131,10 @@ func (s *Store) eraseCEB(ctx context.Context, tx *sql.Tx, ids []string) error {
 	for _, id := range ids {
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM ceb_buyers WHERE item_id = ?`), id); err != nil {
 			return s.wrap(err, "erase the CEB buyer of "+id)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE ceb_documents SET body = '' WHERE order_no IN
+			(SELECT order_no FROM ceb_messages WHERE item_id = ? AND order_no <> '')`), id); err != nil {
+			return s.wrap(err, "erase the CEB orders and payments of "+id)
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE ceb_messages SET body = '' WHERE item_id = ?`), id); err != nil {
 			return s.wrap(err, "erase the CEB messages of "+id)

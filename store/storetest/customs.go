@@ -22,6 +22,7 @@ func runCustoms(t *testing.T, newDB Opener) {
 	t.Run("CustomsDecisions", func(t *testing.T) { testCustomsDecisions(t, newDB(t)()) })
 	t.Run("CustomsRescreen", func(t *testing.T) { testCustomsRescreen(t, newDB(t)()) })
 	t.Run("CEBMessages", func(t *testing.T) { testCEB(t, newDB(t)()) })
+	t.Run("CEBMatching", func(t *testing.T) { testCEBMatching(t, newDB(t)()) })
 }
 
 // testCustomsRescreen: the earlier parcels of a split order still under
