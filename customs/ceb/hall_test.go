@@ -246,3 +246,24 @@ func TestExportHall(t *testing.T) {
 		t.Errorf("departure of an import: %v %v", made, err)
 	}
 }
+
+// TestDemoExport: the demo world's e-commerce export carries its four export messages.
+func TestDemoExport(t *testing.T) {
+	ctx := context.Background()
+	h, _ := newHall(t)
+	res, err := demo.SeedCEB(ctx, h, hallNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := h.Messages(ctx, auth.Principal{Role: auth.RoleAdmin}, res.Exported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, r := range recs {
+		types = append(types, r.Type)
+	}
+	if got := strings.Join(types, " "); got != "CEB505 CEB603 CEB507 CEB509" {
+		t.Errorf("demo export %s: %s", res.Exported, got)
+	}
+}
