@@ -243,3 +243,24 @@ func (h *Hall) exportEvent(ctx context.Context, id string, at time.Time, build f
 	n, err := h.Store.PutCEBRecords(ctx, []Record{h.outRecord(m, id, w.Office, h.now())})
 	return n > 0, err
 }
+
+// NewSummaryApply builds a CEB701 汇总申请单 of one e-commerce enterprise's export inventories
+// declared between from and to: invtNos are the inventory numbers customs gave in its CEB604
+// receipts. Summaries belong to statisticsFlag B (汇总申报); Interpost declares A (simplified), so
+// nothing sends one yet. summaryFlag 1 (by consignor alone) and itemNameFlag 1 are unconfirmed.
+func NewSummaryApply(copNo string, p Profile, plat Platform, invtNos []string, from, to, at time.Time) *Message {
+	m := newMessage("CEB701", guidFor(copNo, "701"))
+	s := m.Root.group("SummaryApply")
+	leaves(s.group("SummaryApplyHead"), append(declared(Declared{GUID: guidFor(copNo, "701H"), AppTime: at}), []leafSpec{
+		{"customsCode", p.CustomsCode, false}, {"copNo", copNo, false},
+		{"agentCode", p.AgentCode, false}, {"agentName", p.AgentName, false},
+		{"ebcCode", cmp(plat.EbcCode, plat.EbpCode), false}, {"ebcName", cmp(plat.EbcName, plat.EbpName), false},
+		{"declAgentCode", p.AgentCode, false}, {"declAgentName", p.AgentName, false},
+		{"startTime", Time(from), false}, {"endTime", Time(to), false},
+		{"summaryFlag", "1", false}, {"itemNameFlag", "1", false}, {"msgCount", "1", false}, {"msgSeqNo", "1", false}}...))
+	for _, n := range invtNos {
+		leaves(s.group("SummaryApplyList"), []leafSpec{{"invtNo", n, false}})
+	}
+	m.Root.Children = append(m.Root.Children, p.Transfer.element())
+	return m
+}

@@ -22,7 +22,9 @@ func TestExportMessages(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v", problemStrings(err))
 	}
-	for _, m := range []*Message{wb, inv, NewArrival("LX20261207001CN", demoProfile, demoTime), NewDeparture("LX20261207001CN", demoProfile, demoTime)} {
+	sum := NewSummaryApply("SUM-202612-1", demoProfile, demoProfile.Platforms["tmall-global"], []string{"22442026E000000001", "22442026E000000002"},
+		demoTime.AddDate(0, -1, 0), demoTime, demoTime)
+	for _, m := range []*Message{wb, inv, sum, NewArrival("LX20261207001CN", demoProfile, demoTime), NewDeparture("LX20261207001CN", demoProfile, demoTime)} {
 		if ps := m.ValidateUnsigned(); len(ps) > 0 {
 			t.Errorf("%s: %v", m.Type(), ps)
 		}
