@@ -83,6 +83,7 @@ type CEBResult struct {
 	Inspected string   // an item held for inspection, then released
 	Returned  string   // an item customs returned
 	Flagged   string   // an item with a receipt of an unknown status
+	Exported  string   // an e-commerce export: CEB505, CEB603, CEB507 and CEB509
 }
 
 // SeedCEB declares the demo's e-commerce imports from the Tmall-Global-like and JD-Worldwide-like
@@ -91,7 +92,7 @@ type CEBResult struct {
 // receipt and one for a message never sent), then the delivery status of the released items.
 // Idempotent: when the first item is declared it does nothing.
 func SeedCEB(ctx context.Context, hall *ceb.Hall, now time.Time) (CEBResult, error) {
-	res := CEBResult{Inspected: "TG20261207002", Returned: "JD2026120700001", Flagged: "JD2026120700002"}
+	res := CEBResult{Inspected: "TG20261207002", Returned: "JD2026120700001", Flagged: "JD2026120700002", Exported: "TGEX20261207001"}
 	svc := hall.Customs
 	have, err := svc.Store.Declared(ctx, []string{cebItems[0].decl.ID})
 	if err != nil || have[cebItems[0].decl.ID] {
@@ -172,6 +173,27 @@ func SeedCEB(ctx context.Context, hall *ceb.Hall, now time.Time) (CEBResult, err
 		}
 		res.Receipts = append(res.Receipts, rep)
 		res.Uploads = append(res.Uploads, data)
+	}
+	// An e-commerce export: its waybill and inventory, then arrival at and departure from the
+	// outward office (what the EMB and EMC scans make in a running node).
+	exp := customs.Declaration{ID: res.Exported, Stream: customs.StreamEcommerce, Direction: customs.Export, Office: "CNSHAA",
+		Category: "sale_of_goods", Currency: "CNY", GrossWeightG: 350,
+		Sender:    customs.Party{Name: "杭州丝绸 Hangzhou Silk Co", Address: "1 Silk Road", City: "Hangzhou", Postcode: "310000", Country: "CN"},
+		Addressee: customs.Party{Name: "Anna Becker", Address: "Torstr. 1", City: "Berlin", Postcode: "10119", Country: "DE"},
+		Ecommerce: &customs.EcommerceInfo{Platform: "tmall-global", OrderID: "TMG-EX-20261207-0001", Model: customs.ModelB2C,
+			Seller: customs.Party{Name: "杭州丝绸 Hangzhou Silk Co", Country: "CN"}},
+		Lines: []customs.Line{{Description: "Silk scarf", Quantity: 2, NetWeightG: 300, Value: "380.00", HSCode: "621410", OriginCountry: "CN"}}}
+	if _, err := svc.Declare(ctx, admin, exp); err != nil {
+		return res, fmt.Errorf("demo CEB export %s: %w", exp.ID, err)
+	}
+	if _, err := hall.Send(ctx, admin, exp.ID, ceb.Buyer{}); err != nil {
+		return res, fmt.Errorf("demo CEB messages of export %s: %w", exp.ID, err)
+	}
+	if _, err := hall.Arrived(ctx, exp.ID, at.Add(time.Hour)); err != nil {
+		return res, err
+	}
+	if _, err := hall.Departed(ctx, exp.ID, at.Add(5*time.Hour)); err != nil {
+		return res, err
 	}
 	return res, nil
 }

@@ -35,7 +35,8 @@ func (s *Server) registerCEB() {
 	register(s, huma.Operation{
 		OperationID: "list-ceb-messages", Method: http.MethodGet, Path: "/v1/customs/items/{id}/ceb",
 		Summary: "list an item's China Customs CEB messages", Tags: tags,
-		Description: "The CEB messages the post sent for an e-commerce import (CEB511 waybill, CEB513 delivery status, CEB621 inventory) and the " +
+		Description: "The CEB messages the post sent for an e-commerce import (CEB511 waybill, CEB513 delivery status, CEB621 inventory) or export " +
+			"(CEB505 waybill, CEB603 inventory, CEB507 arrival, CEB509 departure) and the " +
 			"receipts customs answered with, oldest first: type, guid, status, returnInfo, the action a receipt caused and, flagged, why a person " +
 			"must look. Bodies carry the buyer's identity number and phones masked.",
 		Errors: []int{http.StatusNotFound, http.StatusServiceUnavailable},
@@ -43,8 +44,8 @@ func (s *Server) registerCEB() {
 	register(s, huma.Operation{
 		OperationID: "send-ceb-messages", Method: http.MethodPost, Path: "/v1/customs/items/{id}/ceb",
 		Summary: "make an item's CEB waybill and inventory", Tags: tags,
-		Description: "Makes the CEB511 waybill and, where the office's CEB profile declares, the CEB621 inventory of an e-commerce import, and " +
-			"queues them for the transmitter. The buyer's per-transaction (CNY 5,000) and annual (CNY 26,000) limits are checked before the " +
+		Description: "Makes the CEB511 waybill and, where the office's CEB profile declares, the CEB621 inventory of an e-commerce import " +
+			"(of an export: the CEB505 waybill and CEB603 inventory; no buyer needed), and queues them for the transmitter. The buyer's per-transaction (CNY 5,000) and annual (CNY 26,000) limits are checked before the " +
 			"inventory is made (422, nothing stored). The same item again stores nothing new.",
 		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity, http.StatusServiceUnavailable},
 	}, cebSenders, s.cebSend)

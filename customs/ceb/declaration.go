@@ -29,6 +29,10 @@ type Profile struct {
 	VoyageNo   string `json:"voyageNo,omitempty"`
 	BillNo     string `json:"billNo,omitempty"` // master air waybill
 	Unit       string `json:"unit,omitempty"`   // JGS-20 unit of the declared quantity; "011" (件) when empty — meaning unconfirmed
+	// Exports (CEB603/507): the port of destination (指运港; the destination's country code when
+	// empty, unconfirmed) and the vehicle bringing mail to the office (运抵; "POST" when empty).
+	POD            string `json:"pod,omitempty"`
+	DomesticTrafNo string `json:"domesticTrafNo,omitempty"`
 	// Platforms maps a declaration's platform ("tmall-global") to its customs registration.
 	Platforms map[string]Platform `json:"platforms"`
 }

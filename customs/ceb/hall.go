@@ -147,7 +147,7 @@ func (h *Hall) Messages(ctx context.Context, who auth.Principal, id string) ([]R
 }
 
 // Send makes the CEB511 waybill and, where the office's profile declares, the CEB621 inventory
-// of an e-commerce import item, checks the buyer's limits and records them as queued for the
+// of an e-commerce import item (for an export: the CEB505 waybill and CEB603 inventory), checks the buyer's limits and records them as queued for the
 // transmitter. b is the buyer from the platform's order; empty, the stored one is used (a
 // resend). Sending twice stores nothing new: the guids derive from the item.
 func (h *Hall) Send(ctx context.Context, who auth.Principal, id string, b Buyer) ([]Record, error) {
@@ -159,6 +159,9 @@ func (h *Hall) Send(ctx context.Context, who auth.Principal, id string, b Buyer)
 	p, ok := h.Profile(d.Office)
 	if !ok {
 		return nil, postal.Errorf(postal.CodeInvalid, "office %s has no CEB profile: configure its enterprise codes and DXP id", d.Office)
+	}
+	if d.Direction == customs.Export {
+		return h.sendExport(ctx, d, p)
 	}
 	if b == (Buyer{}) {
 		if br, err := h.Store.CEBBuyer(ctx, id); err == nil {

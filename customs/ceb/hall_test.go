@@ -194,3 +194,76 @@ func TestLimitsAndScope(t *testing.T) {
 		t.Errorf("not a receipt: %v, want invalid", err)
 	}
 }
+
+// TestExportHall sends an e-commerce export's CEB505/CEB603 through the hall and makes its
+// CEB507 (arrival) and CEB509 (departure) once each, whatever tracking repeats.
+func TestExportHall(t *testing.T) {
+	ctx := context.Background()
+	h, _ := newHall(t)
+	admin := auth.Principal{KeyID: "t", Role: auth.RoleAdmin}
+	d := customs.Declaration{ID: "LX20261207001CN", Stream: customs.StreamEcommerce, Direction: customs.Export, Office: "CNSHAA",
+		Category: "sale_of_goods", Currency: "CNY", GrossWeightG: 350,
+		Sender:    customs.Party{Name: "Hangzhou Silk Co", Address: "1 Silk Rd", City: "Hangzhou", Postcode: "310000", Country: "CN"},
+		Addressee: customs.Party{Name: "Anna Becker", Address: "Torstr. 1", City: "Berlin", Postcode: "10119", Country: "DE"},
+		Ecommerce: &customs.EcommerceInfo{Platform: "tmall-global", OrderID: "EX-10001", Model: customs.ModelB2C,
+			Seller: customs.Party{Name: "Hangzhou Silk Co", Country: "CN"}},
+		Lines: []customs.Line{{Description: "Silk scarf", Quantity: 2, NetWeightG: 300, Value: "380.00", HSCode: "621410", OriginCountry: "CN"}}}
+	if _, err := h.Customs.Declare(ctx, admin, d); err != nil {
+		t.Fatal(err)
+	}
+	if h.DecidedByCustoms(&d) {
+		t.Error("exports are decided by the local engine")
+	}
+	for range 2 {
+		recs, err := h.Send(ctx, admin, d.ID, ceb.Buyer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 2 || recs[0].Type != "CEB505" || recs[1].Type != "CEB603" || recs[0].Status != ceb.StatusQueued {
+			t.Fatalf("%+v", recs)
+		}
+	}
+	at := hallNow.Add(time.Hour)
+	for i, f := range []func(context.Context, string, time.Time) (bool, error){h.Arrived, h.Arrived, h.Departed, h.Departed} {
+		made, err := f(ctx, d.ID, at)
+		if err != nil || made != (i%2 == 0) {
+			t.Errorf("call %d: made %v, %v", i, made, err)
+		}
+	}
+	recs, _ := h.Messages(ctx, admin, d.ID)
+	var types []string
+	for _, r := range recs {
+		types = append(types, r.Type)
+		if _, err := ceb.DecodeUnsigned([]byte(r.Body)); err != nil {
+			t.Errorf("%s: %v", r.Type, err)
+		}
+	}
+	if got := strings.Join(types, " "); got != "CEB505 CEB603 CEB507 CEB509" {
+		t.Errorf("records %s", got)
+	}
+	// An item without a CEB505 (an import, or never sent) makes nothing.
+	if made, err := h.Departed(ctx, "TG20261207001", at); made || err != nil {
+		t.Errorf("departure of an import: %v %v", made, err)
+	}
+}
+
+// TestDemoExport: the demo world's e-commerce export carries its four export messages.
+func TestDemoExport(t *testing.T) {
+	ctx := context.Background()
+	h, _ := newHall(t)
+	res, err := demo.SeedCEB(ctx, h, hallNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := h.Messages(ctx, auth.Principal{Role: auth.RoleAdmin}, res.Exported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, r := range recs {
+		types = append(types, r.Type)
+	}
+	if got := strings.Join(types, " "); got != "CEB505 CEB603 CEB507 CEB509" {
+		t.Errorf("demo export %s: %s", res.Exported, got)
+	}
+}

@@ -11,7 +11,9 @@ import (
 )
 
 // cebDelivered is the tracking sink that also tells China Customs when an e-commerce import the
-// post declared was signed for: a final delivery (EMI) makes its CEB513 delivery status.
+// post declared was signed for: a final delivery (EMI) makes its CEB513 delivery status. For an
+// e-commerce export whose CEB505 was sent, arrival at the outward office (EMB, or EXC: back from
+// export customs) makes its CEB507 (运抵) and departure from it (EMC) its CEB509 (离境).
 type cebDelivered struct {
 	tracking.Sink
 	hall *ceb.Hall
@@ -25,15 +27,24 @@ func (s cebDelivered) Append(ctx context.Context, evs []tracking.Event, received
 		return n, err
 	}
 	for _, e := range evs {
-		if e.Code != tracking.EMI {
+		var build func(context.Context, string, time.Time) (bool, error)
+		var what string
+		switch e.Code {
+		case tracking.EMI:
+			build, what = s.hall.Delivered, "CEB513 delivery status"
+		case tracking.EMB, tracking.EXC:
+			build, what = s.hall.Arrived, "CEB507 arrival"
+		case tracking.EMC:
+			build, what = s.hall.Departed, "CEB509 departure"
+		default:
 			continue
 		}
 		id := e.Object
 		if i := strings.LastIndexByte(id, ':'); i >= 0 {
 			id = id[i+1:] // ecommerce:PLATFORM:NUMBER
 		}
-		if _, err := s.hall.Delivered(ctx, id, e.Time); err != nil && s.log != nil {
-			s.log.WarnContext(ctx, "CEB513 delivery status not made", "item", id, "err", err)
+		if _, err := build(ctx, id, e.Time); err != nil && s.log != nil {
+			s.log.WarnContext(ctx, what+" not made", "item", id, "err", err)
 		}
 	}
 	return n, nil

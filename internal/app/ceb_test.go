@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -71,5 +72,58 @@ func TestCEBDeliveredFromTracking(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d CEB513 after two delivery scans, want 1: %+v", n, recs)
+	}
+}
+
+// TestCEBExportFromTracking: the arrival (EMB) and departure (EMC) scans of an e-commerce export
+// whose CEB505 went out make its CEB507 and CEB509, once each.
+func TestCEBExportFromTracking(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if _, _, err := demo.SeedNetwork(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
+	profiles, err := demo.CEBProfiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(ctx, st, app.Options{Now: func() time.Time { return now }, CEBProfiles: profiles})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	admin := auth.Principal{KeyID: "t", Role: auth.RoleAdmin}
+	d := customs.Declaration{ID: "LXEXPORT01", Stream: customs.StreamEcommerce, Direction: customs.Export, Office: "CNSHAA", Category: "sale_of_goods", Currency: "CNY",
+		Sender:    customs.Party{Name: "Hangzhou Silk Co", Address: "1 Silk Rd", City: "Hangzhou", Postcode: "310000", Country: "CN"},
+		Addressee: customs.Party{Name: "Anna Becker", Address: "Torstr. 1", City: "Berlin", Postcode: "10119", Country: "DE"},
+		Ecommerce: &customs.EcommerceInfo{Platform: "tmall-global", OrderID: "EX-1", Model: customs.ModelB2C, Seller: customs.Party{Name: "Hangzhou Silk Co", Country: "CN"}},
+		Lines:     []customs.Line{{Description: "Silk scarf", Quantity: 1, NetWeightG: 150, Value: "190.00", HSCode: "621410", OriginCountry: "CN"}}}
+	if _, err := a.Customs.Declare(ctx, admin, d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CEB.Send(ctx, admin, d.ID, ceb.Buyer{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []tracking.Code{tracking.EMB, tracking.EMB, tracking.EMC, tracking.EMC} {
+		ev := tracking.Event{Object: d.TrackingObject(), Code: c, Office: "CNSHAA", Time: now.Add(-time.Hour), Source: tracking.SourcePost}
+		if err := a.Tracking.Record(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs, err := a.CEB.Messages(ctx, admin, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.Type)
+	}
+	if want := "[CEB505 CEB603 CEB507 CEB509]"; fmt.Sprint(got) != want {
+		t.Errorf("records %v, want %s", got, want)
 	}
 }
