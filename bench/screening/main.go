@@ -60,6 +60,7 @@ func main() {
 	nDecls := flag.Int("decls", 200_000, "declarations screened for speed")
 	nPeer := flag.Int("peer", 300, "declarations the naive peer screens")
 	nMiss := flag.Int("examples", 3, "misses and false positives shown per kind")
+	seed := flag.Uint64("seed", 1207, "seed of the sampled variants and clean names")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -122,7 +123,7 @@ func main() {
 		fmt.Println("  import warning:", w)
 	}
 
-	r := rand.New(rand.NewPCG(2026, 1207))
+	r := rand.New(rand.NewPCG(2026, *seed))
 	qs := variants(r, ofac, cn, *nq)
 	clean := cleanNames(r, ofac, *nClean)
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
@@ -135,6 +136,27 @@ func main() {
 		}
 		m := scr.Hits[0].Match
 		return true, m.Name, m.Alias
+	}
+	// namedHit reports whether the hit names q's entry at all: as the
+	// closest match or among the other entries it lists (an officer reads
+	// them all).
+	namedHit := func(q query) bool {
+		s := subject(q.text, q.country)
+		scr := eng.Screen(&s, risk.Prior{}, now)
+		for _, h := range scr.Hits {
+			if h.Match == nil {
+				continue
+			}
+			if q.found(h.Match.Name, h.Match.Alias) {
+				return true
+			}
+			for _, o := range h.Match.Others {
+				if q.found(o.Name, o.Alias) {
+					return true
+				}
+			}
+		}
+		return false
 	}
 	prevHit := func(q query) (bool, string, string) {
 		ms := prev.match(q.text, 0.9, nil)
@@ -156,17 +178,21 @@ func main() {
 			kinds = append(kinds, q.kind)
 		}
 	}
-	fmt.Printf("\n%-22s %7s %12s %16s\n", "variant", "queries", "recall", "previous engine")
-	var all, allNew, allPrev int
+	fmt.Printf("\n%-22s %7s %12s %12s %16s\n", "variant", "queries", "recall", "closest", "previous engine")
+	var all, allNew, allBest, allPrev int
 	misses := map[string][]string{}
 	for _, k := range kinds {
-		n, gotNew, gotPrev := 0, 0, 0
+		n, gotNew, gotBest, gotPrev := 0, 0, 0, 0
 		for _, q := range qs {
 			if q.kind != k {
 				continue
 			}
 			n++
-			if ok, name, alias := newHit(q); ok && q.found(name, alias) {
+			ok, name, alias := newHit(q)
+			if ok && q.found(name, alias) {
+				gotBest++
+			}
+			if namedHit(q) {
 				gotNew++
 			} else if len(misses[k]) < *nMiss {
 				misses[k] = append(misses[k], fmt.Sprintf("%q (listed %q) → %q as %q", q.text, q.want, name, alias))
@@ -175,10 +201,11 @@ func main() {
 				gotPrev++
 			}
 		}
-		all, allNew, allPrev = all+n, allNew+gotNew, allPrev+gotPrev
-		fmt.Printf("%-22s %7d %11.1f%% %15.1f%%\n", k, n, pct(gotNew, n), pct(gotPrev, n))
+		all, allNew, allBest, allPrev = all+n, allNew+gotNew, allBest+gotBest, allPrev+gotPrev
+		fmt.Printf("%-22s %7d %11.1f%% %11.1f%% %15.1f%%\n", k, n, pct(gotNew, n), pct(gotBest, n), pct(gotPrev, n))
 	}
-	fmt.Printf("%-22s %7d %11.1f%% %15.1f%%\n", "all", all, pct(allNew, all), pct(allPrev, all))
+	fmt.Printf("%-22s %7d %11.1f%% %11.1f%% %15.1f%%\n", "all", all, pct(allNew, all), pct(allBest, all), pct(allPrev, all))
+	fmt.Println("(recall: the hit names the entry, as its closest match or among the others it lists; closest: as its closest match)")
 
 	fpNew, fpPrev := 0, 0
 	var fpEx []string
@@ -193,7 +220,7 @@ func main() {
 			fpPrev++
 		}
 	}
-	fmt.Printf("%-22s %7d %11.2f%% %15.2f%%   (false positives)\n", "clean names", len(clean), pct(fpNew, len(clean)), pct(fpPrev, len(clean)))
+	fmt.Printf("%-22s %7d %11.2f%% %12s %15.2f%%   (false positives)\n", "clean names", len(clean), pct(fpNew, len(clean)), "", pct(fpPrev, len(clean)))
 	byKind := map[string][2]int{}
 	for _, q := range clean {
 		c := byKind[q.kind]

@@ -270,8 +270,19 @@ func nameForms(raw string, out []nameForm) []nameForm {
 		return out
 	}
 	out = append(out, nameForm{n, via})
+	if via == viaCyrillic {
+		// A foreign name written in Russian: х stands for h (Хамиех,
+		// Гхолизадех), кс for x (Бексхети), ё for yo (Кёнг).
+		if f := NormalizeName(foreignCyrillic.Replace(raw)); f != n && f != "" {
+			out = append(out, nameForm{f, viaCyrillic})
+		}
+	}
 	return pinyinForms(n, via, out)
 }
+
+// foreignCyrillic reads a Cyrillic spelling of a foreign name back the way
+// the name is usually written in Latin script.
+var foreignCyrillic = strings.NewReplacer("х", "h", "Х", "H", "кс", "x", "Кс", "X", "ё", "yo", "Ё", "Yo")
 
 // pinyinForms adds the readings of a name written as three single pinyin
 // syllables: surname first ("wang wei ming" → "wang weiming") or given name

@@ -153,3 +153,57 @@ watchlist:
 		}
 	}
 }
+
+// TestWatchNamesForeignAndShort: a foreign name written in Russian, a
+// dropped long patronymic, every listed person a name could be, and the
+// near-homonyms that must not hit (bench/screening measures the rates).
+func TestWatchNamesForeignAndShort(t *testing.T) {
+	t.Parallel()
+	src := `version: "foreign"
+actions: {document_check: 10}
+rules:
+  - {id: WATCH, kind: watchlist, score: 10, parties: [sender]}
+watchlist:
+  - {name: "GHOLIZADEH, Vali", list: post}
+  - {name: "BEXHETI, Nuri", list: post}
+  - {name: "SMIRNOV, Dmitriy Konstantinovich", list: post}
+  - {name: "KIM, Kwang Yon", list: post}
+  - {name: "KIM, Kwang Il", list: post}
+  - {name: "AUNG, Ye", list: post}
+  - {name: "HAWATMA, Nayif", aliases: ["KHALID, Abu"], list: post}
+  - {name: "UMAR, Asim", list: post}
+`
+	e, err := risk.CompileRules([]byte(src), "foreign.yaml", postal.DefaultRates())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	screen := func(name string) risk.Screening {
+		s := risk.Subject{ID: "EE1", Direction: "import", Sender: risk.Party{Name: name, Country: "DE"},
+			Addressee: risk.Party{Name: "Jane Doe", Country: "CN"}, Lines: []risk.Line{{Description: "book", HSCode: "490199", ValueSDR: 5, NetWeightG: 300}}, ValueSDR: 5}
+		return e.Screen(&s, risk.Prior{}, now)
+	}
+	for name, want := range map[string]string{
+		"вали гхолизадех":    "GHOLIZADEH, Vali", // х read as h
+		"нури бексхети":      "BEXHETI, Nuri",    // кс read as x
+		"SMIRNOV, Dmitriy":   "SMIRNOV, Dmitriy Konstantinovich",
+		"JUNG, Ye-jin":       "", // Jung is not Aung
+		"Khalid ABU GHAZALA": "", // one identifying word: exact only
+		"Omar Qasim":         "", // two words, neither spelt alike
+	} {
+		got := screen(name)
+		switch {
+		case want == "" && len(got.Hits) != 0:
+			t.Errorf("%q: false hit %v", name, got.Reasons())
+		case want != "" && (len(got.Hits) != 1 || got.Hits[0].Match == nil || got.Hits[0].Match.Name != want):
+			t.Errorf("%q: hits %v, want %q", name, got.Reasons(), want)
+		}
+	}
+	got := screen("KIM, Kwang")
+	if len(got.Hits) != 1 || got.Hits[0].Match == nil || len(got.Hits[0].Match.Others) != 1 {
+		t.Fatalf("KIM, Kwang: want one hit naming the other Kim Kwang too, got %+v", got.Hits)
+	}
+	if m := got.Hits[0].Match; m.Name == m.Others[0].Name || !strings.HasPrefix(m.Others[0].Name, "KIM, Kwang") {
+		t.Errorf("others: %+v", m.Others)
+	}
+}

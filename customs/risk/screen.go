@@ -1,7 +1,9 @@
 package risk
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -280,8 +282,17 @@ func (s *screener) watchlist() {
 					"list": w.list, "entry": w.ID, "ref": listRef(w), "strength": string(best.name.strength), "via": viaText(best),
 					"similarity": strconv.FormatFloat(best.similarity, 'f', 2, 64), "note": w.Note})
 				if len(s.hits) > n {
-					s.hits[n].Match = &WatchHit{List: w.list, Entry: entryRef(w), Name: w.Name, Alias: best.name.display,
-						Strength: best.name.strength, Via: viaText(best), Party: party, Query: name, Similarity: best.similarity}
+					m := &WatchHit{List: w.list, Entry: entryRef(w), Name: w.Name, Alias: best.name.display,
+						Strength: best.name.strength, Via: viaText(best), Party: party, Query: name, Similarity: best.similarity,
+						Others: s.others(matches, best, r)}
+					s.hits[n].Match = m
+					if len(m.Others) > 0 {
+						also := make([]string, len(m.Others))
+						for i, o := range m.Others {
+							also[i] = o.Name + " " + strconv.FormatFloat(o.Similarity, 'f', 2, 64)
+						}
+						s.hits[n].Reason += "; also close: " + strings.Join(also, ", ")
+					}
 				}
 			}
 		}
@@ -294,6 +305,44 @@ func (s *screener) watchlist() {
 		check("seller", *s.d.Seller, s.d.Seller.Name)
 		check("seller", *s.d.Seller, s.d.Seller.Company)
 	}
+}
+
+// maxOthers is how many other listed entries a watch-list hit names.
+const maxOthers = 5
+
+// others lists the entries other than best's that matches reach rule r's
+// threshold against, one per entry (its closest name), closest first.
+func (s *screener) others(matches []watchMatch, best *watchMatch, r *rule) []WatchCandidate {
+	var out []WatchCandidate
+	var idx []int
+	for k := range matches {
+		m := &matches[k]
+		if m.name.entry == best.name.entry || m.similarity < r.minSim {
+			continue
+		}
+		if r.lists != nil && !r.lists[s.e.watchIdx.entries[m.name.entry].list] {
+			continue
+		}
+		dup := false
+		for i, j := range idx {
+			if matches[j].name.entry == m.name.entry {
+				dup = true
+				if m.similarity > matches[j].similarity {
+					idx[i] = k
+				}
+				break
+			}
+		}
+		if !dup {
+			idx = append(idx, k)
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(matches[b].similarity, matches[a].similarity) })
+	for _, k := range idx[:min(len(idx), maxOthers)] {
+		w := s.e.watchIdx.entries[matches[k].name.entry]
+		out = append(out, WatchCandidate{List: w.list, Entry: entryRef(w), Name: w.Name, Alias: matches[k].name.display, Similarity: matches[k].similarity})
+	}
+	return out
 }
 
 func entryRef(w indexedEntry) string {

@@ -70,6 +70,19 @@ type WatchHit struct {
 	Party      string   `json:"party" doc:"sender, addressee or seller"`
 	Query      string   `json:"query" doc:"The declared name that matched"`
 	Similarity float64  `json:"similarity"`
+	// Others are the other listed entries the name reaches the rule's
+	// threshold against, closest first: an officer must see every listed
+	// person a name could be, not only the closest.
+	Others []WatchCandidate `json:"others,omitempty" doc:"Other listed entries the name also matches at or above the rule's threshold, closest first (at most 5)"`
+}
+
+// WatchCandidate is another listed entry a screened name matches.
+type WatchCandidate struct {
+	List       string  `json:"list"`
+	Entry      string  `json:"entry,omitempty"`
+	Name       string  `json:"name" doc:"The listed party's primary name"`
+	Alias      string  `json:"alias" doc:"The name or alias that matched, as listed"`
+	Similarity float64 `json:"similarity"`
 }
 
 // Screening is the risk engine's verdict on one declaration.

@@ -147,15 +147,19 @@ func (w *watchIndex) addName(vocab map[string]int32, entry int32, raw string, st
 		n.skels = append(n.skels, skeleton(t))
 		n.weight += len(t)
 	}
-	n.exact = st == Weak || len(toks) == 1 && len(toks[0]) <= maxShort
 	n.required = requiredTokens(raw, f, toks)
+	ident := ""
 	for i, t := range toks {
 		if particles[t] {
 			n.required &^= 1 << i // "al" and "bin" are neither posted nor needed
 		} else {
 			n.need++
+			ident = t
 		}
 	}
+	// A name with one identifying word is a short name when that word is:
+	// "KHALID, Abu" and "AL WAFA" identify no one by a fuzzy "Khalid …".
+	n.exact = st == Weak || n.need == 1 && len(ident) <= maxShort
 	n.need = min(n.need, 2)
 	w.names = append(w.names, n)
 	if n.exact {
@@ -446,6 +450,7 @@ const (
 	extraPenalty   = 0.03 // per query word the listed name lacks
 	singlePenalty  = 0.05 // per extra query word against a one-word name
 	singleMin      = 0.93 // a one-word name's word must be this close
+	noExactPenalty = 0.05 // a name matched on two words, neither spelt alike ("Omar Qasim" for "UMAR, Asim")
 )
 
 // particles are name words that do not identify anyone on their own; they
@@ -459,6 +464,7 @@ func scoreName(n *watchName, q, qs []string) float64 {
 	var used uint32
 	sum, matchedW, missingW := 0.0, 0, 0
 	matched := 0
+	anyExact := false
 	for i, et := range n.toks {
 		best, bestJ := 0.0, -1
 		for j, qt := range q {
@@ -477,6 +483,9 @@ func scoreName(n *watchName, q, qs []string) float64 {
 			continue
 		}
 		used |= 1 << bestJ
+		if best == 1 && !particles[et] || best >= 0.92 && foldText(et) == foldText(q[bestJ]) {
+			anyExact = true
+		}
 		if !particles[et] {
 			matched++
 		}
@@ -495,7 +504,11 @@ func scoreName(n *watchName, q, qs []string) float64 {
 		}
 		return sum/float64(matchedW) - singlePenalty*float64(extra)
 	}
-	if matched < max(n.need, 1) || missingW*2 > n.weight {
+	// More than half the letters missing is another name, unless what is
+	// missing is optional (the required words all matched, above) and two
+	// identifying words agree: "SMIRNOV, Dmitriy" for "SMIRNOV, Dmitriy
+	// Konstantinovich".
+	if matched < max(n.need, 1) || missingW*2 > n.weight && matched < 2 {
 		return 0
 	}
 	if missingW > 0 && extra > 0 {
@@ -504,6 +517,9 @@ func scoreName(n *watchName, q, qs []string) float64 {
 		return sum/float64(n.weight) - extraPenalty*float64(extra)
 	}
 	s := sum/float64(matchedW) - missingPenalty*float64(missingW)/float64(n.weight) - extraPenalty*float64(extra)
+	if !anyExact && matched < 3 {
+		s -= noExactPenalty
+	}
 	return max(s, 0)
 }
 
@@ -534,8 +550,8 @@ func tokenSimilarity(a, askel, b, bskel string) float64 {
 		return max(jw, 0.93)
 	case max(len(a), len(b)) >= 5 && oneEdit(a, b):
 		return max(jw, 0.92) // one typo in a word of five letters ("lena" for "Elena")
-	case askel == bskel && sameStart(a, b) && oneEdit(a, b):
-		return max(jw, 0.92) // "Banc" and "Bank"
+	case askel == bskel && (a[0] == b[0] || min(len(a), len(b)) >= 5 && sameStart(a, b)) && oneEdit(a, b):
+		return max(jw, 0.92) // "Banc" and "Bank" (but not "Jung" and "Aung")
 	}
 	// Neither a respelling nor one typo: Jaro–Winkler alone rates "Omar"
 	// and "Omairi" alike, so it counts for less.
