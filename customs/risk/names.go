@@ -272,7 +272,8 @@ func nameForms(raw string, out []nameForm) []nameForm {
 	out = append(out, nameForm{n, via})
 	if via == viaCyrillic {
 		// A foreign name written in Russian: х stands for h (Хамиех,
-		// Гхолизадех), кс for x (Бексхети), ё for yo (Кёнг).
+		// Гхолизадех), кс for x (Бексхети). (Not ё for yo: "Киселёв" read
+		// "kiselyov" looks like "Kozlov".)
 		if f := NormalizeName(foreignCyrillic.Replace(raw)); f != n && f != "" {
 			out = append(out, nameForm{f, viaCyrillic})
 		}
@@ -282,7 +283,7 @@ func nameForms(raw string, out []nameForm) []nameForm {
 
 // foreignCyrillic reads a Cyrillic spelling of a foreign name back the way
 // the name is usually written in Latin script.
-var foreignCyrillic = strings.NewReplacer("х", "h", "Х", "H", "кс", "x", "Кс", "X", "ё", "yo", "Ё", "Yo")
+var foreignCyrillic = strings.NewReplacer("х", "h", "Х", "H", "кс", "x", "Кс", "X")
 
 // pinyinForms adds the readings of a name written as three single pinyin
 // syllables: surname first ("wang wei ming" → "wang weiming") or given name
