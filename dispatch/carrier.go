@@ -25,8 +25,10 @@ type CarrierReport struct {
 // forwarded to tracking as EMC at the dispatch's origin (EMK elsewhere) and
 // delivery to the post (21) as EMD, for the receptacle and every item in
 // it; the other codes are kept with the receptacle. A partner key may only
-// report for its own carrier code. Events naming unknown receptacles or
-// places are rejected one by one; the rest are stored.
+// report for its own carrier code, about receptacles on a consignment to
+// that carrier, at the consignment's first or last office (carrierLeg).
+// Events naming unknown receptacles or places, or outside the carrier's
+// leg, are rejected one by one; the rest are stored.
 func (s *Service) IngestResdit(ctx context.Context, who auth.Principal, m edi.Resdit) (CarrierReport, error) {
 	switch {
 	case who.Is(auth.RoleAdmin, auth.RoleOperator):
@@ -47,7 +49,8 @@ func (s *Service) IngestResdit(ctx context.Context, who auth.Principal, m edi.Re
 	now := s.now()
 	rep := CarrierReport{Message: m.Ref, Rejected: []postal.FieldError{}}
 	var evs []CarrierEvent
-	origin := map[string]string{} // receptacle → dispatch origin
+	legs := map[string]*Consignment{} // dispatch → its consignment (nil: none)
+	origin := map[string]string{}     // receptacle → dispatch origin
 	number := map[string]string{} // receptacle → its number
 	for i, ev := range m.Events {
 		office, msg := resolvePlace(ev.Place, offices)
@@ -69,6 +72,16 @@ func (s *Service) IngestResdit(ctx context.Context, who auth.Principal, m edi.Re
 			}
 			if err != nil {
 				return CarrierReport{}, err
+			}
+			if who.Is(auth.RolePartner) {
+				msg, err := s.carrierLeg(ctx, legs, r, m.Carrier, office)
+				if err != nil {
+					return CarrierReport{}, err
+				}
+				if msg != "" {
+					rep.Rejected = append(rep.Rejected, postal.FieldError{Field: field, Message: msg})
+					continue
+				}
 			}
 			origin[rid], number[rid] = r.Dispatch[:6], r.Number
 			evs = append(evs, CarrierEvent{Receptacle: rid, Code: ev.Code, Office: office, Time: ev.Time.UTC().Truncate(time.Microsecond),
@@ -110,6 +123,40 @@ func (s *Service) IngestResdit(ctx context.Context, who auth.Principal, m edi.Re
 		s.deliver(ctx)
 	}
 	return rep, nil
+}
+
+// carrierLeg checks a carrier key's event against what it carries: the
+// receptacle's dispatch must be on a consignment to that carrier (its
+// current one: a dispatch consigned again at a transit hub belongs to the
+// onward carrier), and the event must be at the consignment's first or last
+// office. It returns why not ("" when it is), caching consignments in legs.
+func (s *Service) carrierLeg(ctx context.Context, legs map[string]*Consignment, r Receptacle, carrier, office string) (string, error) {
+	c, seen := legs[r.Dispatch]
+	if !seen {
+		d, err := s.Store.Dispatch(ctx, r.Dispatch)
+		if err != nil && postal.ErrorCode(err) != postal.CodeNotFound {
+			return "", err
+		}
+		if d.Consignment != "" {
+			got, err := s.Store.Consignment(ctx, d.Consignment)
+			if err != nil && postal.ErrorCode(err) != postal.CodeNotFound {
+				return "", err
+			}
+			if err == nil {
+				c = &got
+			}
+		}
+		legs[r.Dispatch] = c
+	}
+	switch {
+	case c == nil:
+		return fmt.Sprintf("forbidden: %s is on no consignment to a carrier yet", r.ID), nil
+	case carrierCode(*c) != carrier:
+		return fmt.Sprintf("forbidden: %s travels with %s (consignment %s), not %s", r.ID, carrierCode(*c), c.ID, carrier), nil
+	case office != c.From && office != c.To:
+		return fmt.Sprintf("forbidden: %s carries %s from %s to %s, not at %s", carrier, r.ID, c.From, c.To, office), nil
+	}
+	return "", nil
 }
 
 // resolvePlace maps a RESDIT place to an office: a 6-character office code

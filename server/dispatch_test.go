@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/civil"
 	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/edi"
@@ -127,6 +128,30 @@ func TestDispatchAPI(t *testing.T) {
 	}
 	if res := e.do("POST", "/v1/resdit", "partner", string(m.MarshalEDI()), "Content-Type", "application/edifact"); res.status != http.StatusForbidden {
 		t.Fatalf("RESDIT from another partner: %d %s", res.status, res.body)
+	}
+	// Carrier keys: their own legs only.
+	for _, c := range []string{"MF", "CZ"} {
+		key, secret, err := auth.NewKey(auth.RolePartner, "", c, nil, "carrier "+c, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.store.CreateKey(context.Background(), key); err != nil {
+			t.Fatal(err)
+		}
+		e.keys[c] = secret
+	}
+	at := time.Now().UTC().Truncate(time.Minute)
+	own := edi.Resdit{Ref: "MF2", Prepared: at, Carrier: "MF", Recipient: "CNXMNA", Events: []edi.ResditEvent{
+		{Code: "24", Place: "XMN", Time: at, Receptacles: []string{s9}},
+		{Code: "24", Place: "DEFRAA", Time: at, Receptacles: []string{s9}}}}
+	res = e.do("POST", "/v1/resdit", "MF", string(own.MarshalEDI()), "Content-Type", "application/edifact")
+	if res.status != http.StatusOK || !strings.Contains(string(res.body), `"stored":1`) || !strings.Contains(string(res.body), "MF carries "+s9+" from CNXMNA to NLAMSA, not at DEFRAA") {
+		t.Fatalf("carrier RESDIT on and off its leg: %d %s", res.status, res.body)
+	}
+	other := edi.Resdit{Ref: "CZ1", Prepared: at, Carrier: "CZ", Recipient: "CNXMNA", Events: []edi.ResditEvent{{Code: "74", Place: "XMN", Time: at, Receptacles: []string{s9}}}}
+	res = e.do("POST", "/v1/resdit", "CZ", string(other.MarshalEDI()), "Content-Type", "application/edifact")
+	if res.status != http.StatusOK || !strings.Contains(string(res.body), `"stored":0`) || !strings.Contains(string(res.body), "travels with MF") {
+		t.Fatalf("another carrier's receptacle: %d %s", res.status, res.body)
 	}
 	if res := e.do("POST", "/v1/resdit", "operator", "UNB+broken", "Content-Type", "application/edifact"); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad RESDIT: %d %s", res.status, res.body)
