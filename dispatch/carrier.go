@@ -51,7 +51,7 @@ func (s *Service) IngestResdit(ctx context.Context, who auth.Principal, m edi.Re
 	var evs []CarrierEvent
 	legs := map[string]*Consignment{} // dispatch → its consignment (nil: none)
 	origin := map[string]string{}     // receptacle → dispatch origin
-	number := map[string]string{} // receptacle → its number
+	number := map[string]string{}     // receptacle → its number
 	for i, ev := range m.Events {
 		office, msg := resolvePlace(ev.Place, offices)
 		for j, rid := range ev.Receptacles {
