@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/interpost/interpost/tracking"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -48,5 +49,18 @@ func TestGate(t *testing.T) {
 	}
 	if code, _, _ := get("/healthz"); code != 200 {
 		t.Errorf("healthz while draining: %d", code)
+	}
+}
+
+// TestTrackETagCoversEmailForm: a node with an SMTP server offers the e-mail
+// form and one without does not, so their pages of the same timeline must
+// not share a validator.
+func TestTrackETagCoversEmailForm(t *testing.T) {
+	tl := tracking.Timeline{Object: "EE123456789CN"}
+	if trackETag(tl, "en", 1, true) == trackETag(tl, "en", 1, false) {
+		t.Fatal("same ETag with and without the e-mail form")
+	}
+	if trackETag(tl, "en", 1, true) != trackETag(tl, "en", 1, true) {
+		t.Fatal("ETag not stable")
 	}
 }

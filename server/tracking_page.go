@@ -108,14 +108,15 @@ func (s *Server) trackItem(w http.ResponseWriter, r *http.Request) {
 		// The page is a function of the timeline, the language, the offices (places, zones),
 		// the catalogue and the template: its ETag is computed from them, so a reader who has
 		// the page gets 304 before anything is rendered, and every node gives the same tag.
-		etag := trackETag(tl, l.Lang(), version)
+		notify := s.tracking().Buyers != nil
+		etag := trackETag(tl, l.Lang(), version, notify)
 		w.Header().Set("ETag", etag)
 		if etagMatch(r.Header.Get("If-None-Match"), etag) {
 			trackHeaders(w.Header(), l)
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		v.ID, v.Timeline, v.Notify = tl.Object, &tl, s.tracking().Buyers != nil
+		v.ID, v.Timeline, v.Notify = tl.Object, &tl, notify
 		newPublicText(l, offices).fill(&v, tl)
 		s.renderTrack(w, r, l, http.StatusOK, v)
 	case postal.CodeInvalid:
@@ -211,10 +212,12 @@ var trackPageID = func() string {
 	return strconv.FormatUint(h.Sum64(), 36)
 }()
 
-// trackETag is the validator of an item's page: a hash of everything the page is made of.
-func trackETag(tl tracking.Timeline, lang string, networkVersion int64) string {
+// trackETag is the validator of an item's page: a hash of everything the page is made of,
+// including whether it offers the e-mail form (nodes with and without an SMTP server give
+// different pages).
+func trackETag(tl tracking.Timeline, lang string, networkVersion int64, notify bool) string {
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", trackPageID, lang, networkVersion)
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00%t\x00", trackPageID, lang, networkVersion, notify)
 	_ = json.NewEncoder(h).Encode(tl)
 	return `"` + strconv.FormatUint(h.Sum64(), 36) + `"`
 }
