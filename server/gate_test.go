@@ -1,11 +1,12 @@
 package server
 
 import (
-	"github.com/interpost/interpost/tracking"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/interpost/interpost/tracking"
 )
 
 func TestGate(t *testing.T) {
