@@ -320,3 +320,20 @@ func (r testRefs) CheckOffice(ctx context.Context, code string) error {
 
 // testNow is the moment the console tests' seeds and services live at.
 var testNow = time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+
+// TestFormTooLarge: a form over the console's limit is answered 413 saying
+// so — not "security token missing", which is what the cut-off form looked
+// like before.
+func TestFormTooLarge(t *testing.T) {
+	t.Parallel()
+	tc := newTestConsole(t)
+	cookies, token := tc.signIn(t, "admin")
+	resp, page := tc.do(t, "POST", "/console/inquiries", url.Values{"csrf": {token}, "item": {strings.Repeat("x", maxFormBytes+10)}}, cookies)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(page, "larger than the console accepts (1 MB)") {
+		t.Fatalf("%d\n%.600s", resp.StatusCode, page)
+	}
+	resp, page = tc.do(t, "POST", "/console/inquiries", url.Values{"csrf": {token}, "item": {strings.Repeat("x", maxFormBytes+10)}}, cookies, "Accept-Language", "zh-CN")
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(page, "表单超过控制台允许的大小") {
+		t.Fatalf("zh: %d", resp.StatusCode)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -259,7 +260,12 @@ func (c *Console) page(pattern string, roles []auth.Role, h handler) {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if tooLarge(r) {
+				// Not a missing security token: the form never arrived whole.
+				c.errorPage(w, r, s, http.StatusRequestEntityTooLarge, c.loc(r).T("console.error.too_large", "MB", maxFormBytes>>20))
+				return
+			}
 			if why := c.checkCSRF(r, sessionKey(r)); why != "" {
 				c.errorPage(w, r, s, http.StatusForbidden, c.loc(r).T(why))
 				return
@@ -273,6 +279,23 @@ func (c *Console) page(pattern string, roles []auth.Role, h handler) {
 		}
 		h(w, r, s)
 	})
+}
+
+// maxFormBytes bounds a console form, files included.
+const maxFormBytes = 1 << 20
+
+// tooLarge parses the request's form and reports whether its body went
+// over the limit (http.MaxBytesReader); other parse errors are left to the
+// handlers, which then find fields missing.
+func tooLarge(r *http.Request) bool {
+	var err error
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		err = r.ParseMultipartForm(maxFormBytes)
+	} else {
+		err = r.ParseForm()
+	}
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
 }
 
 // statusWriter remembers the status a handler answered, for the audit log.
