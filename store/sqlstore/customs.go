@@ -21,9 +21,11 @@ const itemColumns = `id, stream, direction, office, status, score, action, prior
 
 const itemColumnCount = 18
 
-// itemRowsPerInsert bounds one multi-row INSERT (18 × 400 = 7,200 parameters,
-// below both SQLite's 32,766 and PostgreSQL's 65,535).
-const itemRowsPerInsert = 400
+// itemRowsPerInsert is the rows of one multi-row INSERT: a full chunk's
+// statement is prepared once per transaction and reused, and a statement
+// of this size costs little to parse (one of 400 rows cost as much to
+// parse as to run).
+const itemRowsPerInsert = 64
 
 // Copier is a Backend that loads rows in bulk inside a transaction on conn
 // (PostgreSQL's COPY). Imports use it when the backend has it.
@@ -44,6 +46,8 @@ type customsTx struct {
 	conn *sql.Conn
 	// staged: the session's staging table for COPY exists.
 	staged bool
+	// full is the prepared insert of itemRowsPerInsert rows (closed with tx).
+	full *sql.Stmt
 }
 
 func (c *customsTx) Priors(ctx context.Context, keys []string, since time.Time) (map[string]risk.Prior, error) {
@@ -213,7 +217,18 @@ func (c *customsTx) insertChunk(ctx context.Context, items []customs.Item) (map[
 			sdrMilli(d.TotalValueSDR), it.Manifest, c.s.t(it.DeclaredAt), c.s.t(it.UpdatedAt), it.Version, string(body), it.SearchTerms())
 	}
 	b.WriteString(` ON CONFLICT (id) DO NOTHING RETURNING id`)
-	rows, err := c.tx.QueryContext(ctx, c.s.q(b.String()), args...)
+	var rows *sql.Rows
+	var err error
+	if n == itemRowsPerInsert {
+		if c.full == nil {
+			if c.full, err = c.tx.PrepareContext(ctx, c.s.q(b.String())); err != nil {
+				return nil, c.s.wrap(err, "insert customs items")
+			}
+		}
+		rows, err = c.full.QueryContext(ctx, args...)
+	} else {
+		rows, err = c.tx.QueryContext(ctx, c.s.q(b.String()), args...)
+	}
 	if err != nil {
 		return nil, c.s.wrap(err, "insert customs items")
 	}
