@@ -15,7 +15,9 @@
 //     the PREDES carried, validated, screened and stored in one batch
 //     (customs.Service.DeclareMany), EDB/EDC for the items released;
 //  4. handover: released items handed to the domestic network, an EMF
-//     event each (tracking.Service.Record).
+//     event each with tracking and in the origin post's outbox
+//     (tracking.Service.Record and inward.Service.Enqueue, what
+//     ScanDelivery writes; its per-item checks are not run here).
 //
 // Data are generated first and not timed. The target is ≤ 30 s on 2 cores.
 //
@@ -217,7 +219,14 @@ func runInbound(ctx context.Context, nItems, nRecs, perDispatch int, parent stri
 
 	t = time.Now()
 	for i := 0; i < len(released); i += 10_000 {
-		if err := trk.Record(ctx, released[i:min(i+10_000, len(released))]...); err != nil {
+		// What ScanDelivery writes for a handover: the EMF with tracking and
+		// in the origin post's outbox (its per-item checks hold here by
+		// construction: received, released, not handed over before).
+		evs := released[i:min(i+10_000, len(released))]
+		if err := trk.Record(ctx, evs...); err != nil {
+			return nil, fmt.Errorf("handover: %w", err)
+		}
+		if err := svc.Enqueue(ctx, evs...); err != nil {
 			return nil, fmt.Errorf("handover: %w", err)
 		}
 	}
