@@ -237,8 +237,11 @@ func runInbound(ctx context.Context, nItems, nRecs, perDispatch int, parent stri
 
 func (in *inbound) stage(name string, t time.Time, what string) {
 	c := cpuTime()
-	in.stages = append(in.stages, stage{name: name, d: time.Since(t), cpu: c - in.cpuMark, load: loadAvg(), what: what})
+	st := stage{name: name, d: time.Since(t), cpu: c - in.cpuMark, load: loadAvg(), what: what}
+	in.stages = append(in.stages, st)
 	in.cpuMark = c
+	// Progress for long runs on a busy box; the table follows at the end.
+	log.Printf("done: %s in %.1f s wall, %.1f CPU-s, load %s", name, st.d.Seconds(), st.cpu.Seconds(), st.load)
 }
 
 // cpuTime is the user and system CPU time of this process so far.
