@@ -18,6 +18,9 @@ import (
 // item was released.
 type Customs interface {
 	Declare(ctx context.Context, who auth.Principal, d customs.Declaration) (customs.Item, error)
+	// DeclareMany is Declare for many declarations in one transaction:
+	// errs[i] is what Declare would have answered for ds[i] alone.
+	DeclareMany(ctx context.Context, who auth.Principal, ds []customs.Declaration) (items []customs.Item, errs []error, err error)
 	Item(ctx context.Context, id string) (customs.Item, error)
 }
 
@@ -180,8 +183,15 @@ type ClearReport struct {
 
 // ClearDispatch puts every received item of a dispatch into the import
 // queue with its pre-advised data; items without data are listed to key
-// in. Running it again declares nothing twice.
+// in. Running it again declares nothing twice (items already declared are
+// answered as they stand, repeated). The dispatch's items are declared in
+// one batch (customs.Service.DeclareMany: the same checks and screening as
+// one DeclareImport, stored in one transaction), and the EDB/EDC events of
+// the items released at once are recorded together.
 func (s *Service) ClearDispatch(ctx context.Context, who auth.Principal, dispatch string) (ClearReport, error) {
+	if s.Customs == nil {
+		return ClearReport{}, postal.Errorf(postal.CodeUnavailable, "import customs is not wired on this node")
+	}
 	d, err := s.Store.InwardDispatch(ctx, dispatch)
 	if err != nil {
 		return ClearReport{}, err
@@ -194,18 +204,75 @@ func (s *Service) ClearDispatch(ctx context.Context, who auth.Principal, dispatc
 		return ClearReport{}, err
 	}
 	rep := ClearReport{Dispatch: d.ID, Declared: []Clearance{}, NeedsData: []string{}}
+	var recs map[string]Receptacle
+	var decls []customs.Declaration
+	var offices []string
 	for _, it := range items {
 		if it.Status != StatusReceived {
 			continue
 		}
-		c, err := s.DeclareImport(ctx, who, it.Item, nil)
-		switch {
-		case postal.ErrorCode(err) == postal.CodeInvalid:
-			rep.NeedsData = append(rep.NeedsData, it.Item)
-		case err != nil:
+		if recs == nil {
+			rs, err := s.Store.InwardReceptacles(ctx, d.ID)
+			if err != nil {
+				return rep, err
+			}
+			recs = make(map[string]Receptacle, len(rs))
+			for _, r := range rs {
+				recs[r.ID] = r
+			}
+		}
+		r, ok := recs[it.Receptacle]
+		if !ok || r.Status != StatusReceived {
+			return rep, postal.Errorf(postal.CodeConflict, "receptacle %s has not been received: scan it first", it.Receptacle)
+		}
+		if err := mayReceive(who, r.ReceivedOffice); err != nil {
 			return rep, err
+		}
+		decl, _, err := s.importDeclaration(it, r.ReceivedOffice, nil)
+		if postal.ErrorCode(err) == postal.CodeInvalid {
+			rep.NeedsData = append(rep.NeedsData, it.Item)
+			continue
+		}
+		if err != nil {
+			return rep, err
+		}
+		decls, offices = append(decls, decl), append(offices, r.ReceivedOffice)
+	}
+	if len(decls) == 0 {
+		return rep, nil
+	}
+	cis, errs, err := s.Customs.DeclareMany(ctx, who, decls)
+	if err != nil {
+		return rep, fmt.Errorf("import declarations of dispatch %s: %w", d.ID, err)
+	}
+	now := s.now()
+	var evs []tracking.Event
+	for i, decl := range decls {
+		switch {
+		case errs[i] == nil:
+			ci := cis[i]
+			rep.Declared = append(rep.Declared, Clearance{Item: decl.ID, Office: offices[i], Source: SourcePreAdvice, Status: ci.Status, Duties: ci.Duties})
+			if ci.Status == customs.StatusReleased {
+				evs = append(evs,
+					tracking.Event{Object: decl.ID, Code: tracking.EDB, Office: offices[i], Time: now, Source: tracking.SourcePost, Reason: "presented to import customs"},
+					tracking.Event{Object: decl.ID, Code: tracking.EDC, Office: offices[i], Time: now, Source: tracking.SourceCustoms, Reason: "released by import customs"})
+			}
+		case postal.ErrorCode(errs[i]) == postal.CodeConflict:
+			old, err := s.Customs.Item(ctx, decl.ID) // declared before (a repeated clearance)
+			if err != nil {
+				return rep, err
+			}
+			rep.Declared = append(rep.Declared, Clearance{Item: decl.ID, Office: old.Declaration.Office, Source: SourcePreAdvice, Repeated: true,
+				Status: old.Status, Duties: old.Duties})
+		case postal.ErrorCode(errs[i]) == postal.CodeInvalid:
+			rep.NeedsData = append(rep.NeedsData, decl.ID)
 		default:
-			rep.Declared = append(rep.Declared, c)
+			return rep, fmt.Errorf("import declaration of %s: %w", decl.ID, errs[i])
+		}
+	}
+	if len(evs) > 0 {
+		if err := s.record(ctx, evs...); err != nil {
+			return rep, err
 		}
 	}
 	return rep, nil

@@ -327,10 +327,56 @@ func (b *receiving) item(ctx context.Context, sc ItemScan) (ScanResult, error) {
 	return ScanResult{Receptacle: r, Item: &it, Discrepancies: found}, nil
 }
 
+// close adds the closing of the dispatch (Service.Close) to the receipt
+// in progress, from the receptacles and items in memory — what is stored
+// once save has run — so that a scans file is received, verified and
+// closed in one transaction. It closes nothing (false) when the dispatch
+// is not expected any more or was not loaded with its items; the caller
+// then closes after save.
+func (b *receiving) close(ctx context.Context) (bool, error) {
+	if b.unknown || b.items == nil || b.d.Status != StatusExpected {
+		return false, nil
+	}
+	rs := make([]Receptacle, 0, len(b.recs))
+	for _, r := range b.recs {
+		rs = append(rs, *r)
+	}
+	slices.SortFunc(rs, func(x, y Receptacle) int { return strings.Compare(x.ID, y.ID) })
+	items := make([]Item, 0, len(b.items))
+	for _, it := range b.items {
+		items = append(items, *it)
+	}
+	slices.SortFunc(items, func(x, y Item) int {
+		if c := strings.Compare(x.Receptacle, y.Receptacle); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Item, y.Item)
+	})
+	office := b.s.verifyingOffice(ctx, b.d, rs)
+	if err := mayReceive(b.who, office); err != nil && mayReceive(b.who, b.d.Destination) != nil {
+		return false, err
+	}
+	rec, err := b.s.closing(ctx, b.d, rs, items, office)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range rec.Receptacles {
+		b.recs[r.ID] = &r
+		b.touch("R" + r.ID)
+	}
+	for _, it := range rec.Items {
+		b.items[it.Item] = &it
+		b.touch("I" + it.Item)
+	}
+	b.rec.Discrepancies = append(b.rec.Discrepancies, rec.Discrepancies...)
+	b.rec.Status, b.rec.Note = rec.Status, rec.Note
+	return true, nil
+}
+
 // save stores what changed in one transaction, then records the EMD
 // events.
 func (b *receiving) save(ctx context.Context) error {
-	if len(b.order) == 0 && b.rec.NewDispatch == nil {
+	if len(b.order) == 0 && b.rec.NewDispatch == nil && b.rec.Note == nil {
 		return nil
 	}
 	b.rec.At = b.s.now()

@@ -154,8 +154,23 @@ func (s *Service) ApplyScans(ctx context.Context, who auth.Principal, dispatch s
 		}
 		out.Discrepancies = append(out.Discrepancies, res.Discrepancies...)
 	}
-	if err := b.save(ctx); err != nil {
+	closed, err := b.close(ctx)
+	if err != nil {
 		return BulkResult{}, err
+	}
+	if err := b.save(ctx); err != nil {
+		if closed && postal.ErrorCode(err) == postal.CodeConflict {
+			// Closed by another request meanwhile (nothing of ours was
+			// stored): answer as a file for a closed dispatch is answered.
+			if d, e := s.Store.InwardDispatch(ctx, did.String()); e == nil && d.Status != StatusExpected {
+				return s.ApplyScans(ctx, who, dispatch, scans)
+			}
+		}
+		return BulkResult{}, err
+	}
+	if closed {
+		out.Note, err = s.note(ctx, did.String())
+		return out, err
 	}
 	out.Note, err = s.Close(ctx, who, did.String())
 	return out, err

@@ -182,6 +182,25 @@ func (s *Service) Close(ctx context.Context, who auth.Principal, dispatch string
 	if err != nil {
 		return Note{}, err
 	}
+	rec, err := s.closing(ctx, d, rs, items, office)
+	if err != nil {
+		return Note{}, err
+	}
+	if err := s.Store.SaveReceipt(ctx, rec); err != nil {
+		if postal.ErrorCode(err) == postal.CodeConflict {
+			return s.note(ctx, d.ID) // closed concurrently
+		}
+		return Note{}, err
+	}
+	return s.note(ctx, d.ID)
+}
+
+// closing is the receipt that closes dispatch d (its receptacles rs in id
+// order and items in receptacle and item order, as stored): receptacles
+// not received and items not found in opened receptacles become missing
+// with their discrepancies, and the verification note with the RESDES
+// for the origin post. office is the verifying office.
+func (s *Service) closing(ctx context.Context, d Dispatch, rs []Receptacle, items []Item, office string) (Receipt, error) {
 	now := s.now()
 	rec := Receipt{Dispatch: d.ID, Status: StatusReceived, At: now}
 	opened := map[string]bool{}
@@ -222,21 +241,15 @@ func (s *Service) Close(ctx context.Context, who auth.Principal, dispatch string
 	m.Dispatches = []edi.ResdesDispatch{rd}
 	serial, err := s.Store.InterchangeSerial(ctx, d.Origin, "RESDES received "+d.ID)
 	if err != nil {
-		return Note{}, err
+		return Receipt{}, err
 	}
 	m.Ref = edi.Ref(d.Origin, serial)
 	if err := m.Validate(); err != nil {
-		return Note{}, fmt.Errorf("RESDES for %s: %w", d.ID, err)
+		return Receipt{}, fmt.Errorf("RESDES for %s: %w", d.ID, err)
 	}
 	rec.Note = &Note{Number: m.Ref, Dispatch: d.ID, Office: office, Origin: d.Origin, Partner: d.Partner, CreatedAt: now,
 		Reply: Reply{Kind: "RESDES", Recipient: d.Origin, Ref: m.Ref, Text: m.MarshalProfile(s.Profiles.For(d.Origin))}}
-	if err := s.Store.SaveReceipt(ctx, rec); err != nil {
-		if postal.ErrorCode(err) == postal.CodeConflict {
-			return s.note(ctx, d.ID) // closed concurrently
-		}
-		return Note{}, err
-	}
-	return s.note(ctx, d.ID)
+	return rec, nil
 }
 
 func (s *Service) note(ctx context.Context, dispatch string) (Note, error) {

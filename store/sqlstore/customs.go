@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/interpost/interpost/customs"
@@ -21,9 +23,11 @@ const itemColumns = `id, stream, direction, office, status, score, action, prior
 
 const itemColumnCount = 18
 
-// itemRowsPerInsert bounds one multi-row INSERT (18 × 400 = 7,200 parameters,
-// below both SQLite's 32,766 and PostgreSQL's 65,535).
-const itemRowsPerInsert = 400
+// itemRowsPerInsert is the rows of one multi-row INSERT: a full chunk's
+// statement is prepared once per transaction and reused, and a statement
+// of this size costs little to parse (one of 400 rows cost as much to
+// parse as to run).
+const itemRowsPerInsert = 64
 
 // Copier is a Backend that loads rows in bulk inside a transaction on conn
 // (PostgreSQL's COPY). Imports use it when the backend has it.
@@ -44,6 +48,8 @@ type customsTx struct {
 	conn *sql.Conn
 	// staged: the session's staging table for COPY exists.
 	staged bool
+	// full is the prepared insert of itemRowsPerInsert rows (closed with tx).
+	full *sql.Stmt
 }
 
 func (c *customsTx) Priors(ctx context.Context, keys []string, since time.Time) (map[string]risk.Prior, error) {
@@ -157,18 +163,61 @@ func (s *Store) each(ctx context.Context, db queryer, query string, args []any, 
 	return rows.Err()
 }
 
+// encodedItem is an item's stored JSON body and search terms.
+type encodedItem struct {
+	body, terms string
+}
+
+// encodeItems encodes items on every core: the JSON bodies and search
+// terms cost as much CPU as the inserts, which run on one connection.
+func encodeItems(items []customs.Item) ([]encodedItem, error) {
+	out := make([]encodedItem, len(items))
+	errs := make([]error, len(items))
+	n := len(items)
+	workers := min(runtime.GOMAXPROCS(0), n/64)
+	encode := func(i int) {
+		body, err := json.Marshal(items[i])
+		if err != nil {
+			errs[i] = fmt.Errorf("encode customs item %s: %w", items[i].ID(), err)
+			return
+		}
+		out[i] = encodedItem{body: string(body), terms: items[i].SearchTerms()}
+	}
+	if workers <= 1 {
+		for i := range n {
+			encode(i)
+		}
+	} else {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < n; i += workers {
+					encode(i)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	return out, errors.Join(errs...)
+}
+
 func (c *customsTx) InsertItems(ctx context.Context, items []customs.Item) ([]int, error) {
 	var dups []int
+	enc, err := encodeItems(items)
+	if err != nil {
+		return nil, err
+	}
 	per := itemRowsPerInsert
 	insert := c.insertChunk
 	if cp, ok := c.s.backend.(Copier); ok {
-		per, insert = len(items), func(ctx context.Context, items []customs.Item) (map[string]bool, error) {
-			return c.copyChunk(ctx, cp, items)
+		per, insert = len(items), func(ctx context.Context, items []customs.Item, enc []encodedItem) (map[string]bool, error) {
+			return c.copyChunk(ctx, cp, items, enc)
 		}
 	}
 	for start := 0; start < len(items); start += per {
-		chunk := items[start:min(len(items), start+per)]
-		inserted, err := insert(ctx, chunk)
+		end := min(len(items), start+per)
+		chunk := items[start:end]
+		inserted, err := insert(ctx, chunk, enc[start:end])
 		if err != nil {
 			return nil, err
 		}
@@ -186,22 +235,18 @@ func (c *customsTx) InsertItems(ctx context.Context, items []customs.Item) ([]in
 
 // insertChunk inserts items, skipping ids already stored, and returns the
 // ids it inserted.
-func (c *customsTx) insertChunk(ctx context.Context, items []customs.Item) (map[string]bool, error) {
+func (c *customsTx) insertChunk(ctx context.Context, items []customs.Item, enc []encodedItem) (map[string]bool, error) {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO customs_items (` + itemColumns + `) VALUES `)
 	args := make([]any, 0, len(items)*itemColumnCount)
 	row := "(" + placeholders(itemColumnCount) + ")"
 	seen := make(map[string]bool, len(items))
 	n := 0
-	for _, it := range items {
+	for i, it := range items {
 		if seen[it.ID()] { // the same id twice in one statement would fail the whole statement on PostgreSQL
 			continue
 		}
 		seen[it.ID()] = true
-		body, err := json.Marshal(it)
-		if err != nil {
-			return nil, fmt.Errorf("encode customs item %s: %w", it.ID(), err)
-		}
 		if n > 0 {
 			b.WriteByte(',')
 		}
@@ -210,10 +255,21 @@ func (c *customsTx) insertChunk(ctx context.Context, items []customs.Item) (map[
 		d := &it.Declaration
 		args = append(args, d.ID, string(d.Stream), string(d.Direction), d.Office, string(it.Status), it.Screening.Score,
 			string(it.Screening.Action), it.Priority(), it.ClaimedBy, d.Addressee.Country, d.AddresseeKey(),
-			sdrMilli(d.TotalValueSDR), it.Manifest, c.s.t(it.DeclaredAt), c.s.t(it.UpdatedAt), it.Version, string(body), it.SearchTerms())
+			sdrMilli(d.TotalValueSDR), it.Manifest, c.s.t(it.DeclaredAt), c.s.t(it.UpdatedAt), it.Version, enc[i].body, enc[i].terms)
 	}
 	b.WriteString(` ON CONFLICT (id) DO NOTHING RETURNING id`)
-	rows, err := c.tx.QueryContext(ctx, c.s.q(b.String()), args...)
+	var rows *sql.Rows
+	var err error
+	if n == itemRowsPerInsert {
+		if c.full == nil {
+			if c.full, err = c.tx.PrepareContext(ctx, c.s.q(b.String())); err != nil {
+				return nil, c.s.wrap(err, "insert customs items")
+			}
+		}
+		rows, err = c.full.QueryContext(ctx, args...)
+	} else {
+		rows, err = c.tx.QueryContext(ctx, c.s.q(b.String()), args...)
+	}
 	if err != nil {
 		return nil, c.s.wrap(err, "insert customs items")
 	}
@@ -238,7 +294,7 @@ const customsStaging = `CREATE TEMP TABLE IF NOT EXISTS customs_items_in (ord IN
 
 // copyChunk inserts items through the backend's COPY and a set-based
 // insert, skipping ids already stored, and returns the ids it inserted.
-func (c *customsTx) copyChunk(ctx context.Context, cp Copier, items []customs.Item) (map[string]bool, error) {
+func (c *customsTx) copyChunk(ctx context.Context, cp Copier, items []customs.Item, enc []encodedItem) (map[string]bool, error) {
 	if !c.staged {
 		if _, err := c.tx.ExecContext(ctx, customsStaging); err != nil {
 			return nil, c.s.wrap(err, "create import staging table")
@@ -252,14 +308,10 @@ func (c *customsTx) copyChunk(ctx context.Context, cp Copier, items []customs.It
 			continue
 		}
 		seen[it.ID()] = true
-		body, err := json.Marshal(it)
-		if err != nil {
-			return nil, fmt.Errorf("encode customs item %s: %w", it.ID(), err)
-		}
 		d := &it.Declaration
 		rows = append(rows, []any{i, d.ID, string(d.Stream), string(d.Direction), d.Office, string(it.Status), it.Screening.Score,
 			string(it.Screening.Action), it.Priority(), it.ClaimedBy, d.Addressee.Country, d.AddresseeKey(),
-			sdrMilli(d.TotalValueSDR), it.Manifest, c.s.t(it.DeclaredAt), c.s.t(it.UpdatedAt), it.Version, string(body), it.SearchTerms()})
+			sdrMilli(d.TotalValueSDR), it.Manifest, c.s.t(it.DeclaredAt), c.s.t(it.UpdatedAt), it.Version, enc[i].body, enc[i].terms})
 	}
 	cols := append([]string{"ord"}, strings.Split(strings.Join(strings.Fields(itemColumns), ""), ",")...)
 	if err := cp.CopyFrom(ctx, c.conn, "customs_items_in", cols, rows); err != nil {

@@ -145,6 +145,11 @@ func (s *Store) bulkUpsert(ctx context.Context, tx *sql.Tx, table string, cols [
 	return nil
 }
 
+// bulkRows is a good rows-per-statement for bulkUpsert on hot paths: a
+// statement of a few dozen rows costs little to parse and is prepared once
+// per call, where one of 500 rows costs as much to parse as to run.
+const bulkRows = 64
+
 func insertSQL(table string, cols []string, rows int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")

@@ -64,13 +64,13 @@ func (s *Store) SaveAdvice(ctx context.Context, a inward.Advice) error {
 		if in.Kind == inward.KindPredes {
 			onConflict = ` ON CONFLICT (id) DO UPDATE SET type = excluded.type, gross_weight_g = excluded.gross_weight_g, items = excluded.items, predes = excluded.predes`
 		}
-		if err := s.bulkUpsert(ctx, tx, "inward_receptacles", adviceReceptacleCols, onConflict, len(a.Receptacles), 500, func(i int, args []any) []any {
+		if err := s.bulkUpsert(ctx, tx, "inward_receptacles", adviceReceptacleCols, onConflict, len(a.Receptacles), bulkRows, func(i int, args []any) []any {
 			r := a.Receptacles[i]
 			return append(args, r.ID, r.Dispatch, r.Type, r.GrossWeightG, r.Registered, r.Last, r.Items, string(r.Status), r.Consignment, r.Predes, r.Cardit)
 		}); err != nil {
 			return s.wrap(err, "receptacles of interchange "+in.Ref)
 		}
-		if err := s.bulkInsert(ctx, tx, "inward_items", adviceItemCols, len(a.Items), 500, func(i int, args []any) []any {
+		if err := s.bulkInsert(ctx, tx, "inward_items", adviceItemCols, len(a.Items), bulkRows, func(i int, args []any) []any {
 			it := a.Items[i]
 			return append(args, it.Dispatch, it.Item, it.Receptacle, string(it.Status), it.Contents, it.HSCode, it.WeightG, it.Value, it.Currency,
 				it.SenderName, it.SenderCountry, it.AddresseeName, it.AddresseeCountry)

@@ -24,19 +24,23 @@ func (s *Store) InwardItem(ctx context.Context, item string) (inward.Item, error
 	return it, s.wrap(err, "inbound item "+item)
 }
 
-// AddPartnerEvents implements inward.Store.
+// AddPartnerEvents implements inward.Store: one transaction, rows
+// inserted partnerEventRows at a time by one prepared statement.
 func (s *Store) AddPartnerEvents(ctx context.Context, evs []inward.PartnerEvent) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		for _, e := range evs {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO partner_events (partner, item, code, office, event_at, reason, signatory, recorded_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item, code, event_at) DO NOTHING`),
-				e.Partner, e.Item, string(e.Code), e.Office, s.t(e.At), e.Reason, e.Signatory, s.t(e.RecordedAt)); err != nil {
-				return s.wrap(err, "partner event "+string(e.Code)+" of "+e.Item)
-			}
-		}
+	if len(evs) == 0 {
 		return nil
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		err := s.bulkUpsert(ctx, tx, "partner_events", partnerEventInsertCols, ` ON CONFLICT (item, code, event_at) DO NOTHING`, len(evs), bulkRows,
+			func(i int, a []any) []any {
+				e := evs[i]
+				return append(a, e.Partner, e.Item, string(e.Code), e.Office, s.t(e.At), e.Reason, e.Signatory, s.t(e.RecordedAt))
+			})
+		return s.wrap(err, "partner events")
 	})
 }
+
+var partnerEventInsertCols = []string{"partner", "item", "code", "office", "event_at", "reason", "signatory", "recorded_at"}
 
 const partnerEventCols = `seq, partner, item, code, office, event_at, reason, signatory, recorded_at, returned_at, batch`
 

@@ -31,7 +31,7 @@ func (s *Store) SaveReceipt(ctx context.Context, r inward.Receipt) error {
 		if err := s.bulkUpsert(ctx, tx, "inward_receptacles", receiptReceptacleCols,
 			` ON CONFLICT (id) DO UPDATE SET status = excluded.status, received_weight_g = excluded.received_weight_g,
 			received_at = excluded.received_at, received_office = excluded.received_office, flags = excluded.flags, opened_at = excluded.opened_at`,
-			len(r.Receptacles), 500, func(i int, a []any) []any {
+			len(r.Receptacles), bulkRows, func(i int, a []any) []any {
 				x := r.Receptacles[i]
 				return append(a, x.ID, x.Dispatch, x.Type, x.GrossWeightG, x.Registered, x.Last, x.Items, string(x.Status), x.Consignment, x.Predes,
 					x.Cardit, x.NotAdvised, x.ReceivedWeightG, s.optTime(x.ReceivedAt), x.ReceivedOffice, x.Flags, s.optTime(x.OpenedAt))
@@ -41,7 +41,7 @@ func (s *Store) SaveReceipt(ctx context.Context, r inward.Receipt) error {
 		if err := s.bulkUpsert(ctx, tx, "inward_items", receiptItemCols,
 			` ON CONFLICT (dispatch, item) DO UPDATE SET status = excluded.status, item_condition = excluded.item_condition,
 			received_weight_g = excluded.received_weight_g, received_at = excluded.received_at`,
-			len(r.Items), 500, func(i int, a []any) []any {
+			len(r.Items), bulkRows, func(i int, a []any) []any {
 				it := r.Items[i]
 				return append(a, it.Dispatch, it.Item, it.Receptacle, string(it.Status), it.Contents, it.HSCode, it.WeightG, it.Value, it.Currency,
 					it.SenderName, it.SenderCountry, it.AddresseeName, it.AddresseeCountry, it.NotAdvised, it.Condition, it.ReceivedWeightG,
@@ -57,7 +57,7 @@ func (s *Store) SaveReceipt(ctx context.Context, r inward.Receipt) error {
 				return s.wrap(err, "number discrepancies of "+r.Dispatch)
 			}
 			if err := s.bulkUpsert(ctx, tx, "inward_discrepancies", discrepancyCols, ` ON CONFLICT (dispatch, receptacle, item, kind) DO NOTHING`,
-				len(r.Discrepancies), 500, func(i int, a []any) []any {
+				len(r.Discrepancies), bulkRows, func(i int, a []any) []any {
 					d := r.Discrepancies[i]
 					return append(a, d.Dispatch, d.Receptacle, d.Item, string(d.Kind), d.Advised, d.Found, d.Office, s.t(d.At), seq+int64(i)+1)
 				}); err != nil {

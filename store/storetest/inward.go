@@ -21,6 +21,7 @@ func runInward(t *testing.T, newDB Opener) {
 	t.Run("PartnerOutbox", func(t *testing.T) { testPartnerOutbox(t, newDB(t)()) })
 	t.Run("Transit", func(t *testing.T) { testInwardTransit(t, newDB(t)()) })
 	t.Run("ReceiptBulk", func(t *testing.T) { testInwardReceiptBulk(t, newDB(t)()) })
+	t.Run("PartnerOutboxBulk", func(t *testing.T) { testPartnerOutboxBulk(t, newDB(t)()) })
 }
 
 const (

@@ -87,3 +87,36 @@ func testPartnerOutbox(t *testing.T, s store.Store) {
 		t.Errorf("return: %+v %v", got, err)
 	}
 }
+
+// testPartnerOutboxBulk: a call of many events (several statements' worth)
+// with the same event twice in it, then again, keeps each event once, in
+// the order given.
+func testPartnerOutboxBulk(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	var evs []inward.PartnerEvent
+	for i := range 150 {
+		id, err := postal.NewS10("RR", uint32(i+1), "JP")
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, inward.PartnerEvent{Partner: "JPPOST", Item: string(id), Code: tracking.EMD, Office: "CNPEKA", At: t0, RecordedAt: t0})
+	}
+	evs = append(evs, evs[3], evs[100])
+	for range 2 {
+		if err := s.AddPartnerEvents(ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.PendingPartnerEvents(ctx, "JPPOST", 1000)
+	if err != nil || len(got) != 150 {
+		t.Fatalf("outbox: %d events, %v; want 150", len(got), err)
+	}
+	for i, e := range got {
+		if e.Item != evs[i].Item {
+			t.Fatalf("event %d is %s, want %s (the order given)", i, e.Item, evs[i].Item)
+		}
+	}
+	if err := s.AddPartnerEvents(ctx, nil); err != nil {
+		t.Errorf("no events: %v", err)
+	}
+}
