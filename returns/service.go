@@ -324,3 +324,32 @@ func clip(s string) string {
 	}
 	return string([]rune(s)[:100])
 }
+
+// ChargeDue charges the returns decided while no tariff (or no
+// returns.csv row) was in force: those back with us or going back to
+// their origin, without a charge yet. It returns how many it charged; run
+// it after importing a tariff (the demo does).
+func (s *Service) ChargeDue(ctx context.Context) (int, error) {
+	rs, err := s.Store.Returns(ctx, Filter{Limit: 500})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rs {
+		if r.Charge != "" || r.Status == StatusRequested {
+			continue
+		}
+		debtor := accounting.Merchant(r.Merchant)
+		if r.Direction == ToOrigin {
+			debtor = accounting.Post(r.Dest)
+		}
+		got, err := s.charge(ctx, r, debtor)
+		if err != nil {
+			return n, err
+		}
+		if got.Charge != "" {
+			n++
+		}
+	}
+	return n, nil
+}
