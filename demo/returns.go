@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -42,6 +43,9 @@ func SeedReturns(ctx context.Context, svc *returns.Service, out *dispatch.Servic
 		return res, fmt.Errorf("demo return charges: %w", err)
 	}
 	if out != nil {
+		if err := returnSortPlan(ctx, out, admin); err != nil {
+			return res, err
+		}
 		if res.Dispatched, err = dispatchReturns(ctx, svc, out, admin); err != nil {
 			return res, err
 		}
@@ -163,27 +167,55 @@ func sentBack(ctx context.Context, svc *returns.Service, sh acceptance.Shipment,
 	return nil
 }
 
-// dispatchReturns scans the inbound returns refused at Xiamen into our
-// outward dispatch to their origin, through the Xiamen sort plan.
+// returnSortPlan gives the Shanghai IMPC, where the demo's inbound mail is
+// delivered from, the sort plan of the mail it sends back (unless it has
+// one).
+func returnSortPlan(ctx context.Context, out *dispatch.Service, who auth.Principal) error {
+	if _, err := out.SortPlan(ctx, "CNSHAA"); err == nil {
+		return nil
+	}
+	b, err := SortPlanFile("CNSHAA")
+	if err != nil {
+		return err
+	}
+	rules, err := dispatch.ReadSortPlan(bytes.NewReader(b))
+	if err == nil {
+		_, err = out.PutSortPlan(ctx, who, "CNSHAA", rules)
+	}
+	if err != nil {
+		return fmt.Errorf("demo sort plan of CNSHAA: %w", err)
+	}
+	return nil
+}
+
+// dispatchReturns scans inbound returns into our outward dispatch to their
+// origin at the office of exchange behind the delivery office that sent
+// them back, through that office's sort plan (Guangzhou and Xiamen have
+// one in the demo).
 func dispatchReturns(ctx context.Context, svc *returns.Service, out *dispatch.Service, who auth.Principal) (int, error) {
 	rs, err := svc.List(ctx, who, returns.Filter{Direction: returns.ToOrigin, Status: returns.StatusReturning, Limit: 500})
 	if err != nil {
 		return 0, err
 	}
+	oe := map[string]string{}
+	for o, d := range deliveryOffice {
+		oe[d] = o
+	}
 	n := 0
 	for _, r := range rs {
-		if r.Office != "CNXMND" || n == 4 {
+		office := oe[r.Office]
+		if office == "" || n == 4 {
 			continue
 		}
-		sorted, err := out.Sort(ctx, who, "CNXMNA", r.Item, "")
+		sorted, err := out.Sort(ctx, who, office, r.Item, "")
 		if err != nil {
-			continue // no rule for its origin in the Xiamen plan: it waits
+			continue // no sort plan at that office, or no rule for its origin: it waits
 		}
 		rc := sorted.Receptacle
 		if rc == "" {
 			d := sorted.Dispatch
 			if d == "" {
-				opened, err := out.OpenDispatch(ctx, who, dispatch.OpenDispatchRequest{Origin: "CNXMNA", Destination: sorted.Target.Destination,
+				opened, err := out.OpenDispatch(ctx, who, dispatch.OpenDispatchRequest{Origin: office, Destination: sorted.Target.Destination,
 					Category: sorted.Target.Category, Subclass: sorted.Target.Subclass})
 				if err != nil {
 					return n, fmt.Errorf("demo return dispatch to %s: %w", sorted.Target.Destination, err)

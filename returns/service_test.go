@@ -45,7 +45,10 @@ func (m *memStore) Returns(context.Context, returns.Filter) ([]returns.Return, e
 	return out, nil
 }
 
-func (m *memStore) UpdateReturn(_ context.Context, r returns.Return) error { m.rs[r.ID] = r; return nil }
+func (m *memStore) UpdateReturn(_ context.Context, r returns.Return) error {
+	m.rs[r.ID] = r
+	return nil
+}
 func (m *memStore) RestockReturn(_ context.Context, r returns.Return) error {
 	m.rs[r.ID] = r
 	return nil
