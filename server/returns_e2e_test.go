@@ -187,8 +187,36 @@ func TestReturnsRoundTrip(t *testing.T) {
 	if !strings.Contains(string(r.body), `"code":"EXX"`) || !strings.Contains(string(r.body), `"code":"EMI"`) {
 		t.Errorf("recalled item's timeline: %s", r.body)
 	}
+	// Poland Post sends one of ACME's items back: it arrives through our
+	// inward receipt, which opens the return (abroad) charged to ACME.
+	res = e.do("POST", "/v1/shipments", "acme", validBody())
+	var back struct{ ID string }
+	res.json(t, &back)
+	const (
+		plDisp = "PLWAWACNXMNAAUN60007"
+		plRc   = "PLWAWACNXMNAAUN60007001100031"
+	)
+	pl := edi.Predes{Ref: "PL0007", Prepared: time.Now().Add(-2 * time.Hour).UTC().Truncate(time.Minute), Dispatch: plDisp, Origin: "PLWAWA", Destination: "CNXMNA",
+		Receptacles: []edi.Receptacle{{ID: plRc, Type: "bag", GrossWeightG: 3100, Items: []string{back.ID},
+			ItemData: []edi.ItemData{{Item: back.ID, Contents: "Oolong tea (returned: refused)", SenderName: "Anna Nowak", SenderCountry: "PL",
+				AddresseeName: "ACME", AddresseeCountry: "CN"}}}}}
+	if r := e.do("POST", "/v1/inward/predes", "partner", string(pl.MarshalEDI()), "Content-Type", "application/edifact"); r.status != http.StatusOK {
+		t.Fatalf("PLPOST PREDES: %d %s", r.status, r.body)
+	}
+	for _, path := range []string{"/v1/inward/receptacles/" + plRc + "/scan", "/v1/inward/receptacles/" + plRc + "/open"} {
+		if r := e.do("POST", path, "operator", map[string]any{"weight_g": 3100}); r.status != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, r.status, r.body)
+		}
+	}
+	if r := e.do("POST", "/v1/inward/items/"+back.ID+"/scan", "operator", map[string]any{"receptacle": plRc}); r.status != http.StatusOK {
+		t.Fatalf("our item back: %d %s", r.status, r.body)
+	}
+	e.do("GET", "/v1/returns/RET-"+back.ID, "acme", nil).json(t, &ret)
+	if ret.Kind != "abroad" || ret.Status != "received" || ret.Debtor != "merchant:ACME" || ret.Charge == "" {
+		t.Fatalf("item back from abroad = %+v", ret)
+	}
 	var list []struct{ ID string }
-	e.do("GET", "/v1/returns", "acme", nil).json(t, &list)
+	e.do("GET", "/v1/returns?kind=merchant", "acme", nil).json(t, &list)
 	if len(list) != 1 || list[0].ID != "RET-"+sh.ID {
 		t.Errorf("ACME's returns = %+v", list)
 	}
