@@ -25,10 +25,13 @@ const (
 	// delayed item: the liable post pays the origin post, which pays the
 	// merchant (package inquiry decides it; rating never touches it).
 	KindCompensation Kind = "compensation"
+	// KindReturn is the charge for sending an item back (package returns
+	// decides who pays; returns.csv says how much).
+	KindReturn Kind = "return"
 )
 
 // Kinds lists every kind in statement order.
-var Kinds = []Kind{KindTerminalDues, KindLandRate, KindEMS, KindTransit, KindConveyance, KindPostage, KindSurcharge, KindCompensation}
+var Kinds = []Kind{KindTerminalDues, KindLandRate, KindEMS, KindTransit, KindConveyance, KindPostage, KindSurcharge, KindCompensation, KindReturn}
 
 // Label is a kind's name on statements.
 func (k Kind) Label() string {
@@ -49,6 +52,8 @@ func (k Kind) Label() string {
 		return "Surcharges"
 	case KindCompensation:
 		return "Compensation"
+	case KindReturn:
+		return "Returns"
 	}
 	return string(k)
 }
@@ -74,7 +79,7 @@ type Charge struct {
 	// along the planned way of an item that has not left in a dispatch) or
 	// received (a partner post's item or transit receptacle verified on
 	// receipt at our inward office: what the partner owes us).
-	Basis string `json:"basis" enum:"accepted,dispatched,planned,received,claim" doc:"What the charge was worked out from: accepted (the item), dispatched (a departed consignment or dispatch), planned (the planned way of an item that has not left in a dispatch), received (a partner's item or transit receptacle verified on receipt: what it owes us) or claim (compensation decided on a claim)"`
+	Basis string `json:"basis" enum:"accepted,dispatched,planned,received,claim,returned" doc:"What the charge was worked out from: accepted (the item), dispatched (a departed consignment or dispatch), planned (the planned way of an item that has not left in a dispatch), received (a partner's item or transit receptacle verified on receipt: what it owes us), claim (compensation decided on a claim) or returned (an item sent back: the return charge)"`
 	// The facts charged.
 	Item        string `json:"item,omitempty"`
 	Dispatch    string `json:"dispatch,omitempty"`

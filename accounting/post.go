@@ -128,7 +128,7 @@ func (s *Service) rate(ctx context.Context, p Period) (RateReport, error) {
 		return RateReport{}, err
 	}
 	// Compensation is decided on claims, not rated: rating leaves it be.
-	existing = slices.DeleteFunc(existing, func(e Entry) bool { return e.Kind == KindCompensation })
+	existing = slices.DeleteFunc(existing, func(e Entry) bool { return e.Kind == KindCompensation || e.Kind == KindReturn })
 	rep := RateReport{Period: p.Name, Tariff: set.Version, Items: len(f.Items), Dispatches: len(f.Dispatches),
 		Consignments: len(f.Consignments), Conveyance: "planned", Charges: len(res.Charges), Unrated: res.Unrated,
 		Inbound: len(f.Inbound), Transit: len(f.Transit), Notes: s.sourceNotes()}

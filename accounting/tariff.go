@@ -26,11 +26,12 @@ const (
 	PricesFile     = "merchant-prices.csv"
 	SurchargesFile = "surcharges.csv"
 	HandlingFile   = "handling.csv"
+	ReturnsFile    = "returns.csv"
 )
 
 // TableFiles lists the CSV files a tariff set may hold.
 var TableFiles = []string{GroupsFile, ZonesFile, DuesFile, LandRatesFile, EMSFile, TransitFile,
-	ConveyanceFile, PricesFile, SurchargesFile, HandlingFile}
+	ConveyanceFile, PricesFile, SurchargesFile, HandlingFile, ReturnsFile}
 
 // Validity is the inclusive range of dates a row applies to (UTC dates of
 // the fact rated). A zero From or To is open.
@@ -224,6 +225,17 @@ type HandlingRow struct {
 	Rate
 }
 
+// ReturnRow is the charge for sending an item back (returns.csv): kind
+// is the return's kind (undeliverable, customs_import, customs_export,
+// merchant, abroad) or "*", product a product or "*". Who pays is the
+// returns package's rule (docs/inquiries.md "Returns"), not the row's.
+type ReturnRow struct {
+	Row
+	Kind    string `json:"kind"`
+	Product string `json:"product"`
+	Rate
+}
+
 // Set is one version of the tariffs: every table, as read and validated.
 type Set struct {
 	Version     string `json:"version"`
@@ -242,6 +254,7 @@ type Set struct {
 	Prices     []PriceRow      `json:"merchant_prices,omitempty"`
 	Surcharges []SurchargeRow  `json:"surcharges,omitempty"`
 	Handling   []HandlingRow   `json:"handling,omitempty"`
+	Returns    []ReturnRow     `json:"returns,omitempty"`
 
 	idx *index
 }
@@ -251,15 +264,15 @@ func (s *Set) Rows() map[string]int {
 	return map[string]int{
 		GroupsFile: len(s.Groups), ZonesFile: len(s.Zones), DuesFile: len(s.Dues), LandRatesFile: len(s.LandRates),
 		EMSFile: len(s.EMS), TransitFile: len(s.Transit), ConveyanceFile: len(s.Conveyance), PricesFile: len(s.Prices),
-		SurchargesFile: len(s.Surcharges), HandlingFile: len(s.Handling),
+		SurchargesFile: len(s.Surcharges), HandlingFile: len(s.Handling), ReturnsFile: len(s.Returns),
 	}
 }
 
 // index finds rows by key; each key's rows are sorted by validity.
 type index struct {
-	groups, zones, dues, land, ems, transit, conv, prices, handling map[string][]int
-	surcharges                                                      []int           // sorted by code, from
-	merchants                                                       map[string]bool // merchant|product with own rows
+	groups, zones, dues, land, ems, transit, conv, prices, handling, returns map[string][]int
+	surcharges                                                               []int           // sorted by code, from
+	merchants                                                                map[string]bool // merchant|product with own rows
 }
 
 func keyOf(parts ...string) string { return strings.Join(parts, "|") }
@@ -287,6 +300,7 @@ func (s *Set) index() *index {
 		conv:     build(s.Conveyance, func(r *ConveyanceRow) string { return r.Service }),
 		prices:   build(s.Prices, func(r *PriceRow) string { return keyOf(r.Merchant, r.Product, r.Zone) }),
 		handling: build(s.Handling, func(r *HandlingRow) string { return keyOf(r.Office, r.Product) }),
+		returns:  build(s.Returns, func(r *ReturnRow) string { return keyOf(r.Kind, r.Product) }),
 	}
 	x.merchants = map[string]bool{}
 	for _, r := range s.Prices {
@@ -449,6 +463,17 @@ func (s *Set) HandlingFor(office, product string, d civil.Date) *HandlingRow {
 	for _, k := range [][2]string{{office, product}, {office, "*"}, {"*", product}, {"*", "*"}} {
 		if i := valid(s.Handling, s.index().handling[keyOf(k[0], k[1])], d); i >= 0 {
 			return &s.Handling[i]
+		}
+	}
+	return nil
+}
+
+// ReturnFor returns the return charge row for kind and product on d,
+// trying kind and product, kind and "*", "*" and product, then "*" and "*".
+func (s *Set) ReturnFor(kind, product string, d civil.Date) *ReturnRow {
+	for _, k := range [][2]string{{kind, product}, {kind, "*"}, {"*", product}, {"*", "*"}} {
+		if i := valid(s.Returns, s.index().returns[keyOf(k[0], k[1])], d); i >= 0 {
+			return &s.Returns[i]
 		}
 	}
 	return nil

@@ -309,6 +309,7 @@ var tables = struct {
 	prices     table[PriceRow]
 	surcharges table[SurchargeRow]
 	handling   table[HandlingRow]
+	returns    table[ReturnRow]
 }{
 	groups: table[GroupRow]{name: GroupsFile, header: []string{"country", "group", "valid_from", "valid_to"},
 		parse: func(p *parser) GroupRow { return GroupRow{Country: p.country("country"), Group: p.groupName("group")} },
@@ -397,6 +398,19 @@ var tables = struct {
 		},
 		key:   func(r *HandlingRow) string { return keyOf(r.Office, r.Product) },
 		label: func(r *HandlingRow) string { return r.Office + " " + r.Product }},
+	returns: table[ReturnRow]{name: ReturnsFile, header: []string{"kind", "product", "per_item", "per_kg", "currency", "valid_from", "valid_to"},
+		parse: func(p *parser) ReturnRow {
+			r := ReturnRow{Kind: p.str("kind"), Product: p.str("product"), Rate: p.rate()}
+			if !slices.Contains(ReturnKinds, r.Kind) && r.Kind != "*" {
+				p.add("kind", "%q is not one of %s, or *", r.Kind, strings.Join(ReturnKinds, ", "))
+			}
+			if _, err := postal.LookupProduct(r.Product); err != nil && r.Product != "*" {
+				p.add("product", "%v, or *", err)
+			}
+			return r
+		},
+		key:   func(r *ReturnRow) string { return keyOf(r.Kind, r.Product) },
+		label: func(r *ReturnRow) string { return r.Kind + " " + r.Product }},
 }
 
 func parseSurcharge(p *parser) SurchargeRow {

@@ -93,6 +93,7 @@ func ParseFiles(files map[string][]byte) (*Set, error) {
 	read(PricesFile, func(b []byte) { s.Prices = readTable(tables.prices, b, &fe) })
 	read(SurchargesFile, func(b []byte) { s.Surcharges = readTable(tables.surcharges, b, &fe) })
 	read(HandlingFile, func(b []byte) { s.Handling = readTable(tables.handling, b, &fe) })
+	read(ReturnsFile, func(b []byte) { s.Returns = readTable(tables.returns, b, &fe) })
 	s.checkReferences(&fe)
 	if err := fe.Err("tariff files have errors"); err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
+	"github.com/interpost/interpost/returns"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
 )
@@ -68,6 +69,11 @@ type Options struct {
 	// (SeedInquiries), after accounting so compensation lands on rated
 	// statements.
 	Inquiry *inquiry.Service
+	// Returns, if set, plays a handful of returns of each kind
+	// (SeedReturns) through Outward, the node's outward dispatch (which
+	// takes inbound items going back to their origin).
+	Returns *returns.Service
+	Outward *dispatch.Service
 }
 
 // Result says what the seed made.
@@ -81,6 +87,7 @@ type Result struct {
 	Dispatch                                          DispatchResult   // sort plans, a day of dispatches and its plan
 	Inward                                            InwardResult     // inbound dispatches pre-advised by partners
 	Inquiries                                         InquiryResult    // inquiries, partner answers, claims
+	Returns                                           ReturnsResult    // returns of each kind
 }
 
 // Seed loads offices and merchants and creates sample shipments through the
@@ -177,6 +184,11 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 	}
 	if o.Inquiry != nil {
 		if res.Inquiries, err = SeedInquiries(ctx, o.Inquiry, st, o.Now); err != nil {
+			return res, err
+		}
+	}
+	if o.Returns != nil {
+		if res.Returns, err = SeedReturns(ctx, o.Returns, o.Outward, st, o.Now); err != nil {
 			return res, err
 		}
 	}

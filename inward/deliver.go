@@ -1,6 +1,7 @@
 package inward
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -63,6 +64,17 @@ type Return struct {
 	Origin    string
 	Reason    string
 	CreatedAt time.Time
+}
+
+// ReturnHook opens returns (package returns, adapted in internal/app).
+type ReturnHook interface {
+	// ToOrigin opens the return of an inbound item to its origin post:
+	// customs says our import customs refused it; weightG is as received.
+	// It returns the return's id.
+	ToOrigin(ctx context.Context, r Return, customs bool, weightG int, operator string) (string, error)
+	// Back records one of our own items received back at office from
+	// abroad.
+	Back(ctx context.Context, item, office string, at time.Time) error
 }
 
 // ReturnStore keeps returns to origin.
@@ -148,7 +160,13 @@ func (s *Service) ScanDelivery(ctx context.Context, who auth.Principal, sc Deliv
 		if err := s.Store.AddReturn(ctx, r); err != nil {
 			return Delivery{}, err
 		}
+		if err := s.returnToOrigin(ctx, who, r); err != nil {
+			return Delivery{}, err
+		}
 		out.Step, out.Return = StepReturn, &r
+		if out.Events, err = s.Store.PartnerItemEvents(ctx, sc.Item); err != nil {
+			return Delivery{}, err
+		}
 		return out, nil
 	}
 	e := tracking.Event{Object: sc.Item, Code: stepCode[sc.Step], Office: sc.Office, Time: now, Source: tracking.SourcePost,
@@ -290,4 +308,37 @@ func (s *Service) customsStatus(ctx context.Context, item string) (customs.Statu
 		return "", false, err
 	}
 	return it.Status, true, nil
+}
+
+// returnToOrigin opens the return of an inbound item (package returns
+// charges the origin post) and records its return decision: EDX "returned
+// to sender: REASON (RET-…)" at the deciding office, which makes the item
+// returning and goes back to the origin post with our other events. The
+// item then leaves in our outward dispatch to the origin office.
+func (s *Service) returnToOrigin(ctx context.Context, who auth.Principal, r Return) error {
+	id := ""
+	if s.Returns != nil {
+		status, declared, err := s.customsStatus(ctx, r.Item)
+		if err != nil {
+			return err
+		}
+		weight := 0
+		if it, err := s.Store.InwardItem(ctx, r.Item); err == nil {
+			weight = cmp.Or(it.ReceivedWeightG, it.WeightG)
+		}
+		operator := who.KeyID
+		if operator == "" {
+			operator = string(who.Role)
+		}
+		if id, err = s.Returns.ToOrigin(ctx, r, declared && status == customs.StatusReturned, weight, operator); err != nil {
+			return fmt.Errorf("return %s to its origin: %w", r.Item, err)
+		}
+		id = " (" + id + ")"
+	}
+	reason := "returned to sender: " + r.Reason
+	if n := utf8.RuneCountInString(reason) + len(id); n > 100 {
+		reason = string([]rune(reason)[:100-len(id)])
+	}
+	return s.record(ctx, tracking.Event{Object: r.Item, Code: tracking.EDX, Office: r.Office, Time: r.CreatedAt, Source: tracking.SourcePost,
+		Reason: reason + id})
 }

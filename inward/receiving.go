@@ -400,5 +400,29 @@ func (b *receiving) save(ctx context.Context) error {
 		return nil
 	}
 	// Tracking, and the origin posts' outboxes for their items (record).
-	return b.s.record(ctx, b.events...)
+	if err := b.s.record(ctx, b.events...); err != nil {
+		return err
+	}
+	return b.s.backHome(ctx, b.events)
+}
+
+// backHome tells package returns of our own items received back from
+// abroad (EMD of an S10 id of our country): returns the destination post
+// sent back, or the merchant recalled.
+func (s *Service) backHome(ctx context.Context, evs []tracking.Event) error {
+	if s.Returns == nil {
+		return nil
+	}
+	for _, e := range evs {
+		if e.Code != tracking.EMD {
+			continue
+		}
+		if id, err := postal.ParseS10(e.Object); err != nil || id.Country() != s.Country {
+			continue
+		}
+		if err := s.Returns.Back(ctx, e.Object, e.Office, e.Time); err != nil {
+			return fmt.Errorf("item %s back from abroad: %w", e.Object, err)
+		}
+	}
+	return nil
 }

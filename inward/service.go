@@ -41,7 +41,11 @@ type Service struct {
 	// Presorter re-sorts open transit by our outward sort plans; nil
 	// re-sorts none.
 	Presorter Presorter
-	Now       func() time.Time
+	// Returns hears of items going back: inbound items returned to their
+	// origin (the return step) and our own items received back from
+	// abroad (package returns); nil: neither opens a return.
+	Returns ReturnHook
+	Now     func() time.Time
 }
 
 func (s *Service) now() time.Time {

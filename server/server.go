@@ -26,6 +26,7 @@ import (
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/privacy"
+	"github.com/interpost/interpost/returns"
 	"github.com/interpost/interpost/routing"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
@@ -56,6 +57,7 @@ type Config struct {
 	Dispatch   *dispatch.Service
 	Inward     *inward.Service
 	Inquiry    *inquiry.Service
+	Returns    *returns.Service
 	Planner    *alloc.Planner
 	Warehouse  *warehouse.Service
 	Accounting *accounting.Service
@@ -77,7 +79,7 @@ func (cfg Config) missing() []string {
 		"Health": cfg.Health == nil, "Auth": cfg.Auth == nil, "Merchants": cfg.Merchants == nil, "Network": cfg.Network == nil,
 		"Routes":     cfg.Routes == nil,
 		"Acceptance": cfg.Acceptance == nil, "Uploads": cfg.Uploads == nil, "Customs": cfg.Customs == nil, "Tracking": cfg.Tracking == nil,
-		"Dispatch": cfg.Dispatch == nil, "Inward": cfg.Inward == nil, "Inquiry": cfg.Inquiry == nil, "Planner": cfg.Planner == nil, "Warehouse": cfg.Warehouse == nil, "Accounting": cfg.Accounting == nil,
+		"Dispatch": cfg.Dispatch == nil, "Inward": cfg.Inward == nil, "Inquiry": cfg.Inquiry == nil, "Returns": cfg.Returns == nil, "Planner": cfg.Planner == nil, "Warehouse": cfg.Warehouse == nil, "Accounting": cfg.Accounting == nil,
 		"Audit": cfg.Audit == nil, "Privacy": cfg.Privacy == nil,
 	} {
 		if nil_ {
@@ -137,6 +139,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerDispatch()
 	s.registerInward()
 	s.registerInquiries()
+	s.registerReturns()
 	s.registerAccounting()
 	s.registerAudit()
 	s.registerPrivacy()

@@ -22,6 +22,7 @@ import (
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/privacy"
+	"github.com/interpost/interpost/returns"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
 )
@@ -45,6 +46,7 @@ type Store interface {
 	network.OfficeStore
 	network.LegStore
 	privacy.Store
+	returns.Store
 	tracking.Store
 	tracking.BuyerStore
 	warehouse.Store

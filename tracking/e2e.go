@@ -221,11 +221,19 @@ func (s *Service) E2E(ctx context.Context, from, to time.Time) (Report, error) {
 func (a *laneWeekAcc) add(it Item, j, today time.Time) {
 	a.Volume++
 	a.Statuses[it.Status]++
-	if it.DeliveredAt.IsZero() {
+	// Going back or gone: the EMI that hands a return back to its sender
+	// is not a delivery, and an item not going to the addressee is not
+	// late in flight.
+	back := it.Status == StatusReturning || it.Status == StatusReturned || it.Status == StatusSeized
+	delivered := it.DeliveredAt
+	switch {
+	case back:
+		delivered = time.Time{}
+	case it.DeliveredAt.IsZero():
 		if WorkingDays(j, today) > a.StandardDays {
 			a.Late++
 		}
-	} else {
+	default:
 		a.Delivered++
 		n := WorkingDays(j, localDate(it.DeliveredAt, it.DeliveredOffset))
 		a.JN[min(n, JNBuckets-1)]++
@@ -241,7 +249,7 @@ func (a *laneWeekAcc) add(it Item, j, today time.Time) {
 			a.OnTimeDeducted++
 		}
 	}
-	ends := [5]time.Time{it.AcceptedAt, it.DepartedAt, it.ArrivedAt, it.ReleasedAt, it.DeliveredAt}
+	ends := [5]time.Time{it.AcceptedAt, it.DepartedAt, it.ArrivedAt, it.ReleasedAt, delivered}
 	for i := range 4 {
 		if !ends[i].IsZero() && !ends[i+1].IsZero() && !ends[i+1].Before(ends[i]) {
 			a.seg[i] = append(a.seg[i], ends[i+1].Sub(ends[i]).Hours())

@@ -28,6 +28,7 @@ const (
 	ReasonRelease Reason = "release" // order cancelled before pick; ref = order id
 	ReasonShip    Reason = "ship"    // parcel packed and handed to the post; ref = order id/parcel
 	ReasonCount   Reason = "count"   // cycle count adjustment; ref = count id
+	ReasonReturn  Reason = "return"  // returned parcel restocked after inspection; ref = return id
 )
 
 // Movement is one entry of the stock ledger. On hand and reserved of a stock
@@ -40,7 +41,7 @@ type Movement struct {
 	SKU           string    `json:"sku"`
 	OnHandDelta   int       `json:"on_hand_delta"`
 	ReservedDelta int       `json:"reserved_delta"`
-	Reason        Reason    `json:"reason" enum:"receipt,reserve,release,ship,count"`
+	Reason        Reason    `json:"reason" enum:"receipt,reserve,release,ship,count,return"`
 	Ref           string    `json:"ref" doc:"Inbound, order or count id the movement belongs to"`
 }
 

@@ -34,6 +34,7 @@ import (
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/privacy"
+	"github.com/interpost/interpost/returns"
 	"github.com/interpost/interpost/routing"
 	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/tracking"
@@ -122,6 +123,7 @@ type App struct {
 	Warehouse  *warehouse.Service
 	Accounting *accounting.Service
 	Inquiry    *inquiry.Service
+	Returns    *returns.Service
 	Audit      *audit.Service
 	Privacy    *privacy.Service
 	// Mail sends buyers' e-mail notifications; nil without an SMTP server.
@@ -219,7 +221,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 			Source: tracking.SourcePost, Reason: "accepted at the counter"})
 	}
 	a.Uploads = &bulk.Service{Store: st, Acceptance: a.Acceptance, Now: o.Now, Logger: o.Logger}
-	a.Dispatch = &dispatch.Service{Store: st, Network: st, Items: st, Events: dispatch.TrackingSink(a.Tracking), Now: o.Now, Logger: o.Logger,
+	a.Dispatch = &dispatch.Service{Store: st, Network: st, Items: dispatchItems{st}, Events: dispatch.TrackingSink(a.Tracking), Now: o.Now, Logger: o.Logger,
 		Customs: a.Customs.MayLeave}
 	profiles, err := edi.NewProfiles(o.EDIProfiles...)
 	if err != nil {
@@ -244,6 +246,15 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	// delivery events were returned to the origin post (inward.Service.Qualities).
 	a.Accounting.Inbound = inboundFacts{received: a.receivedInbound, transit: a.transitReceived}
 	a.Accounting.Quality = qualityFacts{a.Inward}
+	// Returns: inbound items going back to their origin post (inward's
+	// return step; they leave in our outward dispatches through
+	// dispatchItems), our items back from abroad (inward's receipt) or
+	// refused by export customs, and merchants' recalls; charged per the
+	// tariff's returns.csv.
+	a.Returns = &returns.Service{Store: st, Scans: st, Items: returnItems(st), Events: a.Tracking, Ledger: a.Accounting,
+		Catalog: returnCatalog(st), Country: o.Country, Now: o.Now, Logger: o.Logger}
+	a.Inward.Returns = inwardReturns{a.Returns}
+	a.Customs.Events = exportReturns(a.Customs.Events, a.Returns)
 	a.Audit = &audit.Service{Store: st, Now: o.Now}
 	a.Privacy = &privacy.Service{Store: st, Retention: o.Retention.WithDefaults(), Now: o.Now, Logger: o.Logger, Subscribers: st}
 	// Inquiries read the scans from tracking's event store and the shipment

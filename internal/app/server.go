@@ -25,6 +25,7 @@ func (a *App) Server(version string, registry *prometheus.Registry) (*server.Ser
 		Dispatch:   a.Dispatch,
 		Inward:     a.Inward,
 		Inquiry:    a.Inquiry,
+		Returns:    a.Returns,
 		Planner:    a.Planner,
 		Warehouse:  a.Warehouse,
 		Accounting: a.Accounting,

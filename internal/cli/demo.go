@@ -45,7 +45,8 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			}
 			defer a.Close() // serve closes it too; closing twice is harmless
 			started := time.Now()
-			res, err := demo.Seed(ctx, st, a.Acceptance, demo.Options{Shipments: shipments, Now: a.Now().UTC(), Progress: progress(o.errOut, "seeding shipments"), Customs: a.Customs, Inward: a.Inward, Inbound: a.Accounting.Inbound, Quality: a.Accounting.Quality, Inquiry: a.Inquiry})
+			res, err := demo.Seed(ctx, st, a.Acceptance, demo.Options{Shipments: shipments, Now: a.Now().UTC(), Progress: progress(o.errOut, "seeding shipments"), Customs: a.Customs, Inward: a.Inward, Inbound: a.Accounting.Inbound, Quality: a.Accounting.Quality, Inquiry: a.Inquiry,
+				Returns: a.Returns, Outward: a.Dispatch})
 			if err != nil {
 				return err
 			}
@@ -94,6 +95,10 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			if ot := res.Inward.OpenTransit; ot.Resorted > 0 {
 				fmt.Fprintf(o.out, "Open transit: %d items of KR dispatch %s addressed to Germany re-sorted at Xiamen into %s; see GET /v1/inward/dispatches/%s/resort.\n",
 					ot.Resorted, ot.Dispatch, ot.Stream, ot.Dispatch)
+			}
+			if r := res.Returns; r.Recalled+r.Charged+r.Abroad > 0 {
+				fmt.Fprintf(o.out, "Returns: %d inbound returns charged to their origin post, %d scanned into the outward dispatch back to their origin, %d recalled by merchants (%d handed back, %d restocked after inspection), %d sent back by the destination post; GET /v1/returns (docs/inquiries.md \"Returns\").\n",
+					r.Charged, r.Dispatched, r.Recalled, r.HandedBack, r.Restocked, r.Abroad)
 			}
 			if q := res.Inquiries; q.Inquiries > 0 {
 				fmt.Fprintf(o.out, "Inquiries: %d opened (%d answered from the scans, %d routed to the post that last held the item), %d answered by partner posts, %d reminders, %d claims decided from the scans (%d overridden); e.g. GET /v1/inquiries/%s, /v1/inquiries/%s; console /console/inquiries (docs/inquiries.md).\n",

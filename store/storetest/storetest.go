@@ -51,6 +51,7 @@ func Run(t *testing.T, newDB Opener) {
 	t.Run("Accounting", func(t *testing.T) { runAccounting(t, newDB) })
 	t.Run("Inward", func(t *testing.T) { runInward(t, newDB) })
 	t.Run("Inquiries", func(t *testing.T) { testInquiries(t, newDB(t)()) })
+	t.Run("Returns", func(t *testing.T) { testReturns(t, newDB(t)()) })
 }
 
 var t0 = time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC)
