@@ -152,7 +152,8 @@ type run struct {
 	demand, customsR, transport, scans rng
 	items                              []*item
 	byID                               map[string]*item
-	inwardOE                           map[string]string // country → its first office of exchange
+	inwardOE                           map[string]string           // country → its first office of exchange
+	routes                             map[[2]string][]alloc.Route // itineraries the planner used per lane
 	cons                               []*consignment
 	queue                              []sent
 	seq                                int
@@ -171,7 +172,7 @@ func Run(ctx context.Context, svc Services, o Options) (*Result, error) {
 	if o.Days < 1 || o.Days > 120 {
 		return nil, postal.Invalid("bad run", postal.FieldError{Field: "days", Message: fmt.Sprintf("%d is not between 1 and 120", o.Days)})
 	}
-	r := &run{svc: svc, o: o, start: start, byID: map[string]*item{},
+	r := &run{svc: svc, o: o, start: start, byID: map[string]*item{}, routes: map[[2]string][]alloc.Route{},
 		demand: newRNG(o.Seed, 1), customsR: newRNG(o.Seed, 2), transport: newRNG(o.Seed, 3), scans: newRNG(o.Seed, 4),
 		admin: auth.Principal{KeyID: "twin", Role: auth.RoleAdmin}, operator: auth.Principal{KeyID: "twin-counter", Role: auth.RoleOperator},
 		officer: auth.Principal{KeyID: "twin-officer", Role: auth.RoleCustoms}}
@@ -289,6 +290,9 @@ func (r *run) day(ctx context.Context, d int) error {
 		return err
 	}
 	r.svc.Clock.Set(ready)
+	if err := r.reconsign(ctx, ready); err != nil {
+		return err
+	}
 	if err := r.exchange(ctx, date, ready); err != nil {
 		return err
 	}

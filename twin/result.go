@@ -24,6 +24,7 @@ type Result struct {
 	ExportHeld        int            `json:"export_held"`
 	Unsorted          int            `json:"unsorted" doc:"Items no sort rule covered (returned to the merchant)"`
 	Cancelled         int            `json:"cancelled_departures"`
+	Reconsigned       int            `json:"reconsigned" doc:"Items packed without a departure and consigned on a later day"`
 	BorderBlocked     int            `json:"border_waits_closed" doc:"Legs that waited for a closed country to reopen"`
 	States            map[string]int `json:"states"`
 	DeliveredReported int            `json:"delivered_reported" doc:"Items whose delivery scan reached tracking by the end"`

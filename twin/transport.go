@@ -57,9 +57,10 @@ func (r *run) exchange(ctx context.Context, date civil.Date, ready time.Time) er
 			unsorted[u.Item] = true
 		}
 	}
+	r.learnRoutes(rep.Plan)
 	placed := map[string]bool{}
 	for _, id := range rep.Consignments {
-		cs, err := r.readConsignment(ctx, id, rep.Plan)
+		cs, err := r.readConsignment(ctx, id, func(c dispatch.Consignment, dest string) alloc.Route { return routeOf(rep.Plan, c, dest) })
 		if err != nil {
 			return err
 		}
@@ -83,7 +84,7 @@ func (r *run) exchange(ctx context.Context, date civil.Date, ready time.Time) er
 
 // readConsignment reads a consignment's items through the dispatch
 // service and draws its departure: cancellation and delay by mode.
-func (r *run) readConsignment(ctx context.Context, id string, plan alloc.Plan) (*consignment, error) {
+func (r *run) readConsignment(ctx context.Context, id string, routeFn func(dispatch.Consignment, string) alloc.Route) (*consignment, error) {
 	c, err := r.svc.Dispatch.Consignment(ctx, id)
 	if err != nil {
 		return nil, err
@@ -94,7 +95,7 @@ func (r *run) readConsignment(ctx context.Context, id string, plan alloc.Plan) (
 		if err != nil {
 			return nil, err
 		}
-		g := cs.group(v.Destination, routeOf(plan, c, v.Destination))
+		g := cs.group(v.Destination, routeFn(c, v.Destination))
 		for _, rc := range v.ReceptacleList {
 			got, err := r.svc.Dispatch.Contents(ctx, rc.Number)
 			if err != nil {
@@ -118,6 +119,76 @@ func (r *run) readConsignment(ctx context.Context, id string, plan alloc.Plan) (
 		r.res.Cancelled++
 	}
 	return cs, nil
+}
+
+// learnRoutes keeps, per lane (origin, destination office), the
+// itineraries the planner has used, for mail left without a departure.
+func (r *run) learnRoutes(p alloc.Plan) {
+	for _, l := range p.Lanes {
+		k := [2]string{l.Origin, l.Destination}
+		for _, rt := range l.Routes {
+			if !slices.ContainsFunc(r.routes[k], func(x alloc.Route) bool { return x.Legs[0].Service == rt.Legs[0].Service }) {
+				r.routes[k] = append(r.routes[k], rt)
+			}
+		}
+	}
+}
+
+// reconsign puts the dispatches packed on an earlier day without a
+// departure onto the next departure of a service their lane has used,
+// where it has capacity left (the consignment's own capacity check).
+func (r *run) reconsign(ctx context.Context, ready time.Time) error {
+	for _, office := range r.origins() {
+		ds, err := r.svc.Dispatch.Dispatches(ctx, dispatch.DispatchFilter{Origin: office, Status: dispatch.StatusClosed})
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			id, rt := r.consignLate(ctx, office, d, ready)
+			if id == "" {
+				continue
+			}
+			cs, err := r.readConsignment(ctx, id, func(c dispatch.Consignment, _ string) alloc.Route {
+				rt.Legs = append([]alloc.Leg(nil), rt.Legs...)
+				rt.Legs[0].Departs = c.Departure
+				return rt
+			})
+			if err != nil {
+				return err
+			}
+			r.cons = append(r.cons, cs)
+			r.res.Reconsigned += len(cs.items)
+		}
+	}
+	return nil
+}
+
+func (r *run) consignLate(ctx context.Context, office string, d dispatch.Dispatch, ready time.Time) (string, alloc.Route) {
+	for _, rt := range r.routes[[2]string{office, d.Destination}] {
+		leg, ok := r.legs[rt.Legs[0].Service]
+		if !ok {
+			continue
+		}
+		after := ready.Add(time.Duration(leg.CutoffMin) * time.Minute)
+		for range 3 {
+			dep := r.nextDeparture(leg, after)
+			c, err := r.svc.Dispatch.Consign(ctx, r.admin, dispatch.ConsignRequest{Office: office, Service: leg.ID,
+				Date: civil.DateOf(dep.In(r.zone(leg.From))).String(), Dispatches: []string{d.ID}})
+			if err == nil {
+				return c.ID, rt
+			}
+			after = dep.Add(time.Minute)
+		}
+	}
+	return "", alloc.Route{}
+}
+
+func (r *run) origins() []string {
+	seen := map[string]bool{}
+	for _, it := range r.items {
+		seen[it.office] = true
+	}
+	return sortedKeys(seen)
 }
 
 // routeOf finds the plan's itinerary of a consignment's mail for one

@@ -194,3 +194,15 @@ func TestTwinTruth(t *testing.T) {
 		}
 	})
 }
+
+// TestTwinDeterministic runs the same small twin twice: same seed, same results.
+func TestTwinDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a twin twice")
+	}
+	a, _, _ := smallTwin(t, 3, twin.Scenario{})
+	b, _, _ := smallTwin(t, 3, twin.Scenario{})
+	if a.Totals != b.Totals || a.Accepted != b.Accepted || len(a.Departures) != len(b.Departures) || a.Scans.Sent != b.Scans.Sent {
+		t.Errorf("two runs with seed 7 differ:\n%+v\n%+v", a.Totals, b.Totals)
+	}
+}
