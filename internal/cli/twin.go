@@ -102,6 +102,11 @@ func runTwin(ctx context.Context, o *Options, f twinFlags) error {
 	if err != nil {
 		return err
 	}
+	charts, err := cmp.WriteCharts(f.out)
+	if err != nil {
+		return err
+	}
+	files = append(files, charts...)
 	printTwin(o.out, cmp)
 	fmt.Fprintf(o.out, "Results in %s: %v\n", f.out, files)
 	return nil
