@@ -143,23 +143,23 @@ type sent struct {
 
 // run is one twin run's state.
 type run struct {
-	svc                                Services
-	o                                  Options
-	base                               network.Network
-	legs                               map[string]network.Leg
-	om                                 map[string]network.Office
-	start                              civil.Date
-	demand, customsR, transport, scans rng
-	items                              []*item
-	byID                               map[string]*item
-	inwardOE                           map[string]string           // country → its first office of exchange
-	routes                             map[[2]string][]alloc.Route // itineraries the planner used per lane
-	cons                               []*consignment
-	queue                              []sent
-	seq                                int
-	res                                *Result
-	admin, operator, officer           auth.Principal
-	shanghai                           *time.Location
+	svc                      Services
+	o                        Options
+	base                     network.Network
+	legs                     map[string]network.Leg
+	om                       map[string]network.Office
+	start                    civil.Date
+	demand                   rng
+	items                    []*item
+	byID                     map[string]*item
+	inwardOE                 map[string]string           // country → its first office of exchange
+	routes                   map[[2]string][]alloc.Route // itineraries the planner used per lane
+	cons                     []*consignment
+	queue                    []sent
+	seq                      int
+	res                      *Result
+	admin, operator, officer auth.Principal
+	shanghai                 *time.Location
 }
 
 // Run simulates o.Days days from the baseline's start over fresh services.
@@ -173,8 +173,8 @@ func Run(ctx context.Context, svc Services, o Options) (*Result, error) {
 		return nil, postal.Invalid("bad run", postal.FieldError{Field: "days", Message: fmt.Sprintf("%d is not between 1 and 120", o.Days)})
 	}
 	r := &run{svc: svc, o: o, start: start, byID: map[string]*item{}, routes: map[[2]string][]alloc.Route{},
-		demand: newRNG(o.Seed, 1), customsR: newRNG(o.Seed, 2), transport: newRNG(o.Seed, 3), scans: newRNG(o.Seed, 4),
-		admin: auth.Principal{KeyID: "twin", Role: auth.RoleAdmin}, operator: auth.Principal{KeyID: "twin-counter", Role: auth.RoleOperator},
+		demand: newRNG(o.Seed, 1),
+		admin:  auth.Principal{KeyID: "twin", Role: auth.RoleAdmin}, operator: auth.Principal{KeyID: "twin-counter", Role: auth.RoleOperator},
 		officer: auth.Principal{KeyID: "twin-officer", Role: auth.RoleCustoms}}
 	r.shanghai, _ = time.LoadLocation("Asia/Shanghai")
 	r.res = newResult(o, start)
@@ -334,6 +334,7 @@ func (r *run) networkChanged(d civil.Date) bool {
 // scanned at the counter (EMA), some held by export customs.
 func (r *run) counter(ctx context.Context, d int, date civil.Date, midnight time.Time) error {
 	b := r.o.Baseline
+	r.demand = r.draw("demand", date.String()) // each day its own stream: scaling one day moves no other
 	type posting struct {
 		at  time.Time
 		m   acceptance.Merchant
@@ -380,7 +381,7 @@ func (r *run) counter(ctx context.Context, d int, date civil.Date, midnight time
 		r.items = append(r.items, it)
 		r.byID[it.id] = it
 		r.res.Accepted++
-		if r.customsR.chance(holdRate) {
+		if r.draw("hold", it.id).chance(holdRate) {
 			held = append(held, it)
 		}
 		r.progress("counter", i+1, len(ps))
@@ -452,7 +453,7 @@ func (r *run) hold(ctx context.Context, it *item, at time.Time) error {
 		return fmt.Errorf("hold %s: %w", it.id, err)
 	}
 	it.state = stHeld
-	days := r.customsR.ExpFloat64() * r.o.Baseline.ExportHoldDays
+	days := r.draw("release", it.id).ExpFloat64() * r.o.Baseline.ExportHoldDays
 	it.release = at.Add(time.Duration(days * 24 * float64(time.Hour)))
 	r.res.ExportHeld++
 	return nil

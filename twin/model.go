@@ -3,6 +3,7 @@ package twin
 import (
 	"bytes"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -232,11 +233,25 @@ func (b Baseline) country(c string) CountryModel {
 	return b.Countries["*"]
 }
 
-// rng is the twin's random source: one PCG stream per purpose, so adding
-// draws to one (say, scans) does not move another (say, demand).
+// rng is the twin's random source. Demand draws from one PCG stream;
+// every other draw from a stream of its own purpose and subject (an
+// item, a departure), so a scenario that changes one departure leaves
+// the draws of every other untouched: scenarios are compared with common
+// random numbers, and differences are the scenario's, not noise.
 type rng struct{ *rand.Rand }
 
 func newRNG(seed uint64, stream uint64) rng { return rng{rand.New(rand.NewPCG(seed, stream))} }
+
+// draw returns the stream of a purpose and subject.
+func (r *run) draw(purpose string, subject ...string) rng {
+	h := fnv.New64a()
+	h.Write([]byte(purpose))
+	for _, s := range subject {
+		h.Write([]byte{0})
+		h.Write([]byte(s))
+	}
+	return newRNG(r.o.Seed, h.Sum64())
+}
 
 // poisson draws a Poisson count (Knuth for small means, normal above 30).
 func (r rng) poisson(mean float64) int {

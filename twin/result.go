@@ -230,11 +230,13 @@ func (res *Result) money(m accounting.MarginReport) {
 	}
 	for _, l := range per {
 		res.Lanes = append(res.Lanes, *l)
+	}
+	slices.SortFunc(res.Lanes, func(a, b LaneMoney) int { return cmp.Or(cmp.Compare(a.Origin, b.Origin), cmp.Compare(a.Dest, b.Dest)) })
+	for _, l := range res.Lanes { // in a fixed order (float sums)
 		res.Totals.Revenue += l.Revenue
 		res.Totals.Cost += l.Cost
 		res.Totals.Margin += l.Margin
 	}
-	slices.SortFunc(res.Lanes, func(a, b LaneMoney) int { return cmp.Or(cmp.Compare(a.Origin, b.Origin), cmp.Compare(a.Dest, b.Dest)) })
 	res.Totals.Currency = m.Currency
 	res.Notes = append(res.Notes, m.Notes...)
 }
@@ -256,22 +258,31 @@ func (res *Result) e2e(rep tracking.Report) {
 func (res *Result) summarise() {
 	res.Totals.Accepted = res.Accepted
 	res.Totals.CO2Kg = res.CO2Kg
-	for k, kg := range res.modeKg {
+	// Summed in a fixed order: float sums depend on it, and a seed must
+	// give the same figures.
+	keys := make([][2]string, 0, len(res.modeKg))
+	for k := range res.modeKg {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	for _, k := range keys {
+		kg := res.modeKg[k]
 		res.ModeKg = append(res.ModeKg, ModeKg{Mode: k[0], Corridor: k[1], Kg: round1(kg)})
 		res.Totals.Kg += kg
 	}
-	slices.SortFunc(res.ModeKg, func(a, b ModeKg) int { return cmp.Or(cmp.Compare(a.Mode, b.Mode), cmp.Compare(a.Corridor, b.Corridor)) })
-	util := 0.0
 	for _, d := range res.deps {
 		res.Departures = append(res.Departures, *d)
-		util += d.Utilisation
-	}
-	if len(res.deps) > 0 {
-		res.Totals.MeanUtil = util / float64(len(res.deps))
 	}
 	slices.SortFunc(res.Departures, func(a, b Departure) int {
 		return cmp.Or(cmp.Compare(a.Departs, b.Departs), cmp.Compare(a.Service, b.Service))
 	})
+	util := 0.0
+	for _, d := range res.Departures {
+		util += d.Utilisation
+	}
+	if len(res.Departures) > 0 {
+		res.Totals.MeanUtil = util / float64(len(res.Departures))
+	}
 }
 
 func round1(x float64) float64 { return float64(int64(x*10+0.5)) / 10 }

@@ -32,7 +32,7 @@ func (r *run) exchange(ctx context.Context, date civil.Date, ready time.Time) er
 			}
 			// Held by the risk engine: an officer checks it like a sample.
 			it.state = stHeld
-			it.release = ready.Add(time.Duration(r.customsR.ExpFloat64() * r.o.Baseline.ExportHoldDays * 24 * float64(time.Hour)))
+			it.release = ready.Add(time.Duration(r.draw("release", it.id).ExpFloat64() * r.o.Baseline.ExportHoldDays * 24 * float64(time.Hour)))
 			r.res.ExportHeld++
 			continue
 		}
@@ -113,7 +113,7 @@ func (r *run) readConsignment(ctx context.Context, id string, routeFn func(dispa
 		}
 	}
 	mm := r.o.Baseline.Modes[c.Mode]
-	if r.transport.chance(mm.Cancel) {
+	if r.draw("cancel", c.Service, c.Departure.UTC().Format(time.RFC3339)).chance(mm.Cancel) {
 		cs.cancel = true
 		cs.actual = cs.actual.Add(hours(mm.CancelWaitH))
 		r.res.Cancelled++
@@ -246,6 +246,9 @@ func (r *run) depart(ctx context.Context, end time.Time) error {
 func (r *run) carry(cs *consignment, route alloc.Route) (time.Time, string, bool) {
 	t := cs.actual
 	office := cs.c.To
+	// One stream per departure and destination: the same departure
+	// draws the same delays in every scenario (common random numbers).
+	rng := r.draw("carry", cs.c.Service, cs.c.Departure.UTC().Format(time.RFC3339), route.Legs[len(route.Legs)-1].To)
 	for i, leg := range route.Legs {
 		nl, ok := r.legs[leg.Service]
 		if !ok {
@@ -266,13 +269,13 @@ func (r *run) carry(cs *consignment, route alloc.Route) (time.Time, string, bool
 		}
 		mm := r.o.Baseline.Modes[string(nl.Mode)]
 		if b, ok := r.o.Baseline.Borders[nl.From]; ok {
-			t = t.Add(hours(r.transport.lognormal(b.MedianH, b.Sigma)))
+			t = t.Add(hours(rng.lognormal(b.MedianH, b.Sigma)))
 		} else if mm.BorderQueueH > 0 && r.om[nl.From].Country != r.om[nl.To].Country {
-			t = t.Add(hours(r.transport.lognormal(mm.BorderQueueH, 1)))
+			t = t.Add(hours(rng.lognormal(mm.BorderQueueH, 1)))
 		}
 		t = t.Add(time.Duration(nl.DurationMin) * time.Minute)
-		if !r.transport.chance(mm.OnTime) {
-			t = t.Add(hours(r.transport.lognormal(mm.DelayMedianH, mm.DelaySigma)))
+		if !rng.chance(mm.OnTime) {
+			t = t.Add(hours(rng.lognormal(mm.DelayMedianH, mm.DelaySigma)))
 		}
 		office = nl.To
 	}
@@ -310,7 +313,7 @@ func hours(h float64) time.Duration { return time.Duration(h * float64(time.Hour
 // partner will send (queued with their lag, some twice).
 func (r *run) inward(it *item, office string, arrive time.Time) {
 	cm := r.o.Baseline.country(it.country)
-	rng := r.transport
+	rng := r.draw("inward", it.id)
 	if r.om[office].Country != it.country && r.inwardOE[it.country] != "" {
 		// Closed transit through a hub abroad: forwarded onward to the
 		// destination's office of exchange (assumption: 36 h).
@@ -380,13 +383,14 @@ func daytime(rng rng, loc *time.Location, t time.Time) time.Time {
 // lag, a share twice; they reach us out of order when lags cross.
 func (r *run) enqueue(it *item, partner string) {
 	sc := r.o.Baseline.Scans
+	rng := r.draw("scans", it.id)
 	for _, ev := range it.events {
-		at := ev.Time.Add(hours(r.scans.lognormal(sc.LagMedianH, sc.LagSigma)))
+		at := ev.Time.Add(hours(rng.lognormal(sc.LagMedianH, sc.LagSigma)))
 		r.seq++
 		r.queue = append(r.queue, sent{at: at, seq: r.seq, partner: partner, ev: ev})
-		if r.scans.chance(sc.Duplicate) {
+		if rng.chance(sc.Duplicate) {
 			r.seq++
-			r.queue = append(r.queue, sent{at: at.Add(hours(r.scans.lognormal(6, 1))), seq: r.seq, partner: partner, ev: ev})
+			r.queue = append(r.queue, sent{at: at.Add(hours(rng.lognormal(6, 1))), seq: r.seq, partner: partner, ev: ev})
 		}
 	}
 }
