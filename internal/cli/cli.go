@@ -148,6 +148,7 @@ Every flag below can also be set from the environment: --addr as INTERPOST_ADDR,
 	root.AddCommand(dispatchCmd(o), planCmd(o), inwardCmd(o), shipmentsCmd(o))
 	root.AddCommand(backupCmd(o), restoreCmd(o))
 	root.AddCommand(privacyCmd(o), auditCmd(o))
+	root.AddCommand(twinCmd(o))
 	addMarginReport(root, o)
 	return root
 }
