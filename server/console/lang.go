@@ -93,4 +93,3 @@ func clearLanguage(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: "", Path: "/console", MaxAge: -1,
 		Secure: secureTransport(r), HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
-
