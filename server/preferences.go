@@ -48,3 +48,10 @@ func (s *Server) putPreferences(ctx context.Context, in *struct{ Body preference
 	}
 	return &struct{ Body preferences }{preferences{Language: lang}}, nil
 }
+
+// staffLang is the language of the PDFs an API caller gets: its key's user's
+// stored preference, else English.
+func staffLang(ctx context.Context) *i18n.Localizer {
+	cat := i18n.Default()
+	return cat.For(cat.MatchAmong(i18n.StaffLanguages, principal(ctx).Language))
+}
