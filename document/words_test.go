@@ -102,3 +102,23 @@ func TestChineseStaffForms(t *testing.T) {
 		}
 	}
 }
+
+// TestChineseStatement: a statement laid out for a zh-CN user has its
+// title beside the English, Chinese headings and page furniture.
+func TestChineseStatement(t *testing.T) {
+	requireTools(t, "pdftotext")
+	w := wordsFor(zh)
+	s := Statement{Title: w.bi("st.title.statement"), Number: "ST-2026-11-PLPOST", Lang: zh,
+		Facts: [][2]string{{w.t("st.period"), w.t("st.period_value", "From", "2026-11-01", "To", "2026-11-30")}},
+		Blocks: []Block{{Title: w.bi("st.charges"), Columns: lineColumns(w), Rows: []Row{{Cells: []string{w.t("st.cat.terminal_dues", "Category", "E"), "3", "3", "0.900", "12.34", "XDR"}}}}}}
+	var buf bytes.Buffer
+	if err := WriteStatement(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(pdfText(t, buf.Bytes())), " ")
+	for _, want := range []string{"对账单 Statement of account", "按类别的费用 Charges by category", "终端费，E 类格式", "2026-11-01 至 2026-11-30", "第 1 页，共 1 页"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("statement lacks %q:\n%s", want, flat)
+		}
+	}
+}
