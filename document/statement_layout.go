@@ -1,7 +1,6 @@
 package document
 
-import (
-)
+import ()
 
 // A4 portrait, in millimetres.
 const (

@@ -109,7 +109,7 @@ func TestChineseStatement(t *testing.T) {
 	requireTools(t, "pdftotext")
 	w := wordsFor(zh)
 	s := Statement{Title: w.bi("st.title.statement"), Number: "ST-2026-11-PLPOST", Lang: zh,
-		Facts: [][2]string{{w.t("st.period"), w.t("st.period_value", "From", "2026-11-01", "To", "2026-11-30")}},
+		Facts:  [][2]string{{w.t("st.period"), w.t("st.period_value", "From", "2026-11-01", "To", "2026-11-30")}},
 		Blocks: []Block{{Title: w.bi("st.charges"), Columns: lineColumns(w), Rows: []Row{{Cells: []string{w.t("st.cat.terminal_dues", "Category", "E"), "3", "3", "0.900", "12.34", "XDR"}}}}}}
 	var buf bytes.Buffer
 	if err := WriteStatement(&buf, s); err != nil {
