@@ -78,7 +78,7 @@ func TestChineseStaffForms(t *testing.T) {
 		want []string
 		dpi  int
 	}{
-		{"cn38-zh", bill, []string{"CN 38", "航空邮件路单 Delivery bill – air mails", "承运人 Carrier", "总包号（S8）", "合计：2 个总包",
+		{"cn38-zh", bill, []string{"CN 38", "航空邮件路单 Delivery bill – air mails", "承运人 Carrier", "封发批次号（S8）", "合计：2 个封发批次",
 			"承运人接收", "Received by the carrier", "邮袋", "2026-11-24 23:30 CST/UTC+8"}, 110},
 		{"cn43-zh", note.Bytes(), []string{"CN 43", "验单 Verification note", "重量不符", "挂号邮件未列清单", "邮袋短少",
 			"未收到 / not received", "容差 630 g", "验收互换局", "2026-11-24 17:40 CST/UTC+8"}, 80},
