@@ -45,6 +45,9 @@ type Principal struct {
 	Merchant string   // merchant role: the merchant code
 	Partner  string   // partner role: the partner post or carrier code
 	Offices  []string // operator/customs: office codes in scope; empty = all
+	// Language is the key's user's language preference for the console and the
+	// documents made for them (a BCP 47 tag, "" = none set: Accept-Language decides).
+	Language string
 }
 
 // Is reports whether p has one of roles.
@@ -121,11 +124,13 @@ type Key struct {
 	Label     string    `json:"label,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	RevokedAt time.Time `json:"revoked_at,omitzero"`
+	// Language is its user's language preference ("" = none: the browser's decides).
+	Language string `json:"language,omitempty"`
 }
 
 // Principal returns the caller a key authenticates.
 func (k Key) Principal() Principal {
-	return Principal{KeyID: k.ID, Role: k.Role, Merchant: k.Merchant, Partner: k.Partner, Offices: k.Offices}
+	return Principal{KeyID: k.ID, Role: k.Role, Merchant: k.Merchant, Partner: k.Partner, Offices: k.Offices, Language: k.Language}
 }
 
 // Store keeps keys.
@@ -138,6 +143,9 @@ type Store interface {
 	Keys(ctx context.Context) ([]Key, error)
 	// RevokeKey marks a key revoked at t; not_found if there is none.
 	RevokeKey(ctx context.Context, id string, t time.Time) error
+	// SetKeyLanguage stores the language preference of an active key's user
+	// ("" clears it); not_found if there is no such active key.
+	SetKeyLanguage(ctx context.Context, id, lang string) error
 }
 
 // keyPrefix marks Interpost keys so secret scanners can find leaked ones.

@@ -21,8 +21,9 @@ func (m *memStore) KeyByHash(_ context.Context, h string) (auth.Key, error) {
 	}
 	return k, nil
 }
-func (m *memStore) Keys(context.Context) ([]auth.Key, error)           { return nil, nil }
-func (m *memStore) RevokeKey(context.Context, string, time.Time) error { return nil }
+func (m *memStore) Keys(context.Context) ([]auth.Key, error)             { return nil, nil }
+func (m *memStore) RevokeKey(context.Context, string, time.Time) error   { return nil }
+func (m *memStore) SetKeyLanguage(context.Context, string, string) error { return nil }
 
 var _ auth.Store = (*memStore)(nil)
 

@@ -153,3 +153,17 @@ func (s *Service) RevokeKey(ctx context.Context, who Principal, id string) error
 	}
 	return s.Store.RevokeKey(ctx, id, s.now())
 }
+
+// SetLanguage stores the language preference of the caller's own key (the
+// key is the user: Interpost has no accounts apart from keys). lang is what
+// the caller chose, already matched to a language the console speaks ("" clears
+// the preference); every role may set its own, nobody another key's.
+func (s *Service) SetLanguage(ctx context.Context, who Principal, lang string) error {
+	if who.KeyID == "" {
+		return postal.Errorf(postal.CodeForbidden, "only a signed-in key has a language preference")
+	}
+	if err := s.Store.SetKeyLanguage(ctx, who.KeyID, lang); err != nil {
+		return fmt.Errorf("set language of key %s: %w", who.KeyID, err)
+	}
+	return nil
+}

@@ -212,7 +212,7 @@ func reconcileDemoMonth(t *testing.T, now time.Time, in *syntheticInbound) {
 				t.Fatal(err)
 			}
 			checkInvoiceCSV(t, party, buf.Bytes(), inv.Balances)
-			doc, balances, unrated = document.MerchantInvoice(inv), inv.Balances, len(inv.Unrated)
+			doc, balances, unrated = document.MerchantInvoice(inv, nil), inv.Balances, len(inv.Unrated)
 		} else {
 			s, err := acc.Statement(ctx, admin, party, month, accounting.StatementOptions{Entries: true})
 			if err != nil {
@@ -222,7 +222,7 @@ func reconcileDemoMonth(t *testing.T, now time.Time, in *syntheticInbound) {
 				t.Fatal(err)
 			}
 			checkStatementCSV(t, party, home, buf.Bytes(), s.Balances)
-			doc, balances, unrated = document.AccountStatement(s), s.Balances, len(s.Unrated)
+			doc, balances, unrated = document.AccountStatement(s, nil), s.Balances, len(s.Unrated)
 		}
 		if unrated != 0 {
 			t.Errorf("%s: %d facts not charged", party, unrated)

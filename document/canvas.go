@@ -266,6 +266,16 @@ func (c *canvas) text(x, y, w float64, s string, align int) {
 		if c.err = c.pdf.Text(r.s); c.err != nil {
 			return
 		}
+		if c.family == bold && r.face != bold {
+			// The fallback fonts have no bold face (a bold CJK font would add
+			// megabytes to the binary): set the run a second time a hair to the
+			// right, the way typewriters emboldened, so bold Chinese stands
+			// out from regular text beside it.
+			c.pdf.SetXY(c.ox+x+c.size*0.007, c.oy+y)
+			if c.err = c.pdf.Text(r.s); c.err != nil {
+				return
+			}
+		}
 		rw, err := c.pdf.MeasureTextWidth(r.s)
 		if err != nil {
 			c.err = err

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/interpost/interpost/i18n"
 )
 
 // DeliveryBill is a CN 38 (air mail), CN 41 (S.A.L.) or CN 37 (surface)
@@ -27,6 +29,9 @@ type DeliveryBill struct {
 	Zone       *time.Location // the dispatching office's zone; nil = UTC only
 	Prepared   time.Time
 	Dispatches []BillDispatch
+	// Lang is the language of the user who prints it (nil = English): the
+	// captions are printed in it beside the English ones.
+	Lang *i18n.Localizer
 }
 
 // BillDispatch is one dispatch on a delivery bill.
@@ -51,11 +56,7 @@ type BillReceptacle struct {
 // ErrInvalidBill is wrapped by WriteDeliveryBill's validation errors.
 var ErrInvalidBill = errors.New("invalid delivery bill")
 
-var billTitles = map[string][2]string{
-	"CN38": {"CN 38", "Delivery bill – air mails"},
-	"CN41": {"CN 41", "Delivery bill – surface airlifted (S.A.L.) mails"},
-	"CN37": {"CN 37", "Delivery bill – surface mails"},
-}
+var billTitles = map[string]string{"CN38": "CN 38", "CN41": "CN 41", "CN37": "CN 37"}
 
 // Page geometry of a bill: A4 landscape, in millimetres.
 const (
@@ -80,7 +81,7 @@ func WriteDeliveryBill(w io.Writer, b DeliveryBill) error {
 		return err
 	}
 	c.pdf.SetInfo(pdfInfo(b.Form+" "+b.Number, b.Prepared))
-	l := billLayout{c: c, b: b, pages: 1}
+	l := billLayout{c: c, b: b, w: wordsFor(b.Lang), pages: 1}
 	l.draw()
 	if c.err != nil {
 		return fmt.Errorf("render %s %s: %w", b.Form, b.Number, c.err)
@@ -112,6 +113,7 @@ func (b DeliveryBill) validate() error {
 type billLayout struct {
 	c     *canvas
 	b     DeliveryBill
+	w     words
 	pages int
 	y     float64
 }
@@ -125,22 +127,21 @@ func (l *billLayout) draw() {
 
 // header draws the title block, the consignment number and the transport.
 func (l *billLayout) header() {
-	c, b := l.c, l.b
-	title := billTitles[b.Form]
+	c, b, wd := l.c, l.b, l.w
 	c.font(bold, 16)
 	c.text(billMargin, 17, 60, "INTERPOST", alignLeft)
 	c.font(bold, 20)
-	c.text(billMargin+62, 17, 40, title[0], alignLeft)
+	c.text(billMargin+62, 17, 40, billTitles[b.Form], alignLeft)
 	c.font(regular, 11)
-	c.text(billMargin+62, 23.5, 110, title[1], alignLeft)
+	c.text(billMargin+62, 23.5, 120, wd.bi("bill.title."+b.Form), alignLeft)
 	c.font(regular, 7)
-	c.text(billMargin, 23.5, 60, "Post of origin: "+b.Office, alignLeft)
+	c.text(billMargin, 23.5, 60, wd.t("bill.post_of_origin", "Office", b.Office), alignLeft)
 
 	// Consignment number with its barcode, top right.
 	const codeW = 92.0
 	x := billRight - codeW
 	c.font(regular, 7)
-	c.text(x, 9.5, codeW, "Delivery bill (consignment) No.", alignCenter)
+	c.text(x, 9.5, codeW, wd.bi("bill.number"), alignCenter)
 	c.font(mono, 12)
 	c.text(x, 15, codeW, b.Number, alignCenter)
 	c.code128(x, 17, codeW, 9, b.Number)
@@ -149,14 +150,14 @@ func (l *billLayout) header() {
 	top, h := 30.0, 11.0
 	w := (billRight - billMargin) / 4
 	cells := [][2]string{
-		{"Office of exchange of origin", joinNonEmpty(" ", b.Office, b.OfficeName)},
-		{"Carrier", b.Carrier},
-		{"Flight / train / truck", joinNonEmpty("  ", b.Service, modeName(b.Mode))},
-		{"Prepared", l.when(b.Prepared)},
-		{"Place of loading", joinNonEmpty(" ", b.From, b.FromName)},
-		{"Place of unloading", joinNonEmpty(" ", b.To, b.ToName)},
-		{"Departure", l.when(b.Departure)},
-		{"Arrival (scheduled)", l.when(b.Arrival)},
+		{wd.bi("bill.origin_office"), joinNonEmpty(" ", b.Office, b.OfficeName)},
+		{wd.bi("bill.carrier"), b.Carrier},
+		{wd.bi("bill.service"), joinNonEmpty("  ", b.Service, wd.mode(b.Mode))},
+		{wd.bi("bill.prepared"), l.when(b.Prepared)},
+		{wd.bi("bill.loading"), joinNonEmpty(" ", b.From, b.FromName)},
+		{wd.bi("bill.unloading"), joinNonEmpty(" ", b.To, b.ToName)},
+		{wd.bi("bill.departure"), l.when(b.Departure)},
+		{wd.bi("bill.arrival"), l.when(b.Arrival)},
 	}
 	c.lineWidth(0.3)
 	for i, cell := range cells {
@@ -180,21 +181,16 @@ func (l *billLayout) when(t time.Time) string {
 	return t.Format("2006-01-02 15:04") + " " + zone
 }
 
-func modeName(m string) string {
+func (w words) mode(m string) string {
 	switch m {
-	case "air":
-		return "by air"
-	case "rail":
-		return "by rail"
-	case "road":
-		return "by road"
-	case "sea":
-		return "by sea"
+	case "air", "rail", "road", "sea":
+		return w.t("bill.mode." + m)
 	}
 	return m
 }
 
-// column of a table: caption, x offset, width, alignment.
+// column of a table: caption (a message id under doc.), x offset, width,
+// alignment.
 type column struct {
 	caption string
 	x, w    float64
@@ -202,18 +198,18 @@ type column struct {
 }
 
 var dispatchCols = []column{
-	{"No.", 0, 10, alignRight},
-	{"Dispatch number (S8)", 12, 52, alignLeft},
-	{"Office of origin", 66, 24, alignLeft},
-	{"Office of destination", 92, 28, alignLeft},
-	{"Cat.", 122, 10, alignCenter},
-	{"Subclass", 134, 16, alignCenter},
-	{"Bags", 152, 14, alignRight},
-	{"Trays", 168, 14, alignRight},
-	{"Pallets", 184, 14, alignRight},
-	{"of which R", 200, 18, alignRight},
-	{"Gross weight kg", 220, 26, alignRight},
-	{"Remarks", 250, 27, alignLeft},
+	{"bill.col.no", 0, 10, alignRight},
+	{"bill.col.dispatch", 12, 52, alignLeft},
+	{"bill.col.origin", 66, 24, alignLeft},
+	{"bill.col.destination", 92, 28, alignLeft},
+	{"bill.col.category", 122, 10, alignCenter},
+	{"bill.col.subclass", 134, 16, alignCenter},
+	{"bill.col.bags", 152, 14, alignRight},
+	{"bill.col.trays", 168, 14, alignRight},
+	{"bill.col.pallets", 184, 14, alignRight},
+	{"bill.col.registered", 200, 18, alignRight},
+	{"bill.col.gross", 220, 26, alignRight},
+	{"bill.col.remarks", 250, 27, alignLeft},
 }
 
 func (l *billLayout) tableHead(cols []column, x0 float64) {
@@ -222,7 +218,7 @@ func (l *billLayout) tableHead(cols []column, x0 float64) {
 	c.line(x0, l.y, x0+colsRight(cols), l.y)
 	c.font(bold, 7)
 	for _, col := range cols {
-		c.text(x0+col.x, l.y+3.6, col.w, col.caption, col.align)
+		c.text(x0+col.x, l.y+3.6, col.w, l.w.t(col.caption), col.align)
 	}
 	l.y += billRowH
 	c.lineWidth(0.2)
@@ -256,7 +252,7 @@ func (l *billLayout) room(h float64) bool {
 	l.c.pdf.AddPage()
 	l.pages++
 	l.c.font(bold, 9)
-	l.c.text(billMargin, 14, 200, fmt.Sprintf("%s %s (continued)", billTitles[l.b.Form][0], l.b.Number), alignLeft)
+	l.c.text(billMargin, 14, 200, l.w.t("continued", "Title", billTitles[l.b.Form]+" "+l.b.Number), alignLeft)
 	l.y = 20
 	return true
 }
@@ -264,8 +260,8 @@ func (l *billLayout) room(h float64) bool {
 func (l *billLayout) footer() {
 	c := l.c
 	c.font(regular, 6.5)
-	c.text(billMargin, billBottom+3, 160, "Times are the dispatching office's, with their zone. R = receptacle with registered, insured or declared-value items (red label).", alignLeft)
-	c.text(billRight-40, billBottom+3, 40, fmt.Sprintf("Page %d", l.pages), alignRight)
+	c.text(billMargin, billBottom+3, 200, l.w.t("bill.footnote"), alignLeft)
+	c.text(billRight-40, billBottom+3, 40, l.w.t("page", "N", l.pages), alignRight)
 }
 
 // dispatchTable lists one line per dispatch and the totals.
@@ -303,7 +299,7 @@ func (l *billLayout) dispatchTable() {
 	}
 	l.c.lineWidth(0.4)
 	l.c.line(billMargin, l.y, billRight, l.y)
-	l.row(dispatchCols, billMargin, []string{"", fmt.Sprintf("Total: %d dispatches", len(l.b.Dispatches)), "", "", "", "",
+	l.row(dispatchCols, billMargin, []string{"", l.w.n("bill.total", len(l.b.Dispatches)), "", "", "", "",
 		fmt.Sprint(total[0]), fmt.Sprint(total[1]), fmt.Sprint(total[2]), fmt.Sprint(total[3]), kgOneDecimal(total[4]), ""}, bold)
 	l.y += 4
 }
@@ -327,12 +323,12 @@ func kgOneDecimal(g int) string {
 }
 
 var receptacleCols = []column{
-	{"No.", 0, 9, alignRight},
-	{"Receptacle (S9)", 11, 62, alignLeft},
-	{"Type", 75, 13, alignLeft},
-	{"R", 89, 5, alignCenter},
-	{"Last", 95, 8, alignCenter},
-	{"Weight kg", 104, 18, alignRight},
+	{"bill.col.no", 0, 9, alignRight},
+	{"bill.col.receptacle", 11, 62, alignLeft},
+	{"bill.col.type", 75, 13, alignLeft},
+	{"bill.col.r", 89, 5, alignCenter},
+	{"bill.col.last", 95, 8, alignCenter},
+	{"bill.col.weight", 104, 18, alignRight},
 }
 
 // receptacleList lists every receptacle, in two columns per page.
@@ -343,7 +339,7 @@ func (l *billLayout) receptacleList() {
 	}
 	l.room(3*billRowH + 10)
 	l.c.font(bold, 9)
-	l.c.text(billMargin, l.y+3, 200, fmt.Sprintf("Receptacles (%d)", len(all)), alignLeft)
+	l.c.text(billMargin, l.y+3, 200, l.w.bi("bill.receptacles", "N", len(all)), alignLeft)
 	l.y += 5
 	const gap = 13.0
 	colW := colsRight(receptacleCols)
@@ -360,7 +356,7 @@ func (l *billLayout) receptacleList() {
 			l.tableHead(receptacleCols, x0)
 			for k := 0; k < rows && i < len(all); k++ {
 				r := all[i]
-				l.row(receptacleCols, x0, []string{fmt.Sprint(i + 1), r.ID, r.Type, mark(r.Registered, "R"), mark(r.Last, "last"),
+				l.row(receptacleCols, x0, []string{fmt.Sprint(i + 1), r.ID, l.w.receptacleType(r.Type), mark(r.Registered, "R"), mark(r.Last, l.w.t("bill.last")),
 					kgOneDecimal(r.GrossWeightG)}, mono)
 				i++
 			}
@@ -391,10 +387,7 @@ func (l *billLayout) signatures() {
 	c := l.c
 	w := (billRight - billMargin - 6) / 2
 	c.lineWidth(0.3)
-	for i, caption := range []string{
-		"Dispatching office of exchange – date, stamp and signature",
-		"Received by the carrier – date, time and signature",
-	} {
+	for i, caption := range []string{l.w.bi("bill.sign.office"), l.w.bi("bill.sign.carrier")} {
 		x := billMargin + float64(i)*(w+6)
 		c.box(x, y, w, h)
 		c.font(regular, 7)
@@ -404,4 +397,13 @@ func (l *billLayout) signatures() {
 	c.text(billMargin+1.5, y+h-2, w-3, strings.TrimSpace(l.b.Office+" "+l.b.OfficeName), alignLeft)
 	c.text(billMargin+w+6+1.5, y+h-2, w-3, strings.TrimSpace(l.b.Carrier+" "+l.b.Service), alignLeft)
 	l.footer()
+}
+
+// receptacleType names a receptacle type in the user's language.
+func (w words) receptacleType(t string) string {
+	switch t {
+	case "bag", "tray", "pallet":
+		return w.t("bill.type." + t)
+	}
+	return t
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interpost/interpost/i18n"
 	"github.com/interpost/interpost/inward"
 )
 
@@ -18,6 +19,9 @@ type VerificationNote struct {
 	OfficeName string         // our verifying office's name
 	OriginName string         // the origin office's name
 	Zone       *time.Location // our office's zone; nil = UTC
+	// Lang is the language of the user who prints it (nil = English): the
+	// captions and the evidence are printed in it beside the English.
+	Lang *i18n.Localizer
 }
 
 // ErrInvalidNote is wrapped by WriteVerificationNote's validation errors.
@@ -33,25 +37,20 @@ const (
 )
 
 var noteCols = []column{
-	{"No.", 0, 7, alignRight},
-	{"Receptacle (S9) / item (S10)", 9, 58, alignLeft},
-	{"Irregularity", 69, 36, alignLeft},
-	{"Advised", 107, 26, alignLeft},
-	{"Found", 135, 51, alignLeft},
+	{"note.col.no", 0, 7, alignRight},
+	{"note.col.object", 9, 58, alignLeft},
+	{"note.col.kind", 69, 36, alignLeft},
+	{"note.col.advised", 107, 26, alignLeft},
+	{"note.col.found", 135, 51, alignLeft},
 }
 
-var discrepancyNames = map[inward.DiscrepancyKind]string{
-	inward.MissingReceptacle:    "Receptacle missing",
-	inward.NotAdvisedReceptacle: "Receptacle not advised",
-	inward.WrongOffice:          "Wrong office",
-	inward.WeightDifference:     "Weight difference",
-	inward.SealBroken:           "Seal broken",
-	inward.DamagedReceptacle:    "Receptacle damaged",
-	inward.MissingItem:          "Item missing",
-	inward.NotListedItem:        "Item not on the list",
-	inward.RegisteredUnlisted:   "Registered item not listed",
-	inward.DamagedItem:          "Item damaged",
-	inward.RifledItem:           "Item rifled",
+// kindName names a discrepancy kind (doc.note.kind.KIND; the code itself if
+// the catalogue has no name for it).
+func (w words) kindName(k inward.DiscrepancyKind) string {
+	if !i18n.Default().Has("doc.note.kind." + string(k)) {
+		return string(k)
+	}
+	return w.t("note.kind." + string(k))
 }
 
 // WriteVerificationNote renders a CN 43 as an A4 PDF: the note number
@@ -72,7 +71,7 @@ func WriteVerificationNote(w io.Writer, v VerificationNote) error {
 		return err
 	}
 	c.pdf.SetInfo(pdfInfo("CN 43 "+n.Number, n.CreatedAt))
-	l := noteLayout{c: c, v: v, pages: 1}
+	l := noteLayout{c: c, v: v, w: wordsFor(v.Lang), pages: 1}
 	l.header()
 	l.table()
 	l.signatures()
@@ -88,6 +87,7 @@ func WriteVerificationNote(w io.Writer, v VerificationNote) error {
 type noteLayout struct {
 	c     *canvas
 	v     VerificationNote
+	w     words
 	pages int
 	y     float64
 }
@@ -101,48 +101,48 @@ func (l *noteLayout) when(t time.Time) string {
 }
 
 func (l *noteLayout) header() {
-	c, n, d := l.c, l.v.Note, l.v.Dispatch
+	c, n, d, w := l.c, l.v.Note, l.v.Dispatch, l.w
 	c.font(bold, 14)
 	c.text(noteMargin, 17, 60, "INTERPOST", alignLeft)
 	c.font(bold, 20)
 	c.text(noteMargin, 27, 40, "CN 43", alignLeft)
 	c.font(regular, 11)
-	c.text(noteMargin+32, 27, 90, "Verification note", alignLeft)
+	c.text(noteMargin+32, 27, 90, w.bi("note.title"), alignLeft)
 
 	const codeW = 78.0
 	x := noteRight - codeW
+	cw := (noteRight - noteMargin) / 3
 	c.font(regular, 7)
-	c.text(x, 9.5, codeW, "Verification note No.", alignCenter)
+	c.text(x, 9.5, codeW, w.bi("note.number"), alignCenter)
 	c.font(mono, 12)
 	c.text(x, 15, codeW, n.Number, alignCenter)
 	c.code128(x, 17, codeW, 9, n.Number)
 
 	top, h := 34.0, 11.0
-	w := (noteRight - noteMargin) / 3
 	transport := joinNonEmpty("  ", d.Carrier, d.Service, d.Consignment)
 	cells := [][2]string{
-		{"Office of exchange of origin", joinNonEmpty(" ", n.Origin, l.v.OriginName)},
-		{"Verifying office of exchange", joinNonEmpty(" ", n.Office, l.v.OfficeName)},
-		{"Drawn up", l.when(n.CreatedAt)},
-		{"Dispatch (S8)", n.Dispatch},
-		{"Mail category / subclass", joinNonEmpty(" / ", d.Category, d.Subclass)},
-		{"Carrier, flight / train, consignment", transport},
-		{"Pre-advice (PREDES)", firstNonEmpty(d.PreAdvice, "none received")},
-		{"Advised receptacles / gross weight", fmt.Sprintf("%d / %s kg", d.Receptacles, kgOneDecimal(d.GrossWeightG))},
-		{"Reply sent (RESDES)", n.Reply.Ref},
+		{w.bi("note.origin_office"), joinNonEmpty(" ", n.Origin, l.v.OriginName)},
+		{w.bi("note.office"), joinNonEmpty(" ", n.Office, l.v.OfficeName)},
+		{w.bi("note.drawn_up"), l.when(n.CreatedAt)},
+		{w.bi("note.dispatch"), n.Dispatch},
+		{w.bi("note.category"), joinNonEmpty(" / ", d.Category, d.Subclass)},
+		{w.bi("note.transport"), transport},
+		{w.bi("note.preadvice"), firstNonEmpty(d.PreAdvice, w.bi("note.preadvice_none"))},
+		{w.bi("note.advised"), fmt.Sprintf("%d / %s kg", d.Receptacles, kgOneDecimal(d.GrossWeightG))},
+		{w.bi("note.reply"), n.Reply.Ref},
 	}
 	c.lineWidth(0.3)
 	for i, cell := range cells {
-		cx, cy := noteMargin+float64(i%3)*w, top+float64(i/3)*h
-		c.box(cx, cy, w, h)
+		cx, cy := noteMargin+float64(i%3)*cw, top+float64(i/3)*h
+		c.box(cx, cy, cw, h)
 		c.font(regular, 6)
-		c.text(cx+1.5, cy+3.2, w-3, cell[0], alignLeft)
+		c.text(cx+1.5, cy+3.2, cw-3, cell[0], alignLeft)
 		c.font(bold, 8.5)
-		c.text(cx+1.5, cy+8.6, w-3, cell[1], alignLeft)
+		c.text(cx+1.5, cy+8.6, cw-3, cell[1], alignLeft)
 	}
 	l.y = top + 3*h + 6
 	c.font(bold, 9)
-	c.text(noteMargin, l.y, 180, fmt.Sprintf("Irregularities found (%d)", len(n.Discrepancies)), alignLeft)
+	c.text(noteMargin, l.y, 180, w.bi("note.found", "N", len(n.Discrepancies)), alignLeft)
 	l.y += 2
 }
 
@@ -152,7 +152,7 @@ func (l *noteLayout) head() {
 	c.line(noteMargin, l.y, noteMargin+colsRight(noteCols), l.y)
 	c.font(bold, 7)
 	for _, col := range noteCols {
-		c.text(noteMargin+col.x, l.y+3.6, col.w, col.caption, col.align)
+		c.text(noteMargin+col.x, l.y+3.6, col.w, l.w.t(col.caption), col.align)
 	}
 	l.y += noteRowH
 	c.lineWidth(0.2)
@@ -167,7 +167,7 @@ func (l *noteLayout) room(h float64) {
 	l.c.pdf.AddPage()
 	l.pages++
 	l.c.font(bold, 9)
-	l.c.text(noteMargin, 14, 180, "CN 43 "+l.v.Note.Number+" (continued)", alignLeft)
+	l.c.text(noteMargin, 14, 180, l.w.t("continued", "Title", "CN 43 "+l.v.Note.Number), alignLeft)
 	l.y = 20
 	l.head()
 }
@@ -179,12 +179,9 @@ func (l *noteLayout) table() {
 		l.room(noteRowH * 2)
 		object := d.Receptacle
 		if d.Item != "" {
-			object = d.Item + "  in " + d.Receptacle[len(d.Receptacle)-9:len(d.Receptacle)-6]
+			object = d.Item + "  " + l.w.t("note.in_receptacle", "Serial", d.Receptacle[len(d.Receptacle)-9:len(d.Receptacle)-6])
 		}
-		name := discrepancyNames[d.Kind]
-		if name == "" {
-			name = string(d.Kind)
-		}
+		name := l.w.kindName(d.Kind)
 		c.font(regular, 7.5)
 		c.text(noteMargin+noteCols[0].x, l.y+3.6, noteCols[0].w, fmt.Sprint(i+1), alignRight)
 		c.font(mono, 7.5)
@@ -192,8 +189,8 @@ func (l *noteLayout) table() {
 		c.font(bold, 7.5)
 		c.text(noteMargin+noteCols[2].x, l.y+3.6, noteCols[2].w, name, alignLeft)
 		c.font(regular, 7.5)
-		c.text(noteMargin+noteCols[3].x, l.y+3.6, noteCols[3].w, firstNonEmpty(d.Advised, "–"), alignLeft)
-		found := c.wrap(d.Found, noteCols[4].w, 2)
+		c.text(noteMargin+noteCols[3].x, l.y+3.6, noteCols[3].w, firstNonEmpty(Evidence(l.w.l, d.Advised), "–"), alignLeft)
+		found := c.wrap(l.w.evidence(d.Found), noteCols[4].w, 3)
 		for j, line := range found {
 			c.text(noteMargin+noteCols[4].x, l.y+3.6+float64(j)*3.4, noteCols[4].w, line, alignLeft)
 		}
@@ -204,10 +201,9 @@ func (l *noteLayout) table() {
 	l.y += 4
 	c.font(regular, 7)
 	for _, s := range []string{
-		fmt.Sprintf("Weights: a receptacle's received weight may differ from the advised one by max(%d g, %d %%) before it is reported (our setting; UPU threshold unconfirmed).",
-			inward.ToleranceMinG, inward.TolerancePct),
-		"Receptacles not advised and items not on the list were accepted and are held for the origin's instructions; nothing received is lost.",
-		"Receptacle numbers in the item lines are the S9's receptacle serial. Times are the verifying office's, with their zone.",
+		l.w.t("note.tolerance", "MinG", inward.ToleranceMinG, "Pct", inward.TolerancePct),
+		l.w.t("note.held"),
+		l.w.t("note.serials"),
 	} {
 		l.room(4)
 		c.text(noteMargin, l.y, noteRight-noteMargin, s, alignLeft)
@@ -222,10 +218,7 @@ func (l *noteLayout) signatures() {
 	c := l.c
 	w := (noteRight - noteMargin - 6) / 2
 	c.lineWidth(0.3)
-	for i, caption := range []string{
-		"Verifying office of exchange – date, stamp and signature",
-		"Carrier or origin's representative (if present) – signature",
-	} {
+	for i, caption := range []string{l.w.bi("note.sign.office"), l.w.bi("note.sign.carrier")} {
 		x := noteMargin + float64(i)*(w+6)
 		c.box(x, y, w, h)
 		c.font(regular, 7)
@@ -239,6 +232,22 @@ func (l *noteLayout) signatures() {
 func (l *noteLayout) footer() {
 	c := l.c
 	c.font(regular, 6.5)
-	c.text(noteMargin, noteBottom+3, 150, "CN 43 – sent to the office of exchange of origin with the RESDES "+l.v.Note.Reply.Ref+".", alignLeft)
-	c.text(noteRight-40, noteBottom+3, 40, fmt.Sprintf("Page %d", l.pages), alignRight)
+	c.text(noteMargin, noteBottom+3, 150, l.w.t("note.footer", "Ref", l.v.Note.Reply.Ref), alignLeft)
+	c.text(noteRight-40, noteBottom+3, 40, l.w.t("page", "N", l.pages), alignRight)
+}
+
+// evidence is what was found, in the user's language followed by the
+// English as recorded (the note goes to the origin post).
+func (w words) evidence(s string) string {
+	t := Evidence(w.l, s)
+	if t == s {
+		return s
+	}
+	return t + " / " + s
+}
+
+// NoteFor is the CN 43 of a closed dispatch's note, printed for a user of
+// language l (nil = English).
+func NoteFor(v inward.NoteView, l *i18n.Localizer) VerificationNote {
+	return VerificationNote{Note: v.Note, Dispatch: v.Dispatch, OfficeName: v.OfficeName, OriginName: v.OriginName, Zone: v.Zone, Lang: l}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/interpost/interpost/i18n"
 )
 
 // Statement is a multi-page A4 account: a statement between posts, a
@@ -24,6 +26,7 @@ type Statement struct {
 	Blocks []Block
 	Footer string // printed on every page before "page n of N"
 	Issued time.Time
+	Lang   *i18n.Localizer // the reader's language for the page furniture; nil = English
 }
 
 // Account is a party as printed.
@@ -77,6 +80,7 @@ func WriteStatement(w io.Writer, s Statement) error {
 	if err != nil {
 		return err
 	}
+	l.w = wordsFor(s.Lang)
 	l.c.pdf.SetInfo(pdfInfo(s.Title+" "+s.Number, s.Issued))
 	l.header(s)
 	for _, b := range s.Blocks {

@@ -1,8 +1,6 @@
 package document
 
-import (
-	"fmt"
-)
+import ()
 
 // A4 portrait, in millimetres.
 const (
@@ -18,6 +16,7 @@ const (
 type statementLayout struct {
 	c *canvas
 	y float64
+	w words
 }
 
 func newStatementLayout() (*statementLayout, error) {
@@ -150,7 +149,7 @@ func (l *statementLayout) block(b Block) {
 	for i, r := range b.Rows {
 		if l.room(stRowH) {
 			c.font(bold, 8)
-			c.text(stMargin, l.y+4, a4W-2*stMargin, b.Title+" (continued)", alignLeft)
+			c.text(stMargin, l.y+4, a4W-2*stMargin, l.w.t("continued", "Title", b.Title), alignLeft)
 			l.y += 6.5
 			l.tableHeader(b.Columns, ws)
 		}
@@ -282,7 +281,7 @@ func (l *statementLayout) footers(s Statement) {
 		c.line(stMargin, a4H-14, a4W-stMargin, a4H-14)
 		c.font(regular, 7)
 		c.text(stMargin, a4H-10, 140, s.Footer, alignLeft)
-		c.text(a4W-stMargin-40, a4H-10, 40, fmt.Sprintf("Page %d of %d", i, n), alignRight)
+		c.text(a4W-stMargin-40, a4H-10, 40, wordsFor(s.Lang).t("page_of", "N", i, "Total", n), alignRight)
 		l.black()
 	}
 }

@@ -67,3 +67,8 @@ func (l *Localizer) Region(code string) string {
 	}
 	return ""
 }
+
+// StaffLanguages are the languages of the console and of the documents made
+// for staff: English (the fallback) and Simplified Chinese. A user's stored
+// preference is one of them.
+var StaffLanguages = []language.Tag{language.English, language.MustParse("zh-CN")}

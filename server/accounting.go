@@ -240,7 +240,7 @@ func (s *Server) registerStatement(format string) {
 			if err != nil {
 				return nil, err
 			}
-			return s.file(ctx, format, st.Number, document.AccountStatement(st), func(b *bytes.Buffer) error { return accounting.WriteStatementCSV(b, st) })
+			return s.file(ctx, format, st.Number, document.AccountStatement(st, staffLang(ctx)), func(b *bytes.Buffer) error { return accounting.WriteStatementCSV(b, st) })
 		})
 		return
 	}
@@ -309,7 +309,7 @@ func (s *Server) registerInvoice(format string) {
 			if err != nil {
 				return nil, err
 			}
-			return s.file(ctx, format, inv.Number, document.MerchantInvoice(inv), func(b *bytes.Buffer) error { return accounting.WriteInvoiceCSV(b, inv) })
+			return s.file(ctx, format, inv.Number, document.MerchantInvoice(inv, staffLang(ctx)), func(b *bytes.Buffer) error { return accounting.WriteInvoiceCSV(b, inv) })
 		})
 		return
 	}

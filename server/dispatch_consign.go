@@ -127,7 +127,9 @@ func (s *Server) billPDF(ctx context.Context, in *idInput) (*textOutput, error) 
 		return nil, s.problem(ctx, err)
 	}
 	var buf bytes.Buffer
-	if err := document.WriteDeliveryBill(&buf, document.ConsignmentBill(b)); err != nil {
+	doc := document.ConsignmentBill(b)
+	doc.Lang = staffLang(ctx)
+	if err := document.WriteDeliveryBill(&buf, doc); err != nil {
 		return nil, s.problem(ctx, err)
 	}
 	return &textOutput{ContentType: "application/pdf", ContentDisposition: `inline; filename="` + b.Name() + `.pdf"`, Body: buf.Bytes()}, nil

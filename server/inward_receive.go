@@ -267,7 +267,7 @@ func (s *Server) inwardCN43PDF(ctx context.Context, in *struct {
 		return nil, huma.Error404NotFound("dispatch " + v.Note.Dispatch + " was verified without discrepancies: no CN 43")
 	}
 	var buf bytes.Buffer
-	if err := document.WriteVerificationNote(&buf, document.VerificationNote(v)); err != nil {
+	if err := document.WriteVerificationNote(&buf, document.NoteFor(v, staffLang(ctx))); err != nil {
 		return nil, s.problem(ctx, err)
 	}
 	return &textOutput{ContentType: "application/pdf", ContentDisposition: `inline; filename="CN43-` + v.Note.Number + `.pdf"`, Body: buf.Bytes()}, nil

@@ -128,6 +128,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerUploads()
 	s.registerBatch()
 	s.registerKeys()
+	s.registerPreferences()
 	s.registerRoutes()
 	s.registerWarehouses()
 	s.registerCustoms()

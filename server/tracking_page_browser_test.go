@@ -15,7 +15,8 @@ import (
 // in headless Chromium in Chinese, Russian and Spanish, on a 375 px phone
 // and a desktop: nothing wider than the phone, the switcher changes the
 // language and keeps it, no script errors. -update-screenshots rewrites
-// docs/track-zh.png, docs/track-ru-375.png and docs/track-es.png.
+// docs/track-zh.png, docs/track-ru-375.png and docs/track-es.png, and the other width of each
+// (track-zh-375.png, track-es-375.png, track-ru.png).
 func TestTrackPageBrowser(t *testing.T) {
 	chromium := chromiumPath()
 	if chromium == "" {
@@ -71,9 +72,9 @@ func TestTrackPageBrowser(t *testing.T) {
 		{"zh-CN", "进口海关查验中", 1280, 800, "track-zh.png"},
 		{"ru", "На таможенном контроле", 375, 1100, "track-ru-375.png"},
 		{"es", "Retenido en aduana", 1280, 800, "track-es.png"},
-		{"zh-CN", "进口海关查验中", 375, 740, ""},
-		{"es", "Retenido en aduana", 375, 740, ""},
-		{"ru", "На таможенном контроле", 1280, 800, ""},
+		{"zh-CN", "进口海关查验中", 375, 740, "track-zh-375.png"},
+		{"es", "Retenido en aduana", 375, 740, "track-es-375.png"},
+		{"ru", "На таможенном контроле", 1280, 800, "track-ru.png"},
 	} {
 		// The switcher's link sets the language and the cookie keeps it.
 		run("open "+tc.lang, chromedp.EmulateViewport(tc.width, tc.high), chromedp.Navigate(page+"?lang="+tc.lang),

@@ -334,7 +334,7 @@ func (o *Options) writeStatement(cmd *cobra.Command, svc *accounting.Service, pa
 		if err := accounting.WriteInvoiceCSV(&csvBuf, inv); err != nil {
 			return err
 		}
-		number, unrated, doc, view = inv.Number, inv.Unrated, document.MerchantInvoice(inv), inv
+		number, unrated, doc, view = inv.Number, inv.Unrated, document.MerchantInvoice(inv, nil), inv
 	} else {
 		st, err := svc.Statement(ctx, cliPrincipal, party, p, accounting.StatementOptions{Through: through, Entries: true})
 		if err != nil {
@@ -347,7 +347,7 @@ func (o *Options) writeStatement(cmd *cobra.Command, svc *accounting.Service, pa
 		if !entries {
 			st.Entries = nil
 		}
-		doc = document.AccountStatement(st)
+		doc = document.AccountStatement(st, nil)
 	}
 	if err := document.WriteStatement(&pdfBuf, doc); err != nil {
 		return err

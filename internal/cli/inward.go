@@ -244,7 +244,7 @@ func writeCN43(ctx context.Context, a *app.App, dispatch, path string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := document.WriteVerificationNote(&buf, document.VerificationNote(v)); err != nil {
+	if err := document.WriteVerificationNote(&buf, document.NoteFor(v, nil)); err != nil {
 		return err
 	}
 	return os.WriteFile(path, buf.Bytes(), 0o644)

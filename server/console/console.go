@@ -32,7 +32,6 @@ import (
 	"github.com/interpost/interpost/routing"
 	"github.com/interpost/interpost/tracking"
 	"github.com/interpost/interpost/warehouse"
-	"golang.org/x/text/language"
 )
 
 //go:embed templates static data
@@ -115,7 +114,7 @@ var navigation = []navItem{
 }
 
 // languages are the console's languages; the first is the fallback.
-var languages = []language.Tag{language.English, language.MustParse("zh-CN")}
+var languages = i18n.StaffLanguages
 
 // Console holds the parsed templates and assets.
 type Console struct {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -335,5 +336,54 @@ func TestFormTooLarge(t *testing.T) {
 	resp, page = tc.do(t, "POST", "/console/inquiries", url.Values{"csrf": {token}, "item": {strings.Repeat("x", maxFormBytes+10)}}, cookies, "Accept-Language", "zh-CN")
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(page, "表单超过控制台允许的大小") {
 		t.Fatalf("zh: %d", resp.StatusCode)
+	}
+}
+
+// TestCreateShipmentLatin: the form takes the Latin forms staff type for a
+// non-Latin name or city, derives the rest, and the shipment page says which
+// it derived (in the user's language) and shows the Latin forms.
+func TestCreateShipmentLatin(t *testing.T) {
+	t.Parallel()
+	tc := newTestConsole(t)
+	cookies, token := tc.signIn(t, "merchant")
+	if _, page := tc.do(t, "GET", "/console/shipments/new", nil, cookies); !strings.Contains(page, `name="sender.name_latin"`) ||
+		!strings.Contains(page, `name="addressee.city_latin"`) {
+		t.Fatal("the new-shipment form has no Latin inputs")
+	}
+	form := url.Values{
+		"csrf": {token}, "idempotency_key": {strings.Repeat("b", 32)}, "product": {"e-packet"},
+		"sender.name": {"王小明"}, "sender.name_latin": {"WANG Xiaoming"}, "sender.address": {"1 Road"}, "sender.city": {"厦门"}, "sender.country": {"CN"},
+		"addressee.name": {"Анна Иванова"}, "addressee.address": {"ул. Тверская 1"}, "addressee.city": {"Москва"}, "addressee.postcode": {"101000"}, "addressee.country": {"RU"},
+		"weight_g": {"300"}, "dimensions_mm[0]": {"200"}, "dimensions_mm[1]": {"150"}, "dimensions_mm[2]": {"40"},
+		"declaration.category": {"sale_of_goods"}, "declaration.currency": {"USD"},
+		"declaration.lines[0].description": {"Oolong tea, 100 g"}, "declaration.lines[0].quantity": {"1"}, "declaration.lines[0].net_weight_g": {"100"},
+		"declaration.lines[0].value": {"10"}, "declaration.lines[0].hs_code": {"090230"}, "declaration.lines[0].origin_country": {"CN"},
+	}
+	resp, page := tc.do(t, "POST", "/console/shipments/new", form, cookies)
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create = %d\n%s", resp.StatusCode, page)
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	derived := u.Query()["derived"]
+	for _, want := range []string{"sender.city_latin", "addressee.name_latin", "addressee.city_latin", "addressee.address_latin"} {
+		if !slices.Contains(derived, want) {
+			t.Errorf("derived %v lacks %s", derived, want)
+		}
+	}
+	if slices.Contains(derived, "sender.name_latin") {
+		t.Errorf("derived %v names the Latin name staff typed", derived)
+	}
+	_, page = tc.do(t, "GET", loc+"&derived=sender.evil", nil, cookies, "Accept-Language", "zh-CN")
+	for _, want := range []string{`id="latin-derived"`, "寄件人 · 城市（拉丁字母）", "WANG Xiaoming", "拉丁字母形式"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("shipment page lacks %q", want)
+		}
+	}
+	if _, banner, _ := strings.Cut(page, `id="latin-derived"`); strings.Contains(strings.SplitN(banner, "</div>", 2)[0], "evil") {
+		t.Error("the banner repeats a field name the form does not have")
 	}
 }

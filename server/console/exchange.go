@@ -253,7 +253,9 @@ func (c *Console) billFile(w http.ResponseWriter, r *http.Request, s *session) {
 	var buf bytes.Buffer
 	h := w.Header()
 	if file == "bill.pdf" {
-		err = document.WriteDeliveryBill(&buf, document.ConsignmentBill(b))
+		doc := document.ConsignmentBill(b)
+		doc.Lang = c.loc(r)
+		err = document.WriteDeliveryBill(&buf, doc)
 		h.Set("Content-Type", "application/pdf")
 		h.Set("Content-Disposition", `inline; filename="`+b.Name()+`.pdf"`)
 	} else {

@@ -254,7 +254,7 @@ func (c *Console) statementFile(w http.ResponseWriter, r *http.Request, s *sessi
 			c.domainError(w, r, s, err)
 			return
 		}
-		number, doc = inv.Number, document.MerchantInvoice(inv)
+		number, doc = inv.Number, document.MerchantInvoice(inv, c.loc(r))
 		if format == "csv" {
 			err = accounting.WriteInvoiceCSV(&buf, inv)
 		}
@@ -268,7 +268,7 @@ func (c *Console) statementFile(w http.ResponseWriter, r *http.Request, s *sessi
 			c.domainError(w, r, s, err)
 			return
 		}
-		number, doc = st.Number, document.AccountStatement(st)
+		number, doc = st.Number, document.AccountStatement(st, c.loc(r))
 		if format == "csv" {
 			err = accounting.WriteStatementCSV(&buf, st)
 		}

@@ -262,3 +262,41 @@ func TestLanguage(t *testing.T) {
 		t.Errorf("zh 404:\n%.800s", page)
 	}
 }
+
+// TestStoredLanguage: switching while signed in stores the choice for the
+// key's user, so a fresh browser signing in with that key gets it over its
+// Accept-Language; other users keep theirs; an explicit switch in the
+// browser still wins over the stored preference.
+func TestStoredLanguage(t *testing.T) {
+	t.Parallel()
+	tc := newTestConsole(t)
+	cookies, token := tc.signIn(t, "admin")
+	resp, _ := tc.do(t, "POST", "/console/language", url.Values{"csrf": {token}, "lang": {"zh-CN"}}, cookies)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("switch = %d", resp.StatusCode)
+	}
+	says := func(who string, cookies []*http.Cookie, lang string) {
+		t.Helper()
+		_, page := tc.do(t, "GET", "/console/shipments", nil, cookies, "Accept-Language", "en-US,en;q=0.9")
+		if !strings.Contains(page, `<html lang="`+lang+`">`) {
+			t.Errorf("%s with Accept-Language en: want lang %s:\n%.400s", who, lang, page)
+		}
+	}
+	fresh, token := tc.signIn(t, "admin") // another browser: no language cookie
+	says("admin (stored zh-CN), new browser", fresh, "zh-CN")
+	other, _ := tc.signIn(t, "customs")
+	says("customs (nothing stored)", other, "en")
+	// The browser's explicit switch wins, and is stored in turn.
+	resp, _ = tc.do(t, "POST", "/console/language", url.Values{"csrf": {token}, "lang": {"xx-unknown"}}, fresh)
+	var lang *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == langCookie {
+			lang = ck
+		}
+	}
+	if lang == nil || lang.Value != "en" {
+		t.Fatalf("unknown tag's cookie = %+v, want en", lang)
+	}
+	third, _ := tc.signIn(t, "admin")
+	says("admin after switching to an unknown tag", third, "en")
+}

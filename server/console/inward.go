@@ -58,6 +58,14 @@ type discRow struct {
 	inward.Discrepancy
 	Kind string // in words
 	CN43 string
+	// Advised and Found are the evidence in the page's language (they shadow
+	// the recorded English ones).
+	Advised, Found string
+}
+
+func newDiscRow(tr *i18n.Localizer, d inward.Discrepancy, cn43 string) discRow {
+	return discRow{Discrepancy: d, Kind: discKind(tr, d.Kind), CN43: cn43,
+		Advised: document.Evidence(tr, d.Advised), Found: document.Evidence(tr, d.Found)}
 }
 
 type handoverRow struct {
@@ -194,7 +202,7 @@ func (c *Console) inwardDeskPage(r *http.Request, s *session) (*inwardDeskPage, 
 			if d.Kind == inward.NotAdvisedReceptacle {
 				page.NotAdvised++
 			}
-			page.Discs = append(page.Discs, discRow{Discrepancy: d, Kind: discKind(tr, d.Kind), CN43: row.Station + "/cn43.pdf"})
+			page.Discs = append(page.Discs, newDiscRow(tr, d, row.Station+"/cn43.pdf"))
 		}
 		page.Handover = append(page.Handover, handover(tr, det, page.Office.TZ)...)
 	}
@@ -327,7 +335,7 @@ func (c *Console) stationPage(r *http.Request, s *session, id string) (*stationP
 			return nil, err
 		}
 		for _, d := range n.Discrepancies {
-			page.Discs = append(page.Discs, discRow{Discrepancy: d, Kind: discKind(tr, d.Kind)})
+			page.Discs = append(page.Discs, newDiscRow(tr, d, ""))
 		}
 		if len(page.Discs) > 0 {
 			page.CN43 = "/console/inward/dispatches/" + url.PathEscape(det.Dispatch.ID) + "/cn43.pdf"
@@ -440,7 +448,7 @@ func (c *Console) inwardScan(w http.ResponseWriter, r *http.Request, s *session)
 		ans.Result, ans.Message = "discrepancy", tr.N("console.inward.discrepancy", len(res.Discrepancies), "Code", code)
 	}
 	for _, d := range res.Discrepancies {
-		ans.Lines = append(ans.Lines, discKind(tr, d.Kind)+": "+d.Found)
+		ans.Lines = append(ans.Lines, discKind(tr, d.Kind)+": "+document.Evidence(tr, d.Found))
 	}
 	writeJSON(w, http.StatusOK, ans)
 }
@@ -531,7 +539,7 @@ func (c *Console) inwardCN43(w http.ResponseWriter, r *http.Request, s *session)
 		return
 	}
 	var buf bytes.Buffer
-	if err := document.WriteVerificationNote(&buf, document.VerificationNote(v)); err != nil {
+	if err := document.WriteVerificationNote(&buf, document.NoteFor(v, c.loc(r))); err != nil {
 		c.internalError(w, r, s, err)
 		return
 	}

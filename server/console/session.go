@@ -192,6 +192,11 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setSession(w, key)
+	if p.Language != "" {
+		// The key's user chose a language before (perhaps in another browser): it
+		// replaces whatever this browser's switcher last said.
+		clearLanguage(w, r)
+	}
 	next := safeNext(r.PostFormValue("next"))
 	if next == "" || !c.allowed(p, next) {
 		next = c.home(p)
@@ -255,6 +260,7 @@ func (c *Console) page(pattern string, roles []auth.Role, h handler) {
 			return
 		}
 		s := &session{Who: p, CSRF: csrfToken(seed, sessionKey(r))}
+		r = withUserLanguage(r, p.Language)
 		if !slices.Contains(roles, p.Role) {
 			c.errorPage(w, r, s, http.StatusForbidden, c.loc(r).T("console.error.role_forbidden", "Role", c.loc(r).Code("role", string(p.Role))))
 			return

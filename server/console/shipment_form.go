@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -25,7 +26,8 @@ const (
 	maxFormLines = 99 // as many as a declaration may have
 )
 
-var partyFields = []string{"name", "company", "address", "city", "state", "postcode", "country", "phone", "email", "tax_id"}
+var partyFields = []string{"name", "company", "address", "city", "state", "postcode", "country", "phone", "email", "tax_id",
+	"name_latin", "address_latin", "city_latin"}
 var lineFields = []string{"description", "quantity", "net_weight_g", "value", "hs_code", "origin_country"}
 
 // shipmentForm is the form's state: what was typed and what is wrong.
@@ -155,14 +157,24 @@ func (c *Console) createShipment(w http.ResponseWriter, r *http.Request, s *sess
 	svc := c.cfg.Acceptance
 	var err error
 	var sh acceptance.Shipment
+	var warnings []acceptance.Warning
 	if len(parseErrs) > 0 {
 		// Still validate the rest, so one submit shows every problem.
 		_, err = acceptance.Validate(req, svc.Country, svc.Rates)
 	} else {
-		sh, _, err = svc.Create(r.Context(), s.Who, req, "console-"+f.Key)
+		var res acceptance.Accepted
+		res, err = svc.Accept(r.Context(), s.Who, req, "console-"+f.Key)
+		sh, warnings = res.Shipment, res.Warnings
 	}
 	if err == nil && len(parseErrs) == 0 {
-		http.Redirect(w, r, "/console/shipments/"+string(sh.ID)+"?created=1", http.StatusSeeOther)
+		// The shipment page says which Latin forms Interpost derived, for staff to check.
+		q := url.Values{"created": {"1"}}
+		for _, wn := range warnings {
+			if wn.Code == acceptance.WarnLatinDerived {
+				q.Add("derived", wn.Field)
+			}
+		}
+		http.Redirect(w, r, "/console/shipments/"+string(sh.ID)+"?"+q.Encode(), http.StatusSeeOther)
 		return
 	}
 	fields := append(parseErrs, postal.Fields(err)...)
@@ -279,6 +291,7 @@ func (f *shipmentForm) party(r *http.Request, prefix string) acceptance.Party {
 	return acceptance.Party{
 		Name: v["name"], Company: v["company"], Address: v["address"], City: v["city"], State: v["state"],
 		Postcode: v["postcode"], Country: v["country"], Phone: v["phone"], Email: v["email"], TaxID: v["tax_id"],
+		NameLatin: v["name_latin"], AddressLatin: v["address_latin"], CityLatin: v["city_latin"],
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/document"
 	"github.com/interpost/interpost/export"
+	"github.com/interpost/interpost/i18n"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
@@ -287,6 +288,23 @@ type shipmentPage struct {
 	Origin   network.Office
 	Created  bool // just created by the form
 	Label    string
+	// Derived names the Latin forms Interpost derived when the form created
+	// the shipment ("发件人 · 姓名（拉丁字母）"), for the warning banner.
+	Derived string
+}
+
+// derivedFields words the derived Latin fields of a creation redirect; only
+// the fields the form has count (the query string is the browser's).
+func derivedFields(tr *i18n.Localizer, fields []string) string {
+	var out []string
+	for _, f := range fields {
+		party, field, ok := strings.Cut(f, ".")
+		if !ok || (party != "sender" && party != "addressee") || !slices.Contains(partyFields, field) || !strings.HasSuffix(field, "_latin") {
+			continue
+		}
+		out = append(out, tr.T("console.field."+party)+" · "+tr.T("console.field."+field))
+	}
+	return strings.Join(out, tr.T("console.shipment.latin_sep"))
 }
 
 func (c *Console) shipment(w http.ResponseWriter, r *http.Request, s *session) {
@@ -298,6 +316,9 @@ func (c *Console) shipment(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	page := shipmentPage{Shipment: sh, StatusLabel: tracking.Status(sh.Status).Label(), Created: r.URL.Query().Get("created") == "1",
 		Label: "/console/shipments/" + string(sh.ID) + "/label.pdf"}
+	if page.Created {
+		page.Derived = derivedFields(c.loc(r), r.URL.Query()["derived"])
+	}
 	if c.cfg.Tracking != nil {
 		tl, err := c.cfg.Tracking.Timeline(ctx, s.Who, string(sh.ID))
 		switch {

@@ -11,12 +11,12 @@ import (
 	"github.com/interpost/interpost/postal"
 )
 
-const keyColumns = `id, hash, role, merchant, partner, offices, label, created_at, revoked_at`
+const keyColumns = `id, hash, role, merchant, partner, offices, label, created_at, revoked_at, language`
 
 // CreateKey implements auth.Store.
 func (s *Store) CreateKey(ctx context.Context, k auth.Key) error {
-	_, err := s.W.ExecContext(ctx, s.q(`INSERT INTO api_keys (`+keyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`),
-		k.ID, k.Hash, string(k.Role), k.Merchant, k.Partner, strings.Join(k.Offices, ","), k.Label, s.t(k.CreatedAt))
+	_, err := s.W.ExecContext(ctx, s.q(`INSERT INTO api_keys (`+keyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`),
+		k.ID, k.Hash, string(k.Role), k.Merchant, k.Partner, strings.Join(k.Offices, ","), k.Label, s.t(k.CreatedAt), k.Language)
 	return s.wrap(err, "create key "+k.ID)
 }
 
@@ -24,7 +24,7 @@ func (s *Store) scanKey(row interface{ Scan(...any) error }) (auth.Key, error) {
 	var k auth.Key
 	var role, offices string
 	revoked := nullTime{s: s}
-	if err := row.Scan(&k.ID, &k.Hash, &role, &k.Merchant, &k.Partner, &offices, &k.Label, s.scanTime(&k.CreatedAt), &revoked); err != nil {
+	if err := row.Scan(&k.ID, &k.Hash, &role, &k.Merchant, &k.Partner, &offices, &k.Label, s.scanTime(&k.CreatedAt), &revoked, &k.Language); err != nil {
 		return k, err
 	}
 	k.Role = auth.Role(role)
@@ -67,6 +67,18 @@ func (s *Store) RevokeKey(ctx context.Context, id string, t time.Time) error {
 	res, err := s.W.ExecContext(ctx, s.q(`UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`), s.t(t), id)
 	if err != nil {
 		return s.wrap(err, "revoke key "+id)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return postal.Errorf(postal.CodeNotFound, "no active key %q", id)
+	}
+	return nil
+}
+
+// SetKeyLanguage implements auth.Store.
+func (s *Store) SetKeyLanguage(ctx context.Context, id, lang string) error {
+	res, err := s.W.ExecContext(ctx, s.q(`UPDATE api_keys SET language = ? WHERE id = ? AND revoked_at IS NULL`), lang, id)
+	if err != nil {
+		return s.wrap(err, "set language of key "+id)
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		return postal.Errorf(postal.CodeNotFound, "no active key %q", id)

@@ -333,8 +333,28 @@ func testKeys(t *testing.T, s store.Store) {
 	if err != nil || len(keys) != 2 || keys[0].ID != op.ID || !slices.Equal(keys[0].Offices, []string{"CNXMNA", "CNPEKA"}) {
 		t.Fatalf("Keys = %+v, %v", keys, err)
 	}
+	// The key's user's language preference: none at first, set, read back by
+	// authentication, cleared; an unknown key is not_found.
+	if p.Language != "" {
+		t.Errorf("new key's language = %q, want none", p.Language)
+	}
+	if err := s.SetKeyLanguage(ctx, k.ID, "zh-CN"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := auth.Authenticate(ctx, s, secret); err != nil || p.Language != "zh-CN" {
+		t.Errorf("Authenticate after SetKeyLanguage = %+v, %v, want language zh-CN", p, err)
+	}
+	if keys, err := s.Keys(ctx); err != nil || keys[1].Language != "zh-CN" || keys[0].Language != "" {
+		t.Errorf("Keys after SetKeyLanguage = %+v, %v", keys, err)
+	}
+	if err := s.SetKeyLanguage(ctx, "nokey", "en"); code(err) != postal.CodeNotFound {
+		t.Errorf("SetKeyLanguage(unknown key) = %v, want not_found", err)
+	}
 	if err := s.RevokeKey(ctx, k.ID, t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
+	}
+	if err := s.SetKeyLanguage(ctx, k.ID, "en"); code(err) != postal.CodeNotFound {
+		t.Errorf("SetKeyLanguage(revoked key) = %v, want not_found", err)
 	}
 	if err := s.RevokeKey(ctx, k.ID, t0.Add(time.Hour)); code(err) != postal.CodeNotFound {
 		t.Errorf("second revoke = %v, want not_found", err)
