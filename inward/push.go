@@ -267,6 +267,9 @@ func (s *Service) pushOne(ctx context.Context, p Pusher, e Endpoint, node string
 	}
 	rec := Push{Partner: e.Partner, Batch: b.Ref, URL: e.URL, Format: e.Format, Events: len(b.Events), AttemptedAt: now, Node: node}
 	status, perr := p.Push(ctx, e, b)
+	// What the partner answered is recorded even when the node is
+	// stopping meanwhile: a push it took must not be pushed again.
+	ctx = context.WithoutCancel(ctx)
 	rec.Status = status
 	if perr == nil && (status < 200 || status > 299) {
 		perr = fmt.Errorf("%s answered HTTP %d", e.URL, status)

@@ -183,4 +183,3 @@ func (s *Store) PartnerPushes(ctx context.Context, partner string, limit int) ([
 	})
 	return out, s.wrap(err, "pushes to "+partner)
 }
-
