@@ -79,8 +79,8 @@ type partnerPath struct {
 }
 
 func (s *Server) inwardSetEndpoint(ctx context.Context, in *struct {
-	partnerPath
-	Body struct {
+	Partner string `path:"partner" doc:"Partner post, e.g. KRPOST"`
+	Body    struct {
 		URL     string `json:"url" doc:"http or https URL the events are POSTed to" maxLength:"500"`
 		Format  string `json:"format,omitempty" enum:"json,emsevt,edifact" doc:"Body of a push; default json"`
 		Enabled *bool  `json:"enabled,omitempty" doc:"false keeps the endpoint but pushes nothing (the partner pulls); default true"`
@@ -98,8 +98,8 @@ func (s *Server) inwardSetEndpoint(ctx context.Context, in *struct {
 }
 
 func (s *Server) inwardEndpoint(ctx context.Context, in *struct {
-	partnerPath
-	Pushes int `query:"pushes" minimum:"1" maximum:"500" default:"20" doc:"How many of the latest pushes"`
+	Partner string `path:"partner" doc:"Partner post, e.g. KRPOST"`
+	Pushes  int    `query:"pushes" minimum:"1" maximum:"500" default:"20" doc:"How many of the latest pushes"`
 }) (*struct {
 	Body struct {
 		partnerEndpoint

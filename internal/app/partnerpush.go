@@ -86,6 +86,12 @@ func (p httpPusher) Push(ctx context.Context, e inward.Endpoint, b inward.EventB
 	return resp.StatusCode, nil
 }
 
+// PushPartnerEvents pushes the waiting events of every partner post whose
+// endpoint is due, once, and answers how many went back.
+func (a *App) PushPartnerEvents(ctx context.Context) (int, error) {
+	return a.Inward.PushDue(ctx, a.pusher, a.node)
+}
+
 // runPartnerPush pushes the partners' waiting events to their endpoints
 // at start and then every pushEvery. Every node runs it; the store's
 // claim keeps two nodes from pushing the same event.
@@ -93,7 +99,7 @@ func (a *App) runPartnerPush(ctx context.Context) {
 	t := time.NewTicker(a.pushEvery)
 	defer t.Stop()
 	for {
-		if n, err := a.Inward.PushDue(ctx, a.pusher, a.node); err != nil && ctx.Err() == nil {
+		if n, err := a.PushPartnerEvents(ctx); err != nil && ctx.Err() == nil {
 			a.Logger.Warn("push events to partner posts", "err", err, "pushed", n)
 		} else if n > 0 {
 			a.Logger.Info("pushed events to partner posts", "events", n)
