@@ -94,6 +94,9 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			if tr := res.Inward.Transit; tr.Forwarded > 0 {
 				fmt.Fprintf(o.out, "Transit: KR→KZ dispatch %s, %d bags checked unopened at Urumqi and forwarded on %s via Khorgos, RESDIT %s to the airline; see GET /v1/inward/transit/%s.\n",
 					tr.Dispatch, tr.Forwarded, tr.Service, tr.Resdit, tr.Dispatch)
+				if tr.Onward != "" {
+					fmt.Fprintf(o.out, "Onward consignment %s to the carrier, CARDIT %s; see GET /v1/inward/transit/%s/cardit.\n", tr.Onward, tr.OnwardRef, tr.Dispatch)
+				}
 			}
 			if ot := res.Inward.OpenTransit; ot.Resorted > 0 {
 				fmt.Fprintf(o.out, "Open transit: %d items of KR dispatch %s addressed to Germany re-sorted at Xiamen into %s; see GET /v1/inward/dispatches/%s/resort.\n",
