@@ -55,9 +55,9 @@ func billForm(mode string) string {
 // onwardCardits builds the CARDIT of each consignment of fs (forwardings
 // of one dispatch), by departure then service.
 func (s *Service) onwardCardits(ctx context.Context, fs []Forwarding, rs []Receptacle) ([]edi.Cardit, error) {
-	weight := map[string]int{}
+	weight, kind := map[string]int{}, map[string]string{}
 	for _, r := range rs {
-		weight[r.ID] = r.GrossWeightG
+		weight[r.ID], kind[r.ID] = r.GrossWeightG, cmpStr(r.Type, "bag")
 	}
 	var out []edi.Cardit
 	for _, f := range fs {
@@ -81,7 +81,7 @@ func (s *Service) onwardCardits(ctx context.Context, fs []Forwarding, rs []Recep
 		if rid, err := postal.ParseReceptacleID(f.Receptacle); err == nil && (g <= 0 || (g+50)/100 != rid.WeightHg) {
 			g = rid.WeightHg * 100
 		}
-		out[i].Receptacles = append(out[i].Receptacles, edi.Receptacle{ID: f.Receptacle, Type: "bag", GrossWeightG: g})
+		out[i].Receptacles = append(out[i].Receptacles, edi.Receptacle{ID: f.Receptacle, Type: cmpStr(kind[f.Receptacle], "bag"), GrossWeightG: g})
 	}
 	for _, c := range out {
 		if err := c.Validate(); err != nil {
@@ -92,6 +92,13 @@ func (s *Service) onwardCardits(ctx context.Context, fs []Forwarding, rs []Recep
 		return cmpOr(a.Transport.Departure.Compare(b.Transport.Departure), strings.Compare(a.Consignment, b.Consignment))
 	})
 	return out, nil
+}
+
+func cmpStr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func cmpOr(a, b int) int {
