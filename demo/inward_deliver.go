@@ -16,7 +16,15 @@ type DeliveryResult struct {
 	Declared, Released, Held, NeedsData int // import customs
 	Delivered, Attempted, Returned      int // domestic delivery
 	EventsReturned                      int // events JPPOST and KRPOST took back
+	// PushPartner has a push endpoint at PushURL, a local port that
+	// refuses: the node's push worker retries it with backoff.
+	PushPartner, PushURL string
 }
+
+// demoPushURL is Deutsche Post's demo push endpoint: the discard port on
+// loopback, where nothing listens, so its pushes show as failed and
+// retrying (GET /v1/inward/partners/DEPOST/endpoint).
+const demoPushURL = "http://127.0.0.1:9/interpost/events"
 
 // deliveryOffice is the demo's delivery office behind each inward office
 // of exchange.
@@ -89,8 +97,18 @@ func deliverDemo(ctx context.Context, svc *inward.Service, who auth.Principal, p
 }
 
 // returnDemo lets Japan Post and Korea Post take their events back (the
-// others have not pulled yet, so their 24 h shares stay unmet).
+// others have not pulled yet, so their 24 h shares stay unmet) and gives
+// Deutsche Post a push endpoint that refuses (kept as it is on a second
+// run).
 func returnDemo(ctx context.Context, svc *inward.Service, who auth.Principal, res *DeliveryResult) error {
+	res.PushPartner, res.PushURL = "DEPOST", demoPushURL
+	if _, _, err := svc.Endpoint(ctx, who, res.PushPartner, 1); postal.ErrorCode(err) == postal.CodeNotFound {
+		if _, err := svc.SetEndpoint(ctx, who, inward.Endpoint{Partner: res.PushPartner, URL: demoPushURL, Format: inward.FormatEDIFACT, Enabled: true}); err != nil {
+			return fmt.Errorf("demo push endpoint: %w", err)
+		}
+	} else if err != nil {
+		return err
+	}
 	for _, partner := range []string{"JPPOST", "KRPOST"} {
 		b, err := svc.PullEvents(ctx, who, partner)
 		if err != nil {

@@ -18,6 +18,8 @@ type TransitResult struct {
 	Forwarded   int    // forwarded on the planned service
 	Service     string // the service they left on, e.g. RD-URC-ALA-1
 	Resdit      string // our RESDIT's reference to the carrier
+	Onward      string // our onward consignment to the forwarding carrier (its CARDIT)
+	OnwardRef   string // that CARDIT's reference
 }
 
 // Closed transit of the demo: Korea Post's dispatch Seoul → Almaty flown
@@ -96,6 +98,9 @@ func seedTransit(ctx context.Context, svc *inward.Service, who auth.Principal, d
 	res.Forwarded = len(fw.Forwarded)
 	if len(fw.Forwarded) > 0 {
 		res.Service = fw.Forwarded[0].Service
+	}
+	if len(fw.Onward) > 0 {
+		res.Onward, res.OnwardRef = fw.Onward[0].Consignment, fw.Onward[0].Ref
 	}
 	cr, err := svc.ConfirmToCarrier(ctx, who, c.Consignment)
 	if err != nil {

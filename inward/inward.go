@@ -168,6 +168,7 @@ type Store interface {
 	InterchangeSerial(ctx context.Context, partner, subject string) (int64, error)
 	ReceiptStore
 	OutboxStore
+	PushStore
 	ReturnStore
 	TransitStore
 	CarrierStore

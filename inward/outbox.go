@@ -52,6 +52,10 @@ type OutboxStore interface {
 	// MarkPartnerEventsReturned stamps events of partner as returned in
 	// batch at at (events already returned keep their first stamp).
 	MarkPartnerEventsReturned(ctx context.Context, partner string, seqs []int64, batch string, at time.Time) error
+	// ItemPartners answers, for those of items listed in an inbound
+	// dispatch, the partner post of that dispatch (the latest one listing
+	// the item, a received one first); items in no dispatch are absent.
+	ItemPartners(ctx context.Context, items []string) (map[string]string, error)
 	// ArrivedPartnerEvents lists every event of the items whose arrival
 	// (EMD) is in [from, to), by item and order recorded.
 	ArrivedPartnerEvents(ctx context.Context, from, to time.Time) ([]PartnerEvent, error)
@@ -69,10 +73,15 @@ func (s *Service) itemPartner(object string) (string, bool) {
 
 // Enqueue puts our events on partners' inbound items into their outboxes
 // (codes in Returned, sources post and customs; other events are
-// ignored). Repeated events are kept once. Tracking records them itself:
-// Enqueue only remembers what goes back to the origin.
+// ignored). The partner is the origin post of the dispatch the item came
+// in (a Japanese item in Korea Post's dispatch goes back to KRPOST), else
+// the post of the S10's country. Repeated events are kept once. Tracking
+// records them itself: Enqueue only remembers what goes back to the
+// origin.
 func (s *Service) Enqueue(ctx context.Context, evs ...tracking.Event) error {
 	var out []PartnerEvent
+	var items []string
+	seen := map[string]bool{}
 	now := s.now()
 	for _, e := range evs {
 		if !slices.Contains(Returned, e.Code) || (e.Source != tracking.SourcePost && e.Source != tracking.SourceCustoms) {
@@ -84,9 +93,22 @@ func (s *Service) Enqueue(ctx context.Context, evs ...tracking.Event) error {
 		}
 		out = append(out, PartnerEvent{Partner: partner, Item: e.Object, Code: e.Code, Office: e.Office, At: e.Time.UTC(), Reason: e.Reason,
 			Signatory: e.Signatory, RecordedAt: now})
+		if !seen[e.Object] {
+			seen[e.Object] = true
+			items = append(items, e.Object)
+		}
 	}
 	if len(out) == 0 || s.Store == nil {
 		return nil
+	}
+	byDispatch, err := s.Store.ItemPartners(ctx, items)
+	if err != nil {
+		return err
+	}
+	for i, e := range out {
+		if p := byDispatch[e.Item]; p != "" {
+			out[i].Partner = p
+		}
 	}
 	return s.Store.AddPartnerEvents(ctx, out)
 }
@@ -120,7 +142,9 @@ func mayPull(who auth.Principal, partner string) error {
 
 // PullEvents takes the events waiting for partner as one batch (EMSEVT
 // records from us to the partner) and stamps them returned now: the time
-// that counts for the 24 h quality share. An empty outbox answers an
+// that counts for the 24 h quality share. The events are claimed
+// atomically (ClaimPartnerEvents): two pulls at once, or a pull and the
+// push worker, never hand out the same event. An empty outbox answers an
 // empty batch with no reference. A pull that fails after the answer was
 // written leaves the events stamped: the partner asks again with Since.
 func (s *Service) PullEvents(ctx context.Context, who auth.Principal, partner string) (EventBatch, error) {
@@ -130,29 +154,16 @@ func (s *Service) PullEvents(ctx context.Context, who auth.Principal, partner st
 	if err := mayPull(who, partner); err != nil {
 		return EventBatch{}, err
 	}
-	evs, err := s.Store.PendingPartnerEvents(ctx, partner, maxBatch)
-	if err != nil {
-		return EventBatch{}, err
-	}
 	now := s.now()
-	b := EventBatch{Partner: partner, Prepared: now, Events: evs}
-	if len(evs) == 0 {
-		return b, nil
+	claim := newClaim()
+	b, err := s.claimBatch(ctx, partner, claim, now, now.Add(pushLease))
+	if err != nil || len(b.Events) == 0 {
+		return b, err
 	}
-	serial, err := s.Store.InterchangeSerial(ctx, partner, fmt.Sprintf("EMSEVT %s %d", partner, evs[0].Seq))
-	if err != nil {
-		return EventBatch{}, err
-	}
-	b.Ref = edi.Ref(partner, serial)
-	if err = s.encode(&b); err != nil {
-		return EventBatch{}, err
-	}
-	seqs := make([]int64, len(evs))
-	for i, e := range evs {
-		seqs[i] = e.Seq
+	for i := range b.Events {
 		b.Events[i].ReturnedAt, b.Events[i].Batch = now, b.Ref
 	}
-	if err := s.Store.MarkPartnerEventsReturned(ctx, partner, seqs, b.Ref, now); err != nil {
+	if err := s.Store.ReturnClaimedEvents(ctx, partner, claim, b.Ref, now); err != nil {
 		return EventBatch{}, err
 	}
 	return b, nil
@@ -172,52 +183,6 @@ func (s *Service) encode(b *EventBatch) error {
 	}
 	b.Text, b.EDIFACT = buf.Bytes(), edi.MarshalEventsProfile(s.Profiles.For(b.Partner), m)
 	return nil
-}
-
-// Pusher sends a batch to a partner post (its endpoint); nil pushes
-// nothing and partners pull.
-type Pusher interface {
-	Push(ctx context.Context, b EventBatch) error
-}
-
-// PushEvents sends every partner's waiting events with p, one batch per
-// partner in partners, and answers how many events went back. A partner
-// whose push fails keeps its events waiting (they are stamped only after a
-// successful push) and the first error is returned after the others ran.
-func (s *Service) PushEvents(ctx context.Context, p Pusher, partners []string) (int, error) {
-	n := 0
-	var first error
-	for _, partner := range partners {
-		evs, err := s.Store.PendingPartnerEvents(ctx, partner, maxBatch)
-		if err != nil || len(evs) == 0 {
-			first = cmpErr(first, err)
-			continue
-		}
-		now := s.now()
-		serial, err := s.Store.InterchangeSerial(ctx, partner, fmt.Sprintf("EMSEVT %s %d", partner, evs[0].Seq))
-		if err != nil {
-			first = cmpErr(first, err)
-			continue
-		}
-		b := EventBatch{Partner: partner, Ref: edi.Ref(partner, serial), Prepared: now, Events: evs}
-		if err = s.encode(&b); err == nil {
-			err = p.Push(ctx, b)
-		}
-		if err != nil {
-			first = cmpErr(first, fmt.Errorf("push events to %s: %w", partner, err))
-			continue
-		}
-		seqs := make([]int64, len(evs))
-		for i, e := range evs {
-			seqs[i] = e.Seq
-		}
-		if err := s.Store.MarkPartnerEventsReturned(ctx, partner, seqs, b.Ref, now); err != nil {
-			first = cmpErr(first, err)
-			continue
-		}
-		n += len(evs)
-	}
-	return n, first
 }
 
 func cmpErr(first, err error) error {

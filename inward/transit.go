@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/edi"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
 )
@@ -170,6 +171,9 @@ type ForwardResult struct {
 	Earlier     []Forwarding // forwarded before (a repeated call)
 	Waiting     []string     // advised receptacles not received yet
 	Unforwarded []string     // received but not forwardable (missing from the network's plan)
+	// Onward are the consignments to the carriers with their CARDIT:
+	// those the receptacles forwarded now left in.
+	Onward []edi.Cardit
 }
 
 // Forward hands a transit dispatch's received receptacles, unopened, to
@@ -244,6 +248,18 @@ func (s *Service) Forward(ctx context.Context, who auth.Principal, dispatch stri
 		if err := s.transitEvents(ctx, tracking.EMK, rs[i], f.Office, f.Next, now); err != nil {
 			return ForwardResult{}, err
 		}
+	}
+	// The onward consignments: all forwardings on the departures used
+	// now (earlier receptacles on the same departure are in them too).
+	all := append(slices.Clone(earlier), res.Forwarded...)
+	var used []Forwarding
+	for _, f := range all {
+		if slices.ContainsFunc(res.Forwarded, func(n Forwarding) bool { return n.Service == f.Service && n.Departure.Equal(f.Departure) }) {
+			used = append(used, f)
+		}
+	}
+	if res.Onward, err = s.onwardCardits(ctx, used, rs); err != nil {
+		return ForwardResult{}, err
 	}
 	return res, nil
 }

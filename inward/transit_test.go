@@ -162,6 +162,20 @@ func TestClosedTransit(t *testing.T) {
 	if f := fw.Forwarded[0]; f.Service != "RD-URC-ALA-1" || f.Mode != "road" || f.Next != "KZALAA" || f.Office != "CNURCA" || len(f.Legs) != 1 {
 		t.Errorf("forwarding %+v", f)
 	}
+	// One onward consignment to the road carrier, with its CARDIT.
+	if len(fw.Onward) != 1 {
+		t.Fatalf("onward %+v", fw.Onward)
+	}
+	if c := fw.Onward[0]; c.Form != "CN37" || c.Office != "CNURCA" || c.Transport.To != "KZALAA" || len(c.Receptacles) != 2 || c.Ref == "" ||
+		c.Carrier != "RD-URC-ALA-1" || !strings.HasPrefix(c.Consignment, "CNURCA-RD-URC-ALA-1-") {
+		t.Errorf("onward CARDIT %+v", c)
+	}
+	if cs, err := s.OnwardCardits(ctx, opURC, p.Dispatch); err != nil || len(cs) != 1 || cs[0].Ref != fw.Onward[0].Ref {
+		t.Errorf("onward CARDITs again: %+v %v", cs, err)
+	}
+	if _, err := s.OnwardCardits(ctx, krpost, p.Dispatch); postal.ErrorCode(err) != postal.CodeForbidden {
+		t.Errorf("KRPOST reading the road carrier's CARDIT: %v", err)
+	}
 	if !slices.Equal(rt.asked, []string{"CNURCA→KZALAA"}) {
 		t.Errorf("planned %v", rt.asked)
 	}

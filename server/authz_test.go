@@ -59,6 +59,8 @@ func TestRoleMatrix(t *testing.T) {
 				return "post:PLPOST"
 			case "{merchant}":
 				return "ACME"
+			case "{partner}":
+				return "PLPOST"
 			}
 			return "X"
 		})

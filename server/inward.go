@@ -61,6 +61,7 @@ func (s *Server) registerInward() {
 	}, inwardReaders, s.inwardDispatch)
 	s.registerInwardReceive()
 	s.registerInwardDeliver()
+	s.registerInwardPush()
 	s.registerInwardTransit()
 }
 

@@ -44,7 +44,9 @@ func (s *Server) registerInwardDeliver() {
 		Summary: "take our events on a partner post's inbound items (pull)", Tags: tags,
 		Description: "Answers the events waiting for the partner (EMD, EDB, EME, EDC, EDX, EMF, EMG, EMH, EMI), oldest first, at most " +
 			"5,000, as JSON and as an EMSEVT message (records HDR/EVT/TRL, docs/formats.md), and stamps them returned: the time the " +
-			"24 h quality share counts. Events are ready as soon as they are recorded. A partner key takes its own post's events only.",
+			"24 h quality share counts. Events are ready as soon as they are recorded. A partner key takes its own post's events only. " +
+			"The take is atomic: two pulls at once, or a pull and a push (PUT /v1/inward/partners/{partner}/endpoint), never hand out " +
+			"the same event.",
 		Errors: []int{http.StatusForbidden, http.StatusUnprocessableEntity},
 	}, []string{"admin", "partner"}, s.inwardPartnerEvents)
 }

@@ -3,8 +3,11 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,9 +44,10 @@ func TestInboundEndToEnd(t *testing.T) {
 		dispatch = "JPTYOACNXMNAAUN60021"
 		rc       = "JPTYOACNXMNAAUN60021001100082"
 		item     = "RR123456785JP"
+		late     = "EE123456785JP" // scanned after JPPOST's endpoint is set: pushed
 	)
 	p := edi.Predes{Ref: "JP0021", Prepared: time.Now().Add(-3 * time.Hour).UTC().Truncate(time.Minute), Dispatch: dispatch, Origin: "JPTYOA", Destination: "CNXMNA",
-		Receptacles: []edi.Receptacle{{ID: rc, Type: "bag", GrossWeightG: 8200, Items: []string{item},
+		Receptacles: []edi.Receptacle{{ID: rc, Type: "bag", GrossWeightG: 8200, Items: []string{item, late},
 			ItemData: []edi.ItemData{{Item: item, Contents: "Green tea", HSCode: "090210", Value: "3500", Currency: "JPY", SenderName: "Sato Hanako",
 				SenderCountry: "JP", AddresseeName: "Li Wei", AddresseeCountry: "CN"}}}}}
 	if r := e.do("POST", "/v1/inward/predes", "jp", string(p.MarshalEDI()), "Content-Type", "application/edifact"); r.status != http.StatusOK {
@@ -130,5 +134,53 @@ func TestInboundEndToEnd(t *testing.T) {
 	}
 	if r := e.do("GET", "/v1/inward/events", "jp", nil); !strings.Contains(string(r.body), `"events":[]`) {
 		t.Errorf("second pull: %d %s", r.status, r.body)
+	}
+	// Push: an admin gives JPPOST an endpoint (a server on loopback); the
+	// next item's events go there in a batch, not to a pull.
+	var mu sync.Mutex
+	var pushed []string
+	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		pushed = append(pushed, r.Header.Get("Content-Type")+" "+r.Header.Get("X-Interpost-Batch")+"\n"+string(body))
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer partner.Close()
+	if r := e.do("PUT", "/v1/inward/partners/JPPOST/endpoint", "jp", map[string]any{"url": partner.URL}); r.status != http.StatusForbidden {
+		t.Errorf("a partner setting its endpoint: %d %s", r.status, r.body)
+	}
+	if r := e.do("PUT", "/v1/inward/partners/JPPOST/endpoint", "admin", map[string]any{"url": "ftp://x", "format": "emsevt"}); r.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(string(r.body), "url") {
+		t.Errorf("bad URL: %d %s", r.status, r.body)
+	}
+	if r := e.do("PUT", "/v1/inward/partners/JPPOST/endpoint", "admin", map[string]any{"url": partner.URL + "/events", "format": "emsevt"}); r.status != http.StatusOK ||
+		!strings.Contains(string(r.body), `"enabled":true`) {
+		t.Fatalf("set endpoint: %d %s", r.status, r.body)
+	}
+	if r := e.do("POST", "/v1/inward/items/"+late+"/scan", "operator", map[string]any{"receptacle": rc}); r.status != http.StatusOK {
+		t.Fatalf("late item scan: %d %s", r.status, r.body)
+	}
+	if n, err := e.app.PushPartnerEvents(ctx); err != nil || n != 1 {
+		t.Fatalf("push: %d %v", n, err)
+	}
+	mu.Lock()
+	if len(pushed) != 1 || !strings.HasPrefix(pushed[0], "application/vnd.interpost.evt JPPOST") || !strings.Contains(pushed[0], "EVT|"+late+"|EMD|CNXMNA|") {
+		t.Errorf("pushed: %q", pushed)
+	}
+	mu.Unlock()
+	if r := e.do("GET", "/v1/inward/events", "jp", nil); !strings.Contains(string(r.body), `"events":[]`) {
+		t.Errorf("pull after the push: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", "/v1/inward/partners/JPPOST/endpoint", "partner", nil); r.status != http.StatusForbidden {
+		t.Errorf("PLPOST reading JPPOST's endpoint: %d %s", r.status, r.body)
+	}
+	r = e.do("GET", "/v1/inward/partners/JPPOST/endpoint", "jp", nil)
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), `"ok":true`) || !strings.Contains(string(r.body), `"status":204`) ||
+		!strings.Contains(string(r.body), `"failures":0`) {
+		t.Errorf("endpoint with its pushes: %d %s", r.status, r.body)
+	}
+	if r := e.do("DELETE", "/v1/inward/partners/JPPOST/endpoint", "admin", nil); r.status != http.StatusNoContent {
+		t.Errorf("delete endpoint: %d %s", r.status, r.body)
 	}
 }

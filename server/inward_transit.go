@@ -37,6 +37,14 @@ func (s *Server) registerInwardTransit() {
 		Errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, inwardReceivers, s.inwardTransitForward)
 	register(s, huma.Operation{
+		OperationID: "inward-transit-cardit", Method: http.MethodGet, Path: "/v1/inward/transit/{id}/cardit",
+		Summary: "the CARDITs of a transit dispatch's onward consignments", Tags: tags,
+		Description: "Receptacles forwarded on one departure of a service are one consignment of ours to its carrier (number " +
+			"OFFICE-SERVICE-YYYYMMDDHHMM): its CARDIT pre-advice, as JSON and as EDIFACT in the carrier's profile, the reference the " +
+			"carrier's own serial. Asking again answers the same messages. A carrier's partner key sees its own consignments.",
+		Errors: []int{http.StatusForbidden, http.StatusNotFound},
+	}, []string{"admin", "operator", "partner"}, s.inwardTransitCardit)
+	register(s, huma.Operation{
 		OperationID: "inward-resort", Method: http.MethodGet, Path: "/v1/inward/dispatches/{id}/resort",
 		Summary: "re-sort a dispatch's open-transit items into our outward streams", Tags: tags,
 		Description: "Items of a dispatch to us whose pre-advice names an addressee abroad (open transit: scanned, they got EMJ, not EMD) " +
@@ -163,6 +171,7 @@ func (s *Server) inwardTransitForward(ctx context.Context, in *struct {
 		Forwarded []transitForwarding `json:"forwarded" doc:"Forwarded now"`
 		Earlier   []transitForwarding `json:"earlier" doc:"Forwarded before"`
 		Waiting   []string            `json:"waiting" doc:"Advised receptacles not received yet"`
+		Onward    []onwardCardit      `json:"onward" doc:"The onward consignments the receptacles forwarded now left in, with the CARDIT to each carrier"`
 	}
 }, error) {
 	r, err := s.inward().Forward(ctx, principal(ctx), in.ID)
@@ -175,9 +184,11 @@ func (s *Server) inwardTransitForward(ctx context.Context, in *struct {
 			Forwarded []transitForwarding `json:"forwarded" doc:"Forwarded now"`
 			Earlier   []transitForwarding `json:"earlier" doc:"Forwarded before"`
 			Waiting   []string            `json:"waiting" doc:"Advised receptacles not received yet"`
+			Onward    []onwardCardit      `json:"onward" doc:"The onward consignments the receptacles forwarded now left in, with the CARDIT to each carrier"`
 		}
 	}{}
 	out.Body.Dispatch, out.Body.Forwarded, out.Body.Earlier, out.Body.Waiting = r.Dispatch, toForwardings(r.Forwarded), toForwardings(r.Earlier), r.Waiting
+	out.Body.Onward = s.toOnward(r.Onward)
 	if out.Body.Waiting == nil {
 		out.Body.Waiting = []string{}
 	}
@@ -283,5 +294,38 @@ func (s *Server) inwardResort(ctx context.Context, in *struct {
 	if out.Body.Waiting == nil {
 		out.Body.Waiting = []string{}
 	}
+	return out, nil
+}
+
+type onwardCardit struct {
+	edi.Cardit
+	EDIFACT string `json:"edifact" doc:"The same message as EDIFACT in the carrier's exchange profile"`
+}
+
+func (s *Server) toOnward(cs []edi.Cardit) []onwardCardit {
+	out := make([]onwardCardit, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, onwardCardit{Cardit: c, EDIFACT: string(c.MarshalProfile(s.inward().Profiles.For(c.Carrier)))})
+	}
+	return out
+}
+
+func (s *Server) inwardTransitCardit(ctx context.Context, in *struct {
+	ID string `path:"id" doc:"S8 dispatch id"`
+}) (*struct {
+	Body struct {
+		Consignments []onwardCardit `json:"consignments"`
+	}
+}, error) {
+	cs, err := s.inward().OnwardCardits(ctx, principal(ctx), in.ID)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	out := &struct {
+		Body struct {
+			Consignments []onwardCardit `json:"consignments"`
+		}
+	}{}
+	out.Body.Consignments = s.toOnward(cs)
 	return out, nil
 }

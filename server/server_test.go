@@ -29,6 +29,7 @@ type env struct {
 	t       *testing.T
 	srv     *httptest.Server
 	handler *server.Server
+	app     *app.App
 	store   store.Store
 	keys    map[string]string
 }
@@ -68,7 +69,8 @@ func newEnv(t *testing.T) *env {
 		}
 		e.keys[name] = secret
 	}
-	h := newServer(t, newApp(t, st, app.Options{}))
+	e.app = newApp(t, st, app.Options{})
+	h := newServer(t, e.app)
 	e.handler = h
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)

@@ -90,6 +90,10 @@ type Options struct {
 	// retention and purges the audit log; 0 means DefaultPrivacyEvery,
 	// negative never.
 	PrivacyEvery time.Duration
+	// PartnerPushEvery is how often Start pushes partner posts' waiting
+	// events to their endpoints (inward.Service.PushDue); 0 means
+	// inward.DefaultPushEvery, negative never.
+	PartnerPushEvery time.Duration
 }
 
 // DefaultPrivacyEvery is how often a node erases personal data past its
@@ -130,6 +134,9 @@ type App struct {
 	Mail *tracking.MailDispatcher
 
 	privacyEvery time.Duration
+	pushEvery    time.Duration
+	pusher       inward.Pusher
+	node         string
 	cebPort      *cebport.Port
 	cebEvery     time.Duration
 	bus          *natsbus.Bus
@@ -262,6 +269,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	// audit log; the public page's postcode guesses are throttled.
 	a.Inquiry = &inquiry.Service{Store: st, Scans: st, Items: inquiryItems(st), Ledger: a.Accounting, Audit: inquiryAudit(a.Audit),
 		Rules: inquiry.DefaultRules(), Country: o.Country, Now: o.Now, Buyers: &auth.Throttle{}}
+	a.pushEvery, a.pusher, a.node = cmp.Or(o.PartnerPushEvery, inward.DefaultPushEvery), newHTTPPusher(), o.Node
 	a.privacyEvery = o.PrivacyEvery
 	if a.privacyEvery == 0 {
 		a.privacyEvery = DefaultPrivacyEvery
@@ -365,8 +373,8 @@ func CustomsEvents(svc *tracking.Service) customs.EventSink {
 // Start runs the node's background work until ctx ends: the route
 // planner's watch on the network version, the tracking projector, the
 // webhook dispatcher, with a bus the persister, and the delivery of customs
-// events that waited in the outbox. The returned function stops it and
-// waits.
+// events that waited in the outbox, and the push of partner posts' waiting
+// events to their endpoints. The returned function stops it and waits.
 func (a *App) Start(ctx context.Context) func() {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -402,6 +410,9 @@ func (a *App) Start(ctx context.Context) func() {
 		run(a.runPrivacy)
 	}
 	run(a.runInquirySweep)
+	if a.pushEvery > 0 {
+		run(a.runPartnerPush)
+	}
 	if a.cebPort != nil {
 		run(a.runCEBExchange)
 	}

@@ -51,7 +51,8 @@ func (o *Options) newApp(ctx context.Context, st store.Store, log *slog.Logger, 
 	}
 	opts := app.Options{Country: o.Country, Rates: rates, CustomsRules: o.CustomsRules, Node: o.Addr,
 		WebhookAllowPrivate: o.WebhookAllowPrivate, Logger: log, Now: now, EDIProfiles: profiles, Retention: retention,
-		CEBProfiles: cebProfiles, CEBExchange: o.CEBExchange, SMTP: o.SMTP, PublicURL: o.publicURL()}
+		CEBProfiles: cebProfiles, CEBExchange: o.CEBExchange, SMTP: o.SMTP, PublicURL: o.publicURL(),
+		PartnerPushEvery: o.PartnerPushEvery}
 	if withBus {
 		opts.Bus = o.Bus
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
 	"github.com/interpost/interpost/store/postgres"
@@ -61,6 +62,9 @@ type Options struct {
 	// Drain is how long a stopping server lets requests in flight finish
 	// (serve and demo: --drain).
 	Drain time.Duration
+	// PartnerPushEvery is how often waiting events are pushed to partner
+	// posts' endpoints (--partner-push-every).
+	PartnerPushEvery time.Duration
 	// DrainDelay is how long /readyz answers 503 before the drain
 	// (--drain-delay).
 	DrainDelay time.Duration
@@ -103,6 +107,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 var errUsage = errors.New("usage")
 
+// envDuration is the duration in the environment variable name, or def
+// when it is unset or no duration.
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
 func envOr(name, def string) string {
 	if v := os.Getenv(name); v != "" {
 		return v
@@ -142,6 +155,7 @@ Every flag below can also be set from the environment: --addr as INTERPOST_ADDR,
 	pf.StringVar(&o.CEBProfiles, "ceb-profiles", envOr("INTERPOST_CEB_PROFILES", ""), "JSON file of the post's China Customs CEB configuration per office, {\"CNSHAA\": {…}} (docs/formats.md); empty: no CEB messages (INTERPOST_CEB_PROFILES)")
 	pf.StringVar(&o.CEBExchange, "ceb-exchange", envOr("INTERPOST_CEB_EXCHANGE", ""), "the China single-window client's exchange directory: queued CEB messages are written to DIR/outbox and receipts read from DIR/inbox (docs/formats.md); empty: receipts are uploaded over the API (INTERPOST_CEB_EXCHANGE)")
 	pf.StringVar(&o.EDIProfiles, "edi-profiles", envOr("INTERPOST_EDI_PROFILES", ""), "directory of partners' EDIFACT exchange profiles, *.json (docs/formats.md); empty: every partner uses ours (INTERPOST_EDI_PROFILES)")
+	pf.DurationVar(&o.PartnerPushEvery, "partner-push-every", envDuration("INTERPOST_PARTNER_PUSH_EVERY", inward.DefaultPushEvery), "how often a node pushes partner posts' waiting events to their endpoints (admin API /v1/admin/partners/{partner}/endpoint; docs/formats.md); negative: never, partners pull (INTERPOST_PARTNER_PUSH_EVERY)")
 	pf.StringVar(&o.Now, "now", envOr("INTERPOST_NOW", ""), "run as if the clock read this moment, RFC 3339 (demos, replays, tests); empty is the machine's clock (INTERPOST_NOW)")
 	root.AddCommand(serveCmd(o), demoCmd(o), keysCmd(o), s10Cmd(o), merchantsCmd(o), officesCmd(o), routeCmd(o), networkCmd(o), warehouseCmd(o), customsCmd(o), eventsCmd(o), reportCmd(o), webhooksCmd(o), versionCmd(o))
 	root.AddCommand(tariffsCmd(o), ledgerCmd(o), statementCmd(o))

@@ -88,9 +88,16 @@ seeded data (it is idempotent) and prints fresh keys.`,
 				fmt.Fprintf(o.out, "Import and delivery: %d inbound items declared to import customs (%d released, %d held, %d without data), %d delivered, %d attempted, %d returned to origin; %d events returned to JPPOST/KRPOST (GET /v1/inward/events).\n",
 					d.Declared, d.Released, d.Held, d.NeedsData, d.Delivered, d.Attempted, d.Returned, d.EventsReturned)
 			}
+			if d := res.Inward.Delivery; d.PushPartner != "" {
+				fmt.Fprintf(o.out, "Events pushed: %s has a push endpoint at %s (nothing listens there: its pushes fail and back off); see GET /v1/inward/partners/%s/endpoint.\n",
+					d.PushPartner, d.PushURL, d.PushPartner)
+			}
 			if tr := res.Inward.Transit; tr.Forwarded > 0 {
 				fmt.Fprintf(o.out, "Transit: KR→KZ dispatch %s, %d bags checked unopened at Urumqi and forwarded on %s via Khorgos, RESDIT %s to the airline; see GET /v1/inward/transit/%s.\n",
 					tr.Dispatch, tr.Forwarded, tr.Service, tr.Resdit, tr.Dispatch)
+				if tr.Onward != "" {
+					fmt.Fprintf(o.out, "Onward consignment %s to the carrier, CARDIT %s; see GET /v1/inward/transit/%s/cardit.\n", tr.Onward, tr.OnwardRef, tr.Dispatch)
+				}
 			}
 			if ot := res.Inward.OpenTransit; ot.Resorted > 0 {
 				fmt.Fprintf(o.out, "Open transit: %d items of KR dispatch %s addressed to Germany re-sorted at Xiamen into %s; see GET /v1/inward/dispatches/%s/resort.\n",

@@ -49,6 +49,12 @@ func (s *Store) partnerEvents(ctx context.Context, what, query string, args ...a
 	if err != nil {
 		return nil, s.wrap(err, what)
 	}
+	out, err := s.scanPartnerEvents(rows)
+	return out, s.wrap(err, what)
+}
+
+// scanPartnerEvents reads rows of partnerEventCols and closes them.
+func (s *Store) scanPartnerEvents(rows *sql.Rows) ([]inward.PartnerEvent, error) {
 	defer rows.Close()
 	out := []inward.PartnerEvent{}
 	for rows.Next() {
@@ -57,12 +63,12 @@ func (s *Store) partnerEvents(ctx context.Context, what, query string, args ...a
 		ret := nullTime{s: s}
 		if err := rows.Scan(&e.Seq, &e.Partner, &e.Item, &code, &e.Office, s.scanTime(&e.At), &e.Reason, &e.Signatory,
 			s.scanTime(&e.RecordedAt), &ret, &e.Batch); err != nil {
-			return nil, s.wrap(err, what)
+			return nil, err
 		}
 		e.Code, e.ReturnedAt = tracking.Code(code), ret.Time
 		out = append(out, e)
 	}
-	return out, s.wrap(rows.Err(), what)
+	return out, rows.Err()
 }
 
 // PartnerItemEvents implements inward.Store.

@@ -19,6 +19,8 @@ func runInward(t *testing.T, newDB Opener) {
 	t.Run("InterchangeSerial", func(t *testing.T) { testInterchangeSerial(t, newDB(t)) })
 	t.Run("Receipt", func(t *testing.T) { testInwardReceipt(t, newDB(t)()) })
 	t.Run("PartnerOutbox", func(t *testing.T) { testPartnerOutbox(t, newDB(t)()) })
+	t.Run("PartnerClaims", func(t *testing.T) { testPartnerClaims(t, newDB(t)) })
+	t.Run("PartnerEndpoints", func(t *testing.T) { testPartnerEndpoints(t, newDB(t)()) })
 	t.Run("Transit", func(t *testing.T) { testInwardTransit(t, newDB(t)()) })
 	t.Run("ReceiptBulk", func(t *testing.T) { testInwardReceiptBulk(t, newDB(t)()) })
 	t.Run("PartnerOutboxBulk", func(t *testing.T) { testPartnerOutboxBulk(t, newDB(t)()) })
