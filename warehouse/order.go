@@ -1,8 +1,8 @@
 package warehouse
 
 import (
-	"github.com/interpost/interpost/paging"
 	"fmt"
+	"github.com/interpost/interpost/paging"
 	"strings"
 	"time"
 	"unicode/utf8"

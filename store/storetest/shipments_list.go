@@ -123,7 +123,9 @@ func testFindShipments(t *testing.T, s store.Store) {
 	check("search within merchant", acceptance.Filter{Search: "wang", Merchant: "OTHER"},
 		want(func(i int, _ acceptance.Shipment) bool { return (i%5 == 1 || i%5 == 4) && i%4 == 3 }))
 	check("search within destination", acceptance.Filter{Search: "wang", Destination: "US"},
-		want(func(i int, sh acceptance.Shipment) bool { return (i%5 == 1 || i%5 == 4) && sh.Addressee.Country == "US" }))
+		want(func(i int, sh acceptance.Shipment) bool {
+			return (i%5 == 1 || i%5 == 4) && sh.Addressee.Country == "US"
+		}))
 	check("search within merchant and status", acceptance.Filter{Search: "wang", Merchant: "ACME", Status: acceptance.StatusCreated},
 		want(func(i int, _ acceptance.Shipment) bool { return (i%5 == 1 || i%5 == 4) && i%4 != 3 }))
 	check("stuck", acceptance.Filter{StuckBefore: t0.Add(3 * time.Hour)}, want(func(i int, _ acceptance.Shipment) bool { return i < 3 }))
