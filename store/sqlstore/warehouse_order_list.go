@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -169,4 +170,22 @@ func (s *Store) IndexOrderTerms(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// eraseOrderTerms keeps only the id terms of an erased order (its id and
+// the merchant's order id): the buyer's name goes from the search.
+func (s *Store) eraseOrderTerms(ctx context.Context, tx *sql.Tx, id string) error {
+	o := warehouse.Order{ID: id}
+	var seq int64
+	err := tx.QueryRowContext(ctx, s.q(`SELECT seq, merchant, merchant_order_id FROM orders WHERE id = ?`), id).Scan(&seq, &o.Merchant, &o.MerchantOrderID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return s.wrap(err, "read order "+id+" to erase its search terms")
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM order_terms WHERE seq = ?`), seq); err != nil {
+		return s.wrap(err, "erase search terms of order "+id)
+	}
+	return s.insertOrderTerms(ctx, tx, seq, o)
 }
