@@ -2,14 +2,12 @@ package acceptance
 
 import (
 	"context"
-	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/listing"
 	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/postal/latin"
@@ -38,7 +36,7 @@ var Final = []string{"delivered", "returned", "seized"}
 // "more than CountCap". Counting is a walk of the matching rows, so the
 // cap bounds a page view's cost (bench/lists: 10,000 cost seconds cold
 // at 1M shipments).
-const CountCap = 1_000
+const CountCap = listing.CountCap
 
 // Query is what a shipments list asks for, as the API, the console and the
 // exports take it. Zero values mean "any".
@@ -64,8 +62,6 @@ type Page struct {
 	TotalExact bool // false: there are more than Total (CountCap)
 }
 
-var officeCode = regexp.MustCompile(`^[A-Z0-9]{2,12}$`)
-
 // Find returns a page of the shipments q selects, in q.Sort order, for
 // who: merchant keys see only their merchant, operators and customs
 // officers only the origin offices in their scope. A filter value that is
@@ -76,15 +72,8 @@ func (s *Service) Find(ctx context.Context, who auth.Principal, q Query) (Page, 
 	if err != nil {
 		return Page{}, err
 	}
-	if f.Limit, err = paging.Limit(q.Limit, 50, "query.limit"); err != nil {
+	if f.Limit, f.Key, err = listing.Page(q.Limit, 50, q.Cursor, f.Sort); err != nil {
 		return Page{}, err
-	}
-	key, ok, err := paging.DecodeKey(q.Cursor, f.Sort)
-	if err != nil {
-		return Page{}, err
-	}
-	if ok {
-		f.Key = &key
 	}
 	items, next, err := s.Store.Shipments(ctx, f)
 	if err != nil {
@@ -106,37 +95,15 @@ func (s *Service) Each(ctx context.Context, who auth.Principal, q Query, max int
 	if err != nil {
 		return err
 	}
-	if _, exact, err := s.Store.CountMatching(ctx, f, max); err != nil {
-		return err
-	} else if !exact {
-		return postal.Errorf(postal.CodeInvalid, "more than %d shipments match; narrow the filter (e.g. from and to, status or merchant) and export again", max)
-	}
-	for seen := 0; seen < max; {
-		f.Limit = min(paging.Max, max-seen)
-		items, next, err := s.Store.Shipments(ctx, f)
-		if err != nil {
-			return err
-		}
-		for _, sh := range items {
-			if err := fn(sh); err != nil {
-				return err
-			}
-		}
-		seen += len(items)
-		if next == "" {
-			return nil
-		}
-		key, _, err := paging.DecodeKey(next, f.Sort)
-		if err != nil {
-			return fmt.Errorf("export shipments: %w", err)
-		}
-		f.Key = &key
-	}
-	return nil
+	return listing.Walk(max, "shipments", f.Sort,
+		func(upTo int) (int64, bool, error) { return s.Store.CountMatching(ctx, f, upTo) },
+		func(limit int, key *paging.Key) ([]Shipment, string, error) {
+			f.Limit, f.Key = limit, key
+			return s.Store.Shipments(ctx, f)
+		}, fn)
 }
 
 func (s *Service) filter(who auth.Principal, q Query) (Filter, error) {
-	var fe postal.FieldList
 	if err := s.checkStatus(q.Status); err != nil {
 		return Filter{}, err
 	}
@@ -144,53 +111,20 @@ func (s *Service) filter(who auth.Principal, q Query) (Filter, error) {
 	if err != nil {
 		return Filter{}, err
 	}
-	f := Filter{Merchant: merchant, Status: q.Status, Since: q.From, Until: q.To, Sort: q.Sort}
-	if f.Sort == "" {
-		f.Sort = DefaultSort
+	var c listing.Checker
+	f := Filter{Merchant: merchant, Status: q.Status, Since: q.From, Until: q.To}
+	f.Sort = c.Sort(q.Sort, DefaultSort, Sorts)
+	f.Product = c.OneOf("query.product", "product", q.Product, productCodes())
+	f.Destination = c.Country("query.destination", q.Destination)
+	if f.Offices, err = c.Office(who, q.Office, false); err != nil {
+		return Filter{}, err
 	}
-	if !slices.Contains(Sorts, f.Sort) {
-		fe.Add("query.sort", "%q is not a sort order; use one of %s", short(f.Sort), strings.Join(Sorts, ", "))
+	c.Range(q.From, q.To)
+	if q.StuckDays != 0 {
+		f.StuckBefore = c.Stuck(q.StuckDays, s.now())
 	}
-	if q.Product != "" {
-		if _, err := postal.LookupProduct(q.Product); err != nil {
-			fe.Add("query.product", "%q is not a product; use one of %s", short(q.Product), strings.Join(productCodes(), ", "))
-		}
-		f.Product = q.Product
-	}
-	if q.Destination != "" {
-		f.Destination = strings.ToUpper(q.Destination)
-		if !postal.ValidCountry(f.Destination) {
-			fe.Add("query.destination", "%q is not an ISO 3166-1 alpha-2 country code (e.g. PL, DE, US)", short(q.Destination))
-		}
-	}
-	if q.Office != "" {
-		office := strings.ToUpper(q.Office)
-		switch {
-		case !officeCode.MatchString(office):
-			fe.Add("query.office", "%q is not an office code (2 to 12 letters and digits, e.g. CNXMNA)", short(q.Office))
-		case !who.InOffice(office):
-			return Filter{}, postal.Errorf(postal.CodeForbidden, "office %s is not in this key's scope (%s)", office, strings.Join(who.Offices, ", "))
-		}
-		f.Offices = []string{office}
-	} else if who.Role != auth.RoleAdmin && who.Role != auth.RoleMerchant && len(who.Offices) > 0 {
-		f.Offices = slices.Clone(who.Offices)
-	}
-	if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
-		fe.Add("query.to", "must be after query.from (%s)", q.From.Format(time.RFC3339))
-	}
-	switch {
-	case q.StuckDays < 0 || q.StuckDays > 3650:
-		fe.Add("query.stuck_days", "must be between 1 and 3650, got %d", q.StuckDays)
-	case q.StuckDays > 0:
-		f.StuckBefore = s.now().Add(-time.Duration(q.StuckDays) * 24 * time.Hour)
-	}
-	if q.Search != "" {
-		f.Search = latin.SearchKey(q.Search)
-		if f.Search == "" {
-			fe.Add("query.q", "%q has no letters or digits to search for", short(q.Search))
-		}
-	}
-	return f, fe.Err("bad shipments filter")
+	f.Search = c.Search(q.Search)
+	return f, c.Err("bad shipments filter")
 }
 
 func (s *Service) now() time.Time {
@@ -198,13 +132,6 @@ func (s *Service) now() time.Time {
 		return time.Now()
 	}
 	return s.Now()
-}
-
-func short(v string) string {
-	if len(v) > 40 {
-		return v[:40] + "…"
-	}
-	return v
 }
 
 func productCodes() []string {
@@ -250,7 +177,7 @@ func (sh Shipment) ExportRow() []string {
 }
 
 // ExportMax bounds one export of the shipments list.
-const ExportMax = 100_000
+const ExportMax = listing.ExportMax
 
 // Export writes the shipments q selects for who, as Each does, through
 // write (export.Write bound to a writer and format): the API and the

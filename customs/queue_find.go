@@ -2,17 +2,15 @@ package customs
 
 import (
 	"context"
-	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/listing"
 	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
-	"github.com/interpost/interpost/postal/latin"
 )
 
 // Sort orders of the customs queue. The queue is a work list: it is served
@@ -30,10 +28,10 @@ var QueueSorts = []string{SortPriority, "-" + SortDeclared, SortDeclared, "-" + 
 var officeCode = regexp.MustCompile(`^[A-Z0-9]{2,12}$`)
 
 // QueueCountCap is how many matching entries a queue page counts at most.
-const QueueCountCap = 1_000
+const QueueCountCap = listing.CountCap
 
 // QueueExportMax bounds one export of the queue.
-const QueueExportMax = 100_000
+const QueueExportMax = listing.ExportMax
 
 // QueueQuery is what a queue list asks for, as the API, the console and the
 // exports take it. Zero values mean "any"; Office is required.
@@ -65,15 +63,8 @@ func (s *Service) FindQueue(ctx context.Context, who auth.Principal, q QueueQuer
 	if err != nil {
 		return QueuePage{}, err
 	}
-	if f.Limit, err = paging.Limit(q.Limit, 50, "query.limit"); err != nil {
+	if f.Limit, f.Key, err = listing.Page(q.Limit, 50, q.Cursor, f.Sort); err != nil {
 		return QueuePage{}, err
-	}
-	key, ok, err := paging.DecodeKey(q.Cursor, f.Sort)
-	if err != nil {
-		return QueuePage{}, err
-	}
-	if ok {
-		f.Key = &key
 	}
 	items, next, err := s.Store.QueuePage(ctx, f)
 	if err != nil {
@@ -99,39 +90,21 @@ func (s *Service) ExportQueue(ctx context.Context, who auth.Principal, q QueueQu
 	if err != nil {
 		return err
 	}
-	if _, exact, err := s.Store.CountQueue(ctx, f, QueueExportMax); err != nil {
-		return err
-	} else if !exact {
-		return postal.Errorf(postal.CodeInvalid, "more than %d queue entries match; narrow the filter (status, stream, direction or q) and export again", QueueExportMax)
-	}
 	now := s.now()
 	return write(QueueExportColumns, func(emit func([]string) error) error {
-		for seen := 0; seen < QueueExportMax; {
-			f.Limit = min(paging.Max, QueueExportMax-seen)
-			items, next, err := s.Store.QueuePage(ctx, f)
-			if err != nil {
-				return err
-			}
-			for _, it := range items {
+		return listing.Walk(QueueExportMax, "queue entries", f.Sort,
+			func(upTo int) (int64, bool, error) { return s.Store.CountQueue(ctx, f, upTo) },
+			func(limit int, key *paging.Key) ([]Item, string, error) {
+				f.Limit, f.Key = limit, key
+				return s.Store.QueuePage(ctx, f)
+			},
+			func(it Item) error {
 				d := &it.Declaration
 				e := entry(it, now)
-				if err := emit([]string{e.ItemID, d.Office, string(e.Stream), string(e.Direction), string(e.Status), strconv.Itoa(e.Score),
+				return emit([]string{e.ItemID, d.Office, string(e.Stream), string(e.Direction), string(e.Status), strconv.Itoa(e.Score),
 					string(e.Action), string(e.Hold), e.ClaimedBy, d.Sender.Name, d.Addressee.Name, d.Addressee.Country,
-					e.DeclaredAt.UTC().Format(time.RFC3339), strconv.Itoa(e.WaitingMinutes), strings.Join(e.Reasons, "; ")}); err != nil {
-					return err
-				}
-			}
-			seen += len(items)
-			if next == "" {
-				return nil
-			}
-			key, _, err := paging.DecodeKey(next, f.Sort)
-			if err != nil {
-				return fmt.Errorf("export customs queue: %w", err)
-			}
-			f.Key = &key
-		}
-		return nil
+					e.DeclaredAt.UTC().Format(time.RFC3339), strconv.Itoa(e.WaitingMinutes), strings.Join(e.Reasons, "; ")})
+			})
 	})
 }
 
@@ -140,46 +113,25 @@ func queueFilter(who auth.Principal, q QueueQuery) (QueueFilter, error) {
 	if !who.Is(auth.RoleAdmin, auth.RoleCustoms, auth.RoleOperator) {
 		return QueueFilter{}, postal.Errorf(postal.CodeForbidden, "role %s cannot read customs queues", who.Role)
 	}
-	var fe postal.FieldList
+	var c listing.Checker
 	f := QueueFilter{Office: strings.ToUpper(strings.TrimSpace(q.Office)), Status: Status(q.Status), Stream: Stream(q.Stream),
-		Direction: Direction(q.Direction), Sort: q.Sort}
+		Direction: Direction(q.Direction)}
 	switch {
 	case f.Office == "":
-		fe.Add("query.office", "required: the office whose queue to show, e.g. CNSHAA")
+		c.Add("query.office", "required: the office whose queue to show, e.g. CNSHAA")
 	case !officeCode.MatchString(f.Office):
-		fe.Add("query.office", "%q is not an office code (2 to 12 letters and digits, e.g. CNSHAA)", short(q.Office))
+		c.Add("query.office", "%q is not an office code (2 to 12 letters and digits, e.g. CNSHAA)", listing.Short(q.Office))
 	case !who.InOffice(f.Office):
 		return QueueFilter{}, postal.Errorf(postal.CodeForbidden, "office %s is outside the offices of your key", f.Office)
 	}
 	if f.Status != "" && f.Status != StatusPending && f.Status != StatusHeld {
-		fe.Add("query.status", "%q: the queue holds pending and held items only; use pending or held", short(q.Status))
+		c.Add("query.status", "%q: the queue holds pending and held items only; use pending or held", listing.Short(q.Status))
 	}
-	if f.Stream != "" && !slices.Contains([]Stream{StreamPostal, StreamExpress, StreamEcommerce}, f.Stream) {
-		fe.Add("query.stream", "%q is not a stream; use one of postal, express, ecommerce", short(q.Stream))
-	}
-	if f.Direction != "" && f.Direction != Import && f.Direction != Export {
-		fe.Add("query.direction", "%q is not a direction; use import or export", short(q.Direction))
-	}
-	if f.Sort == "" {
-		f.Sort = SortPriority
-	}
-	if !slices.Contains(QueueSorts, f.Sort) {
-		fe.Add("query.sort", "%q is not a sort order; use one of %s", short(q.Sort), strings.Join(QueueSorts, ", "))
-	}
-	if q.Search != "" {
-		f.Search = latin.SearchKey(q.Search)
-		if f.Search == "" {
-			fe.Add("query.q", "%q has no letters or digits to search for", short(q.Search))
-		}
-	}
-	return f, fe.Err("bad customs queue filter")
-}
-
-func short(v string) string {
-	if len(v) > 40 {
-		return v[:40] + "…"
-	}
-	return v
+	c.OneOf("query.stream", "stream", q.Stream, []string{string(StreamPostal), string(StreamExpress), string(StreamEcommerce)})
+	c.OneOf("query.direction", "direction", q.Direction, []string{string(Import), string(Export)})
+	f.Sort = c.Sort(q.Sort, SortPriority, QueueSorts)
+	f.Search = c.Search(q.Search)
+	return f, c.Err("bad customs queue filter")
 }
 
 // SearchTerms returns the keys the item is found under by prefix in the
@@ -187,19 +139,11 @@ func short(v string) string {
 // and addressee's names (and company), folded by latin.SearchTerms (case,
 // accents, pinyin). An erased item is found by its id only.
 func (it *Item) SearchTerms() string {
-	var out []string
-	add := func(keys ...string) {
-		for _, k := range keys {
-			if k != "" && !slices.Contains(out, k) {
-				out = append(out, k)
-			}
-		}
-	}
+	var out listing.Terms
 	d := &it.Declaration
-	add(latin.SearchKey(d.ID))
+	out.AddID(d.ID)
 	for _, p := range []Party{d.Sender, d.Addressee} {
-		add(latin.SearchTerms(p.Name)...)
-		add(latin.SearchTerms(p.Company)...)
+		out.AddName(p.Name, p.Company)
 	}
 	if len(out) == 0 {
 		return ""

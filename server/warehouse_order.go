@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -25,7 +26,18 @@ func (s *Server) registerOrders() {
 	register(s, huma.Operation{
 		OperationID: "list-orders", Method: http.MethodGet, Path: "/v1/orders",
 		Summary: "list orders", Tags: []string{"Orders"},
+		Description: "Newest first unless sort says otherwise; filters combine (AND). total counts the whole filtered list up to 1,000 " +
+			"(total_exact false past it). A filter value that is not allowed is 422 naming the field and the allowed values.",
+		Errors: []int{http.StatusForbidden, http.StatusUnprocessableEntity},
 	}, warehouseReaders, s.listOrders)
+	register(s, huma.Operation{
+		OperationID: "export-orders", Method: http.MethodGet, Path: "/v1/orders/export",
+		Summary: "export the orders list", Tags: []string{"Orders"},
+		Description: "The orders the filters select (as GET /v1/orders takes them), in the list's order, as CSV (UTF-8) or XLSX: " +
+			"one row per order. More than 100,000 matching orders is 422 asking for a narrower filter.",
+		Responses: exportResponses(),
+		Errors:    []int{http.StatusForbidden, http.StatusUnprocessableEntity},
+	}, warehouseReaders, s.exportOrders)
 	register(s, huma.Operation{
 		OperationID: "get-order", Method: http.MethodGet, Path: "/v1/orders/{id}",
 		Summary: "get an order", Tags: []string{"Orders"}, Errors: []int{http.StatusNotFound},
@@ -87,19 +99,60 @@ func (s *Server) createOrder(ctx context.Context, in *createOrderInput) (*orderO
 	return out, nil
 }
 
-type listOrdersInput struct {
-	Merchant string `query:"merchant" doc:"Merchant code (merchant keys see only their own)"`
-	Status   string `query:"status" enum:"reserved,picking,packed,cancelled"`
-	Limit    int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
-	Cursor   string `query:"cursor" doc:"next_cursor of the previous page"`
+// OrderFilter is the orders list's filter, as the list and its export take it.
+type OrderFilter struct {
+	Merchant    string    `query:"merchant" doc:"Merchant code (merchant keys see only their own)"`
+	Status      string    `query:"status" enum:"reserved,picking,packed,cancelled" doc:"Only orders in this status"`
+	Warehouse   string    `query:"warehouse" doc:"Only orders with a parcel at this warehouse (operators see only the warehouses of their key)" example:"BELGGW"`
+	Destination string    `query:"destination" doc:"Only orders to buyers in this country (ISO 3166-1 alpha-2)" example:"PL"`
+	From        time.Time `query:"from" doc:"Only orders placed at or after this RFC 3339 time"`
+	To          time.Time `query:"to" doc:"Only orders placed before this RFC 3339 time"`
+	StuckDays   int       `query:"stuck_days" minimum:"0" maximum:"3650" doc:"Only reserved or picking orders none of whose parcels has changed for more than this many days"`
+	Q           string    `query:"q" maxLength:"100" doc:"Prefix of the order id, the merchant's order id or the buyer's name (any word of it); case, accents and spacing are ignored and Chinese names match their pinyin (王小 = wangxiao)"`
+	Sort        string    `query:"sort" enum:"-created,created,-updated,updated,-status,status,-destination,destination" default:"-created" doc:"Column to sort by, descending with a leading -; newest first by default. updated is when the status last changed."`
 }
 
-func (s *Server) listOrders(ctx context.Context, in *listOrdersInput) (*page[warehouse.Order], error) {
-	list, next, err := s.warehouses().Orders(ctx, principal(ctx), warehouse.OrderFilter{Merchant: in.Merchant, Status: in.Status, Limit: in.Limit}, in.Cursor)
+func (f OrderFilter) query() warehouse.OrderQuery {
+	return warehouse.OrderQuery{Merchant: f.Merchant, Status: f.Status, Warehouse: f.Warehouse, Destination: f.Destination,
+		From: f.From, To: f.To, StuckDays: f.StuckDays, Search: f.Q, Sort: f.Sort}
+}
+
+type listOrdersInput struct {
+	OrderFilter
+	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Cursor string `query:"cursor" doc:"next_cursor of the previous page (of the same sort)"`
+}
+
+type orderPage struct {
+	Items      []warehouse.Order `json:"items"`
+	NextCursor string            `json:"next_cursor,omitempty" doc:"Pass as cursor to get the next page; absent on the last page"`
+	Total      int64             `json:"total" doc:"How many orders match the filter (all pages); at most 1000 unless total_exact"`
+	TotalExact bool              `json:"total_exact" doc:"false when more than total orders match: the count stops at 1000"`
+}
+
+func (s *Server) listOrders(ctx context.Context, in *listOrdersInput) (*struct{ Body orderPage }, error) {
+	q := in.query()
+	q.Limit, q.Cursor = in.Limit, in.Cursor
+	p, err := s.warehouses().FindOrders(ctx, principal(ctx), q)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	return pageOf(list, next), nil
+	items := p.Items
+	if items == nil {
+		items = []warehouse.Order{}
+	}
+	return &struct{ Body orderPage }{orderPage{Items: items, NextCursor: p.NextCursor, Total: p.Total, TotalExact: p.TotalExact}}, nil
+}
+
+type exportOrdersInput struct {
+	OrderFilter
+	Format string `query:"format" enum:"csv,xlsx" default:"csv" doc:"csv (UTF-8) or xlsx"`
+}
+
+func (s *Server) exportOrders(ctx context.Context, in *exportOrdersInput) (*fileOutput, error) {
+	return s.exportFile(ctx, "orders", in.Format, func(write func(header []string, rows func(func([]string) error) error) error) error {
+		return s.warehouses().ExportOrders(ctx, principal(ctx), in.query(), write)
+	})
 }
 
 type orderIDInput struct {

@@ -105,6 +105,33 @@ func TestWarehouseWalkthrough(t *testing.T) {
 	if len(stock.Items) != 1 || stock.Items[0].OnHand != 46 || stock.Items[0].Reserved != 0 {
 		t.Errorf("stock %+v", stock.Items)
 	}
+	// The orders list: filtered, searched, counted, exported; bad filters named.
+	var list struct {
+		Items      []warehouse.Order
+		Total      int64
+		TotalExact bool `json:"total_exact"`
+	}
+	e.must(e.do("GET", "/v1/orders?q=now&destination=pl&status=packed&warehouse=BELGGW", "acme", nil), 200, "find orders").json(t, &list)
+	if len(list.Items) != 1 || list.Items[0].ID != o.ID || list.Total != 1 || !list.TotalExact {
+		t.Errorf("orders list %+v", list)
+	}
+	e.must(e.do("GET", "/v1/orders?q=now", "other", nil), 200, "other's search").json(t, &list)
+	if len(list.Items) != 0 {
+		t.Errorf("other merchant finds %+v", list.Items)
+	}
+	r = e.must(e.do("GET", "/v1/orders?status=lost", "acme", nil), 422, "unknown status")
+	if !strings.Contains(string(r.body), "reserved") || !strings.Contains(string(r.body), "status") {
+		t.Errorf("unknown status: %s", r.body)
+	}
+	r = e.must(e.do("GET", "/v1/orders?destination=Poland", "acme", nil), 422, "bad destination")
+	if !strings.Contains(string(r.body), "query.destination") {
+		t.Errorf("bad destination: %s", r.body)
+	}
+	e.must(e.do("GET", "/v1/orders?merchant=OTHER", "acme", nil), 403, "another merchant's orders")
+	r = e.must(e.do("GET", "/v1/orders/export?format=csv&q=shop-1", "acme", nil), 200, "export orders")
+	if !strings.Contains(string(r.body), "id,merchant,merchant_order_id,status") || !strings.Contains(string(r.body), o.ID+",ACME,SHOP-1,packed") {
+		t.Errorf("orders export:\n%s", r.body)
+	}
 	var bad struct{ Items []any }
 	e.must(e.do("GET", "/v1/stock/verify", "operator", nil), 200, "verify").json(t, &bad)
 	if len(bad.Items) != 0 {

@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"fmt"
+	"github.com/interpost/interpost/paging"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -115,12 +116,22 @@ type NewOrder struct {
 	RequestHash    string
 }
 
-// OrderFilter selects orders, oldest first.
+// OrderFilter selects orders: oldest first after After when Sort is ""
+// (the console's older list), else in Sort order after Key with the
+// list's filters (FindOrders).
 type OrderFilter struct {
-	Merchant string
-	Status   string
-	After    int64
-	Limit    int
+	Merchant    string
+	Status      string
+	After       int64
+	Limit       int
+	Warehouses  []string  // any of the order's parcels at one of them
+	Destination string    // the buyer's country
+	Since       time.Time // created at or after
+	Until       time.Time // created before
+	StuckBefore time.Time // reserved or picking, unchanged since before this
+	Search      string    // folded prefix (latin.SearchKey) of a term of Order.Terms
+	Sort        string    // one of OrderSorts; "" = oldest first after After
+	Key         *paging.Key
 }
 
 // ErrOrderKeyMismatch is returned when an Idempotency-Key is reused with a different order.

@@ -91,6 +91,9 @@ type OrderStore interface {
 	OrderByKey(ctx context.Context, merchant, key string) (Order, string, error)
 	// Orders lists orders in creation order with the next page's cursor.
 	Orders(ctx context.Context, f OrderFilter) ([]Order, string, error)
+	// CountOrders counts the orders f selects, at most upTo of them
+	// (exact=false when there are more).
+	CountOrders(ctx context.Context, f OrderFilter, upTo int) (n int64, exact bool, err error)
 	// CancelOrder cancels every parcel of an order and releases their
 	// reservations; conflict if any parcel is already being picked or packed.
 	CancelOrder(ctx context.Context, id string, at time.Time) (Order, error)

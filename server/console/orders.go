@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/auth"
@@ -33,6 +34,7 @@ var buyerFields = []string{"name", "company", "address", "city", "state", "postc
 func (c *Console) registerOrders() {
 	w := func(h handler) handler { return c.requires(c.cfg.Warehouse != nil, "console.subject.warehouses", h) }
 	c.page("GET /console/orders", rolesWarehouses, w(c.orders))
+	c.page("GET /console/orders/export", rolesWarehouses, w(c.ordersExport))
 	c.page("GET /console/orders/new", rolesWarehouses, w(c.newOrderForm))
 	c.page("POST /console/orders/new", rolesWarehouses, w(c.createOrder))
 	c.page("GET /console/orders/{id}", rolesWarehouses, w(c.order))
@@ -57,29 +59,87 @@ type ordersPage struct {
 	Rows         []orderRow
 	Status       string
 	Merchant     string
+	Warehouse    string // filter: a warehouse holding a parcel
+	Destination  string // filter: the buyer's country
+	Since, Until string // filter: placed from/up to and including, YYYY-MM-DD
+	Stuck        string // filter: days
+	Q            string // search: order id, merchant's order id or buyer's name prefix
+	Sort         string
+	Filtered     bool
+	Sorts        map[string]sortLink
+	ExportCSV    string
+	ExportXLSX   string
 	Merchants    []string
 	ShowMerchant bool
 	Statuses     []statusTab
 	PageNo       int
-	Total        int
-	Prev, Next   string
-	Capped       bool
+	Total        string // "1,234" or "1,000+"
+	First, Next  string
 	Error        string
 }
 
-var orderStatuses = []string{warehouse.OrderReserved, warehouse.OrderPicking, warehouse.OrderPacked, warehouse.OrderCancelled}
+var orderStatuses = warehouse.OrderStatuses
 
-func ordersURL(status, merchant string, pageNo int) string {
+// ordersFilter reads the orders list's filter from the URL (the API's
+// names; since and until as dates).
+func ordersFilter(q url.Values, s *session) (ordersPage, warehouse.OrderQuery, string) {
+	page := ordersPage{whHead: newWHHead(s, "orders"), Status: strings.TrimSpace(q.Get("status")), ShowMerchant: s.Who.Role != auth.RoleMerchant, PageNo: 1,
+		Merchant:    strings.ToUpper(strings.TrimSpace(q.Get("merchant"))),
+		Warehouse:   strings.ToUpper(strings.TrimSpace(q.Get("warehouse"))),
+		Destination: strings.ToUpper(strings.TrimSpace(q.Get("destination"))),
+		Since:       strings.TrimSpace(q.Get("since")), Until: strings.TrimSpace(q.Get("until")),
+		Stuck: strings.TrimSpace(q.Get("stuck_days")), Q: strings.TrimSpace(q.Get("q")), Sort: strings.TrimSpace(q.Get("sort"))}
+	if !page.ShowMerchant {
+		page.Merchant = ""
+	}
+	if page.Sort == "" {
+		page.Sort = warehouse.OrderDefaultSort
+	}
+	oq := warehouse.OrderQuery{Merchant: page.Merchant, Status: page.Status, Warehouse: page.Warehouse, Destination: page.Destination,
+		Search: page.Q, Sort: page.Sort}
+	bad := ""
+	if page.Since != "" {
+		t, err := time.Parse(time.DateOnly, page.Since)
+		if err != nil {
+			bad = "console.shipments.bad_since"
+		}
+		oq.From = t
+	}
+	if page.Until != "" {
+		t, err := time.Parse(time.DateOnly, page.Until)
+		if err != nil {
+			bad = "console.shipments.bad_until"
+		}
+		oq.To = t.AddDate(0, 0, 1)
+	}
+	if page.Stuck != "" {
+		n, err := atoiPositive(page.Stuck)
+		if err != nil {
+			bad = "console.shipments.bad_stuck"
+		}
+		oq.StuckDays = n
+	}
+	page.Filtered = page.Merchant != "" || page.Status != "" || page.Warehouse != "" || page.Destination != "" || page.Since != "" ||
+		page.Until != "" || page.Stuck != "" || page.Q != ""
+	return page, oq, bad
+}
+
+// values is the page's filter and sort as URL values.
+func (p ordersPage) values() url.Values {
 	v := url.Values{}
-	if status != "" {
-		v.Set("status", status)
+	for k, x := range map[string]string{"merchant": p.Merchant, "status": p.Status, "warehouse": p.Warehouse, "destination": p.Destination,
+		"since": p.Since, "until": p.Until, "stuck_days": p.Stuck, "q": p.Q} {
+		if x != "" {
+			v.Set(k, x)
+		}
 	}
-	if merchant != "" {
-		v.Set("merchant", merchant)
+	if p.Sort != warehouse.OrderDefaultSort {
+		v.Set("sort", p.Sort)
 	}
-	if pageNo > 1 {
-		v.Set("page", itoa(pageNo))
-	}
+	return v
+}
+
+func ordersURL(v url.Values) string {
 	if len(v) == 0 {
 		return "/console/orders"
 	}
@@ -87,51 +147,95 @@ func ordersURL(status, merchant string, pageNo int) string {
 }
 
 func (c *Console) orders(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := c.loc(r)
 	ctx := r.Context()
 	q := r.URL.Query()
-	page := ordersPage{whHead: newWHHead(s, "orders"), Status: q.Get("status"), ShowMerchant: s.Who.Role != auth.RoleMerchant, PageNo: 1,
-		Merchant: strings.ToUpper(strings.TrimSpace(q.Get("merchant")))}
-	if !slices.Contains(orderStatuses, page.Status) {
-		page.Status = ""
-	}
-	if !page.ShowMerchant {
-		page.Merchant = ""
+	page, oq, bad := ordersFilter(q, s)
+	if bad != "" {
+		page.Error = tr.T(bad)
 	}
 	if n, err := atoiPositive(q.Get("page")); err == nil {
 		page.PageNo = n
 	}
-	page.Statuses = append(page.Statuses, statusTab{"", ordersURL("", page.Merchant, 0), page.Status == ""})
-	for _, st := range orderStatuses {
-		page.Statuses = append(page.Statuses, statusTab{st, ordersURL(st, page.Merchant, 0), page.Status == st})
-	}
-	all, capped, err := c.allOrders(ctx, s, warehouse.OrderFilter{Status: page.Status, Merchant: page.Merchant})
-	switch code := postal.ErrorCode(err); {
-	case err == nil:
-	case code == postal.CodeInvalid || code == postal.CodeForbidden:
-		page.Error = userMessage(err)
-	default:
-		c.internalError(w, r, s, err)
-		return
-	}
-	page.Capped, page.Total = capped, len(all)
-	from := (page.PageNo - 1) * ordersPageSize
-	for _, o := range all[min(from, len(all)):min(from+ordersPageSize, len(all))] {
-		row := orderRow{Order: o}
-		for _, l := range o.Lines {
-			row.Units += l.Quantity
+	for _, st := range append([]string{""}, orderStatuses...) {
+		v := page.values()
+		if st == "" {
+			v.Del("status")
+		} else {
+			v.Set("status", st)
 		}
-		page.Rows = append(page.Rows, row)
+		page.Statuses = append(page.Statuses, statusTab{st, ordersURL(v), page.Status == st})
 	}
-	if from+ordersPageSize < len(all) {
-		page.Next = ordersURL(page.Status, page.Merchant, page.PageNo+1)
+	page.Sorts = map[string]sortLink{}
+	for _, col := range []string{warehouse.OrderSortCreated, warehouse.OrderSortUpdated, warehouse.OrderSortDestination, warehouse.OrderSortStatus} {
+		v, state := page.values(), "none"
+		switch page.Sort {
+		case "-" + col:
+			v.Set("sort", col)
+			state = "descending"
+		case col:
+			v.Set("sort", "-"+col)
+			state = "ascending"
+		default:
+			v.Set("sort", "-"+col)
+		}
+		page.Sorts[col] = sortLink{ordersURL(v), state}
 	}
-	if page.PageNo > 1 {
-		page.Prev = ordersURL(page.Status, page.Merchant, page.PageNo-1)
+	for format, dst := range map[string]*string{"csv": &page.ExportCSV, "xlsx": &page.ExportXLSX} {
+		v := page.values()
+		v.Set("format", format)
+		*dst = "/console/orders/export?" + v.Encode()
+	}
+	if page.Error == "" {
+		oq.Limit, oq.Cursor = ordersPageSize, q.Get("cursor")
+		res, err := c.cfg.Warehouse.FindOrders(ctx, s.Who, oq)
+		switch code := postal.ErrorCode(err); {
+		case err == nil:
+			for _, o := range res.Items {
+				row := orderRow{Order: o}
+				for _, l := range o.Lines {
+					row.Units += l.Quantity
+				}
+				page.Rows = append(page.Rows, row)
+			}
+			page.Total = tr.Number(float64(res.Total), 0)
+			if !res.TotalExact {
+				page.Total += "+"
+			}
+			if res.NextCursor != "" {
+				v := page.values()
+				v.Set("cursor", res.NextCursor)
+				v.Set("page", itoa(page.PageNo+1))
+				page.Next = ordersURL(v)
+			}
+			if q.Get("cursor") != "" {
+				page.First = ordersURL(page.values())
+			}
+		case code == postal.CodeInvalid || code == postal.CodeForbidden:
+			page.Error = userMessage(err)
+		default:
+			c.internalError(w, r, s, err)
+			return
+		}
 	}
 	if page.ShowMerchant {
 		page.Merchants = c.stockedMerchants(r, s)
 	}
 	c.render(w, r, http.StatusOK, "orders", s.view("console.title.orders", "warehouses", page))
+}
+
+// ordersExport serves the filtered orders list as CSV or XLSX, as the
+// API's export does.
+func (c *Console) ordersExport(w http.ResponseWriter, r *http.Request, s *session) {
+	q := r.URL.Query()
+	_, oq, bad := ordersFilter(q, s)
+	if bad != "" {
+		c.errorPage(w, r, s, http.StatusUnprocessableEntity, c.loc(r).T(bad))
+		return
+	}
+	c.sendExport(w, r, s, "orders", q.Get("format"), func(write func(header []string, rows func(func([]string) error) error) error) error {
+		return c.cfg.Warehouse.ExportOrders(r.Context(), s.Who, oq, write)
+	})
 }
 
 // stockedMerchants lists the merchants with stock in a warehouse.

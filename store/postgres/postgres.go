@@ -42,7 +42,7 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	}
 	st := sqlstore.New(db, db, Dialect, backend{})
 	// Safe on several nodes at once: the terms insert ignores duplicates.
-	if err := errors.Join(st.IndexShipmentTerms(ctx), st.IndexCustomsTerms(ctx)); err != nil {
+	if err := errors.Join(st.IndexShipmentTerms(ctx), st.IndexCustomsTerms(ctx), st.IndexOrderTerms(ctx)); err != nil {
 		return nil, errors.Join(err, st.Close())
 	}
 	return st, nil

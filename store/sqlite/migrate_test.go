@@ -169,6 +169,12 @@ func TestListsMigration(t *testing.T) {
 			t.Errorf("search %q after the migration = %v, %v", q, got, err)
 		}
 	}
+	for _, f := range []acceptance.Filter{{Search: "petr", Merchant: "ACME"}, {Search: "petr", Destination: "RU"}} {
+		f.Sort, f.Limit = "-created", 5
+		if got, _, err := st.Shipments(ctx, f); err != nil || len(got) != 1 {
+			t.Errorf("search %+v after the migration = %v, %v", f, got, err)
+		}
+	}
 	n, exact, err := st.CountMatching(ctx, acceptance.Filter{Merchant: "ACME"}, 10)
 	if err != nil || n != 1 || !exact {
 		t.Errorf("count after the migration = %d, %v, %v", n, exact, err)

@@ -62,7 +62,7 @@ func Open(ctx context.Context, dir string) (*sqlstore.Store, error) {
 		return nil, errors.Join(err, w.Close(), r.Close())
 	}
 	st := sqlstore.New(w, r, Dialect, backend{})
-	if err := errors.Join(st.IndexShipmentTerms(ctx), st.IndexCustomsTerms(ctx)); err != nil {
+	if err := errors.Join(st.IndexShipmentTerms(ctx), st.IndexCustomsTerms(ctx), st.IndexOrderTerms(ctx)); err != nil {
 		return nil, errors.Join(err, st.Close())
 	}
 	return st, nil

@@ -83,6 +83,13 @@ func (s *Store) ErasePersonal(ctx context.Context, kind privacy.Kind, recs []pri
 			if _, err := st.ExecContext(ctx, args...); err != nil {
 				return s.wrap(err, "erase personal data of "+string(kind)+" "+r.ID)
 			}
+			if kind == privacy.Orders {
+				// The buyer's name is also in the search terms: the order
+				// stays findable by its ids only.
+				if err := s.eraseOrderTerms(ctx, tx, r.ID); err != nil {
+					return err
+				}
+			}
 			if kind == privacy.Shipments {
 				// The addressee's name is also in the search terms.
 				_, err := tx.ExecContext(ctx, s.q(`DELETE FROM shipment_terms WHERE kind = 'n' AND seq = (SELECT seq FROM shipments WHERE id = ?)`), r.ID)

@@ -59,7 +59,7 @@ func (s *Store) createShipment(ctx context.Context, n acceptance.NewShipment) (a
 		if err != nil {
 			return s.wrap(err, "insert shipment "+string(id))
 		}
-		if err := s.insertTerms(ctx, tx, appendTerms(nil, seq, sh.Terms())); err != nil {
+		if err := s.insertTerms(ctx, tx, appendTerms(nil, seq, sh)); err != nil {
 			return err
 		}
 		if n.IdempotencyKey != "" {

@@ -52,7 +52,7 @@ func (s *Store) CreateShipments(ctx context.Context, ns []acceptance.NewShipment
 				sh.Addressee.Country, sh.WeightG, s.t(sh.CreatedAt), s.t(sh.CreatedAt), string(body)).Scan(&seq); err != nil {
 				return s.wrap(err, "insert shipment "+string(sh.ID))
 			}
-			terms = appendTerms(terms, seq, sh.Terms())
+			terms = appendTerms(terms, seq, sh)
 			if n.IdempotencyKey != "" {
 				if _, err := insKey.ExecContext(ctx, sh.Merchant, n.IdempotencyKey, n.RequestHash, string(sh.ID), s.t(sh.CreatedAt)); err != nil {
 					return s.wrap(err, "record idempotency key")

@@ -20,32 +20,36 @@ const insertShipment = `INSERT INTO shipments
 	(id, merchant, merchant_ref, product, status, origin_office, dest_country, weight_g, created_at, status_at, body)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`
 
+// termRow is one search key of a shipment, with the shipment's merchant and
+// destination (they never change) so a search within either is one index
+// range (migration 00034).
 type termRow struct {
-	seq  int64
-	term acceptance.Term
+	seq            int64
+	merchant, dest string
+	term           acceptance.Term
 }
 
-func appendTerms(rows []termRow, seq int64, terms []acceptance.Term) []termRow {
-	for _, t := range terms {
-		rows = append(rows, termRow{seq, t})
+func appendTerms(rows []termRow, seq int64, sh acceptance.Shipment) []termRow {
+	for _, t := range sh.Terms() {
+		rows = append(rows, termRow{seq, sh.Merchant, sh.Addressee.Country, t})
 	}
 	return rows
 }
 
-// termsPerInsert bounds one multi-row INSERT (3 parameters a row).
-const termsPerInsert = 300
+// termsPerInsert bounds one multi-row INSERT (5 parameters a row).
+const termsPerInsert = 200
 
 // insertTerms stores the search terms of shipments, many rows a statement.
 func (s *Store) insertTerms(ctx context.Context, tx *sql.Tx, rows []termRow) error {
 	for rest := rows; len(rest) > 0; {
 		chunk := rest[:min(len(rest), termsPerInsert)]
 		rest = rest[len(chunk):]
-		args := make([]any, 0, 3*len(chunk))
+		args := make([]any, 0, 5*len(chunk))
 		for _, r := range chunk {
-			args = append(args, r.term.Key, r.seq, string(r.term.Kind))
+			args = append(args, r.term.Key, r.seq, string(r.term.Kind), r.merchant, r.dest)
 		}
-		q := `INSERT INTO shipment_terms (term, seq, kind) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(chunk)), ", ") + ` ON CONFLICT DO NOTHING`
+		q := `INSERT INTO shipment_terms (term, seq, kind, merchant, dest) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(chunk)), ", ") + ` ON CONFLICT DO NOTHING`
 		if _, err := tx.ExecContext(ctx, s.q(q), args...); err != nil {
 			return s.wrap(err, "store shipment search terms")
 		}
@@ -63,6 +67,37 @@ var sortColumns = map[string]string{
 	acceptance.SortStatus:      "status",
 }
 
+// searchWithin names the column of shipment_terms a search of f is narrowed
+// by: the merchant, else the destination (the shipment's own condition on
+// it is then left out: the terms carry it), "" when f searches nothing or
+// is neither.
+func searchWithin(f acceptance.Filter) string {
+	switch {
+	case f.Search == "":
+		return ""
+	case f.Merchant != "":
+		return "merchant"
+	case f.Destination != "":
+		return "dest"
+	}
+	return ""
+}
+
+// termsQuery is the search of f in shipment_terms: the positions of the
+// shipments found, narrowed by searchWithin(f).
+func termsQuery(f acceptance.Filter) (string, []any) {
+	q, args := `SELECT seq FROM shipment_terms WHERE `, []any{}
+	switch searchWithin(f) {
+	case "merchant":
+		q, args = q+`merchant = ? AND `, append(args, f.Merchant)
+	case "dest":
+		q, args = q+`dest = ? AND `, append(args, f.Destination)
+	}
+	// A prefix is the range [p, p + the highest code point): one index
+	// range on both backends (PostgreSQL's column is COLLATE "C").
+	return q + `term >= ? AND term < ?`, append(args, f.Search, f.Search+"\U0010FFFF")
+}
+
 // shipmentWhere turns the filter fields of f into SQL conditions.
 func (s *Store) shipmentWhere(f acceptance.Filter) ([]string, []any) {
 	var where []string
@@ -71,7 +106,8 @@ func (s *Store) shipmentWhere(f acceptance.Filter) ([]string, []any) {
 		where = append(where, cond)
 		args = append(args, a...)
 	}
-	if f.Merchant != "" {
+	within := searchWithin(f)
+	if f.Merchant != "" && within != "merchant" {
 		add(`merchant = ?`, f.Merchant)
 	}
 	if f.Status != "" {
@@ -86,7 +122,7 @@ func (s *Store) shipmentWhere(f acceptance.Filter) ([]string, []any) {
 	if f.Product != "" {
 		add(`product = ?`, f.Product)
 	}
-	if f.Destination != "" {
+	if f.Destination != "" && within != "dest" {
 		add(`dest_country = ?`, f.Destination)
 	}
 	if len(f.Offices) > 0 {
@@ -107,9 +143,8 @@ func (s *Store) shipmentWhere(f acceptance.Filter) ([]string, []any) {
 		add(`COALESCE(status_at, created_at) < ? AND status NOT IN (`+placeholders(len(acceptance.Final))+`)`, a...)
 	}
 	if f.Search != "" {
-		// A prefix is the range [p, p + the highest code point): one index
-		// range on both backends (PostgreSQL's column is COLLATE "C").
-		add(`seq IN (SELECT seq FROM shipment_terms WHERE term >= ? AND term < ?)`, f.Search, f.Search+"\U0010FFFF")
+		q, a := termsQuery(f)
+		add(`seq IN (`+q+`)`, a...)
 	}
 	return where, args
 }
@@ -265,11 +300,12 @@ func (s *Store) CountMatching(ctx context.Context, f acceptance.Filter, upTo int
 		err := s.R.QueryRowContext(ctx, s.q(q), args...).Scan(&n)
 		return n, true, s.wrap(err, "count shipments")
 	}
-	if f.Search != "" && f.Merchant == "" && f.Status == "" && searchOnly(rest) {
-		// Search alone: count in the terms index, without reading shipments.
+	if termsOnly(f) {
+		// A search alone, or within the merchant or the destination: count
+		// in the terms index, without reading shipments.
+		q, args := termsQuery(f)
 		var n int64
-		err := s.R.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM (SELECT DISTINCT seq FROM shipment_terms WHERE term >= ? AND term < ? LIMIT ?) m`),
-			f.Search, f.Search+"\U0010FFFF", upTo+1).Scan(&n)
+		err := s.R.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM (SELECT DISTINCT seq FROM (`+q+`) t LIMIT ?) m`), append(args, upTo+1)...).Scan(&n)
 		if err != nil {
 			return 0, false, s.wrap(err, "count shipments")
 		}
@@ -317,7 +353,7 @@ func (s *Store) IndexShipmentTerms(ctx context.Context) error {
 				if err := json.Unmarshal(body, &sh); err != nil {
 					return fmt.Errorf("decode shipment at %d: %w", seq, err)
 				}
-				rows = appendTerms(rows, seq, sh.Terms())
+				rows = appendTerms(rows, seq, sh)
 				low, read = seq, read+1
 				return nil
 			})
@@ -340,10 +376,9 @@ func (s *Store) IndexShipmentTerms(ctx context.Context) error {
 	}
 }
 
-// searchOnly reports whether f (paging fields cleared) filters by nothing
-// but Search.
-func searchOnly(f acceptance.Filter) bool {
-	f.Search = ""
-	return f.Merchant == "" && f.Status == "" && f.Since.IsZero() && f.Until.IsZero() && f.Product == "" &&
-		f.Destination == "" && len(f.Offices) == 0 && f.StuckBefore.IsZero()
+// termsOnly reports whether f filters by a search and at most the one of
+// merchant and destination its terms carry: shipment_terms alone answers it.
+func termsOnly(f acceptance.Filter) bool {
+	return f.Search != "" && f.Status == "" && f.Since.IsZero() && f.Until.IsZero() && f.Product == "" &&
+		len(f.Offices) == 0 && f.StuckBefore.IsZero() && (f.Merchant == "" || f.Destination == "")
 }

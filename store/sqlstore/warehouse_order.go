@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/interpost/interpost/acceptance"
@@ -22,7 +23,7 @@ const (
 	sqlOrderKey     = `SELECT request_hash, order_id FROM order_keys WHERE merchant = ? AND key = ?`
 	sqlOrderByRef   = `SELECT id FROM orders WHERE merchant = ? AND merchant_order_id = ?`
 	sqlReserve      = `UPDATE stock SET reserved = reserved + ? WHERE warehouse = ? AND merchant = ? AND sku = ? AND on_hand - reserved >= ?`
-	sqlInsertOrder  = `INSERT INTO orders (id, merchant, merchant_order_id, status, created_at, body) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`
+	sqlInsertOrder  = `INSERT INTO orders (id, merchant, merchant_order_id, status, created_at, body, dest_country, status_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`
 	sqlInsertParcel = `INSERT INTO order_parcels (order_id, no, order_seq, warehouse, status, delivery_days, lines, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlInsertKey = `INSERT INTO order_keys (merchant, key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?, ?)`
@@ -136,7 +137,7 @@ func (s *Store) createOrderTx(ctx context.Context, tx *sql.Tx, n warehouse.NewOr
 	o.Status = warehouse.StatusOf(o.Parcels)
 	var seq int64
 	_, insert := s.stmt(ctx, tx, sqlInsertOrder)
-	if err := insert(o.ID, o.Merchant, o.MerchantOrderID, o.Status, s.t(o.CreatedAt), string(body)).Scan(&seq); err != nil {
+	if err := insert(o.ID, o.Merchant, o.MerchantOrderID, o.Status, s.t(o.CreatedAt), string(body), o.Buyer.Country, s.t(o.CreatedAt)).Scan(&seq); err != nil {
 		if s.Dialect.IsUnique(err) {
 			// UNIQUE (merchant, merchant_order_id): CreateOrder names the
 			// first order once this transaction is gone.
@@ -153,6 +154,9 @@ func (s *Store) createOrderTx(ctx context.Context, tx *sql.Tx, n warehouse.NewOr
 		if _, err := insert(o.ID, p.No, seq, p.Warehouse, string(p.Status), p.DeliveryDays, string(lines), s.t(p.UpdatedAt)); err != nil {
 			return warehouse.Order{}, false, s.wrap(err, "insert parcel of "+o.ID)
 		}
+	}
+	if err := s.insertOrderTerms(ctx, tx, seq, o); err != nil {
+		return warehouse.Order{}, false, err
 	}
 	if n.IdempotencyKey != "" {
 		insert, _ := s.stmt(ctx, tx, sqlInsertKey)
@@ -239,40 +243,86 @@ func (s *Store) OrderByKey(ctx context.Context, merchant, key string) (warehouse
 	return o, hash, err
 }
 
-// Orders implements warehouse.OrderStore.
+// Orders implements warehouse.OrderStore: oldest first after f.After when
+// f.Sort is "", else the orders list in f.Sort order after f.Key.
 func (s *Store) Orders(ctx context.Context, f warehouse.OrderFilter) ([]warehouse.Order, string, error) {
-	query := `SELECT seq, id, merchant, merchant_order_id, status, created_at, body FROM orders WHERE seq > ?`
-	args := []any{f.After}
-	for _, c := range []struct{ col, v string }{{"merchant", f.Merchant}, {"status", f.Status}} {
-		if c.v != "" {
-			query += ` AND ` + c.col + ` = ?`
-			args = append(args, c.v)
+	col, desc := "seq", false
+	var where []string
+	var args []any
+	if f.Sort == "" {
+		for _, c := range []struct{ col, v string }{{"merchant", f.Merchant}, {"status", f.Status}} {
+			if c.v != "" {
+				where, args = append(where, c.col+` = ?`), append(args, c.v)
+			}
+		}
+		where, args = append(where, `seq > ?`), append(args, f.After)
+	} else {
+		var ok bool
+		if col, ok = orderSortColumns[strings.TrimPrefix(f.Sort, "-")]; !ok {
+			return nil, "", postal.Errorf(postal.CodeInvalid, "unknown orders sort %q", f.Sort)
+		}
+		desc = strings.HasPrefix(f.Sort, "-")
+		where, args = s.orderWhere(f)
+		cmp := ">"
+		if desc {
+			cmp = "<"
+		}
+		switch {
+		case f.Key != nil && col == "seq":
+			where, args = append(where, `seq `+cmp+` ?`), append(args, f.Key.Seq)
+		case f.Key != nil:
+			v, err := s.keyValue(col, f.Key.Value)
+			if err != nil {
+				return nil, "", err
+			}
+			where = append(where, `(`+col+` `+cmp+` ? OR (`+col+` = ? AND seq `+cmp+` ?))`)
+			args = append(args, v, v, f.Key.Seq)
 		}
 	}
-	rows, err := s.R.QueryContext(ctx, s.q(query+` ORDER BY seq LIMIT ?`), append(args, f.Limit+1)...)
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	query := `SELECT seq, id, merchant, merchant_order_id, status, created_at, body, ` + col + ` FROM orders`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	query += ` ORDER BY ` + col + ` ` + dir
+	if col != "seq" {
+		query += `, seq ` + dir
+	}
+	rows, err := s.R.QueryContext(ctx, s.q(query+` LIMIT ?`), append(args, f.Limit+1)...)
 	if err != nil {
 		return nil, "", s.wrap(err, "list orders")
 	}
 	defer rows.Close()
 	var out []warehouse.Order
-	var last int64
+	var last paging.Key
 	next := ""
 	for rows.Next() {
 		var o warehouse.Order
 		var seq int64
 		var body []byte
-		if err := rows.Scan(&seq, &o.ID, &o.Merchant, &o.MerchantOrderID, &o.Status, s.scanTime(&o.CreatedAt), &body); err != nil {
+		var v any
+		if err := rows.Scan(&seq, &o.ID, &o.Merchant, &o.MerchantOrderID, &o.Status, s.scanTime(&o.CreatedAt), &body, &v); err != nil {
 			return nil, "", s.wrap(err, "list orders")
 		}
 		if len(out) == f.Limit {
-			next = paging.EncodeCursor(last)
+			if f.Sort == "" {
+				next = paging.EncodeCursor(last.Seq)
+			} else {
+				next = paging.EncodeKey(last)
+			}
 			break
 		}
 		if err := decodeOrder(&o, body); err != nil {
 			return nil, "", err
 		}
 		out = append(out, o)
-		last = seq
+		last = paging.Key{Sort: f.Sort, Seq: seq}
+		if last.Value, err = s.keyText(col, v); err != nil {
+			return nil, "", err
+		}
 	}
 	if err := rows.Close(); err != nil {
 		return nil, "", s.wrap(err, "list orders")
@@ -298,7 +348,7 @@ func (s *Store) Orders(ctx context.Context, f warehouse.OrderFilter) ([]warehous
 // setOrderStatus stores the status derived from the order's parcels.
 func (s *Store) setOrderStatus(ctx context.Context, tx *sql.Tx, o *warehouse.Order) error {
 	o.Status = warehouse.StatusOf(o.Parcels)
-	_, err := tx.ExecContext(ctx, s.q(`UPDATE orders SET status = ? WHERE id = ?`), o.Status, o.ID)
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE orders SET status = ?, status_at = `+orderStatusAt+` WHERE id = ?`), o.Status, o.ID)
 	return s.wrap(err, "update order "+o.ID)
 }
 
@@ -414,7 +464,7 @@ func (s *Store) CreatePickList(ctx context.Context, wh string, max int, at time.
 			return s.wrap(err, "mark parcels picking")
 		}
 		args = append([]any{warehouse.OrderPicking}, ids...)
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE orders SET status = ? WHERE id IN (`+in(len(ids))+`)`), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE orders SET status = ?, status_at = `+orderStatusAt+` WHERE id IN (`+in(len(ids))+`)`), args...); err != nil {
 			return s.wrap(err, "mark orders picking")
 		}
 		return nil

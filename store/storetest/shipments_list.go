@@ -118,6 +118,16 @@ func testFindShipments(t *testing.T, s store.Store) {
 	check("id", acceptance.Filter{Search: latin.SearchKey(string(all[7].ID))}, []postal.S10{all[7].ID})
 	check("search and merchant", acceptance.Filter{Search: "wang", Merchant: "ACME", Destination: "US"},
 		want(func(i int, _ acceptance.Shipment) bool { return i%5 == 4 && i%4 != 3 }))
+	// Within the merchant or the destination a search reads one range of
+	// shipment_terms (migration 00034), for the page and the count.
+	check("search within merchant", acceptance.Filter{Search: "wang", Merchant: "OTHER"},
+		want(func(i int, _ acceptance.Shipment) bool { return (i%5 == 1 || i%5 == 4) && i%4 == 3 }))
+	check("search within destination", acceptance.Filter{Search: "wang", Destination: "US"},
+		want(func(i int, sh acceptance.Shipment) bool {
+			return (i%5 == 1 || i%5 == 4) && sh.Addressee.Country == "US"
+		}))
+	check("search within merchant and status", acceptance.Filter{Search: "wang", Merchant: "ACME", Status: acceptance.StatusCreated},
+		want(func(i int, _ acceptance.Shipment) bool { return (i%5 == 1 || i%5 == 4) && i%4 != 3 }))
 	check("stuck", acceptance.Filter{StuckBefore: t0.Add(3 * time.Hour)}, want(func(i int, _ acceptance.Shipment) bool { return i < 3 }))
 
 	// Sorted by a column, ties broken by position, across pages.

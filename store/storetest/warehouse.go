@@ -24,6 +24,7 @@ func runWarehouse(t *testing.T, newDB Opener) {
 	t.Run("CycleCount", func(t *testing.T) { testCycleCount(t, newDB(t)()) })
 	t.Run("NoOverselling", func(t *testing.T) { testNoOverselling(t, newDB(t)) })
 	t.Run("ConcurrentOrderKey", func(t *testing.T) { testConcurrentOrderKey(t, newDB(t)) })
+	t.Run("FindOrders", func(t *testing.T) { testFindOrders(t, newDB(t)()) })
 }
 
 var (
