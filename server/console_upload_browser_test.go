@@ -27,7 +27,10 @@ func (e *browserEnv) testUpload(t *testing.T) {
 	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e.open(t, "/console/uploads", "uploads")
+	// The new-shipment page leads to the upload page.
+	e.open(t, "/console/shipments/new", "shipment_new")
+	e.do(t, chromedp.Click(chromedp.CSS("#upload-link")))
+	e.waitPage(t, "uploads")
 	e.do(t, chromedp.SetValue(chromedp.CSS("#u-merchant"), "XMTEA"),
 		chromedp.SetUploadFiles(chromedp.CSS("#u-file"), []string{file}),
 		chromedp.Click(chromedp.CSS(`input[name="mode"][value="valid"]`)),

@@ -106,7 +106,6 @@ var navigation = []navItem{
 	{"overview", "console.nav.overview", "/console/overview", rolesOverview},
 	{"shipments", "console.nav.shipments", "/console/shipments", rolesShipments},
 	{"new", "console.nav.new", "/console/shipments/new", rolesCreate},
-	{"uploads", "console.nav.uploads", "/console/uploads", rolesCreate},
 	{"tracking", "console.nav.tracking", "/console/tracking", rolesTracking},
 	{"customs", "console.nav.customs", "/console/customs", rolesCustoms},
 	{"exchange", "console.nav.exchange", "/console/exchange", rolesExchange},

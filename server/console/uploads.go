@@ -67,7 +67,7 @@ func (c *Console) uploads(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 		p.Job = v
 	}
-	c.render(w, r, http.StatusOK, "uploads", s.view("console.title.uploads", "uploads", p))
+	c.render(w, r, http.StatusOK, "uploads", s.view("console.title.uploads", "new", p))
 }
 
 func (c *Console) startUpload(w http.ResponseWriter, r *http.Request, s *session) {
@@ -76,7 +76,7 @@ func (c *Console) startUpload(w http.ResponseWriter, r *http.Request, s *session
 	p.Merchant, p.Mode = r.PostFormValue("merchant"), r.PostFormValue("mode")
 	fail := func(status int, msg string) {
 		p.Error = msg
-		c.render(w, r, status, "uploads", s.view("console.title.uploads", "uploads", p))
+		c.render(w, r, status, "uploads", s.view("console.title.uploads", "new", p))
 	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
