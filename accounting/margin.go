@@ -24,6 +24,9 @@ type Figures struct {
 	PerItem    decimal.Decimal `json:"margin_per_item"`
 	PerKg      decimal.Decimal `json:"margin_per_kg"`
 	Percent    decimal.Decimal `json:"margin_percent" doc:"Margin as a percentage of revenue, one decimal"`
+	// Currency is only written to JSON (the report's), so every amount
+	// has its currency beside it.
+	Currency string `json:"currency" doc:"ISO 4217 currency of the amounts: the report's" example:"CNY"`
 }
 
 // MarginRow is one lane (origin office → destination country) and product.
@@ -359,7 +362,10 @@ func (f *Figures) ratios(currency string, items, weightG int) {
 
 // MarshalJSON writes amounts with the currency's decimals.
 func (r MarginReport) MarshalJSON() ([]byte, error) {
-	fix := func(f Figures) figuresJSON { return figuresJSON(f.strings(r.Currency)) }
+	fix := func(f Figures) figuresJSON {
+		s := f.strings(r.Currency)
+		return figuresJSON{s.Revenue, s.Dues, s.Transit, s.Conveyance, s.Handling, s.Margin, s.PerItem, s.PerKg, s.Percent, r.Currency}
+	}
 	rows := make([]marginRowJSON, len(r.Rows))
 	for i, x := range r.Rows {
 		rows[i] = marginRowJSON{x.Origin, x.Dest, x.Product, x.Items, x.WeightG, x.Unrated, fix(x.Base), nil}
@@ -394,6 +400,7 @@ type figuresJSON struct {
 	PerItem    string `json:"margin_per_item"`
 	PerKg      string `json:"margin_per_kg"`
 	Percent    string `json:"margin_percent"`
+	Currency   string `json:"currency"`
 }
 
 type marginRowJSON struct {

@@ -16,6 +16,9 @@ type DutyLine struct {
 	Value  string `json:"value"`
 	Rate   string `json:"rate"`
 	Duty   string `json:"duty"`
+	// Currency repeats the assessment's, so each amount has its currency
+	// beside it.
+	Currency string `json:"currency" doc:"ISO 4217 currency of value and duty: the assessment's" example:"EUR"`
 }
 
 // Duty assessment kinds.
@@ -112,7 +115,7 @@ func postalArticlesTax(out *Duties, d *Declaration, t *risk.DutyTable, values []
 		rate := t.Rate(ln.HSCode)
 		lt := values[i].Mul(rate).Round(units)
 		tax = tax.Add(lt)
-		out.Lines = append(out.Lines, DutyLine{Line: i + 1, HSCode: ln.HSCode, Value: values[i].StringFixed(units), Rate: rate.String(), Duty: lt.StringFixed(units)})
+		out.Lines = append(out.Lines, DutyLine{Line: i + 1, HSCode: ln.HSCode, Value: values[i].StringFixed(units), Rate: rate.String(), Duty: lt.StringFixed(units), Currency: t.Currency})
 	}
 	if t.PostalValueLimit.IsPositive() && value.GreaterThan(t.PostalValueLimit) {
 		out.Notes = append(out.Notes, fmt.Sprintf("personal postal article worth %s %s is over the %s %s limit per parcel: returned or cleared as goods unless it is a single indivisible article for personal use",
@@ -137,7 +140,7 @@ func lineDuties(out *Duties, d *Declaration, t *risk.DutyTable, values []decimal
 		rate := t.Rate(ln.HSCode)
 		ld := values[i].Mul(rate).Round(units)
 		duty = duty.Add(ld)
-		out.Lines = append(out.Lines, DutyLine{Line: i + 1, HSCode: ln.HSCode, Value: values[i].StringFixed(units), Rate: rate.String(), Duty: ld.StringFixed(units)})
+		out.Lines = append(out.Lines, DutyLine{Line: i + 1, HSCode: ln.HSCode, Value: values[i].StringFixed(units), Rate: rate.String(), Duty: ld.StringFixed(units), Currency: t.Currency})
 	}
 	return duty
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/text/currency"
 	"golang.org/x/text/language"
 )
 
@@ -72,3 +73,16 @@ func (l *Localizer) Region(code string) string {
 // for staff: English (the fallback) and Simplified Chinese. A user's stored
 // preference is one of them.
 var StaffLanguages = []language.Tag{language.English, language.MustParse("zh-CN")}
+// Money writes an amount given as the API's decimal string in the
+// language's way with its currency's local symbol: "CN¥ 1,234.50" in
+// English, "￥ 1,234.50" in Chinese, "US$ 6.50" in Chinese. Decimals follow
+// the currency (JPY none). An amount or currency it cannot read is written
+// as given, followed by the code, so nothing is shown without a currency.
+func (l *Localizer) Money(amount, code string) string {
+	u, err := currency.ParseISO(code)
+	f, ferr := strconv.ParseFloat(amount, 64)
+	if err != nil || ferr != nil {
+		return amount + " " + code
+	}
+	return l.printer.Sprint(currency.Symbol(u.Amount(f)))
+}

@@ -57,3 +57,24 @@ func TestDatesAndCodes(t *testing.T) {
 		t.Errorf("zh-CN lacks %q", m)
 	}
 }
+
+func TestMoney(t *testing.T) {
+	en, zh := Default().For(language.English), Default().For(language.SimplifiedChinese)
+	for _, c := range []struct {
+		l            *Localizer
+		amount, code string
+		want         string
+	}{
+		{en, "1234.5", "CNY", "CN¥ 1,234.50"},
+		{zh, "1234.50", "CNY", "￥ 1,234.50"},
+		{zh, "6.50", "USD", "US$ 6.50"},
+		{en, "-17.25", "EUR", "€ -17.25"},
+		{en, "1200", "JPY", "¥ 1,200"},
+		{en, "x", "CNY", "x CNY"},
+		{en, "1.00", "??", "1.00 ??"},
+	} {
+		if got := c.l.Money(c.amount, c.code); got != c.want {
+			t.Errorf("Money(%q, %q) in %s = %q, want %q", c.amount, c.code, c.l.Lang(), got, c.want)
+		}
+	}
+}

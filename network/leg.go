@@ -49,6 +49,12 @@ type Leg struct {
 	DG        bool     `json:"dg" doc:"Accepts dangerous goods (lithium batteries)"`
 }
 
+// CostCurrency is the ISO 4217 currency of every service's cost_per_kg and
+// so of every route and plan cost: one currency for the whole network, so
+// costs of legs by different carriers add up. Carriers' rates in other
+// currencies are converted when the services CSV is prepared.
+const CostCurrency = "USD"
+
 // Limits of a service's numbers.
 const (
 	MaxDurationMin = 90 * 24 * 60 // a long sailing, with margin

@@ -28,6 +28,17 @@ func ParseAmount(s, currency string) (decimal.Decimal, error) {
 	return d, nil
 }
 
+// FormatMoney writes an amount as the API's decimal string: rounded half
+// away from zero to the currency's minor units ("6.50" in CNY, "650" in
+// JPY), with exactly that many decimals. Unknown currencies get 2.
+func FormatMoney(amount decimal.Decimal, currency string) string {
+	units, ok := CurrencyMinorUnits(currency)
+	if !ok {
+		units = 2
+	}
+	return amount.StringFixed(int32(units))
+}
+
 // Rates converts amounts to SDR. Each entry is the value of one unit of the
 // currency in SDR, as published by the IMF for the date AsOf.
 type Rates struct {

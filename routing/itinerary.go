@@ -4,7 +4,10 @@ import (
 	"math"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/postal"
 )
 
 // Result answers a query. Earliest is nil when no itinerary reaches the
@@ -12,14 +15,23 @@ import (
 type Result struct {
 	Earliest *Itinerary  `json:"earliest"`
 	Pareto   []Itinerary `json:"pareto"`
+	// CostBasis names the tariff the costs come from.
+	CostBasis string `json:"cost_basis" doc:"The tariff the costs use: the services' cost_per_kg in the network's cost currency" example:"network services cost_per_kg (USD)"`
 }
+
+// CostBasis is Result.CostBasis: route costs are priced by the services'
+// cost_per_kg of the stored network, in network.CostCurrency.
+const CostBasis = "network services cost_per_kg (" + network.CostCurrency + ")"
 
 // Itinerary is one way through the network.
 type Itinerary struct {
 	Arrive time.Time `json:"arrive" doc:"Arrival at the destination (UTC)"`
-	Cost   float64   `json:"cost" doc:"Σ cost_per_kg × weight, in the network's currency"`
-	CO2Kg  float64   `json:"co2_kg" doc:"CO2e for the item's weight, kg"`
-	Legs   []Leg     `json:"legs"`
+	// Cost is CostAmount as a JSON number, kept for one version.
+	Cost       float64 `json:"cost" deprecated:"true" doc:"Deprecated: use cost_amount and currency; removed in the next version. Σ cost_per_kg × weight as a number"`
+	CostAmount string  `json:"cost_amount" doc:"Σ cost_per_kg × weight as a decimal string in currency's minor units" example:"6.50"`
+	Currency   string  `json:"currency" doc:"ISO 4217 currency of cost_amount: the network's cost currency" example:"USD"`
+	CO2Kg      float64 `json:"co2_kg" doc:"CO2e for the item's weight, kg"`
+	Legs       []Leg   `json:"legs"`
 
 	costUnits int64 // Σ cost per kg in 1/10 000 units
 	co2Units  int64 // Σ CO2e in mg per kg
@@ -55,6 +67,9 @@ func (p *Planner) itinerary(tt *Timetable, q *query, chain []int32) *Itinerary {
 	it.Arrive = it.Legs[len(it.Legs)-1].Arrive
 	w := int64(q.WeightG)
 	it.Cost = round6(float64(it.costUnits) * float64(w) / 1e7)
+	// costUnits is per kg in 1/10 000 and w in grams: exact to 1e-7.
+	it.CostAmount = postal.FormatMoney(decimal.New(it.costUnits, -7).Mul(decimal.NewFromInt(w)), network.CostCurrency)
+	it.Currency = network.CostCurrency
 	it.CO2Kg = round6(float64(it.co2Units) * float64(w) / 1e9)
 	return it
 }

@@ -135,7 +135,7 @@ func (p *Planner) Plan(ctx context.Context, q Query) (Result, error) {
 	tt := p.timetableFor(pq.readyMin, pq.endMin)
 	ws := p.workspace()
 	defer p.ws.Put(ws)
-	res := Result{Pareto: []Itinerary{}}
+	res := Result{Pareto: []Itinerary{}, CostBasis: CostBasis}
 	res.Earliest = p.earliest(tt, pq, ws)
 	if q.Pareto && res.Earliest != nil {
 		if res.Pareto, err = p.pareto(ctx, tt, pq, ws); err != nil {

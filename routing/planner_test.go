@@ -338,13 +338,18 @@ func TestJSONShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"earliest":{"arrive":"2026-11-24T04:30:00Z","cost":4,"co2_kg":` + jsonNumber(res.Earliest.CO2Kg) +
+	// cost_amount and currency are the money; cost, a number, is kept
+	// for one version.
+	want := `{"earliest":{"arrive":"2026-11-24T04:30:00Z","cost":4,"cost_amount":"4.00","currency":"USD","co2_kg":` + jsonNumber(res.Earliest.CO2Kg) +
 		`,"legs":[{"service":"MF811","from":"CNXMNA","to":"DEFRAA","depart":"2026-11-23T15:30:00Z","arrive":"2026-11-24T04:30:00Z"}]},"pareto":[`
 	if !strings.HasPrefix(string(b), want) {
 		t.Errorf("JSON\n%s\nwant prefix\n%s", b, want)
 	}
-	none, _ := json.Marshal(Result{Pareto: []Itinerary{}})
-	if string(none) != `{"earliest":null,"pareto":[]}` {
+	if !strings.HasSuffix(string(b), `,"cost_basis":"network services cost_per_kg (USD)"}`) {
+		t.Errorf("JSON %s does not name its cost basis", b)
+	}
+	none, _ := json.Marshal(Result{Pareto: []Itinerary{}, CostBasis: CostBasis})
+	if string(none) != `{"earliest":null,"pareto":[],"cost_basis":"network services cost_per_kg (USD)"}` {
 		t.Errorf("no route JSON = %s", none)
 	}
 }

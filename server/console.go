@@ -29,6 +29,7 @@ func (s *Server) registerConsole() error {
 		Planner:    s.cfg.Planner,
 		Inward:     s.cfg.Inward,
 		Inquiry:    s.cfg.Inquiry,
+		Uploads:    s.cfg.Uploads,
 		Logger:     s.cfg.Logger,
 		Now:        s.cfg.Now,
 		RequestID:  requestID,

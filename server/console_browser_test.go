@@ -94,6 +94,7 @@ func TestConsoleBrowser(t *testing.T) {
 	t.Run("CSRF", e.testCSRF)
 	t.Run("Warehouses", e.testWarehouses)
 	t.Run("Orders", e.testOrders)
+	t.Run("Upload", e.testUpload)
 	t.Run("Phone", e.testPhone)
 	t.Run("Finance", e.testFinance)
 	t.Run("Tracking", e.testTracking)
@@ -618,7 +619,9 @@ func (e *browserEnv) testPhone(t *testing.T) {
 		{"/console/orders/new", "order_new"}, {"/console/orders/" + e.seeded.Warehouse.SampleOrder, "order"},
 		{"/console/inbounds", "inbounds"}, {"/console/replenishment", "replenishment"},
 		{"/console/finance", "finance"}, {"/console/tracking", "tracking"}, {"/console/performance", "performance"},
-		{"/console/exchange", "exchange"},
+		{"/console/exchange", "exchange"}, {"/console/shipments/" + string(e.seeded.SampleID), "shipment"},
+		{"/console/uploads", "uploads"},
+		{"/console/routes?from=CNXMNA&to=DEDUIA&ready=2026-11-23T10:00&weight_g=800", "routes"},
 	} {
 		e.open(t, p.path, p.page)
 		// Wide tables scroll inside their cards; the page itself must not.
@@ -633,6 +636,20 @@ func (e *browserEnv) testPhone(t *testing.T) {
 			t.Errorf("%s is %d px wide on a 375 px phone; too wide: %v", p.path, w, wide)
 		}
 	}
+	// The navigation collapses behind the menu button, and opens below it.
+	e.open(t, "/console/overview", "overview")
+	navShown := `getComputedStyle(document.getElementById("main-nav")).display !== "none"`
+	if eval[bool](t, e, navShown) {
+		t.Error("at 375 px the navigation is shown before the menu button is pressed")
+	}
+	e.do(t, chromedp.Click(chromedp.CSS("#menu-toggle")))
+	if !eval[bool](t, e, navShown+` && document.getElementById("menu-toggle").getAttribute("aria-expanded") === "true"`) {
+		t.Error("the menu button does not open the navigation")
+	}
+	if w := eval[int](t, e, `document.documentElement.scrollWidth`); w > 375 {
+		t.Errorf("with the menu open the page is %d px wide on a 375 px phone", w)
+	}
+	e.screenshot(t, "phone-menu", "")
 	e.open(t, "/console/overview", "overview")
 	e.screenshot(t, "phone-overview", "")
 	e.open(t, "/console/customs/items/"+e.seeded.Customs.Held, "customs_item")

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,14 +40,22 @@ func TestRoutes(t *testing.T) {
 	}
 	var res struct {
 		Earliest *struct {
-			Arrive string  `json:"arrive"`
-			Cost   float64 `json:"cost"`
-			CO2Kg  float64 `json:"co2_kg"`
-			Legs   []map[string]string
+			Arrive     string  `json:"arrive"`
+			Cost       float64 `json:"cost"`
+			CostAmount string  `json:"cost_amount"`
+			Currency   string  `json:"currency"`
+			CO2Kg      float64 `json:"co2_kg"`
+			Legs       []map[string]string
 		} `json:"earliest"`
-		Pareto []json.RawMessage `json:"pareto"`
+		Pareto    []json.RawMessage `json:"pareto"`
+		CostBasis string            `json:"cost_basis"`
 	}
 	r.json(t, &res)
+	// Money is a decimal string beside its currency, and the answer names
+	// the tariff; the number is kept (deprecated) for one version.
+	if e := res.Earliest; e == nil || e.Currency != "USD" || e.CostAmount != fmt.Sprintf("%.2f", e.Cost) || res.CostBasis != "network services cost_per_kg (USD)" {
+		t.Errorf("EMS route money = %s", r.body)
+	}
 	if res.Earliest == nil || res.Earliest.Arrive != "2026-11-24T12:00:00Z" || len(res.Earliest.Legs) != 2 ||
 		res.Earliest.Legs[0]["service"] != "MF811" || res.Earliest.Legs[1]["to"] != "DEDUIA" || len(res.Pareto) < 2 {
 		t.Errorf("EMS route = %s", r.body)
@@ -65,7 +74,7 @@ func TestRoutes(t *testing.T) {
 
 	// No route is not an error.
 	r = e.do("GET", routesPath(append(xmnDui, "product", "parcel", "surface", "true", "horizon_days", "3")...), "customs", nil)
-	if r.status != http.StatusOK || string(r.body) != `{"earliest":null,"pareto":[]}`+"\n" && string(r.body) != `{"earliest":null,"pareto":[]}` {
+	if r.status != http.StatusOK || strings.TrimSpace(string(r.body)) != `{"earliest":null,"pareto":[],"cost_basis":"network services cost_per_kg (USD)"}` {
 		t.Errorf("no route: %d %q", r.status, r.body)
 	}
 }

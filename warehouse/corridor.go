@@ -54,7 +54,7 @@ func (Estimate) Corridors(_ context.Context, from, to network.Office) ([]Corrido
 	d := distanceKm(from.Lat, from.Lon, to.Lat, to.Lon)
 	var out []Corridor
 	add := func(mode string, days, costPerKg float64) {
-		out = append(out, Corridor{Mode: mode, TransitDays: math.Round(days*2) / 2, CostPerKg: fmt.Sprintf("%.2f", costPerKg), Source: "estimate"})
+		out = append(out, Corridor{Mode: mode, TransitDays: math.Round(days*2) / 2, CostPerKg: fmt.Sprintf("%.2f", costPerKg), Currency: network.CostCurrency, Source: "estimate"})
 	}
 	// Door-to-warehouse days: handling + line haul. Figures are typical
 	// consolidated-freight ones (China–Europe block trains 15–20 days, sea

@@ -35,7 +35,8 @@ type Corridor struct {
 	Mode        string   `json:"mode" enum:"air,rail,road,sea"`
 	Via         []string `json:"via,omitempty" doc:"Offices on the way"`
 	TransitDays float64  `json:"transit_days"`
-	CostPerKg   string   `json:"cost_per_kg" doc:"Indicative cost per kg in the network's cost currency (USD for estimates)"`
+	CostPerKg   string   `json:"cost_per_kg" doc:"Indicative cost per kg, a decimal string in currency" example:"4.20"`
+	Currency    string   `json:"currency" doc:"ISO 4217 currency of cost_per_kg: the network's cost currency" example:"USD"`
 	Source      string   `json:"source" enum:"planner,estimate" doc:"planner: from the route planner's timetable; estimate: from distance and typical mode speeds"`
 }
 

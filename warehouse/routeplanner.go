@@ -86,6 +86,7 @@ func corridorOf(it routing.Itinerary, ready time.Time, loadG int) Corridor {
 	}
 	c.TransitDays = math.Round(it.Arrive.Sub(ready).Hours()/24*2) / 2
 	c.CostPerKg = fmt.Sprintf("%.2f", it.Cost/(float64(loadG)/1000))
+	c.Currency = it.Currency
 	return c
 }
 

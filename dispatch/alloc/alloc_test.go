@@ -255,6 +255,11 @@ func TestSpill(t *testing.T) {
 	if l.OnTimeShare != 1 || l.Cost != 35100 || len(l.Routes) != 2 {
 		t.Fatalf("lane %+v", l)
 	}
+	// Money as the API writes it: decimal strings beside their currency.
+	if l.CostAmount != "35100.00" || l.Currency != "USD" || p.Totals.CostAmount != "35100.00" || p.Totals.Currency != "USD" ||
+		p.Totals.ObjectiveAmount != fmt.Sprintf("%.2f", p.Totals.Objective) || p.Consolidation.Currency != "USD" {
+		t.Fatalf("amounts: lane %q %q, totals %+v", l.CostAmount, l.Currency, p.Totals)
+	}
 	// Preloaded: 3.5 t already consigned on the first flight.
 	p, _ = Allocate(offices, services, []Volume{{Origin: "CNXMNA", Destination: "NLAMSA", Category: "A", Grams: 1_000_000, Items: 1, Ready: 12 * 60}},
 		Options{Date: day, Loads: map[dispatch.DepartureKey]int{{Service: "MF811", Departure: p.Departures[0].Departs}: 3_500_000}})

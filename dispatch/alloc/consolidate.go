@@ -18,15 +18,20 @@ import (
 // leg from the hub on) and fewer dispatches (each costs DispatchCost per
 // leg for documents, handling and a carrier's minimum charge).
 type Consolidation struct {
-	Groups            []Group `json:"groups"`
-	SeparateCost      float64 `json:"separate_cost"`
-	ConsolidatedCost  float64 `json:"consolidated_cost"`
-	SavedCost         float64 `json:"saved_cost"`
-	SeparateCO2Kg     float64 `json:"separate_co2_kg"`
-	ConsolidatedCO2Kg float64 `json:"consolidated_co2_kg"`
-	SavedCO2Kg        float64 `json:"saved_co2_kg"`
-	SavedReceptacles  int     `json:"saved_receptacles"`
-	SavedDispatches   int     `json:"saved_dispatches"`
+	Groups           []Group `json:"groups"`
+	SeparateCost     float64 `json:"separate_cost" deprecated:"true" doc:"Deprecated: use separate_cost_amount and currency; removed in the next version."`
+	ConsolidatedCost float64 `json:"consolidated_cost" deprecated:"true" doc:"Deprecated: use consolidated_cost_amount and currency; removed in the next version."`
+	SavedCost        float64 `json:"saved_cost" deprecated:"true" doc:"Deprecated: use saved_cost_amount and currency; removed in the next version."`
+	// The amounts as decimal strings in Currency.
+	Currency               string  `json:"currency" doc:"ISO 4217 currency of the amounts" example:"USD"`
+	SeparateCostAmount     string  `json:"separate_cost_amount"`
+	ConsolidatedCostAmount string  `json:"consolidated_cost_amount"`
+	SavedCostAmount        string  `json:"saved_cost_amount"`
+	SeparateCO2Kg          float64 `json:"separate_co2_kg"`
+	ConsolidatedCO2Kg      float64 `json:"consolidated_co2_kg"`
+	SavedCO2Kg             float64 `json:"saved_co2_kg"`
+	SavedReceptacles       int     `json:"saved_receptacles"`
+	SavedDispatches        int     `json:"saved_dispatches"`
 	// Model states the assumptions behind the figures.
 	Model string `json:"model"`
 }
@@ -43,7 +48,9 @@ type Group struct {
 	SeparateDispatches      int        `json:"separate_dispatches"`
 	SeparateReceptacles     int        `json:"separate_receptacles"`
 	ConsolidatedReceptacles int        `json:"consolidated_receptacles"`
-	SavedCost               float64    `json:"saved_cost"`
+	SavedCost               float64    `json:"saved_cost" deprecated:"true" doc:"Deprecated: use saved_cost_amount and currency; removed in the next version."`
+	SavedCostAmount         string     `json:"saved_cost_amount"`
+	Currency                string     `json:"currency" doc:"ISO 4217 currency of saved_cost_amount" example:"USD"`
 	SavedCO2Kg              float64    `json:"saved_co2_kg"`
 }
 

@@ -6,6 +6,11 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/interpost/interpost/network"
+	"github.com/interpost/interpost/postal"
 )
 
 // Plan is the allocation of a planning day.
@@ -23,15 +28,21 @@ type Plan struct {
 type Totals struct {
 	Kg          float64 `json:"kg"`
 	Items       int     `json:"items"`
-	Cost        float64 `json:"cost" doc:"Transport cost (Σ cost per kg × kg over the legs)"`
-	LatePenalty float64 `json:"late_penalty" doc:"Σ kg × days past the standard × the category's penalty"`
+	Cost        float64 `json:"cost" deprecated:"true" doc:"Deprecated: use cost_amount and currency; removed in the next version. Transport cost as a number"`
+	LatePenalty float64 `json:"late_penalty" deprecated:"true" doc:"Deprecated: use late_penalty_amount and currency; removed in the next version."`
 	UnservedKg  float64 `json:"unserved_kg"`
 	// UnservedPenalty prices the mail no departure can carry.
-	UnservedPenalty float64 `json:"unserved_penalty"`
+	UnservedPenalty float64 `json:"unserved_penalty" deprecated:"true" doc:"Deprecated: use unserved_penalty_amount and currency; removed in the next version."`
 	// Objective is what the allocation minimises: cost + penalties.
-	Objective   float64 `json:"objective"`
-	OnTimeShare float64 `json:"on_time_share" doc:"Share of kg arriving within its lane's standard"`
-	CO2Kg       float64 `json:"co2_kg"`
+	Objective float64 `json:"objective" deprecated:"true" doc:"Deprecated: use objective_amount and currency; removed in the next version."`
+	// The amounts as the API writes money: decimal strings in Currency.
+	Currency              string  `json:"currency" doc:"ISO 4217 currency of every amount of the plan: the network's cost currency" example:"USD"`
+	CostAmount            string  `json:"cost_amount" doc:"Transport cost (Σ cost per kg × kg over the legs)" example:"171.14"`
+	LatePenaltyAmount     string  `json:"late_penalty_amount" doc:"Σ kg × days past the standard × the category's penalty per kg and day" example:"13.87"`
+	UnservedPenaltyAmount string  `json:"unserved_penalty_amount" doc:"The price put on mail no departure can carry"`
+	ObjectiveAmount       string  `json:"objective_amount" doc:"What the allocation minimises: cost + penalties"`
+	OnTimeShare           float64 `json:"on_time_share" doc:"Share of kg arriving within its lane's standard"`
+	CO2Kg                 float64 `json:"co2_kg"`
 }
 
 // Departure is a dated departure and what the plan puts on it.
@@ -61,7 +72,9 @@ type Lane struct {
 	OnTimeKg     float64 `json:"on_time_kg"`
 	OnTimeShare  float64 `json:"on_time_share"`
 	UnservedKg   float64 `json:"unserved_kg"`
-	Cost         float64 `json:"cost"`
+	Cost         float64 `json:"cost" deprecated:"true" doc:"Deprecated: use cost_amount and currency; removed in the next version."`
+	CostAmount   string  `json:"cost_amount" doc:"Transport cost of the lane's mail"`
+	Currency     string  `json:"currency" doc:"ISO 4217 currency of cost_amount" example:"USD"`
 	CO2Kg        float64 `json:"co2_kg"`
 	Routes       []Route `json:"routes"`
 }
@@ -196,6 +209,7 @@ func (a *Allocator) plan() Plan {
 	})
 	slices.SortFunc(p.Spill, func(x, y Spill) int { return cmp.Compare(y.Kg, x.Kg) })
 	p.Consolidation = a.consolidation()
+	p.amounts()
 	return p
 }
 
@@ -259,4 +273,23 @@ func (a *Allocator) pathCost(k *commodity, deps []int32) int64 {
 		c += int64(max(0, daysBetween(k.deadline, a.x.localDate(k.dest, last.arrive)))) * k.late
 	}
 	return c
+}
+
+// amounts writes the plan's money as the API does: decimal strings in the
+// network's cost currency beside the numbers kept for one version. The
+// numbers are already rounded to cents, so the strings are exact.
+func (p *Plan) amounts() {
+	cur := network.CostCurrency
+	m := func(f float64) string { return postal.FormatMoney(decimal.NewFromFloat(f), cur) }
+	t := &p.Totals
+	t.Currency, t.CostAmount, t.LatePenaltyAmount = cur, m(t.Cost), m(t.LatePenalty)
+	t.UnservedPenaltyAmount, t.ObjectiveAmount = m(t.UnservedPenalty), m(t.Objective)
+	for i := range p.Lanes {
+		p.Lanes[i].CostAmount, p.Lanes[i].Currency = m(p.Lanes[i].Cost), cur
+	}
+	c := &p.Consolidation
+	c.Currency, c.SeparateCostAmount, c.ConsolidatedCostAmount, c.SavedCostAmount = cur, m(c.SeparateCost), m(c.ConsolidatedCost), m(c.SavedCost)
+	for i := range c.Groups {
+		c.Groups[i].SavedCostAmount, c.Groups[i].Currency = m(c.Groups[i].SavedCost), cur
+	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -106,12 +107,13 @@ func printPlan(w io.Writer, p alloc.DayPlan, all bool) {
 	fmt.Fprintf(w, "Plan for %s from %s: %s items, %s kg in %d lanes (%d origins → %d destinations)\n", p.Date, p.Source,
 		thousands(p.Totals.Items), kgf(p.Totals.Kg), len(p.Lanes), len(origins), len(dests))
 	s := p.Solver
-	fmt.Fprintf(w, "Cost %s + lateness penalty %s; %.1f%% of kg on time; %s kg CO2e; unserved %s kg\n",
-		moneyf(p.Totals.Cost), moneyf(p.Totals.LatePenalty), 100*p.Totals.OnTimeShare, kgf(p.Totals.CO2Kg), kgf(p.Totals.UnservedKg))
+	cur := cmp.Or(p.Totals.Currency, network.CostCurrency)
+	fmt.Fprintf(w, "Cost %s %s + lateness penalty %s %s; %.1f%% of kg on time; %s kg CO2e; unserved %s kg\n",
+		moneyf(p.Totals.Cost), cur, moneyf(p.Totals.LatePenalty), cur, 100*p.Totals.OnTimeShare, kgf(p.Totals.CO2Kg), kgf(p.Totals.UnservedKg))
 	fmt.Fprintf(w, "Solver: min-cost flow over %s dated departures (%s nodes), %d commodities, %d solves, %s shortest paths, %d price rounds; ",
 		thousands(s.Departures), thousands(s.Nodes), s.Commodities, s.Solves, thousands(s.Augmentations), s.Rounds)
 	if s.LowerBound > 0 {
-		fmt.Fprintf(w, "lower bound %s (gap ≤ %.2f%%); ", moneyf(s.LowerBound), 100*s.Gap)
+		fmt.Fprintf(w, "lower bound %s %s (gap ≤ %.2f%%); ", moneyf(s.LowerBound), cur, 100*s.Gap)
 	}
 	fmt.Fprintf(w, "%.0f ms\n\n", s.Millis)
 
@@ -131,7 +133,7 @@ func printPlan(w io.Writer, p alloc.DayPlan, all bool) {
 	}
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "LANE\tCAT\tKG\tITEMS\tSTANDARD\tON TIME\tCOST\tCO2 KG\tUNSERVED KG\tFIRST DEPARTURE\t")
+	fmt.Fprintln(tw, "LANE\tCAT\tKG\tITEMS\tSTANDARD\tON TIME\tCOST "+cur+"\tCO2 KG\tUNSERVED KG\tFIRST DEPARTURE\t")
 	lanes := p.Lanes
 	if !all && len(lanes) > 25 {
 		lanes = topLanes(lanes, 25)

@@ -176,8 +176,8 @@ func printRoute(w io.Writer, p *routing.Planner, q routing.Query, res routing.Re
 		return nil
 	}
 	e := res.Earliest
-	fmt.Fprintf(w, "Earliest arrival %s (%s after ready), %d legs, cost %.2f, CO2 %.2f kg\n",
-		localTime(p, q.To, e.Arrive), span(e.Arrive.Sub(q.Ready)), len(e.Legs), e.Cost, e.CO2Kg)
+	fmt.Fprintf(w, "Earliest arrival %s (%s after ready), %d legs, cost %s %s, CO2 %.2f kg\n",
+		localTime(p, q.To, e.Arrive), span(e.Arrive.Sub(q.Ready)), len(e.Legs), e.CostAmount, e.Currency, e.CO2Kg)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  SERVICE\tMODE\tCARRIER\tFROM\tDEPARTS (local)\tTO\tARRIVES (local)")
 	for _, l := range e.Legs {
@@ -191,13 +191,13 @@ func printRoute(w io.Writer, p *routing.Planner, q routing.Query, res routing.Re
 	}
 	fmt.Fprintf(w, "\nPareto set over arrival, cost and CO2 (%d):\n", len(res.Pareto))
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  ARRIVES (local)\tAFTER\tLEGS\tCOST\tCO2 kg\tVIA")
+	fmt.Fprintln(tw, "  ARRIVES (local)\tAFTER\tLEGS\tCOST "+network.CostCurrency+"\tCO2 kg\tVIA")
 	for _, it := range res.Pareto {
 		var via []string
 		for _, l := range it.Legs {
 			via = append(via, fmt.Sprintf("%s %s %s", l.Service, l.Mode, l.To))
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d\t%.2f\t%.2f\t%s\n", localTime(p, q.To, it.Arrive), span(it.Arrive.Sub(q.Ready)), len(it.Legs), it.Cost, it.CO2Kg, strings.Join(via, " > "))
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%.2f\t%s\n", localTime(p, q.To, it.Arrive), span(it.Arrive.Sub(q.Ready)), len(it.Legs), it.CostAmount, it.CO2Kg, strings.Join(via, " > "))
 	}
 	return tw.Flush()
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/bulk"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/customs/ceb"
 	"github.com/interpost/interpost/dispatch"
@@ -67,6 +68,8 @@ type Config struct {
 	Inward *inward.Service
 	// Inquiry runs the inquiries desk; nil hides it.
 	Inquiry *inquiry.Service
+	// Uploads runs shipment uploads (CSV/XLSX); nil hides the page.
+	Uploads *bulk.Service
 	Logger  *slog.Logger
 	Now     func() time.Time
 	// RequestID returns the id the server gave a request, for error pages
@@ -179,6 +182,7 @@ func (c *Console) Register(handle func(pattern string, h http.HandlerFunc)) {
 	c.registerCustoms()
 	c.registerWarehouses()
 	c.registerFinance()
+	c.registerUploads()
 	c.registerTracking()
 	c.registerExchange()
 	c.registerInward()

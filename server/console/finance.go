@@ -73,41 +73,31 @@ type currencyTotal struct {
 }
 
 type financePage struct {
-	tr      *i18n.Localizer
-	Period  string
-	Error   string
-	Admin   bool
-	Totals  []currencyTotal
-	Parties []partyRow
-	Entries int
-	Margin  *accounting.MarginReport
-	Lanes   []marginRow
-	Total   marginRow
-	Chart   *marginChart
-	Own     *accounting.Statement // a partner's or merchant's own
-	OwnCSV  string
-	OwnPDF  string
-	Problem string // why the own statement could not be drawn
-	Months  []string
+	tr     *i18n.Localizer
+	Period string
+	Error  string
+	Admin  bool
+	// Merchant reads its own invoice: "Amount due".
+	Merchant bool
+	Totals   []currencyTotal
+	Parties  []partyRow
+	Entries  int
+	Margin   *accounting.MarginReport
+	Lanes    []marginRow
+	Total    marginRow
+	Chart    *marginChart
+	Own      *accounting.Statement // a partner's or merchant's own
+	OwnCSV   string
+	OwnPDF   string
+	Problem  string // why the own statement could not be drawn
+	Months   []string
+	Items    []accounting.InvoiceLine // a merchant's invoice lines
+	More     int                      // invoice lines not shown
 }
 
-// money writes an amount in its currency's decimals with separators.
-func money(d decimal.Decimal, currency string) string {
-	s := accounting.FormatAmount(d, currency)
-	neg := strings.HasPrefix(s, "-")
-	whole, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
-	n := 0
-	fmt.Sscan(whole, &n)
-	// zh-CN and en group and mark decimals alike (1,234.56).
-	out := formatInt(enLoc, n)
-	if frac != "" {
-		out += "." + frac
-	}
-	if neg {
-		out = "−" + out
-	}
-	return out
-}
+// invoiceRows is how many invoice lines the page shows; the CSV and PDF
+// have them all.
+const invoiceRows = 200
 
 func fileURL(party accounting.Party, format, period string) string {
 	return "/console/finance/statements/" + url.PathEscape(string(party)) + "/" + format + "?period=" + url.QueryEscape(period)
@@ -118,8 +108,10 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
 	svc := c.cfg.Accounting
 	now := c.now()
-	page := financePage{tr: tr, Admin: s.Who.Role == auth.RoleAdmin}
-	for i := range 6 {
+	page := financePage{tr: tr, Admin: s.Who.Role == auth.RoleAdmin, Merchant: s.Who.Role == auth.RoleMerchant}
+	// The period picker offers the last year's months; a period given in
+	// the address (days, or an older month) is offered too.
+	for i := range 12 {
 		page.Months = append(page.Months, accounting.Month(now.AddDate(0, -i, 0)).Name)
 	}
 	p := accounting.Month(now)
@@ -132,6 +124,9 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 	}
 	page.Period = p.Name
+	if !slices.Contains(page.Months, p.Name) {
+		page.Months = append([]string{p.Name}, page.Months...)
+	}
 	if !page.Admin {
 		c.ownStatement(r, s, &page, p)
 		c.render(w, r, http.StatusOK, "finance", s.view("console.title.finance", "finance", page))
@@ -167,8 +162,8 @@ func (c *Console) finance(w http.ResponseWriter, r *http.Request, s *session) {
 	})
 	for _, cur := range slices.Sorted(mapsKeys(totals)) {
 		t := totals[cur]
-		page.Totals = append(page.Totals, currencyTotal{Currency: cur, Entries: t.Entries, Receivable: money(t.Receivable, cur),
-			Payable: money(t.Payable, cur), Net: money(t.Net, cur), NetNegative: t.Net.IsNegative()})
+		page.Totals = append(page.Totals, currencyTotal{Currency: cur, Entries: t.Entries, Receivable: page.Money(t.Receivable, cur),
+			Payable: page.Money(t.Payable, cur), Net: page.Money(t.Net, cur), NetNegative: t.Net.IsNegative()})
 	}
 	rep, err := svc.Margin(ctx, s.Who, p, accounting.MarginOptions{})
 	switch {
@@ -216,8 +211,19 @@ func (c *Console) ownStatement(r *http.Request, s *session, page *financePage, p
 		page.Problem = tr.T("console.finance.no_party", "Error", err.Error())
 		return
 	}
-	st, err := c.cfg.Accounting.Statement(r.Context(), s.Who, party, p, accounting.StatementOptions{})
-	if err != nil {
+	var st accounting.Statement
+	if party.Kind() == accounting.PartyMerchant {
+		// A merchant reads its invoice: the statement with each item.
+		inv, err := c.cfg.Accounting.Invoice(r.Context(), s.Who, party.Code(), p, 0)
+		if err != nil {
+			page.Problem = userMessage(err)
+			return
+		}
+		st, page.Items = inv.Statement, inv.Items
+		if len(page.Items) > invoiceRows {
+			page.Items, page.More = page.Items[:invoiceRows], len(page.Items)-invoiceRows
+		}
+	} else if st, err = c.cfg.Accounting.Statement(r.Context(), s.Who, party, p, accounting.StatementOptions{}); err != nil {
 		page.Problem = userMessage(err)
 		return
 	}
@@ -317,7 +323,7 @@ func marginChartOf(tr *i18n.Localizer, lanes []marginRow, currency string) *marg
 	ch.Zero = ch.Left - lo*scale
 	for i, l := range lanes[:n] {
 		v := l.Base.PerItem.InexactFloat64()
-		b := marginBar{Label: fmt.Sprintf("%s → %s %s", l.Origin, l.Dest, tr.Code("product", string(l.Product))), Value: money(l.Base.PerItem, currency),
+		b := marginBar{Label: fmt.Sprintf("%s → %s %s", l.Origin, l.Dest, tr.Code("product", string(l.Product))), Value: tr.Money(accounting.FormatAmount(l.Base.PerItem, currency), currency),
 			Y: top + rowH*float64(i), Negative: v < 0}
 		if v < 0 {
 			b.X, b.W = ch.Zero+v*scale, -v*scale
@@ -329,8 +335,20 @@ func marginChartOf(tr *i18n.Localizer, lanes []marginRow, currency string) *marg
 	return ch
 }
 
-// Money formats an amount for the templates.
-func (p financePage) Money(d decimal.Decimal, currency string) string { return money(d, currency) }
+// Money formats an amount for the templates in the page's language, with
+// its currency's symbol.
+func (p financePage) Money(d decimal.Decimal, currency string) string {
+	return p.tr.Money(accounting.FormatAmount(d, currency), currency)
+}
+
+// Due is what the reader owes for a balance (negative: what it is owed).
+func (p financePage) Due(b accounting.Balance) string { return p.Money(b.Net, b.Currency) }
+
+// UnratedWhat names what an unrated fact is about: the item, else the
+// dispatch, else its key.
+func (p financePage) UnratedWhat(u accounting.Unrated) string {
+	return cmp.Or(u.Item, u.Dispatch, u.Key)
+}
 
 // PartyLabel names a party kind in words.
 func (p financePage) PartyLabel(kind string) string { return p.tr.Code("party", kind) }

@@ -99,9 +99,25 @@ func TestFinanceTrackingExchange(t *testing.T) {
 		t.Errorf("admin statement CSV = %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 
+	// A merchant reads its invoice from its own side: "Amount due", not
+	// the post's "Receivable"; items not yet charged listed by id with
+	// the reason; a month picker.
+	if _, err := tc.Console.cfg.Accounting.Rate(ctx, auth.Principal{Role: auth.RoleAdmin}, accounting.Month(now)); err != nil {
+		t.Fatal(err)
+	}
+	merchant, _ := tc.signIn(t, "merchant")
+	resp, page := tc.do(t, "GET", "/console/finance?period="+period, nil, merchant)
+	if resp.StatusCode != http.StatusOK || strings.Contains(page, "Receivable") || !strings.Contains(page, `<select id="f-period"`) ||
+		!strings.Contains(page, "Amount due (") || strings.Contains(page, `id="party-table"`) {
+		t.Errorf("merchant finance page = %d:\n%.1500s", resp.StatusCode, page[strings.Index(page, "<main"):])
+	}
+	if strings.Contains(page, "not yet charged") && !strings.Contains(page, `id="unrated-table"`) {
+		t.Error("the merchant page counts items not yet charged without listing them")
+	}
+
 	// A partner post sees its own statement, not another's, and no ledger.
 	partner, _ := tc.signIn(t, "partner")
-	resp, page := tc.do(t, "GET", "/console/finance?period="+period, nil, partner)
+	resp, page = tc.do(t, "GET", "/console/finance?period="+period, nil, partner)
 	if resp.StatusCode != http.StatusOK || strings.Contains(page, `id="party-table"`) {
 		t.Errorf("partner finance page = %d, party table shown: %v", resp.StatusCode, strings.Contains(page, `id="party-table"`))
 	}
@@ -129,7 +145,7 @@ func TestFinanceTrackingExchange(t *testing.T) {
 	}
 
 	// A merchant's nav has tracking and finance, not exchange.
-	merchant, _ := tc.signIn(t, "merchant")
+	merchant, _ = tc.signIn(t, "merchant")
 	_, page = tc.do(t, "GET", "/console/shipments", nil, merchant)
 	if !strings.Contains(page, `href="/console/finance"`) || !strings.Contains(page, `href="/console/tracking"`) || strings.Contains(page, `href="/console/exchange"`) {
 		t.Error("a merchant's nav is wrong")

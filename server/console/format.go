@@ -39,7 +39,9 @@ func (c *Console) funcs(l *i18n.Localizer) template.FuncMap {
 		"sortcol": func(link sortLink, label string, class ...string) map[string]any {
 			return map[string]any{"Link": link, "Label": label, "Class": strings.Join(class, " ")}
 		},
-		"num":     l.Number,
+		"num": l.Number,
+		// money writes an API amount with its currency: {{money .Amount .Currency}}.
+		"money":   l.Money,
 		"pct":     func(f float64) string { return l.Number(f*100, 1) + "%" },
 		"country": func(code string) string { return c.countryName(l, code) },
 		"product": func(code any) string { return l.Code("product", fmt.Sprint(code)) },

@@ -28,6 +28,8 @@ type routesPage struct {
 	Rows     []routeRow
 	Chart    *scatter
 	Problem  string
+	// Currency and CostBasis say what the costs are.
+	Currency, CostBasis string
 }
 
 type routeRow struct {
@@ -38,6 +40,8 @@ type routeRow struct {
 	Transit    string
 	Hours      float64
 	Cost, CO2  float64
+	CostAmount string // with Currency, as the API writes it
+	Currency   string
 	Legs       []routeLeg
 	LegSummary string
 }
@@ -55,7 +59,8 @@ func (c *Console) routes(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	q := r.URL.Query()
-	page := routesPage{Values: map[string]string{}, Errors: map[string]string{}, Offices: offices}
+	page := routesPage{Values: map[string]string{}, Errors: map[string]string{}, Offices: offices,
+		Currency: network.CostCurrency, CostBasis: routing.CostBasis}
 	for _, p := range postal.Products() {
 		page.Products = append(page.Products, productCol{string(p.Code), p.Name})
 	}
@@ -145,7 +150,7 @@ func (c *Console) plan(r *http.Request, page *routesPage, zones map[string]strin
 		its = []routing.Itinerary{*res.Earliest}
 	}
 	for i, it := range its {
-		row := routeRow{N: i + 1, Cost: it.Cost, CO2: it.CO2Kg, Hours: it.Arrive.Sub(ready).Hours()}
+		row := routeRow{N: i + 1, Cost: it.Cost, CostAmount: it.CostAmount, Currency: it.Currency, CO2: it.CO2Kg, Hours: it.Arrive.Sub(ready).Hours()}
 		row.Earliest = res.Earliest != nil && it.Arrive.Equal(res.Earliest.Arrive) && i == 0
 		row.Transit = transit(tr, it.Arrive.Sub(ready))
 		if len(it.Legs) > 0 {
@@ -230,7 +235,7 @@ func timeCostChart(tr *i18n.Localizer, rows []routeRow) *scatter {
 	}
 	for _, r := range rows {
 		ch.Points = append(ch.Points, scatterPoint{X: math.Round(px(r.Hours/24)*10) / 10, Y: math.Round(py(r.Cost)*10) / 10, N: r.N,
-			Label: tr.T("console.routes.point", "N", r.N, "Transit", r.Transit, "Cost", fmt.Sprintf("%.2f", r.Cost), "CO2", fmt.Sprintf("%.2f", r.CO2), "Legs", r.LegSummary), Earliest: r.Earliest})
+			Label: tr.T("console.routes.point", "N", r.N, "Transit", r.Transit, "Cost", tr.Money(r.CostAmount, r.Currency), "CO2", fmt.Sprintf("%.2f", r.CO2), "Legs", r.LegSummary), Earliest: r.Earliest})
 	}
 	return ch
 }

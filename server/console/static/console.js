@@ -118,7 +118,18 @@
     if (s) s.focus();
   }
 
+  // At phone width the navigation hides behind the menu button.
+  function menu() {
+    var b = document.getElementById("menu-toggle");
+    if (!b) return;
+    b.addEventListener("click", function () {
+      var open = b.closest(".top").classList.toggle("open");
+      b.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
   function init() {
+    menu();
     trendChart();
     addLine();
     confirmForms();
