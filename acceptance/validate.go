@@ -286,5 +286,6 @@ func validateInsurance(fe *postal.FieldList, m Money, spec postal.ProductSpec, d
 			return nil
 		}
 	}
-	return &Insurance{Value: amt.String(), Currency: cur, ValueSDR: sdr.StringFixed(2), RatesOf: rates.AsOf.Format("2006-01-02")}
+	units, _ := postal.CurrencyMinorUnits(cur)
+	return &Insurance{Value: amt.StringFixed(int32(units)), Currency: cur, ValueSDR: sdr.StringFixed(2), RatesOf: rates.AsOf.Format("2006-01-02")}
 }
