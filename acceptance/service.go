@@ -204,11 +204,12 @@ func (s *Service) prepare(ctx context.Context, who auth.Principal, r Request, ke
 		WeightG:      r.WeightG,
 		DimensionsMM: r.DimensionsMM,
 		Declaration:  v.Declaration,
+		Insured:      v.Insured,
 		CreatedAt:    now().UTC().Truncate(time.Microsecond),
 	}
 	return NewShipment{
 		Shipment:       sh,
-		Indicators:     v.Spec.Indicators,
+		Indicators:     v.Indicators,
 		Country:        s.Country,
 		IdempotencyKey: key,
 		RequestHash:    hashRequest(merchantCode, r),

@@ -78,6 +78,22 @@ type Request struct {
 	WeightG      int          `json:"weight_g" doc:"Gross weight in grams"`
 	DimensionsMM []int        `json:"dimensions_mm" minItems:"3" maxItems:"3" doc:"Length, width, height in millimetres"`
 	Declaration  *Declaration `json:"declaration,omitempty" doc:"Customs declaration; required for every item that contains goods"`
+	InsuredValue *Money       `json:"insured_value,omitempty" doc:"Value declared for insurance: the item becomes an insured item (V*/CV S10 range, a signature on every handover, compensation up to this value). At most the contents' declared value and the product's and destination's limit (GET /v1/meta/products)"`
+}
+
+// Money is an amount as a decimal string with its ISO 4217 currency
+// (docs/formats.md).
+type Money struct {
+	Amount   string `json:"amount" doc:"Decimal string, e.g. \"450.00\"" example:"450.00"`
+	Currency string `json:"currency" doc:"ISO 4217 code" example:"USD"`
+}
+
+// Insurance is the insurance of an accepted item.
+type Insurance struct {
+	Value    string `json:"value" doc:"Insured value, decimal string in currency"`
+	Currency string `json:"currency"`
+	ValueSDR string `json:"value_sdr" doc:"Insured value in SDR (XDR) at the rates table of the day: the most paid on loss, theft or damage"`
+	RatesOf  string `json:"rates_of,omitempty" doc:"Date of the rates table used (YYYY-MM-DD)"`
 }
 
 // Status of a shipment.
@@ -98,6 +114,7 @@ type Shipment struct {
 	WeightG      int          `json:"weight_g"`
 	DimensionsMM []int        `json:"dimensions_mm"`
 	Declaration  *Declaration `json:"declaration,omitempty"`
+	Insured      *Insurance   `json:"insured,omitempty" doc:"Set for insured items"`
 	CreatedAt    time.Time    `json:"created_at"`
 }
 

@@ -28,6 +28,8 @@ type Validated struct {
 	Request
 	Spec        postal.ProductSpec
 	Declaration *Declaration // normalised copy with form and totals
+	Insured     *Insurance   // insured items: the value and its SDR equivalent
+	Indicators  []string     // S10 indicators to allocate from (insured items: V*/CV)
 	// Sender and Addressee, trimmed, with normalised postcodes and their
 	// Latin forms.
 	Sender, Addressee Party
@@ -74,6 +76,13 @@ func Validate(r Request, origin string, rates postal.Rates) (Validated, error) {
 			d.Form = spec.DeclarationForm(sdr)
 		}
 		v.Declaration = d
+	}
+	v.Indicators = spec.Indicators
+	if r.InsuredValue != nil && err == nil {
+		v.Insured = validateInsurance(&fe, *r.InsuredValue, spec, r.Addressee.Country, v.Declaration, rates)
+		if in, ok := postal.InsuranceOf(spec.Code); ok && len(in.Indicators) > 0 {
+			v.Indicators = in.Indicators
+		}
 	}
 	if err := fe.Err("the shipment has invalid fields"); err != nil {
 		return Validated{}, err
@@ -234,4 +243,49 @@ func minor(currency string) int32 {
 		return int32(u)
 	}
 	return 2
+}
+
+// validateInsurance checks an insured value: a positive amount in a currency
+// of the rates table, within the product's and the destination's limit,
+// and not above the contents' declared value (an item is insured for what
+// it is worth, never more).
+func validateInsurance(fe *postal.FieldList, m Money, spec postal.ProductSpec, dest string, d *Declaration, rates postal.Rates) *Insurance {
+	cur := strings.ToUpper(strings.TrimSpace(m.Currency))
+	if !postal.ValidCurrency(cur) {
+		fe.Add("insured_value.currency", "%s is not an ISO 4217 currency code, e.g. USD", postal.Quote(m.Currency))
+		return nil
+	}
+	amt, err := postal.ParseAmount(strings.TrimSpace(m.Amount), cur)
+	if err != nil {
+		fe.Add("insured_value.amount", "%v", err)
+		return nil
+	}
+	if !amt.IsPositive() {
+		fe.Add("insured_value.amount", "must be above zero; leave insured_value out for an uninsured item")
+		return nil
+	}
+	sdr, err := rates.ToSDR(amt, cur)
+	if err != nil {
+		fe.Add("insured_value.currency", "%v", err)
+		return nil
+	}
+	sdr = sdr.Round(2)
+	limit, why := postal.InsuredLimit(spec.Code, dest)
+	switch {
+	case limit.IsZero():
+		fe.Add("insured_value", "%s", why)
+		return nil
+	case sdr.GreaterThan(limit):
+		fe.Add("insured_value.amount", "%s %s (%s SDR) is above the limit of %s SDR: %s", amt, cur, sdr.StringFixed(2), limit, why)
+		return nil
+	}
+	if d != nil && d.TotalValueSDR != "" {
+		if declared, err := decimal.NewFromString(d.TotalValueSDR); err == nil && sdr.GreaterThan(declared) {
+			fe.Add("insured_value.amount", "%s %s (%s SDR) is above the declared value of the contents (%s SDR): an item is insured for what it is worth",
+				amt, cur, sdr.StringFixed(2), declared.StringFixed(2))
+			return nil
+		}
+	}
+	units, _ := postal.CurrencyMinorUnits(cur)
+	return &Insurance{Value: amt.StringFixed(int32(units)), Currency: cur, ValueSDR: sdr.StringFixed(2), RatesOf: rates.AsOf.Format("2006-01-02")}
 }

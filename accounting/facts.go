@@ -5,23 +5,28 @@ import (
 	"slices"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/postal"
 )
 
 // ItemFact is what rating needs of an accepted item.
 type ItemFact struct {
-	ID         string         `json:"id"`
-	Merchant   string         `json:"merchant"`
-	Product    postal.Product `json:"product"`
-	Origin     string         `json:"origin"` // office of exchange it leaves from
-	Dest       string         `json:"dest"`   // addressee country
-	Postcode   string         `json:"postcode,omitempty"`
-	WeightG    int            `json:"weight_g"`
-	DimsMM     [3]int         `json:"dimensions_mm"`
-	Documents  bool           `json:"documents,omitempty"` // declared as documents only: no goods
-	DDP        bool           `json:"ddp,omitempty"`       // duties paid by the sender (importer reference given)
-	AcceptedAt time.Time      `json:"accepted_at"`
+	ID        string         `json:"id"`
+	Merchant  string         `json:"merchant"`
+	Product   postal.Product `json:"product"`
+	Origin    string         `json:"origin"` // office of exchange it leaves from
+	Dest      string         `json:"dest"`   // addressee country
+	Postcode  string         `json:"postcode,omitempty"`
+	WeightG   int            `json:"weight_g"`
+	DimsMM    [3]int         `json:"dimensions_mm"`
+	Documents bool           `json:"documents,omitempty"` // declared as documents only: no goods
+	DDP       bool           `json:"ddp,omitempty"`       // duties paid by the sender (importer reference given)
+	// InsuredSDR is an insured item's insured value in SDR (zero when
+	// not insured): its insurance fee is rated on it.
+	InsuredSDR decimal.Decimal `json:"insured_sdr,omitzero"`
+	AcceptedAt time.Time       `json:"accepted_at"`
 }
 
 // FactOf takes the facts of a shipment.
@@ -31,6 +36,9 @@ func FactOf(sh acceptance.Shipment) ItemFact {
 		Dest: sh.Addressee.Country, Postcode: sh.Addressee.Postcode, WeightG: sh.WeightG, AcceptedAt: sh.CreatedAt.UTC(),
 	}
 	copy(f.DimsMM[:], sh.DimensionsMM)
+	if sh.Insured != nil {
+		f.InsuredSDR, _ = decimal.NewFromString(sh.Insured.ValueSDR) // validated at acceptance
+	}
 	if d := sh.Declaration; d != nil {
 		f.Documents = d.Category == "documents"
 		f.DDP = d.ImporterRef != ""

@@ -155,7 +155,7 @@ const (
 		"*,e-packet,Z3,2000,10,22.00,88.00,CNY,2026-01-01,\n*,registered-small-packet,Z3,2000,10,24.00,85.00,CNY,2026-01-01,\n" +
 		"*,parcel,Z3,5000,500,150,64,CNY,2026-01-01,\n*,ems,Z3,30000,500,140,80,CNY,2026-01-01,\n"
 	tSurcharges = "code,name,basis,amount,currency,products,countries,postcodes,when,valid_from,valid_to\n" +
-		"FUEL,Fuel,percent,7.0,,,,,,2026-01-01,\nDDP,DDP handling,per_item,6.00,CNY,,,,ddp,2026-01-01,\n"
+		"FUEL,Fuel,percent,7.0,,,,,,2026-01-01,\nDDP,DDP handling,per_item,6.00,CNY,,,,ddp,2026-01-01,\nINSURANCE,Insurance fee,per_100_sdr,8.00,CNY,,,,insured,2026-01-01,\n"
 	tHandling = "office,product,per_item,per_kg,currency,valid_from,valid_to\n*,*,2.80,1.20,CNY,2026-01-01,\n"
 )
 

@@ -123,6 +123,10 @@ func (r *Rater) merchant(it ItemFact, res *Result) {
 		case SurchargePerKg:
 			sc.Currency, sc.Amount = s.Currency, Round(s.Amount.Mul(kg(w)), s.Currency)
 			sc.Rate = fmt.Sprintf("%s × %s kg", s.Amount, kg(w).StringFixed(3))
+		case SurchargePer100SDR:
+			n := it.InsuredSDR.Div(decimal.NewFromInt(100)).Ceil()
+			sc.Currency, sc.Amount = s.Currency, Round(s.Amount.Mul(n), s.Currency)
+			sc.Rate = fmt.Sprintf("%s × %s started 100 SDR of %s SDR insured", s.Amount, n, it.InsuredSDR.StringFixed(2))
 		}
 		res.Charges = append(res.Charges, sc)
 	}

@@ -94,12 +94,14 @@ func TestRateProducts(t *testing.T) {
 	letter.Documents, letter.DimsMM = true, [3]int{110, 220, 4}
 	wh := item("CA000000017CN", "parcel", 2095, "PL")
 	wh.Origin = "BELGGW"
+	insured := item("CV000000015CN", "parcel", 2095, "PL")
+	insured.InsuredSDR = decimal.RequireFromString("250.50")
 	var res accounting.Result
 	for _, it := range []accounting.ItemFact{
 		item("RA000000031CN", "registered-small-packet", 1125, "PL"),
 		item("CA000000014CN", "parcel", 2095, "PL"),
 		item("EA000000005CN", "ems", 600, "PL"),
-		ddp, letter, wh,
+		ddp, letter, wh, insured,
 		item("LA000000031CN", "e-packet", 2500, "PL"),
 		item("LA000000045CN", "e-packet", 300, "AQ"),
 	} {
@@ -107,15 +109,16 @@ func TestRateProducts(t *testing.T) {
 	}
 	got := byKey(res)
 	for key, want := range map[string]string{
-		"td/RA000000031CN":      "6.77 XDR E registered", // 0.735 + 4.52 × 1.125 + 0.95
-		"postage/RA000000031CN": "120.05 CNY zone Z3",    // 24 + 85 × 1.130 (step 10 g)
-		"ilr/CA000000014CN":     "9.18 XDR parcels",      // 7.9 + 0.61 × 2.095
-		"postage/CA000000014CN": "310 CNY zone Z3",       // 150 + 64 × 2.5 (step 500 g)
-		"ems/EA000000005CN":     "11.43 XDR EMS",         // 10.4 + 1.72 × 0.6
-		"postage/EA000000005CN": "220 CNY zone Z3",       // 140 + 80 × 1.0
-		"sur/LA000000028CN/DDP": "6 CNY DDP",             // DDP items only
-		"ilr/CA000000017CN":     "9.18 XDR parcels",      // from a warehouse: the destination still charges
-		"postage/CA000000017CN": "310 CNY zone Z3",
+		"td/RA000000031CN":            "6.77 XDR E registered", // 0.735 + 4.52 × 1.125 + 0.95
+		"postage/RA000000031CN":       "120.05 CNY zone Z3",    // 24 + 85 × 1.130 (step 10 g)
+		"ilr/CA000000014CN":           "9.18 XDR parcels",      // 7.9 + 0.61 × 2.095
+		"postage/CA000000014CN":       "310 CNY zone Z3",       // 150 + 64 × 2.5 (step 500 g)
+		"ems/EA000000005CN":           "11.43 XDR EMS",         // 10.4 + 1.72 × 0.6
+		"postage/EA000000005CN":       "220 CNY zone Z3",       // 140 + 80 × 1.0
+		"sur/LA000000028CN/DDP":       "6 CNY DDP",             // DDP items only
+		"ilr/CA000000017CN":           "9.18 XDR parcels",      // from a warehouse: the destination still charges
+		"postage/CA000000017CN":       "310 CNY zone Z3",
+		"sur/CV000000015CN/INSURANCE": "24 CNY INSURANCE", // 8 × 3 started 100 SDR of 250.50
 	} {
 		c, ok := got[key]
 		if !ok {
@@ -126,7 +129,7 @@ func TestRateProducts(t *testing.T) {
 			t.Errorf("%s = %s, want %s", key, s, want)
 		}
 	}
-	for _, key := range []string{"conv/CA000000017CN/1", "sur/LA000000014CN/DDP", "td/LA000000031CN-none"} {
+	for _, key := range []string{"conv/CA000000017CN/1", "sur/LA000000014CN/DDP", "sur/CA000000014CN/INSURANCE", "td/LA000000031CN-none"} {
 		if _, ok := got[key]; ok {
 			t.Errorf("unexpected charge %s", key)
 		}

@@ -195,13 +195,17 @@ const (
 	SurchargePercent SurchargeBasis = "percent"
 	SurchargePerItem SurchargeBasis = "per_item"
 	SurchargePerKg   SurchargeBasis = "per_kg"
+	// SurchargePer100SDR is the insurance fee: an amount per started
+	// 100 SDR of an insured item's insured value (when = insured).
+	SurchargePer100SDR SurchargeBasis = "per_100_sdr"
 )
 
 // SurchargeRow is a surcharge on merchant prices (surcharges.csv): fuel,
 // remote area, DDP duty handling. Empty scopes match everything; postcodes
 // are prefixes of the addressee's postcode (spaces ignored). When "ddp"
 // limits it to items whose duties are paid by the sender (an importer
-// reference such as an IOSS number was declared).
+// reference such as an IOSS number was declared); "insured" to insured
+// items (their insurance fee).
 type SurchargeRow struct {
 	Row
 	Code      string          `json:"code"`
@@ -445,7 +449,7 @@ func (s *Set) SurchargesFor(it ItemFact, d civil.Date) []*SurchargeRow {
 		if !r.Valid.Covers(d) ||
 			len(r.Products) > 0 && !slices.Contains(r.Products, string(it.Product)) ||
 			len(r.Countries) > 0 && !slices.Contains(r.Countries, it.Dest) ||
-			r.When == "ddp" && !it.DDP {
+			r.When == "ddp" && !it.DDP || r.When == "insured" && !it.InsuredSDR.IsPositive() {
 			continue
 		}
 		if len(r.Postcodes) > 0 && !slices.ContainsFunc(r.Postcodes, func(p string) bool { return strings.HasPrefix(pc, p) }) {

@@ -430,8 +430,13 @@ func parseSurcharge(p *parser) SurchargeRow {
 		}
 	case SurchargePerItem, SurchargePerKg:
 		r.Currency = p.currency("currency")
+	case SurchargePer100SDR:
+		r.Currency = p.currency("currency")
+		if r.When != "insured" {
+			p.add("when", "a per_100_sdr surcharge is an insurance fee: when must be insured")
+		}
 	default:
-		p.add("basis", "%q is not percent, per_item or per_kg", r.Basis)
+		p.add("basis", "%q is not percent, per_item, per_kg or per_100_sdr", r.Basis)
 	}
 	for _, pr := range r.Products {
 		if _, err := postal.LookupProduct(pr); err != nil {
@@ -453,8 +458,8 @@ func parseSurcharge(p *parser) SurchargeRow {
 	if len(r.Postcodes) > 0 && len(r.Countries) != 1 {
 		p.add("postcodes", "postcode prefixes need exactly one country in countries")
 	}
-	if r.When != "" && r.When != "ddp" {
-		p.add("when", "%q is not empty or ddp", r.When)
+	if r.When != "" && r.When != "ddp" && r.When != "insured" {
+		p.add("when", "%q is not empty, ddp or insured", r.When)
 	}
 	return r
 }

@@ -16,8 +16,10 @@ import (
 // InquiryResult says what SeedInquiries made.
 type InquiryResult struct {
 	Inquiries, Answered, Routed, PartnerAnswered, Reminded, Escalated, Claims, Overrides int
-	// Examples for the note: one answered from the scans, one routed, one claim.
-	AnsweredID, RoutedID, ClaimID string
+	// Examples for the note: one answered from the scans, one routed, one
+	// claim, and the claim on a lost insured item paid in the sender's
+	// currency.
+	AnsweredID, RoutedID, ClaimID, InsuredClaimID, InsuredInquiryID string
 }
 
 // SeedInquiries opens a month of inquiries on the demo shipments — most
@@ -132,5 +134,46 @@ func SeedInquiries(ctx context.Context, svc *inquiry.Service, shipments acceptan
 			res.Overrides++
 		}
 	}
-	return res, nil
+	return res, seedInsuredClaim(ctx, svc, all, officer, &res)
+}
+
+// seedInsuredClaim has the post holding the first insured item that is not
+// delivered report it lost, and the merchant claim it: compensation up to
+// the insured value, paid in the sender's currency (USD) at the dated rate.
+func seedInsuredClaim(ctx context.Context, svc *inquiry.Service, all []acceptance.Shipment, officer auth.Principal, res *InquiryResult) error {
+	for _, sh := range all {
+		if sh.Insured == nil {
+			continue
+		}
+		day := *svc
+		day.Now = func() time.Time { return sh.CreatedAt.Add(6 * 24 * time.Hour) }
+		in, _, err := day.Open(ctx, auth.Principal{KeyID: "demo-" + sh.Merchant, Role: auth.RoleMerchant, Merchant: sh.Merchant}, string(sh.ID), "insured item: where is it?")
+		if err != nil {
+			return fmt.Errorf("demo inquiry on insured %s: %w", sh.ID, err)
+		}
+		if in.State != inquiry.StateRouted && in.State != inquiry.StatePartnerAnswered {
+			continue // answered from the scans
+		}
+		if in.State == inquiry.StateRouted {
+			partner := officer // still ours: our desk searched
+			if in.Owner != "desk" {
+				partner = auth.Principal{KeyID: "demo-" + in.Owner, Role: auth.RolePartner, Partner: in.Owner[len("post:"):]}
+			}
+			day.Now = func() time.Time { return sh.CreatedAt.Add(9 * 24 * time.Hour) }
+			if in, err = day.Answer(ctx, partner, in.ID, inquiry.Reply{Answer: inquiry.AnswerLost, Note: "insured item not found after search"}); err != nil {
+				return fmt.Errorf("demo answer on insured %s: %w", sh.ID, err)
+			}
+			res.PartnerAnswered++
+		}
+		c, err := day.Decide(ctx, officer, in.ID, inquiry.ClaimRequest{Kind: inquiry.ClaimLoss})
+		if err != nil {
+			return fmt.Errorf("demo claim on insured %s: %w", sh.ID, err)
+		}
+		res.Inquiries++
+		res.Routed++
+		res.Claims++
+		res.InsuredClaimID, res.InsuredInquiryID = c.ID, in.ID
+		return nil
+	}
+	return nil
 }

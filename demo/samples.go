@@ -5,7 +5,10 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/interpost/interpost/acceptance"
+	"github.com/interpost/interpost/postal"
 )
 
 // article is a product a demo merchant sells.
@@ -143,11 +146,22 @@ func sampleRequest(rng *rand.Rand, i int) acceptance.Request {
 	if product == "parcel" || product == "ems" {
 		dims = []int{300 + rng.IntN(200), 200 + rng.IntN(150), 100 + rng.IntN(150)}
 	}
+	var insured *acceptance.Money
+	if i%25 == 7 && (product == "parcel" || product == "registered-small-packet") {
+		// One item in 25 of the insurable products is insured for its
+		// declared value, where the destination's limit allows.
+		v := decimal.New(int64(cents), -2)
+		limit, _ := postal.InsuredLimit(postal.Product(product), d.country)
+		if sdr, err := postal.DefaultRates().ToSDR(v, "USD"); err == nil && sdr.IsPositive() && !sdr.Round(2).GreaterThan(limit) {
+			insured = &acceptance.Money{Amount: v.StringFixed(2), Currency: "USD"}
+		}
+	}
 	return acceptance.Request{
-		Product:     product,
-		MerchantRef: fmt.Sprintf("%s-%06d", m.Code, 100000+i),
-		Merchant:    m.Code,
-		Sender:      sender(m),
+		InsuredValue: insured,
+		Product:      product,
+		MerchantRef:  fmt.Sprintf("%s-%06d", m.Code, 100000+i),
+		Merchant:     m.Code,
+		Sender:       sender(m),
 		Addressee: acceptance.Party{
 			Name: pick(rng, d.names), Address: fmt.Sprintf("%s %d", pick(rng, d.streets), 1+rng.IntN(120)),
 			City: city[0], Postcode: city[1], Country: d.country,

@@ -55,6 +55,9 @@ type Label struct {
 	Addressee     Party
 	Declaration   *Declaration // nil = no customs part printed
 	Signature     string       // sender's name, printed as the declaration's signature
+	// Insured is an insured item's insured value as printed ("600.00 USD
+	// (439.56 SDR)"); "" = not insured.
+	Insured string
 }
 
 // ErrInvalidLabel is wrapped by every validation error of WriteLabel; the

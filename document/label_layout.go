@@ -68,7 +68,13 @@ func drawHeader(c *canvas, l Label) {
 	w := boxX - padX - 2
 	c.font(bold, 10)
 	c.text(padX, 14.0, w, l.Product, alignLeft)
-	if l.Origin != "" {
+	switch {
+	case l.Insured != "":
+		// Insured items carry their insured value next to the origin (a
+		// signature is taken at every handover).
+		c.font(bold, 6.5)
+		c.text(padX, 17.6, w, firstFitting(c, w, "INSURED "+l.Insured+" · Origin "+l.Origin, "INSURED "+l.Insured), alignLeft)
+	case l.Origin != "":
 		c.font(regular, 6.5)
 		c.text(padX, 17.6, w, "Origin "+l.Origin, alignLeft)
 	}

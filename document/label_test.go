@@ -307,3 +307,16 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestInsuredLabel: an insured item's label prints its insured value.
+func TestInsuredLabel(t *testing.T) {
+	l := exampleCN23()
+	l.Insured = "600.00 USD (439.56 SDR)"
+	pdf := render(t, l)
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not on PATH: cannot check the rendered text")
+	}
+	if text := pdfText(t, pdf); !strings.Contains(text, "INSURED 600.00 USD (439.56 SDR)") {
+		t.Errorf("label lacks the insured value:\n%s", text)
+	}
+}

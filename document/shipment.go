@@ -33,6 +33,9 @@ func ShipmentLabel(sh acceptance.Shipment, origin, tz string) Label {
 		l.Origin += " " + origin
 	}
 	copy(l.DimensionsMM[:], sh.DimensionsMM)
+	if in := sh.Insured; in != nil {
+		l.Insured = in.Value + " " + in.Currency + " (" + in.ValueSDR + " SDR)"
+	}
 	if d := sh.Declaration; d != nil {
 		ld := &Declaration{
 			Form: d.Form, Category: d.Category, Explanation: d.Explanation, Currency: d.Currency,

@@ -73,6 +73,7 @@ func (l *Localizer) Region(code string) string {
 // for staff: English (the fallback) and Simplified Chinese. A user's stored
 // preference is one of them.
 var StaffLanguages = []language.Tag{language.English, language.MustParse("zh-CN")}
+
 // Money writes an amount given as the API's decimal string in the
 // language's way with its currency's local symbol: "CN¥ 1,234.50" in
 // English, "￥ 1,234.50" in Chinese, "US$ 6.50" in Chinese. Decimals follow

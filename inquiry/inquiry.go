@@ -144,13 +144,23 @@ type Claim struct {
 	Product string
 	// Liable is the post that pays ("post:JPPOST"); Claimant the post that
 	// pays the sender and is reimbursed (the origin post).
-	Liable    string
-	Claimant  string
-	Amount    decimal.Decimal // in SDR (XDR)
-	Capped    string          // why the amount is below what was claimed
-	Evidence  []Evidence
-	Rule      string // the liability rule applied
-	DecidedAt time.Time
+	Liable   string
+	Claimant string
+	Amount   decimal.Decimal // in SDR (XDR)
+	Capped   string          // why the amount is below what was claimed
+	// InsuredSDR is the insured value of an insured item (zero otherwise):
+	// the limit of its compensation.
+	InsuredSDR decimal.Decimal
+	// Paid is Amount in the claimant's currency at the dated rate
+	// (RatePerSDR units of PaidCurrency per SDR, table of RateDate); for
+	// PaidCurrency XDR it equals Amount with rate 1.
+	Paid         decimal.Decimal
+	PaidCurrency string
+	RatePerSDR   decimal.Decimal
+	RateDate     time.Time
+	Evidence     []Evidence
+	Rule         string // the liability rule applied
+	DecidedAt    time.Time
 	// Override by an officer, with the reason (audited).
 	OverriddenBy string
 	Override     string

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/interpost/interpost/tracking"
 )
 
@@ -22,6 +24,12 @@ type Facts struct {
 	Postcode  string // the addressee's, as stored
 	Dest      string // destination country
 	CreatedAt time.Time
+	// InsuredSDR is an insured item's insured value in SDR (zero when not
+	// insured): the compensation for loss, theft or damage goes up to it.
+	InsuredSDR decimal.Decimal
+	// Currency is the sender's currency (of the insured value, else of the
+	// declaration): compensation is paid in it unless the claim names one.
+	Currency string
 }
 
 // Items returns the shipment facts of an item: ok is false for items we

@@ -26,12 +26,15 @@ type Auditor func(ctx context.Context, who auth.Principal, operation, objects st
 
 // Service opens, answers, routes and closes inquiries and decides claims.
 type Service struct {
-	Store   Store
-	Scans   Scans
-	Items   Items
-	Ledger  Ledger  // nil: compensation is decided but not posted
-	Audit   Auditor // nil: overrides are kept in the claim only
-	Rules   Rules
+	Store  Store
+	Scans  Scans
+	Items  Items
+	Ledger Ledger  // nil: compensation is decided but not posted
+	Audit  Auditor // nil: overrides are kept in the claim only
+	Rules  Rules
+	// Rates converts compensation from SDR to the claimant's currency (the
+	// dated table of postal.Rates; zero = postal.DefaultRates).
+	Rates   postal.Rates
 	Country string // our country: its post is "desk"
 	Now     func() time.Time
 	// Buyers throttles the public page (item id + postcode guesses).
@@ -176,8 +179,14 @@ func (c itemCase) posted() time.Time {
 	return c.facts.CreatedAt.UTC()
 }
 
-// origin is the origin post: of the acceptance scan, else the S10 country.
-func (c itemCase) origin() string {
+// origin is the origin post: us (home) for an item we accepted, wherever
+// it was posted (our overseas warehouses post in other countries but the
+// merchant's contract is with us), else the post of the acceptance scan,
+// else the S10 country.
+func (c itemCase) origin(home string) string {
+	if c.hasFacts {
+		return home
+	}
 	for _, e := range c.reading.Events {
 		if e.Office != "" {
 			return PostOf(e.Office)
@@ -235,7 +244,7 @@ func (s *Service) open(ctx context.Context, c itemCase, by, note string) (Inquir
 		if !c.known() {
 			owner, why = "post:"+c.id[11:]+"POST", "unknown to us: routed by the S10 country "+c.id[11:]
 		} else if owner == "" {
-			owner, why = c.origin(), "no scan yet: routed to the origin post"
+			owner, why = c.origin(s.Home()), "no scan yet: routed to the origin post"
 		}
 		if owner == s.Home() {
 			owner, why = "desk", why+"; that is us: our desk searches"
@@ -417,6 +426,9 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 type ClaimRequest struct {
 	Kind    ClaimKind
 	Claimed decimal.Decimal // SDR; zero = the product's maximum
+	// Currency the claimant is paid in (ISO 4217); "" = the sender's
+	// currency (of the insured value or the declaration), else SDR.
+	Currency string
 }
 
 // ClaimID is the id of the claim of kind on an inquiry.
@@ -439,6 +451,12 @@ func (s *Service) Decide(ctx context.Context, who auth.Principal, inquiryID stri
 	}
 	if req.Claimed.IsNegative() {
 		fe.Add("body.claimed", "must not be negative")
+	}
+	req.Currency = strings.ToUpper(strings.TrimSpace(req.Currency))
+	if req.Currency != "" {
+		if _, err := s.rates().FromSDR(decimal.NewFromInt(1), req.Currency); err != nil {
+			fe.Add("body.currency", "%s: one of %s", postal.Quote(req.Currency), strings.Join(s.rates().Currencies(), " "))
+		}
 	}
 	if err := fe.Err("bad claim"); err != nil {
 		return Claim{}, err
@@ -466,16 +484,51 @@ func (s *Service) Decide(ctx context.Context, who auth.Principal, inquiryID stri
 // decide is the pure decision: liability from the scans, amount from the
 // rules.
 func (s *Service) decide(c itemCase, in Inquiry, req ClaimRequest) Claim {
-	l := DecideLiability(req.Kind, c.reading, c.origin())
+	l := DecideLiability(req.Kind, c.reading, c.origin(s.Home()))
 	cl := Claim{ID: ClaimID(in.ID, req.Kind), Inquiry: in.ID, Item: in.Item, Kind: req.Kind, Claimed: req.Claimed,
 		WeightG: c.facts.WeightG, Product: c.facts.Product, Liable: l.Liable, Claimant: l.Claimant, Rule: l.Rule,
-		Evidence: l.Evidence, DecidedAt: s.now()}
+		Evidence: l.Evidence, DecidedAt: s.now(), InsuredSDR: c.facts.InsuredSDR}
+	cur := req.Currency
+	if cur == "" {
+		cur = c.facts.Currency
+	}
+	if _, err := s.rates().FromSDR(decimal.NewFromInt(1), cur); cur == "" || err != nil {
+		cur = postal.SDR // no rate for the sender's currency: paid in SDR
+	}
+	cl.PaidCurrency = cur
 	if l.Liable == "" {
 		cl.Amount, cl.Capped = decimal.Zero, "no post is liable"
-		return cl
+	} else if cl.InsuredSDR.IsPositive() && req.Kind != ClaimDelay {
+		cl.Amount, cl.Capped = capAt(req.Claimed, cl.InsuredSDR, "insured value "+cl.InsuredSDR.StringFixed(2)+" SDR")
+	} else {
+		cl.Amount, cl.Capped = s.Rules.Compensation(req.Kind, c.facts.Product, c.facts.WeightG, req.Claimed)
 	}
-	cl.Amount, cl.Capped = s.Rules.Compensation(req.Kind, c.facts.Product, c.facts.WeightG, req.Claimed)
+	s.convert(&cl)
 	return cl
+}
+
+func (s *Service) rates() postal.Rates {
+	if s.Rates.PerSDR == nil {
+		return postal.DefaultRates()
+	}
+	return s.Rates
+}
+
+// convert sets the claim's amount in its claimant's currency: at the
+// claim's rate once it has one (an override keeps the decision's rate),
+// else at the table of the day.
+func (s *Service) convert(cl *Claim) {
+	if cl.PaidCurrency == "" {
+		cl.PaidCurrency = postal.SDR
+	}
+	if cl.RatePerSDR.IsZero() {
+		r := s.rates()
+		cl.RatePerSDR, cl.RateDate = decimal.NewFromInt(1), r.AsOf
+		if cl.PaidCurrency != postal.SDR {
+			cl.RatePerSDR = r.PerSDR[cl.PaidCurrency]
+		}
+	}
+	cl.Paid = accounting.Round(cl.Amount.Mul(cl.RatePerSDR), cl.PaidCurrency)
 }
 
 // post brings the ledger to the claim's decision: the liable post pays the
@@ -497,6 +550,13 @@ func (s *Service) post(ctx context.Context, cl *Claim, merchant, reason string) 
 		if merchant != "" && cl.Claimant == s.Home() {
 			c := base
 			c.Key, c.Debtor, c.Creditor, c.Amount = "comp/"+cl.ID+"/merchant", accounting.Party(s.Home()), accounting.Merchant(merchant), cl.Amount
+			if cl.PaidCurrency != "" && cl.PaidCurrency != postal.SDR {
+				// The merchant is paid in its currency; the line keeps the
+				// SDR amount and the dated rate.
+				c.Currency, c.Amount = cl.PaidCurrency, cl.Paid
+				c.Rate = fmt.Sprintf("%s SDR × %s %s/SDR (rates of %s); %s", cl.Amount.StringFixed(2), cl.RatePerSDR, cl.PaidCurrency,
+					cl.RateDate.Format(time.DateOnly), cl.Rule)
+			}
 			want = append(want, c)
 		}
 	}
@@ -545,6 +605,7 @@ func (s *Service) OverrideClaim(ctx context.Context, who auth.Principal, id stri
 	}
 	cl.Amount, cl.Capped = o.Amount, ""
 	cl.OverriddenBy, cl.Override = who.KeyID, o.Reason
+	s.convert(&cl)
 	in, err := s.Store.Inquiry(ctx, cl.Inquiry)
 	if err != nil {
 		return Claim{}, err

@@ -296,3 +296,55 @@ func TestClaimLedgerAndOverride(t *testing.T) {
 		t.Errorf("audits = %q", w.audits)
 	}
 }
+
+func TestInsuredClaimPaidInClaimantCurrency(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld()
+	id := w.item(t, 9, 6)
+	f := w.facts[id]
+	f.InsuredSDR, f.Currency = decimal.RequireFromString("330.00"), "USD"
+	w.facts[id] = f
+	in, _, err := w.svc.Open(ctx, merchant, id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Decide(ctx, merchant, in.ID, ClaimRequest{Kind: ClaimLoss, Currency: "ZZZ"}); postal.ErrorCode(err) != postal.CodeInvalid {
+		t.Errorf("Decide(currency ZZZ) = %v, want invalid", err)
+	}
+	// Insured: up to the insured value (not the EMS 45.40 SDR), paid in USD
+	// at the table of 2026-11-02 (1.3650 USD per SDR).
+	cl, err := w.svc.Decide(ctx, merchant, in.ID, ClaimRequest{Kind: ClaimLoss, Claimed: decimal.RequireFromString("500")})
+	if err != nil || cl.Amount.String() != "330" || !strings.Contains(cl.Capped, "insured value 330.00 SDR") ||
+		cl.PaidCurrency != "USD" || cl.Paid.StringFixed(2) != "450.45" || cl.RateDate.Format(time.DateOnly) != "2026-11-02" {
+		t.Fatalf("Decide = %+v, %v", cl, err)
+	}
+	post := w.ledger.posts[0]
+	if len(post) != 2 || post[0].Currency != "XDR" || post[0].Amount.String() != "330" ||
+		post[1].Currency != "USD" || post[1].Amount.StringFixed(2) != "450.45" || !strings.Contains(post[1].Rate, "330.00 SDR × 1.365 USD/SDR (rates of 2026-11-02)") {
+		t.Errorf("ledger = %+v", post)
+	}
+	// An override keeps the decision's rate.
+	w.svc.Rates = postal.Rates{AsOf: t0, PerSDR: map[string]decimal.Decimal{"USD": decimal.RequireFromString("2")}}
+	o, err := w.svc.OverrideClaim(ctx, officer, cl.ID, Override{Amount: decimal.RequireFromString("300"), Reason: "receipt shows 300 SDR"})
+	if err != nil || o.Paid.StringFixed(2) != "409.50" {
+		t.Errorf("override = %+v, %v", o, err)
+	}
+}
+
+func TestWarehouseItemOriginIsUs(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld()
+	id := s10(t, 10, "CN")
+	// Posted at our warehouse in Belgium, lost in PL after the receipt there.
+	w.scans[id] = []tracking.Stored{ev(id, tracking.EMA, "BELGGW", t0), ev(id, tracking.EMC, "BELGGW", t0.Add(time.Hour)),
+		ev(id, tracking.EMD, "PLWAWA", t0.Add(20*time.Hour))}
+	w.facts[id] = Facts{Merchant: "XMTEA", Product: "parcel", WeightG: 2000, Dest: "PL", CreatedAt: t0.Add(-time.Hour)}
+	in, _, err := w.svc.Open(ctx, merchant, id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := w.svc.Decide(ctx, merchant, in.ID, ClaimRequest{Kind: ClaimLoss})
+	if err != nil || cl.Liable != "post:PLPOST" || cl.Claimant != "post:CNPOST" {
+		t.Fatalf("Decide = %+v, %v; want PL pays us (CN), not BEPOST", cl, err)
+	}
+}

@@ -61,6 +61,19 @@ func (r Rates) ToSDR(amount decimal.Decimal, currency string) (decimal.Decimal, 
 	return amount.DivRound(per, 4), nil
 }
 
+// FromSDR converts an amount in SDR to currency at the table's rate,
+// unrounded (round to the currency's minor units where it is paid).
+func (r Rates) FromSDR(sdr decimal.Decimal, currency string) (decimal.Decimal, error) {
+	if currency == SDR {
+		return sdr, nil
+	}
+	per, ok := r.PerSDR[currency]
+	if !ok || per.IsZero() {
+		return decimal.Decimal{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf("no exchange rate for %s in the rates table of %s", currency, r.AsOf.Format(time.DateOnly)), Err: ErrNoRate}
+	}
+	return sdr.Mul(per), nil
+}
+
 // Currencies lists the currencies the table can convert, sorted.
 func (r Rates) Currencies() []string {
 	out := make([]string, 0, len(r.PerSDR)+1)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/inquiry"
 )
@@ -135,6 +136,17 @@ type claimView struct {
 	OverriddenBy string             `json:"overridden_by,omitempty"`
 	Override     string             `json:"override,omitempty" doc:"The officer's reason"`
 	Posted       bool               `json:"posted" doc:"Compensation entries are in the ledger"`
+	InsuredValue string             `json:"insured_value_sdr,omitempty" doc:"Insured items: the insured value in SDR, the limit of the compensation"`
+	Paid         *claimPaid         `json:"paid,omitempty" doc:"The compensation in the claimant's currency"`
+}
+
+// claimPaid is a claim's compensation in the claimant's currency at the
+// dated SDR rate it was converted at.
+type claimPaid struct {
+	Amount     string `json:"amount" doc:"Decimal string in currency" example:"450.45"`
+	Currency   string `json:"currency" example:"USD"`
+	RatePerSDR string `json:"rate_per_sdr" doc:"Units of currency per SDR used" example:"1.3650"`
+	RatesOf    string `json:"rates_of" doc:"Date of the SDR rates table (YYYY-MM-DD)" example:"2026-11-02"`
 }
 
 func toClaimView(c inquiry.Claim) claimView {
@@ -142,9 +154,17 @@ func toClaimView(c inquiry.Claim) claimView {
 	if ev == nil {
 		ev = []inquiry.Evidence{}
 	}
-	return claimView{ID: c.ID, Inquiry: c.Inquiry, Item: c.Item, Kind: string(c.Kind), Product: c.Product, WeightG: c.WeightG,
+	v := claimView{ID: c.ID, Inquiry: c.Inquiry, Item: c.Item, Kind: string(c.Kind), Product: c.Product, WeightG: c.WeightG,
 		Claimed: c.Claimed.StringFixed(2), Liable: c.Liable, Claimant: c.Claimant, Amount: c.Amount.StringFixed(2), Currency: "XDR",
 		Capped: c.Capped, Rule: c.Rule, Evidence: ev, DecidedAt: c.DecidedAt, OverriddenBy: c.OverriddenBy, Override: c.Override, Posted: c.Posted}
+	if c.InsuredSDR.IsPositive() {
+		v.InsuredValue = c.InsuredSDR.StringFixed(2)
+	}
+	if c.PaidCurrency != "" {
+		v.Paid = &claimPaid{Amount: accounting.FormatAmount(c.Paid, c.PaidCurrency), Currency: c.PaidCurrency, RatePerSDR: c.RatePerSDR.String(),
+			RatesOf: c.RateDate.Format(time.DateOnly)}
+	}
+	return v
 }
 
 type inquiryOutput struct {
@@ -301,8 +321,9 @@ func (s *Server) inquirySweep(ctx context.Context, _ *struct{}) (*struct{ Body i
 func (s *Server) inquiryClaim(ctx context.Context, in *struct {
 	ID   string `path:"id"`
 	Body struct {
-		Kind    string `json:"kind" enum:"loss,theft_full,theft_partial,damage,delay"`
-		Claimed string `json:"claimed,omitempty" doc:"SDR asked for; empty = the product's maximum" example:"45.40"`
+		Kind     string `json:"kind" enum:"loss,theft_full,theft_partial,damage,delay"`
+		Claimed  string `json:"claimed,omitempty" doc:"SDR asked for; empty = the product's maximum" example:"45.40"`
+		Currency string `json:"currency,omitempty" doc:"ISO 4217 currency the claimant is paid in, converted from SDR at the dated rates table; empty = the sender's (insured value's or declaration's) currency" example:"USD"`
 	}
 }) (*struct {
 	Status int
@@ -312,7 +333,7 @@ func (s *Server) inquiryClaim(ctx context.Context, in *struct {
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	c, err := s.inquiries().Decide(ctx, principal(ctx), in.ID, inquiry.ClaimRequest{Kind: inquiry.ClaimKind(in.Body.Kind), Claimed: claimed})
+	c, err := s.inquiries().Decide(ctx, principal(ctx), in.ID, inquiry.ClaimRequest{Kind: inquiry.ClaimKind(in.Body.Kind), Claimed: claimed, Currency: in.Body.Currency})
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

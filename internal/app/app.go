@@ -268,7 +268,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 	// from acceptance's; compensation goes to the ledger, overrides to the
 	// audit log; the public page's postcode guesses are throttled.
 	a.Inquiry = &inquiry.Service{Store: st, Scans: st, Items: inquiryItems(st), Ledger: a.Accounting, Audit: inquiryAudit(a.Audit),
-		Rules: inquiry.DefaultRules(), Country: o.Country, Now: o.Now, Buyers: &auth.Throttle{}}
+		Rules: inquiry.DefaultRules(), Rates: o.Rates, Country: o.Country, Now: o.Now, Buyers: &auth.Throttle{}}
 	a.pushEvery, a.pusher, a.node = cmp.Or(o.PartnerPushEvery, inward.DefaultPushEvery), newHTTPPusher(), o.Node
 	a.privacyEvery = o.PrivacyEvery
 	if a.privacyEvery == 0 {

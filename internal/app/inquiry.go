@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/interpost/interpost/audit"
 	"github.com/interpost/interpost/auth"
@@ -21,8 +24,18 @@ func inquiryItems(st store.Store) inquiry.Items {
 		if err != nil {
 			return inquiry.Facts{}, false, err
 		}
-		return inquiry.Facts{Merchant: sh.Merchant, Product: sh.Product, WeightG: sh.WeightG, Postcode: sh.Addressee.Postcode,
-			Dest: sh.Addressee.Country, CreatedAt: sh.CreatedAt}, true, nil
+		f := inquiry.Facts{Merchant: sh.Merchant, Product: sh.Product, WeightG: sh.WeightG, Postcode: sh.Addressee.Postcode,
+			Dest: sh.Addressee.Country, CreatedAt: sh.CreatedAt}
+		if sh.Declaration != nil {
+			f.Currency = sh.Declaration.Currency
+		}
+		if in := sh.Insured; in != nil {
+			f.Currency = in.Currency
+			if f.InsuredSDR, err = decimal.NewFromString(in.ValueSDR); err != nil {
+				return f, false, fmt.Errorf("insured value of %s: %w", item, err)
+			}
+		}
+		return f, true, nil
 	}
 }
 

@@ -110,6 +110,9 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			if q := res.Inquiries; q.Inquiries > 0 {
 				fmt.Fprintf(o.out, "Inquiries: %d opened (%d answered from the scans, %d routed to the post that last held the item), %d answered by partner posts, %d reminders, %d claims decided from the scans (%d overridden); e.g. GET /v1/inquiries/%s, /v1/inquiries/%s; console /console/inquiries (docs/inquiries.md).\n",
 					q.Inquiries, q.Answered, q.Routed, q.PartnerAnswered, q.Reminded, q.Claims, q.Overrides, q.AnsweredID, q.RoutedID)
+				if q.InsuredClaimID != "" {
+					fmt.Fprintf(o.out, "Insured item lost: claim %s paid up to the insured value in the sender's currency (GET /v1/inquiries/%s).\n", q.InsuredClaimID, q.InsuredInquiryID)
+				}
 			}
 			merchantKey, err := newDemoKey(ctx, a.Auth, auth.RoleMerchant, demo.Merchants[0].Code)
 			if err != nil {

@@ -131,7 +131,8 @@ func (c *Console) renderInquiry(w http.ResponseWriter, r *http.Request, s *sessi
 func (c *Console) inquiryClaim(w http.ResponseWriter, r *http.Request, s *session) {
 	claimed, err := inquiry.ParseSDR("claimed", r.PostFormValue("claimed"))
 	if err == nil {
-		_, err = c.cfg.Inquiry.Decide(r.Context(), s.Who, r.PathValue("id"), inquiry.ClaimRequest{Kind: inquiry.ClaimKind(r.PostFormValue("kind")), Claimed: claimed})
+		_, err = c.cfg.Inquiry.Decide(r.Context(), s.Who, r.PathValue("id"), inquiry.ClaimRequest{Kind: inquiry.ClaimKind(r.PostFormValue("kind")), Claimed: claimed,
+			Currency: r.PostFormValue("currency")})
 	}
 	c.afterInquiryForm(w, r, s, r.PathValue("id"), err)
 }

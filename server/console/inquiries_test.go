@@ -66,13 +66,20 @@ func TestInquiryDesk(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="inquiry-answer"`) || !strings.Contains(page, "A. Nowak") || !strings.Contains(page, `id="timeline"`) {
 		t.Fatalf("inquiry page = %d\n%s", resp.StatusCode, page)
 	}
-	resp, _ = tc.do(t, "POST", path+"/claims", url.Values{"csrf": {token}, "kind": {"damage"}}, cookies)
+	resp, _ = tc.do(t, "POST", path+"/claims", url.Values{"csrf": {token}, "kind": {"damage"}, "currency": {"EUR"}}, cookies)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("claim = %d", resp.StatusCode)
 	}
 	_, page = tc.do(t, "GET", path, nil, cookies, "Accept-Language", "zh-CN")
 	if !strings.Contains(page, "post:PLPOST") || !strings.Contains(page, "扫描证据") || !strings.Contains(page, "<span class=\"code strong\">EMI</span>") {
 		t.Errorf("claim with evidence in Chinese missing:\n%s", page)
+	}
+	// Paid in euros: both amounts, the rate and its date.
+	if !strings.Contains(page, " EUR</strong>") || !strings.Contains(page, "（2026-11-02 汇率表）") {
+		t.Errorf("claim paid in EUR missing (zh-CN):\n%s", page)
+	}
+	if _, page = tc.do(t, "GET", path, nil, cookies); !strings.Contains(page, "EUR per SDR (rates of 2026-11-02)") {
+		t.Errorf("claim paid in EUR missing (en):\n%s", page)
 	}
 }
 

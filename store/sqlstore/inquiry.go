@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -166,7 +167,7 @@ func (s *Store) InquiryTrail(ctx context.Context, id string) ([]inquiry.Step, er
 }
 
 const claimCols = `id, inquiry, item, kind, claimed, weight_g, product, liable, claimant, amount, capped, rule, evidence, decided_at,
-	overridden_by, override, posted`
+	overridden_by, override, posted, insured_sdr, paid, paid_currency, rate_per_sdr, rate_date`
 
 // PutClaim implements inquiry.Store.
 func (s *Store) PutClaim(ctx context.Context, c inquiry.Claim) error {
@@ -177,11 +178,12 @@ func (s *Store) PutClaim(ctx context.Context, c inquiry.Claim) error {
 	if c.Evidence == nil {
 		ev = []byte("[]")
 	}
-	_, err = s.W.ExecContext(ctx, s.q(`INSERT INTO inquiry_claims (`+claimCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err = s.W.ExecContext(ctx, s.q(`INSERT INTO inquiry_claims (`+claimCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET liable = excluded.liable, amount = excluded.amount, capped = excluded.capped,
-		overridden_by = excluded.overridden_by, override = excluded.override, posted = excluded.posted`),
+		overridden_by = excluded.overridden_by, override = excluded.override, posted = excluded.posted, paid = excluded.paid`),
 		c.ID, c.Inquiry, c.Item, string(c.Kind), c.Claimed.String(), c.WeightG, c.Product, c.Liable, c.Claimant, c.Amount.String(), c.Capped,
-		c.Rule, string(ev), s.t(c.DecidedAt), c.OverriddenBy, c.Override, c.Posted)
+		c.Rule, string(ev), s.t(c.DecidedAt), c.OverriddenBy, c.Override, c.Posted,
+		decString(c.InsuredSDR), decString(c.Paid), c.PaidCurrency, decString(c.RatePerSDR), dateString(c.RateDate))
 	return s.wrap(err, "save claim "+c.ID)
 }
 
@@ -214,19 +216,50 @@ func (s *Store) claims(ctx context.Context, where string, args ...any) ([]inquir
 	out := []inquiry.Claim{}
 	for rows.Next() {
 		var c inquiry.Claim
-		var kind, claimed, amount, ev string
+		var kind, claimed, amount, ev, insured, paid, rate, rateDate string
 		if err := rows.Scan(&c.ID, &c.Inquiry, &c.Item, &kind, &claimed, &c.WeightG, &c.Product, &c.Liable, &c.Claimant, &amount, &c.Capped,
-			&c.Rule, &ev, s.scanTime(&c.DecidedAt), &c.OverriddenBy, &c.Override, &c.Posted); err != nil {
+			&c.Rule, &ev, s.scanTime(&c.DecidedAt), &c.OverriddenBy, &c.Override, &c.Posted,
+			&insured, &paid, &c.PaidCurrency, &rate, &rateDate); err != nil {
 			return nil, s.wrap(err, "read claim")
 		}
 		c.Kind = inquiry.ClaimKind(kind)
-		var err1, err2 error
+		var err1, err2, err3, err4, err5, err6 error
 		c.Claimed, err1 = decimal.NewFromString(claimed)
 		c.Amount, err2 = decimal.NewFromString(amount)
-		if err := errors.Join(err1, err2, json.Unmarshal([]byte(ev), &c.Evidence)); err != nil {
+		c.InsuredSDR, err3 = optDecimal(insured)
+		c.Paid, err4 = optDecimal(paid)
+		c.RatePerSDR, err5 = optDecimal(rate)
+		if rateDate != "" {
+			c.RateDate, err6 = time.Parse(time.DateOnly, rateDate)
+		}
+		if err := errors.Join(err1, err2, err3, err4, err5, err6, json.Unmarshal([]byte(ev), &c.Evidence)); err != nil {
 			return nil, fmt.Errorf("read claim %s: %w", c.ID, err)
 		}
 		out = append(out, c)
 	}
 	return out, s.wrap(rows.Err(), "read claims")
+}
+
+// decString writes an optional decimal: "" for zero.
+func decString(d decimal.Decimal) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+// optDecimal reads an optional decimal ("" = zero).
+func optDecimal(v string) (decimal.Decimal, error) {
+	if v == "" {
+		return decimal.Zero, nil
+	}
+	return decimal.NewFromString(v)
+}
+
+// dateString writes an optional date: "" for zero.
+func dateString(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
 }

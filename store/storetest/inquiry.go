@@ -64,18 +64,25 @@ func testInquiries(t *testing.T, s store.Store) {
 
 	c := inquiry.Claim{ID: "CEE123456785CN-aaaaaa-loss", Inquiry: in.ID, Item: in.Item, Kind: inquiry.ClaimLoss, Claimed: decimal.RequireFromString("100"),
 		WeightG: 1200, Product: "ems", Liable: "post:PLPOST", Claimant: "post:CNPOST", Amount: decimal.RequireFromString("45.40"),
-		Capped: "capped", Rule: "last receipt", DecidedAt: t0,
+		Capped: "capped", Rule: "last receipt", DecidedAt: t0, InsuredSDR: decimal.RequireFromString("330.00"),
+		Paid: decimal.RequireFromString("61.97"), PaidCurrency: "USD", RatePerSDR: decimal.RequireFromString("1.3650"),
+		RateDate: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC),
 		Evidence: []inquiry.Evidence{{Code: "EMD", Office: "PLWAWA", Post: "post:PLPOST", At: t0.Add(-time.Hour), Why: "last receipt"}}}
 	if err := s.PutClaim(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	c.Liable, c.Amount, c.Override, c.OverriddenBy = "post:CNPOST", decimal.RequireFromString("10"), "carrier lost it", "k1"
+	c.Paid = decimal.RequireFromString("13.65")
 	if err := s.PutClaim(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	got2, err := s.Claim(ctx, c.ID)
 	if err != nil || got2.Liable != "post:CNPOST" || !got2.Amount.Equal(c.Amount) || got2.Override != c.Override || len(got2.Evidence) != 1 ||
 		got2.Evidence[0].Office != "PLWAWA" || !got2.Claimed.Equal(c.Claimed) {
+		t.Fatalf("Claim = %+v, %v", got2, err)
+	}
+	if got2.PaidCurrency != "USD" || got2.Paid.String() != "13.65" || got2.RatePerSDR.String() != "1.365" || !got2.InsuredSDR.Equal(c.InsuredSDR) ||
+		!got2.RateDate.Equal(c.RateDate) {
 		t.Fatalf("Claim = %+v, %v", got2, err)
 	}
 	if cs, err := s.Claims(ctx, in.ID); err != nil || len(cs) != 1 {
