@@ -22,7 +22,7 @@ const insertShipment = `INSERT INTO shipments
 
 // termRow is one search key of a shipment, with the shipment's merchant and
 // destination (they never change) so a search within either is one index
-// range (migration 00034).
+// range (migration 00032).
 type termRow struct {
 	seq            int64
 	merchant, dest string

@@ -119,7 +119,7 @@ func (s *Store) CountOrders(ctx context.Context, f warehouse.OrderFilter, upTo i
 	return n, true, nil
 }
 
-// IndexOrderTerms gives the orders stored before migration 00034 their
+// IndexOrderTerms gives the orders stored before migration 00032 their
 // search terms, a batch a transaction; the stores call it when they open.
 // It returns at once when there is nothing left to do.
 func (s *Store) IndexOrderTerms(ctx context.Context) error {

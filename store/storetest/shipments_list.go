@@ -119,7 +119,7 @@ func testFindShipments(t *testing.T, s store.Store) {
 	check("search and merchant", acceptance.Filter{Search: "wang", Merchant: "ACME", Destination: "US"},
 		want(func(i int, _ acceptance.Shipment) bool { return i%5 == 4 && i%4 != 3 }))
 	// Within the merchant or the destination a search reads one range of
-	// shipment_terms (migration 00034), for the page and the count.
+	// shipment_terms (migration 00032), for the page and the count.
 	check("search within merchant", acceptance.Filter{Search: "wang", Merchant: "OTHER"},
 		want(func(i int, _ acceptance.Shipment) bool { return (i%5 == 1 || i%5 == 4) && i%4 == 3 }))
 	check("search within destination", acceptance.Filter{Search: "wang", Destination: "US"},
