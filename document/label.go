@@ -12,6 +12,10 @@ import (
 // Party is a sender or addressee block as printed.
 type Party struct {
 	Name, Company, Address, City, State, Postcode string
+	// Latin forms of a name, address and city written in another script
+	// (empty when the field is Latin already): printed beside the original
+	// where there is room, for the destination's sorters.
+	NameLatin, AddressLatin, CityLatin string
 	Country                                       string // ISO 3166-1 alpha-2, e.g. "PL"
 	CountryName                                   string // printed name, e.g. "Poland"
 	Phone                                         string

@@ -92,12 +92,23 @@ func drawSender(c *canvas, l Label) {
 	c.font(bold, labelCaptionPt)
 	c.text(padX, 21.8, w, "FROM", alignLeft)
 	y := 24.7
-	c.font(bold, 7)
-	c.text(padX, y, w, joinNonEmpty(", ", s.Name, s.Company), alignLeft)
+	// The name with its Latin form, shrunk to fit one line (down to 5 pt).
+	name := joinNonEmpty(" / ", joinNonEmpty(", ", s.Name, s.Company), s.NameLatin)
+	for pt := 7.0; pt >= 5; pt -= 0.5 {
+		c.font(bold, pt)
+		if c.width(c.clean(name)) <= w {
+			break
+		}
+	}
+	c.text(padX, y, w, name, alignLeft)
 	c.font(regular, 7)
+	city := s.City
+	if s.CityLatin != "" {
+		city += " (" + s.CityLatin + ")"
+	}
 	for _, ln := range []string{
 		s.Address,
-		joinNonEmpty(", ", joinNonEmpty(" ", s.Postcode, s.City, s.State), countryLine(s)),
+		joinNonEmpty(", ", joinNonEmpty(" ", s.Postcode, city, s.State), countryLine(s)),
 		phone(s.Phone),
 	} {
 		if ln == "" {
@@ -160,7 +171,20 @@ func drawAddressee(c *canvas, a Party) {
 		c.text(padX, y, textW, ln, alignLeft)
 	}
 	c.font(bold, 10)
-	c.text(padX, y+cityStep, textW, joinNonEmpty(" ", a.Postcode, a.City, a.State), alignLeft)
+	y += cityStep
+	c.text(padX, y, textW, joinNonEmpty(" ", a.Postcode, a.City, a.State), alignLeft)
+	// The Latin forms under it, where there is room above the country
+	// names: what the destination's sorters read when they cannot read
+	// the script the buyer wrote in (UPU addressing practice).
+	const latinStep = 3.6
+	city := ""
+	if a.CityLatin != "" {
+		city = joinNonEmpty(" ", a.Postcode, a.CityLatin)
+	}
+	if latin := joinNonEmpty(", ", a.NameLatin, a.AddressLatin, city); latin != "" && y+latinStep <= secY-2.5 {
+		c.font(regular, 8)
+		c.text(padX, y+latinStep, textW, latin, alignLeft)
+	}
 }
 
 // fitLines sets s in family at the largest size from maxPt down to minPt

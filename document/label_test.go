@@ -43,10 +43,12 @@ func exampleCN22() Label {
 		Sender: Party{
 			Name: "厦门茶叶有限公司 王小明", Address: "思明区湖滨南路1号", City: "厦门", Postcode: "361000",
 			Country: "CN", CountryName: "China", Phone: "+86 592 555 0101",
+			NameLatin: "Xiamen Tea Co. WANG Xiaoming", CityLatin: "Xiamen",
 		},
 		Addressee: Party{
 			Name: "Анна Петровна Смирнова", Address: "ул. Тверская, д. 7, кв. 12", City: "Москва", Postcode: "125009",
 			Country: "RU", CountryName: "Russian Federation", Phone: "+7 495 555 01 23",
+			NameLatin: "Anna Petrovna Smirnova", AddressLatin: "ul. Tverskaya, d. 7, kv. 12", CityLatin: "Moskva",
 		},
 		Declaration: &Declaration{
 			Form: "CN22", Category: "sale_of_goods", Currency: "USD",
@@ -318,5 +320,20 @@ func TestInsuredLabel(t *testing.T) {
 	}
 	if text := pdfText(t, pdf); !strings.Contains(text, "INSURED 600.00 USD (439.56 SDR)") {
 		t.Errorf("label lacks the insured value:\n%s", text)
+	}
+}
+
+// TestLabelPrintsLatinForms: a name and city in another script are printed
+// with their Latin forms beside them (UPU addressing practice), for the
+// sender and the addressee.
+func TestLabelPrintsLatinForms(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not on PATH: cannot check the rendered text")
+	}
+	text := pdfText(t, render(t, exampleCN22()))
+	for _, want := range []string{"王小明", "WANG Xiaoming", "厦门 (Xiamen)", "Смирнова", "Anna Petrovna Smirnova", "125009 Moskva"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("label lacks %q:\n%s", want, text)
+		}
 	}
 }

@@ -57,7 +57,16 @@ func labelParty(p acceptance.Party) Party {
 	return Party{
 		Name: p.Name, Company: p.Company, Address: p.Address, City: p.City, State: p.State,
 		Postcode: p.Postcode, Country: p.Country, CountryName: name, Phone: p.Phone,
+		NameLatin: differs(p.NameLatin, p.Name), AddressLatin: differs(p.AddressLatin, p.Address), CityLatin: differs(p.CityLatin, p.City),
 	}
+}
+
+// differs returns latin unless it only repeats the field it is the Latin form of.
+func differs(latin, field string) string {
+	if latin = strings.TrimSpace(latin); strings.EqualFold(latin, strings.TrimSpace(field)) {
+		return ""
+	}
+	return latin
 }
 
 func englishName(code string) string {
