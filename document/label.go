@@ -16,9 +16,9 @@ type Party struct {
 	// (empty when the field is Latin already): printed beside the original
 	// where there is room, for the destination's sorters.
 	NameLatin, AddressLatin, CityLatin string
-	Country                                       string // ISO 3166-1 alpha-2, e.g. "PL"
-	CountryName                                   string // printed name, e.g. "Poland"
-	Phone                                         string
+	Country                            string // ISO 3166-1 alpha-2, e.g. "PL"
+	CountryName                        string // printed name, e.g. "Poland"
+	Phone                              string
 }
 
 // DeclarationLine is one article of a customs declaration.
