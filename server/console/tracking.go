@@ -243,7 +243,8 @@ func (c *Console) trackTabs(s *session, current string) []tab {
 		tabs = append(tabs, tab{"console.tab.performance", "/console/performance", current == "performance"})
 	}
 	if c.cfg.Inquiry != nil && slices.Contains(rolesInquiries, s.Who.Role) {
-		tabs = append(tabs, tab{"console.nav.inquiries", "/console/inquiries", current == "inquiries"})
+		tabs = append(tabs, tab{"console.nav.inquiries", "/console/inquiries", current == "inquiries"},
+			tab{"console.tab.claims", "/console/claims", current == "claims"})
 	}
 	return tabs
 }
