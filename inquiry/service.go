@@ -489,6 +489,13 @@ func (s *Service) decide(c itemCase, in Inquiry, req ClaimRequest) Claim {
 	cl := Claim{ID: ClaimID(in.ID, req.Kind), Inquiry: in.ID, Item: in.Item, Kind: req.Kind, Claimed: req.Claimed,
 		WeightG: c.facts.WeightG, Product: c.facts.Product, Liable: l.Liable, Claimant: l.Claimant, Rule: l.Rule,
 		Evidence: l.Evidence, DecidedAt: s.now(), InsuredSDR: c.facts.InsuredSDR}
+	if cl.InsuredSDR.IsPositive() {
+		// An insured item's handovers must be signed: list those that were not.
+		for _, i := range unsignedOf(c.reading.Events) {
+			e := c.reading.Events[i]
+			cl.Evidence = append(cl.Evidence, evidence(e, UnsignedHandoverWhy+" ("+PostOf(e.Office)+" shows no signed receipt)"))
+		}
+	}
 	cur := req.Currency
 	if cur == "" {
 		cur = c.facts.Currency
@@ -691,4 +698,18 @@ func (s *Service) ClaimList(ctx context.Context, who auth.Principal, limit int) 
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// InsuredSDR returns the insured value in SDR of an item we accepted (zero
+// when it is not insured or not ours). The caller has checked that who may
+// see the item.
+func (s *Service) InsuredSDR(ctx context.Context, item string) (decimal.Decimal, error) {
+	if s.Items == nil {
+		return decimal.Zero, nil
+	}
+	f, ok, err := s.Items(ctx, item)
+	if err != nil || !ok {
+		return decimal.Zero, err
+	}
+	return f.InsuredSDR, nil
 }

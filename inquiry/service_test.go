@@ -348,3 +348,58 @@ func TestWarehouseItemOriginIsUs(t *testing.T) {
 		t.Fatalf("Decide = %+v, %v; want PL pays us (CN), not BEPOST", cl, err)
 	}
 }
+
+// TestUnsignedHandovers: an insured item's delivery and each receipt by
+// another post need a signatory; acceptance and scans within one post do
+// not. A claim on an insured item lists the unsigned handovers in its
+// evidence; one on an uninsured item does not.
+func TestUnsignedHandovers(t *testing.T) {
+	id := s10(t, 11, "CN")
+	evs := append(chain(id, 6), ev(id, tracking.EMH, "PLKRKB", t0.Add(95*time.Hour)),
+		ev(id, tracking.EMI, "PLKRKB", t0.Add(100*time.Hour)))
+	got := unsignedOf(evs)
+	// EMD at PLWAWA (CNPOST → PLPOST) and the EMI: unsigned.
+	if len(got) != 2 || evs[got[0]].Code != tracking.EMD || evs[got[1]].Code != tracking.EMI {
+		t.Fatalf("unsigned = %v", got)
+	}
+	evs[3].Signatory, evs[7].Signatory = "J. Kowalski", "A. Nowak"
+	if got := unsignedOf(evs); len(got) != 0 {
+		t.Errorf("signed handovers flagged: %v", got)
+	}
+
+	ctx := context.Background()
+	w := newWorld()
+	insured := w.item(t, 12, 4)
+	f := w.facts[insured]
+	f.InsuredSDR, f.Currency = decimal.RequireFromString("200.00"), "USD"
+	w.facts[insured] = f
+	plain := w.item(t, 13, 4)
+	for _, c := range []struct {
+		item string
+		want int
+	}{{insured, 1}, {plain, 0}} {
+		in, _, err := w.svc.Open(ctx, merchant, c.item, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := w.svc.Decide(ctx, merchant, in.ID, ClaimRequest{Kind: ClaimLoss})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range cl.Evidence {
+			if strings.HasPrefix(e.Why, UnsignedHandoverWhy) {
+				n++
+				if e.Code != "EMD" || e.Post != "post:PLPOST" || !strings.Contains(e.Why, "post:PLPOST shows no signed receipt") {
+					t.Errorf("evidence = %+v", e)
+				}
+			}
+		}
+		if n != c.want {
+			t.Errorf("%s: %d unsigned handovers in the evidence, want %d: %+v", c.item, n, c.want, cl.Evidence)
+		}
+	}
+	if v, err := w.svc.InsuredSDR(ctx, insured); err != nil || v.String() != "200" {
+		t.Errorf("InsuredSDR = %v, %v", v, err)
+	}
+}

@@ -123,6 +123,14 @@ func (c *Console) renderInquiry(w http.ResponseWriter, r *http.Request, s *sessi
 	if c.cfg.Tracking != nil && in.Known && s.Who.Role != auth.RolePartner {
 		if tl, err := c.cfg.Tracking.Timeline(ctx, s.Who, in.Item); err == nil {
 			v := newTimelineView(tl)
+			insured, err := c.cfg.Inquiry.InsuredSDR(ctx, in.Item)
+			if err != nil {
+				c.internalError(w, r, s, err)
+				return
+			}
+			if insured.IsPositive() {
+				v.markInsured()
+			}
 			page.Timeline = &v
 		}
 	}

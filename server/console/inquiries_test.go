@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/inquiry"
 	"github.com/interpost/interpost/postal"
@@ -111,13 +113,20 @@ func TestClaimList(t *testing.T) {
 				if err != nil {
 					return inquiry.Facts{}, false, nil
 				}
-				return inquiry.Facts{Merchant: sh.Merchant, Product: sh.Product, WeightG: sh.WeightG, CreatedAt: sh.CreatedAt}, true, nil
+				f := inquiry.Facts{Merchant: sh.Merchant, Product: sh.Product, WeightG: sh.WeightG, CreatedAt: sh.CreatedAt}
+				if sh.Insured != nil {
+					f.InsuredSDR = decimal.RequireFromString(sh.Insured.ValueSDR)
+				}
+				return f, true, nil
 			}}
 	})
 	if err := st.PutMerchant(ctx, acceptance.Merchant{Code: "OTHER", Name: "Other", Office: "CNXMNA", Country: "CN", CreatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
-	mine, _, err := st.CreateShipment(ctx, newShipmentForTest())
+	// The merchant's item is insured: its unsigned handover is flagged.
+	ins := newShipmentForTest()
+	ins.Shipment.Insured = &acceptance.Insurance{Value: "300.00", Currency: "USD", ValueSDR: "219.78", RatesOf: "2026-11-02"}
+	mine, _, err := st.CreateShipment(ctx, ins)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,6 +168,19 @@ func TestClaimList(t *testing.T) {
 			t.Fatalf("claim mine (%s) = %d\n%s", kind, resp.StatusCode, page)
 		}
 	}
+	// The insured item's inquiry: the arrival in PL (a receipt by another
+	// post) was not signed — marked on the timeline and in the evidence;
+	// the shipment page marks it too.
+	_, page := tc.do(t, "GET", myPath, nil, merchant)
+	if n := strings.Count(page, "insured: handover without signature"); n < 3 || !strings.Contains(page, `class="pill danger unsigned-handover"`) {
+		t.Errorf("unsigned handover marked %d times on the insured item's inquiry (timeline + two claims' evidence):\n%s", n, page)
+	}
+	if _, page := tc.do(t, "GET", "/console/shipments/"+string(mine.ID), nil, merchant, "Accept-Language", "zh-CN"); !strings.Contains(page, "保价邮件：交接无签收") {
+		t.Errorf("shipment page lacks the unsigned handover (zh-CN):\n%s", page)
+	}
+	if _, page := tc.do(t, "GET", theirPath, nil, admin); strings.Contains(page, "unsigned-handover") {
+		t.Errorf("an uninsured item's handover is flagged:\n%s", page)
+	}
 	// Another merchant's inquiry: not found, and no claim on it.
 	if resp, _ := tc.do(t, "GET", theirPath, nil, merchant); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("their inquiry for the merchant = %d, want 404", resp.StatusCode)
@@ -166,7 +188,7 @@ func TestClaimList(t *testing.T) {
 	if resp, _ := tc.do(t, "POST", theirPath+"/claims", url.Values{"csrf": {token}, "kind": {"damage"}}, merchant); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("claim on their inquiry by the merchant = %d, want 404", resp.StatusCode)
 	}
-	resp, page := tc.do(t, "GET", "/console/claims", nil, merchant)
+	resp, page = tc.do(t, "GET", "/console/claims", nil, merchant)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("claims page = %d", resp.StatusCode)
 	}
