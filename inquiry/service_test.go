@@ -403,3 +403,54 @@ func TestUnsignedHandovers(t *testing.T) {
 		t.Errorf("InsuredSDR = %v, %v", v, err)
 	}
 }
+
+// TestClaimList: newest decision first; a merchant sees its own items'
+// claims, staff all, customs nothing.
+func TestClaimList(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld()
+	mine := w.item(t, 14, 4)
+	theirs := w.item(t, 15, 4)
+	f := w.facts[theirs]
+	f.Merchant = "HZSILK"
+	w.facts[theirs] = f
+	var ids []string
+	for i, c := range []struct {
+		item string
+		kind ClaimKind
+	}{{mine, ClaimLoss}, {theirs, ClaimLoss}, {mine, ClaimDamage}} {
+		w.now = t0.Add(time.Duration(240+i) * time.Hour)
+		in, _, err := w.svc.Open(ctx, officer, c.item, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := w.svc.Decide(ctx, officer, in.ID, ClaimRequest{Kind: c.kind})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, cl.ID)
+	}
+	got := func(who auth.Principal) []string {
+		rows, err := w.svc.ClaimList(ctx, who, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rows {
+			if r.Inquiry.ID != r.Claim.Inquiry {
+				t.Errorf("row %s beside inquiry %s", r.Claim.ID, r.Inquiry.ID)
+			}
+			out = append(out, r.Claim.ID)
+		}
+		return out
+	}
+	if g := got(merchant); strings.Join(g, ",") != ids[2]+","+ids[0] {
+		t.Errorf("merchant's claims = %v, want %v then %v", g, ids[2], ids[0])
+	}
+	if g := got(officer); strings.Join(g, ",") != ids[2]+","+ids[1]+","+ids[0] {
+		t.Errorf("staff's claims = %v", g)
+	}
+	if _, err := w.svc.ClaimList(ctx, auth.Principal{Role: auth.RoleCustoms}, 0); postal.ErrorCode(err) != postal.CodeForbidden {
+		t.Errorf("customs: %v, want forbidden", err)
+	}
+}
