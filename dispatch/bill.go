@@ -3,10 +3,12 @@ package dispatch
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
 	"time"
 
+	"github.com/interpost/interpost/acceptance"
 	"github.com/interpost/interpost/edi"
 	"github.com/interpost/interpost/postal"
 )
@@ -21,6 +23,17 @@ type Bill struct {
 	ToName      string         // name of the office of unloading; "" when unknown
 	Zone        *time.Location // the dispatching office's zone; nil = unknown
 	Dispatches  []BillDispatch
+	// Insured lists the insured items in the bill's registered receptacles
+	// (each individually, with its insured value): empty when the service
+	// has no Items.
+	Insured []BillInsured
+}
+
+// BillInsured is one insured item of a delivery bill.
+type BillInsured struct {
+	Item       string
+	Receptacle string // S9
+	Insurance  acceptance.Insurance
 }
 
 // Name is the bill's form and number, the stem of its file names:
@@ -59,8 +72,41 @@ func (s *Service) DeliveryBill(ctx context.Context, id string) (Bill, error) {
 			return b, err
 		}
 		b.Dispatches = append(b.Dispatches, BillDispatch{Dispatch: d, Receptacles: rs})
+		if err := s.billInsured(ctx, &b, rs); err != nil {
+			return b, err
+		}
 	}
 	return b, nil
+}
+
+// billInsured adds the insured items of receptacles to b: insured items
+// travel in registered receptacles only, so only those are read.
+func (s *Service) billInsured(ctx context.Context, b *Bill, rs []Receptacle) error {
+	if s.Items == nil {
+		return nil
+	}
+	for _, r := range rs {
+		if !r.Registered {
+			continue
+		}
+		items, err := s.Store.Contents(ctx, r.Number)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			sh, err := s.Items.Shipment(ctx, postal.S10(it.Item))
+			if postal.ErrorCode(err) == postal.CodeNotFound {
+				continue // a partner's item in transit: not ours to insure
+			}
+			if err != nil {
+				return fmt.Errorf("read the shipment of %s: %w", it.Item, err)
+			}
+			if sh.Insured != nil {
+				b.Insured = append(b.Insured, BillInsured{Item: it.Item, Receptacle: r.ID, Insurance: *sh.Insured})
+			}
+		}
+	}
+	return nil
 }
 
 // BillCSVHeader is the header of a delivery bill as CSV: one row per

@@ -354,3 +354,35 @@ func TestConsignOnward(t *testing.T) {
 		t.Errorf("consign beyond the destination: %v", err)
 	}
 }
+
+// TestDeliveryBillInsured: the delivery bill lists the insured items of
+// its registered receptacles one by one with their insured value; the
+// uninsured registered item is not listed; the PDF prints them.
+func TestDeliveryBillInsured(t *testing.T) {
+	ctx := context.Background()
+	svc, it, _ := world(t)
+	ins := must(postal.NewS10("VA", 2, "CN"))
+	plain := it.add("RA000000028CN", "registered-small-packet", "NL", "3011 AD", 1200)
+	it.add(string(ins), "registered-small-packet", "NL", "1012 JS", 900)
+	sh := it[ins]
+	sh.Insured = &acceptance.Insurance{Value: "300.00", Currency: "USD", ValueSDR: "219.78", RatesOf: "2026-11-02"}
+	it[ins] = sh
+	d := must(svc.OpenDispatch(ctx, op, dispatch.OpenDispatchRequest{Origin: "CNXMNA", Destination: "NLAMSA", Category: "A", Subclass: "UR"}))
+	r := must(svc.OpenReceptacle(ctx, op, d.ID, dispatch.Bag))
+	must(svc.Scan(ctx, op, r.Number, plain, ""))
+	must(svc.Scan(ctx, op, r.Number, string(ins), ""))
+	closed := must(svc.CloseReceptacle(ctx, op, r.Number, dispatch.CloseReceptacleRequest{Last: true}))
+	must(svc.CloseDispatch(ctx, op, d.ID))
+	c := must(svc.Consign(ctx, op, dispatch.ConsignRequest{Office: "CNXMNA", Service: "MF811", Date: "2026-11-24", Dispatches: []string{d.ID}}))
+	bill := must(svc.DeliveryBill(ctx, c.ID))
+	if len(bill.Insured) != 1 || bill.Insured[0].Item != string(ins) || bill.Insured[0].Receptacle != closed.ID || bill.Insured[0].Insurance.ValueSDR != "219.78" {
+		t.Fatalf("insured on the bill = %+v", bill.Insured)
+	}
+	doc := document.ConsignmentBill(bill)
+	if len(doc.Insured) != 1 || doc.Insured[0].Value != "300.00" || doc.Insured[0].Currency != "USD" {
+		t.Fatalf("insured on the document = %+v", doc.Insured)
+	}
+	if err := document.WriteDeliveryBill(&bytes.Buffer{}, doc); err != nil {
+		t.Fatal(err)
+	}
+}

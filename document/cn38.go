@@ -29,6 +29,10 @@ type DeliveryBill struct {
 	Zone       *time.Location // the dispatching office's zone; nil = UTC only
 	Prepared   time.Time
 	Dispatches []BillDispatch
+	// Insured lists the insured items the consignment carries, each
+	// individually with its insured value (special handling: a signature
+	// on every handover).
+	Insured []BillInsured
 	// Lang is the language of the user who prints it (nil = English): the
 	// captions are printed in it beside the English ones.
 	Lang *i18n.Localizer
@@ -51,6 +55,15 @@ type BillReceptacle struct {
 	Registered   bool   // red label: listed with R
 	Last         bool
 	GrossWeightG int
+}
+
+// BillInsured is one insured item on a delivery bill.
+type BillInsured struct {
+	Item       string // S10
+	Receptacle string // S9 of the receptacle that holds it
+	Value      string // insured value, decimal string in Currency
+	Currency   string
+	ValueSDR   string // insured value in SDR, decimal string
 }
 
 // ErrInvalidBill is wrapped by WriteDeliveryBill's validation errors.
@@ -122,6 +135,7 @@ func (l *billLayout) draw() {
 	l.header()
 	l.dispatchTable()
 	l.receptacleList()
+	l.insuredList()
 	l.signatures()
 }
 
@@ -365,6 +379,34 @@ func (l *billLayout) receptacleList() {
 		if i < len(all) {
 			l.room(billH) // the next rows go on a new page
 		}
+	}
+	l.y += 4
+}
+
+var insuredCols = []column{
+	{"bill.col.no", 0, 10, alignRight},
+	{"bill.col.item", 12, 40, alignLeft},
+	{"bill.col.receptacle", 54, 62, alignLeft},
+	{"bill.col.insured_value", 118, 40, alignRight},
+	{"bill.col.insured_sdr", 160, 30, alignRight},
+}
+
+// insuredList lists the insured items one by one with their insured value
+// (none: nothing is drawn).
+func (l *billLayout) insuredList() {
+	if len(l.b.Insured) == 0 {
+		return
+	}
+	l.room(3*billRowH + 10)
+	l.c.font(bold, 9)
+	l.c.text(billMargin, l.y+3, 200, l.w.bi("bill.insured", "N", len(l.b.Insured)), alignLeft)
+	l.y += 5
+	l.tableHead(insuredCols, billMargin)
+	for i, it := range l.b.Insured {
+		if l.room(billRowH) {
+			l.tableHead(insuredCols, billMargin)
+		}
+		l.row(insuredCols, billMargin, []string{fmt.Sprint(i + 1), it.Item, it.Receptacle, strings.TrimSpace(it.Value + " " + it.Currency), it.ValueSDR}, mono)
 	}
 	l.y += 4
 }

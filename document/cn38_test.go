@@ -104,3 +104,27 @@ func TestDeliveryBillText(t *testing.T) {
 		}
 	}
 }
+
+// TestDeliveryBillInsuredList: insured items are listed individually with
+// their insured value in the sender's currency and in SDR, in English and
+// beside it in Chinese.
+func TestDeliveryBillInsuredList(t *testing.T) {
+	requireTools(t, "pdftotext")
+	b := exampleBill(7)
+	b.Insured = []BillInsured{{Item: "VA000000025CN", Receptacle: b.Dispatches[0].Receptacles[0].ID, Value: "300.00", Currency: "USD", ValueSDR: "219.78"},
+		{Item: "CV000000016CN", Receptacle: b.Dispatches[1].Receptacles[0].ID, Value: "2000.00", Currency: "CNY", ValueSDR: "206.71"}}
+	text := pdfText(t, renderBill(t, b))
+	for _, want := range []string{"Insured items (2): a signature on every handover", "VA000000025CN", "300.00 USD", "219.78", "CV000000016CN", "2000.00 CNY"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("bill lacks %q:\n%s", want, text)
+		}
+	}
+	b.Lang = zh
+	if text := pdfText(t, renderBill(t, b)); !strings.Contains(text, "保价邮件（2）") {
+		t.Errorf("Chinese bill lacks the insured caption:\n%s", text)
+	}
+	// None insured: no list.
+	if text := pdfText(t, renderBill(t, exampleBill(7))); strings.Contains(text, "Insured items") {
+		t.Errorf("bill without insured items lists them")
+	}
+}

@@ -18,5 +18,9 @@ func ConsignmentBill(b dispatch.Bill) DeliveryBill {
 		}
 		out.Dispatches = append(out.Dispatches, od)
 	}
+	for _, in := range b.Insured {
+		out.Insured = append(out.Insured, BillInsured{Item: in.Item, Receptacle: in.Receptacle, Value: in.Insurance.Value,
+			Currency: in.Insurance.Currency, ValueSDR: in.Insurance.ValueSDR})
+	}
 	return out
 }

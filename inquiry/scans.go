@@ -179,3 +179,39 @@ func later(a, b tracking.Stored) bool {
 	}
 	return a.Seq > b.Seq
 }
+
+// UnsignedHandoverWhy is what marks a scan of an insured item that hands
+// it on without a signatory (timeline and liability evidence).
+const UnsignedHandoverWhy = "insured: handover without signature"
+
+// UnsignedHandovers returns the indexes of an insured item's events (n of
+// them, in event-time order, read through ev) that hand the item on without
+// a signatory. An insured item needs a signature on every handover: its
+// delivery (EMI) and each receipt by another post than the one that last
+// acknowledged receipt (an inward office of exchange's EMD after the origin
+// post's scans, say). Acceptance from the sender and scans within one post
+// are not handovers between parties.
+func UnsignedHandovers(n int, ev func(i int) (code tracking.Code, office, signatory string)) []int {
+	var out []int
+	holder := ""
+	for i := range n {
+		code, office, signatory := ev(i)
+		if office == "" || !receipt(code) {
+			continue
+		}
+		post := PostOf(office)
+		handover := code == tracking.EMI || (holder != "" && post != holder)
+		if handover && strings.TrimSpace(signatory) == "" {
+			out = append(out, i)
+		}
+		holder = post
+	}
+	return out
+}
+
+// unsignedOf is UnsignedHandovers over stored events.
+func unsignedOf(evs []tracking.Stored) []int {
+	return UnsignedHandovers(len(evs), func(i int) (tracking.Code, string, string) {
+		return evs[i].Code, evs[i].Office, evs[i].Signatory
+	})
+}

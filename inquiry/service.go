@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -488,6 +489,13 @@ func (s *Service) decide(c itemCase, in Inquiry, req ClaimRequest) Claim {
 	cl := Claim{ID: ClaimID(in.ID, req.Kind), Inquiry: in.ID, Item: in.Item, Kind: req.Kind, Claimed: req.Claimed,
 		WeightG: c.facts.WeightG, Product: c.facts.Product, Liable: l.Liable, Claimant: l.Claimant, Rule: l.Rule,
 		Evidence: l.Evidence, DecidedAt: s.now(), InsuredSDR: c.facts.InsuredSDR}
+	if cl.InsuredSDR.IsPositive() {
+		// An insured item's handovers must be signed: list those that were not.
+		for _, i := range unsignedOf(c.reading.Events) {
+			e := c.reading.Events[i]
+			cl.Evidence = append(cl.Evidence, evidence(e, UnsignedHandoverWhy+" ("+PostOf(e.Office)+" shows no signed receipt)"))
+		}
+	}
 	cur := req.Currency
 	if cur == "" {
 		cur = c.facts.Currency
@@ -631,4 +639,77 @@ func (s *Service) Claims(ctx context.Context, who auth.Principal, inquiryID stri
 		return nil, err
 	}
 	return s.Store.Claims(ctx, inquiryID)
+}
+
+// ClaimRow is one claim beside the inquiry it was made on.
+type ClaimRow struct {
+	Claim   Claim
+	Inquiry Inquiry
+}
+
+// ClaimList lists the claims who may see, newest decision first (then by
+// id), at most limit (0 = 200): staff every claim, a merchant those on its
+// items, a partner post those on inquiries routed to it. Errors: forbidden
+// for other roles.
+func (s *Service) ClaimList(ctx context.Context, who auth.Principal, limit int) ([]ClaimRow, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	staff := who.Is(auth.RoleAdmin, auth.RoleOperator)
+	// The caller's inquiries (List scopes them and refuses other roles);
+	// staff look up the inquiry of each claim.
+	var ins []Inquiry
+	if !staff {
+		var err error
+		if ins, err = s.List(ctx, who, Filter{Limit: 1000}); err != nil {
+			return nil, err
+		}
+	}
+	byID := make(map[string]Inquiry, len(ins))
+	for _, in := range ins {
+		byID[in.ID] = in
+	}
+	all, err := s.Store.Claims(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	out := []ClaimRow{}
+	for _, cl := range all {
+		in, ok := byID[cl.Inquiry]
+		if !ok {
+			if !staff {
+				continue
+			}
+			if in, err = s.Store.Inquiry(ctx, cl.Inquiry); err != nil {
+				return nil, err
+			}
+			byID[in.ID] = in
+		}
+		out = append(out, ClaimRow{Claim: cl, Inquiry: in})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Claim, out[j].Claim
+		if !a.DecidedAt.Equal(b.DecidedAt) {
+			return a.DecidedAt.After(b.DecidedAt)
+		}
+		return a.ID > b.ID
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// InsuredSDR returns the insured value in SDR of an item we accepted (zero
+// when it is not insured or not ours). The caller has checked that who may
+// see the item.
+func (s *Service) InsuredSDR(ctx context.Context, item string) (decimal.Decimal, error) {
+	if s.Items == nil {
+		return decimal.Zero, nil
+	}
+	f, ok, err := s.Items(ctx, item)
+	if err != nil || !ok {
+		return decimal.Zero, err
+	}
+	return f.InsuredSDR, nil
 }

@@ -348,3 +348,109 @@ func TestWarehouseItemOriginIsUs(t *testing.T) {
 		t.Fatalf("Decide = %+v, %v; want PL pays us (CN), not BEPOST", cl, err)
 	}
 }
+
+// TestUnsignedHandovers: an insured item's delivery and each receipt by
+// another post need a signatory; acceptance and scans within one post do
+// not. A claim on an insured item lists the unsigned handovers in its
+// evidence; one on an uninsured item does not.
+func TestUnsignedHandovers(t *testing.T) {
+	id := s10(t, 11, "CN")
+	evs := append(chain(id, 6), ev(id, tracking.EMH, "PLKRKB", t0.Add(95*time.Hour)),
+		ev(id, tracking.EMI, "PLKRKB", t0.Add(100*time.Hour)))
+	got := unsignedOf(evs)
+	// EMD at PLWAWA (CNPOST → PLPOST) and the EMI: unsigned.
+	if len(got) != 2 || evs[got[0]].Code != tracking.EMD || evs[got[1]].Code != tracking.EMI {
+		t.Fatalf("unsigned = %v", got)
+	}
+	evs[3].Signatory, evs[7].Signatory = "J. Kowalski", "A. Nowak"
+	if got := unsignedOf(evs); len(got) != 0 {
+		t.Errorf("signed handovers flagged: %v", got)
+	}
+
+	ctx := context.Background()
+	w := newWorld()
+	insured := w.item(t, 12, 4)
+	f := w.facts[insured]
+	f.InsuredSDR, f.Currency = decimal.RequireFromString("200.00"), "USD"
+	w.facts[insured] = f
+	plain := w.item(t, 13, 4)
+	for _, c := range []struct {
+		item string
+		want int
+	}{{insured, 1}, {plain, 0}} {
+		in, _, err := w.svc.Open(ctx, merchant, c.item, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := w.svc.Decide(ctx, merchant, in.ID, ClaimRequest{Kind: ClaimLoss})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range cl.Evidence {
+			if strings.HasPrefix(e.Why, UnsignedHandoverWhy) {
+				n++
+				if e.Code != "EMD" || e.Post != "post:PLPOST" || !strings.Contains(e.Why, "post:PLPOST shows no signed receipt") {
+					t.Errorf("evidence = %+v", e)
+				}
+			}
+		}
+		if n != c.want {
+			t.Errorf("%s: %d unsigned handovers in the evidence, want %d: %+v", c.item, n, c.want, cl.Evidence)
+		}
+	}
+	if v, err := w.svc.InsuredSDR(ctx, insured); err != nil || v.String() != "200" {
+		t.Errorf("InsuredSDR = %v, %v", v, err)
+	}
+}
+
+// TestClaimList: newest decision first; a merchant sees its own items'
+// claims, staff all, customs nothing.
+func TestClaimList(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld()
+	mine := w.item(t, 14, 4)
+	theirs := w.item(t, 15, 4)
+	f := w.facts[theirs]
+	f.Merchant = "HZSILK"
+	w.facts[theirs] = f
+	var ids []string
+	for i, c := range []struct {
+		item string
+		kind ClaimKind
+	}{{mine, ClaimLoss}, {theirs, ClaimLoss}, {mine, ClaimDamage}} {
+		w.now = t0.Add(time.Duration(240+i) * time.Hour)
+		in, _, err := w.svc.Open(ctx, officer, c.item, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := w.svc.Decide(ctx, officer, in.ID, ClaimRequest{Kind: c.kind})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, cl.ID)
+	}
+	got := func(who auth.Principal) []string {
+		rows, err := w.svc.ClaimList(ctx, who, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rows {
+			if r.Inquiry.ID != r.Claim.Inquiry {
+				t.Errorf("row %s beside inquiry %s", r.Claim.ID, r.Inquiry.ID)
+			}
+			out = append(out, r.Claim.ID)
+		}
+		return out
+	}
+	if g := got(merchant); strings.Join(g, ",") != ids[2]+","+ids[0] {
+		t.Errorf("merchant's claims = %v, want %v then %v", g, ids[2], ids[0])
+	}
+	if g := got(officer); strings.Join(g, ",") != ids[2]+","+ids[1]+","+ids[0] {
+		t.Errorf("staff's claims = %v", g)
+	}
+	if _, err := w.svc.ClaimList(ctx, auth.Principal{Role: auth.RoleCustoms}, 0); postal.ErrorCode(err) != postal.CodeForbidden {
+		t.Errorf("customs: %v, want forbidden", err)
+	}
+}

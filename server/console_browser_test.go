@@ -25,6 +25,7 @@ import (
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/customs/risk"
 	"github.com/interpost/interpost/demo"
+	"github.com/interpost/interpost/inquiry"
 	"github.com/interpost/interpost/internal/app"
 	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
@@ -58,6 +59,7 @@ type browserEnv struct {
 	store  store.Store
 	cs     *customs.Service
 	acct   *accounting.Service
+	inq    *inquiry.Service
 	keys   map[string]string
 	seeded demo.Result
 	shots  string // folder for this run's screenshots
@@ -128,7 +130,7 @@ func newBrowserEnv(t *testing.T, chromium string) *browserEnv {
 	// Accounting over the ledger demo.Seed rated (the demo tariffs, the
 	// last months), so the finance page has figures.
 	acct := a.Accounting
-	e := &browserEnv{t: t, store: st, cs: cs, acct: acct, keys: map[string]string{}, seeded: res, shots: t.ArtifactDir(), now: browserNow}
+	e := &browserEnv{t: t, store: st, cs: cs, acct: acct, inq: a.Inquiry, keys: map[string]string{}, seeded: res, shots: t.ArtifactDir(), now: browserNow}
 	for name, k := range map[string]struct {
 		role     auth.Role
 		merchant string
@@ -694,6 +696,7 @@ func (e *browserEnv) testMerchant(t *testing.T) {
 	if status := e.open(t, "/console/shipments/"+string(other.ID), "error"); status != http.StatusNotFound {
 		t.Errorf("a merchant opening another merchant's item gets %d, want 404", status)
 	}
+	e.testMerchantClaims(t)
 }
 
 func (e *browserEnv) signOut(t *testing.T) {

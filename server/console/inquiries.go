@@ -24,6 +24,7 @@ func (c *Console) registerInquiries() {
 	c.page("GET /console/inquiries/{id}", rolesInquiries, c.requires(on, "console.subject.inquiries", c.inquiryPage))
 	c.page("POST /console/inquiries/{id}/claims", rolesCreate, c.requires(on, "console.subject.inquiries", c.inquiryClaim))
 	c.page("POST /console/inquiries/{id}/close", rolesDesk, c.requires(on, "console.subject.inquiries", c.inquiryClose))
+	c.page("GET /console/claims", rolesInquiries, c.requires(on, "console.subject.inquiries", c.claimList))
 	c.page("POST /console/claims/{id}/override", rolesDesk, c.requires(on, "console.subject.inquiries", c.claimOverride))
 }
 
@@ -122,6 +123,14 @@ func (c *Console) renderInquiry(w http.ResponseWriter, r *http.Request, s *sessi
 	if c.cfg.Tracking != nil && in.Known && s.Who.Role != auth.RolePartner {
 		if tl, err := c.cfg.Tracking.Timeline(ctx, s.Who, in.Item); err == nil {
 			v := newTimelineView(tl)
+			insured, err := c.cfg.Inquiry.InsuredSDR(ctx, in.Item)
+			if err != nil {
+				c.internalError(w, r, s, err)
+				return
+			}
+			if insured.IsPositive() {
+				v.markInsured()
+			}
 			page.Timeline = &v
 		}
 	}
@@ -165,4 +174,28 @@ func (c *Console) afterInquiryForm(w http.ResponseWriter, r *http.Request, s *se
 	}
 	r.SetPathValue("id", id)
 	c.renderInquiry(w, r, s, st, userMessage(err))
+}
+
+type claimListPage struct {
+	Rows []inquiry.ClaimRow
+	Desk bool // staff: the merchant column
+	Tabs []tab
+}
+
+// claimList is the claims page: a merchant's claims on its items (staff see
+// every claim, a partner post those routed to it), newest decision first,
+// each with its inquiry's state, the decision and the compensation in the
+// claimant's currency.
+func (c *Console) claimList(w http.ResponseWriter, r *http.Request, s *session) {
+	rows, err := c.cfg.Inquiry.ClaimList(r.Context(), s.Who, 500)
+	if err != nil {
+		if st, ok := statusOf[postal.ErrorCode(err)]; ok && st < 500 {
+			c.errorPage(w, r, s, st, userMessage(err))
+			return
+		}
+		c.internalError(w, r, s, err)
+		return
+	}
+	page := claimListPage{Rows: rows, Desk: s.Who.Is(rolesDesk...), Tabs: c.trackTabs(s, "claims")}
+	c.render(w, r, http.StatusOK, "claims", s.view("console.title.claims", "tracking", page))
 }

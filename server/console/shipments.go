@@ -324,6 +324,9 @@ func (c *Console) shipment(w http.ResponseWriter, r *http.Request, s *session) {
 		switch {
 		case err == nil:
 			v := newTimelineView(tl)
+			if sh.Insured != nil {
+				v.markInsured()
+			}
 			page.Timeline = &v
 		case postal.ErrorCode(err) != postal.CodeNotFound:
 			c.internalError(w, r, s, err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/inquiry"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/tracking"
@@ -33,6 +34,8 @@ func (c *Console) registerTracking() {
 type trackEvent struct {
 	tracking.TimelineEvent
 	Last bool
+	// Unsigned marks a handover of an insured item without a signatory.
+	Unsigned bool
 }
 
 type inFlight struct {
@@ -61,6 +64,7 @@ type TimelineView struct {
 	Public   string       // the public page, for items
 	Lane     string
 	Stages   []stageStep
+	Insured  bool // an insured item: unsigned handovers are marked
 }
 
 func newTimelineView(tl tracking.Timeline) TimelineView {
@@ -76,6 +80,19 @@ func newTimelineView(tl tracking.Timeline) TimelineView {
 		v.Lane = tl.Lane.Origin + " → " + tl.Lane.Dest
 	}
 	return v
+}
+
+// markInsured marks the handovers of an insured item that nobody signed
+// for (inquiry.UnsignedHandovers): its delivery and each receipt by another
+// post.
+func (v *TimelineView) markInsured() {
+	evs := v.Timeline.Events
+	for _, i := range inquiry.UnsignedHandovers(len(evs), func(i int) (tracking.Code, string, string) {
+		return evs[i].Code, evs[i].Office, evs[i].Signatory
+	}) {
+		v.Events[len(evs)-1-i].Unsigned = true
+	}
+	v.Insured = true
 }
 
 // stageStep is one step of the chain strip above a timeline.
@@ -243,7 +260,8 @@ func (c *Console) trackTabs(s *session, current string) []tab {
 		tabs = append(tabs, tab{"console.tab.performance", "/console/performance", current == "performance"})
 	}
 	if c.cfg.Inquiry != nil && slices.Contains(rolesInquiries, s.Who.Role) {
-		tabs = append(tabs, tab{"console.nav.inquiries", "/console/inquiries", current == "inquiries"})
+		tabs = append(tabs, tab{"console.nav.inquiries", "/console/inquiries", current == "inquiries"},
+			tab{"console.tab.claims", "/console/claims", current == "claims"})
 	}
 	return tabs
 }
