@@ -139,7 +139,19 @@ type EntryFilter struct {
 	Through  int64 // Seq ≤ Through
 	After    int64 // Seq > After (pagination)
 	Limit    int   // 0 = all
+	Currency string
+	// Desc lists newest first (Seq descending), from Seq < Before when
+	// Before > 0; the next cursor is then a paging key of EntrySortNewest.
+	Desc   bool
+	Before int64
 }
+
+// Sort orders of the ledger list: by posting (Seq), newest first by
+// default.
+const (
+	EntrySortNewest = "-posted"
+	EntrySortOldest = "posted"
+)
 
 // TariffVersion is a stored tariff set.
 type TariffVersion struct {

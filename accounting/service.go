@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -432,7 +433,14 @@ func (s *Service) Entries(ctx context.Context, who auth.Principal, f EntryFilter
 	if !may(who, f.Party) && !(f.Party == "" && who.Is(auth.RoleAdmin, auth.RoleOperator)) {
 		return nil, "", postal.Errorf(postal.CodeNotFound, "no ledger for %s", f.Party)
 	}
-	if cursor != "" {
+	switch {
+	case cursor != "" && f.Desc:
+		k, _, err := paging.DecodeKey(cursor, EntrySortNewest)
+		if err != nil {
+			return nil, "", err
+		}
+		f.Before = k.Seq
+	case cursor != "":
 		after, err := paging.DecodeCursor(cursor)
 		if err != nil {
 			return nil, "", postal.Invalid("bad cursor", postal.FieldError{Field: "query.cursor", Message: err.Error()})
@@ -441,4 +449,46 @@ func (s *Service) Entries(ctx context.Context, who auth.Principal, f EntryFilter
 	}
 	f.Limit = paging.LimitOr(f.Limit, 50)
 	return s.Store.Entries(ctx, f)
+}
+
+// EntryExportColumns are the columns of a ledger export, in order.
+var EntryExportColumns = []string{"seq", "posted_at", "at", "kind", "category", "debtor", "creditor", "amount", "currency", "items",
+	"weight_g", "item", "dispatch", "consignment", "service", "merchant", "origin", "dest", "product", "tariff_version", "tariff_row",
+	"rate", "basis", "reason", "key", "revision"}
+
+// ExportRow is e as a row of EntryExportColumns.
+func (e Entry) ExportRow() []string {
+	return []string{strconv.FormatInt(e.Seq, 10), e.PostedAt.UTC().Format(time.RFC3339), e.At.UTC().Format(time.RFC3339), string(e.Kind),
+		e.Category, string(e.Debtor), string(e.Creditor), FormatAmount(e.Amount, e.Currency), e.Currency, strconv.Itoa(e.Items),
+		strconv.Itoa(e.WeightG), e.Item, e.Dispatch, e.Consignment, e.Service, e.Merchant, e.Origin, e.Dest, e.Product, e.TariffVersion,
+		e.TariffRow, e.Rate, e.Basis, e.Reason, e.Key, strconv.Itoa(e.Revision)}
+}
+
+// ExportEntries writes the ledger entries f selects for who (as Entries
+// scopes them; f.Limit ignored) through write, in f's order. More than
+// exportMax matching entries is an invalid-argument error asking for a
+// narrower filter; write's caller buffers, so nothing is sent then.
+func (s *Service) ExportEntries(ctx context.Context, who auth.Principal, f EntryFilter, exportMax int,
+	write func(header []string, rows func(emit func([]string) error) error) error) error {
+	return write(EntryExportColumns, func(emit func([]string) error) error {
+		cursor, seen := "", 0
+		for {
+			f.Limit = paging.Max
+			es, next, err := s.Entries(ctx, who, f, cursor)
+			if err != nil {
+				return err
+			}
+			for _, e := range es {
+				if seen++; seen > exportMax {
+					return postal.Errorf(postal.CodeInvalid, "more than %d ledger entries match; narrow the filter (e.g. period, party, kind or currency) and export again", exportMax)
+				}
+				if err := emit(e.ExportRow()); err != nil {
+					return err
+				}
+			}
+			if cursor = next; cursor == "" {
+				return nil
+			}
+		}
+	})
 }

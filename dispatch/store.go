@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -49,6 +50,13 @@ type DispatchStore interface {
 	Dispatch(ctx context.Context, id string) (Dispatch, error)
 	// Dispatches lists dispatches matching f, newest first.
 	Dispatches(ctx context.Context, f DispatchFilter) ([]Dispatch, error)
+	// FindDispatches returns a page of at most f.Limit dispatches f
+	// selects in f.Sort order after f.Key, and the cursor of the next
+	// page ("" on the last).
+	FindDispatches(ctx context.Context, f DispatchFilter) ([]Dispatch, string, error)
+	// CountDispatches counts the dispatches f selects, at most upTo of
+	// them (exact false when more match).
+	CountDispatches(ctx context.Context, f DispatchFilter, upTo int) (int64, bool, error)
 	// CloseDispatch closes an open dispatch whose receptacles are all
 	// closed and match c (else ErrChanged), setting the relabelled S9 ids
 	// and writing the outbox entry.
@@ -155,10 +163,19 @@ type NewDispatch struct {
 // DispatchFilter selects dispatches.
 type DispatchFilter struct {
 	Origin      string
+	Offices     []string // origin is one of these; nil = any
 	Destination string
+	Country     string // destination office in this country (ISO 3166-1 alpha-2)
 	Status      Status
+	Category    string
 	Since       time.Time // opened at or after; zero = any
-	Limit       int
+	Until       time.Time // opened before; zero = any
+	Search      string    // prefix of the dispatch id
+	// Sort and Key are FindDispatches' order (a DispatchSorts entry) and
+	// the position after which its page starts (nil: the start).
+	Sort  string
+	Key   *paging.Key
+	Limit int
 }
 
 // ReceptacleClose is a receptacle's closing, computed by the service.

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/document"
+	"github.com/interpost/interpost/listing"
 	"github.com/interpost/interpost/postal"
 )
 
@@ -42,8 +44,12 @@ func (s *Server) registerAccounting() {
 			"(a corrected tariff), reversals of charges no longer made. Entries are never changed. Running it again posts nothing. Lists what could not be rated.",
 		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity}}, financeAdmins, s.ratePeriod)
 	register(s, huma.Operation{OperationID: "list-ledger", Method: http.MethodGet, Path: "/v1/ledger", Summary: "list ledger entries", Tags: accountingTag,
-		Description: "Ledger entries oldest first, a page at a time: who owes whom, how much, on what basis (item, dispatch or consignment; tariff version and row). " +
-			"Partners see their own post's or carrier's entries, merchants theirs.", Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity}}, ledgerReaders, s.listLedger)
+		Description: "Ledger entries newest first (sort=posted: oldest first, in posting order), a page at a time: who owes whom, how much, on what basis (item, dispatch or consignment; tariff version and row). " +
+			"Filters combine (AND). Partners see their own post's or carrier's entries, merchants theirs.", Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity}}, ledgerReaders, s.listLedger)
+	register(s, huma.Operation{OperationID: "export-ledger", Method: http.MethodGet, Path: "/v1/ledger/export", Summary: "export ledger entries", Tags: accountingTag,
+		Description: "The entries the filters select (as GET /v1/ledger takes them), in the list's order, as CSV (UTF-8) or XLSX: one row per entry (docs/formats.md). " +
+			"More than 100,000 matching entries is 422 asking for a narrower filter.",
+		Responses: exportResponses(), Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity}}, ledgerReaders, s.exportLedger)
 	register(s, huma.Operation{OperationID: "ledger-balances", Method: http.MethodGet, Path: "/v1/ledger/balances", Summary: "balances per party", Tags: accountingTag,
 		Description: "What each party and the home post owe each other per currency over a period: sums of entries.", Errors: []int{http.StatusUnprocessableEntity}}, financeReaders, s.balances)
 	for _, f := range []string{"", "csv", "pdf"} {
@@ -161,13 +167,47 @@ func (s *Server) ratePeriod(ctx context.Context, in *struct {
 	return &struct{ Body accounting.RateReport }{rep}, nil
 }
 
+// LedgerFilter is the filter of the ledger list and its export.
+type LedgerFilter struct {
+	Period   string `query:"period" doc:"Month YYYY-MM or days YYYY-MM-DD..YYYY-MM-DD (UTC)"`
+	Party    string `query:"party" maxLength:"80" doc:"post:PLPOST, carrier:XIAMEN-AIRLINES or merchant:XMTEA"`
+	Kind     string `query:"kind" enum:"terminal_dues,inward_land_rate,ems,transit,conveyance,postage,surcharge"`
+	Item     string `query:"item" maxLength:"40" doc:"Entries of one item (S10)"`
+	Currency string `query:"currency" maxLength:"3" doc:"Only entries in this currency (ISO 4217 code, or XDR for SDR)" example:"CNY"`
+	Sort     string `query:"sort" enum:"-posted,posted" default:"-posted" doc:"-posted: newest first (default); posted: oldest first, in posting order"`
+}
+
+var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
+func (in LedgerFilter) filter() (accounting.EntryFilter, error) {
+	f := accounting.EntryFilter{Kind: accounting.Kind(in.Kind), Item: strings.ToUpper(in.Item), Desc: in.Sort != accounting.EntrySortOldest}
+	if in.Period != "" {
+		p, err := period("query.period", in.Period)
+		if err != nil {
+			return f, err
+		}
+		f.From, f.To = p.From, p.To
+	}
+	if in.Party != "" {
+		pt, err := accounting.ParseParty(in.Party)
+		if err != nil {
+			return f, postal.Invalid("bad party", postal.FieldError{Field: "query.party", Message: err.Error(), Value: in.Party})
+		}
+		f.Party = pt
+	}
+	if in.Currency != "" {
+		f.Currency = strings.ToUpper(strings.TrimSpace(in.Currency))
+		if !currencyCode.MatchString(f.Currency) {
+			return f, postal.Invalid("bad currency", postal.FieldError{Field: "query.currency", Message: "not a currency code: three letters, e.g. CNY, USD, XDR", Value: in.Currency})
+		}
+	}
+	return f, nil
+}
+
 type ledgerInput struct {
-	Period string `query:"period" doc:"Month YYYY-MM or days YYYY-MM-DD..YYYY-MM-DD (UTC)"`
-	Party  string `query:"party" maxLength:"80" doc:"post:PLPOST, carrier:XIAMEN-AIRLINES or merchant:XMTEA"`
-	Kind   string `query:"kind" enum:"terminal_dues,inward_land_rate,ems,transit,conveyance,postage,surcharge"`
-	Item   string `query:"item" maxLength:"40" doc:"Entries of one item (S10)"`
+	LedgerFilter
 	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
-	Cursor string `query:"cursor"`
+	Cursor string `query:"cursor" doc:"next_cursor of the previous page (of the same sort)"`
 }
 
 type ledgerPage struct {
@@ -176,26 +216,29 @@ type ledgerPage struct {
 }
 
 func (s *Server) listLedger(ctx context.Context, in *ledgerInput) (*struct{ Body ledgerPage }, error) {
-	f := accounting.EntryFilter{Kind: accounting.Kind(in.Kind), Item: strings.ToUpper(in.Item), Limit: in.Limit}
-	if in.Period != "" {
-		p, err := period("query.period", in.Period)
-		if err != nil {
-			return nil, s.problem(ctx, err)
-		}
-		f.From, f.To = p.From, p.To
+	f, err := in.filter()
+	if err != nil {
+		return nil, s.problem(ctx, err)
 	}
-	if in.Party != "" {
-		pt, err := accounting.ParseParty(in.Party)
-		if err != nil {
-			return nil, s.problem(ctx, postal.Invalid("bad party", postal.FieldError{Field: "query.party", Message: err.Error(), Value: in.Party}))
-		}
-		f.Party = pt
-	}
+	f.Limit = in.Limit
 	es, next, err := s.accounting().Entries(ctx, principal(ctx), f, in.Cursor)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
 	return &struct{ Body ledgerPage }{ledgerPage{es, next}}, nil
+}
+
+func (s *Server) exportLedger(ctx context.Context, in *struct {
+	LedgerFilter
+	Format string `query:"format" enum:"csv,xlsx" default:"csv" doc:"csv (UTF-8) or xlsx"`
+}) (*fileOutput, error) {
+	f, err := in.filter()
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return s.exportFile(ctx, "ledger", in.Format, func(write func(header []string, rows func(func([]string) error) error) error) error {
+		return s.accounting().ExportEntries(ctx, principal(ctx), f, listing.ExportMax, write)
+	})
 }
 
 func (s *Server) balances(ctx context.Context, in *struct {

@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,6 +112,49 @@ func TestAccountingAPI(t *testing.T) {
 	}
 	if r := e.do("GET", "/v1/ledger?party=merchant:ACME", "partner", nil); r.status != 404 {
 		t.Errorf("partner reading a merchant's ledger: %d", r.status)
+	}
+	// The ledger list: newest first, paged, filtered by currency; exported;
+	// a bad currency or kind is 422 naming the field.
+	var led struct {
+		Items []struct {
+			Seq      int64  `json:"seq"`
+			Currency string `json:"currency"`
+		} `json:"items"`
+		NextCursor string `json:"next_cursor"`
+	}
+	var seqs []int64
+	for cursor := ""; ; {
+		r := e.do("GET", "/v1/ledger?period="+month+"&limit=1&cursor="+cursor, "admin", nil)
+		if r.status != 200 {
+			t.Fatalf("ledger page: %d %s", r.status, r.body)
+		}
+		led.NextCursor = ""
+		r.json(t, &led)
+		for _, it := range led.Items {
+			seqs = append(seqs, it.Seq)
+		}
+		if cursor = led.NextCursor; cursor == "" || len(seqs) > 50 {
+			break
+		}
+	}
+	if len(seqs) < 3 || !slices.IsSortedFunc(seqs, func(a, b int64) int { return cmp.Compare(b, a) }) {
+		t.Errorf("ledger newest first, a page at a time: %v", seqs)
+	}
+	r = e.do("GET", "/v1/ledger?sort=posted&currency=zzz", "admin", nil)
+	if r.status != 200 || strings.Contains(string(r.body), `"seq":`) {
+		t.Errorf("ledger in currency ZZZ: %d %s", r.status, r.body)
+	}
+	for q, field := range map[string]string{"currency=yuan": "query.currency", "kind=fee": "kind", "sort=amount": "sort"} {
+		if r := e.do("GET", "/v1/ledger?"+q, "admin", nil); r.status != 422 || !strings.Contains(string(r.body), field) {
+			t.Errorf("ledger?%s: %d %s", q, r.status, r.body)
+		}
+	}
+	r = e.do("GET", "/v1/ledger/export?format=csv&party=post:PLPOST", "partner", nil)
+	if lines := strings.Split(strings.TrimSpace(string(r.body)), "\n"); r.status != 200 || len(lines) != 2 || !strings.Contains(lines[0], "seq,posted_at,at,kind") || !strings.Contains(lines[1], "post:PLPOST") {
+		t.Errorf("PLPOST's ledger export: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", "/v1/ledger/export?party=merchant:ACME", "partner", nil); r.status != 404 {
+		t.Errorf("partner exporting a merchant's ledger: %d", r.status)
 	}
 	if r := e.do("GET", "/v1/ledger/balances?period="+month, "operator", nil); r.status != 200 || !strings.Contains(string(r.body), `"party":"merchant:ACME"`) {
 		t.Errorf("balances: %d %s", r.status, r.body)

@@ -46,8 +46,20 @@ func (s *Server) registerDispatch() {
 	}, exchangeOperators, s.openDispatch)
 	register(s, huma.Operation{
 		OperationID: "list-dispatches", Method: http.MethodGet, Path: "/v1/dispatches",
-		Summary: "list dispatches", Tags: tags, Description: "Newest first.",
+		Summary: "list dispatches", Tags: tags,
+		Description: "Newest first unless sort says otherwise; filters combine (AND). Operator and customs keys see only dispatches " +
+			"from their offices. total counts the whole filtered list up to 1,000 (total_exact false past it). A filter value that " +
+			"is not allowed is 422 naming the field and the allowed values.",
+		Errors: []int{http.StatusForbidden, http.StatusUnprocessableEntity},
 	}, exchangeReaders, s.listDispatches)
+	register(s, huma.Operation{
+		OperationID: "export-dispatches", Method: http.MethodGet, Path: "/v1/dispatches/export",
+		Summary: "export the dispatches list", Tags: tags,
+		Description: "The dispatches the filters select (as GET /v1/dispatches takes them), in the list's order, as CSV (UTF-8) or XLSX: " +
+			"one row per dispatch (docs/formats.md). More than 100,000 matching dispatches is 422 asking for a narrower filter.",
+		Responses: exportResponses(),
+		Errors:    []int{http.StatusForbidden, http.StatusUnprocessableEntity},
+	}, exchangeReaders, s.exportDispatches)
 	register(s, huma.Operation{
 		OperationID: "get-dispatch", Method: http.MethodGet, Path: "/v1/dispatches/{id}",
 		Summary: "get a dispatch with its receptacles", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
@@ -164,21 +176,64 @@ func (s *Server) openDispatch(ctx context.Context, in *struct{ Body dispatch.Ope
 	return &dispatchOutput{Status: http.StatusCreated, Body: d}, nil
 }
 
-type listDispatchesInput struct {
-	Origin      string    `query:"origin"`
-	Destination string    `query:"destination"`
-	Status      string    `query:"status" enum:"open,closed,consigned,departed,cancelled"`
-	Since       time.Time `query:"since" doc:"Opened at or after (RFC 3339)"`
-	Limit       int       `query:"limit" minimum:"1" maximum:"500" default:"100"`
+// DispatchFilter is the filter bar of the dispatches list and its export.
+type DispatchFilter struct {
+	Origin      string    `query:"origin" doc:"Office of origin (operator and customs keys: one of theirs; default all of theirs)" example:"CNXMNA"`
+	Destination string    `query:"destination" doc:"Destination office of exchange (6 characters) or its country (ISO 3166-1 alpha-2)" example:"NLAMSA"`
+	Status      string    `query:"status" enum:"open,closed,consigned,departed,cancelled" doc:"Only dispatches in this status"`
+	Category    string    `query:"category" enum:"A,B,C,D" doc:"Only dispatches of this mail category"`
+	From        time.Time `query:"from" doc:"Only dispatches opened at or after this RFC 3339 time"`
+	To          time.Time `query:"to" doc:"Only dispatches opened before this RFC 3339 time"`
+	Since       time.Time `query:"since" deprecated:"true" doc:"Deprecated: use from (the same meaning)"`
+	Q           string    `query:"q" maxLength:"40" doc:"Prefix of the dispatch id (S8); case and spaces are ignored" example:"CNXMNANLAMSA"`
+	Sort        string    `query:"sort" enum:"-opened,opened,-status,status,-destination,destination" default:"-opened" doc:"Column to sort by, descending with a leading -; newest first by default; ties go by id"`
 }
 
-func (s *Server) listDispatches(ctx context.Context, in *listDispatchesInput) (*itemsOf[dispatch.Dispatch], error) {
-	ds, err := s.dispatches().Dispatches(ctx, dispatch.DispatchFilter{Origin: in.Origin, Destination: in.Destination,
-		Status: dispatch.Status(in.Status), Since: in.Since, Limit: in.Limit})
+func (f DispatchFilter) query() dispatch.DispatchQuery {
+	from := f.From
+	if from.IsZero() {
+		from = f.Since
+	}
+	return dispatch.DispatchQuery{Origin: f.Origin, Destination: f.Destination, Status: f.Status, Category: f.Category,
+		From: from, To: f.To, Search: f.Q, Sort: f.Sort}
+}
+
+type listDispatchesInput struct {
+	DispatchFilter
+	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
+	Cursor string `query:"cursor" doc:"next_cursor of the previous page (of the same sort)"`
+}
+
+type dispatchPage struct {
+	Items      []dispatch.Dispatch `json:"items"`
+	NextCursor string              `json:"next_cursor,omitempty" doc:"Pass as cursor to get the next page; absent on the last page"`
+	Total      int64               `json:"total" doc:"How many dispatches match the filter (all pages); at most 1000 unless total_exact"`
+	TotalExact bool                `json:"total_exact" doc:"false when more than total dispatches match: the count stops at 1000"`
+}
+
+func (s *Server) listDispatches(ctx context.Context, in *listDispatchesInput) (*struct{ Body dispatchPage }, error) {
+	q := in.query()
+	q.Limit, q.Cursor = in.Limit, in.Cursor
+	p, err := s.dispatches().FindDispatches(ctx, principal(ctx), q)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	return items(ds), nil
+	items := p.Items
+	if items == nil {
+		items = []dispatch.Dispatch{}
+	}
+	return &struct{ Body dispatchPage }{dispatchPage{Items: items, NextCursor: p.NextCursor, Total: p.Total, TotalExact: p.TotalExact}}, nil
+}
+
+type exportDispatchesInput struct {
+	DispatchFilter
+	Format string `query:"format" enum:"csv,xlsx" default:"csv" doc:"csv (UTF-8) or xlsx"`
+}
+
+func (s *Server) exportDispatches(ctx context.Context, in *exportDispatchesInput) (*fileOutput, error) {
+	return s.exportFile(ctx, "dispatches", in.Format, func(write func(header []string, rows func(func([]string) error) error) error) error {
+		return s.dispatches().ExportDispatches(ctx, principal(ctx), in.query(), write)
+	})
 }
 
 type idInput struct {

@@ -180,3 +180,75 @@ func TestPlanDayAPI(t *testing.T) {
 		t.Fatalf("forecast plan: %d %s", res.status, res.body)
 	}
 }
+
+// TestDispatchList: the dispatches list filtered, searched, sorted,
+// counted and exported; bad filters named with the allowed values; an
+// operator of another office sees none of these (issue 19 item 2).
+func TestDispatchList(t *testing.T) {
+	e, _ := dispatchEnv(t)
+	ctx := context.Background()
+	key, secret, err := auth.NewKey(auth.RoleOperator, "", "", []string{"CNSHAA"}, "shanghai", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CreateKey(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	e.keys["shanghai"] = secret
+	var ids []string
+	for _, d := range []struct{ dest, cat string }{{"NLAMSA", "A"}, {"DEFRAA", "C"}, {"NLAMSA", "C"}} {
+		var got dispatch.Dispatch
+		e.must(e.do("POST", "/v1/dispatches", "operator", map[string]any{"origin": "CNXMNA", "destination": d.dest, "category": d.cat, "subclass": "UN"}),
+			201, "open dispatch").json(t, &got)
+		ids = append(ids, got.ID)
+	}
+	type page struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+		NextCursor string `json:"next_cursor"`
+		Total      int64  `json:"total"`
+		TotalExact bool   `json:"total_exact"`
+	}
+	list := func(key, query string) ([]string, page) {
+		t.Helper()
+		var p page
+		e.must(e.do("GET", "/v1/dispatches?"+query, key, nil), 200, "list "+query).json(t, &p)
+		var out []string
+		for _, d := range p.Items {
+			out = append(out, d.ID)
+		}
+		return out, p
+	}
+	if got, p := list("customs", "limit=2"); fmt.Sprint(got) != fmt.Sprint([]string{ids[2], ids[1]}) || p.Total != 3 || !p.TotalExact || p.NextCursor == "" {
+		t.Errorf("newest first, page 1 = %v %+v", got, p)
+	} else if got, p := list("customs", "limit=2&cursor="+p.NextCursor); fmt.Sprint(got) != fmt.Sprint([]string{ids[0]}) || p.NextCursor != "" {
+		t.Errorf("page 2 = %v %+v", got, p)
+	}
+	if got, _ := list("operator", "destination=nl&category=C&origin=CNXMNA&status=open"); fmt.Sprint(got) != fmt.Sprint([]string{ids[2]}) {
+		t.Errorf("filtered = %v", got)
+	}
+	if got, _ := list("operator", "q="+strings.ToLower(ids[1][:12])+"&sort=opened"); fmt.Sprint(got) != fmt.Sprint([]string{ids[1]}) {
+		t.Errorf("searched = %v", got)
+	}
+	if got, p := list("shanghai", ""); len(got) != 0 || p.Total != 0 {
+		t.Errorf("Shanghai's operator sees %v", got)
+	}
+	e.must(e.do("GET", "/v1/dispatches?origin=CNXMNA", "shanghai", nil), 403, "another office's dispatches")
+	e.must(e.do("GET", "/v1/dispatches", "acme", nil), 403, "merchant lists dispatches")
+	for query, field := range map[string]string{"status=lost": "status", "category=E": "category", "sort=weight": "sort",
+		"destination=Amsterdam": "query.destination", "q=CN-XMN": "query.q"} {
+		r := e.must(e.do("GET", "/v1/dispatches?"+query, "operator", nil), 422, "bad "+query)
+		if !strings.Contains(string(r.body), field) {
+			t.Errorf("%s: %s does not name %s", query, r.body, field)
+		}
+	}
+	if r := e.must(e.do("GET", "/v1/dispatches?status=lost", "operator", nil), 422, "bad status"); !strings.Contains(string(r.body), "open") || !strings.Contains(string(r.body), "cancelled") {
+		t.Errorf("bad status does not list the allowed values: %s", r.body)
+	}
+	r := e.must(e.do("GET", "/v1/dispatches/export?format=csv&destination=NLAMSA", "customs", nil), 200, "export")
+	lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(strings.TrimPrefix(string(r.body), "\ufeff"), "\r\n", "\n")), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "id,origin,destination,category") || !strings.HasPrefix(lines[1], ids[2]+",CNXMNA,NLAMSA,C,UN,open") {
+		t.Errorf("export:\n%s", r.body)
+	}
+}

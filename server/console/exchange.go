@@ -38,6 +38,7 @@ func (c *Console) registerExchange() {
 	c.page("GET /console/exchange", rolesExchange, c.requires(c.cfg.Dispatch != nil && c.cfg.Planner != nil, "console.subject.exchange", c.exchange))
 	c.page("POST /console/exchange/receptacles/{ref}/close", rolesExchOps, c.requires(c.cfg.Dispatch != nil && c.cfg.Planner != nil, "console.subject.exchange", c.closeReceptacle))
 	c.page("GET /console/exchange/consignments/{id}/{file}", rolesExchange, c.requires(c.cfg.Dispatch != nil && c.cfg.Planner != nil, "console.subject.exchange", c.billFile))
+	c.registerDispatches()
 }
 
 type openDispatch struct {

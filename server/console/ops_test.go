@@ -16,6 +16,7 @@ import (
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/customs"
 	"github.com/interpost/interpost/demo"
+	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/network"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
@@ -66,7 +67,7 @@ func newOpsConsole(t *testing.T) *opsConsole {
 		}
 		tc.keys[name] = secret
 	}
-	c, err := New(Config{Auth: &auth.Service{Store: st, Refs: testRefs{st}}, Merchants: &acceptance.Merchants{Store: st}, Network: &network.Directory{Store: st}, Acceptance: svc, Customs: cs, Warehouse: ws, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock})
+	c, err := New(Config{Auth: &auth.Service{Store: st, Refs: testRefs{st}}, Merchants: &acceptance.Merchants{Store: st}, Network: &network.Directory{Store: st}, Acceptance: svc, Customs: cs, Warehouse: ws, Dispatch: &dispatch.Service{Store: st, Now: clock}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

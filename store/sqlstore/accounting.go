@@ -141,6 +141,10 @@ func (s *Store) AppendEntries(ctx context.Context, entries []accounting.Entry) (
 func (s *Store) Entries(ctx context.Context, f accounting.EntryFilter) ([]accounting.Entry, string, error) {
 	query := `SELECT ` + entryCols + ` FROM ledger_entries WHERE seq > ?`
 	args := []any{f.After}
+	if f.Desc && f.Before > 0 {
+		query += ` AND seq < ?`
+		args = append(args, f.Before)
+	}
 	if !f.From.IsZero() {
 		query += ` AND at >= ?`
 		args = append(args, s.t(f.From))
@@ -153,7 +157,7 @@ func (s *Store) Entries(ctx context.Context, f accounting.EntryFilter) ([]accoun
 		query += ` AND (debtor = ? OR creditor = ?)`
 		args = append(args, string(f.Party), string(f.Party))
 	}
-	for _, c := range []struct{ col, v string }{{"kind", string(f.Kind)}, {"item", f.Item}, {"charge_key", f.Key}} {
+	for _, c := range []struct{ col, v string }{{"kind", string(f.Kind)}, {"item", f.Item}, {"charge_key", f.Key}, {"currency", f.Currency}} {
 		if c.v != "" {
 			query += ` AND ` + c.col + ` = ?`
 			args = append(args, c.v)
@@ -164,6 +168,9 @@ func (s *Store) Entries(ctx context.Context, f accounting.EntryFilter) ([]accoun
 		args = append(args, f.Through)
 	}
 	query += ` ORDER BY seq`
+	if f.Desc {
+		query += ` DESC`
+	}
 	if f.Limit > 0 {
 		query += ` LIMIT ?`
 		args = append(args, f.Limit+1)
@@ -176,6 +183,9 @@ func (s *Store) Entries(ctx context.Context, f accounting.EntryFilter) ([]accoun
 	out := []accounting.Entry{}
 	for rows.Next() {
 		if f.Limit > 0 && len(out) == f.Limit {
+			if f.Desc {
+				return out, paging.EncodeKey(paging.Key{Sort: accounting.EntrySortNewest, Seq: out[len(out)-1].Seq}), rows.Close()
+			}
 			return out, paging.EncodeCursor(out[len(out)-1].Seq), rows.Close()
 		}
 		var e accounting.Entry

@@ -1,8 +1,10 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/interpost/interpost/accounting"
 	"github.com/interpost/interpost/dispatch"
+	"github.com/interpost/interpost/paging"
 	"github.com/interpost/interpost/postal"
 	"github.com/interpost/interpost/store"
 )
@@ -121,6 +124,9 @@ func testLedger(t *testing.T, s store.Store) {
 		{"item", accounting.EntryFilter{Item: "LA000000014CN"}, 5},
 		{"kind", accounting.EntryFilter{Kind: accounting.KindTransit}, 0},
 		{"through", accounting.EntryFilter{Through: posted[1].Seq}, 2},
+		{"currency", accounting.EntryFilter{Currency: "JPY"}, 1},
+		{"currency and party", accounting.EntryFilter{Currency: "XDR", Party: pl}, 3},
+		{"newest first", accounting.EntryFilter{Desc: true}, 5},
 	} {
 		es, _, err := s.Entries(ctx, c.f)
 		if err != nil || len(es) != c.want {
@@ -134,6 +140,28 @@ func testLedger(t *testing.T, s store.Store) {
 	page2, next2, err := s.Entries(ctx, accounting.EntryFilter{Limit: 2, After: page[1].Seq})
 	if err != nil || len(page2) != 2 || next2 == "" || page2[0].Seq <= page[1].Seq {
 		t.Errorf("page 2: %+v %q %v", page2, next2, err)
+	}
+	// Newest first, a page at a time (the ledger list's default order).
+	var seqs []int64
+	for f := (accounting.EntryFilter{Desc: true, Limit: 2, Currency: "XDR"}); ; {
+		es, next, err := s.Entries(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			seqs = append(seqs, e.Seq)
+		}
+		if next == "" {
+			break
+		}
+		k, _, err := paging.DecodeKey(next, accounting.EntrySortNewest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Before = k.Seq
+	}
+	if len(seqs) != 4 || !slices.IsSortedFunc(seqs, func(a, b int64) int { return cmp.Compare(b, a) }) || seqs[0] != all[4].Seq {
+		t.Errorf("XDR entries newest first = %v", seqs)
 	}
 }
 

@@ -23,6 +23,7 @@ func runDispatch(t *testing.T, newDB Opener) {
 	t.Run("ConcurrentConsignCapacity", func(t *testing.T) { testConcurrentConsign(t, newDB(t)) })
 	t.Run("SaveDispatches", func(t *testing.T) { testSaveDispatches(t, newDB(t)()) })
 	t.Run("CarrierEvents", func(t *testing.T) { testCarrierEvents(t, newDB(t)()) })
+	t.Run("FindDispatches", func(t *testing.T) { testFindDispatches(t, newDB(t)()) })
 }
 
 func testSortPlans(t *testing.T, s store.Store) {
