@@ -292,14 +292,14 @@ func (r *Rater) openTransit(t TransitReceptacle, res *Result) {
 	origin := Post(countryOf(t.Origin, t.Partner))
 	key := "in/opentransit/" + t.Item
 	if t.ForwardedAt.IsZero() {
-		res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindTransit, Party: origin, Dispatch: t.Dispatch, At: t.ReceivedAt,
+		res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindTransit, Party: origin, Item: t.Item, Dispatch: t.Dispatch, At: t.ReceivedAt,
 			Reason: fmt.Sprintf("open-transit item %s received, not in a closed outward dispatch yet", t.Item)})
 		return
 	}
 	d := day(t.ReceivedAt)
 	row := r.Tariff.OpenTransitFor(r.Home, d)
 	if row == nil {
-		res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindTransit, Party: origin, Dispatch: t.Dispatch, At: t.ReceivedAt,
+		res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindTransit, Party: origin, Item: t.Item, Dispatch: t.Dispatch, At: t.ReceivedAt,
 			Reason: fmt.Sprintf("no open-transit charge (class O) of our post %s on %s in %s", r.Home, d, TransitFile)})
 		return
 	}
