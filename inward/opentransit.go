@@ -150,7 +150,7 @@ func (s *Service) OpenTransit(ctx context.Context, item string) (OpenTransitItem
 	if err != nil {
 		return OpenTransitItem{}, err
 	}
-	if !s.openTransit(it) || it.Status != StatusReceived {
+	if !s.openTransit(it) || it.Status != StatusReceived || s.inTransit(it.Dispatch) {
 		return OpenTransitItem{}, postal.Errorf(postal.CodeNotFound, "%s is not a received open-transit item", item)
 	}
 	d, err := s.Store.InwardDispatch(ctx, it.Dispatch)
