@@ -35,12 +35,15 @@ type InboundItem struct {
 }
 
 // TransitReceptacle is a receptacle in closed transit through us: received
-// from a partner post and forwarded unopened to a third country.
+// from a partner post and forwarded unopened to a third country. With Item
+// set it is one item in open transit instead: received in Receptacle,
+// re-sorted and forwarded in our own outward dispatch to Destination.
 type TransitReceptacle struct {
 	Dispatch    string    `json:"dispatch"`
 	Receptacle  string    `json:"receptacle"`
-	Origin      string    `json:"origin"`      // partner's office of exchange
-	Destination string    `json:"destination"` // the third country's office of exchange
+	Item        string    `json:"item,omitempty"` // S10 of an open-transit item
+	Origin      string    `json:"origin"`         // partner's office of exchange
+	Destination string    `json:"destination"`    // the third country's office of exchange
 	Partner     string    `json:"partner"`
 	Subclass    string    `json:"subclass"`
 	Items       int       `json:"items"`
@@ -54,8 +57,8 @@ type TransitReceptacle struct {
 type InboundFacts interface {
 	// Inbound returns the items received (verified) in [p.From, p.To).
 	Inbound(ctx context.Context, p Period) ([]InboundItem, error)
-	// Transit returns the closed-transit receptacles received in
-	// [p.From, p.To), forwarded or not.
+	// Transit returns the closed-transit receptacles and the open-transit
+	// items received in [p.From, p.To), forwarded or not.
 	Transit(ctx context.Context, p Period) ([]TransitReceptacle, error)
 }
 
@@ -256,6 +259,10 @@ func (r *Rater) Inbound(it InboundItem, quality map[Party]PartnerQuality, res *R
 // origin post owes our transit charge per item and per kg. One received
 // and not yet forwarded is listed unrated until it is.
 func (r *Rater) Transit(t TransitReceptacle, res *Result) {
+	if t.Item != "" {
+		r.openTransit(t, res)
+		return
+	}
 	country := countryOf(t.Origin, t.Partner)
 	origin := Post(country)
 	class := string(classOf(t.Subclass, ""))
@@ -276,6 +283,30 @@ func (r *Rater) Transit(t TransitReceptacle, res *Result) {
 		Basis: BasisReceived, Debtor: origin, Creditor: r.home(), Amount: Round(row.For(t.Items, t.WeightG), row.Currency), Currency: row.Currency,
 		Items: t.Items, WeightG: t.WeightG, Dispatch: t.Dispatch, Origin: t.Origin, Dest: t.Destination, TariffVersion: r.Tariff.Version,
 		TariffRow: row.Ref(), Rate: fmt.Sprintf("%s × %d items + %s × %s kg, %s → %s", row.PerItem, t.Items, row.PerKg, kg(t.WeightG).StringFixed(3), t.Origin, t.Destination)})
+}
+
+// openTransit rates an open-transit item: once it left in one of our
+// outward dispatches, its origin post owes our open-transit charge (the
+// O row of our post in transit.csv) per item and per kg as received.
+func (r *Rater) openTransit(t TransitReceptacle, res *Result) {
+	origin := Post(countryOf(t.Origin, t.Partner))
+	key := "in/opentransit/" + t.Item
+	if t.ForwardedAt.IsZero() {
+		res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindTransit, Party: origin, Item: t.Item, Dispatch: t.Dispatch, At: t.ReceivedAt,
+			Reason: fmt.Sprintf("open-transit item %s received, not in a closed outward dispatch yet", t.Item)})
+		return
+	}
+	d := day(t.ReceivedAt)
+	row := r.Tariff.OpenTransitFor(r.Home, d)
+	if row == nil {
+		res.Unrated = append(res.Unrated, Unrated{Key: key, Kind: KindTransit, Party: origin, Item: t.Item, Dispatch: t.Dispatch, At: t.ReceivedAt,
+			Reason: fmt.Sprintf("no open-transit charge (class O) of our post %s on %s in %s", r.Home, d, TransitFile)})
+		return
+	}
+	res.Charges = append(res.Charges, Charge{Key: key, Kind: KindTransit, Category: "open transit via us", At: t.ReceivedAt,
+		Basis: BasisReceived, Debtor: origin, Creditor: r.home(), Amount: Round(row.For(1, t.WeightG), row.Currency), Currency: row.Currency,
+		Items: 1, WeightG: t.WeightG, Item: t.Item, Dispatch: t.Dispatch, Origin: t.Origin, Dest: t.Destination, TariffVersion: r.Tariff.Version,
+		TariffRow: row.Ref(), Rate: fmt.Sprintf("%s × 1 item + %s × %s kg, %s %s → %s", row.PerItem, row.PerKg, kg(t.WeightG).StringFixed(3), t.Item, t.Origin, t.Destination)})
 }
 
 // Qualities sums item quality per partner post.

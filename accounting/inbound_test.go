@@ -235,3 +235,52 @@ func TestQualities(t *testing.T) {
 		t.Errorf("JP %+v", jp)
 	}
 }
+
+// TestOpenTransitCharge: an open-transit item that left in our closed
+// outward dispatch is charged to its origin post by our class O transit
+// row, per item and per kg; one not dispatched yet is unrated; without an
+// O row nothing falls back to the closed-transit rate.
+func TestOpenTransitCharge(t *testing.T) {
+	open := []accounting.TransitReceptacle{
+		{Dispatch: "KRSELACNXMNAAUR60077", Receptacle: "KRSELACNXMNAAUR60077001", Item: "RR000000001KR", Origin: "KRSELA", Destination: "DEFRAA",
+			Partner: "KRPOST", Subclass: "UR", Items: 1, WeightG: 400, ReceivedAt: received, ForwardedAt: received.Add(3 * time.Hour)},
+		{Dispatch: "KRSELACNXMNAAUR60077", Receptacle: "KRSELACNXMNAAUR60077001", Item: "RR000000002KR", Origin: "KRSELA",
+			Partner: "KRPOST", Subclass: "UR", Items: 1, WeightG: 200, ReceivedAt: received},
+	}
+	for _, withO := range []bool{true, false} {
+		svc, st := newService(t)
+		tariff := tTransit + "CN,*,0.030,0.320,XDR,2026-01-01,\n"
+		if withO {
+			tariff += "CN,O,0.050,0.450,XDR,2026-01-01,\n"
+		}
+		if _, err := svc.ImportTariff(context.Background(), admin, map[string][]byte{accounting.TransitFile: []byte(tariff)}, "t.open"); err != nil {
+			t.Fatal(err)
+		}
+		svc.Inbound = fakeInbound{transit: open}
+		rep := rate(t, svc)
+		var charged []accounting.Entry
+		for _, e := range st.entries {
+			if strings.HasPrefix(e.Key, "in/opentransit/") {
+				charged = append(charged, e)
+			}
+		}
+		reasons := map[string]string{}
+		for _, u := range rep.Unrated {
+			reasons[u.Item] = u.Reason
+		}
+		if !strings.Contains(reasons["RR000000002KR"], "not in a closed outward dispatch") {
+			t.Errorf("O row %v: unrated %+v", withO, rep.Unrated)
+		}
+		if !withO {
+			if len(charged) != 0 || !strings.Contains(reasons["RR000000001KR"], "no open-transit charge") {
+				t.Errorf("without an O row: charged %+v, unrated %+v", charged, rep.Unrated)
+			}
+			continue
+		}
+		// 0.050 + 0.450 × 0.4 kg
+		if len(charged) != 1 || charged[0].Amount.String() != "0.23" || charged[0].Debtor != accounting.Post("KR") || charged[0].Creditor != accounting.Post("CN") ||
+			charged[0].Item != "RR000000001KR" || charged[0].Dest != "DEFRAA" || charged[0].Basis != accounting.BasisReceived {
+			t.Errorf("open transit charged %+v", charged)
+		}
+	}
+}

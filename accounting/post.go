@@ -19,7 +19,7 @@ type RateReport struct {
 	Dispatches   int       `json:"dispatches"`
 	Consignments int       `json:"consignments"`
 	Inbound      int       `json:"inbound" doc:"Items (or bulk receptacles) received from partner posts in the period"`
-	Transit      int       `json:"transit" doc:"Closed-transit receptacles received from partner posts in the period"`
+	Transit      int       `json:"transit" doc:"Closed-transit receptacles and open-transit items received from partner posts in the period"`
 	Notes        []string  `json:"notes,omitempty" doc:"Sources not wired, e.g. no inbound facts source"`
 	Conveyance   string    `json:"conveyance_basis" enum:"planned,dispatched" doc:"planned: each item's way from the route planner; dispatched: consignments and dispatches"`
 	Charges      int       `json:"charges" doc:"Charges the tariff makes for the period's facts"`

@@ -142,7 +142,10 @@ type EMSRow struct {
 }
 
 // TransitRow is what a transit post charges for mail of a class passing
-// through it in closed transit (transit.csv). Class "*" is any class.
+// through it in closed transit (transit.csv). Class "*" is any class;
+// class "O" (OpenTransitClass) is the charge per item and kg for open
+// transit: a partner's items re-sorted into the transit post's own
+// outward dispatches.
 type TransitRow struct {
 	Row
 	Post  string `json:"post"` // country of the transit post
@@ -396,6 +399,18 @@ func (s *Set) EMSFor(origin, dest string, d civil.Date) (*EMSRow, string) {
 		return nil, g
 	}
 	return &s.EMS[i], g
+}
+
+// OpenTransitClass is the transit.csv class of open-transit charges.
+const OpenTransitClass = "O"
+
+// OpenTransitFor returns the open-transit row (class "O") of the post of
+// country: open transit never falls back to the closed-transit rows.
+func (s *Set) OpenTransitFor(country string, d civil.Date) *TransitRow {
+	if i := valid(s.Transit, s.index().transit[keyOf(country, OpenTransitClass)], d); i >= 0 {
+		return &s.Transit[i]
+	}
+	return nil
 }
 
 // TransitFor returns the transit row of the post of country for a mail

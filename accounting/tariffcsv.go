@@ -340,8 +340,8 @@ var tables = struct {
 	transit: table[TransitRow]{name: TransitFile, header: []string{"post", "class", "per_item", "per_kg", "currency", "valid_from", "valid_to"},
 		parse: func(p *parser) TransitRow {
 			r := TransitRow{Post: p.country("post"), Class: p.str("class"), Rate: p.rate()}
-			if !slices.Contains([]string{"U", "C", "E", "*"}, r.Class) {
-				p.add("class", "%q is not a mail class: U (letter post), C (parcels), E (EMS) or * (any)", r.Class)
+			if !slices.Contains([]string{"U", "C", "E", "*", OpenTransitClass}, r.Class) {
+				p.add("class", "%q is not a mail class: U (letter post), C (parcels), E (EMS), * (any) or O (open transit)", r.Class)
 			}
 			return r
 		},

@@ -71,7 +71,8 @@ type Options struct {
 	Inquiry *inquiry.Service
 	// Returns, if set, plays a handful of returns of each kind
 	// (SeedReturns) through Outward, the node's outward dispatch (which
-	// takes inbound items going back to their origin).
+	// takes inbound items going back to their origin, and open transit:
+	// DispatchOpenTransit).
 	Returns *returns.Service
 	Outward *dispatch.Service
 }
@@ -170,6 +171,13 @@ func Seed(ctx context.Context, st Store, svc *acceptance.Service, o Options) (Re
 	if o.Inward != nil {
 		if res.Inward, err = SeedInward(ctx, o.Inward, o.Now); err != nil {
 			return res, err
+		}
+		if o.Outward != nil && len(res.Inward.OpenTransit.Items) > 0 {
+			// Open transit leaves in our outward dispatches before
+			// accounting rates what Korea Post owes for it.
+			if err := DispatchOpenTransit(ctx, o.Outward, &res.Inward.OpenTransit); err != nil {
+				return res, err
+			}
 		}
 	}
 	if as, ok := st.(accounting.Store); ok {

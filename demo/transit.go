@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/interpost/interpost/auth"
+	"github.com/interpost/interpost/dispatch"
 	"github.com/interpost/interpost/edi"
 	"github.com/interpost/interpost/inward"
 	"github.com/interpost/interpost/postal"
@@ -118,6 +119,12 @@ type OpenTransitResult struct {
 	Dispatch string
 	Resorted int    // open-transit items re-sorted into our outward streams
 	Stream   string // the outward stream of the first, e.g. CNXMNADEFRAAAUR
+	// Items are the re-sorted items (DispatchOpenTransit scans them out).
+	Items []inward.Resorted
+	// Outward is our outward dispatch (S8) the first stream left in,
+	// Dispatched the items that left in closed outward dispatches.
+	Outward    string
+	Dispatched int
 }
 
 // seedOpenTransit pre-advises Korea Post's registered mail to Xiamen with
@@ -170,6 +177,7 @@ func seedOpenTransit(ctx context.Context, svc *inward.Service, who auth.Principa
 	for _, x := range rs.Items {
 		if x.Stream != "" {
 			res.Resorted++
+			res.Items = append(res.Items, x)
 			if res.Stream == "" {
 				res.Stream = x.Stream
 			}
@@ -179,4 +187,57 @@ func seedOpenTransit(ctx context.Context, svc *inward.Service, who auth.Principa
 		return res, err
 	}
 	return res, nil
+}
+
+// DispatchOpenTransit sends the re-sorted open-transit items on as our
+// own mail: at the office that received them each stream gets an outward
+// dispatch of its own (so the demo closes it without touching others),
+// the items are scanned into its receptacle (EMB, like our items: the
+// node's outward dispatch finds them through inward), and receptacle and
+// dispatch are closed — the origin post then owes the open-transit charge.
+// Items already in an outward receptacle are left alone, so a second run
+// changes nothing.
+func DispatchOpenTransit(ctx context.Context, out *dispatch.Service, res *OpenTransitResult) error {
+	type stream struct{ dispatch, receptacle string }
+	streams := map[string]*stream{}
+	var order []string
+	for _, x := range res.Items {
+		office := x.Stream[:6]
+		if _, err := out.Store.Scanned(ctx, office, x.Item); err == nil {
+			continue
+		} else if postal.ErrorCode(err) != postal.CodeNotFound {
+			return err
+		}
+		st := streams[x.Stream]
+		if st == nil {
+			d, err := out.OpenDispatch(ctx, demoAdmin, dispatch.OpenDispatchRequest{Origin: office, Destination: x.Destination, Category: x.Category, Subclass: x.Subclass})
+			if err != nil {
+				return fmt.Errorf("demo open-transit dispatch %s: %w", x.Stream, err)
+			}
+			r, err := out.OpenReceptacle(ctx, demoAdmin, d.ID, dispatch.ReceptacleType(x.Receptacle))
+			if err != nil {
+				return fmt.Errorf("demo open-transit receptacle in %s: %w", d.ID, err)
+			}
+			st = &stream{dispatch: d.ID, receptacle: r.Number}
+			streams[x.Stream] = st
+			order = append(order, x.Stream)
+		}
+		if _, err := out.Scan(ctx, demoAdmin, st.receptacle, x.Item, ""); err != nil {
+			return fmt.Errorf("demo open-transit item %s into %s: %w", x.Item, st.receptacle, err)
+		}
+		res.Dispatched++
+	}
+	for _, k := range order {
+		st := streams[k]
+		if _, err := out.CloseReceptacle(ctx, demoAdmin, st.receptacle, dispatch.CloseReceptacleRequest{Last: true}); err != nil {
+			return fmt.Errorf("demo open-transit receptacle %s: %w", st.receptacle, err)
+		}
+		if _, err := out.CloseDispatch(ctx, demoAdmin, st.dispatch); err != nil {
+			return fmt.Errorf("demo open-transit dispatch %s: %w", st.dispatch, err)
+		}
+		if res.Outward == "" {
+			res.Outward = st.dispatch
+		}
+	}
+	return nil
 }

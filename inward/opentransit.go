@@ -2,6 +2,8 @@ package inward
 
 import (
 	"context"
+	"slices"
+	"time"
 
 	"github.com/interpost/interpost/auth"
 	"github.com/interpost/interpost/postal"
@@ -108,4 +110,87 @@ func (s *Service) Resort(ctx context.Context, who auth.Principal, dispatch strin
 		return ResortResult{}, err
 	}
 	return res, nil
+}
+
+// OpenTransitItem is a received open-transit item as our outward dispatch
+// and accounting need it: where it came in and where it is addressed.
+type OpenTransitItem struct {
+	Item       string // S10
+	Dispatch   string // the inward dispatch it came in (S8)
+	Receptacle string // its inward receptacle (S9)
+	Origin     string // partner's office of exchange
+	Partner    string // origin post, e.g. KRPOST
+	Subclass   string // of the inward dispatch
+	Office     string // our office of exchange that received it
+	Country    string // addressee's country
+	Addressee  string // addressee's name as advised
+	WeightG    int    // as received (as advised when not weighed)
+	ReceivedAt time.Time
+}
+
+func (s *Service) openTransitItem(d Dispatch, r Receptacle, it Item) OpenTransitItem {
+	w := it.ReceivedWeightG
+	if w == 0 {
+		w = it.WeightG
+	}
+	office := r.ReceivedOffice
+	if office == "" {
+		office = d.Destination
+	}
+	return OpenTransitItem{Item: it.Item, Dispatch: d.ID, Receptacle: r.ID, Origin: d.Origin, Partner: d.Partner, Subclass: d.Subclass,
+		Office: office, Country: it.AddresseeCountry, Addressee: it.AddresseeName, WeightG: max(w, 1), ReceivedAt: it.ReceivedAt}
+}
+
+// OpenTransit returns a received open-transit item (scanned out of its
+// opened receptacle at our office, EMJ recorded, addressed abroad), so
+// an operator can scan it into one of our outward receptacles; not_found
+// for any other item, and for one listed but not received yet.
+func (s *Service) OpenTransit(ctx context.Context, item string) (OpenTransitItem, error) {
+	it, err := s.Store.InwardItem(ctx, item)
+	if err != nil {
+		return OpenTransitItem{}, err
+	}
+	if !s.openTransit(it) || it.Status != StatusReceived || s.inTransit(it.Dispatch) {
+		return OpenTransitItem{}, postal.Errorf(postal.CodeNotFound, "%s is not a received open-transit item", item)
+	}
+	d, err := s.Store.InwardDispatch(ctx, it.Dispatch)
+	if err != nil {
+		return OpenTransitItem{}, err
+	}
+	rs, err := s.Store.InwardReceptacles(ctx, it.Dispatch)
+	if err != nil {
+		return OpenTransitItem{}, err
+	}
+	var r Receptacle
+	if i := slices.IndexFunc(rs, func(r Receptacle) bool { return r.ID == it.Receptacle }); i >= 0 {
+		r = rs[i]
+	}
+	return s.openTransitItem(d, r, it), nil
+}
+
+// OpenTransitReceived lists the open-transit items received at our
+// offices in receptacles received in [from, to), by receipt: what the
+// origin posts owe transit charges for once the items leave in our
+// outward dispatches.
+func (s *Service) OpenTransitReceived(ctx context.Context, from, to time.Time) ([]OpenTransitItem, error) {
+	rs, err := s.Store.ReceivedReceptacles(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var out []OpenTransitItem
+	for _, x := range rs {
+		if s.inTransit(x.Dispatch.ID) {
+			continue // closed transit: its items are not ours to sort
+		}
+		d := x.Dispatch
+		if did, err := postal.ParseDispatchID(d.ID); err == nil {
+			d.Destination = did.Destination
+		}
+		for _, it := range x.Items {
+			if s.openTransit(it) && it.Status == StatusReceived {
+				out = append(out, s.openTransitItem(d, x.Receptacle, it))
+			}
+		}
+	}
+	return out, nil
 }

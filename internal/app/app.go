@@ -228,7 +228,7 @@ func New(ctx context.Context, st store.Store, o Options) (*App, error) {
 			Source: tracking.SourcePost, Reason: "accepted at the counter"})
 	}
 	a.Uploads = &bulk.Service{Store: st, Acceptance: a.Acceptance, Now: o.Now, Logger: o.Logger}
-	a.Dispatch = &dispatch.Service{Store: st, Network: st, Items: dispatchItems{st}, Events: dispatch.TrackingSink(a.Tracking), Now: o.Now, Logger: o.Logger,
+	a.Dispatch = &dispatch.Service{Store: st, Network: st, Items: dispatchItems{st: st, a: a}, Events: dispatch.TrackingSink(a.Tracking), Now: o.Now, Logger: o.Logger,
 		Customs: a.Customs.MayLeave}
 	profiles, err := edi.NewProfiles(o.EDIProfiles...)
 	if err != nil {

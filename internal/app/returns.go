@@ -96,12 +96,16 @@ func exportReturns(next customs.EventSink, r *returns.Service) customs.EventSink
 	})
 }
 
-// dispatchItems lets the outward dispatch take inbound items going back
-// to their origin post: an item that is not one of our shipments but has
-// a return to its origin sorts as addressed to the origin's country, with
-// its product and weight as received.
+// dispatchItems lets the outward dispatch take items that are not our
+// shipments: inbound items going back to their origin post (a return to
+// its origin sorts as addressed to the origin's country, with its product
+// and weight as received) and open transit (a partner's item received in
+// one of our inward dispatches, EMJ recorded, addressed abroad: it sorts
+// by its addressee's country, its weight as received and the product its
+// S10 service indicator stands for).
 type dispatchItems struct {
 	st store.Store
+	a  *App // its Inward, once wired
 }
 
 var _ dispatch.Items = dispatchItems{}
@@ -112,13 +116,24 @@ func (d dispatchItems) Shipment(ctx context.Context, id postal.S10) (acceptance.
 		return sh, err
 	}
 	r, rerr := d.st.Return(ctx, returns.ID(string(id)))
-	if rerr != nil || r.Direction != returns.ToOrigin {
+	if rerr == nil && r.Direction == returns.ToOrigin {
+		product := r.Product
+		if product == "" {
+			product = string(postal.ProductRegisteredSmallPacket)
+		}
+		return acceptance.Shipment{ID: id, Product: product, WeightG: max(r.WeightG, 1), OriginOffice: r.Office, Status: acceptance.StatusCreated,
+			Addressee: acceptance.Party{Country: r.Dest, Name: r.Partner}, CreatedAt: r.CreatedAt}, nil
+	}
+	if d.a == nil || d.a.Inward == nil {
 		return sh, err
 	}
-	product := r.Product
-	if product == "" {
-		product = string(postal.ProductRegisteredSmallPacket)
+	ot, oerr := d.a.Inward.OpenTransit(ctx, string(id))
+	if postal.ErrorCode(oerr) == postal.CodeNotFound {
+		return sh, err
 	}
-	return acceptance.Shipment{ID: id, Product: product, WeightG: max(r.WeightG, 1), OriginOffice: r.Office, Status: acceptance.StatusCreated,
-		Addressee: acceptance.Party{Country: r.Dest, Name: r.Partner}, CreatedAt: r.CreatedAt}, nil
+	if oerr != nil {
+		return sh, oerr
+	}
+	return acceptance.Shipment{ID: id, Product: string(partnerProduct(id)), WeightG: ot.WeightG, OriginOffice: ot.Office, Status: acceptance.StatusCreated,
+		Addressee: acceptance.Party{Country: ot.Country, Name: ot.Addressee}, CreatedAt: ot.ReceivedAt}, nil
 }

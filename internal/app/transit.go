@@ -46,7 +46,48 @@ func (a *App) transitReceived(ctx context.Context, from, to time.Time) ([]accoun
 		out[i] = accounting.TransitReceptacle{Dispatch: r.Dispatch, Receptacle: r.Receptacle, Origin: r.Origin, Destination: r.Destination,
 			Partner: r.Partner, Subclass: r.Subclass, Items: r.Items, WeightG: r.WeightG, ReceivedAt: r.ReceivedAt, ForwardedAt: r.ForwardedAt}
 	}
+	open, err := a.Inward.OpenTransitReceived(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range open {
+		t := accounting.TransitReceptacle{Dispatch: it.Dispatch, Receptacle: it.Receptacle, Item: it.Item, Origin: it.Origin, Partner: it.Partner,
+			Subclass: it.Subclass, Items: 1, WeightG: it.WeightG, ReceivedAt: it.ReceivedAt}
+		if t.ReceivedAt.IsZero() {
+			t.ReceivedAt = from
+		}
+		if t.Destination, t.ForwardedAt, err = a.openTransitForwarded(ctx, it.Office, it.Item); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
 	return out, nil
+}
+
+// openTransitForwarded says where an open-transit item left for: the
+// destination office of the outward dispatch it was scanned into at
+// office and when that dispatch was closed (zero while it is open, or
+// when the item is in no outward dispatch yet).
+func (a *App) openTransitForwarded(ctx context.Context, office, item string) (string, time.Time, error) {
+	sc, err := a.Store.Scanned(ctx, office, item)
+	if postal.ErrorCode(err) == postal.CodeNotFound {
+		return "", time.Time{}, nil
+	}
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	r, err := a.Store.Receptacle(ctx, sc.Receptacle)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	d, err := a.Store.Dispatch(ctx, r.Dispatch)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if d.ClosedAt == nil || d.Status == dispatch.StatusCancelled {
+		return d.Destination, time.Time{}, nil
+	}
+	return d.Destination, *d.ClosedAt, nil
 }
 
 // openTransitSorter re-sorts open transit by the office's outward sort
@@ -54,6 +95,18 @@ func (a *App) transitReceived(ctx context.Context, from, to time.Time) ([]accoun
 // S10 service indicator's first letter stands for it (E EMS, C parcel,
 // R registered small packet, L e-Packet, else small packet).
 type openTransitSorter struct{ dispatch *dispatch.Service }
+
+// partnerProduct is the product of ours a partner's item sorts as: the one
+// its S10 service indicator's first letter stands for.
+func partnerProduct(id postal.S10) postal.Product {
+	product := postal.ProductSmallPacket
+	for _, p := range postal.Products() {
+		if p.ServiceLetter == id.ServiceIndicator()[:1] {
+			product = p.Code
+		}
+	}
+	return product
+}
 
 func (o openTransitSorter) Presort(ctx context.Context, office string, items []inward.ResortItem) ([]inward.Resorted, error) {
 	plan, err := o.dispatch.SortPlan(ctx, office)
@@ -64,12 +117,7 @@ func (o openTransitSorter) Presort(ctx context.Context, office string, items []i
 	country := map[string]string{}
 	for _, it := range items {
 		id := postal.S10(it.Item)
-		product := postal.ProductSmallPacket
-		for _, p := range postal.Products() {
-			if p.ServiceLetter == id.ServiceIndicator()[:1] {
-				product = p.Code
-			}
-		}
+		product := partnerProduct(id)
 		spec, _ := postal.LookupProduct(string(product))
 		in = append(in, dispatch.Item{ID: id, Product: product, Country: it.Country, WeightG: it.WeightG, Registered: spec.Registered})
 		country[it.Item] = it.Country

@@ -102,6 +102,10 @@ seeded data (it is idempotent) and prints fresh keys.`,
 			if ot := res.Inward.OpenTransit; ot.Resorted > 0 {
 				fmt.Fprintf(o.out, "Open transit: %d items of KR dispatch %s addressed to Germany re-sorted at Xiamen into %s; see GET /v1/inward/dispatches/%s/resort.\n",
 					ot.Resorted, ot.Dispatch, ot.Stream, ot.Dispatch)
+				if ot.Outward != "" {
+					fmt.Fprintf(o.out, "They left in Xiamen's outward dispatch %s (%d items, EMB like our own); Korea Post owes the open-transit charge (GET /v1/ledger?kind=transit).\n",
+						ot.Outward, ot.Dispatched)
+				}
 			}
 			if r := res.Returns; r.Recalled+r.Charged+r.Abroad > 0 {
 				fmt.Fprintf(o.out, "Returns: %d inbound returns charged to their origin post, %d scanned into the outward dispatch back to their origin, %d recalled by merchants (%d handed back, %d restocked after inspection), %d sent back by the destination post; GET /v1/returns (docs/inquiries.md \"Returns\").\n",
